@@ -1,0 +1,61 @@
+/*
+ * aio-poll.c - one iteration of a context's loop on its home thread (or on
+ * the main context by a BQL holder).  Mirrors QEMU's aio_poll() in
+ * util/aio-posix.c, following the step order of aio-protocol.md.
+ */
+#include "aio-internal.h"
+
+/* Mirrors QEMU's aio_compute_timeout(): 0 if anything is runnable now, else
+ * the nearest timer, else -1 (sleep until notified). */
+int64_t aio_compute_timeout_ns(aio_context_t *ctx, bool blocking)
+{
+    if (!blocking || ctx->ready_cqes || ctx->ready_handlers ||
+        aio_bh_any_scheduled(ctx)) {
+        return 0;
+    }
+    return aio_timers_deadline_ns(ctx);
+}
+
+static bool aio_dispatch(aio_context_t *ctx)
+{
+    bool progress = false;
+    progress |= aio_dispatch_ready_cqes(ctx);
+    progress |= aio_bh_poll(ctx);
+    progress |= aio_dispatch_ready_handlers(ctx);
+    progress |= aio_timers_run_expired(ctx);
+    return progress;
+}
+
+bool aio_poll(aio_context_t *ctx, bool blocking)
+{
+    bool raised_notify_me = false;
+
+    aio_handlers_walk_begin(ctx);
+
+    int64_t timeout_ns = aio_compute_timeout_ns(ctx, blocking);
+    if (timeout_ns != 0) {
+        /* From here until it is lowered, producers must kick the eventfd.
+         * The fence pairs with the one in aio_notify(); re-reading
+         * "notified" closes the window between computing the timeout and
+         * raising notify_me, in which a producer saw notify_me == 0. */
+        aio_atomic_fetch_add(&ctx->notify_me, 2);
+        aio_smp_mb();
+        raised_notify_me = true;
+        if (!aio_mutant_on(AIO_MUTANT_POLL_SKIPS_NOTIFIED_RECHECK) &&
+            aio_atomic_read(&ctx->notified)) {
+            timeout_ns = 0;
+        }
+    }
+
+    ctx->fdmon->wait(ctx, timeout_ns);
+
+    if (raised_notify_me) {
+        /* Release: nothing of the wait may be reordered after this. */
+        aio_atomic_fetch_sub(&ctx->notify_me, 2);
+    }
+    aio_notify_accept(ctx);
+
+    bool progress = aio_dispatch(ctx);
+    aio_handlers_walk_end(ctx);
+    return progress;
+}
