@@ -25,12 +25,13 @@ aio_main_loop_t *aio_main_loop_new(aio_context_t *ctx)
     return ml;
 }
 
+/* Free the context first (aio_context_free() detaches its GSource): this
+ * only drops the GMainContext and never touches the context. */
 void aio_main_loop_free(aio_main_loop_t *ml)
 {
     if (!ml) {
         return;
     }
-    g_source_destroy(&ml->ctx->source);
     g_main_context_unref(ml->gctx);
     g_free(ml->gfds);
     g_free(ml->pfds);

@@ -118,6 +118,7 @@ typedef struct aio_main_loop aio_main_loop_t;
 /* Creates a GMainContext with ctx's GSource attached, and makes ctx the main
  * context and the calling thread's own. */
 aio_main_loop_t *aio_main_loop_new(aio_context_t *ctx);
+/* Call after aio_context_free() of its context (which detaches the GSource). */
 void aio_main_loop_free(aio_main_loop_t *ml);
 GMainContext *aio_main_loop_gcontext(aio_main_loop_t *ml);
 /* One iteration; the caller holds the BQL, which is released only around

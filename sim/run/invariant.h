@@ -1,0 +1,23 @@
+/*
+ * invariant.h - the names of the properties the monitors check.  A
+ * violation message starts with one of these names, and scenario files use
+ * them for expected outcomes.
+ */
+#ifndef WAKESIM_INVARIANT_H
+#define WAKESIM_INVARIANT_H
+
+#include <stdbool.h>
+
+#define WK_INV_SQE_SUBMIT   "sqe-submit-latency"   /* SQE queued -> submitted */
+#define WK_INV_CQE_REAP     "cqe-reap-latency"     /* CQE posted -> reaped and handled */
+#define WK_INV_HANDOFF      "handoff-latency"      /* BH / fd kick / timer -> run */
+#define WK_INV_DEADLOCK     "deadlock"
+#define WK_INV_DEADLINE     "workload-deadline"    /* workload done in time */
+#define WK_INV_DATA         "data-mismatch"        /* a read returned wrong bytes */
+#define WK_INV_HYGIENE      "end-of-run-hygiene"   /* something survived the run */
+
+bool wk_invariant_known(const char *name);
+/* "a, b, c" for messages. */
+const char *wk_invariant_list(void);
+
+#endif

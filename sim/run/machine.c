@@ -1,0 +1,511 @@
+/*
+ * machine.c - the simulated machine a scenario describes, run in one world.
+ *
+ * Threads (all simulated fibers):
+ *   main       creates the others, joins the vCPUs, stops the loops, checks
+ *              the deadline; its exit ends the run.
+ *   main-loop  the main context on a real GMainContext: aio_main_loop_wait()
+ *              with the BQL held except around ppoll(), plus the idle timer.
+ *   iothread   (target = iothread) its own context, aio_poll(ctx, true).
+ *   vcpuN      the workload: per batch, think, hand the requests to the
+ *              target by the scenario's submission path, then take each
+ *              completion, check its data, think again.
+ *
+ * Loop objects are freed by their home threads on the way out; if a run is
+ * cut short (violation, deadlock) sim_defer() frees what is left, so no run
+ * leaks into the next.
+ */
+#include <string.h>
+#include "aio.h"
+#include "aio-os.h"
+#include "invariant.h"
+#include "machine.h"
+#include "monitor.h"
+
+#define MAX_VCPUS 16
+
+typedef struct machine machine_t;
+
+typedef struct {
+    struct vcpu *vcpu;
+    uint64_t offset;
+    char *buf;
+    ssize_t ret;
+    bool done;
+} request_t;
+
+typedef struct vcpu {
+    machine_t *m;
+    int index;
+    char name[16];
+    os_mutex_t lock;
+    sim_cond_t cond;
+    request_t *reqs;             /* the current batch */
+    unsigned completed;          /* in the current batch, under lock */
+    bool handed_over;            /* batch handed, not yet taken by the target */
+    int64_t handed_at_ns;
+    int kick_fd;                 /* ioeventfd path */
+    aio_timer_t *timer;          /* timer path */
+    char *expected;              /* scratch for data checks */
+} vcpu_t;
+
+struct machine {
+    const scn_t *scn;
+    sim_world_t *w;
+    wk_monitor_t mon;
+    int devfd;
+    bool stop;
+
+    os_mutex_t lock;
+    sim_cond_t cond;
+    bool main_ready, io_ready;
+
+    aio_context_t *main_ctx;
+    aio_main_loop_t *ml;
+    aio_timer_t *idle_timer;
+    aio_context_t *io_ctx;
+    aio_context_t *target;
+
+    unsigned nvcpus;
+    vcpu_t vcpus[MAX_VCPUS];
+};
+
+/* ---- completions and submission (run on the target's home thread) ---- */
+
+static void request_done(void *opaque, ssize_t ret)
+{
+    request_t *r = opaque;
+    vcpu_t *v = r->vcpu;
+    os_mutex_lock(&v->lock);
+    r->ret = ret;
+    r->done = true;
+    v->completed++;
+    sim_cond_signal(&v->cond);
+    os_mutex_unlock(&v->lock);
+}
+
+static void request_submit(machine_t *m, request_t *r)
+{
+    const scn_t *s = m->scn;
+    aio_context_t *ctx = aio_current_context();
+    if (ctx && aio_context_has_sqe(ctx)) {
+        int ret = aio_blk_read(m->devfd, r->buf, s->chunk_bytes, r->offset, request_done, r);
+        if (ret < 0) {
+            wk_monitor_violation(&m->mon, m->w, WK_INV_DATA, "aio_blk_read failed: %s",
+                                 g_strerror(-ret));
+        }
+        return;
+    }
+    /* ppoll back end: no I/O ring; the hand-off itself is what is checked. */
+    sim_blkdev_expected(m->w, m->devfd, r->offset, r->buf, s->chunk_bytes);
+    request_done(r, (ssize_t)s->chunk_bytes);
+}
+
+/* The target took the batch: check the hand-off latency, then submit. */
+static void take_batch(vcpu_t *v, const char *what)
+{
+    machine_t *m = v->m;
+    os_mutex_lock(&v->lock);
+    bool pending = v->handed_over;
+    v->handed_over = false;
+    int64_t handed_at = v->handed_at_ns;
+    os_mutex_unlock(&v->lock);
+    if (!pending) {
+        return;
+    }
+    wk_monitor_handoff(&m->mon, m->w, what, v->index, handed_at);
+    for (unsigned i = 0; i < m->scn->batch_size; i++) {
+        request_submit(m, &v->reqs[i]);
+    }
+}
+
+static void kick_read(void *opaque)
+{
+    vcpu_t *v = opaque;
+    os_eventfd_drain(v->kick_fd);
+    take_batch(v, "ioeventfd kick");
+}
+
+static void bh_run(void *opaque)
+{
+    take_batch(opaque, "bottom half");
+}
+
+static void timer_fire(void *opaque)
+{
+    take_batch(opaque, "timer");
+}
+
+/* ---- vCPUs ---- */
+
+static void hand_over_batch(vcpu_t *v)
+{
+    machine_t *m = v->m;
+    const scn_t *s = m->scn;
+
+    if (s->submit == SCN_SUBMIT_MMIO_INLINE) {
+        /* AHCI: the register write is emulated under the BQL and the
+         * request starts inline, on the main context (current-context rule). */
+        aio_bql_lock();
+        for (unsigned i = 0; i < s->batch_size; i++) {
+            request_submit(m, &v->reqs[i]);
+        }
+        aio_bql_unlock();
+        return;
+    }
+    os_mutex_lock(&v->lock);
+    v->handed_over = true;
+    v->handed_at_ns = sim_now_ns();
+    os_mutex_unlock(&v->lock);
+    switch (s->submit) {
+    case SCN_SUBMIT_IOEVENTFD:
+        os_eventfd_signal(v->kick_fd);
+        break;
+    case SCN_SUBMIT_BH:
+        aio_bh_schedule_oneshot(m->target, bh_run, v);
+        break;
+    case SCN_SUBMIT_TIMER:
+        aio_timer_mod_ns(v->timer, aio_clock_ns());
+        break;
+    default:
+        break;
+    }
+}
+
+static void check_data(vcpu_t *v, request_t *r)
+{
+    machine_t *m = v->m;
+    uint64_t len = m->scn->chunk_bytes;
+    if (r->ret != (ssize_t)len) {
+        wk_monitor_violation(&m->mon, m->w, WK_INV_DATA,
+                             "%s: read at offset %" G_GUINT64_FORMAT " returned %zd, "
+                             "expected %" G_GUINT64_FORMAT, v->name, r->offset, r->ret, len);
+        return;
+    }
+    sim_blkdev_expected(m->w, m->devfd, r->offset, v->expected, len);
+    if (memcmp(v->expected, r->buf, len) != 0) {
+        wk_monitor_violation(&m->mon, m->w, WK_INV_DATA,
+                             "%s: read at offset %" G_GUINT64_FORMAT " returned wrong bytes",
+                             v->name, r->offset);
+    }
+}
+
+static void *vcpu_main(void *arg)
+{
+    vcpu_t *v = arg;
+    machine_t *m = v->m;
+    const scn_t *s = m->scn;
+
+    for (unsigned b = 0; b < s->batches; b++) {
+        if (s->think_before_batch_ns) {
+            sim_sleep_ns(s->think_before_batch_ns);
+        }
+        for (unsigned i = 0; i < s->batch_size; i++) {
+            request_t *r = &v->reqs[i];
+            uint64_t index = ((uint64_t)v->index * s->batches + b) * s->batch_size + i;
+            r->offset = index * s->chunk_bytes;
+            r->done = false;
+            r->ret = -1;
+        }
+        v->completed = 0;
+        hand_over_batch(v);
+
+        /* Take completions one at a time, in the order they arrive. */
+        for (unsigned taken = 0; taken < s->batch_size; taken++) {
+            os_mutex_lock(&v->lock);
+            while (v->completed <= taken) {
+                sim_cond_wait(&v->cond, (struct os_mutex *)&v->lock);
+            }
+            os_mutex_unlock(&v->lock);
+            if (s->think_after_completion_ns) {
+                sim_sleep_ns(s->think_after_completion_ns);
+            }
+        }
+        for (unsigned i = 0; i < s->batch_size; i++) {
+            check_data(v, &v->reqs[i]);
+        }
+    }
+    return NULL;
+}
+
+/* ---- the loops ---- */
+
+static void register_devices(machine_t *m, aio_context_t *ctx)
+{
+    for (unsigned i = 0; i < m->nvcpus; i++) {
+        vcpu_t *v = &m->vcpus[i];
+        if (m->scn->submit == SCN_SUBMIT_IOEVENTFD) {
+            aio_set_fd_handler(ctx, v->kick_fd, kick_read, NULL, v);
+        } else if (m->scn->submit == SCN_SUBMIT_TIMER) {
+            v->timer = aio_timer_new(ctx, timer_fire, v);
+        }
+    }
+}
+
+static void unregister_devices(machine_t *m, aio_context_t *ctx)
+{
+    for (unsigned i = 0; i < m->nvcpus; i++) {
+        vcpu_t *v = &m->vcpus[i];
+        if (m->scn->submit == SCN_SUBMIT_IOEVENTFD) {
+            aio_set_fd_handler(ctx, v->kick_fd, NULL, NULL, NULL);
+        }
+        aio_timer_free(v->timer);
+        v->timer = NULL;
+    }
+}
+
+static void signal_ready(machine_t *m, bool *flag)
+{
+    os_mutex_lock(&m->lock);
+    *flag = true;
+    sim_cond_broadcast(&m->cond);
+    os_mutex_unlock(&m->lock);
+}
+
+static void wait_ready(machine_t *m, bool *flag)
+{
+    os_mutex_lock(&m->lock);
+    while (!*flag) {
+        sim_cond_wait(&m->cond, (struct os_mutex *)&m->lock);
+    }
+    os_mutex_unlock(&m->lock);
+}
+
+static aio_context_t *context_new_or_fail(machine_t *m)
+{
+    int err = 0;
+    aio_context_t *ctx = aio_context_new_ring(m->scn->backend, m->scn->ring_entries, &err);
+    if (!ctx) {
+        wk_monitor_violation(&m->mon, m->w, WK_INV_HYGIENE, "aio_context_new failed: %s",
+                             g_strerror(-err));
+    }
+    return ctx;
+}
+
+static void idle_timer_fire(void *opaque)
+{
+    machine_t *m = opaque;
+    aio_timer_mod_ns(m->idle_timer, aio_clock_ns() + m->scn->main_timer_ns);
+}
+
+static void *main_loop_main(void *arg)
+{
+    machine_t *m = arg;
+    aio_context_t *ctx = context_new_or_fail(m);
+    if (!ctx) {
+        return NULL;
+    }
+    m->main_ctx = ctx;
+    m->ml = aio_main_loop_new(ctx);
+    if (m->scn->main_timer_ns) {
+        m->idle_timer = aio_timer_new(ctx, idle_timer_fire, m);
+        aio_timer_mod_ns(m->idle_timer, aio_clock_ns() + m->scn->main_timer_ns);
+    }
+    if (m->scn->target == SCN_TARGET_MAIN) {
+        m->target = ctx;
+        register_devices(m, ctx);
+    }
+    aio_bql_lock();
+    signal_ready(m, &m->main_ready);
+    while (!m->stop) {
+        aio_main_loop_wait(m->ml, false);
+    }
+    if (m->scn->target == SCN_TARGET_MAIN) {
+        unregister_devices(m, ctx);
+    }
+    aio_timer_free(m->idle_timer);
+    m->idle_timer = NULL;
+    aio_context_free(ctx);
+    aio_main_loop_free(m->ml);
+    m->main_ctx = NULL;
+    m->ml = NULL;
+    aio_main_context_set(NULL);
+    aio_bql_unlock();
+    return NULL;
+}
+
+static void *iothread_main(void *arg)
+{
+    machine_t *m = arg;
+    aio_context_t *ctx = context_new_or_fail(m);
+    if (!ctx) {
+        return NULL;
+    }
+    m->io_ctx = ctx;
+    aio_thread_context_set(ctx);
+    m->target = ctx;
+    register_devices(m, ctx);
+    signal_ready(m, &m->io_ready);
+    while (!m->stop) {
+        aio_poll(ctx, true);
+    }
+    unregister_devices(m, ctx);
+    aio_context_free(ctx);
+    m->io_ctx = NULL;
+    aio_thread_context_set(NULL);
+    return NULL;
+}
+
+/* Runs after the run ended, on no simulated thread: frees what killed
+ * threads left behind. */
+static void machine_cleanup(void *arg)
+{
+    machine_t *m = arg;
+    for (unsigned i = 0; i < m->nvcpus; i++) {
+        aio_timer_free(m->vcpus[i].timer);
+        m->vcpus[i].timer = NULL;
+    }
+    aio_timer_free(m->idle_timer);
+    if (m->io_ctx) {
+        aio_context_free(m->io_ctx);
+    }
+    if (m->main_ctx) {
+        aio_context_free(m->main_ctx);
+        aio_main_loop_free(m->ml);
+    }
+    for (unsigned i = 0; i < m->nvcpus; i++) {
+        if (m->vcpus[i].kick_fd >= 0) {
+            os_fd_close(m->vcpus[i].kick_fd);
+        }
+    }
+    aio_main_context_set(NULL);
+    aio_bql_destroy();
+}
+
+static void vcpus_init(machine_t *m)
+{
+    const scn_t *s = m->scn;
+    m->nvcpus = s->vcpus;
+    for (unsigned i = 0; i < m->nvcpus; i++) {
+        vcpu_t *v = &m->vcpus[i];
+        v->m = m;
+        v->index = (int)i;
+        g_snprintf(v->name, sizeof(v->name), "vcpu%u", i);
+        os_mutex_init(&v->lock);
+        sim_cond_init(&v->cond);
+        v->reqs = g_new0(request_t, s->batch_size);
+        for (unsigned j = 0; j < s->batch_size; j++) {
+            v->reqs[j].vcpu = v;
+            v->reqs[j].buf = g_malloc(s->chunk_bytes);
+        }
+        v->expected = g_malloc(s->chunk_bytes);
+        v->kick_fd = s->submit == SCN_SUBMIT_IOEVENTFD ? os_eventfd_new() : -1;
+    }
+}
+
+static void vcpus_free(machine_t *m)
+{
+    for (unsigned i = 0; i < m->nvcpus; i++) {
+        vcpu_t *v = &m->vcpus[i];
+        for (unsigned j = 0; j < m->scn->batch_size; j++) {
+            g_free(v->reqs[j].buf);
+        }
+        g_free(v->reqs);
+        g_free(v->expected);
+    }
+}
+
+static void *machine_main(void *arg)
+{
+    machine_t *m = arg;
+    const scn_t *s = m->scn;
+    sim_thread_t *vcpu_threads[MAX_VCPUS];
+
+    aio_bql_init();
+    os_mutex_init(&m->lock);
+    sim_cond_init(&m->cond);
+    sim_defer(m->w, machine_cleanup, m);
+    uint64_t size = (uint64_t)s->vcpus * s->batches * s->batch_size * s->chunk_bytes;
+    m->devfd = sim_blkdev_create(m->w, size, s->latency_min_ns, s->latency_max_ns);
+    vcpus_init(m);
+
+    sim_thread_t *main_loop = sim_thread_create(m->w, "main-loop", main_loop_main, m);
+    wait_ready(m, &m->main_ready);
+    sim_thread_t *iothread = NULL;
+    if (s->target == SCN_TARGET_IOTHREAD) {
+        iothread = sim_thread_create(m->w, "iothread", iothread_main, m);
+        wait_ready(m, &m->io_ready);
+    }
+    for (unsigned i = 0; i < m->nvcpus; i++) {
+        vcpu_threads[i] = sim_thread_create(m->w, m->vcpus[i].name, vcpu_main, &m->vcpus[i]);
+    }
+    for (unsigned i = 0; i < m->nvcpus; i++) {
+        sim_thread_join(vcpu_threads[i]);
+    }
+    int64_t done_at = sim_now_ns();
+
+    /* Stop the loops: aio_notify() itself is never mutated. */
+    m->stop = true;
+    if (iothread) {
+        aio_notify(m->io_ctx);
+        sim_thread_join(iothread);
+    }
+    aio_notify(m->main_ctx);
+    sim_thread_join(main_loop);
+
+    if (done_at > s->deadline_ns) {
+        wk_monitor_violation(&m->mon, m->w, WK_INV_DEADLINE,
+                             "workload finished at %.3f ms, deadline %.3f ms",
+                             done_at / 1e6, s->deadline_ns / 1e6);
+    }
+    return NULL;
+}
+
+void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
+{
+    machine_t *m = g_new0(machine_t, 1);
+    sim_options_t opts = *o;
+
+    m->scn = scn;
+    wk_monitor_init(&m->mon, scn->bound_sqe_submit_ns, scn->bound_cqe_reap_ns,
+                    scn->bound_handoff_ns);
+    opts.on_event = wk_monitor_on_event;
+    opts.event_opaque = &m->mon;
+    if (opts.max_time_ns <= 0 || opts.max_time_ns > scn->deadline_ns * 2) {
+        opts.max_time_ns = scn->deadline_ns * 2;
+    }
+
+    m->w = sim_world_new(&opts);
+    sim_result_t r = sim_world_run(m->w, machine_main, m);
+
+    memset(out, 0, sizeof(*out));
+    out->result = r;
+    out->steps = sim_world_steps(m->w);
+    out->end_ns = sim_world_now_ns(m->w);
+    out->log_hash = sim_world_log_hash(m->w);
+    if (opts.log_enabled) {
+        out->log = g_strdup(sim_world_log(m->w, NULL));
+    }
+    const uint32_t *values, *bounds;
+    out->n_decisions = sim_world_decisions(m->w, &values, &bounds);
+    out->decisions = g_memdup2(values, out->n_decisions * sizeof(uint32_t));
+    out->bounds = g_memdup2(bounds, out->n_decisions * sizeof(uint32_t));
+    out->sqes_queued_while_main_loop_slept = m->mon.sqes_queued_while_main_loop_slept;
+    if (r != SIM_RESULT_OK) {
+        out->message = g_strdup(sim_world_message(m->w));
+        out->invariant = g_strdup(m->mon.invariant ? m->mon.invariant
+                                  : r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK
+                                  : r == SIM_RESULT_TIME_LIMIT ? WK_INV_DEADLINE
+                                  : sim_result_name(r));
+    }
+
+    sim_world_free(m->w);
+    vcpus_free(m);
+    wk_monitor_destroy(&m->mon);
+    g_free(m);
+}
+
+void wk_outcome_clear(wk_outcome_t *out)
+{
+    g_free(out->invariant);
+    g_free(out->message);
+    g_free(out->log);
+    g_free(out->decisions);
+    g_free(out->bounds);
+    memset(out, 0, sizeof(*out));
+}
+
+const char *wk_outcome_verdict(const wk_outcome_t *out)
+{
+    return out->result == SIM_RESULT_OK ? "pass" : out->invariant;
+}

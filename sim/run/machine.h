@@ -1,0 +1,35 @@
+/*
+ * machine.h - runs one scenario in one simulated world: the main loop
+ * thread (a real GMainContext driving loop/'s main context), an optional
+ * iothread, vCPU threads that drive the workload through the scenario's
+ * submission path, and the monitors.
+ */
+#ifndef WAKESIM_MACHINE_H
+#define WAKESIM_MACHINE_H
+
+#include "scenario.h"
+#include "sim.h"
+
+typedef struct {
+    sim_result_t result;
+    char *invariant;         /* violated invariant name, or NULL */
+    char *message;           /* the violation text, or NULL */
+    uint64_t steps;
+    int64_t end_ns;          /* virtual time at the end */
+    uint64_t log_hash;
+    char *log;               /* the event log when o->log_enabled, else NULL */
+    uint32_t *decisions;     /* every decision taken, for a reproducer */
+    uint32_t *bounds;
+    size_t n_decisions;
+    unsigned sqes_queued_while_main_loop_slept; /* coverage mark (style item 12) */
+} wk_outcome_t;
+
+/* Runs scn once with the decision source and knobs in *o (its on_event hook
+ * is replaced by the monitors').  Mutants must already be set. */
+void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out);
+void wk_outcome_clear(wk_outcome_t *out);
+
+/* The invariant a result stands for ("pass" when OK). */
+const char *wk_outcome_verdict(const wk_outcome_t *out);
+
+#endif

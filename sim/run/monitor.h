@@ -1,0 +1,37 @@
+/*
+ * monitor.h - invariant monitors over the simulator's event stream: SQE
+ * queued -> submitted, CQE posted -> reaped, hand-off (BH, fd kick, timer)
+ * -> run, each within a bound of virtual time.  Deadlock and the workload's
+ * deadline and data are checked by the machine.
+ */
+#ifndef WAKESIM_MONITOR_H
+#define WAKESIM_MONITOR_H
+
+#include <glib.h>
+#include "sim.h"
+
+typedef struct {
+    int64_t bound_sqe_submit_ns;
+    int64_t bound_cqe_reap_ns;
+    int64_t bound_handoff_ns;
+    GHashTable *cqe_posted;      /* (ring fd, user_data) -> GQueue of post times */
+    char *invariant;             /* first violation's invariant */
+    unsigned sqes_submitted;
+    unsigned cqes_reaped;
+    /* Is the thread "main-loop" inside its ppoll() window? */
+    bool main_loop_sleeping;
+    unsigned sqes_queued_while_main_loop_slept;
+} wk_monitor_t;
+
+void wk_monitor_init(wk_monitor_t *m, int64_t sqe_ns, int64_t cqe_ns, int64_t handoff_ns);
+void wk_monitor_destroy(wk_monitor_t *m);
+/* sim_options_t.on_event hook; opaque is the wk_monitor_t. */
+void wk_monitor_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque);
+/* A hand-off started at start_ns ran now: checks the bound. */
+void wk_monitor_handoff(wk_monitor_t *m, sim_world_t *w, const char *what, int64_t object,
+                        int64_t start_ns);
+/* Records the first violation (invariant + message) and stops the run. */
+void wk_monitor_violation(wk_monitor_t *m, sim_world_t *w, const char *invariant,
+                          const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+#endif

@@ -1,0 +1,448 @@
+/*
+ * scenario.c - loading and validating scenario files (GKeyFile).
+ *
+ * GKeyFile gives no line numbers, so the text is scanned once first: every
+ * line must be blank, a comment, a [group] or a key = value, and each
+ * group/key is remembered with its line, so that every later error (unknown
+ * group or key, bad value, missing key) names FILE:LINE.
+ */
+#include <string.h>
+#include "scenario.h"
+#include "invariant.h"
+
+G_DEFINE_QUARK(wakesim-scenario-error, scn_error)
+
+typedef enum { FIELD_UINT, FIELD_DURATION, FIELD_SIZE, FIELD_STRING, FIELD_ENUM } field_kind_t;
+
+typedef struct {
+    const char *group;
+    const char *key;
+    field_kind_t kind;
+    size_t offset;
+    bool required;
+    uint64_t min, max;           /* UINT, DURATION (ns), SIZE (bytes) */
+    const char *const *names;    /* ENUM: NULL-terminated, index = value */
+} field_t;
+
+static const char *const backend_names[] = { "auto", "ppoll", "io_uring", NULL };
+static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "timer", NULL };
+static const char *const target_names[] = { "main", "iothread", NULL };
+
+#define OFF(m) offsetof(scn_t, m)
+#define MS(n) ((uint64_t)(n) * 1000000)
+static const field_t fields[] = {
+    { "scenario", "name", FIELD_STRING, OFF(name), true },
+    { "scenario", "description", FIELD_STRING, OFF(description), false },
+    { "machine", "backend", FIELD_ENUM, OFF(backend), false, .names = backend_names },
+    { "machine", "ring-entries", FIELD_UINT, OFF(ring_entries), false, 4, 4096 },
+    { "machine", "main-loop-timer", FIELD_DURATION, OFF(main_timer_ns), false, 0, MS(3600000) },
+    { "machine", "vcpus", FIELD_UINT, OFF(vcpus), false, 1, 16 },
+    { "device", "submit", FIELD_ENUM, OFF(submit), true, .names = submit_names },
+    { "device", "target", FIELD_ENUM, OFF(target), false, .names = target_names },
+    { "device", "latency-min", FIELD_DURATION, OFF(latency_min_ns), false, 0, MS(10000) },
+    { "device", "latency-max", FIELD_DURATION, OFF(latency_max_ns), false, 0, MS(10000) },
+    { "workload", "batches", FIELD_UINT, OFF(batches), true, 1, 1000000 },
+    { "workload", "batch-size", FIELD_UINT, OFF(batch_size), true, 1, 4096 },
+    { "workload", "chunk-size", FIELD_SIZE, OFF(chunk_bytes), false, 512, 16u << 20 },
+    { "workload", "think-before-batch", FIELD_DURATION, OFF(think_before_batch_ns), false, 0, MS(10000) },
+    { "workload", "think-after-completion", FIELD_DURATION, OFF(think_after_completion_ns), false, 0, MS(10000) },
+    { "bounds", "sqe-submit", FIELD_DURATION, OFF(bound_sqe_submit_ns), false, 1, MS(3600000) },
+    { "bounds", "cqe-reap", FIELD_DURATION, OFF(bound_cqe_reap_ns), false, 1, MS(3600000) },
+    { "bounds", "handoff", FIELD_DURATION, OFF(bound_handoff_ns), false, 1, MS(3600000) },
+    { "bounds", "deadline", FIELD_DURATION, OFF(deadline_ns), false, 1, MS(86400000) },
+    { "expect", "runs", FIELD_UINT, OFF(run_budget), false, 1, 100000000 },
+};
+
+static const char *const known_groups[] = {
+    "scenario", "machine", "device", "workload", "bounds", "expect", NULL
+};
+
+/* ---- the line index ---- */
+
+typedef struct {
+    const char *path;
+    GHashTable *lines;           /* "group\nkey" or "group" -> line (GINT) */
+} line_index_t;
+
+static int line_of(const line_index_t *ix, const char *group, const char *key)
+{
+    char *k = key ? g_strdup_printf("%s\n%s", group, key) : g_strdup(group);
+    int line = GPOINTER_TO_INT(g_hash_table_lookup(ix->lines, k));
+    g_free(k);
+    return line ? line : 1;
+}
+
+static void *fail_at(GError **err, const char *path, int line, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+static void *fail_at(GError **err, const char *path, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error(err, SCN_ERROR, 1, "%s:%d: %s", path, line, msg);
+    g_free(msg);
+    return NULL;
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (; *list; list++) {
+        if (strcmp(*list, s) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool key_is_known(const char *group, const char *key)
+{
+    if (strcmp(group, "expect") == 0 && strcmp(key, "runs") != 0) {
+        return strcmp(key, "fixed") == 0 || aio_mutant_lookup(key) >= 0;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
+        if (strcmp(fields[i].group, group) == 0 && strcmp(fields[i].key, key) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Checks the syntax line by line and indexes where each group/key stands. */
+static bool index_lines(const char *text, line_index_t *ix, GError **err)
+{
+    gchar **lines = g_strsplit(text, "\n", -1);
+    char *group = NULL;
+    bool ok = true;
+
+    for (int i = 0; lines[i] && ok; i++) {
+        int line = i + 1;
+        char *l = g_strstrip(lines[i]);
+        if (*l == '\0' || *l == '#' || *l == ';') {
+            continue;
+        }
+        if (*l == '[') {
+            char *end = strchr(l, ']');
+            if (!end || end[1] != '\0') {
+                ok = fail_at(err, ix->path, line, "malformed group header '%s'", l) != NULL;
+                break;
+            }
+            g_free(group);
+            group = g_strndup(l + 1, (gsize)(end - l - 1));
+            if (!in_list(known_groups, group)) {
+                fail_at(err, ix->path, line, "unknown group [%s] (known: scenario, "
+                        "machine, device, workload, bounds, expect)", group);
+                ok = false;
+                break;
+            }
+            g_hash_table_insert(ix->lines, g_strdup(group), GINT_TO_POINTER(line));
+            continue;
+        }
+        char *eq = strchr(l, '=');
+        if (!eq) {
+            fail_at(err, ix->path, line, "expected 'key = value', got '%s'", l);
+            ok = false;
+            break;
+        }
+        if (!group) {
+            fail_at(err, ix->path, line, "key outside any [group]");
+            ok = false;
+            break;
+        }
+        *eq = '\0';
+        char *key = g_strstrip(l);
+        if (!key_is_known(group, key)) {
+            fail_at(err, ix->path, line, "unknown key '%s' in [%s]", key, group);
+            ok = false;
+            break;
+        }
+        g_hash_table_insert(ix->lines, g_strdup_printf("%s\n%s", group, key),
+                            GINT_TO_POINTER(line));
+    }
+    g_free(group);
+    g_strfreev(lines);
+    return ok;
+}
+
+/* ---- values ---- */
+
+/* "499ms", "1.5s" is not accepted (no floats): integers with ns/us/ms/s. */
+static bool parse_duration(const char *v, uint64_t *out)
+{
+    char *end;
+    if (!g_ascii_isdigit(*v)) {
+        return false;
+    }
+    guint64 n = g_ascii_strtoull(v, &end, 10);
+    uint64_t mult;
+    if (strcmp(end, "ns") == 0) {
+        mult = 1;
+    } else if (strcmp(end, "us") == 0) {
+        mult = 1000;
+    } else if (strcmp(end, "ms") == 0) {
+        mult = 1000000;
+    } else if (strcmp(end, "s") == 0) {
+        mult = 1000000000;
+    } else if (*end == '\0' && n == 0) {
+        mult = 1;
+    } else {
+        return false;
+    }
+    if (n > UINT64_MAX / mult) {
+        return false;
+    }
+    *out = n * mult;
+    return true;
+}
+
+static bool parse_size(const char *v, uint64_t *out)
+{
+    char *end;
+    if (!g_ascii_isdigit(*v)) {
+        return false;
+    }
+    guint64 n = g_ascii_strtoull(v, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k') {
+        shift = 10, end++;
+    } else if (*end == 'M' || *end == 'm') {
+        shift = 20, end++;
+    } else if (*end == 'G' || *end == 'g') {
+        shift = 30, end++;
+    }
+    if (*end != '\0' || n > (UINT64_MAX >> shift)) {
+        return false;
+    }
+    *out = n << shift;
+    return true;
+}
+
+static bool parse_uint(const char *v, uint64_t *out)
+{
+    char *end;
+    if (!g_ascii_isdigit(*v)) {
+        return false;
+    }
+    *out = g_ascii_strtoull(v, &end, 10);
+    return *end == '\0';
+}
+
+static bool set_field(scn_t *s, GKeyFile *kf, const field_t *f, const line_index_t *ix,
+                      GError **err)
+{
+    int line = line_of(ix, f->group, f->key);
+    char *v = g_key_file_get_string(kf, f->group, f->key, NULL);
+    bool ok = true;
+    uint64_t n = 0;
+    char *p = (char *)s + f->offset;
+
+    if (!v) {
+        if (f->required) {
+            fail_at(err, ix->path, line_of(ix, f->group, NULL),
+                    "missing required key '%s' in [%s]", f->key, f->group);
+            return false;
+        }
+        return true;
+    }
+    g_strstrip(v);
+    switch (f->kind) {
+    case FIELD_STRING:
+        g_free(*(char **)p);
+        *(char **)p = v;
+        return true;
+    case FIELD_ENUM: {
+        int idx = -1;
+        for (int i = 0; f->names[i]; i++) {
+            if (strcmp(f->names[i], v) == 0) {
+                idx = i;
+            }
+        }
+        if (idx < 0) {
+            char *known = g_strjoinv(", ", (gchar **)f->names);
+            fail_at(err, ix->path, line, "bad value '%s' for %s (one of: %s)", v, f->key, known);
+            g_free(known);
+            ok = false;
+        } else {
+            *(int *)p = idx;
+        }
+        break;
+    }
+    case FIELD_UINT:
+    case FIELD_DURATION:
+    case FIELD_SIZE: {
+        const char *what = f->kind == FIELD_UINT ? "a whole number"
+                         : f->kind == FIELD_SIZE ? "a size (e.g. 128K, 4M)"
+                         : "a duration (e.g. 499ms, 50us, 2s)";
+        bool parsed = f->kind == FIELD_UINT ? parse_uint(v, &n)
+                    : f->kind == FIELD_SIZE ? parse_size(v, &n)
+                    : parse_duration(v, &n);
+        if (!parsed) {
+            fail_at(err, ix->path, line, "bad value '%s' for %s: expected %s", v, f->key, what);
+            ok = false;
+        } else if (n < f->min || n > f->max) {
+            fail_at(err, ix->path, line, "%s = %s is out of range [%" G_GUINT64_FORMAT
+                    ", %" G_GUINT64_FORMAT "]%s", f->key, v, f->min, f->max,
+                    f->kind == FIELD_DURATION ? " ns" : "");
+            ok = false;
+        } else if (f->kind == FIELD_UINT) {
+            *(unsigned *)p = (unsigned)n;
+        } else if (f->kind == FIELD_SIZE) {
+            *(uint64_t *)p = n;
+        } else {
+            *(int64_t *)p = (int64_t)n;
+        }
+        break;
+    }
+    }
+    g_free(v);
+    return ok;
+}
+
+static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GError **err)
+{
+    gchar **keys = g_key_file_get_keys(kf, "expect", NULL, NULL);
+    bool ok = true;
+    for (gchar **k = keys; k && *k && ok; k++) {
+        if (strcmp(*k, "runs") == 0) {
+            continue;
+        }
+        char *v = g_strstrip(g_key_file_get_string(kf, "expect", *k, NULL));
+        if (strcmp(v, "pass") != 0 && !wk_invariant_known(v)) {
+            fail_at(err, ix->path, line_of(ix, "expect", *k),
+                    "bad expectation '%s' for %s: 'pass' or an invariant (%s)",
+                    v, *k, wk_invariant_list());
+            ok = false;
+        } else if (strcmp(*k, "fixed") == 0 && strcmp(v, "pass") != 0) {
+            fail_at(err, ix->path, line_of(ix, "expect", *k),
+                    "the fixed code must be expected to pass");
+            ok = false;
+        } else {
+            g_hash_table_insert(s->expect, g_strdup(*k), g_strdup(v));
+        }
+        g_free(v);
+    }
+    g_strfreev(keys);
+    return ok;
+}
+
+static void set_defaults(scn_t *s)
+{
+    s->backend = AIO_BACKEND_IO_URING;
+    s->ring_entries = 128;
+    s->vcpus = 1;
+    s->target = SCN_TARGET_MAIN;
+    s->chunk_bytes = 4096;
+    s->latency_min_ns = 20000;
+    s->latency_max_ns = 200000;
+    s->bound_sqe_submit_ns = 10000000;
+    s->bound_cqe_reap_ns = 10000000;
+    s->bound_handoff_ns = 10000000;
+    s->deadline_ns = 60000000000;
+    s->run_budget = 100;
+    s->expect = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/* Cross-field rules, reported at the line of the key that breaks them. */
+static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
+{
+    if (s->latency_min_ns > s->latency_max_ns) {
+        fail_at(err, ix->path, line_of(ix, "device", "latency-min"),
+                "latency-min is larger than latency-max");
+        return false;
+    }
+    if (s->submit == SCN_SUBMIT_MMIO_INLINE && s->target != SCN_TARGET_MAIN) {
+        fail_at(err, ix->path, line_of(ix, "device", "target"),
+                "submit = mmio-inline runs under the BQL: target must be main");
+        return false;
+    }
+    if (s->submit == SCN_SUBMIT_MMIO_INLINE && s->backend == AIO_BACKEND_POLL) {
+        fail_at(err, ix->path, line_of(ix, "machine", "backend"),
+                "submit = mmio-inline needs add_sqe: backend must be io_uring");
+        return false;
+    }
+    if (s->backend == AIO_BACKEND_AUTO) {
+        s->backend = AIO_BACKEND_IO_URING;   /* the simulated kernel always has it */
+    }
+    return true;
+}
+
+scn_t *scn_load_text(const char *text, const char *path, GError **err)
+{
+    scn_t *s = g_new0(scn_t, 1);
+    line_index_t ix = { path, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
+    GKeyFile *kf = g_key_file_new();
+    GError *kerr = NULL;
+    bool ok;
+
+    set_defaults(s);
+    s->path = g_strdup(path);
+    s->text = g_strdup(text);
+
+    ok = index_lines(text, &ix, err);
+    if (ok && !g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE, &kerr)) {
+        fail_at(err, path, 1, "%s", kerr->message);
+        g_error_free(kerr);
+        ok = false;
+    }
+    for (size_t i = 0; ok && i < G_N_ELEMENTS(fields); i++) {
+        ok = set_field(s, kf, &fields[i], &ix, err);
+    }
+    ok = ok && load_expectations(s, kf, &ix, err) && check_consistency(s, &ix, err);
+
+    g_key_file_free(kf);
+    g_hash_table_destroy(ix.lines);
+    if (!ok) {
+        scn_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+scn_t *scn_load_file(const char *path, GError **err)
+{
+    char *text = NULL;
+    GError *ferr = NULL;
+    if (!g_file_get_contents(path, &text, NULL, &ferr)) {
+        g_set_error(err, SCN_ERROR, 2, "%s: %s", path, ferr->message);
+        g_error_free(ferr);
+        return NULL;
+    }
+    if (!g_utf8_validate(text, -1, NULL) || strlen(text) == 0) {
+        g_set_error(err, SCN_ERROR, 3, "%s:1: not a scenario (empty or not UTF-8 text)", path);
+        g_free(text);
+        return NULL;
+    }
+    scn_t *s = scn_load_text(text, path, err);
+    g_free(text);
+    return s;
+}
+
+void scn_free(scn_t *s)
+{
+    if (!s) {
+        return;
+    }
+    g_free(s->name);
+    g_free(s->description);
+    g_free(s->path);
+    g_free(s->text);
+    g_hash_table_destroy(s->expect);
+    g_free(s);
+}
+
+const char *scn_expected(const scn_t *s, const char *mutant)
+{
+    const char *v = mutant && *mutant ? g_hash_table_lookup(s->expect, mutant) : NULL;
+    return v ? v : "pass";
+}
+
+const char *scn_submit_name(scn_submit_t v)
+{
+    return submit_names[v];
+}
+
+const char *scn_target_name(scn_target_t v)
+{
+    return target_names[v];
+}

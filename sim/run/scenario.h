@@ -1,0 +1,80 @@
+/*
+ * scenario.h - a scenario: the simulated machine (threads, devices, how
+ * they submit), its workload, the bounds its monitors enforce and what each
+ * mutant is expected to do.  Parsed from a GKeyFile (scenarios/NAME.scn);
+ * every error names the file and line.
+ */
+#ifndef WAKESIM_SCENARIO_H
+#define WAKESIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+#include "aio.h"
+
+/* How a device hands a request to the event loop. */
+typedef enum {
+    SCN_SUBMIT_MMIO_INLINE,  /* vCPU under the BQL calls add_sqe on the main context (AHCI) */
+    SCN_SUBMIT_IOEVENTFD,    /* vCPU kicks an eventfd; the target's loop submits (virtio) */
+    SCN_SUBMIT_BH,           /* vCPU schedules a one-shot BH on the target; it submits */
+    SCN_SUBMIT_TIMER,        /* vCPU arms a short timer on the target; it submits */
+} scn_submit_t;
+
+/* Which context serves the device. */
+typedef enum {
+    SCN_TARGET_MAIN,         /* the main loop (glib GMainContext, BQL) */
+    SCN_TARGET_IOTHREAD,     /* an iothread running aio_poll() */
+} scn_target_t;
+
+typedef struct {
+    char *name;
+    char *description;
+    char *path;              /* where it was loaded from ("<trace>" if embedded) */
+    char *text;              /* the file's content, kept for reproducers */
+
+    aio_backend_t backend;   /* ppoll or io_uring */
+    unsigned ring_entries;
+    int64_t main_timer_ns;   /* the main loop's idle periodic timer; 0 = none */
+
+    unsigned vcpus;
+    scn_submit_t submit;
+    scn_target_t target;
+
+    unsigned batches;        /* per vCPU */
+    unsigned batch_size;     /* requests per batch */
+    uint64_t chunk_bytes;
+    int64_t think_before_batch_ns;
+    int64_t think_after_completion_ns;
+
+    int64_t latency_min_ns;  /* device */
+    int64_t latency_max_ns;
+
+    /* Monitor bounds (virtual time). */
+    int64_t bound_sqe_submit_ns;
+    int64_t bound_cqe_reap_ns;
+    int64_t bound_handoff_ns;   /* BH run / fd dispatch / timer fire after hand-off */
+    int64_t deadline_ns;        /* whole workload */
+
+    unsigned run_budget;     /* runs within which an expected mutant must show */
+    /* Expected outcome per mutant: invariant name, or "pass".  Keys and
+     * values owned by the table. */
+    GHashTable *expect;
+} scn_t;
+
+/* Loads and validates; NULL with *err set ("FILE:LINE: message"). */
+scn_t *scn_load_file(const char *path, GError **err);
+/* The same from text; "path" is only used in messages. */
+scn_t *scn_load_text(const char *text, const char *path, GError **err);
+void scn_free(scn_t *s);
+
+/* Expected outcome for a mutant name ("" = the fixed code): an invariant
+ * name or "pass".  Mutants the file does not list are expected to pass. */
+const char *scn_expected(const scn_t *s, const char *mutant);
+
+const char *scn_submit_name(scn_submit_t v);
+const char *scn_target_name(scn_target_t v);
+
+#define SCN_ERROR (scn_error_quark())
+GQuark scn_error_quark(void);
+
+#endif
