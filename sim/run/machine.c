@@ -190,6 +190,18 @@ static void check_data(vcpu_t *v, request_t *r)
     }
 }
 
+/* Think time plus a jitter drawn from the decision source, so that hand-offs
+ * land at varied points of the loops' iterations. */
+static void think(const scn_t *s, int64_t ns)
+{
+    if (s->think_jitter_ns) {
+        ns += (int64_t)sim_choose(17) * (s->think_jitter_ns / 16);
+    }
+    if (ns) {
+        sim_sleep_ns(ns);
+    }
+}
+
 static void *vcpu_main(void *arg)
 {
     vcpu_t *v = arg;
@@ -197,9 +209,7 @@ static void *vcpu_main(void *arg)
     const scn_t *s = m->scn;
 
     for (unsigned b = 0; b < s->batches; b++) {
-        if (s->think_before_batch_ns) {
-            sim_sleep_ns(s->think_before_batch_ns);
-        }
+        think(s, s->think_before_batch_ns);
         for (unsigned i = 0; i < s->batch_size; i++) {
             request_t *r = &v->reqs[i];
             uint64_t index = ((uint64_t)v->index * s->batches + b) * s->batch_size + i;
@@ -217,9 +227,7 @@ static void *vcpu_main(void *arg)
                 sim_cond_wait(&v->cond, (struct os_mutex *)&v->lock);
             }
             os_mutex_unlock(&v->lock);
-            if (s->think_after_completion_ns) {
-                sim_sleep_ns(s->think_after_completion_ns);
-            }
+            think(s, s->think_after_completion_ns);
         }
         for (unsigned i = 0; i < s->batch_size; i++) {
             check_data(v, &v->reqs[i]);
@@ -481,8 +489,15 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     out->decisions = g_memdup2(values, out->n_decisions * sizeof(uint32_t));
     out->bounds = g_memdup2(bounds, out->n_decisions * sizeof(uint32_t));
     out->sqes_queued_while_main_loop_slept = m->mon.sqes_queued_while_main_loop_slept;
+    if (m->mon.invariant) {
+        /* The monitors saw it first; a later deadlock is its consequence. */
+        r = out->result = SIM_RESULT_VIOLATION;
+        out->message = g_strdup(m->mon.message);
+    } else if (r != SIM_RESULT_OK) {
+        out->message = g_strdup_printf("%s: %s", r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK
+                                       : sim_result_name(r), sim_world_message(m->w));
+    }
     if (r != SIM_RESULT_OK) {
-        out->message = g_strdup(sim_world_message(m->w));
         out->invariant = g_strdup(m->mon.invariant ? m->mon.invariant
                                   : r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK
                                   : r == SIM_RESULT_TIME_LIMIT ? WK_INV_DEADLINE

@@ -16,6 +16,8 @@ typedef struct {
     int64_t bound_handoff_ns;
     GHashTable *cqe_posted;      /* (ring fd, user_data) -> GQueue of post times */
     char *invariant;             /* first violation's invariant */
+    char *message;               /* and its description */
+    unsigned violations;
     unsigned sqes_submitted;
     unsigned cqes_reaped;
     /* Is the thread "main-loop" inside its ppoll() window? */
@@ -30,7 +32,7 @@ void wk_monitor_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque);
 /* A hand-off started at start_ns ran now: checks the bound. */
 void wk_monitor_handoff(wk_monitor_t *m, sim_world_t *w, const char *what, int64_t object,
                         int64_t start_ns);
-/* Records the first violation (invariant + message) and stops the run. */
+/* Records a violation; the first one is the run's verdict. */
 void wk_monitor_violation(wk_monitor_t *m, sim_world_t *w, const char *invariant,
                           const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 

@@ -27,6 +27,7 @@ typedef struct {
 static const char *const backend_names[] = { "auto", "ppoll", "io_uring", NULL };
 static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "timer", NULL };
 static const char *const target_names[] = { "main", "iothread", NULL };
+static const char *const strategy_names[] = { "random", "pct", NULL };
 
 #define OFF(m) offsetof(scn_t, m)
 #define MS(n) ((uint64_t)(n) * 1000000)
@@ -46,11 +47,14 @@ static const field_t fields[] = {
     { "workload", "chunk-size", FIELD_SIZE, OFF(chunk_bytes), false, 512, 16u << 20 },
     { "workload", "think-before-batch", FIELD_DURATION, OFF(think_before_batch_ns), false, 0, MS(10000) },
     { "workload", "think-after-completion", FIELD_DURATION, OFF(think_after_completion_ns), false, 0, MS(10000) },
+    { "workload", "think-jitter", FIELD_DURATION, OFF(think_jitter_ns), false, 0, MS(10000) },
     { "bounds", "sqe-submit", FIELD_DURATION, OFF(bound_sqe_submit_ns), false, 1, MS(3600000) },
     { "bounds", "cqe-reap", FIELD_DURATION, OFF(bound_cqe_reap_ns), false, 1, MS(3600000) },
     { "bounds", "handoff", FIELD_DURATION, OFF(bound_handoff_ns), false, 1, MS(3600000) },
     { "bounds", "deadline", FIELD_DURATION, OFF(deadline_ns), false, 1, MS(86400000) },
     { "expect", "runs", FIELD_UINT, OFF(run_budget), false, 1, 100000000 },
+    { "expect", "strategy", FIELD_ENUM, OFF(check_strategy), false, .names = strategy_names },
+    { "expect", "pct-depth", FIELD_UINT, OFF(check_pct_depth), false, 1, 64 },
 };
 
 static const char *const known_groups[] = {
@@ -98,7 +102,8 @@ static bool in_list(const char *const *list, const char *s)
 
 static bool key_is_known(const char *group, const char *key)
 {
-    if (strcmp(group, "expect") == 0 && strcmp(key, "runs") != 0) {
+    if (strcmp(group, "expect") == 0 && strcmp(key, "runs") != 0 &&
+        strcmp(key, "strategy") != 0 && strcmp(key, "pct-depth") != 0) {
         return strcmp(key, "fixed") == 0 || aio_mutant_lookup(key) >= 0;
     }
     for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
@@ -304,7 +309,8 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
     gchar **keys = g_key_file_get_keys(kf, "expect", NULL, NULL);
     bool ok = true;
     for (gchar **k = keys; k && *k && ok; k++) {
-        if (strcmp(*k, "runs") == 0) {
+        if (strcmp(*k, "runs") == 0 || strcmp(*k, "strategy") == 0 ||
+            strcmp(*k, "pct-depth") == 0) {
             continue;
         }
         char *v = g_strstrip(g_key_file_get_string(kf, "expect", *k, NULL));
@@ -340,6 +346,8 @@ static void set_defaults(scn_t *s)
     s->bound_handoff_ns = 10000000;
     s->deadline_ns = 60000000000;
     s->run_budget = 100;
+    s->check_strategy = SCN_STRATEGY_RANDOM;
+    s->check_pct_depth = 3;
     s->expect = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 

@@ -20,6 +20,8 @@ typedef enum {
     SCN_SUBMIT_TIMER,        /* vCPU arms a short timer on the target; it submits */
 } scn_submit_t;
 
+typedef enum { SCN_STRATEGY_RANDOM, SCN_STRATEGY_PCT } scn_strategy_t;
+
 /* Which context serves the device. */
 typedef enum {
     SCN_TARGET_MAIN,         /* the main loop (glib GMainContext, BQL) */
@@ -45,6 +47,7 @@ typedef struct {
     uint64_t chunk_bytes;
     int64_t think_before_batch_ns;
     int64_t think_after_completion_ns;
+    int64_t think_jitter_ns;  /* each think adds a decision in [0, jitter] */
 
     int64_t latency_min_ns;  /* device */
     int64_t latency_max_ns;
@@ -56,6 +59,8 @@ typedef struct {
     int64_t deadline_ns;        /* whole workload */
 
     unsigned run_budget;     /* runs within which an expected mutant must show */
+    int check_strategy;      /* how `wakesim check` searches: SCN_STRATEGY_* */
+    unsigned check_pct_depth;
     /* Expected outcome per mutant: invariant name, or "pass".  Keys and
      * values owned by the table. */
     GHashTable *expect;

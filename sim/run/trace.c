@@ -62,6 +62,22 @@ void wk_trace_from_outcome(wk_trace_t *t, const scn_t *scn, const char *mutants,
     t->bounds = g_memdup2(out->bounds, out->n_decisions * sizeof(uint32_t));
 }
 
+/* SHA-256 over what a replay depends on, so that a truncated or edited
+ * file is rejected instead of replaying something else. */
+static char *content_checksum(const char *scn64, const char *dec64, const char *count,
+                              const char *mutants)
+{
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    const char *parts[] = { scn64, dec64, count, mutants };
+    for (unsigned i = 0; i < G_N_ELEMENTS(parts); i++) {
+        g_checksum_update(c, (const guchar *)parts[i], (gssize)strlen(parts[i]));
+        g_checksum_update(c, (const guchar *)"\n", 1);
+    }
+    char *hex = g_strdup(g_checksum_get_string(c));
+    g_checksum_free(c);
+    return hex;
+}
+
 gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
 {
     GKeyFile *kf = g_key_file_new();
@@ -97,6 +113,10 @@ gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
     g_key_file_set_string(kf, GROUP, "decision-count", buf);
     g_key_file_set_string(kf, GROUP, "decisions", dec64);
     g_key_file_set_string(kf, GROUP, "scenario-text", scn64);
+    g_snprintf(buf, sizeof(buf), "%zu", t->n_decisions);
+    char *sum = content_checksum(scn64, dec64, buf, t->mutants);
+    g_key_file_set_string(kf, GROUP, "checksum", sum);
+    g_free(sum);
 
     gboolean ok = g_key_file_save_to_file(kf, path, err);
     g_free(dec64);
@@ -224,6 +244,19 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
         !get_u64(kf, "steps", path, &steps, err) ||
         !get_u64(kf, "end-ns", path, &end, err) ||
         !get_u64(kf, "decision-count", path, &count, err)) {
+        goto out;
+    }
+    char *count_s = g_strdup_printf("%" PRIu64, count);
+    char *sum = content_checksum(scn64, dec64, count_s, t->mutants);
+    char *stored = get_str(kf, "checksum", path, err);
+    bool sum_ok = stored && strcmp(sum, stored) == 0;
+    if (stored && !sum_ok) {
+        bad(err, path, "checksum mismatch (truncated or edited)");
+    }
+    g_free(count_s);
+    g_free(sum);
+    g_free(stored);
+    if (!sum_ok) {
         goto out;
     }
     char *hash_s = get_str(kf, "log-hash", path, err);

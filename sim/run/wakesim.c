@@ -135,6 +135,20 @@ static void rerun_logged(const scn_t *scn, const sim_options_t *base, const wk_o
     wk_machine_run(scn, &o, out);
 }
 
+/* PCT's n (scheduling points) from a pilot run, and k (threads) from the
+ * scenario's shape. */
+static void pct_setup(const scn_t *scn, sim_options_t *o, unsigned depth)
+{
+    wk_outcome_t pilot;
+    sim_options_t po = *o;
+    po.decide.kind = SIM_DECIDE_SEED;
+    wk_machine_run(scn, &po, &pilot);
+    o->decide.pct_steps = pilot.steps ? pilot.steps : 1;
+    o->decide.pct_threads = scn->vcpus + 2 + (scn->target == SCN_TARGET_IOTHREAD);
+    o->decide.pct_depth = depth;
+    wk_outcome_clear(&pilot);
+}
+
 /* ---- run ---- */
 
 typedef struct {
@@ -280,15 +294,7 @@ static int cmd_run(int argc, char **argv)
            ", runs %" PRIu64 "\n", scn->name, scn->path, *mutants ? mutants : "none",
            a.strategy, seed, runs);
     if (o.decide.kind == SIM_DECIDE_PCT) {
-        /* n and k from a pilot run of the scenario. */
-        wk_outcome_t pilot;
-        sim_options_t po = o;
-        po.decide.kind = SIM_DECIDE_SEED;
-        wk_machine_run(scn, &po, &pilot);
-        o.decide.pct_steps = pilot.steps ? pilot.steps : 1;
-        o.decide.pct_threads = scn->vcpus + 2 + (scn->target == SCN_TARGET_IOTHREAD);
-        o.decide.pct_depth = (unsigned)depth;
-        wk_outcome_clear(&pilot);
+        pct_setup(scn, &o, (unsigned)depth);
         sim_pct_bound_print(stdout, o.decide.pct_steps, o.decide.pct_threads, (unsigned)depth);
     }
 
@@ -434,9 +440,13 @@ static char *first_verdict(const scn_t *scn, uint64_t runs, uint64_t *used)
     sim_options_t o;
     sim_options_init(&o);
     o.log_enabled = false;
+    if (scn->check_strategy == SCN_STRATEGY_PCT) {
+        pct_setup(scn, &o, scn->check_pct_depth);
+    }
     for (uint64_t i = 0; i < runs; i++) {
         wk_outcome_t out;
-        o.decide.kind = SIM_DECIDE_SEED;
+        o.decide.kind = scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT
+                                                                 : SIM_DECIDE_SEED;
         o.decide.seed = 1 + i;
         wk_machine_run(scn, &o, &out);
         if (out.result != SIM_RESULT_OK) {

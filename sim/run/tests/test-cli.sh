@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# test-cli.sh WAKESIM SOURCE_DIR - the command line as a user meets it:
+# bad input gives exit 2 and a clear message; a violation gives exit 1 and a
+# reproducer that replays to the same verdict and the same event log, byte
+# for byte; a damaged reproducer gives exit 2.
+set -u
+wakesim=$1
+src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_exit CODE PATTERN CMD... : exit code and a substring of stdout+stderr
+expect_exit() {
+  local want=$1 pattern=$2; shift 2
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    fail "'$*' exited $rc, expected $want; output:"; echo "$out" | head -5
+  elif [ -n "$pattern" ] && ! grep -qF -- "$pattern" <<<"$out"; then
+    fail "'$*' output lacks '$pattern'; output:"; echo "$out" | head -5
+  else
+    echo "ok: '$*' -> $rc"
+  fi
+}
+
+# 1. Bad scenario files: exit 2, FILE:LINE and the reason.
+for f in "$src"/sim/run/tests/bad-scenarios/*.scn; do
+  want=$(sed -n '1s/^# expect: //p' "$f")
+  expect_exit 2 "$want" "$wakesim" run "$f"
+done
+
+# 2. Bad command lines.
+expect_exit 2 "expected one SCENARIO" "$wakesim" run
+expect_exit 2 "--runs must be a non-negative integer" "$wakesim" run ahci-mmio-inline-submit --runs abc
+expect_exit 2 "known mutants: missing-notify-add-sqe" "$wakesim" run ahci-mmio-inline-submit --mutant nope
+expect_exit 2 "--strategy must be random, pct or bytes" "$wakesim" run ahci-mmio-inline-submit --strategy dfs
+expect_exit 2 "unknown command" "$wakesim" frobnicate
+expect_exit 2 "No such file" "$wakesim" run "$work/nope.scn"
+expect_exit 2 "Unknown option" "$wakesim" replay --bogus x
+expect_exit 0 "missing-notify-add-sqe" "$wakesim" list
+
+# 3. A violation, its reproducer, and two byte-identical replays.
+cd "$work"
+expect_exit 1 "sqe-submit-latency" "$wakesim" run ahci-mmio-inline-submit \
+  --mutant missing-notify-add-sqe --runs 100 --out "$work"
+trace=$(ls "$work"/*.trace 2>/dev/null | head -1)
+if [ -z "$trace" ]; then
+  fail "no reproducer written"
+else
+  "$wakesim" replay "$trace" --log > "$work/replay1.txt" 2>&1; rc1=$?
+  "$wakesim" replay "$trace" --log > "$work/replay2.txt" 2>&1; rc2=$?
+  [ "$rc1" -eq 1 ] && [ "$rc2" -eq 1 ] || fail "replay exit codes $rc1 $rc2, expected 1 1"
+  grep -q "replay matches the recording: verdict sqe-submit-latency" "$work/replay1.txt" ||
+    fail "replay does not match its recording: $(tail -2 "$work/replay1.txt")"
+  cmp -s "$work/replay1.txt" "$work/replay2.txt" || fail "two replays differ"
+  lines=$(grep -c ' ' "$work/replay1.txt")
+  [ "$lines" -gt 20 ] || fail "event log suspiciously short ($lines lines)"
+  echo "ok: replayed twice, $lines identical lines"
+
+  # 4. Damaged reproducers: exit 2 and a clear message, never a crash.
+  head -c $(( $(stat -c %s "$trace") / 2 )) "$trace" > "$work/truncated.trace"
+  expect_exit 2 "not a valid wakesim trace" "$wakesim" replay "$work/truncated.trace"
+  sed 's/^decision-count=.*/decision-count=999999/' "$trace" > "$work/count.trace"
+  expect_exit 2 "not a valid wakesim trace" "$wakesim" replay "$work/count.trace"
+  sed 's/^decisions=.*/decisions=AAAA/' "$trace" > "$work/decisions.trace"
+  expect_exit 2 "" "$wakesim" replay "$work/decisions.trace"
+  sed 's/^format=.*/format=7/' "$trace" > "$work/format.trace"
+  expect_exit 2 "format 7" "$wakesim" replay "$work/format.trace"
+  sed 's/^scenario-text=.*/scenario-text=!!!!/' "$trace" > "$work/scenario.trace"
+  expect_exit 2 "not a valid wakesim trace" "$wakesim" replay "$work/scenario.trace"
+  sed 's/^log-hash=.*/log-hash=0123456789abcdef/' "$trace" > "$work/hash.trace"
+  expect_exit 2 "replay differs from the recording" "$wakesim" replay "$work/hash.trace"
+  head -c 3000 /dev/urandom > "$work/garbage.trace"
+  expect_exit 2 "not a valid wakesim trace" "$wakesim" replay "$work/garbage.trace"
+  : > "$work/empty.trace"
+  expect_exit 2 "not a valid wakesim trace" "$wakesim" replay "$work/empty.trace"
+  expect_exit 2 "No such file" "$wakesim" replay "$work/missing.trace"
+fi
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s); wakesim=$wakesim work dir kept: $work"
+  trap - EXIT
+  exit 1
+fi
+echo "all CLI checks passed"

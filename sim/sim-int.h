@@ -1,0 +1,277 @@
+/*
+ * sim-int.h - the simulator core's internal types, shared by the sim/ sources only.
+ *
+ * Invariants kept by every file:
+ *  - All run state lives in struct sim_world; the only process-wide things
+ *    are the current-world pointer (thread-local, NULL between runs), the
+ *    world generation counter (an ID source) and the fiber stack cache
+ *    (memory, unpoisoned before reuse).
+ *  - Exactly one fiber runs at a time: either the host (the OS thread's own
+ *    stack, running sim_world_run's scheduler loop) or one simulated thread
+ *    (w->current).  Kernel-side work (timer expiry, CQE posting) runs on
+ *    whichever of them noticed it; it never blocks.
+ *  - Everything kernel-visible is reported through sim_emit(), which keeps
+ *    the log byte-for-byte deterministic for a given decision sequence.
+ */
+#ifndef WAKESIM_SIM_INT_H
+#define WAKESIM_SIM_INT_H
+
+#include "sim.h"
+#include "aio-os.h"   /* the shim: os_mutex_t, liburing types */
+#include <poll.h>
+
+/* ---- fibers (fiber.c) ---- */
+typedef struct sim_fiber sim_fiber_t;
+struct sim_fiber {
+    void *sp;                  /* saved stack pointer while switched out */
+    void *fake_stack;          /* ASan fake stack saved while switched out */
+    const void *stack_bottom;  /* for ASan: the usable stack range */
+    size_t stack_size;
+    void *mapping;             /* pooled stack (guard page first), or NULL */
+    sim_fiber_t *host;         /* where a new fiber learns its return bounds */
+    void (*fn)(void *arg);
+    void *arg;
+};
+
+/* Prepares f to run fn(arg) (which must never return) on a pooled stack. */
+int sim_fiber_create(sim_fiber_t *f, sim_fiber_t *host, void (*fn)(void *), void *arg);
+void sim_fiber_switch(sim_fiber_t *from, sim_fiber_t *to);
+/* Leaves "from" for good: its ASan fake stack is destroyed.  Never returns,
+ * but is not declared _Noreturn: ASan would precede each call with
+ * __asan_handle_no_return, a sigaltstack system call. */
+void sim_fiber_exit(sim_fiber_t *from, sim_fiber_t *to);
+/* Returns the stack of a fiber that has exited (or never started). */
+void sim_fiber_release(sim_fiber_t *f);
+
+/* ---- threads and waits (sched.c) ---- */
+typedef enum { SIM_T_RUNNABLE, SIM_T_BLOCKED, SIM_T_EXITED } sim_tstate_t;
+
+typedef enum {
+    SIM_WAIT_NONE, SIM_WAIT_PPOLL, SIM_WAIT_MUTEX, SIM_WAIT_COND,
+    SIM_WAIT_SLEEP, SIM_WAIT_JOIN, SIM_WAIT_URING,
+} sim_wait_kind_t;
+
+const char *sim_wait_kind_name(sim_wait_kind_t k);
+
+struct sim_thread {
+    sim_world_t *w;
+    int id;                    /* 1-based, creation order */
+    char name[32];
+    sim_fiber_t fiber;
+    sim_tstate_t state;
+    bool started, daemon, killed;
+    sim_wait_kind_t wait;
+    const void *wait_obj;      /* mutex, cond, ring, thread... */
+    uint64_t wait_arg;         /* kind-specific (uring: wait_nr) */
+    uint64_t wait_seq;         /* world-wide order of blocking (FIFO wakeups) */
+    uint32_t wait_gen;         /* bumped at each wake: stale timers ignore it */
+    int wake_res;              /* 0, or -ETIMEDOUT */
+    const struct pollfd *poll_fds;
+    nfds_t poll_n;
+    sim_thread_fn_t *fn;
+    void *arg, *ret;
+    void *home_ctx;            /* os_thread_ctx_get/set */
+    uint64_t pct_prio;
+};
+
+/* Blocks the current thread until sim_wake() or the absolute deadline
+ * (virtual ns, -1 = none).  Returns 0 or -ETIMEDOUT; -EDEADLK on the host.
+ * Never returns to a thread whose run is ending (it is unwound). */
+int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj,
+              uint64_t arg, int64_t deadline);
+void sim_wake(sim_world_t *w, sim_thread_t *t, int res);
+/* Wakes every thread blocked with this kind and object; returns how many. */
+int sim_wake_all(sim_world_t *w, sim_wait_kind_t kind, const void *obj);
+/* Ends the run with r (first caller wins); msg may be NULL. */
+void sim_stop(sim_world_t *w, sim_result_t r, const char *msg);
+sim_result_t sim_sched_run(sim_world_t *w, sim_thread_fn_t *entry, void *arg);
+
+/* ---- decisions (decide.c) ---- */
+typedef struct {
+    sim_decide_opts_t o;
+    size_t pos;                /* next byte (BYTES) or value (REPLAY) */
+    uint64_t rng[4];           /* xoshiro256** state (SEED, PCT) */
+    uint64_t *pct_change;      /* d-1 change-point step numbers */
+    uint32_t *pct_slots;       /* random permutation of k priority slots */
+    unsigned pct_created;
+    uint32_t *values, *bounds; /* the record */
+    size_t n, cap;
+} sim_decider_t;
+
+int sim_decider_init(sim_world_t *w);
+void sim_decider_fini(sim_decider_t *d);
+/* Picks the next thread among >= 2 runnable ones (records the index). */
+sim_thread_t *sim_decide_thread(sim_world_t *w);
+/* A value in [0, n), recorded. */
+uint32_t sim_decide_value(sim_world_t *w, uint32_t n);
+void sim_decide_thread_created(sim_world_t *w, sim_thread_t *t);
+/* Called at each scheduling point (PCT change points). */
+void sim_decide_step(sim_world_t *w);
+
+/* ---- virtual time (clock.c) ---- */
+typedef void sim_timer_fn_t(sim_world_t *w, void *obj, uint64_t arg);
+typedef struct {
+    int64_t when;
+    uint64_t seq;              /* ties fire in insertion order */
+    sim_timer_fn_t *fn;
+    void *obj;
+    uint64_t arg;              /* usually a generation that must still match */
+} sim_timer_t;
+
+void sim_timer_add(sim_world_t *w, int64_t when, sim_timer_fn_t *fn, void *obj,
+                   uint64_t arg);
+bool sim_timer_next(const sim_world_t *w, int64_t *when);
+/* Fires every timer due at w->now, as the kernel. */
+void sim_timers_fire_due(sim_world_t *w);
+
+/* ---- files (fd.c) ---- */
+typedef enum { SIM_FILE_EVENTFD = 1, SIM_FILE_URING, SIM_FILE_BLKDEV } sim_file_kind_t;
+typedef struct sim_file sim_file_t;
+struct sim_file {
+    sim_file_kind_t kind;
+    int fd;
+    bool closed;
+    sim_file_t *next_all;      /* every file of the world, freed at the end */
+};
+
+int sim_fd_install(sim_world_t *w, sim_file_t *f, sim_file_kind_t kind);
+sim_file_t *sim_fd_lookup(sim_world_t *w, int fd);
+/* Current poll mask of a file (POLLIN...). */
+unsigned sim_file_poll_mask(sim_world_t *w, sim_file_t *f);
+/* Called when f may have become ready: wakes ppoll waiters, completes
+ * POLL_ADD requests. */
+void sim_file_changed(sim_world_t *w, sim_file_t *f);
+
+/* ---- io_uring (uring.c, uring-ops.c) ---- */
+typedef struct sim_ring sim_ring_t;
+typedef struct sim_req sim_req_t;
+
+struct sim_ring {
+    sim_file_t file;
+    struct io_uring *user;     /* the loop's struct, valid until exit */
+    bool live;
+    sim_ring_t *next_live;
+    unsigned sq_entries, cq_entries;
+    /* "kernel" words the user-side pointers point at */
+    unsigned sq_khead, sq_ktail, sq_kflags, sq_kdropped;
+    unsigned cq_khead, cq_ktail, cq_kflags, cq_koverflow;
+    unsigned *sq_array;
+    struct io_uring_sqe *sqes;
+    struct io_uring_cqe *cqes;
+    unsigned seen_sqe_tail;    /* user sqe_tail already reported queued */
+    unsigned seen_cq_head;     /* CQEs reaped already reported */
+    int64_t *queued_at;        /* per SQ slot: virtual time first seen queued */
+    struct io_uring_cqe *overflow;
+    size_t n_overflow, cap_overflow;
+    uint64_t completions;      /* non-timeout CQEs posted (TIMEOUT counts) */
+};
+
+struct sim_req {
+    sim_req_t *next, *prev;    /* pending list of the world, or free list */
+    uint32_t gen;              /* bumped when done: stale timers ignore it */
+    uint8_t opcode;
+    bool pending;
+    sim_ring_t *ring;
+    uint64_t user_data;
+    sim_file_t *target;        /* POLL_ADD, READ/WRITE */
+    unsigned poll_mask;        /* POLL_ADD */
+    uint64_t timeout_target;   /* TIMEOUT with count: ring->completions goal */
+    /* READ/WRITE: a single buffer or an iovec array (both user memory) */
+    const struct iovec *iov;
+    unsigned iov_n;
+    void *buf;
+    size_t len;
+    uint64_t offset;
+};
+
+/* Reports newly queued SQEs and reaped CQEs of every live ring, flushes
+ * overflowed CQEs into freed space. Called at every scheduling point. */
+void sim_uring_observe_all(sim_world_t *w);
+void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
+                        int32_t res, uint32_t flags, bool is_timeout);
+bool sim_ring_cq_ready(const sim_ring_t *r);
+void sim_uring_rings_free(sim_world_t *w);
+/* uring-ops.c */
+void sim_uring_issue(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe);
+void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f);
+void sim_uring_cancel_ring(sim_world_t *w, sim_ring_t *r);
+void sim_uring_count_completion(sim_world_t *w, sim_ring_t *r);
+void sim_reqs_free(sim_world_t *w);
+const char *sim_uring_op_name(unsigned op);
+
+/* ---- block devices (blkdev.c) ---- */
+typedef struct sim_blkdev sim_blkdev_t;
+/* Starts a request on a block device file: returns the completion latency
+ * (>= 0) or -errno.  Writes copy the data now; reads copy at completion. */
+int64_t sim_blkdev_start(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool write);
+/* Completes a request: copies read data; returns the byte count or -errno. */
+int64_t sim_blkdev_finish(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool write);
+void sim_blkdev_free(sim_file_t *f);
+
+/* ---- log and events (log.c) ---- */
+void sim_emit(sim_world_t *w, sim_event_kind_t kind, int64_t object,
+              uint64_t user_data, int64_t value, int64_t value2, const char *text);
+void sim_log_free(sim_world_t *w);
+
+/* ---- the world (world.c) ---- */
+typedef struct { void (*fn)(void *); void *arg; } sim_defer_t;
+
+struct sim_world {
+    sim_options_t opt;
+    uint64_t gen;              /* unique per world in this process */
+    sim_result_t result;
+    bool ran, running, stopping;
+    char *message;
+
+    /* threads (sched.c) */
+    sim_thread_t **threads;
+    int n_threads;
+    size_t cap_threads;
+    int n_runnable, live_nondaemon;
+    sim_thread_t *current;     /* NULL while the host runs */
+    sim_thread_t *next;        /* chosen at a scheduling point */
+    sim_fiber_t host;
+    bool kernel_acting;        /* events are the kernel's (timer expiry) */
+    uint64_t steps;
+    uint64_t wait_seq;
+
+    int64_t now;               /* virtual ns since the start */
+    sim_timer_t *timers;       /* binary min-heap on (when, seq) */
+    size_t n_timers, cap_timers;
+    uint64_t timer_seq;
+
+    sim_decider_t dec;
+
+    /* log (log.c) */
+    char *log;
+    size_t log_len, log_cap;
+    uint64_t *ud_keys;         /* user_data -> first-seen index, for the log */
+    uint32_t *ud_vals;
+    size_t ud_n, ud_cap;
+    uint32_t ud_next_id;       /* next name; names retire at CQE reap */
+
+    /* files (fd.c) */
+    sim_file_t **fds;          /* index fd - SIM_FD_BASE; NULL once closed */
+    int n_fds;
+    size_t cap_fds;
+    sim_file_t *all_files;
+    sim_ring_t *rings;         /* live rings */
+
+    /* io_uring requests (uring-ops.c) */
+    sim_req_t *req_pending, *req_free;
+    size_t n_req_allocated;
+
+    uint32_t next_mutex_id, next_cond_id, next_blkdev_id;
+
+    sim_defer_t *defers;
+    size_t n_defers, cap_defers;
+};
+
+extern _Thread_local sim_world_t *sim__current_world;
+
+/* Grows *arr (of elem bytes) to hold at least need elements; aborts on OOM
+ * (the simulator has no meaningful recovery from it). */
+void sim_grow(void **arr, size_t *cap, size_t need, size_t elem);
+_Noreturn void sim_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
