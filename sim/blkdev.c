@@ -1,0 +1,184 @@
+/*
+ * blkdev.c - simulated block devices with real data.
+ *
+ * Unwritten bytes read as a pattern derived from (fd, offset), so a reader
+ * can check that it got the right bytes from the right place; writes are
+ * stored in 4 KiB overlay pages allocated on first write.  Each request's
+ * latency is a decision: one of 16 evenly spaced values in [min, max].
+ * Write data is copied when the request starts (our SUBMIT_STABLE), read
+ * data when it completes (so a buffer reused too early shows up).
+ */
+#include "sim-int.h"
+#include "prng.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+enum { PAGE = 4096, LATENCY_STEPS = 16 };
+
+struct sim_blkdev {
+    sim_file_t file;
+    uint64_t size;
+    int64_t lat_min, lat_max;
+    uint8_t **pages;          /* size/PAGE overlay pointers, NULL = pattern */
+    size_t n_pages;
+};
+
+uint8_t sim_blkdev_pattern(int fd, uint64_t offset)
+{
+    uint64_t s = ((uint64_t)(uint32_t)fd << 40) ^ (offset >> 3);
+    uint64_t word = sim_splitmix64(&s);
+    return (uint8_t)(word >> (8 * (offset & 7)));
+}
+
+static sim_blkdev_t *blkdev_of(sim_file_t *f)
+{
+    return f && f->kind == SIM_FILE_BLKDEV ? (sim_blkdev_t *)f : NULL;
+}
+
+int sim_blkdev_create(sim_world_t *w, uint64_t size_bytes, int64_t lat_min_ns,
+                      int64_t lat_max_ns)
+{
+    if (!w || lat_min_ns < 0 || lat_max_ns < lat_min_ns)
+        return -EINVAL;
+    sim_blkdev_t *d = calloc(1, sizeof(*d));
+    if (!d)
+        return -ENOMEM;
+    d->size = size_bytes;
+    d->lat_min = lat_min_ns;
+    d->lat_max = lat_max_ns;
+    d->n_pages = (size_t)((size_bytes + PAGE - 1) / PAGE);
+    d->pages = calloc(d->n_pages ? d->n_pages : 1, sizeof(uint8_t *));
+    if (!d->pages) {
+        free(d);
+        return -ENOMEM;
+    }
+    return sim_fd_install(w, &d->file, SIM_FILE_BLKDEV);
+}
+
+void sim_blkdev_free(sim_file_t *f)
+{
+    sim_blkdev_t *d = (sim_blkdev_t *)f;
+    for (size_t i = 0; i < d->n_pages; i++)
+        free(d->pages[i]);
+    free(d->pages);
+    free(d);
+}
+
+/* The pattern for [off, off+n): one splitmix64 word per 8 bytes, the same
+ * bytes sim_blkdev_pattern() gives one at a time.  This is the simulator's
+ * data path (every simulated read and every data check), so it works a word
+ * at a time. */
+static void fill_pattern(int fd, uint64_t off, uint8_t *dst, size_t n)
+{
+    while (n) {
+        uint64_t s = ((uint64_t)(uint32_t)fd << 40) ^ (off >> 3);
+        uint64_t word = sim_splitmix64(&s);
+        unsigned first = (unsigned)(off & 7);
+        size_t take = 8 - first < n ? 8 - first : n;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (take == 8) {             /* byte i is word >> 8i: memory order */
+            memcpy(dst, &word, 8);
+        } else
+#endif
+        for (size_t i = 0; i < take; i++)
+            dst[i] = (uint8_t)(word >> (8 * (first + i)));
+        dst += take;
+        off += take;
+        n -= take;
+    }
+}
+
+/* Device -> memory, n bytes at off (caller clamps to the size). */
+static void copy_out(const sim_blkdev_t *d, uint64_t off, uint8_t *dst, size_t n)
+{
+    while (n) {
+        size_t in_page = PAGE - (size_t)(off % PAGE);
+        size_t take = in_page < n ? in_page : n;
+        const uint8_t *page = d->pages[off / PAGE];
+        if (page)
+            memcpy(dst, page + off % PAGE, take);
+        else
+            fill_pattern(d->file.fd, off, dst, take);
+        dst += take;
+        off += take;
+        n -= take;
+    }
+}
+
+/* Memory -> device. */
+static void copy_in(sim_blkdev_t *d, uint64_t off, const uint8_t *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t o = off + i;
+        uint8_t **page = &d->pages[o / PAGE];
+        if (!*page) {
+            uint8_t *fresh = malloc(PAGE);
+            if (!fresh)
+                sim_fatal("out of memory (block device page)");
+            copy_out(d, o - o % PAGE, fresh, PAGE);  /* pattern first */
+            *page = fresh;
+        }
+        (*page)[o % PAGE] = src[i];
+    }
+}
+
+/* Runs the transfer over the request's buffer(s); returns bytes moved. */
+static int64_t transfer(sim_blkdev_t *d, sim_req_t *q, bool write)
+{
+    struct iovec one = { q->buf, q->len };
+    const struct iovec *iov = q->iov ? q->iov : &one;
+    unsigned n = q->iov ? q->iov_n : 1;
+    uint64_t off = q->offset;
+    int64_t done = 0;
+    for (unsigned i = 0; i < n && off < d->size; i++) {
+        size_t len = iov[i].iov_len;
+        if (len > d->size - off)
+            len = (size_t)(d->size - off);
+        if (write)
+            copy_in(d, off, iov[i].iov_base, len);
+        else
+            copy_out(d, off, iov[i].iov_base, len);
+        off += len;
+        done += (int64_t)len;
+    }
+    return done;
+}
+
+int64_t sim_blkdev_start(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool write)
+{
+    sim_blkdev_t *d = blkdev_of(f);
+    if (!d)
+        return -EBADF;
+    if (req->iov && req->iov_n > 1024)
+        return -EINVAL;
+    if (write)
+        req->len = (size_t)transfer(d, req, true);  /* result, kept for finish */
+    int64_t span = d->lat_max - d->lat_min;
+    int64_t lat = d->lat_min;
+    if (span > 0)
+        lat += span * sim_decide_value(w, LATENCY_STEPS) / (LATENCY_STEPS - 1);
+    return lat;
+}
+
+int64_t sim_blkdev_finish(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool write)
+{
+    sim_blkdev_t *d = blkdev_of(f);
+    if (!d)
+        return -EBADF;
+    if (write)
+        return (int64_t)req->len;
+    return transfer(d, req, false);
+}
+
+int sim_blkdev_expected(sim_world_t *w, int fd, uint64_t offset, void *buf, size_t len)
+{
+    sim_blkdev_t *d = blkdev_of(sim_fd_lookup(w, fd));
+    if (!d)
+        return -EBADF;
+    if (offset > d->size || len > d->size - offset)
+        return -EINVAL;
+    copy_out(d, offset, buf, len);
+    return 0;
+}
