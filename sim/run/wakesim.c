@@ -232,7 +232,9 @@ static int report_violation(const scn_t *scn, const char *mutants, const run_arg
 
 static int cmd_run(int argc, char **argv)
 {
-    run_args_t a = { .strategy = g_strdup("random"), .out_dir = g_strdup(".") };
+    /* Defaults are filled in after parsing: GOption overwrites a string
+     * option's pointer without freeing what was there. */
+    run_args_t a = { 0 };
     GOptionEntry entries[] = {
         { "mutant", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.mutants, "Enable a mutant (repeatable)", "NAME" },
         { "strategy", 's', 0, G_OPTION_ARG_STRING, &a.strategy, "random (default), pct or bytes", "S" },
@@ -256,6 +258,8 @@ static int cmd_run(int argc, char **argv)
     if (parse_options(oc, &argc, &argv) < 0) {
         goto out;
     }
+    a.strategy = a.strategy ? a.strategy : g_strdup("random");
+    a.out_dir = a.out_dir ? a.out_dir : g_strdup(".");
     if (argc != 2) {
         fprintf(stderr, "%s run: expected one SCENARIO (see --help)\n", prog);
         goto out;

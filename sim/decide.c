@@ -1,0 +1,281 @@
+/*
+ * decide.c - the decision source: every nondeterministic choice of a run.
+ *
+ * Two kinds of choices: which runnable thread runs next (an index into the
+ * runnable threads in id order) and values (device latency, sim_choose()).
+ * Each one is recorded as (value, bound) so that any run, whatever its
+ * source, can be replayed exactly by SIM_DECIDE_REPLAY.  A replay that does
+ * not fit (exhausted, value >= bound, or a recorded bound that differs from
+ * the current one) stops the run with SIM_RESULT_REPLAY_ERROR; the choice
+ * returned meanwhile is a valid one, so the caller never sees garbage.
+ */
+#include "sim-int.h"
+#include "prng.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { PCT_MAX_THREADS = 4096 };
+
+static void record(sim_world_t *w, uint32_t value, uint32_t bound)
+{
+    sim_decider_t *d = &w->dec;
+    if (d->n == d->cap) {
+        size_t cap = d->cap;
+        sim_grow((void **)&d->values, &cap, d->n + 1, sizeof(uint32_t));
+        sim_grow((void **)&d->bounds, &d->cap, d->n + 1, sizeof(uint32_t));
+    }
+    d->values[d->n] = value;
+    d->bounds[d->n] = bound;
+    d->n++;
+}
+
+static void replay_fail(sim_world_t *w, const char *fmt, size_t i,
+                        uint64_t a, uint64_t b)
+{
+    char msg[200];
+    snprintf(msg, sizeof(msg), fmt, i, (unsigned long long)a, (unsigned long long)b);
+    sim_stop(w, SIM_RESULT_REPLAY_ERROR, msg);
+}
+
+/* REPLAY: the next recorded value, checked against bound n. */
+static uint32_t replay_next(sim_world_t *w, uint32_t n)
+{
+    sim_decider_t *d = &w->dec;
+    size_t i = d->pos;
+    if (i >= d->o.replay_len) {
+        replay_fail(w, "replay: ran out of decisions at #%zu (needed a choice among "
+                    "%llu, record holds %llu)", i, n, d->o.replay_len);
+        return 0;
+    }
+    d->pos++;
+    uint32_t v = d->o.replay[i];
+    if (d->o.replay_bounds && d->o.replay_bounds[i] != n) {
+        replay_fail(w, "replay: decision #%zu diverged: recorded among %llu, "
+                    "now among %llu", i, d->o.replay_bounds[i], n);
+        return 0;
+    }
+    if (v >= n) {
+        replay_fail(w, "replay: decision #%zu value %llu out of range (< %llu)",
+                    i, v, n);
+        return 0;
+    }
+    return v;
+}
+
+/* BYTES: 1, 2 or 4 little-endian bytes depending on n; -1 when exhausted. */
+static int64_t bytes_next(sim_decider_t *d, uint32_t n)
+{
+    size_t need = n <= 256 ? 1 : n <= 65536 ? 2 : 4;
+    if (d->pos + need > d->o.bytes_len) {
+        d->pos = d->o.bytes_len;
+        return -1;
+    }
+    uint32_t v = 0;
+    for (size_t i = 0; i < need; i++)
+        v |= (uint32_t)d->o.bytes[d->pos + i] << (8 * i);
+    d->pos += need;
+    return v % n;
+}
+
+/* ---- threads ---- */
+
+static int runnable_index_of(sim_world_t *w, const sim_thread_t *want)
+{
+    int idx = 0;
+    for (int i = 0; i < w->n_threads; i++) {
+        sim_thread_t *t = w->threads[i];
+        if (t == want)
+            return t->state == SIM_T_RUNNABLE ? idx : -1;
+        if (t->state == SIM_T_RUNNABLE)
+            idx++;
+    }
+    return -1;
+}
+
+static sim_thread_t *runnable_at(sim_world_t *w, uint32_t idx)
+{
+    for (int i = 0; i < w->n_threads; i++) {
+        sim_thread_t *t = w->threads[i];
+        if (t->state == SIM_T_RUNNABLE && idx-- == 0)
+            return t;
+    }
+    sim_fatal("runnable index out of range");
+}
+
+/* Default policy: stay on the current thread, else the lowest id. */
+static uint32_t default_pick(sim_world_t *w)
+{
+    int cur = w->current ? runnable_index_of(w, w->current) : -1;
+    return cur >= 0 ? (uint32_t)cur : 0;
+}
+
+static uint32_t pct_pick(sim_world_t *w)
+{
+    uint32_t idx = 0, best = 0;
+    uint64_t best_prio = 0;
+    bool have = false;
+    for (int i = 0; i < w->n_threads; i++) {
+        sim_thread_t *t = w->threads[i];
+        if (t->state != SIM_T_RUNNABLE)
+            continue;
+        if (!have || t->pct_prio > best_prio) {
+            best = idx;
+            best_prio = t->pct_prio;
+            have = true;
+        }
+        idx++;
+    }
+    return best;
+}
+
+sim_thread_t *sim_decide_thread(sim_world_t *w)
+{
+    sim_decider_t *d = &w->dec;
+    uint32_t n = (uint32_t)w->n_runnable, v = 0;
+    int64_t b;
+    switch (d->o.kind) {
+    case SIM_DECIDE_BYTES:
+        b = bytes_next(d, n);
+        v = b < 0 ? default_pick(w) : (uint32_t)b;
+        break;
+    case SIM_DECIDE_SEED:
+        v = (uint32_t)sim_rng_below(d->rng, n);
+        break;
+    case SIM_DECIDE_PCT:
+        v = pct_pick(w);
+        break;
+    case SIM_DECIDE_REPLAY:
+        v = replay_next(w, n);
+        break;
+    }
+    record(w, v, n);
+    return runnable_at(w, v);
+}
+
+uint32_t sim_decide_value(sim_world_t *w, uint32_t n)
+{
+    sim_decider_t *d = &w->dec;
+    uint32_t v = 0;
+    int64_t b;
+    if (n <= 1)
+        return 0;                     /* no choice: nothing to record */
+    switch (d->o.kind) {
+    case SIM_DECIDE_BYTES:
+        b = bytes_next(d, n);
+        v = b < 0 ? 0 : (uint32_t)b;
+        break;
+    case SIM_DECIDE_SEED:
+    case SIM_DECIDE_PCT:
+        v = (uint32_t)sim_rng_below(d->rng, n);
+        break;
+    case SIM_DECIDE_REPLAY:
+        v = replay_next(w, n);
+        break;
+    }
+    record(w, v, n);
+    return v;
+}
+
+uint32_t sim_choose(uint32_t n)
+{
+    sim_world_t *w = sim__current_world;
+    return w ? sim_decide_value(w, n) : 0;
+}
+
+/* ---- PCT ---- */
+
+void sim_decide_thread_created(sim_world_t *w, sim_thread_t *t)
+{
+    sim_decider_t *d = &w->dec;
+    if (d->o.kind != SIM_DECIDE_PCT)
+        return;
+    /* Initial priorities are d .. d+k-1 in random order; threads beyond the
+     * estimate k rank above them, in creation order (still >= d). */
+    unsigned i = d->pct_created++;
+    unsigned k = d->o.pct_threads;
+    t->pct_prio = d->o.pct_depth + (i < k ? d->pct_slots[i] : i);
+}
+
+void sim_decide_step(sim_world_t *w)
+{
+    sim_decider_t *d = &w->dec;
+    if (d->o.kind != SIM_DECIDE_PCT || !w->current)
+        return;
+    /* At the i-th change point the running thread drops to priority
+     * d-1-i, below every initial priority. */
+    for (unsigned i = 0; i + 1 < d->o.pct_depth; i++)
+        if (d->pct_change[i] == w->steps)
+            w->current->pct_prio = d->o.pct_depth - 1 - i;
+}
+
+static int pct_init(sim_decider_t *d)
+{
+    if (d->o.pct_depth < 1)
+        d->o.pct_depth = 1;
+    if (d->o.pct_threads < 1)
+        d->o.pct_threads = 2;
+    if (d->o.pct_threads > PCT_MAX_THREADS)
+        d->o.pct_threads = PCT_MAX_THREADS;
+    if (d->o.pct_steps < 1)
+        d->o.pct_steps = 1;
+    unsigned k = d->o.pct_threads;
+    d->pct_slots = malloc(k * sizeof(uint32_t));
+    d->pct_change = malloc(d->o.pct_depth * sizeof(uint64_t));
+    if (!d->pct_slots || !d->pct_change)
+        return -ENOMEM;
+    for (unsigned i = 0; i < k; i++)
+        d->pct_slots[i] = i;
+    for (unsigned i = k; i > 1; i--) {         /* Fisher-Yates */
+        unsigned j = (unsigned)sim_rng_below(d->rng, i);
+        uint32_t tmp = d->pct_slots[i - 1];
+        d->pct_slots[i - 1] = d->pct_slots[j];
+        d->pct_slots[j] = tmp;
+    }
+    for (unsigned i = 0; i + 1 < d->o.pct_depth; i++)
+        d->pct_change[i] = 1 + sim_rng_below(d->rng, d->o.pct_steps);
+    return 0;
+}
+
+int sim_decider_init(sim_world_t *w)
+{
+    sim_decider_t *d = &w->dec;
+    memset(d, 0, sizeof(*d));
+    d->o = w->opt.decide;
+    sim_rng_seed(d->rng, d->o.seed);
+    if (d->o.kind == SIM_DECIDE_PCT)
+        return pct_init(d);
+    return 0;
+}
+
+void sim_decider_fini(sim_decider_t *d)
+{
+    free(d->values);
+    free(d->bounds);
+    free(d->pct_slots);
+    free(d->pct_change);
+    memset(d, 0, sizeof(*d));
+}
+
+void sim_pct_bound(uint64_t n, unsigned k, unsigned d, uint64_t *num, uint64_t *den)
+{
+    uint64_t r = n ? n : 1;
+    for (unsigned i = 1; i < d; i++) {
+        if (k && r > UINT64_MAX / k) {
+            r = UINT64_MAX;
+            break;
+        }
+        r *= k ? k : 1;
+    }
+    *num = 1;
+    *den = r;
+}
+
+void sim_pct_bound_print(FILE *f, uint64_t n, unsigned k, unsigned d)
+{
+    uint64_t num, den;
+    sim_pct_bound(n, k, d, &num, &den);
+    fprintf(f, "PCT n=%llu k=%u d=%u: p(find a depth-%u bug) >= %llu/%llu%s\n",
+            (unsigned long long)n, k, d, d, (unsigned long long)num,
+            (unsigned long long)den, den == UINT64_MAX ? " (saturated)" : "");
+}

@@ -1,0 +1,66 @@
+/*
+ * ppoll.c - os_ppoll over simulated fds.
+ *
+ * Level-triggered like the real call: a blocked caller is woken by any
+ * change to one of its fds (sim_file_changed) or by its deadline, then
+ * re-checks everything.  Fds that are not simulated (glib's own wakeup
+ * eventfd, say) are never ready: nothing in a run writes to them.  Closed or
+ * unknown simulated fds report POLLNVAL, as the kernel does.
+ */
+#include "sim-int.h"
+
+unsigned sim_file_poll_mask(sim_world_t *w, sim_file_t *f)
+{
+    unsigned sim_eventfd_poll_mask(sim_file_t *f);
+    switch (f->kind) {
+    case SIM_FILE_EVENTFD:
+        return sim_eventfd_poll_mask(f);
+    case SIM_FILE_URING:
+        return POLLOUT | (sim_ring_cq_ready((sim_ring_t *)f) ? POLLIN : 0);
+    case SIM_FILE_BLKDEV:
+        return POLLIN | POLLOUT;
+    }
+    return 0;
+}
+
+/* Fills revents; returns the number of fds with a non-zero revents. */
+static int poll_scan(sim_world_t *w, struct pollfd *fds, nfds_t nfds)
+{
+    int ready = 0;
+    for (nfds_t i = 0; i < nfds; i++) {
+        fds[i].revents = 0;
+        if (fds[i].fd < 0)
+            continue;
+        if (fds[i].fd < SIM_FD_BASE)
+            continue;                 /* a real fd: never ready here */
+        sim_file_t *f = sim_fd_lookup(w, fds[i].fd);
+        unsigned m = f ? sim_file_poll_mask(w, f) : POLLNVAL;
+        fds[i].revents = (short)(m & ((unsigned)fds[i].events | POLLERR | POLLHUP | POLLNVAL));
+        if (fds[i].revents)
+            ready++;
+    }
+    return ready;
+}
+
+int os_ppoll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
+{
+    sim_world_t *w = sim__current_world;
+    if (!w)
+        return -ENOSYS;
+    sim_sched_point();
+    sim_emit(w, SIM_EV_PPOLL_ENTER, (int64_t)nfds, 0, timeout_ns, 0, NULL);
+    int64_t deadline = timeout_ns < 0 ? -1 : w->now + timeout_ns;
+    int ready;
+    for (;;) {
+        ready = poll_scan(w, fds, nfds);
+        if (ready || timeout_ns == 0 || !w->current)
+            break;
+        if (deadline >= 0 && w->now >= deadline)
+            break;
+        w->current->poll_fds = fds;
+        w->current->poll_n = nfds;
+        sim_block(w, SIM_WAIT_PPOLL, fds, nfds, deadline);
+    }
+    sim_emit(w, SIM_EV_PPOLL_RETURN, (int64_t)nfds, 0, ready, 0, NULL);
+    return ready;
+}

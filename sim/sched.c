@@ -1,0 +1,424 @@
+/*
+ * sched.c - simulated threads and the scheduler.
+ *
+ * Every simulated thread is a fiber.  The host (sim_world_run's stack) runs
+ * the scheduler loop: it resumes one runnable thread, which runs until it
+ * blocks, exits, or yields at a scheduling point in favour of another thread
+ * (chosen there by the decision source and left in w->next).  Only one
+ * decision is taken per switch, and none when a single thread is runnable.
+ *
+ * Ending a run: w->stopping is set (violation, limit, finish...).  A thread
+ * that reaches a scheduling point or a block then parks in the host, and the
+ * host unwinds every live thread: it resumes it with t->killed set, and the
+ * thread leaves its fiber for good from inside the call it was blocked in
+ * (sim_fiber_exit: its frames are abandoned, its ASan fake stack freed).
+ */
+#include "sim-int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+_Thread_local sim_world_t *sim__current_world;
+
+const char *sim_wait_kind_name(sim_wait_kind_t k)
+{
+    static const char *const names[] = {
+        [SIM_WAIT_NONE] = "none",   [SIM_WAIT_PPOLL] = "ppoll",
+        [SIM_WAIT_MUTEX] = "mutex", [SIM_WAIT_COND] = "cond",
+        [SIM_WAIT_SLEEP] = "sleep", [SIM_WAIT_JOIN] = "join",
+        [SIM_WAIT_URING] = "uring-wait",
+    };
+    return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+void sim_stop(sim_world_t *w, sim_result_t r, const char *msg)
+{
+    if (w->stopping)
+        return;
+    w->stopping = true;
+    w->result = r;
+    free(w->message);
+    w->message = strdup(msg ? msg : "");
+}
+
+/* ---- leaving a fiber ---- */
+
+/* Not declared _Noreturn on purpose: ASan instruments every call to a
+ * noreturn function with __asan_handle_no_return, which makes a sigaltstack
+ * system call; a thread exit must cost no syscall.  It does not return. */
+static void thread_die(sim_world_t *w, sim_thread_t *t)
+{
+    if (t->state == SIM_T_RUNNABLE)
+        w->n_runnable--;
+    if (t->state != SIM_T_EXITED && !t->daemon)
+        w->live_nondaemon--;
+    t->state = SIM_T_EXITED;
+    sim_fiber_exit(&t->fiber, &w->host);
+}
+
+/* Switches from thread t to the host; returns when t is resumed, unless the
+ * run is ending, in which case t is unwound here. */
+static void to_host(sim_world_t *w, sim_thread_t *t)
+{
+    sim_fiber_switch(&t->fiber, &w->host);
+    if (t->killed)
+        thread_die(w, t);
+}
+
+/* A thread that notices the run is ending waits in the host to be unwound. */
+static void park_if_stopping(sim_world_t *w, sim_thread_t *t)
+{
+    while (w->stopping) {
+        w->next = NULL;
+        to_host(w, t);
+    }
+}
+
+/* ---- scheduling points ---- */
+
+/* Work done at every scheduling point, whoever runs: virtual time, timers,
+ * limits, ring observation. */
+static void step(sim_world_t *w)
+{
+    w->steps++;
+    if (w->opt.max_steps && w->steps > w->opt.max_steps) {
+        sim_stop(w, SIM_RESULT_STEP_LIMIT, "step limit reached");
+        return;
+    }
+    w->now += w->opt.ns_per_step;
+    if (w->opt.max_time_ns > 0 && w->now > w->opt.max_time_ns) {
+        sim_stop(w, SIM_RESULT_TIME_LIMIT, "virtual time limit reached");
+        return;
+    }
+    if (w->n_timers && w->timers[0].when <= w->now)
+        sim_timers_fire_due(w);
+    if (w->rings)
+        sim_uring_observe_all(w);
+    sim_decide_step(w);
+}
+
+void sim_sched_point(void)
+{
+    sim_world_t *w = sim__current_world;
+    if (!w || !w->current)
+        return;                       /* outside a run, or on the host */
+    sim_thread_t *t = w->current;
+    step(w);
+    park_if_stopping(w, t);
+    if (w->n_runnable <= 1)
+        return;                       /* fast path: no decision */
+    sim_thread_t *next = sim_decide_thread(w);
+    park_if_stopping(w, t);           /* a replay may have failed */
+    if (next == t)
+        return;
+    w->next = next;
+    to_host(w, t);
+    park_if_stopping(w, t);
+}
+
+void sim_yield(void)
+{
+    sim_sched_point();
+}
+
+/* ---- blocking ---- */
+
+static void block_timeout(sim_world_t *w, void *obj, uint64_t gen)
+{
+    sim_thread_t *t = obj;
+    if (t->state == SIM_T_BLOCKED && t->wait_gen == (uint32_t)gen)
+        sim_wake(w, t, -ETIMEDOUT);
+}
+
+int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj,
+              uint64_t arg, int64_t deadline)
+{
+    sim_thread_t *t = w->current;
+    if (!t)
+        return -EDEADLK;              /* the host never blocks */
+    park_if_stopping(w, t);
+    t->state = SIM_T_BLOCKED;
+    w->n_runnable--;
+    t->wait = kind;
+    t->wait_obj = obj;
+    t->wait_arg = arg;
+    t->wait_seq = ++w->wait_seq;
+    t->wake_res = 0;
+    sim_emit(w, SIM_EV_THREAD_BLOCK, t->id, 0, kind, deadline, sim_wait_kind_name(kind));
+    if (deadline >= 0)
+        sim_timer_add(w, deadline, block_timeout, t, t->wait_gen);
+    w->next = NULL;
+    to_host(w, t);
+    park_if_stopping(w, t);
+    return t->wake_res;
+}
+
+void sim_wake(sim_world_t *w, sim_thread_t *t, int res)
+{
+    if (t->state != SIM_T_BLOCKED)
+        return;
+    t->state = SIM_T_RUNNABLE;
+    w->n_runnable++;
+    t->wake_res = res;
+    t->wait = SIM_WAIT_NONE;
+    t->wait_obj = NULL;
+    t->poll_fds = NULL;
+    t->wait_gen++;
+    sim_emit(w, SIM_EV_THREAD_WAKE, t->id, 0, res, 0, t->name);
+}
+
+int sim_wake_all(sim_world_t *w, sim_wait_kind_t kind, const void *obj)
+{
+    int n = 0;
+    for (int i = 0; i < w->n_threads; i++) {
+        sim_thread_t *t = w->threads[i];
+        if (t->state == SIM_T_BLOCKED && t->wait == kind && t->wait_obj == obj) {
+            sim_wake(w, t, 0);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* ---- threads ---- */
+
+/* Does not return (see thread_die). */
+static void thread_finish(sim_world_t *w, sim_thread_t *t, void *ret)
+{
+    t->ret = ret;
+    sim_emit(w, SIM_EV_THREAD_EXIT, t->id, 0, 0, 0, t->name);
+    sim_wake_all(w, SIM_WAIT_JOIN, t);
+    thread_die(w, t);
+}
+
+static void thread_entry(void *arg)
+{
+    sim_thread_t *t = arg;
+    void *ret = t->fn(t->arg);
+    thread_finish(t->w, t, ret);
+}
+
+static sim_thread_t *thread_new(sim_world_t *w, const char *name,
+                                sim_thread_fn_t *fn, void *arg)
+{
+    sim_thread_t *t = calloc(1, sizeof(*t));
+    if (!t || sim_fiber_create(&t->fiber, &w->host, thread_entry, t) < 0)
+        sim_fatal("out of memory creating thread %s", name);
+    sim_grow((void **)&w->threads, &w->cap_threads, (size_t)w->n_threads + 1,
+             sizeof(*w->threads));
+    w->threads[w->n_threads++] = t;
+    t->w = w;
+    t->id = w->n_threads;
+    snprintf(t->name, sizeof(t->name), "%s", name ? name : "thread");
+    t->fn = fn;
+    t->arg = arg;
+    t->state = SIM_T_RUNNABLE;
+    w->n_runnable++;
+    w->live_nondaemon++;
+    sim_decide_thread_created(w, t);
+    sim_emit(w, SIM_EV_THREAD_START, t->id, 0, 0, 0, t->name);
+    return t;
+}
+
+sim_thread_t *sim_thread_create(sim_world_t *w, const char *name,
+                                sim_thread_fn_t *fn, void *arg)
+{
+    if (!w || !w->running)
+        sim_fatal("sim_thread_create outside a run");
+    sim_thread_t *t = thread_new(w, name, fn, arg);
+    sim_sched_point();
+    return t;
+}
+
+void *sim_thread_join(sim_thread_t *t)
+{
+    sim_world_t *w = t->w;
+    sim_sched_point();
+    while (t->state != SIM_T_EXITED) {
+        if (sim_block(w, SIM_WAIT_JOIN, t, 0, -1) == -EDEADLK)
+            return NULL;
+    }
+    return t->ret;
+}
+
+_Noreturn void sim_thread_exit(void *retval)
+{
+    sim_world_t *w = sim__current_world;
+    if (!w || !w->current)
+        sim_fatal("sim_thread_exit outside a simulated thread");
+    thread_finish(w, w->current, retval);
+    __builtin_unreachable();
+}
+
+sim_thread_t *sim_thread_self(void)
+{
+    sim_world_t *w = sim__current_world;
+    return w ? w->current : NULL;
+}
+
+const char *sim_thread_name(const sim_thread_t *t)
+{
+    return t ? t->name : "kernel";
+}
+
+int sim_thread_id(const sim_thread_t *t)
+{
+    return t ? t->id : 0;
+}
+
+void sim_thread_set_daemon(sim_thread_t *t, bool daemon)
+{
+    if (t->daemon == daemon || t->state == SIM_T_EXITED) {
+        t->daemon = daemon;
+        return;
+    }
+    t->daemon = daemon;
+    t->w->live_nondaemon += daemon ? -1 : 1;
+}
+
+/* ---- the seam's thread identity ---- */
+
+uintptr_t os_thread_self(void)
+{
+    sim_world_t *w = sim__current_world;
+    return w && w->current ? (uintptr_t)w->current->id : 0;
+}
+
+void *os_thread_ctx_get(void)
+{
+    sim_world_t *w = sim__current_world;
+    return w && w->current ? w->current->home_ctx : NULL;
+}
+
+void os_thread_ctx_set(void *ctx)
+{
+    sim_world_t *w = sim__current_world;
+    if (w && w->current)
+        w->current->home_ctx = ctx;
+}
+
+/* ---- the host loop ---- */
+
+static void resume(sim_world_t *w, sim_thread_t *t)
+{
+    w->current = t;
+    t->started = true;
+    sim_fiber_switch(&w->host, &t->fiber);
+    w->current = NULL;
+    if (t->state == SIM_T_EXITED)
+        sim_fiber_release(&t->fiber);
+}
+
+static void append(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    size_t n = strlen(s);
+    sim_grow((void **)buf, cap, *len + n + 1, 1);
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+}
+
+/* "name: what it waits for; ..." for every blocked thread. */
+static void report_deadlock(sim_world_t *w)
+{
+    char *buf = NULL, item[160];
+    size_t len = 0, cap = 0;
+    append(&buf, &len, &cap, "all threads blocked, nothing pending:");
+    for (int i = 0; i < w->n_threads; i++) {
+        sim_thread_t *t = w->threads[i];
+        if (t->state != SIM_T_BLOCKED)
+            continue;
+        if (t->wait == SIM_WAIT_JOIN)
+            snprintf(item, sizeof(item), " %s%s: join(%s);", t->name,
+                     t->daemon ? " (daemon)" : "",
+                     ((const sim_thread_t *)t->wait_obj)->name);
+        else if (t->wait == SIM_WAIT_PPOLL)
+            snprintf(item, sizeof(item), " %s%s: ppoll(nfds=%lu, first fd=%d);",
+                     t->name, t->daemon ? " (daemon)" : "", (unsigned long)t->poll_n,
+                     t->poll_n ? t->poll_fds[0].fd : -1);
+        else if (t->wait == SIM_WAIT_MUTEX)
+            snprintf(item, sizeof(item), " %s%s: mutex #%u (owner thread %d);", t->name,
+                     t->daemon ? " (daemon)" : "",
+                     ((const os_mutex_t *)t->wait_obj)->id,
+                     ((const os_mutex_t *)t->wait_obj)->owner);
+        else if (t->wait == SIM_WAIT_URING)
+            snprintf(item, sizeof(item), " %s%s: io_uring fd=%d wait_nr=%llu;", t->name,
+                     t->daemon ? " (daemon)" : "",
+                     ((const sim_ring_t *)t->wait_obj)->file.fd,
+                     (unsigned long long)t->wait_arg);
+        else
+            snprintf(item, sizeof(item), " %s%s: %s;", t->name,
+                     t->daemon ? " (daemon)" : "", sim_wait_kind_name(t->wait));
+        append(&buf, &len, &cap, item);
+    }
+    sim_emit(w, SIM_EV_DEADLOCK, 0, 0, 0, 0, buf);
+    sim_stop(w, SIM_RESULT_DEADLOCK, buf);
+    free(buf);
+}
+
+/* Nobody can run: jump to the next deadline.  False if there is none. */
+static bool advance_idle(sim_world_t *w)
+{
+    int64_t when;
+    if (!sim_timer_next(w, &when))
+        return false;
+    if (w->opt.max_time_ns > 0 && when > w->opt.max_time_ns) {
+        w->now = w->opt.max_time_ns;
+        sim_stop(w, SIM_RESULT_TIME_LIMIT, "virtual time limit reached");
+        return true;
+    }
+    if (when > w->now)
+        w->now = when;
+    sim_timers_fire_due(w);
+    return true;
+}
+
+static void unwind_all(sim_world_t *w)
+{
+    for (int i = 0; i < w->n_threads; i++) {
+        sim_thread_t *t = w->threads[i];
+        if (t->state == SIM_T_EXITED)
+            continue;
+        if (!t->started) {
+            /* Never ran: no frames, no fake stack; just retire it. */
+            if (t->state == SIM_T_RUNNABLE)
+                w->n_runnable--;
+            if (!t->daemon)
+                w->live_nondaemon--;
+            t->state = SIM_T_EXITED;
+            sim_fiber_release(&t->fiber);
+            continue;
+        }
+        t->killed = true;
+        resume(w, t);
+    }
+}
+
+sim_result_t sim_sched_run(sim_world_t *w, sim_thread_fn_t *entry, void *arg)
+{
+    thread_new(w, "main", entry, arg);
+    while (!w->stopping) {
+        if (w->live_nondaemon == 0) {
+            sim_stop(w, SIM_RESULT_OK, NULL);
+            break;
+        }
+        if (w->n_runnable == 0) {
+            if (!advance_idle(w))
+                report_deadlock(w);
+            continue;
+        }
+        sim_thread_t *t = w->next;
+        w->next = NULL;
+        if (!t || t->state != SIM_T_RUNNABLE)
+            t = w->n_runnable == 1 ? NULL : sim_decide_thread(w);
+        if (!t) {
+            for (int i = 0; i < w->n_threads && !t; i++)
+                if (w->threads[i]->state == SIM_T_RUNNABLE)
+                    t = w->threads[i];
+        }
+        if (w->stopping)
+            break;
+        resume(w, t);
+    }
+    unwind_all(w);
+    return w->result;
+}

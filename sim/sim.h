@@ -1,0 +1,307 @@
+/*
+ * sim.h - wakesim's deterministic simulator: the public API.
+ *
+ * A *world* (sim_world_t) holds one simulated run: simulated threads (fibers
+ * on the calling OS thread), a virtual clock, simulated kernel objects
+ * (eventfds, io_uring rings, block devices, mutexes), a decision source that
+ * resolves every nondeterministic choice, the record of the decisions taken
+ * and an event log.  Nothing survives a run except what the world holds, and
+ * sim_world_free() releases all of it.  While sim_world_run() is active the
+ * world is the "current world" of the OS thread (sim_world_current()); the
+ * shim headers (sim/shim/aio-os.h, sim/shim/aio-atomic.h) route loop/ code to
+ * it.  Between runs the current world is NULL.
+ *
+ * Life cycle:
+ *
+ *     sim_options_t o;
+ *     sim_options_init(&o);
+ *     o.decide.kind = SIM_DECIDE_SEED;  o.decide.seed = 42;
+ *     sim_world_t *w = sim_world_new(&o);
+ *     sim_result_t r = sim_world_run(w, scenario, arg);   // once per world
+ *     ... sim_world_log(w, &len), sim_world_decisions(w, ...), sim_world_message(w)
+ *     sim_world_free(w);
+ *
+ * The scenario function runs as the first simulated thread ("main").  The run
+ * ends when every non-daemon thread has exited (SIM_RESULT_OK), when scenario
+ * code calls sim_finish() (OK) or sim_violation() (VIOLATION), when every live
+ * thread is blocked with nothing pending in virtual time (DEADLOCK), when a
+ * step or virtual-time bound is hit, or when a replay does not fit.  Threads
+ * still alive then are *unwound*: each is resumed with a kill flag and its
+ * blocking call leaves the fiber for good (its C frames are abandoned, not
+ * returned through), so scenario code must not rely on code after a blocking
+ * call running at the end of a run: register cleanups with sim_defer().
+ *
+ * Scheduling points: every atomic macro of the shim, every shim call that can
+ * block or publish (eventfd signal/drain, ppoll, uring submit/enter, mutex
+ * lock/unlock), sim_yield(), thread create/exit/join, cond wait/signal and
+ * sleep.  At each point with more than one runnable thread, one decision picks
+ * the next thread (an index into the runnable threads sorted by thread id).
+ * With a single runnable thread no decision is consumed.
+ *
+ * Virtual time: starts at 0 (sim_now_ns(); os_clock_ns() returns
+ * clock_base_ns + now).  Each scheduling point costs ns_per_step.  When every
+ * live thread is blocked, time jumps to the next deadline (timed waits,
+ * sleeps, TIMEOUT SQEs, device completions).
+ */
+#ifndef WAKESIM_SIM_H
+#define WAKESIM_SIM_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sim_world sim_world_t;
+typedef struct sim_thread sim_thread_t;
+
+/* Simulated fds start here, far above any real fd of the process. */
+#define SIM_FD_BASE (1 << 20)
+
+/* ------------------------------------------------------------------------
+ * Decision sources
+ * ------------------------------------------------------------------------ */
+typedef enum {
+    /* Fuzzer bytes: a choice among n takes 1 byte (n <= 256), 2 bytes
+     * (n <= 65536) or 4 bytes, little-endian, value % n.  When the bytes run
+     * out the default policy continues: keep the current thread if it is
+     * runnable, else the lowest-id runnable thread; value choices take 0. */
+    SIM_DECIDE_BYTES,
+    /* Random walk from a 64-bit seed (xoshiro256** seeded by splitmix64). */
+    SIM_DECIDE_SEED,
+    /* PCT (Burckhardt et al. 2010) with depth d: random thread priorities,
+     * d-1 random change points among the first pct_steps scheduling points;
+     * the highest-priority runnable thread always runs.  Value choices use
+     * the seeded generator. */
+    SIM_DECIDE_PCT,
+    /* Replay of a recorded decision array (sim_world_decisions()). */
+    SIM_DECIDE_REPLAY,
+} sim_decide_kind_t;
+
+typedef struct {
+    sim_decide_kind_t kind;
+    uint64_t seed;                 /* SEED, PCT */
+    const uint8_t *bytes;          /* BYTES: not copied, must outlive the run */
+    size_t bytes_len;
+    unsigned pct_depth;            /* PCT: d >= 1 */
+    uint64_t pct_steps;            /* PCT: n, estimated scheduling points */
+    unsigned pct_threads;          /* PCT: k, estimated number of threads */
+    const uint32_t *replay;        /* REPLAY: values, not copied */
+    const uint32_t *replay_bounds; /* REPLAY: optional recorded n of each
+                                      decision; a mismatch = divergence */
+    size_t replay_len;
+} sim_decide_opts_t;
+
+/* PCT's probability bound of finding a bug of depth d: 1 / (n * k^(d-1)).
+ * Stores the ratio as *num / *den (den saturates at UINT64_MAX).  */
+void sim_pct_bound(uint64_t n, unsigned k, unsigned d, uint64_t *num, uint64_t *den);
+/* Prints "PCT n=.. k=.. d=..: p >= 1/<den>" to f. */
+void sim_pct_bound_print(FILE *f, uint64_t n, unsigned k, unsigned d);
+
+/* ------------------------------------------------------------------------
+ * Events: every kernel-visible event is appended to the log as a line
+ * "<virtual time ns> <thread name> <event text>\n" and passed to the
+ * optional on_event hook.  Kernel-originated events (timer expiry, device
+ * completion) carry the thread name "kernel" and ev->thread == NULL.
+ * ------------------------------------------------------------------------ */
+typedef enum {
+    SIM_EV_THREAD_START,   /* object = thread id */
+    SIM_EV_THREAD_EXIT,    /* object = thread id */
+    SIM_EV_THREAD_BLOCK,   /* object = thread id, value = sim_wait_kind_t */
+    SIM_EV_THREAD_WAKE,    /* object = thread id, value = 0 or -ETIMEDOUT */
+    SIM_EV_EVENTFD_SIGNAL, /* object = fd, value = counter after */
+    SIM_EV_EVENTFD_DRAIN,  /* object = fd, value = value read */
+    SIM_EV_PPOLL_ENTER,    /* object = nfds, value = timeout ns */
+    SIM_EV_PPOLL_RETURN,   /* value = ready count */
+    SIM_EV_MUTEX_LOCK,     /* object = mutex id */
+    SIM_EV_MUTEX_UNLOCK,   /* object = mutex id */
+    SIM_EV_URING_ENTER,    /* object = ring fd, value = to_submit, value2 = wait_nr */
+    SIM_EV_SQE_QUEUED,     /* object = ring fd, value = sq index, user_data (may
+                              still be unset if seen before prep) */
+    SIM_EV_SQE_SUBMIT,     /* object = ring fd, user_data, value = opcode,
+                              value2 = virtual time it was first seen queued */
+    SIM_EV_CQE_POST,       /* object = ring fd, user_data, value = res */
+    SIM_EV_CQE_REAP,       /* object = ring fd, user_data, value = res */
+    SIM_EV_MONITOR,        /* from sim_monitor_event(): text = tag */
+    SIM_EV_VIOLATION,      /* text = message */
+    SIM_EV_DEADLOCK,       /* text = message */
+    SIM_EV_COUNT
+} sim_event_kind_t;
+
+typedef struct {
+    sim_event_kind_t kind;
+    int64_t time_ns;            /* virtual time, from 0 */
+    const sim_thread_t *thread; /* acting thread, NULL for the kernel */
+    int64_t object;
+    uint64_t user_data;
+    int64_t value;
+    int64_t value2;
+    const char *text;           /* MONITOR, VIOLATION, DEADLOCK; else NULL */
+} sim_event_t;
+
+typedef void sim_event_fn_t(sim_world_t *w, const sim_event_t *ev, void *opaque);
+
+const char *sim_event_kind_name(sim_event_kind_t kind);
+
+/* ------------------------------------------------------------------------
+ * Options
+ * ------------------------------------------------------------------------ */
+typedef struct {
+    sim_decide_opts_t decide;
+    uint64_t max_steps;        /* scheduling points; 0 = unlimited */
+    int64_t max_time_ns;       /* virtual time bound; <= 0 = unlimited */
+    int64_t ns_per_step;       /* virtual cost of one scheduling point */
+    int64_t clock_base_ns;     /* os_clock_ns() at virtual time 0 */
+    bool log_enabled;          /* build the text log (hooks run regardless) */
+    FILE *log_stream;          /* also write each line here (NULL: no) */
+    sim_event_fn_t *on_event;  /* optional hook, called for every event */
+    void *event_opaque;
+    int uring_init_error;      /* if < 0, os_uring_init fails with it */
+} sim_options_t;
+
+/* Defaults: SEED 0, max_steps 1000000, max_time_ns 60 s, ns_per_step 100,
+ * clock_base_ns 0, log_enabled true, everything else 0/NULL. */
+void sim_options_init(sim_options_t *o);
+/* Prints every knob on one line (style: print knobs before a run). */
+void sim_options_print(FILE *f, const sim_options_t *o);
+
+/* ------------------------------------------------------------------------
+ * Worlds and runs
+ * ------------------------------------------------------------------------ */
+typedef enum {
+    SIM_RESULT_OK,           /* all non-daemon threads exited, or sim_finish() */
+    SIM_RESULT_VIOLATION,    /* sim_violation() */
+    SIM_RESULT_DEADLOCK,     /* all blocked, nothing pending */
+    SIM_RESULT_STEP_LIMIT,
+    SIM_RESULT_TIME_LIMIT,
+    SIM_RESULT_REPLAY_ERROR, /* recorded decisions do not fit this run */
+    SIM_RESULT_ERROR,        /* misuse (e.g. second run of a world) */
+} sim_result_t;
+
+const char *sim_result_name(sim_result_t r);
+
+typedef void *sim_thread_fn_t(void *arg);
+
+sim_world_t *sim_world_new(const sim_options_t *o);
+/* Runs entry(arg) as thread "main" until the run ends; see the file comment.
+ * Must not be called from inside a run.  One run per world. */
+sim_result_t sim_world_run(sim_world_t *w, sim_thread_fn_t *entry, void *arg);
+/* Frees the world and everything it holds.  Not during its own run. */
+void sim_world_free(sim_world_t *w);
+
+/* The world whose run is active on this OS thread, else NULL. */
+sim_world_t *sim_world_current(void);
+
+sim_result_t sim_world_result(const sim_world_t *w);
+/* Violation / deadlock / replay error text ("" if none). */
+const char *sim_world_message(const sim_world_t *w);
+/* The text log (NUL-terminated; "" when logging is off). */
+const char *sim_world_log(const sim_world_t *w, size_t *len);
+/* Every decision taken, in order: values[i] < bounds[i] (the number of
+ * alternatives).  Feed values (and bounds) to SIM_DECIDE_REPLAY to replay.
+ * Both arrays stay owned by the world. */
+size_t sim_world_decisions(const sim_world_t *w, const uint32_t **values,
+                           const uint32_t **bounds);
+uint64_t sim_world_steps(const sim_world_t *w);
+int64_t sim_world_now_ns(const sim_world_t *w);
+/* The run-stable name the log uses for a user_data value: the number itself
+ * below 2^20, else "#<n>" (a fresh n for each life of the value: a name is
+ * retired when its CQE is reaped).  Use it in violation messages instead of
+ * printing pointers, which differ from process to process (ASLR) and break
+ * byte-for-byte replay of the log.  Returns buf. */
+const char *sim_world_ud_name(sim_world_t *w, uint64_t ud, char buf[24]);
+/* 64-bit FNV-1a of the text log: a cheap identity for determinism checks. */
+uint64_t sim_world_log_hash(const sim_world_t *w);
+
+/* ------------------------------------------------------------------------
+ * Scenario-facing calls (only from simulated threads of the current world,
+ * unless noted)
+ * ------------------------------------------------------------------------ */
+/* Creates a runnable thread (name is copied, truncated to 31 chars).  The
+ * handle stays valid until the world is freed.  A scheduling point. */
+sim_thread_t *sim_thread_create(sim_world_t *w, const char *name,
+                                sim_thread_fn_t *fn, void *arg);
+/* Blocks until t exits; returns its return value. */
+void *sim_thread_join(sim_thread_t *t);
+/* Ends the calling thread (like returning retval from its function). */
+_Noreturn void sim_thread_exit(void *retval);
+sim_thread_t *sim_thread_self(void);
+const char *sim_thread_name(const sim_thread_t *t);
+int sim_thread_id(const sim_thread_t *t);          /* 1 = main */
+/* A daemon thread does not keep the run alive: the run ends OK when only
+ * daemons are left (they are unwound), and a daemon blocked forever is not
+ * by itself a deadlock.  Typical: the main-loop thread. */
+void sim_thread_set_daemon(sim_thread_t *t, bool daemon);
+
+void sim_yield(void);                  /* a bare scheduling point */
+void sim_sleep_ns(int64_t ns);         /* blocks for ns of virtual time */
+int64_t sim_now_ns(void);              /* virtual time since the start */
+
+/* A choice in [0, n) from the decision source, recorded like the others
+ * (scenario-level nondeterminism: which vCPU acts, how many requests...). */
+uint32_t sim_choose(uint32_t n);
+
+/* Condition variables for scenario code, used with os_mutex_t. */
+typedef struct sim_cond {
+    uint64_t world_gen; /* the world that initialised it: stale ones reset */
+    uint32_t id;
+} sim_cond_t;
+void sim_cond_init(sim_cond_t *c);
+struct os_mutex;
+void sim_cond_wait(sim_cond_t *c, struct os_mutex *m);
+/* Returns 0, or -ETIMEDOUT after timeout_ns of virtual time. */
+int sim_cond_timedwait(sim_cond_t *c, struct os_mutex *m, int64_t timeout_ns);
+void sim_cond_signal(sim_cond_t *c);   /* wakes the longest waiter */
+void sim_cond_broadcast(sim_cond_t *c);
+
+/* Simulated block device: returns its fd (>= SIM_FD_BASE), usable with
+ * IORING_OP_READ/WRITE/READV/WRITEV and os_fd_close().  Each request's
+ * latency is a decision in [lat_min_ns, lat_max_ns] (16 evenly spaced
+ * values, so a fuzzer byte covers the range).  Unwritten bytes read as a
+ * deterministic pattern (sim_blkdev_pattern()); writes are stored. */
+int sim_blkdev_create(sim_world_t *w, uint64_t size_bytes,
+                      int64_t lat_min_ns, int64_t lat_max_ns);
+/* Fills buf with what the device fd holds at [offset, offset+len)
+ * (pattern overlaid with writes).  -EBADF if fd is not a block device. */
+int sim_blkdev_expected(sim_world_t *w, int fd, uint64_t offset, void *buf,
+                        size_t len);
+/* The pattern byte of the device fd at offset (independent of writes). */
+uint8_t sim_blkdev_pattern(int fd, uint64_t offset);
+
+/* Monitor events: logged as "monitor <tag> obj=<object> val=<value>" and
+ * passed to on_event as SIM_EV_MONITOR.  Not a scheduling point. */
+void sim_monitor_event(sim_world_t *w, const char *tag, int64_t object,
+                       int64_t value);
+/* Flags a violation (the first message is kept) and stops the run: it ends
+ * at the calling thread's next scheduling point (at once if called from the
+ * host, e.g. an on_event hook run while time advances).  Usable from hooks. */
+void sim_violation(sim_world_t *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Ends the run with SIM_RESULT_OK at the caller's next scheduling point;
+ * every thread still alive is unwound. */
+void sim_finish(sim_world_t *w);
+/* Registers fn(arg) to run once the run has ended and every thread is
+ * unwound, before sim_world_run() returns (LIFO order).  The world is still
+ * current, but there is no simulated thread: shim calls do not block there
+ * (atomics are plain, ppoll returns 0, mutexes are taken unconditionally).
+ * Use it to free loop objects that a killed thread would have freed. */
+void sim_defer(sim_world_t *w, void (*fn)(void *arg), void *arg);
+
+/* glib: g_main_context_set_poll_func(ctx, sim_g_poll_func) makes glib poll
+ * through the simulated ppoll (timeout in ms, -1 = infinite).  Real fds in
+ * the array (glib's own wakeup eventfd) are never ready. Declared with
+ * plain types to keep glib out of this header: matches GPollFunc. */
+struct _GPollFD;
+int sim_g_poll_func(struct _GPollFD *ufds, unsigned nfds, int timeout_ms);
+
+/* The shim's scheduling point (also called by every shim atomic). */
+void sim_sched_point(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,311 @@
+/*
+ * uring-ops.c - what the simulated kernel does with each consumed SQE.
+ *
+ * Supported: NOP; POLL_ADD (one-shot, level-triggered: an fd already ready
+ * completes at submit); POLL_REMOVE (by user_data; the target completes with
+ * -ECANCELED, the remove with 0 or -ENOENT); TIMEOUT (relative or
+ * IORING_TIMEOUT_ABS timespec read at submit; off = completion count, 0 =
+ * pure timer; 0 when the count is reached, -ETIME at the deadline);
+ * TIMEOUT_REMOVE; READ/WRITE/READV/WRITEV on a simulated block device.
+ * Anything else completes with -EINVAL.  SQE links (IOSQE_IO_LINK) are not
+ * modelled: linked SQEs run independently.
+ *
+ * Pending requests live on one world list (few at a time: a linear scan is
+ * cheaper than any index).  A finished request's generation is bumped so a
+ * timer still queued for it does nothing; request objects are recycled and
+ * only freed with the world.
+ */
+#include "sim-int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *sim_uring_op_name(unsigned op)
+{
+    switch (op) {
+    case IORING_OP_NOP: return "NOP";
+    case IORING_OP_READV: return "READV";
+    case IORING_OP_WRITEV: return "WRITEV";
+    case IORING_OP_POLL_ADD: return "POLL_ADD";
+    case IORING_OP_POLL_REMOVE: return "POLL_REMOVE";
+    case IORING_OP_TIMEOUT: return "TIMEOUT";
+    case IORING_OP_TIMEOUT_REMOVE: return "TIMEOUT_REMOVE";
+    case IORING_OP_READ: return "READ";
+    case IORING_OP_WRITE: return "WRITE";
+    default: return "OTHER";
+    }
+}
+
+/* ---- request objects ---- */
+
+static sim_req_t *req_new(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
+{
+    sim_req_t *q = w->req_free;
+    if (q) {
+        w->req_free = q->next;
+    } else {
+        q = calloc(1, sizeof(*q));
+        if (!q)
+            sim_fatal("out of memory (io_uring request)");
+        w->n_req_allocated++;
+    }
+    uint32_t gen = q->gen;
+    memset(q, 0, sizeof(*q));
+    q->gen = gen;
+    q->opcode = sqe->opcode;
+    q->ring = r;
+    q->user_data = sqe->user_data;
+    /* pending list: append, so scans see requests in submission order */
+    q->pending = true;
+    q->next = NULL;
+    sim_req_t **p = &w->req_pending;
+    sim_req_t *prev = NULL;
+    while (*p) {
+        prev = *p;
+        p = &(*p)->next;
+    }
+    q->prev = prev;
+    *p = q;
+    return q;
+}
+
+static void req_done(sim_world_t *w, sim_req_t *q)
+{
+    if (!q->pending)
+        return;
+    if (q->prev)
+        q->prev->next = q->next;
+    else
+        w->req_pending = q->next;
+    if (q->next)
+        q->next->prev = q->prev;
+    q->pending = false;
+    q->gen++;
+    q->next = w->req_free;
+    q->prev = NULL;
+    w->req_free = q;
+}
+
+/* Completes q with res and recycles it. */
+static void req_complete(sim_world_t *w, sim_req_t *q, int32_t res)
+{
+    sim_ring_t *r = q->ring;
+    uint64_t ud = q->user_data;
+    bool is_timeout = q->opcode == IORING_OP_TIMEOUT;
+    req_done(w, q);
+    if (r->live)
+        sim_uring_post_cqe(w, r, ud, res, 0, is_timeout);
+}
+
+static sim_req_t *req_find(sim_world_t *w, sim_ring_t *r, uint8_t opcode, uint64_t ud)
+{
+    for (sim_req_t *q = w->req_pending; q; q = q->next)
+        if (q->ring == r && q->opcode == opcode && q->user_data == ud)
+            return q;
+    return NULL;
+}
+
+void sim_reqs_free(sim_world_t *w)
+{
+    sim_req_t *lists[2] = { w->req_pending, w->req_free };
+    for (int i = 0; i < 2; i++) {
+        sim_req_t *q = lists[i];
+        while (q) {
+            sim_req_t *next = q->next;
+            free(q);
+            q = next;
+        }
+    }
+    w->req_pending = w->req_free = NULL;
+}
+
+/* A ring going away: its requests vanish without CQEs. */
+void sim_uring_cancel_ring(sim_world_t *w, sim_ring_t *r)
+{
+    sim_req_t *q = w->req_pending;
+    while (q) {
+        sim_req_t *next = q->next;
+        if (q->ring == r)
+            req_done(w, q);
+        q = next;
+    }
+}
+
+/* ---- POLL_ADD / POLL_REMOVE ---- */
+
+static unsigned poll_result(sim_world_t *w, sim_req_t *q)
+{
+    unsigned m = sim_file_poll_mask(w, q->target);
+    return m & (q->poll_mask | POLLERR | POLLHUP);
+}
+
+void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f)
+{
+restart:
+    for (sim_req_t *q = w->req_pending; q; q = q->next) {
+        if (q->opcode != IORING_OP_POLL_ADD || q->target != f)
+            continue;
+        unsigned m = poll_result(w, q);
+        if (m) {
+            /* Completing posts a CQE, which may complete other requests:
+             * rescan (q has left the list, so this terminates). */
+            req_complete(w, q, (int32_t)m);
+            goto restart;
+        }
+    }
+}
+
+static void op_poll_add(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
+{
+    sim_file_t *f = sim_fd_lookup(w, sqe->fd);
+    if (!f) {
+        sim_uring_post_cqe(w, r, sqe->user_data, -EBADF, 0, false);
+        return;
+    }
+    if (sqe->len & (IORING_POLL_ADD_MULTI | IORING_POLL_UPDATE_EVENTS |
+                    IORING_POLL_UPDATE_USER_DATA)) {
+        sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, false);
+        return;
+    }
+    sim_req_t *q = req_new(w, r, sqe);
+    q->target = f;
+    q->poll_mask = sqe->poll32_events;
+    unsigned m = poll_result(w, q);
+    if (m)
+        req_complete(w, q, (int32_t)m);   /* level-triggered */
+}
+
+static void op_poll_remove(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
+{
+    if (sqe->len) {                       /* poll update: not simulated */
+        sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, false);
+        return;
+    }
+    sim_req_t *q = req_find(w, r, IORING_OP_POLL_ADD, sqe->addr);
+    if (q)
+        req_complete(w, q, -ECANCELED);
+    sim_uring_post_cqe(w, r, sqe->user_data, q ? 0 : -ENOENT, 0, false);
+}
+
+/* ---- TIMEOUT / TIMEOUT_REMOVE ---- */
+
+static void timeout_fire(sim_world_t *w, void *obj, uint64_t gen)
+{
+    sim_req_t *q = obj;
+    if (q->pending && q->gen == (uint32_t)gen)
+        req_complete(w, q, -ETIME);
+}
+
+/* A non-timeout CQE was posted: count it for TIMEOUTs waiting on a count. */
+void sim_uring_count_completion(sim_world_t *w, sim_ring_t *r)
+{
+    r->completions++;
+restart:
+    for (sim_req_t *q = w->req_pending; q; q = q->next) {
+        if (q->opcode == IORING_OP_TIMEOUT && q->ring == r && q->timeout_target &&
+            r->completions >= q->timeout_target) {
+            req_complete(w, q, 0);
+            goto restart;
+        }
+    }
+}
+
+static void op_timeout(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
+{
+    const struct __kernel_timespec *ts = (const void *)(uintptr_t)sqe->addr;
+    if (!ts || sqe->len != 1 || (sqe->timeout_flags & ~IORING_TIMEOUT_ABS) ||
+        ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000) {
+        sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, true);
+        return;
+    }
+    int64_t span = (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+    int64_t when = (sqe->timeout_flags & IORING_TIMEOUT_ABS)
+                       ? span - w->opt.clock_base_ns : w->now + span;
+    sim_req_t *q = req_new(w, r, sqe);
+    q->timeout_target = sqe->off ? r->completions + sqe->off : 0;
+    sim_timer_add(w, when, timeout_fire, q, q->gen);
+}
+
+static void op_timeout_remove(sim_world_t *w, sim_ring_t *r,
+                              const struct io_uring_sqe *sqe)
+{
+    if (sqe->timeout_flags) {             /* TIMEOUT_UPDATE: not simulated */
+        sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, false);
+        return;
+    }
+    sim_req_t *q = req_find(w, r, IORING_OP_TIMEOUT, sqe->addr);
+    if (q)
+        req_complete(w, q, -ECANCELED);
+    sim_uring_post_cqe(w, r, sqe->user_data, q ? 0 : -ENOENT, 0, false);
+}
+
+/* ---- block I/O ---- */
+
+static bool op_is_write(uint8_t op)
+{
+    return op == IORING_OP_WRITE || op == IORING_OP_WRITEV;
+}
+
+static void io_fire(sim_world_t *w, void *obj, uint64_t gen)
+{
+    sim_req_t *q = obj;
+    if (!q->pending || q->gen != (uint32_t)gen)
+        return;
+    int64_t res = sim_blkdev_finish(w, q->target, q, op_is_write(q->opcode));
+    req_complete(w, q, (int32_t)res);
+}
+
+static void op_rw(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
+{
+    sim_file_t *f = sim_fd_lookup(w, sqe->fd);
+    if (!f || f->kind != SIM_FILE_BLKDEV) {
+        sim_uring_post_cqe(w, r, sqe->user_data, f ? -EINVAL : -EBADF, 0, false);
+        return;
+    }
+    sim_req_t *q = req_new(w, r, sqe);
+    q->target = f;
+    q->offset = sqe->off;
+    if (sqe->opcode == IORING_OP_READV || sqe->opcode == IORING_OP_WRITEV) {
+        q->iov = (const struct iovec *)(uintptr_t)sqe->addr;
+        q->iov_n = sqe->len;
+    } else {
+        q->buf = (void *)(uintptr_t)sqe->addr;
+        q->len = sqe->len;
+    }
+    int64_t latency = sim_blkdev_start(w, f, q, op_is_write(sqe->opcode));
+    if (latency < 0) {
+        req_complete(w, q, (int32_t)latency);
+        return;
+    }
+    sim_timer_add(w, w->now + latency, io_fire, q, q->gen);
+}
+
+void sim_uring_issue(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
+{
+    switch (sqe->opcode) {
+    case IORING_OP_NOP:
+        sim_uring_post_cqe(w, r, sqe->user_data, 0, 0, false);
+        break;
+    case IORING_OP_POLL_ADD:
+        op_poll_add(w, r, sqe);
+        break;
+    case IORING_OP_POLL_REMOVE:
+        op_poll_remove(w, r, sqe);
+        break;
+    case IORING_OP_TIMEOUT:
+        op_timeout(w, r, sqe);
+        break;
+    case IORING_OP_TIMEOUT_REMOVE:
+        op_timeout_remove(w, r, sqe);
+        break;
+    case IORING_OP_READ:
+    case IORING_OP_WRITE:
+    case IORING_OP_READV:
+    case IORING_OP_WRITEV:
+        op_rw(w, r, sqe);
+        break;
+    default:
+        sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, false);
+        break;
+    }
+}

@@ -1,0 +1,348 @@
+/*
+ * uring.c - simulated io_uring rings: memory layout, entering, CQE posting.
+ *
+ * os_uring_init lays out ring memory the way liburing 2.3's inline helpers
+ * expect (struct io_uring's sq/cq pointers aim at "kernel" words inside our
+ * sim_ring_t), so io_uring_get_sqe, prep_*, peek/for_each/cqe_seen work
+ * unchanged.  SQEs are consumed only when a thread enters the ring
+ * (os_uring_submit*, __io_uring_get_cqe with submit): then we flush the user
+ * tail into ktail as liburing's __io_uring_flush_sq does, and issue each SQE.
+ * A CQE is posted by writing the entry, then a release store of the tail; if
+ * the CQ is full it waits in an overflow list (IORING_FEAT_NODROP) flushed as
+ * the user frees space.  Queued SQEs and reaped CQEs happen in user memory
+ * without any call: sim_uring_observe_all() notices them at every scheduling
+ * point and reports them as events.
+ */
+#include "sim-int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { SIM_URING_MAX_ENTRIES = 4096 };
+
+static sim_ring_t *ring_of(sim_world_t *w, const struct io_uring *ring)
+{
+    sim_file_t *f = sim_fd_lookup(w, ring->ring_fd);
+    if (!f || f->kind != SIM_FILE_URING)
+        return NULL;
+    sim_ring_t *r = (sim_ring_t *)f;
+    return r->live && r->user == ring ? r : NULL;
+}
+
+bool sim_ring_cq_ready(const sim_ring_t *r)
+{
+    return __atomic_load_n(&r->cq_ktail, __ATOMIC_ACQUIRE) != r->cq_khead;
+}
+
+static unsigned round_pow2(unsigned n)
+{
+    unsigned p = 1;
+    while (p < n)
+        p <<= 1;
+    return p;
+}
+
+static void ring_point_user(sim_ring_t *r, struct io_uring *ring, unsigned flags)
+{
+    memset(ring, 0, sizeof(*ring));
+    ring->sq.khead = &r->sq_khead;
+    ring->sq.ktail = &r->sq_ktail;
+    ring->sq.kring_mask = NULL;       /* deprecated; 2.3 inlines do not read it */
+    ring->sq.kring_entries = NULL;
+    ring->sq.kflags = &r->sq_kflags;
+    ring->sq.kdropped = &r->sq_kdropped;
+    ring->sq.array = r->sq_array;
+    ring->sq.sqes = r->sqes;
+    ring->sq.ring_mask = r->sq_entries - 1;
+    ring->sq.ring_entries = r->sq_entries;
+    ring->sq.ring_sz = sizeof(*r);
+    ring->sq.ring_ptr = r;
+    ring->cq.khead = &r->cq_khead;
+    ring->cq.ktail = &r->cq_ktail;
+    ring->cq.kflags = &r->cq_kflags;
+    ring->cq.koverflow = &r->cq_koverflow;
+    ring->cq.cqes = r->cqes;
+    ring->cq.ring_mask = r->cq_entries - 1;
+    ring->cq.ring_entries = r->cq_entries;
+    ring->cq.ring_sz = sizeof(*r);
+    ring->cq.ring_ptr = r;
+    ring->flags = flags;
+    ring->ring_fd = r->file.fd;
+    ring->enter_ring_fd = r->file.fd;
+    ring->features = IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP |
+                     IORING_FEAT_SUBMIT_STABLE | IORING_FEAT_RW_CUR_POS |
+                     IORING_FEAT_FAST_POLL | IORING_FEAT_POLL_32BITS |
+                     IORING_FEAT_EXT_ARG;
+}
+
+int os_uring_init(unsigned entries, struct io_uring *ring, unsigned flags)
+{
+    sim_world_t *w = sim__current_world;
+    if (!w)
+        return -ENOSYS;
+    if (w->opt.uring_init_error < 0)
+        return w->opt.uring_init_error;
+    /* Big SQEs/CQEs and a kernel polling thread change the memory layout or
+     * the submission model: not simulated. */
+    if (flags & (IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | IORING_SETUP_SQPOLL |
+                 IORING_SETUP_IOPOLL))
+        return -EINVAL;
+    if (entries == 0 || entries > SIM_URING_MAX_ENTRIES)
+        return -EINVAL;
+    sim_ring_t *r = calloc(1, sizeof(*r));
+    if (!r)
+        return -ENOMEM;
+    r->sq_entries = round_pow2(entries);
+    r->cq_entries = 2 * r->sq_entries;
+    r->sq_array = calloc(r->sq_entries, sizeof(unsigned));
+    r->sqes = calloc(r->sq_entries, sizeof(struct io_uring_sqe));
+    r->cqes = calloc(r->cq_entries, sizeof(struct io_uring_cqe));
+    r->queued_at = calloc(r->sq_entries, sizeof(int64_t));
+    if (!r->sq_array || !r->sqes || !r->cqes || !r->queued_at) {
+        free(r->sq_array); free(r->sqes); free(r->cqes); free(r->queued_at); free(r);
+        return -ENOMEM;
+    }
+    for (unsigned i = 0; i < r->sq_entries; i++)
+        r->sq_array[i] = i;           /* liburing sets the identity map once */
+    sim_fd_install(w, &r->file, SIM_FILE_URING);
+    r->user = ring;
+    r->live = true;
+    r->next_live = w->rings;
+    w->rings = r;
+    ring_point_user(r, ring, flags);
+    return 0;
+}
+
+static void observe_ring(sim_world_t *w, sim_ring_t *r);
+
+static void ring_unlink(sim_world_t *w, sim_ring_t *r)
+{
+    for (sim_ring_t **p = &w->rings; *p; p = &(*p)->next_live) {
+        if (*p == r) {
+            *p = r->next_live;
+            break;
+        }
+    }
+    r->live = false;
+    r->user = NULL;
+}
+
+void os_uring_exit(struct io_uring *ring)
+{
+    sim_world_t *w = sim__current_world;
+    sim_ring_t *r = w ? ring_of(w, ring) : NULL;
+    if (!r)
+        return;
+    observe_ring(w, r);               /* report the last reaps */
+    sim_uring_cancel_ring(w, r);
+    ring_unlink(w, r);
+    w->fds[r->file.fd - SIM_FD_BASE] = NULL;
+    r->file.closed = true;
+    memset(ring, 0, sizeof(*ring));
+    ring->ring_fd = -1;
+    ring->enter_ring_fd = -1;
+}
+
+void sim_uring_rings_free(sim_world_t *w)
+{
+    for (sim_file_t *f = w->all_files; f; f = f->next_all) {
+        if (f->kind != SIM_FILE_URING)
+            continue;
+        sim_ring_t *r = (sim_ring_t *)f;
+        free(r->sq_array);
+        free(r->sqes);
+        free(r->cqes);
+        free(r->queued_at);
+        free(r->overflow);
+        r->sq_array = NULL;
+    }
+    /* The ring objects themselves are freed with the other files, after
+     * this walk is done (they are list nodes). */
+    sim_file_t **p = &w->all_files;
+    while (*p) {
+        sim_file_t *f = *p;
+        if (f->kind == SIM_FILE_URING) {
+            *p = f->next_all;
+            free(f);
+        } else {
+            p = &f->next_all;
+        }
+    }
+    w->rings = NULL;
+}
+
+/* ---- CQEs ---- */
+
+static bool cq_put(sim_ring_t *r, const struct io_uring_cqe *cqe)
+{
+    unsigned tail = r->cq_ktail;
+    if (tail - __atomic_load_n(&r->cq_khead, __ATOMIC_ACQUIRE) >= r->cq_entries)
+        return false;
+    r->cqes[tail & (r->cq_entries - 1)] = *cqe;
+    __atomic_store_n(&r->cq_ktail, tail + 1, __ATOMIC_RELEASE);
+    return true;
+}
+
+static void cq_wake(sim_world_t *w, sim_ring_t *r)
+{
+    sim_wake_all(w, SIM_WAIT_URING, r);
+    sim_file_changed(w, &r->file);
+}
+
+static void overflow_flush(sim_world_t *w, sim_ring_t *r)
+{
+    size_t done = 0;
+    while (done < r->n_overflow && cq_put(r, &r->overflow[done]))
+        done++;
+    if (!done)
+        return;
+    memmove(r->overflow, r->overflow + done, (r->n_overflow - done) * sizeof(*r->overflow));
+    r->n_overflow -= done;
+    if (!r->n_overflow)
+        r->sq_kflags &= ~IORING_SQ_CQ_OVERFLOW;
+    cq_wake(w, r);
+}
+
+void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
+                        int32_t res, uint32_t flags, bool is_timeout)
+{
+    struct io_uring_cqe cqe = { .user_data = user_data, .res = res, .flags = flags };
+    sim_emit(w, SIM_EV_CQE_POST, r->file.fd, user_data, res, 0, NULL);
+    if (r->n_overflow || !cq_put(r, &cqe)) {
+        sim_grow((void **)&r->overflow, &r->cap_overflow, r->n_overflow + 1,
+                 sizeof(cqe));
+        r->overflow[r->n_overflow++] = cqe;
+        r->sq_kflags |= IORING_SQ_CQ_OVERFLOW;
+        r->cq_koverflow++;
+    }
+    if (!is_timeout)
+        sim_uring_count_completion(w, r);
+    cq_wake(w, r);
+}
+
+/* ---- observing user-side changes ---- */
+
+static void observe_ring(sim_world_t *w, sim_ring_t *r)
+{
+    struct io_uring *u = r->user;
+    unsigned tail = u->sq.sqe_tail;
+    for (; r->seen_sqe_tail != tail; r->seen_sqe_tail++) {
+        unsigned idx = r->seen_sqe_tail & (r->sq_entries - 1);
+        r->queued_at[idx] = w->now;
+        sim_emit(w, SIM_EV_SQE_QUEUED, r->file.fd, r->sqes[idx].user_data, idx, 0, NULL);
+    }
+    unsigned head = __atomic_load_n(&r->cq_khead, __ATOMIC_ACQUIRE);
+    if (r->seen_cq_head == head)
+        return;
+    for (; r->seen_cq_head != head; r->seen_cq_head++) {
+        const struct io_uring_cqe *c = &r->cqes[r->seen_cq_head & (r->cq_entries - 1)];
+        sim_emit(w, SIM_EV_CQE_REAP, r->file.fd, c->user_data, c->res, 0, NULL);
+    }
+    if (r->n_overflow)
+        overflow_flush(w, r);
+}
+
+void sim_uring_observe_all(sim_world_t *w)
+{
+    for (sim_ring_t *r = w->rings; r; r = r->next_live)
+        observe_ring(w, r);
+}
+
+/* ---- entering the ring ---- */
+
+/* Flush (as liburing's __io_uring_flush_sq) then consume every SQE the user
+ * made visible.  Returns the number consumed. */
+static int ring_submit(sim_world_t *w, sim_ring_t *r)
+{
+    struct io_uring_sq *sq = &r->user->sq;
+    unsigned tail = sq->sqe_tail;
+    if (sq->sqe_head != tail) {
+        sq->sqe_head = tail;
+        __atomic_store_n(&r->sq_ktail, tail, __ATOMIC_RELEASE);
+    }
+    int n = 0;
+    while (r->sq_khead != r->sq_ktail) {
+        unsigned slot = r->sq_array[r->sq_khead & (r->sq_entries - 1)];
+        struct io_uring_sqe sqe = r->sqes[slot & (r->sq_entries - 1)];
+        int64_t queued_at = r->queued_at[slot & (r->sq_entries - 1)];
+        /* The slot is free for the user once khead moves (SUBMIT_STABLE:
+         * we work from a copy). */
+        __atomic_store_n(&r->sq_khead, r->sq_khead + 1, __ATOMIC_RELEASE);
+        sim_emit(w, SIM_EV_SQE_SUBMIT, r->file.fd, sqe.user_data, sqe.opcode,
+                 queued_at, NULL);
+        sim_uring_issue(w, r, &sqe);
+        n++;
+    }
+    return n;
+}
+
+/* The body of io_uring_enter: submit, then wait for wait_nr CQEs. */
+static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
+{
+    sim_sched_point();
+    if (!r->live)
+        return -EBADF;                /* exited while we were preempted */
+    sim_uring_observe_all(w);         /* SQEs queued since the last point */
+    unsigned to_submit = r->user->sq.sqe_tail - r->sq_khead;
+    sim_emit(w, SIM_EV_URING_ENTER, r->file.fd, 0, to_submit, wait_nr, NULL);
+    int n = ring_submit(w, r);
+    if (r->n_overflow)
+        overflow_flush(w, r);
+    while (wait_nr && r->live && r->cq_ktail - r->cq_khead < wait_nr) {
+        if (sim_block(w, SIM_WAIT_URING, r, wait_nr, -1) == -EDEADLK)
+            break;
+    }
+    return n;
+}
+
+int os_uring_submit(struct io_uring *ring)
+{
+    return os_uring_submit_and_wait(ring, 0);
+}
+
+int os_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
+{
+    sim_world_t *w = sim__current_world;
+    sim_ring_t *r = w ? ring_of(w, ring) : NULL;
+    if (!r)
+        return -EBADF;
+    return ring_enter(w, r, wait_nr);
+}
+
+/* What liburing's exported __io_uring_get_cqe does (peek/wait call it when
+ * the CQ is empty): optionally submit, then return the first CQE once
+ * wait_nr are available; -EAGAIN if none and wait_nr == 0.  A deadline
+ * (absolute virtual ns, -1 none) makes it return -ETIME. */
+int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
+                      unsigned submit, unsigned wait_nr, int64_t deadline);
+int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
+                      unsigned submit, unsigned wait_nr, int64_t deadline)
+{
+    sim_world_t *w = sim__current_world;
+    sim_ring_t *r = w ? ring_of(w, ring) : NULL;
+    *cqe_ptr = NULL;
+    if (!r)
+        return -EBADF;
+    if (submit) {
+        int n = ring_enter(w, r, 0);
+        if (n < 0)
+            return n;
+    } else {
+        sim_sched_point();
+    }
+    for (;;) {
+        if (!r->live)
+            return -EBADF;
+        unsigned avail = r->cq_ktail - r->cq_khead;
+        if (avail && avail >= wait_nr) {
+            *cqe_ptr = &r->cqes[r->cq_khead & (r->cq_entries - 1)];
+            return 0;
+        }
+        if (!wait_nr)
+            return -EAGAIN;
+        if (deadline >= 0 && w->now >= deadline)
+            return -ETIME;
+        if (sim_block(w, SIM_WAIT_URING, r, wait_nr, deadline) == -EDEADLK)
+            return -EAGAIN;
+    }
+}

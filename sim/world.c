@@ -1,0 +1,213 @@
+/*
+ * world.c - worlds and runs: options, creation, the run itself, results,
+ * violations and end-of-run cleanup.
+ */
+#include "sim-int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sim_files_free(sim_world_t *w);
+
+/* An ID source, not simulation state: lets a mutex tell which world last
+ * used it. */
+static uint64_t world_gen_counter;
+
+void sim_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return;
+    /* Start around 256 bytes: few regrowths in a small run, and little
+     * memory for ASan to fill and quarantine. */
+    size_t n = *cap ? *cap : (elem < 32 ? 256 / elem : 8);
+    while (n < need)
+        n *= 2;
+    void *p = realloc(*arr, n * elem);
+    if (!p)
+        sim_fatal("out of memory (%zu x %zu bytes)", n, elem);
+    *arr = p;
+    *cap = n;
+}
+
+_Noreturn void sim_fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("wakesim sim: fatal: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+void sim_options_init(sim_options_t *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->decide.kind = SIM_DECIDE_SEED;
+    o->decide.pct_depth = 3;
+    o->decide.pct_steps = 1000;
+    o->decide.pct_threads = 3;
+    o->max_steps = 1000000;
+    o->max_time_ns = 60ll * 1000000000;
+    o->ns_per_step = 100;
+    o->log_enabled = true;
+}
+
+static const char *decide_name(sim_decide_kind_t k)
+{
+    switch (k) {
+    case SIM_DECIDE_BYTES: return "bytes";
+    case SIM_DECIDE_SEED: return "seed";
+    case SIM_DECIDE_PCT: return "pct";
+    case SIM_DECIDE_REPLAY: return "replay";
+    }
+    return "?";
+}
+
+void sim_options_print(FILE *f, const sim_options_t *o)
+{
+    const sim_decide_opts_t *d = &o->decide;
+    fprintf(f, "sim: decide=%s seed=%llu bytes=%zu pct_depth=%u pct_steps=%llu "
+            "pct_threads=%u replay=%zu max_steps=%llu max_time_ns=%lld "
+            "ns_per_step=%lld clock_base_ns=%lld log=%d uring_init_error=%d\n",
+            decide_name(d->kind), (unsigned long long)d->seed, d->bytes_len,
+            d->pct_depth, (unsigned long long)d->pct_steps, d->pct_threads,
+            d->replay_len, (unsigned long long)o->max_steps,
+            (long long)o->max_time_ns, (long long)o->ns_per_step,
+            (long long)o->clock_base_ns, o->log_enabled, o->uring_init_error);
+}
+
+const char *sim_result_name(sim_result_t r)
+{
+    switch (r) {
+    case SIM_RESULT_OK: return "ok";
+    case SIM_RESULT_VIOLATION: return "violation";
+    case SIM_RESULT_DEADLOCK: return "deadlock";
+    case SIM_RESULT_STEP_LIMIT: return "step-limit";
+    case SIM_RESULT_TIME_LIMIT: return "time-limit";
+    case SIM_RESULT_REPLAY_ERROR: return "replay-error";
+    case SIM_RESULT_ERROR: return "error";
+    }
+    return "?";
+}
+
+sim_world_t *sim_world_new(const sim_options_t *o)
+{
+    sim_world_t *w = calloc(1, sizeof(*w));
+    if (!w)
+        return NULL;
+    if (o)
+        w->opt = *o;
+    else
+        sim_options_init(&w->opt);
+    w->gen = __atomic_add_fetch(&world_gen_counter, 1, __ATOMIC_RELAXED);
+    w->result = SIM_RESULT_OK;
+    if (sim_decider_init(w) < 0) {
+        sim_decider_fini(&w->dec);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static void run_defers(sim_world_t *w)
+{
+    while (w->n_defers) {
+        sim_defer_t d = w->defers[--w->n_defers];
+        d.fn(d.arg);
+    }
+}
+
+sim_result_t sim_world_run(sim_world_t *w, sim_thread_fn_t *entry, void *arg)
+{
+    if (w->ran || sim__current_world) {
+        w->result = SIM_RESULT_ERROR;
+        free(w->message);
+        w->message = strdup(w->ran ? "a world runs only once"
+                                   : "sim_world_run inside a run");
+        return w->result;
+    }
+    w->ran = true;
+    w->running = true;
+    sim__current_world = w;
+    sim_sched_run(w, entry, arg);
+    run_defers(w);
+    sim__current_world = NULL;
+    w->running = false;
+    return w->result;
+}
+
+void sim_world_free(sim_world_t *w)
+{
+    if (!w)
+        return;
+    if (w->running)
+        sim_fatal("sim_world_free during the world's run");
+    for (int i = 0; i < w->n_threads; i++) {
+        sim_fiber_release(&w->threads[i]->fiber);
+        free(w->threads[i]);
+    }
+    free(w->threads);
+    sim_files_free(w);
+    sim_reqs_free(w);
+    free(w->timers);
+    sim_decider_fini(&w->dec);
+    sim_log_free(w);
+    free(w->defers);
+    free(w->message);
+    free(w);
+}
+
+sim_world_t *sim_world_current(void)
+{
+    return sim__current_world;
+}
+
+sim_result_t sim_world_result(const sim_world_t *w)
+{
+    return w->result;
+}
+
+const char *sim_world_message(const sim_world_t *w)
+{
+    return w->message ? w->message : "";
+}
+
+size_t sim_world_decisions(const sim_world_t *w, const uint32_t **values,
+                           const uint32_t **bounds)
+{
+    if (values)
+        *values = w->dec.values;
+    if (bounds)
+        *bounds = w->dec.bounds;
+    return w->dec.n;
+}
+
+uint64_t sim_world_steps(const sim_world_t *w)
+{
+    return w->steps;
+}
+
+void sim_violation(sim_world_t *w, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (w->stopping)
+        return;                       /* the first verdict stands */
+    sim_emit(w, SIM_EV_VIOLATION, 0, 0, 0, 0, msg);
+    sim_stop(w, SIM_RESULT_VIOLATION, msg);
+}
+
+void sim_finish(sim_world_t *w)
+{
+    sim_stop(w, SIM_RESULT_OK, NULL);
+}
+
+void sim_defer(sim_world_t *w, void (*fn)(void *arg), void *arg)
+{
+    sim_grow((void **)&w->defers, &w->cap_defers, w->n_defers + 1, sizeof(sim_defer_t));
+    w->defers[w->n_defers++] = (sim_defer_t){ fn, arg };
+}

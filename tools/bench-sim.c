@@ -1,0 +1,98 @@
+/*
+ * bench-sim.c - simulator speed, with numbers to paste into an issue note:
+ *   1. runs per second of the seed scenario on the fixed code (random walk),
+ *   2. wall time to simulate the seed report's whole 128 MiB workload with
+ *      the seed bug (about 25 s of virtual time).
+ * Usage: bench-sim [--runs N] [--scenario FILE] [--workload FILE]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include "machine.h"
+#include "scenario.h"
+
+#ifndef WAKESIM_SOURCE_DIR
+#define WAKESIM_SOURCE_DIR "."
+#endif
+
+static scn_t *load(const char *path)
+{
+    GError *err = NULL;
+    scn_t *s = scn_load_file(path, &err);
+    if (!s) {
+        fprintf(stderr, "bench-sim: %s\n", err->message);
+        exit(2);
+    }
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    gint runs = 20000;
+    gchar *scenario = NULL, *workload = NULL;
+    GOptionEntry entries[] = {
+        { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Runs of the seed scenario (default 20000)", "N" },
+        { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &scenario, "Scenario for runs/s", "FILE" },
+        { "workload", 0, 0, G_OPTION_ARG_FILENAME, &workload, "Scenario for the full workload", "FILE" },
+        { NULL }
+    };
+    GOptionContext *oc = g_option_context_new("- simulator benchmark");
+    GError *err = NULL;
+    g_option_context_add_main_entries(oc, entries, NULL);
+    if (!g_option_context_parse(oc, &argc, &argv, &err) || runs <= 0) {
+        fprintf(stderr, "bench-sim: %s\n", err ? err->message : "--runs must be > 0");
+        return 2;
+    }
+    scn_t *seed = load(scenario ? scenario
+                       : WAKESIM_SOURCE_DIR "/scenarios/ahci-mmio-inline-submit.scn");
+    scn_t *full = load(workload ? workload : WAKESIM_SOURCE_DIR "/tools/bench/seed-128m.scn");
+
+    sim_options_t o;
+    sim_options_init(&o);
+    o.log_enabled = false;
+    o.decide.kind = SIM_DECIDE_SEED;
+
+    aio_mutants_clear();
+    uint64_t steps = 0;
+    gint64 t0 = g_get_monotonic_time();
+    for (gint i = 0; i < runs; i++) {
+        wk_outcome_t out;
+        o.decide.seed = (uint64_t)i + 1;
+        wk_machine_run(seed, &o, &out);
+        if (out.result != SIM_RESULT_OK) {
+            fprintf(stderr, "bench-sim: unexpected violation (seed %d): %s\n", i + 1, out.message);
+            return 1;
+        }
+        steps += out.steps;
+        wk_outcome_clear(&out);
+    }
+    double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+    printf("seed scenario %-28s %8d runs  %7.3f s  %8.0f runs/s  %6.0f steps/run  %5.1f M steps/s\n",
+           seed->name, runs, secs, runs / secs, (double)steps / runs, steps / secs / 1e6);
+
+    aio_mutant_set(AIO_MUTANT_MISSING_NOTIFY_ADD_SQE, true);
+    wk_outcome_t out;
+    o.decide.seed = 1;
+    t0 = g_get_monotonic_time();
+    wk_machine_run(full, &o, &out);
+    double ms = (double)(g_get_monotonic_time() - t0) / 1e3;
+    printf("full workload %-28s mutant missing-notify-add-sqe: %.3f s virtual in %.1f ms wall "
+           "(%s)\n", full->name, out.end_ns / 1e9, ms, wk_outcome_verdict(&out));
+    wk_outcome_clear(&out);
+    aio_mutants_clear();
+    o.decide.seed = 1;
+    t0 = g_get_monotonic_time();
+    wk_machine_run(full, &o, &out);
+    ms = (double)(g_get_monotonic_time() - t0) / 1e3;
+    printf("full workload %-28s fixed code:                    %.3f s virtual in %.1f ms wall "
+           "(%s)\n", full->name, out.end_ns / 1e9, ms, wk_outcome_verdict(&out));
+    wk_outcome_clear(&out);
+
+    scn_free(seed);
+    scn_free(full);
+    g_free(scenario);
+    g_free(workload);
+    g_option_context_free(oc);
+    return 0;
+}
