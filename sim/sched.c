@@ -317,6 +317,44 @@ static void append(char **buf, size_t *len, size_t *cap, const char *s)
     *len += n;
 }
 
+/* " name: state;" for one thread: what a blocked thread waits for. */
+static void describe_thread(const sim_thread_t *t, char *item, size_t size)
+{
+    const char *d = t->daemon ? " (daemon)" : "";
+    if (t->state == SIM_T_RUNNABLE)
+        snprintf(item, size, " %s%s: runnable;", t->name, d);
+    else if (t->wait == SIM_WAIT_JOIN)
+        snprintf(item, size, " %s%s: join(%s);", t->name, d,
+                 ((const sim_thread_t *)t->wait_obj)->name);
+    else if (t->wait == SIM_WAIT_PPOLL)
+        snprintf(item, size, " %s%s: ppoll(nfds=%lu, first fd=%d);", t->name, d,
+                 (unsigned long)t->poll_n, t->poll_n ? t->poll_fds[0].fd : -1);
+    else if (t->wait == SIM_WAIT_MUTEX)
+        snprintf(item, size, " %s%s: mutex #%u (owner thread %d);", t->name, d,
+                 ((const os_mutex_t *)t->wait_obj)->id,
+                 ((const os_mutex_t *)t->wait_obj)->owner);
+    else if (t->wait == SIM_WAIT_URING)
+        snprintf(item, size, " %s%s: io_uring fd=%d wait_nr=%llu;", t->name, d,
+                 ((const sim_ring_t *)t->wait_obj)->file.fd,
+                 (unsigned long long)t->wait_arg);
+    else
+        snprintf(item, size, " %s%s: %s;", t->name, d, sim_wait_kind_name(t->wait));
+}
+
+char *sim_world_thread_states(const sim_world_t *w)
+{
+    char *buf = NULL, item[160];
+    size_t len = 0, cap = 0;
+    append(&buf, &len, &cap, "threads:");
+    for (int i = 0; i < w->n_threads; i++) {
+        if (w->threads[i]->state == SIM_T_EXITED)
+            continue;
+        describe_thread(w->threads[i], item, sizeof(item));
+        append(&buf, &len, &cap, item);
+    }
+    return buf;
+}
+
 /* "name: what it waits for; ..." for every blocked thread. */
 static void report_deadlock(sim_world_t *w)
 {
@@ -327,27 +365,7 @@ static void report_deadlock(sim_world_t *w)
         sim_thread_t *t = w->threads[i];
         if (t->state != SIM_T_BLOCKED)
             continue;
-        if (t->wait == SIM_WAIT_JOIN)
-            snprintf(item, sizeof(item), " %s%s: join(%s);", t->name,
-                     t->daemon ? " (daemon)" : "",
-                     ((const sim_thread_t *)t->wait_obj)->name);
-        else if (t->wait == SIM_WAIT_PPOLL)
-            snprintf(item, sizeof(item), " %s%s: ppoll(nfds=%lu, first fd=%d);",
-                     t->name, t->daemon ? " (daemon)" : "", (unsigned long)t->poll_n,
-                     t->poll_n ? t->poll_fds[0].fd : -1);
-        else if (t->wait == SIM_WAIT_MUTEX)
-            snprintf(item, sizeof(item), " %s%s: mutex #%u (owner thread %d);", t->name,
-                     t->daemon ? " (daemon)" : "",
-                     ((const os_mutex_t *)t->wait_obj)->id,
-                     ((const os_mutex_t *)t->wait_obj)->owner);
-        else if (t->wait == SIM_WAIT_URING)
-            snprintf(item, sizeof(item), " %s%s: io_uring fd=%d wait_nr=%llu;", t->name,
-                     t->daemon ? " (daemon)" : "",
-                     ((const sim_ring_t *)t->wait_obj)->file.fd,
-                     (unsigned long long)t->wait_arg);
-        else
-            snprintf(item, sizeof(item), " %s%s: %s;", t->name,
-                     t->daemon ? " (daemon)" : "", sim_wait_kind_name(t->wait));
+        describe_thread(t, item, sizeof(item));
         append(&buf, &len, &cap, item);
     }
     sim_emit(w, SIM_EV_DEADLOCK, 0, 0, 0, 0, buf);

@@ -214,6 +214,9 @@ int64_t sim_world_now_ns(const sim_world_t *w);
  * printing pointers, which differ from process to process (ASLR) and break
  * byte-for-byte replay of the log.  Returns buf. */
 const char *sim_world_ud_name(sim_world_t *w, uint64_t ud, char buf[24]);
+/* " threads: name: runnable; name: ppoll(...); ..." for every live thread
+ * (malloc'd; free() it).  For violation reports. */
+char *sim_world_thread_states(const sim_world_t *w);
 /* 64-bit FNV-1a of the text log: a cheap identity for determinism checks. */
 uint64_t sim_world_log_hash(const sim_world_t *w);
 

@@ -8,6 +8,7 @@
  * finally happens.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <liburing.h>
 #include "monitor.h"
@@ -47,8 +48,10 @@ void wk_monitor_violation(wk_monitor_t *m, sim_world_t *w, const char *invariant
     /* The run goes on to its end: stopping it here would kill threads in
      * the middle of glib's dispatch, whose state cannot then be freed.  The
      * verdict is the first violation; the log shows where it happened. */
+    char *states = sim_world_thread_states(w);
     m->invariant = g_strdup(invariant);
-    m->message = g_strdup_printf("%s: %s", invariant, detail);
+    m->message = g_strdup_printf("%s: %s; %s", invariant, detail, states);
+    free(states);
     sim_monitor_event(w, invariant, m->violations++, 0);
     g_free(detail);
 }
