@@ -127,8 +127,6 @@ struct aio_context {
     aio_cqe_handler_t **ready_cqes_tail;
     struct __kernel_timespec wait_ts;
     aio_internal_cqe_t timeout_cqe;
-    bool timeout_in_flight;
-    unsigned sqes_queued_since_submit;
 
     /* SQEs that a non-home thread could not place in a full SQ ring: the
      * home thread moves them into the ring (it alone enters the ring). */
