@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs every Debian package wakesim needs (Debian 12).  Idempotent: does
 # nothing when all are present.  Needs root (or sudo) only when installing.
+# Required packages must install; optional ones (other fuzz engines,
+# debuggers) are tried, and their absence is only reported.
 set -euo pipefail
 
-packages=(
+required=(
   build-essential cmake pkg-config
   liburing-dev libglib2.0-dev
   clang libclang-rt-14-dev llvm
@@ -11,21 +13,28 @@ packages=(
 )
 optional=(afl++ rr gdb valgrind)
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-deps: all required packages present"
+missing_of() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+mapfile -t missing < <(missing_of "${required[@]}")
+mapfile -t missing_optional < <(missing_of "${optional[@]}")
+if [ "${#missing[@]}" -eq 0 ] && [ "${#missing_optional[@]}" -eq 0 ]; then
+  echo "install-deps: all packages present"
   exit 0
 fi
 
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -q
-"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-# Nice to have (debugging, other fuzz engines); their absence is not an error.
-"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${optional[@]}" || \
-  echo "install-deps: optional packages (${optional[*]}) not installed"
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if [ "${#missing_optional[@]}" -gt 0 ]; then
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing_optional[@]}" ||
+    echo "install-deps: optional packages not installed: ${missing_optional[*]}"
+fi
