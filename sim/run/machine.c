@@ -53,6 +53,8 @@ struct machine {
     const scn_t *scn;
     sim_world_t *w;
     wk_monitor_t mon;
+    sim_event_fn_t *user_on_event;   /* the caller's hook, after the monitors */
+    void *user_opaque;
     int devfd;
     bool stop;
 
@@ -138,17 +140,30 @@ static void timer_fire(void *opaque)
 
 /* ---- vCPUs ---- */
 
+static unsigned batch_completed(vcpu_t *v)
+{
+    os_mutex_lock(&v->lock);
+    unsigned n = v->completed;
+    os_mutex_unlock(&v->lock);
+    return n;
+}
+
 static void hand_over_batch(vcpu_t *v)
 {
     machine_t *m = v->m;
     const scn_t *s = m->scn;
 
-    if (s->submit == SCN_SUBMIT_MMIO_INLINE) {
+    if (s->submit == SCN_SUBMIT_MMIO_INLINE || s->submit == SCN_SUBMIT_MMIO_SYNC) {
         /* AHCI: the register write is emulated under the BQL and the
          * request starts inline, on the main context (current-context rule). */
         aio_bql_lock();
         for (unsigned i = 0; i < s->batch_size; i++) {
             request_submit(m, &v->reqs[i]);
+        }
+        /* Synchronous I/O from device emulation: the BQL holder polls the
+         * main context itself, and so enters the main ring. */
+        while (s->submit == SCN_SUBMIT_MMIO_SYNC && batch_completed(v) < s->batch_size) {
+            aio_poll(m->main_ctx, true);
         }
         aio_bql_unlock();
         return;
@@ -459,6 +474,16 @@ static void *machine_main(void *arg)
     return NULL;
 }
 
+/* The world's hook: the monitors first, then the caller's observer. */
+static void machine_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
+{
+    machine_t *m = opaque;
+    wk_monitor_on_event(w, ev, &m->mon);
+    if (m->user_on_event) {
+        m->user_on_event(w, ev, m->user_opaque);
+    }
+}
+
 void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
 {
     machine_t *m = g_new0(machine_t, 1);
@@ -467,8 +492,10 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     m->scn = scn;
     wk_monitor_init(&m->mon, scn->bound_sqe_submit_ns, scn->bound_cqe_reap_ns,
                     scn->bound_handoff_ns);
-    opts.on_event = wk_monitor_on_event;
-    opts.event_opaque = &m->mon;
+    m->user_on_event = o->on_event;
+    m->user_opaque = o->event_opaque;
+    opts.on_event = machine_on_event;
+    opts.event_opaque = m;
     if (opts.max_time_ns <= 0 || opts.max_time_ns > scn->deadline_ns * 2) {
         opts.max_time_ns = scn->deadline_ns * 2;
     }

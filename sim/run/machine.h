@@ -24,8 +24,10 @@ typedef struct {
     unsigned sqes_queued_while_main_loop_slept; /* coverage mark (style item 12) */
 } wk_outcome_t;
 
-/* Runs scn once with the decision source and knobs in *o (its on_event hook
- * is replaced by the monitors').  Mutants must already be set. */
+/* Runs scn once with the decision source and knobs in *o.  The monitors
+ * take the world's on_event hook; o->on_event, if set, is chained after them
+ * (called for every event with o->event_opaque: fuzzers' coverage feedback).
+ * Mutants must already be set. */
 void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out);
 void wk_outcome_clear(wk_outcome_t *out);
 

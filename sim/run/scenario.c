@@ -25,7 +25,8 @@ typedef struct {
 } field_t;
 
 static const char *const backend_names[] = { "auto", "ppoll", "io_uring", NULL };
-static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "timer", NULL };
+static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "timer",
+                                            "mmio-sync", NULL };
 static const char *const target_names[] = { "main", "iothread", NULL };
 static const char *const strategy_names[] = { "random", "pct", NULL };
 
@@ -359,14 +360,17 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
                 "latency-min is larger than latency-max");
         return false;
     }
-    if (s->submit == SCN_SUBMIT_MMIO_INLINE && s->target != SCN_TARGET_MAIN) {
+    bool mmio = s->submit == SCN_SUBMIT_MMIO_INLINE || s->submit == SCN_SUBMIT_MMIO_SYNC;
+    if (mmio && s->target != SCN_TARGET_MAIN) {
         fail_at(err, ix->path, line_of(ix, "device", "target"),
-                "submit = mmio-inline runs under the BQL: target must be main");
+                "submit = %s runs under the BQL: target must be main",
+                scn_submit_name(s->submit));
         return false;
     }
-    if (s->submit == SCN_SUBMIT_MMIO_INLINE && s->backend == AIO_BACKEND_POLL) {
+    if (mmio && s->backend == AIO_BACKEND_POLL) {
         fail_at(err, ix->path, line_of(ix, "machine", "backend"),
-                "submit = mmio-inline needs add_sqe: backend must be io_uring");
+                "submit = %s needs add_sqe: backend must be io_uring",
+                scn_submit_name(s->submit));
         return false;
     }
     if (s->backend == AIO_BACKEND_AUTO) {

@@ -18,6 +18,8 @@ typedef enum {
     SCN_SUBMIT_IOEVENTFD,    /* vCPU kicks an eventfd; the target's loop submits (virtio) */
     SCN_SUBMIT_BH,           /* vCPU schedules a one-shot BH on the target; it submits */
     SCN_SUBMIT_TIMER,        /* vCPU arms a short timer on the target; it submits */
+    SCN_SUBMIT_MMIO_SYNC,    /* vCPU under the BQL submits, then runs aio_poll() on the
+                                main context until done (synchronous I/O) */
 } scn_submit_t;
 
 typedef enum { SCN_STRATEGY_RANDOM, SCN_STRATEGY_PCT } scn_strategy_t;
