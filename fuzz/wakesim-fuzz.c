@@ -1,0 +1,172 @@
+/*
+ * wakesim-fuzz.c - the shared part of the fuzz harnesses: mutants, one run
+ * per input, and the violation report with a wakesim trace.
+ *
+ * Fuzzing runs have the event log off (speed).  A violation is re-run from
+ * its recorded decisions with the log on (SIM_DECIDE_REPLAY, as `wakesim
+ * run` does): the trace must carry the hash of a logged run, and the re-run
+ * proves the violation is deterministic before anyone is asked to debug it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include "machine.h"
+#include "trace.h"
+#include "wakesim-fuzz.h"
+#ifdef WAKESIM_EXTRA_COUNTERS
+#include "wakeup-counters.h"
+#endif
+
+bool wkf_replay_mode;
+
+static char *harness_name;
+static char *mutant_list;         /* canonical "a,b", "" = fixed code */
+static char *last_invariant;
+static char *last_message;
+
+const char *wkf_last_invariant(void) { return last_invariant ? last_invariant : "pass"; }
+const char *wkf_last_message(void) { return last_message ? last_message : ""; }
+const char *wkf_mutants(void) { return mutant_list ? mutant_list : ""; }
+const char *wkf_harness(void) { return harness_name ? harness_name : "?"; }
+
+void wkf_init(const char *harness)
+{
+    if (harness_name) {
+        return;
+    }
+    harness_name = g_strdup(harness);
+    aio_mutants_clear();
+    if (aio_mutants_from_env() < 0) {
+        fprintf(stderr, "%s: bad WAKESIM_MUTANTS (see `wakesim list` for the names)\n",
+                harness);
+        exit(2);
+    }
+    GString *list = g_string_new(NULL);
+    for (int m = 0; m < AIO_MUTANT_COUNT; m++) {
+        if (aio_mutant_on(m)) {
+            g_string_append_printf(list, "%s%s", list->len ? "," : "", aio_mutant_name(m));
+        }
+    }
+    mutant_list = g_string_free(list, FALSE);
+    if (!wkf_replay_mode) {
+        fprintf(stderr, "wakesim fuzz harness %s: mutants: %s%s\n", harness,
+                *mutant_list ? mutant_list : "none (fixed code)",
+#ifdef WAKESIM_EXTRA_COUNTERS
+                ", wakeup-protocol extra counters on"
+#else
+                ""
+#endif
+                );
+    }
+}
+
+static void base_options(sim_options_t *o)
+{
+    sim_options_init(o);
+    o->log_enabled = false;
+}
+
+/* Writes the reproducer; returns its path (g_free) or NULL. */
+static char *write_trace(const scn_t *scn, const wk_outcome_t *logged, const char *sha1)
+{
+    const char *dir = getenv("WAKESIM_TRACE_DIR");
+    if ((wkf_replay_mode && !(dir && *dir)) || (dir && strcmp(dir, "none") == 0)) {
+        return NULL;
+    }
+    char *name = g_strdup_printf("crash-%s.trace", sha1);
+    char *path = g_build_filename(dir && *dir ? dir : ".", name, NULL);
+    sim_options_t o;
+    base_options(&o);
+    wk_trace_t t;
+    GError *err = NULL;
+    wk_trace_from_outcome(&t, scn, wkf_mutants(), "bytes", 0, 0, o.ns_per_step, logged);
+    if (!wk_trace_save(&t, path, &err)) {
+        fprintf(stderr, "  cannot write the wakesim trace: %s\n", err->message);
+        g_error_free(err);
+        g_free(path);
+        path = NULL;
+    }
+    wk_trace_clear(&t);
+    g_free(name);
+    return path;
+}
+
+static void report(const scn_t *scn, const wk_outcome_t *found, const uint8_t *input,
+                   size_t size)
+{
+    char *sha1 = g_compute_checksum_for_data(G_CHECKSUM_SHA1, input, size);
+    const char *mut = wkf_mutants();
+
+    /* The same decisions again, with the log on. */
+    sim_options_t o;
+    base_options(&o);
+    o.log_enabled = true;
+    o.decide.kind = SIM_DECIDE_REPLAY;
+    o.decide.replay = found->decisions;
+    o.decide.replay_bounds = found->bounds;
+    o.decide.replay_len = found->n_decisions;
+    wk_outcome_t logged;
+    wk_machine_run(scn, &o, &logged);
+
+    fprintf(stderr,
+            "==wakesim== VIOLATION of %s\n"
+            "  message:   %s\n"
+            "  harness:   %s, input sha1 %s (%zu bytes), %zu decisions, %" PRIu64 " steps\n"
+            "  scenario:  %s (%s vcpus=%u submit=%s target=%s backend=%s)\n"
+            "  mutants:   %s\n",
+            found->invariant, found->message, wkf_harness(), sha1, size,
+            found->n_decisions, found->steps, scn->name, scn->path, scn->vcpus,
+            scn_submit_name(scn->submit), scn_target_name(scn->target),
+            scn->backend == AIO_BACKEND_IO_URING ? "io_uring" : "ppoll",
+            *mut ? mut : "none (fixed code)");
+    if (strcmp(wk_outcome_verdict(&logged), found->invariant) != 0) {
+        fprintf(stderr, "  WARNING: the logged re-run gave '%s' (not deterministic?)\n",
+                wk_outcome_verdict(&logged));
+    }
+    char *path = write_trace(scn, &logged, sha1);
+    char *env = *mut ? g_strdup_printf("WAKESIM_MUTANTS=%s ", mut) : g_strdup("");
+    fprintf(stderr, "  replay:    %sfuzz_replay_%s crash-%s   (the input file)\n", env,
+            wkf_harness(), sha1);
+    g_free(env);
+    if (path) {
+        fprintf(stderr, "  trace:     %s\n  or:        wakesim replay %s [--log]\n", path,
+                path);
+    } else if (wkf_replay_mode) {
+        fprintf(stderr, "  (set WAKESIM_TRACE_DIR=DIR to write a wakesim trace)\n");
+    }
+    g_free(path);
+    g_free(sha1);
+    wk_outcome_clear(&logged);
+}
+
+void wkf_run(const scn_t *scn, const uint8_t *input, size_t size, size_t skip)
+{
+    sim_options_t o;
+    base_options(&o);
+    o.decide.kind = SIM_DECIDE_BYTES;
+    o.decide.bytes = input + skip;
+    o.decide.bytes_len = size - skip;
+#ifdef WAKESIM_EXTRA_COUNTERS
+    wk_counters_state_t cs;
+    wk_counters_begin(&cs);
+    o.on_event = wk_counters_on_event;
+    o.event_opaque = &cs;
+#endif
+    wk_outcome_t out;
+    wk_machine_run(scn, &o, &out);
+
+    g_clear_pointer(&last_invariant, g_free);
+    g_clear_pointer(&last_message, g_free);
+    if (out.result != SIM_RESULT_OK) {
+        last_invariant = g_strdup(wk_outcome_verdict(&out));
+        last_message = g_strdup(out.message ? out.message : "");
+        report(scn, &out, input, size);
+        if (!wkf_replay_mode) {
+            fflush(stderr);
+            abort();
+        }
+    }
+    wk_outcome_clear(&out);
+}

@@ -1,0 +1,3 @@
+#!/bin/bash -eu
+# The recipe lives in the repository (fuzz/ossfuzz.sh).
+"$SRC/wakesim/fuzz/ossfuzz.sh"
