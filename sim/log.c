@@ -67,20 +67,24 @@ static void put_kv(sim_world_t *w, const char *key, int64_t v)
     put_i64(w, v);
 }
 
-/* Slot of a pointer-like user_data in the live-name table, added with a
- * fresh id if it has none. */
-static size_t ud_slot(sim_world_t *w, uint64_t ud)
+/* Slot of a pointer-like user_data in the live-name table, added (with a
+ * fresh name) if absent; a submission renames an existing slot. */
+static size_t ud_slot(sim_world_t *w, uint64_t ud, bool new_life)
 {
     size_t i;
     for (i = 0; i < w->ud_n; i++)
-        if (w->ud_keys[i] == ud)
-            return i;
-    size_t cap = w->ud_cap;
-    sim_grow((void **)&w->ud_keys, &cap, w->ud_n + 1, sizeof(uint64_t));
-    sim_grow((void **)&w->ud_vals, &w->ud_cap, w->ud_n + 1, sizeof(uint32_t));
-    w->ud_keys[i] = ud;
-    w->ud_vals[i] = w->ud_next_id++;
-    w->ud_n++;
+        if (w->ud_names[i].ud == ud)
+            break;
+    if (i == w->ud_n) {
+        /* One array of pairs: two arrays sharing one capacity overflowed,
+         * as sim_grow's first size depends on the element size. */
+        sim_grow((void **)&w->ud_names, &w->ud_cap, w->ud_n + 1, sizeof(*w->ud_names));
+        w->ud_names[i].ud = ud;
+        w->ud_n++;
+        new_life = true;
+    }
+    if (new_life)
+        w->ud_names[i].id = w->ud_next_id++;
     return i;
 }
 
@@ -89,30 +93,29 @@ const char *sim_world_ud_name(sim_world_t *w, uint64_t ud, char buf[24])
     if (ud < (1u << 20))
         snprintf(buf, 24, "%llu", (unsigned long long)ud);
     else
-        snprintf(buf, 24, "#%u", w->ud_vals[ud_slot(w, ud)]);
+        snprintf(buf, 24, "#%u", w->ud_names[ud_slot(w, ud, false)].id);
     return buf;
 }
 
-/* Stable name of a user_data value (see the file comment).  A name is
- * retired when its CQE is reaped: the object behind the pointer may then be
- * freed and its address reused, and which address malloc reuses depends on
- * the process's heap history, not on the decisions.  A fresh counter value
- * for every new life keeps the log identical across processes. */
-static void put_ud(sim_world_t *w, uint64_t ud, bool retire)
+/* Stable name of a user_data value (see the file comment).  Each
+ * submission starts a new life with a fresh name, and the name retires when
+ * its CQE is reaped: the object behind a pointer may be freed and its
+ * address reused by malloc in a way that depends on the process's heap
+ * history, not on the decisions; names from a counter do not. */
+typedef enum { UD_SUBMIT, UD_LOOKUP, UD_RETIRE } ud_use_t;
+
+static void put_ud(sim_world_t *w, uint64_t ud, ud_use_t use)
 {
     put_str(w, " ud=");
     if (ud < (1u << 20)) {
         put_i64(w, (int64_t)ud);
         return;
     }
-    size_t i = ud_slot(w, ud);
+    size_t i = ud_slot(w, ud, use == UD_SUBMIT);
     put_str(w, "#");
-    put_i64(w, w->ud_vals[i]);
-    if (retire) {
-        w->ud_n--;
-        w->ud_keys[i] = w->ud_keys[w->ud_n];
-        w->ud_vals[i] = w->ud_vals[w->ud_n];
-    }
+    put_i64(w, w->ud_names[i].id);
+    if (use == UD_RETIRE)
+        w->ud_names[i] = w->ud_names[--w->ud_n];
 }
 
 static void format_body(sim_world_t *w, const sim_event_t *ev)
@@ -169,13 +172,13 @@ static void format_body(sim_world_t *w, const sim_event_t *ev)
         put_kv(w, " fd=", ev->object);
         put_str(w, " op=");
         put_str(w, sim_uring_op_name((unsigned)ev->value));
-        put_ud(w, ev->user_data, false);
+        put_ud(w, ev->user_data, UD_SUBMIT);
         put_kv(w, " queued_at=", ev->value2);
         break;
     case SIM_EV_CQE_POST:
     case SIM_EV_CQE_REAP:
         put_kv(w, " fd=", ev->object);
-        put_ud(w, ev->user_data, ev->kind == SIM_EV_CQE_REAP);
+        put_ud(w, ev->user_data, ev->kind == SIM_EV_CQE_REAP ? UD_RETIRE : UD_LOOKUP);
         put_kv(w, " res=", ev->value);
         break;
     case SIM_EV_MONITOR:
@@ -246,11 +249,9 @@ uint64_t sim_world_log_hash(const sim_world_t *w)
 void sim_log_free(sim_world_t *w)
 {
     free(w->log);
-    free(w->ud_keys);
-    free(w->ud_vals);
+    free(w->ud_names);
     w->log = NULL;
-    w->ud_keys = NULL;
-    w->ud_vals = NULL;
+    w->ud_names = NULL;
     w->log_len = w->log_cap = w->ud_n = w->ud_cap = 0;
     w->ud_next_id = 0;
 }

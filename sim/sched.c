@@ -326,9 +326,20 @@ static void describe_thread(const sim_thread_t *t, char *item, size_t size)
     else if (t->wait == SIM_WAIT_JOIN)
         snprintf(item, size, " %s%s: join(%s);", t->name, d,
                  ((const sim_thread_t *)t->wait_obj)->name);
-    else if (t->wait == SIM_WAIT_PPOLL)
-        snprintf(item, size, " %s%s: ppoll(nfds=%lu, first fd=%d);", t->name, d,
-                 (unsigned long)t->poll_n, t->poll_n ? t->poll_fds[0].fd : -1);
+    else if (t->wait == SIM_WAIT_PPOLL) {
+        /* Simulated fds only: a real fd's number (glib's wakeup eventfd)
+         * depends on the process, and this text goes into the event log. */
+        int first_sim = -1;
+        unsigned long real = 0;
+        for (unsigned long i = 0; i < (unsigned long)t->poll_n; i++) {
+            if (t->poll_fds[i].fd < SIM_FD_BASE)
+                real++;
+            else if (first_sim < 0)
+                first_sim = t->poll_fds[i].fd;
+        }
+        snprintf(item, size, " %s%s: ppoll(nfds=%lu, first simulated fd=%d, %lu real);",
+                 t->name, d, (unsigned long)t->poll_n, first_sim, real);
+    }
     else if (t->wait == SIM_WAIT_MUTEX)
         snprintf(item, size, " %s%s: mutex #%u (owner thread %d);", t->name, d,
                  ((const os_mutex_t *)t->wait_obj)->id,

@@ -245,8 +245,7 @@ struct sim_world {
     /* log (log.c) */
     char *log;
     size_t log_len, log_cap;
-    uint64_t *ud_keys;         /* user_data -> first-seen index, for the log */
-    uint32_t *ud_vals;
+    struct { uint64_t ud; uint32_t id; } *ud_names;   /* live user_data names */
     size_t ud_n, ud_cap;
     uint32_t ud_next_id;       /* next name; names retire at CQE reap */
 

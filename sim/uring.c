@@ -173,11 +173,17 @@ void sim_uring_rings_free(sim_world_t *w)
 
 /* ---- CQEs ---- */
 
-static bool cq_put(sim_ring_t *r, const struct io_uring_cqe *cqe)
+static void observe_reaps(sim_world_t *w, sim_ring_t *r);
+
+/* Reaps are reported before a CQ slot is reused: the user may have advanced
+ * the head with no scheduling point since, and the slot's old entry is the
+ * one the reap event must name. */
+static bool cq_put(sim_world_t *w, sim_ring_t *r, const struct io_uring_cqe *cqe)
 {
     unsigned tail = r->cq_ktail;
     if (tail - __atomic_load_n(&r->cq_khead, __ATOMIC_ACQUIRE) >= r->cq_entries)
         return false;
+    observe_reaps(w, r);
     r->cqes[tail & (r->cq_entries - 1)] = *cqe;
     __atomic_store_n(&r->cq_ktail, tail + 1, __ATOMIC_RELEASE);
     return true;
@@ -192,7 +198,7 @@ static void cq_wake(sim_world_t *w, sim_ring_t *r)
 static void overflow_flush(sim_world_t *w, sim_ring_t *r)
 {
     size_t done = 0;
-    while (done < r->n_overflow && cq_put(r, &r->overflow[done]))
+    while (done < r->n_overflow && cq_put(w, r, &r->overflow[done]))
         done++;
     if (!done)
         return;
@@ -208,7 +214,7 @@ void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
 {
     struct io_uring_cqe cqe = { .user_data = user_data, .res = res, .flags = flags };
     sim_emit(w, SIM_EV_CQE_POST, r->file.fd, user_data, res, 0, NULL);
-    if (r->n_overflow || !cq_put(r, &cqe)) {
+    if (r->n_overflow || !cq_put(w, r, &cqe)) {
         sim_grow((void **)&r->overflow, &r->cap_overflow, r->n_overflow + 1,
                  sizeof(cqe));
         r->overflow[r->n_overflow++] = cqe;
@@ -231,15 +237,18 @@ static void observe_ring(sim_world_t *w, sim_ring_t *r)
         r->queued_at[idx] = w->now;
         sim_emit(w, SIM_EV_SQE_QUEUED, r->file.fd, r->sqes[idx].user_data, idx, 0, NULL);
     }
+    observe_reaps(w, r);
+    if (r->n_overflow)
+        overflow_flush(w, r);
+}
+
+static void observe_reaps(sim_world_t *w, sim_ring_t *r)
+{
     unsigned head = __atomic_load_n(&r->cq_khead, __ATOMIC_ACQUIRE);
-    if (r->seen_cq_head == head)
-        return;
     for (; r->seen_cq_head != head; r->seen_cq_head++) {
         const struct io_uring_cqe *c = &r->cqes[r->seen_cq_head & (r->cq_entries - 1)];
         sim_emit(w, SIM_EV_CQE_REAP, r->file.fd, c->user_data, c->res, 0, NULL);
     }
-    if (r->n_overflow)
-        overflow_flush(w, r);
 }
 
 void sim_uring_observe_all(sim_world_t *w)

@@ -56,7 +56,14 @@ struct machine {
     sim_event_fn_t *user_on_event;   /* the caller's hook, after the monitors */
     void *user_opaque;
     int devfd;
-    bool stop;
+    /* Shutdown: main writes a loop's stop eventfd, whose fd handler (on the
+     * loop's own thread) sets its flag.  A bare aio_notify() would not do:
+     * the GSource prepare does not read "notified", so a notify that lands
+     * before the loop raises notify_me is lost unless there is work to see
+     * (QEMU pairs every notify with work).  And main never touches a
+     * context another thread may be freeing. */
+    int main_stop_fd, io_stop_fd;
+    bool main_stop, io_stop;
 
     os_mutex_t lock;
     sim_cond_t cond;
@@ -305,6 +312,12 @@ static aio_context_t *context_new_or_fail(machine_t *m)
     return ctx;
 }
 
+static void stop_read(void *opaque)
+{
+    bool *flag = opaque;
+    *flag = true;
+}
+
 static void idle_timer_fire(void *opaque)
 {
     machine_t *m = opaque;
@@ -328,11 +341,13 @@ static void *main_loop_main(void *arg)
         m->target = ctx;
         register_devices(m, ctx);
     }
+    aio_set_fd_handler(ctx, m->main_stop_fd, stop_read, NULL, &m->main_stop);
     aio_bql_lock();
     signal_ready(m, &m->main_ready);
-    while (!m->stop) {
+    while (!m->main_stop) {
         aio_main_loop_wait(m->ml, false);
     }
+    aio_set_fd_handler(ctx, m->main_stop_fd, NULL, NULL, NULL);
     if (m->scn->target == SCN_TARGET_MAIN) {
         unregister_devices(m, ctx);
     }
@@ -358,10 +373,12 @@ static void *iothread_main(void *arg)
     aio_thread_context_set(ctx);
     m->target = ctx;
     register_devices(m, ctx);
+    aio_set_fd_handler(ctx, m->io_stop_fd, stop_read, NULL, &m->io_stop);
     signal_ready(m, &m->io_ready);
-    while (!m->stop) {
+    while (!m->io_stop) {
         aio_poll(ctx, true);
     }
+    aio_set_fd_handler(ctx, m->io_stop_fd, NULL, NULL, NULL);
     unregister_devices(m, ctx);
     aio_context_free(ctx);
     m->io_ctx = NULL;
@@ -390,6 +407,12 @@ static void machine_cleanup(void *arg)
         if (m->vcpus[i].kick_fd >= 0) {
             os_fd_close(m->vcpus[i].kick_fd);
         }
+    }
+    if (m->main_stop_fd >= 0) {
+        os_fd_close(m->main_stop_fd);
+    }
+    if (m->io_stop_fd >= 0) {
+        os_fd_close(m->io_stop_fd);
     }
     aio_main_context_set(NULL);
     aio_bql_destroy();
@@ -441,6 +464,8 @@ static void *machine_main(void *arg)
     uint64_t size = (uint64_t)s->vcpus * s->batches * s->batch_size * s->chunk_bytes;
     m->devfd = sim_blkdev_create(m->w, size, s->latency_min_ns, s->latency_max_ns);
     vcpus_init(m);
+    m->main_stop_fd = os_eventfd_new();
+    m->io_stop_fd = os_eventfd_new();
 
     sim_thread_t *main_loop = sim_thread_create(m->w, "main-loop", main_loop_main, m);
     wait_ready(m, &m->main_ready);
@@ -457,13 +482,11 @@ static void *machine_main(void *arg)
     }
     int64_t done_at = sim_now_ns();
 
-    /* Stop the loops: aio_notify() itself is never mutated. */
-    m->stop = true;
     if (iothread) {
-        aio_notify(m->io_ctx);
+        os_eventfd_signal(m->io_stop_fd);
         sim_thread_join(iothread);
     }
-    aio_notify(m->main_ctx);
+    os_eventfd_signal(m->main_stop_fd);
     sim_thread_join(main_loop);
 
     if (done_at > s->deadline_ns) {
@@ -490,6 +513,7 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     sim_options_t opts = *o;
 
     m->scn = scn;
+    m->main_stop_fd = m->io_stop_fd = -1;
     wk_monitor_init(&m->mon, scn->bound_sqe_submit_ns, scn->bound_cqe_reap_ns,
                     scn->bound_handoff_ns);
     m->user_on_event = o->on_event;
