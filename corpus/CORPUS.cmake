@@ -2,15 +2,21 @@
 # Regenerate after adding inputs:  fuzz/update-corpus-list.sh
 set(WAKESIM_CORPUS_FILES
   regressions/bh-schedule-no-notify/schedule_bh_cross_thread/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
-  regressions/bh-schedule-no-notify/swarm/handoff-latency/crash-adc83b19e793491b1c6ea0fd8b46cd9f32e592fc
+  regressions/bh-schedule-no-notify/swarm/deadlock/crash-adc83b19e793491b1c6ea0fd8b46cd9f32e592fc
   regressions/missing-notify-add-sqe/schedule_ahci_mmio_inline_submit/sqe-submit-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
-  regressions/missing-notify-add-sqe/swarm/sqe-submit-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
+  regressions/missing-notify-add-sqe/swarm/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-62f9c03359e512cb9b9555c6a6d90733f7526ca0
   regressions/timer-mod-no-notify/schedule_idle_timers/handoff-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/timer-mod-no-notify/swarm/workload-deadline/crash-85e53271e14006f0265921d02d4d736cdc580b0b
   schedule_ahci_mmio_inline_submit/seed-alternate-64
   schedule_ahci_mmio_inline_submit/seed-round-robin-64
   schedule_ahci_mmio_inline_submit/seed-switch-late-48
+  schedule_ahci_small_ring/seed-alternate-64
+  schedule_ahci_small_ring/seed-round-robin-64
+  schedule_ahci_small_ring/seed-switch-late-48
+  schedule_ahci_sync_io/seed-alternate-64
+  schedule_ahci_sync_io/seed-round-robin-64
+  schedule_ahci_sync_io/seed-switch-late-48
   schedule_bh_cross_thread/seed-alternate-64
   schedule_bh_cross_thread/seed-round-robin-64
   schedule_bh_cross_thread/seed-switch-late-48
@@ -23,6 +29,10 @@ set(WAKESIM_CORPUS_FILES
   schedule_virtio_ioeventfd/seed-alternate-64
   schedule_virtio_ioeventfd/seed-round-robin-64
   schedule_virtio_ioeventfd/seed-switch-late-48
+  swarm/fixed-f8297f0-no-timer-deadlock-82ef433b
+  swarm/fixed-f8297f0-no-timer-deadlock-a356437a
+  swarm/fixed-f8297f0-ring4-cqe-reap-5db92da1
+  swarm/fixed-f8297f0-stop-segv-b23fdd54
   swarm/seed-bh-iothread-2vcpu
   swarm/seed-ioeventfd-iothread-4vcpu
   swarm/seed-seed-shape

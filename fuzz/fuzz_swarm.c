@@ -7,10 +7,11 @@
  * scenario `wakesim replay` can load.  Bounds are fixed: 10 ms for every
  * hand-off, 10 s for the workload.
  *
- * "Timer off" is a 5 s timer for now: with no timer at all the machine's
- * stop path (m->stop + a bare aio_notify) can leave the main loop asleep
- * forever on the fixed code (fuzz/findings/README.md).  A lost wakeup still
- * shows as a latency far above the 10 ms bounds.
+ * "Timer off" means no main-loop timer at all (main-loop-timer = 0): nothing
+ * periodic wakes the main loop, so only the notifications under test do.
+ * Rings go down to 4 entries (full rings, SQEs left over for the next enter,
+ * CQ slots reused) and the device latency down to 0 us (completions ready
+ * right at submission).
  *
  * Any byte string is valid: missing shape bytes read as 0 (1 vCPU,
  * mmio-inline on the main loop's io_uring).  Shapes the machine cannot have
@@ -30,13 +31,8 @@
 #define WK_SWARM_SHAPE_BYTES 3
 
 static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "timer" };
-/* Rings of 4 and 8 entries gave late CQE reaps on the fixed code with 4 vCPUs
- * x 7 requests in flight (CQ overflow?  fuzz/findings/README.md): restore
- * them once that is understood. */
-static const char *const ring_entries[] = { "16", "32", "64", "128" };
-/* No zero-latency device: 0 us gave fixed-code violations that are being
- * looked into (fuzz/findings/README.md); put "0us" back once they are fixed. */
-static const char *const lat_min[] = { "10us", "20us", "50us", "200us" };
+static const char *const ring_entries[] = { "4", "8", "32", "128" };
+static const char *const lat_min[] = { "0us", "20us", "50us", "200us" };
 static const char *const lat_spread_us[] = { "0", "50", "400", "2000" };
 static const char *const think[] = { "0us", "100us", "1ms", "5ms" };
 
@@ -55,7 +51,7 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
         ppoll = false;
     }
     unsigned lmin = (b1 >> 2) & 3;
-    unsigned lmin_us = (unsigned[]){ 10, 20, 50, 200 }[lmin];
+    unsigned lmin_us = (unsigned[]){ 0, 20, 50, 200 }[lmin];
     unsigned lmax_us = lmin_us + (unsigned)atoi(lat_spread_us[(b1 >> 4) & 3]);
 
     return g_strdup_printf(
@@ -85,7 +81,7 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
         "handoff = 10ms\n"
         "deadline = 10s\n",
         b0, b1, b2, b0, b1, b2,
-        ppoll ? "ppoll" : "io_uring", ring_entries[b1 & 3], timer ? "499ms" : "5s",
+        ppoll ? "ppoll" : "io_uring", ring_entries[b1 & 3], timer ? "499ms" : "0",
         vcpus, submit_names[submit], iothread ? "iothread" : "main", lat_min[lmin], lmax_us,
         1 + ((b1 >> 6) & 3), 1 + (b2 & 7), think[(b2 >> 3) & 3], think[(b2 >> 5) & 3],
         jitter ? "50us" : "0us");
