@@ -8,6 +8,8 @@
 
 typedef struct aio_blk_req {
     aio_cqe_handler_t cqe;       /* first: the CQE handler is the request */
+    aio_context_t *ctx;
+    struct aio_blk_req *prev, *next;   /* ctx->blk_reqs, under list_lock */
     int fd;
     char *buf;
     size_t len;
@@ -31,6 +33,45 @@ static void blk_prep(struct io_uring_sqe *sqe, void *opaque)
     }
 }
 
+/* Every request in flight is on its context's list, so that a context torn
+ * down with I/O still queued (a harness ending a deadlocked run) frees it. */
+static void blk_link(aio_context_t *ctx, aio_blk_req_t *req)
+{
+    req->ctx = ctx;
+    os_mutex_lock(&ctx->list_lock);
+    req->next = ctx->blk_reqs;
+    if (req->next) {
+        req->next->prev = req;
+    }
+    ctx->blk_reqs = req;
+    os_mutex_unlock(&ctx->list_lock);
+}
+
+static void blk_unlink(aio_blk_req_t *req)
+{
+    aio_context_t *ctx = req->ctx;
+    os_mutex_lock(&ctx->list_lock);
+    if (req->prev) {
+        req->prev->next = req->next;
+    } else {
+        ctx->blk_reqs = req->next;
+    }
+    if (req->next) {
+        req->next->prev = req->prev;
+    }
+    os_mutex_unlock(&ctx->list_lock);
+}
+
+/* At context teardown: requests that never completed are dropped. */
+void aio_blk_free_all(aio_context_t *ctx)
+{
+    while (ctx->blk_reqs) {
+        aio_blk_req_t *req = ctx->blk_reqs;
+        ctx->blk_reqs = req->next;
+        g_free(req);
+    }
+}
+
 static void blk_complete(aio_cqe_handler_t *h)
 {
     aio_blk_req_t *req = (aio_blk_req_t *)h;
@@ -50,6 +91,7 @@ static void blk_complete(aio_cqe_handler_t *h)
 finish_done:
     res = (int32_t)req->done;
 finish:
+    blk_unlink(req);
     req->cb(req->opaque, res);
     g_free(req);
 }
@@ -67,8 +109,15 @@ static int blk_submit(int fd, void *buf, size_t len, uint64_t offset, bool is_wr
     req->cb = cb;
     req->opaque = opaque;
 
+    aio_context_t *ctx = aio_current_context();
+    if (!ctx) {
+        g_free(req);
+        return -EPERM;
+    }
+    blk_link(ctx, req);
     int ret = aio_add_sqe(blk_prep, req, &req->cqe);
     if (ret < 0) {
+        blk_unlink(req);
         g_free(req);
     }
     return ret;

@@ -106,9 +106,10 @@ GSource *aio_context_gsource(aio_context_t *ctx)
     return &ctx->source;
 }
 
-/* The owner must have quiesced the context: no poll running, no user SQE in
- * flight.  Bottom halves and handlers still registered are freed; timers are
- * disarmed and stay their owners' to free. */
+/* The owner must have quiesced the context: no poll running.  Bottom halves,
+ * handlers and block requests still in flight are freed (the requests
+ * without completing: their callbacks never run); other user SQEs in flight
+ * stay their owners'; timers are disarmed and stay their owners' to free. */
 void aio_context_free(aio_context_t *ctx)
 {
     if (!ctx) {
@@ -116,6 +117,7 @@ void aio_context_free(aio_context_t *ctx)
     }
     ctx->fdmon->cleanup(ctx);        /* after this the kernel holds no handler */
     aio_handlers_free_all(ctx);
+    aio_blk_free_all(ctx);
     aio_bh_free_all(ctx);
     aio_timers_detach_all(ctx);
     while (ctx->sqe_overflow) {

@@ -141,6 +141,7 @@ struct aio_context {
     unsigned pollfds_cap;
 
     uintptr_t home_thread;           /* set by aio_thread_context_set() */
+    struct aio_blk_req *blk_reqs;    /* under list_lock: block I/O in flight */
 };
 
 typedef struct aio_sqe_overflow {
@@ -175,6 +176,9 @@ void aio_timers_detach_all(aio_context_t *ctx);
 /* aio-sqe.c */
 void aio_cqe_ready_push(aio_context_t *ctx, aio_cqe_handler_t *h);
 bool aio_dispatch_ready_cqes(aio_context_t *ctx);
+
+/* aio-blk.c */
+void aio_blk_free_all(aio_context_t *ctx);
 
 /* aio-poll.c */
 int64_t aio_compute_timeout_ns(aio_context_t *ctx, bool blocking);
