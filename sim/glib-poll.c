@@ -5,10 +5,8 @@
  * on the main-loop fiber's context.  GPollFD has the layout of struct pollfd
  * on Linux (glib itself hands it to poll()), checked below.  glib passes its
  * timeout in ms (-1 = infinite); an error returns -1 with errno, like poll().
- *
- * No clock_gettime interposition is provided: loop/ reads time through
- * os_clock_ns, and glib's own clock only matters for glib timeout sources,
- * which scenarios should not use (they would run on real time).
+ * glib's clock follows the virtual one on simulated threads (glib-clock.c),
+ * so glib timeout sources fire in virtual time.
  */
 #include "sim-int.h"
 

@@ -268,6 +268,9 @@ struct sim_world {
 
 extern _Thread_local sim_world_t *sim__current_world;
 
+/* glib-clock.c: referenced so that its clock_gettime is always linked. */
+void sim_glib_clock_link(void);
+
 /* Grows *arr (of elem bytes) to hold at least need elements; aborts on OOM
  * (the simulator has no meaningful recovery from it). */
 void sim_grow(void **arr, size_t *cap, size_t need, size_t elem);

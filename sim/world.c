@@ -93,6 +93,7 @@ const char *sim_result_name(sim_result_t r)
 
 sim_world_t *sim_world_new(const sim_options_t *o)
 {
+    sim_glib_clock_link();
     sim_world_t *w = calloc(1, sizeof(*w));
     if (!w)
         return NULL;
