@@ -273,6 +273,10 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "%s run: --runs must be >= 1 and --pct-depth in 1..64\n", prog);
         goto out;
     }
+    if (a.bytes_file && runs > 1) {
+        fprintf(stderr, "%s run: --bytes-file gives one schedule: use --runs 1\n", prog);
+        goto out;
+    }
     if (a.bytes_file) {
         GError *err = NULL;
         char *data;

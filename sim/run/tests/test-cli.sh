@@ -38,6 +38,7 @@ expect_exit 2 "--runs must be a non-negative integer" "$wakesim" run ahci-mmio-i
 expect_exit 2 "known mutants: missing-notify-add-sqe" "$wakesim" run ahci-mmio-inline-submit --mutant nope
 expect_exit 2 "--strategy must be random, pct or bytes" "$wakesim" run ahci-mmio-inline-submit --strategy dfs
 expect_exit 2 "unknown command" "$wakesim" frobnicate
+expect_exit 2 "--bytes-file gives one schedule" "$wakesim" run ahci-mmio-inline-submit --strategy bytes --bytes-file /dev/null --runs 2
 expect_exit 2 "No such file" "$wakesim" run "$work/nope.scn"
 expect_exit 2 "Unknown option" "$wakesim" replay --bogus x
 expect_exit 0 "missing-notify-add-sqe" "$wakesim" list
