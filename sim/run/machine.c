@@ -31,7 +31,6 @@ typedef struct {
     uint64_t offset;
     char *buf;
     ssize_t ret;
-    bool done;
 } request_t;
 
 typedef struct vcpu {
@@ -87,7 +86,6 @@ static void request_done(void *opaque, ssize_t ret)
     vcpu_t *v = r->vcpu;
     os_mutex_lock(&v->lock);
     r->ret = ret;
-    r->done = true;
     v->completed++;
     sim_cond_signal(&v->cond);
     os_mutex_unlock(&v->lock);
@@ -236,7 +234,6 @@ static void *vcpu_main(void *arg)
             request_t *r = &v->reqs[i];
             uint64_t index = ((uint64_t)v->index * s->batches + b) * s->batch_size + i;
             r->offset = index * s->chunk_bytes;
-            r->done = false;
             r->ret = -1;
         }
         v->completed = 0;
