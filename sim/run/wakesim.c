@@ -428,6 +428,8 @@ static int cmd_replay(int argc, char **argv)
         printf("replay matches the recording: verdict %s, %" PRIu64 " steps, %.3f ms "
                "virtual, event log hash %016" PRIx64 "\n", verdict, out.steps,
                out.end_ns / 1e6, out.log_hash);
+        printf("coverage: %u SQE(s) queued while the main loop slept in ppoll\n",
+               out.sqes_queued_while_main_loop_slept);
         rc = out.result == SIM_RESULT_OK ? 0 : EXIT_VIOLATION;
     }
     wk_outcome_clear(&out);

@@ -57,6 +57,11 @@ else
   grep -q "replay matches the recording: verdict sqe-submit-latency" "$work/replay1.txt" ||
     fail "replay does not match its recording: $(tail -2 "$work/replay1.txt")"
   cmp -s "$work/replay1.txt" "$work/replay2.txt" || fail "two replays differ"
+  # The seed bug's path was really taken: the vCPU queued SQEs while the main
+  # loop slept in ppoll (not merely "some monitor fired").
+  slept=$(sed -n 's/^coverage: \([0-9]*\) SQE(s) queued while the main loop slept.*/\1/p' \
+          "$work/replay1.txt")
+  [ "${slept:-0}" -ge 1 ] || fail "no SQE was queued while the main loop slept (got '${slept:-}')"
   lines=$(grep -c ' ' "$work/replay1.txt")
   [ "$lines" -gt 20 ] || fail "event log suspiciously short ($lines lines)"
   echo "ok: replayed twice, $lines identical lines"
