@@ -62,7 +62,7 @@ int aio_add_sqe(aio_sqe_prep_fn_t *prep, void *opaque, aio_cqe_handler_t *handle
     if (!ctx) {
         return -EPERM;
     }
-    if (ctx->backend != AIO_BACKEND_IO_URING) {
+    if (!aio_context_has_sqe(ctx)) {
         return -ENOTSUP;
     }
 
