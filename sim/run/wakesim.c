@@ -531,6 +531,13 @@ out:
 
 /* ---- list ---- */
 
+/* g_ptr_array_sort() hands the comparator pointers to the elements, i.e.
+ * char **, not the strings themselves. */
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int cmd_list(int argc, char **argv)
 {
     GDir *dir = g_dir_open(scenario_dir(), 0, NULL);
@@ -542,7 +549,7 @@ static int cmd_list(int argc, char **argv)
             g_ptr_array_add(names, g_strdup(n));
         }
     }
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    g_ptr_array_sort(names, compare_names);
     for (guint i = 0; i < names->len; i++) {
         char *path = g_build_filename(scenario_dir(), names->pdata[i], NULL);
         GError *err = NULL;
