@@ -51,7 +51,7 @@ static void test_cross_thread_schedule(void)
 {
     bool fallback_fired = false;
     aio_timer_t *fallback = aio_timer_new(ctx, fallback_cb, &fallback_fired);
-    aio_timer_mod_ns(fallback, aio_clock_ns() + 10000 * MS);
+    aio_timer_mod_ns(fallback, aio_clock_ns() + test_fallback_ns());
     wake_bh = aio_bh_new(ctx, wake_cb, NULL);
     wake_runs = 0;
     drain();

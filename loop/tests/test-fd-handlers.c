@@ -100,7 +100,7 @@ static void test_readable_wakes(void)
     settle();
     ASSERT_EQ(wake_pipe.runs, 0);
 
-    aio_timer_mod_ns(fallback, aio_clock_ns() + 10000 * MS);
+    aio_timer_mod_ns(fallback, aio_clock_ns() + test_fallback_ns());
     aio_poll(ctx, false);
     pthread_t t = test_thread_start(poke_thread, NULL);
     int64_t start = test_now_ns();

@@ -52,7 +52,7 @@ static void test_gsource_bh(void)
 {
     bool fallback_fired = false;
     aio_timer_t *fallback = aio_timer_new(ctx, fallback_cb, &fallback_fired);
-    aio_timer_mod_ns(fallback, aio_clock_ns() + 10000 * MS);
+    aio_timer_mod_ns(fallback, aio_clock_ns() + test_fallback_ns());
     bh_ran = false;
 
     pthread_t t = test_thread_start(bh_thread, NULL);
@@ -93,7 +93,7 @@ static void test_gsource_fd(void)
     fd_runs = 0;
     ASSERT_OK(pipe2(pipe_fds, O_NONBLOCK | O_CLOEXEC));
     aio_set_fd_handler(ctx, pipe_fds[0], fd_read_cb, NULL, &pipe_fds);
-    aio_timer_mod_ns(fallback, aio_clock_ns() + 10000 * MS);
+    aio_timer_mod_ns(fallback, aio_clock_ns() + test_fallback_ns());
 
     pthread_t t = test_thread_start(fd_thread, NULL);
     int64_t start = test_now_ns();
@@ -141,6 +141,13 @@ static void stop_cb(void *opaque)
     stop_bh_on_home = pthread_equal(pthread_self(), home);
 }
 
+/* A wait may return with nothing to do (an io_uring completion the monitor
+ * consumes itself, glib's own wakeup), and under CPU load such a return can
+ * land inside the vCPU's 30 ms sleep: the test used to require the very same
+ * wait and failed 2 times in 60 under load.  What must hold is that the main
+ * loop sleeps rather than spins, so only a handful of returns is allowed. */
+#define ML_MAX_RETURNS_WHILE_IDLE 8
+
 static void *vcpu_thread(void *arg)
 {
     ASSERT_TRUE(WAIT_UNTIL(__atomic_load_n(&ml_in_wait, __ATOMIC_SEQ_CST), 5000));
@@ -149,9 +156,11 @@ static void *vcpu_thread(void *arg)
     int64_t t0 = test_now_ns();
     aio_bql_lock();
     bql_wait_ns = test_now_ns() - t0;
-    /* The main loop is still in the wait it entered before we slept. */
+    /* Holding the BQL, the main loop can only be inside a wait: it holds the
+     * BQL everywhere else, ml_in_wait included. */
     ASSERT_TRUE(__atomic_load_n(&ml_in_wait, __ATOMIC_SEQ_CST));
-    ASSERT_EQ(__atomic_load_n(&ml_iterations, __ATOMIC_SEQ_CST), iterations);
+    ASSERT_LE(__atomic_load_n(&ml_iterations, __ATOMIC_SEQ_CST) - iterations,
+              ML_MAX_RETURNS_WHILE_IDLE);
     ASSERT_TRUE(aio_bql_locked());
     ASSERT_PTR_EQ(aio_current_context(), main_ctx);
     aio_bh_schedule_oneshot(aio_current_context(), stop_cb, NULL);
@@ -168,7 +177,7 @@ static void test_main_loop_releases_bql(aio_backend_t backend)
     ASSERT_PTR_EQ(aio_main_context(), main_ctx);
     ASSERT_PTR_EQ(aio_current_context(), main_ctx);
     aio_timer_t *fallback = aio_timer_new(main_ctx, fallback_cb, &fallback_fired);
-    aio_timer_mod_ns(fallback, aio_clock_ns() + 10000 * MS);
+    aio_timer_mod_ns(fallback, aio_clock_ns() + test_fallback_ns());
 
     aio_bql_lock();
     pthread_t t = test_thread_start(vcpu_thread, NULL);

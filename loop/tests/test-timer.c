@@ -106,7 +106,7 @@ static void test_timer_mod_wakes(void)
     while (aio_poll(ctx, false)) {
     }
 
-    late.deadline_ns = aio_clock_ns() + 10000 * MS;
+    late.deadline_ns = aio_clock_ns() + test_fallback_ns();
     aio_timer_mod_ns(late.timer, late.deadline_ns);
     pthread_t t = test_thread_start(arm_early_thread, NULL);
     int64_t start = test_now_ns();

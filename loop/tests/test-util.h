@@ -32,6 +32,22 @@ static inline void test_sleep_ms(int64_t ms)
     }
 }
 
+/* How long a test waits for a wakeup before its fallback timer declares it
+ * lost: 10 s, or WAKESIM_TEST_FALLBACK_MS.  The canaries (a mutant that
+ * loses the wakeup for sure, loop/tests/CMakeLists.txt) set it to 1 s, so
+ * they need not sit out 10 s each; passing tests never reach it. */
+static inline int64_t test_fallback_ns(void)
+{
+    const char *s = getenv("WAKESIM_TEST_FALLBACK_MS");
+    char *end;
+    long long ms = s && *s ? strtoll(s, &end, 10) : 10000;
+    if (s && *s && (*end || ms <= 0)) {
+        fprintf(stderr, "WAKESIM_TEST_FALLBACK_MS must be a positive integer, not '%s'\n", s);
+        exit(2);
+    }
+    return (int64_t)ms * MS;
+}
+
 /* argv[1]: "ppoll" or "io_uring". */
 static inline aio_backend_t test_backend_from_argv(int argc, char **argv)
 {
