@@ -1,7 +1,7 @@
 /*
  * aio-poll.c - one iteration of a context's loop on its home thread (or on
  * the main context by a BQL holder).  Mirrors QEMU's aio_poll() in
- * util/aio-posix.c, following the step order of aio-protocol.md.
+ * util/aio-posix.c, following the step order of docs/protocol.md.
  */
 #include "aio-internal.h"
 

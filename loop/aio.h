@@ -2,8 +2,8 @@
  * aio.h - wakesim's AioContext-style event loop: the public API.
  *
  * The design mirrors QEMU's AioContext (util/async.c, util/aio-posix.c,
- * util/fdmon-*.c, util/main-loop.c); ../shared/design/aio-protocol.md
- * describes the protocol in our words.  Threads: each context has one home
+ * util/fdmon-*.c, util/main-loop.c); docs/protocol.md describes the
+ * protocol in our words.  Threads: each context has one home
  * thread that runs aio_poll() or its GSource.  Any thread may schedule bottom
  * halves, arm timers, change fd handlers and call aio_notify().  add_sqe acts
  * on the caller's *current* context (aio_current_context()).

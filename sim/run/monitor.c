@@ -1,7 +1,7 @@
 /*
  * monitor.c - bounded-latency monitors over the simulator's events.
  *
- * The property (aio-protocol.md): work handed to a context at t is picked up
+ * The property (docs/protocol.md): work handed to a context at t is picked up
  * by t + bound whatever the interleaving.  A loop asleep in a timed wait is
  * not a deadlock, so a lost wakeup shows as a latency far above the bound
  * (the seed: ~499 ms against a 10 ms bound), reported when the late event
