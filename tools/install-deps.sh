@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs every Debian package wakesim needs (Debian 12).  Idempotent: does
-# nothing when all are present.  Needs root (or sudo) only when installing.
-# Required packages must install; optional ones (other fuzz engines,
-# debuggers) are tried, and their absence is only reported.
+# Installs the Debian packages wakesim needs (Debian 12).  Calls the package
+# manager only when a REQUIRED package is missing; optional ones (other fuzz
+# engines, debuggers) are then tried too, and otherwise only reported on
+# every run (install them with --optional).  Needs root (or sudo) only when
+# installing.
 set -euo pipefail
 
 required=(
@@ -19,10 +20,17 @@ missing_of() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
   done
 }
+with_optional=false
+[ "${1:-}" = "--optional" ] && with_optional=true
 mapfile -t missing < <(missing_of "${required[@]}")
 mapfile -t missing_optional < <(missing_of "${optional[@]}")
-if [ "${#missing[@]}" -eq 0 ] && [ "${#missing_optional[@]}" -eq 0 ]; then
-  echo "install-deps: all packages present"
+if [ "${#missing[@]}" -eq 0 ] && { [ "${#missing_optional[@]}" -eq 0 ] || ! $with_optional; }; then
+  if [ "${#missing_optional[@]}" -gt 0 ]; then
+    echo "install-deps: required packages present; optional packages missing: ${missing_optional[*]}" \
+         "(not installed; $0 --optional installs them)"
+  else
+    echo "install-deps: all packages present"
+  fi
   exit 0
 fi
 
