@@ -6,8 +6,9 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/tools/install-deps.sh" || exit 2
-cmake -S "$root" -B "$root/build-release" -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 2
-cmake --build "$root/build-release" -j"$(nproc)" --target wakesim >/dev/null || exit 2
+cd "$root" || exit 2
+cmake --preset build-release >/dev/null || exit 2   # CMakePresets.json
+cmake --build --preset build-release -j"$(nproc)" --target wakesim >/dev/null || exit 2
 wakesim=$root/build-release/sim/run/wakesim
 out=$(mktemp -d)
 
