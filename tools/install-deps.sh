@@ -10,7 +10,7 @@ required=(
   build-essential cmake pkg-config
   liburing-dev libglib2.0-dev
   clang libclang-rt-14-dev llvm
-  zip
+  zip clang-format
 )
 optional=(afl++ rr gdb valgrind)
 
