@@ -21,7 +21,7 @@ typedef struct {
     uint32_t *decisions;     /* every decision taken, for a reproducer */
     uint32_t *bounds;
     size_t n_decisions;
-    unsigned sqes_queued_while_main_loop_slept; /* coverage mark: the seed's interleaving really happened */
+    unsigned sqes_queued_while_main_loop_slept; /* coverage mark: the seed path was taken */
 } wk_outcome_t;
 
 /* Runs scn once with the decision source and knobs in *o.  The monitors
