@@ -60,14 +60,14 @@ struct sim_uring_2_3 {
 #define SIM_SQ_KTAIL ktail
 #endif
 
-#define SIM_LAYOUT_MSG(what)                                                   \
-    "liburing " WAKESIM_LIBURING_VERSION ": " what " differs from liburing "   \
-    "2.3's, whose ring layout the simulator reproduces (sim/uring.c, "         \
+#define SIM_LAYOUT_MSG(what)                                                               \
+    "liburing " WAKESIM_LIBURING_VERSION ": " what " differs from liburing "               \
+    "2.3's, whose ring layout the simulator reproduces (sim/uring.c, "                     \
     "sim/uring-layout.c)"
 
-#define SIM_SAME_FIELD(type, mirror, field, mfield)                            \
-    _Static_assert(offsetof(type, field) == offsetof(mirror, mfield) &&        \
-                   sizeof(((type *)0)->field) == sizeof(((mirror *)0)->mfield), \
+#define SIM_SAME_FIELD(type, mirror, field, mfield)                                        \
+    _Static_assert(offsetof(type, field) == offsetof(mirror, mfield) &&                    \
+                       sizeof(((type *)0)->field) == sizeof(((mirror *)0)->mfield),        \
                    SIM_LAYOUT_MSG(#type "." #field))
 
 SIM_SAME_FIELD(struct io_uring_sq, struct sim_uring_sq_2_3, khead, khead);
@@ -108,8 +108,10 @@ _Static_assert(sizeof(struct io_uring) == sizeof(struct sim_uring_2_3),
                SIM_LAYOUT_MSG("sizeof(struct io_uring)"));
 
 /* The kernel ABI entries the simulator writes and reads. */
-_Static_assert(sizeof(struct io_uring_sqe) == 64, SIM_LAYOUT_MSG("sizeof(struct io_uring_sqe)"));
-_Static_assert(sizeof(struct io_uring_cqe) == 16, SIM_LAYOUT_MSG("sizeof(struct io_uring_cqe)"));
+_Static_assert(sizeof(struct io_uring_sqe) == 64,
+               SIM_LAYOUT_MSG("sizeof(struct io_uring_sqe)"));
+_Static_assert(sizeof(struct io_uring_cqe) == 16,
+               SIM_LAYOUT_MSG("sizeof(struct io_uring_cqe)"));
 
 /* ISO C wants a declaration in a translation unit. */
 extern const char sim_uring_layout_version[];

@@ -29,7 +29,7 @@
 typedef struct {
     uint64_t runs;
     uint64_t violations;
-    uint64_t first_violation_run;   /* index of the first one, if any */
+    uint64_t first_violation_run; /* index of the first one, if any */
     char *first_invariant;
     double secs;
 } fp_result_t;
@@ -128,13 +128,17 @@ int main(int argc, char **argv)
 {
     gchar *runs_s = NULL, *seed_s = NULL, *depth_s = NULL, *strategy = NULL;
     GOptionEntry entries[] = {
-        { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s, "Schedules per scenario and strategy (default 1000000)", "N" },
+        { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s,
+          "Schedules per scenario and strategy (default 1000000)", "N" },
         { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_s, "First seed (default 1)", "S" },
-        { "pct-depth", 'd', 0, G_OPTION_ARG_STRING, &depth_s, "PCT depth (default 3)", "D" },
-        { "strategy", 's', 0, G_OPTION_ARG_STRING, &strategy, "random, pct or both (default)", "S" },
+        { "pct-depth", 'd', 0, G_OPTION_ARG_STRING, &depth_s, "PCT depth (default 3)",
+          "D" },
+        { "strategy", 's', 0, G_OPTION_ARG_STRING, &strategy,
+          "random, pct or both (default)", "S" },
         { NULL }
     };
-    GOptionContext *oc = g_option_context_new("[SCENARIO.scn...] - false positives on the fixed code");
+    GOptionContext *oc =
+        g_option_context_new("[SCENARIO.scn...] - false positives on the fixed code");
     GError *err = NULL;
     g_option_context_add_main_entries(oc, entries, NULL);
     if (!g_option_context_parse(oc, &argc, &argv, &err)) {
@@ -148,13 +152,15 @@ int main(int argc, char **argv)
         return 2;
     }
     if (runs == 0 || depth == 0 || depth > 64) {
-        fprintf(stderr, "bench-false-positives: --runs must be >= 1 and --pct-depth in 1..64\n");
+        fprintf(stderr,
+                "bench-false-positives: --runs must be >= 1 and --pct-depth in 1..64\n");
         return 2;
     }
     bool do_random = !strategy || !strcmp(strategy, "random") || !strcmp(strategy, "both");
     bool do_pct = !strategy || !strcmp(strategy, "pct") || !strcmp(strategy, "both");
     if (!do_random && !do_pct) {
-        fprintf(stderr, "bench-false-positives: --strategy must be random, pct or both, not '%s'\n",
+        fprintf(stderr,
+                "bench-false-positives: --strategy must be random, pct or both, not '%s'\n",
                 strategy);
         return 2;
     }
@@ -169,8 +175,9 @@ int main(int argc, char **argv)
         paths = default_scenarios();
     }
 
-    aio_mutants_clear();   /* the fixed code */
-    printf("bench-false-positives: fixed code, %" PRIu64 " schedules per scenario and strategy, "
+    aio_mutants_clear(); /* the fixed code */
+    printf("bench-false-positives: fixed code, %" PRIu64
+           " schedules per scenario and strategy, "
            "seeds %" PRIu64 "..%" PRIu64 ", PCT depth %" PRIu64 "\n",
            runs, seed, seed + runs - 1, depth);
     printf("%-26s %-7s %10s %10s %10s\n", "scenario", "strategy", "runs", "violations",
@@ -192,10 +199,13 @@ int main(int argc, char **argv)
                    pct ? "pct" : "random", r.runs, r.violations,
                    r.secs > 0 ? r.runs / r.secs : 0.0);
             if (r.violations) {
-                printf("  first: run %" PRIu64 " (seed %" PRIu64 "), %s; reproduce: wakesim run %s "
-                       "--strategy %s --seed %" PRIu64 " --runs %" PRIu64 " --pct-depth %" PRIu64 "\n",
-                       r.first_violation_run, seed + r.first_violation_run, r.first_invariant,
-                       path, pct ? "pct" : "random", seed, r.first_violation_run + 1, depth);
+                printf("  first: run %" PRIu64 " (seed %" PRIu64
+                       "), %s; reproduce: wakesim run %s "
+                       "--strategy %s --seed %" PRIu64 " --runs %" PRIu64
+                       " --pct-depth %" PRIu64 "\n",
+                       r.first_violation_run, seed + r.first_violation_run,
+                       r.first_invariant, path, pct ? "pct" : "random", seed,
+                       r.first_violation_run + 1, depth);
             }
             fflush(stdout);
             total_violations += r.violations;

@@ -7,7 +7,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
-static int racy;   /* written by two threads with no synchronization */
+static int racy; /* written by two threads with no synchronization */
 
 static void *writer(void *arg)
 {
