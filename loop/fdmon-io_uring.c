@@ -112,9 +112,7 @@ static void process_cqe(aio_context_t *ctx, uintptr_t user_data, int32_t res,
     }
 }
 
-/* Reaps every CQE in the ring.  Runs no user code: user CQEs wait on
- * ctx->ready_cqes, ready fds on ctx->ready_handlers. */
-void aio_uring_process_cqes(aio_context_t *ctx)
+static unsigned reap_cq_ring(aio_context_t *ctx)
 {
     struct io_uring_cqe *cqe;
     unsigned head, seen = 0;
@@ -124,6 +122,31 @@ void aio_uring_process_cqes(aio_context_t *ctx)
         seen++;
     }
     io_uring_cq_advance(&ctx->ring, seen);
+    return seen;
+}
+
+/* Reaps every CQE, including those the kernel holds back after a CQ
+ * overflow.  Runs no user code: user CQEs wait on ctx->ready_cqes, ready fds
+ * on ctx->ready_handlers.
+ *
+ * Why the flush: overflowed CQEs stay in the kernel until an enter with
+ * GETEVENTS, while the ring fd polls readable.  The GSource path never
+ * waits in the ring, so without io_uring_get_events() it would see a
+ * readable fd and an empty CQ forever (a busy loop that completes nothing).
+ * Each flush moves at most a CQ's worth: repeat while reaping makes room. */
+void aio_uring_process_cqes(aio_context_t *ctx)
+{
+    bool flush = !aio_mutant_on(AIO_MUTANT_CQ_OVERFLOW_NOT_FLUSHED);
+
+    for (;;) {
+        if (flush && io_uring_cq_has_overflow(&ctx->ring)) {
+            os_uring_get_events(&ctx->ring);
+        }
+        unsigned seen = reap_cq_ring(ctx);
+        if (!flush || !seen || !io_uring_cq_has_overflow(&ctx->ring)) {
+            break;
+        }
+    }
 }
 
 static void poll_cqe_done(aio_context_t *ctx, aio_internal_cqe_t *ic, int32_t res)

@@ -16,7 +16,7 @@ unsigned sim_file_poll_mask(sim_world_t *w, sim_file_t *f)
     case SIM_FILE_EVENTFD:
         return sim_eventfd_poll_mask(f);
     case SIM_FILE_URING:
-        return POLLOUT | (sim_ring_cq_ready((sim_ring_t *)f) ? POLLIN : 0);
+        return POLLOUT | (sim_ring_pollin((sim_ring_t *)f) ? POLLIN : 0);
     case SIM_FILE_BLKDEV:
         return POLLIN | POLLOUT;
     }

@@ -164,6 +164,8 @@ struct sim_ring {
     struct io_uring_cqe *overflow;
     size_t n_overflow, cap_overflow;
     uint64_t completions;      /* non-timeout CQEs posted (TIMEOUT counts) */
+    uint64_t batch_completions;/* completions when the current batch began */
+    uint64_t cq_timeouts;      /* TIMEOUT CQEs posted (they end any wait) */
 };
 
 struct sim_req {
@@ -184,15 +186,20 @@ struct sim_req {
     uint64_t offset;
 };
 
-/* Reports newly queued SQEs and reaped CQEs of every live ring, flushes
- * overflowed CQEs into freed space. Called at every scheduling point. */
+/* Reports newly queued SQEs and reaped CQEs of every live ring.  Called at
+ * every scheduling point.  Overflowed CQEs stay in the kernel (lazy flush). */
 void sim_uring_observe_all(sim_world_t *w);
 void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
                         int32_t res, uint32_t flags, bool is_timeout);
 bool sim_ring_cq_ready(const sim_ring_t *r);
+/* Ring fd readability: CQEs in the CQ, or overflowed CQEs waiting. */
+bool sim_ring_pollin(const sim_ring_t *r);
 void sim_uring_rings_free(sim_world_t *w);
 /* uring-ops.c */
 void sim_uring_issue(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe);
+/* The error an SQE fails with before it is issued (0 if none): such an SQE
+ * ends the submit batch, as io_init_req's failures do on Linux. */
+int sim_uring_prep_error(const struct io_uring_sqe *sqe);
 void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f);
 void sim_uring_cancel_ring(sim_world_t *w, sim_ring_t *r);
 void sim_uring_count_completion(sim_world_t *w, sim_ring_t *r);

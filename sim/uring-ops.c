@@ -7,7 +7,9 @@
  * IORING_TIMEOUT_ABS timespec read at submit; off = completion count, 0 =
  * pure timer; 0 when the count is reached, -ETIME at the deadline);
  * TIMEOUT_REMOVE; READ/WRITE/READV/WRITEV on a simulated block device.
- * Anything else completes with -EINVAL.  SQE links (IOSQE_IO_LINK) are not
+ * An unknown opcode or a malformed TIMEOUT fails at prep
+ * (sim_uring_prep_error: the batch stops there); any other unsimulated
+ * opcode completes with -EINVAL.  SQE links (IOSQE_IO_LINK) are not
  * modelled: linked SQEs run independently.
  *
  * Pending requests live on one world list (few at a time: a linear scan is
@@ -182,9 +184,11 @@ static void op_poll_remove(sim_world_t *w, sim_ring_t *r, const struct io_uring_
         return;
     }
     sim_req_t *q = req_find(w, r, IORING_OP_POLL_ADD, sqe->addr);
-    if (q)
-        req_complete(w, q, -ECANCELED);
+    /* Linux posts the remove's own CQE first; the target's -ECANCELED
+     * follows from task_work. */
     sim_uring_post_cqe(w, r, sqe->user_data, q ? 0 : -ENOENT, 0, false);
+    if (q && q->pending)
+        req_complete(w, q, -ECANCELED);
 }
 
 /* ---- TIMEOUT / TIMEOUT_REMOVE ---- */
@@ -210,19 +214,32 @@ restart:
     }
 }
 
+/* Prep-time checks (io_timeout_prep); the timespec is read here. */
+static int timeout_prep_error(const struct io_uring_sqe *sqe)
+{
+    const struct __kernel_timespec *ts = (const void *)(uintptr_t)sqe->addr;
+    if (sqe->len != 1 || (sqe->timeout_flags & ~IORING_TIMEOUT_ABS))
+        return -EINVAL;
+    if (!ts)
+        return -EFAULT;
+    if (ts->tv_sec < 0 || ts->tv_nsec < 0)
+        return -EINVAL;
+    return 0;
+}
+
 static void op_timeout(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
 {
     const struct __kernel_timespec *ts = (const void *)(uintptr_t)sqe->addr;
-    if (!ts || sqe->len != 1 || (sqe->timeout_flags & ~IORING_TIMEOUT_ABS) ||
-        ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000) {
-        sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, true);
-        return;
-    }
     int64_t span = (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
     int64_t when = (sqe->timeout_flags & IORING_TIMEOUT_ABS)
                        ? span - w->opt.clock_base_ns : w->now + span;
     sim_req_t *q = req_new(w, r, sqe);
-    q->timeout_target = sqe->off ? r->completions + sqe->off : 0;
+    /* Counted from the start of the batch (see ring_submit). */
+    q->timeout_target = sqe->off ? r->batch_completions + sqe->off : 0;
+    if (q->timeout_target && r->completions >= q->timeout_target) {
+        req_complete(w, q, 0);
+        return;
+    }
     sim_timer_add(w, when, timeout_fire, q, q->gen);
 }
 
@@ -234,9 +251,10 @@ static void op_timeout_remove(sim_world_t *w, sim_ring_t *r,
         return;
     }
     sim_req_t *q = req_find(w, r, IORING_OP_TIMEOUT, sqe->addr);
-    if (q)
-        req_complete(w, q, -ECANCELED);
+    /* As POLL_REMOVE: the remove's CQE first, the target's after. */
     sim_uring_post_cqe(w, r, sqe->user_data, q ? 0 : -ENOENT, 0, false);
+    if (q && q->pending)
+        req_complete(w, q, -ECANCELED);
 }
 
 /* ---- block I/O ---- */
@@ -278,6 +296,17 @@ static void op_rw(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
         return;
     }
     sim_timer_add(w, w->now + latency, io_fire, q, q->gen);
+}
+
+int sim_uring_prep_error(const struct io_uring_sqe *sqe)
+{
+    if (sqe->opcode >= IORING_OP_LAST)
+        return -EINVAL;
+    if (sqe->opcode == IORING_OP_TIMEOUT)
+        return timeout_prep_error(sqe);
+    if (sqe->opcode == IORING_OP_POLL_ADD && (sqe->addr || sqe->off))
+        return -EINVAL;
+    return 0;
 }
 
 void sim_uring_issue(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)

@@ -549,6 +549,7 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
         out->invariant = g_strdup(m->mon.invariant ? m->mon.invariant
                                   : r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK
                                   : r == SIM_RESULT_TIME_LIMIT ? WK_INV_DEADLINE
+                                  : r == SIM_RESULT_STEP_LIMIT ? WK_INV_LIVELOCK
                                   : sim_result_name(r));
     }
 
