@@ -275,6 +275,15 @@ int sim_blkdev_expected(sim_world_t *w, int fd, uint64_t offset, void *buf,
 /* The pattern byte of the device fd at offset (independent of writes). */
 uint8_t sim_blkdev_pattern(int fd, uint64_t offset);
 
+/* eventfd with full counter semantics (the shim's os_eventfd_* only add 1
+ * and drain), for tests and the conformance suite.  new: a counter starting
+ * at initial; write: 0, -EAGAIN if the counter would pass UINT64_MAX - 1,
+ * -EINVAL for UINT64_MAX; read: 0 and the value (the counter is reset), or
+ * -EAGAIN when it is zero.  Scheduling points. */
+int sim_eventfd_new(uint64_t initial);
+int sim_eventfd_write(int fd, uint64_t value);
+int sim_eventfd_read(int fd, uint64_t *value);
+
 /* Monitor events: logged as "monitor <tag> obj=<object> val=<value>" and
  * passed to on_event as SIM_EV_MONITOR.  Not a scheduling point. */
 void sim_monitor_event(sim_world_t *w, const char *tag, int64_t object,

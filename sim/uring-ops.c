@@ -295,6 +295,12 @@ static void op_rw(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
         req_complete(w, q, (int32_t)latency);
         return;
     }
+    /* Zero latency is a page-cache hit: Linux completes it inside the
+     * submit, before io_uring_enter returns. */
+    if (latency == 0) {
+        io_fire(w, q, q->gen);
+        return;
+    }
     sim_timer_add(w, w->now + latency, io_fire, q, q->gen);
 }
 
