@@ -51,6 +51,8 @@ int os_eventfd_signal(int fd)
         return -EBADF;
     /* A saturated counter makes write() fail with EAGAIN: the real seam
      * reports success then, the fd being readable anyway. */
+    if (sim_fault(w, SIM_FAULT_EVENTFD_EAGAIN))
+        e->count = SIM_EVENTFD_MAX;   /* injected: as if written to the brim */
     if (e->count < SIM_EVENTFD_MAX)
         e->count++;
     sim_emit(w, SIM_EV_EVENTFD_SIGNAL, fd, 0, (int64_t)e->count, 0, NULL);

@@ -57,6 +57,11 @@ int os_ppoll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
             break;
         if (deadline >= 0 && w->now >= deadline)
             break;
+        /* A signal may end any wait (Linux: -EINTR, nothing reported). */
+        if (sim_fault(w, SIM_FAULT_PPOLL_EINTR)) {
+            ready = -EINTR;
+            break;
+        }
         w->current->poll_fds = fds;
         w->current->poll_n = nfds;
         sim_block(w, SIM_WAIT_PPOLL, fds, nfds, deadline);

@@ -108,6 +108,11 @@ void sim_decide_thread_created(sim_world_t *w, sim_thread_t *t);
 /* Called at each scheduling point (PCT change points). */
 void sim_decide_step(sim_world_t *w);
 
+/* ---- injected faults (fault.c) ---- */
+/* One call of kind k: true if it must fail now (logged).  Takes a decision
+ * only when k's rate is non-zero. */
+bool sim_fault(sim_world_t *w, sim_fault_kind_t k);
+
 /* ---- virtual time (clock.c) ---- */
 typedef void sim_timer_fn_t(sim_world_t *w, void *obj, uint64_t arg);
 typedef struct {
@@ -173,11 +178,14 @@ struct sim_req {
     uint32_t gen;              /* bumped when done: stale timers ignore it */
     uint8_t opcode;
     bool pending;
+    bool tw_queued;            /* POLL_ADD: a delayed completion is queued */
     sim_ring_t *ring;
+    sim_thread_t *submitter;   /* whose task_work posts its CQE */
     uint64_t user_data;
     sim_file_t *target;        /* POLL_ADD, READ/WRITE */
     unsigned poll_mask;        /* POLL_ADD */
     uint64_t timeout_target;   /* TIMEOUT with count: ring->completions goal */
+    int32_t fault_res;         /* READ: injected result (-EIO, -EAGAIN), or 0 */
     /* READ/WRITE: a single buffer or an iovec array (both user memory) */
     const struct iovec *iov;
     unsigned iov_n;
@@ -271,6 +279,10 @@ struct sim_world {
 
     sim_defer_t *defers;
     size_t n_defers, cap_defers;
+
+    /* injected faults (fault.c) */
+    uint64_t fault_sites[SIM_FAULT_COUNT];
+    uint64_t faults_injected[SIM_FAULT_COUNT];
 };
 
 extern _Thread_local sim_world_t *sim__current_world;

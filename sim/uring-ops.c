@@ -141,18 +141,60 @@ static unsigned poll_result(sim_world_t *w, sim_req_t *q)
     return m & (q->poll_mask | POLLERR | POLLHUP);
 }
 
+/* Linux posts a POLL_ADD's CQE from task_work on the submitting thread:
+ * before the waking syscall returns when the submitter itself made the fd
+ * ready, otherwise some time later (24 us to 14 ms measured here).  That
+ * delay is a decision: SIM_POLL_TW_STEPS evenly spaced values in
+ * [0, SIM_POLL_TW_MAX_NS].  The millisecond tail is cut: it spreads a
+ * search's runs over long idle windows and made a depth-2 PCT search need
+ * 10x the runs for the same bug (docs/kernel-model.md). */
+#define SIM_POLL_TW_STEPS 16
+#define SIM_POLL_TW_MAX_NS 100000
+
+static void poll_tw_fire(sim_world_t *w, void *obj, uint64_t gen)
+{
+    sim_req_t *q = obj;
+    if (!q->pending || q->gen != (uint32_t)gen)
+        return;
+    q->tw_queued = false;
+    /* Re-polled as io_poll_check_events does: drained meanwhile, it stays
+     * armed without a CQE. */
+    unsigned m = poll_result(w, q);
+    if (m)
+        req_complete(w, q, (int32_t)m);
+}
+
 void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f)
 {
-restart:
-    for (sim_req_t *q = w->req_pending; q; q = q->next) {
-        if (q->opcode != IORING_OP_POLL_ADD || q->target != f)
-            continue;
-        unsigned m = poll_result(w, q);
-        if (m) {
-            /* Completing posts a CQE, which may complete other requests:
-             * rescan (q has left the list, so this terminates). */
-            req_complete(w, q, (int32_t)m);
-            goto restart;
+    for (;;) {
+        /* Ready polls whose CQE is posted now; the order among several is
+         * the kernel's choice (Linux completed three as 3,2,1): a decision. */
+        unsigned k = 0;
+        for (sim_req_t *q = w->req_pending; q; q = q->next) {
+            if (q->opcode != IORING_OP_POLL_ADD || q->target != f || q->tw_queued ||
+                !poll_result(w, q))
+                continue;
+            if (w->current && w->current == q->submitter) {
+                k++;
+                continue;
+            }
+            int64_t delay = (int64_t)sim_decide_value(w, SIM_POLL_TW_STEPS) *
+                            (SIM_POLL_TW_MAX_NS / (SIM_POLL_TW_STEPS - 1));
+            q->tw_queued = true;
+            sim_timer_add(w, w->now + delay, poll_tw_fire, q, q->gen);
+        }
+        if (!k)
+            return;
+        uint32_t pick = sim_decide_value(w, k);
+        for (sim_req_t *q = w->req_pending; q; q = q->next) {
+            if (q->opcode != IORING_OP_POLL_ADD || q->target != f || q->tw_queued ||
+                !poll_result(w, q) || w->current != q->submitter)
+                continue;
+            if (pick-- == 0) {
+                /* Posting may complete other requests: rescan. */
+                req_complete(w, q, (int32_t)poll_result(w, q));
+                break;
+            }
         }
     }
 }
@@ -172,6 +214,7 @@ static void op_poll_add(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe
     sim_req_t *q = req_new(w, r, sqe);
     q->target = f;
     q->poll_mask = sqe->poll32_events;
+    q->submitter = w->current;
     unsigned m = poll_result(w, q);
     if (m)
         req_complete(w, q, (int32_t)m);   /* level-triggered */
@@ -269,8 +312,26 @@ static void io_fire(sim_world_t *w, void *obj, uint64_t gen)
     sim_req_t *q = obj;
     if (!q->pending || q->gen != (uint32_t)gen)
         return;
+    if (q->fault_res) {
+        req_complete(w, q, q->fault_res);
+        return;
+    }
     int64_t res = sim_blkdev_finish(w, q->target, q, op_is_write(q->opcode));
     req_complete(w, q, (int32_t)res);
+}
+
+/* Injected READ faults: an error result, or a short transfer (a plain
+ * buffer shrunk to 1/16..15/16 of its length, a decision). */
+static void read_faults(sim_world_t *w, sim_req_t *q)
+{
+    if (sim_fault(w, SIM_FAULT_READ_EIO))
+        q->fault_res = -EIO;
+    else if (sim_fault(w, SIM_FAULT_READ_EAGAIN))
+        q->fault_res = -EAGAIN;
+    else if (!q->iov && q->len >= 2 && sim_fault(w, SIM_FAULT_READ_SHORT)) {
+        size_t part = q->len * (1 + sim_decide_value(w, 15)) / 16;
+        q->len = part ? part : 1;
+    }
 }
 
 static void op_rw(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
@@ -290,6 +351,8 @@ static void op_rw(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
         q->buf = (void *)(uintptr_t)sqe->addr;
         q->len = sqe->len;
     }
+    if (!op_is_write(sqe->opcode))
+        read_faults(w, q);
     int64_t latency = sim_blkdev_start(w, f, q, op_is_write(sqe->opcode));
     if (latency < 0) {
         req_complete(w, q, (int32_t)latency);

@@ -93,6 +93,8 @@ int os_uring_init(unsigned entries, struct io_uring *ring, unsigned flags)
         return -ENOSYS;
     if (w->opt.uring_init_error < 0)
         return w->opt.uring_init_error;
+    if (sim_fault(w, SIM_FAULT_URING_INIT))
+        return -EPERM;                /* io_uring denied, as by seccomp */
     /* Big SQEs/CQEs and a kernel polling thread change the memory layout or
      * the submission model: not simulated. */
     if (flags & (IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | IORING_SETUP_SQPOLL |
@@ -284,11 +286,16 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
         __atomic_store_n(&r->sq_ktail, tail, __ATOMIC_RELEASE);
     }
     int n = 0;
+    /* Injected: Linux may stop early (request allocation failing), leaving
+     * the rest in the SQ ring; the count says how many it took. */
+    unsigned limit = r->sq_ktail - r->sq_khead;
+    if (limit >= 2 && sim_fault(w, SIM_FAULT_PARTIAL_SUBMIT))
+        limit = 1 + sim_decide_value(w, limit - 1);
     /* TIMEOUT completion counts start from the CQEs posted before this
      * batch: Linux defers the batch's own completions past the TIMEOUT's
      * prep, so they count towards it (sim_uring_issue reads this). */
     r->batch_completions = r->completions;
-    while (r->sq_khead != r->sq_ktail) {
+    while (r->sq_khead != r->sq_ktail && (unsigned)n < limit) {
         unsigned slot = r->sq_array[r->sq_khead & (r->sq_entries - 1)];
         struct io_uring_sqe sqe = r->sqes[slot & (r->sq_entries - 1)];
         int64_t queued_at = r->queued_at[slot & (r->sq_entries - 1)];
@@ -336,11 +343,20 @@ static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
     sim_uring_observe_all(w);         /* SQEs queued since the last point */
     unsigned to_submit = r->user->sq.sqe_tail - r->sq_khead;
     sim_emit(w, SIM_EV_URING_ENTER, r->file.fd, 0, to_submit, wait_nr, NULL);
+    /* Injected: the enter fails before it submits anything. */
+    if (sim_fault(w, SIM_FAULT_ENTER_EAGAIN))
+        return -EAGAIN;
+    if (sim_fault(w, SIM_FAULT_ENTER_EBUSY))
+        return -EBUSY;
     uint64_t timeouts_at = r->cq_timeouts;
     int n = ring_submit(w, r);
     if (wait_nr || (r->sq_kflags & IORING_SQ_CQ_OVERFLOW))
         ring_getevents(w, r);
     while (wait_nr && r->live && !wait_done(r, wait_nr, timeouts_at)) {
+        /* A signal ends the wait; Linux reports it only if nothing was
+         * submitted (else the submitted count). */
+        if (w->current && sim_fault(w, SIM_FAULT_ENTER_EINTR))
+            return n ? n : -EINTR;
         if (sim_block(w, SIM_WAIT_URING, r, wait_nr, -1) == -EDEADLK)
             break;
         if (r->live)
@@ -414,6 +430,8 @@ int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
             return -EAGAIN;
         if (deadline >= 0 && w->now >= deadline)
             return -ETIME;
+        if (w->current && sim_fault(w, SIM_FAULT_ENTER_EINTR))
+            return -EINTR;
         if (sim_block(w, SIM_WAIT_URING, r, wait_nr, deadline) == -EDEADLK)
             return -EAGAIN;
         if (r->live)
