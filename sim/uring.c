@@ -349,7 +349,12 @@ static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
     if (sim_fault(w, SIM_FAULT_ENTER_EBUSY))
         return -EBUSY;
     uint64_t timeouts_at = r->cq_timeouts;
+    unsigned queued = r->user->sq.sqe_tail - r->sq_khead;
     int n = ring_submit(w, r);
+    /* As io_uring_enter: a batch that stopped short returns at once,
+     * without waiting. */
+    if ((unsigned)n < queued)
+        return n;
     if (wait_nr || (r->sq_kflags & IORING_SQ_CQ_OVERFLOW))
         ring_getevents(w, r);
     while (wait_nr && r->live && !wait_done(r, wait_nr, timeouts_at)) {
