@@ -142,8 +142,8 @@ static unsigned poll_result(sim_world_t *w, sim_req_t *q)
 }
 
 /* Linux posts a POLL_ADD's CQE from task_work on the submitting thread:
- * before the waking syscall returns when the submitter itself made the fd
- * ready, otherwise some time later (24 us to 14 ms measured here).  That
+ * before the waking syscall returns when the submitter itself (or kernel
+ * work running as its task_work) made the fd ready, otherwise some time later (24 us to 14 ms measured here).  That
  * delay is a decision: SIM_POLL_TW_STEPS evenly spaced values in
  * [0, SIM_POLL_TW_MAX_NS].  The millisecond tail is cut: it spreads a
  * search's runs over long idle windows and made a depth-2 PCT search need
@@ -174,7 +174,10 @@ void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f)
             if (q->opcode != IORING_OP_POLL_ADD || q->target != f || q->tw_queued ||
                 !poll_result(w, q))
                 continue;
-            if (w->current && w->current == q->submitter) {
+            /* Kernel-side work (a timer, a device completion) posts its
+             * CQE from the submitter's task_work too: polls it wakes are
+             * completed in the same run, before the submitter sees any. */
+            if (!w->current || w->current == q->submitter) {
                 k++;
                 continue;
             }
@@ -188,7 +191,7 @@ void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f)
         uint32_t pick = sim_decide_value(w, k);
         for (sim_req_t *q = w->req_pending; q; q = q->next) {
             if (q->opcode != IORING_OP_POLL_ADD || q->target != f || q->tw_queued ||
-                !poll_result(w, q) || w->current != q->submitter)
+                !poll_result(w, q) || (w->current && w->current != q->submitter))
                 continue;
             if (pick-- == 0) {
                 /* Posting may complete other requests: rescan. */

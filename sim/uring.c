@@ -348,6 +348,9 @@ static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
         return -EAGAIN;
     if (sim_fault(w, SIM_FAULT_ENTER_EBUSY))
         return -EBUSY;
+    /* As io_uring_enter: more CQEs than the CQ holds cannot be awaited. */
+    if (wait_nr > r->cq_entries)
+        wait_nr = r->cq_entries;
     uint64_t timeouts_at = r->cq_timeouts;
     unsigned queued = r->user->sq.sqe_tail - r->sq_khead;
     int n = ring_submit(w, r);
@@ -421,6 +424,8 @@ int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
     } else {
         sim_sched_point();
     }
+    if (wait_nr > r->cq_entries)
+        wait_nr = r->cq_entries;   /* as io_uring_enter clamps min_complete */
     if (wait_nr)
         ring_getevents(w, r);
     for (;;) {
