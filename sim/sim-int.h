@@ -171,6 +171,7 @@ struct sim_ring {
     uint64_t completions;      /* non-timeout CQEs posted (TIMEOUT counts) */
     uint64_t batch_completions;/* completions when the current batch began */
     uint64_t cq_timeouts;      /* TIMEOUT CQEs posted (they end any wait) */
+    bool in_batch;             /* submitting: TIMEOUT counts checked at the end */
 };
 
 struct sim_req {
@@ -211,6 +212,8 @@ int sim_uring_prep_error(const struct io_uring_sqe *sqe);
 void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f);
 void sim_uring_cancel_ring(sim_world_t *w, sim_ring_t *r);
 void sim_uring_count_completion(sim_world_t *w, sim_ring_t *r);
+/* Completes (with 0) every TIMEOUT of r whose completion count is reached. */
+void sim_uring_flush_timeouts(sim_world_t *w, sim_ring_t *r);
 void sim_reqs_free(sim_world_t *w);
 const char *sim_uring_op_name(unsigned op);
 

@@ -133,6 +133,21 @@ void sim_uring_cancel_ring(sim_world_t *w, sim_ring_t *r)
     }
 }
 
+/* POLL_REMOVE / TIMEOUT_REMOVE: the target (if found) is cancelled at
+ * once, so nothing posted meanwhile can complete it; Linux then posts the
+ * remove's own CQE first and the target's -ECANCELED from task_work. */
+static void cancel_then_post(sim_world_t *w, sim_ring_t *r, sim_req_t *q, uint64_t remove_ud)
+{
+    uint64_t target_ud = q ? q->user_data : 0;
+    if (q)
+        req_done(w, q);
+    sim_uring_post_cqe(w, r, remove_ud, q ? 0 : -ENOENT, 0, false);
+    /* A cancelled TIMEOUT's CQE is an ordinary one for Linux's counts
+     * (only expiry and count completion bump cq_timeouts). */
+    if (q && r->live)
+        sim_uring_post_cqe(w, r, target_ud, -ECANCELED, 0, false);
+}
+
 /* ---- POLL_ADD / POLL_REMOVE ---- */
 
 static unsigned poll_result(sim_world_t *w, sim_req_t *q)
@@ -229,12 +244,7 @@ static void op_poll_remove(sim_world_t *w, sim_ring_t *r, const struct io_uring_
         sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, false);
         return;
     }
-    sim_req_t *q = req_find(w, r, IORING_OP_POLL_ADD, sqe->addr);
-    /* Linux posts the remove's own CQE first; the target's -ECANCELED
-     * follows from task_work. */
-    sim_uring_post_cqe(w, r, sqe->user_data, q ? 0 : -ENOENT, 0, false);
-    if (q && q->pending)
-        req_complete(w, q, -ECANCELED);
+    cancel_then_post(w, r, req_find(w, r, IORING_OP_POLL_ADD, sqe->addr), sqe->user_data);
 }
 
 /* ---- TIMEOUT / TIMEOUT_REMOVE ---- */
@@ -250,6 +260,15 @@ static void timeout_fire(sim_world_t *w, void *obj, uint64_t gen)
 void sim_uring_count_completion(sim_world_t *w, sim_ring_t *r)
 {
     r->completions++;
+    /* Inside a submit batch Linux defers completions to the batch's end,
+     * where it flushes count-satisfied TIMEOUTs: a TIMEOUT_REMOVE later in
+     * the batch still finds its target (sim_uring_flush_timeouts). */
+    if (!r->in_batch)
+        sim_uring_flush_timeouts(w, r);
+}
+
+void sim_uring_flush_timeouts(sim_world_t *w, sim_ring_t *r)
+{
 restart:
     for (sim_req_t *q = w->req_pending; q; q = q->next) {
         if (q->opcode == IORING_OP_TIMEOUT && q->ring == r && q->timeout_target &&
@@ -280,12 +299,9 @@ static void op_timeout(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe 
     int64_t when = (sqe->timeout_flags & IORING_TIMEOUT_ABS)
                        ? span - w->opt.clock_base_ns : w->now + span;
     sim_req_t *q = req_new(w, r, sqe);
-    /* Counted from the start of the batch (see ring_submit). */
+    /* Counted from the start of the batch (see ring_submit); a count
+     * already reached completes at the batch's end. */
     q->timeout_target = sqe->off ? r->batch_completions + sqe->off : 0;
-    if (q->timeout_target && r->completions >= q->timeout_target) {
-        req_complete(w, q, 0);
-        return;
-    }
     sim_timer_add(w, when, timeout_fire, q, q->gen);
 }
 
@@ -296,11 +312,7 @@ static void op_timeout_remove(sim_world_t *w, sim_ring_t *r,
         sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, false);
         return;
     }
-    sim_req_t *q = req_find(w, r, IORING_OP_TIMEOUT, sqe->addr);
-    /* As POLL_REMOVE: the remove's CQE first, the target's after. */
-    sim_uring_post_cqe(w, r, sqe->user_data, q ? 0 : -ENOENT, 0, false);
-    if (q && q->pending)
-        req_complete(w, q, -ECANCELED);
+    cancel_then_post(w, r, req_find(w, r, IORING_OP_TIMEOUT, sqe->addr), sqe->user_data);
 }
 
 /* ---- block I/O ---- */

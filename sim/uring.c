@@ -295,6 +295,7 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
      * batch: Linux defers the batch's own completions past the TIMEOUT's
      * prep, so they count towards it (sim_uring_issue reads this). */
     r->batch_completions = r->completions;
+    r->in_batch = true;
     while (r->sq_khead != r->sq_ktail && (unsigned)n < limit) {
         unsigned slot = r->sq_array[r->sq_khead & (r->sq_entries - 1)];
         struct io_uring_sqe sqe = r->sqes[slot & (r->sq_entries - 1)];
@@ -312,6 +313,8 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
         }
         sim_uring_issue(w, r, &sqe);
     }
+    r->in_batch = false;
+    sim_uring_flush_timeouts(w, r);
     return n;
 }
 
