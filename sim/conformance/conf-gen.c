@@ -29,6 +29,15 @@ static void add_object(conf_seq_t *s, conf_obj_kind_t kind, const char *name, ui
 
 #define FILE_SIZE 16384
 
+/* Timers that may fire get distinct durations, 20 ms + 7 ms * i: two of
+ * them never expire within microseconds of each other, where Linux's
+ * hrtimer interrupt may post both before a waiter returns (timing, not
+ * contract).  Sleeps are 97 ms. */
+static int64_t timer_ns(unsigned *timers)
+{
+    return 20000000 + 7000000 * (int64_t)(*timers)++;
+}
+
 conf_seq_t *conf_gen_from_bytes(const uint8_t *data, size_t size)
 {
     reader_t r = { data, data + size };
@@ -40,6 +49,7 @@ conf_seq_t *conf_gen_from_bytes(const uint8_t *data, size_t size)
     add_object(s, CONF_OBJ_FILE, "f", FILE_SIZE);
     const int e = 0, g = 1, f = 2;
     uint64_t next_ud = 1;
+    unsigned timers = 0;
     static const unsigned evs[] = { POLLIN, POLLOUT, POLLIN | POLLOUT };
     static const uint64_t lens[] = { 512, 4096, 16384 };
     static const uint64_t offs[] = { 0, 8192, 15000, 20000 };
@@ -67,7 +77,7 @@ conf_seq_t *conf_gen_from_bytes(const uint8_t *data, size_t size)
         case 3:
             op.kind = CONF_OP_TIMEOUT;
             op.ud = next_ud++;
-            op.ns = take(&r, 2) ? 20000000 : 10000000000LL;
+            op.ns = take(&r, 2) ? timer_ns(&timers) : 10000000000LL;
             op.value = take(&r, 3);
             break;
         case 4:
@@ -93,7 +103,7 @@ conf_seq_t *conf_gen_from_bytes(const uint8_t *data, size_t size)
         case 9: {
             /* Bounded: a 20 ms pure timer first (a TIMEOUT CQE ends any
              * wait), unless the SQ is full, when the wait is skipped. */
-            conf_op_t t = { .kind = CONF_OP_TIMEOUT, .ud = next_ud++, .ns = 20000000 };
+            conf_op_t t = { .kind = CONF_OP_TIMEOUT, .ud = next_ud++, .ns = timer_ns(&timers) };
             add(s, t);
             op.kind = CONF_OP_SUBMIT_WAIT;
             op.value = 1 + take(&r, 3);
@@ -120,7 +130,7 @@ conf_seq_t *conf_gen_from_bytes(const uint8_t *data, size_t size)
         default:
             if (take(&r, 2)) {
                 op.kind = CONF_OP_SLEEP;
-                op.ns = 50000000;
+                op.ns = 97000000;
             } else {
                 op.kind = CONF_OP_PPOLL;
                 op.n_poll = 3;

@@ -3,8 +3,8 @@
  * input).  Every byte string gives a valid sequence, and only sequences
  * whose Linux outcome is fixed by the kernel's contract and not by timing:
  * waits are always bounded by a TIMEOUT queued just before them (any
- * TIMEOUT CQE ends a wait), timers are 20 ms or 10 s and sleeps 50 ms,
- * one thread, objects made before anything else.
+ * TIMEOUT CQE ends a wait), timers that may fire are milliseconds apart
+ * (conf-gen.c), one thread, objects made before anything else.
  */
 #ifndef WAKESIM_CONF_GEN_H
 #define WAKESIM_CONF_GEN_H
