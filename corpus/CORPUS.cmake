@@ -34,6 +34,9 @@ set(WAKESIM_CORPUS_FILES
   swarm/fixed-f8297f0-ring4-cqe-reap-5db92da1
   swarm/fixed-f8297f0-stop-segv-b23fdd54
   swarm/seed-bh-iothread-2vcpu
+  swarm/seed-faults-bh-denied-10pct
+  swarm/seed-faults-ioeventfd-all-3pct
+  swarm/seed-faults-mmio-enter-reads-10pct
   swarm/seed-ioeventfd-iothread-4vcpu
   swarm/seed-seed-shape
   swarm/seed-timer-main-ppoll
