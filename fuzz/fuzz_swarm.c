@@ -20,7 +20,13 @@
  * Shape bytes (bit fields, low bits first):
  *   b0: vcpus-1 (2) | submit (2) | target (1) | backend (1) | timer (1) | jitter (1)
  *   b1: ring entries (2) | latency min (2) | latency spread (2) | batches-1 (2)
- *   b2: batch-size-1 (3) | think before (2) | think after (2) | spare (1)
+ *   b2: batch-size-1 (3) | think before (2) | think after (2) | faults (1)
+ *   b3 (only when b2's faults bit is set): injected faults, a [faults] group:
+ *       enter EINTR/EAGAIN/EBUSY (1) | partial submits (1) | ppoll EINTR (1) |
+ *       READ EIO/EAGAIN/short (1) | eventfd saturation (1) | io_uring denied (1:
+ *       backend auto, where the submit path allows ppoll) | rate (2: 1%, 3%,
+ *       10%, 25%)
+ * Inputs without the faults bit read exactly as before it existed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +34,7 @@
 #include <glib.h>
 #include "wakesim-fuzz.h"
 
-#define WK_SWARM_SHAPE_BYTES 3
+#define WK_SWARM_SHAPE_BYTES 4     /* at most; 3 without faults */
 
 static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "timer" };
 static const char *const ring_entries[] = { "4", "8", "32", "128" };
@@ -50,11 +56,32 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
         iothread = false;
         ppoll = false;
     }
+    unsigned b3 = shape[3];
+    bool faults = (b2 >> 7) & 1;
+    bool denied = faults && ((b3 >> 5) & 1) && submit != 0 && !ppoll;
     unsigned lmin = (b1 >> 2) & 3;
     unsigned lmin_us = (unsigned[]){ 0, 20, 50, 200 }[lmin];
     unsigned lmax_us = lmin_us + (unsigned)atoi(lat_spread_us[(b1 >> 4) & 3]);
 
-    return g_strdup_printf(
+    GString *fg = g_string_new(NULL);
+    if (faults) {
+        unsigned rate = (unsigned[]){ 10, 30, 100, 250 }[(b3 >> 6) & 3];
+        static const struct { unsigned bit; const char *names; } groups[] = {
+            { 0, "enter-eintr enter-eagain enter-ebusy" }, { 1, "partial-submit" },
+            { 2, "ppoll-eintr" }, { 3, "read-eio read-eagain read-short" },
+            { 4, "eventfd-eagain" }, { 5, "uring-init" },
+        };
+        g_string_append(fg, "[faults]\n");
+        for (unsigned i = 0; i < G_N_ELEMENTS(groups); i++) {
+            if (!((b3 >> groups[i].bit) & 1) || (groups[i].bit == 5 && !denied))
+                continue;
+            gchar **names = g_strsplit(groups[i].names, " ", -1);
+            for (gchar **n = names; *n; n++)
+                g_string_append_printf(fg, "%s = %u/1000\n", *n, rate);
+            g_strfreev(names);
+        }
+    }
+    char *text = g_strdup_printf(
         "[scenario]\n"
         "name = swarm-%02x%02x%02x\n"
         "description = fuzz_swarm shape %02x%02x%02x\n"
@@ -79,12 +106,15 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
         "sqe-submit = 10ms\n"
         "cqe-reap = 10ms\n"
         "handoff = 10ms\n"
-        "deadline = 10s\n",
+        "deadline = 10s\n%s",
         b0, b1, b2, b0, b1, b2,
-        ppoll ? "ppoll" : "io_uring", ring_entries[b1 & 3], timer ? "499ms" : "0",
+        ppoll ? "ppoll" : denied ? "auto" : "io_uring", ring_entries[b1 & 3],
+        timer ? "499ms" : "0",
         vcpus, submit_names[submit], iothread ? "iothread" : "main", lat_min[lmin], lmax_us,
         1 + ((b1 >> 6) & 3), 1 + (b2 & 7), think[(b2 >> 3) & 3], think[(b2 >> 5) & 3],
-        jitter ? "50us" : "0us");
+        jitter ? "50us" : "0us", fg->str);
+    g_string_free(fg, TRUE);
+    return text;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -98,7 +128,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint8_t shape[WK_SWARM_SHAPE_BYTES] = { 0 };
-    size_t skip = size < WK_SWARM_SHAPE_BYTES ? size : WK_SWARM_SHAPE_BYTES;
+    /* The fourth shape byte exists only when b2 asks for faults. */
+    size_t want = size > 2 && (data[2] & 0x80) ? 4 : 3;
+    size_t skip = size < want ? size : want;
     memcpy(shape, data, skip);
     wkf_init("swarm");
 

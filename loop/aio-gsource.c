@@ -30,7 +30,9 @@ static gboolean aio_ctx_prepare(GSource *source, gint *timeout)
     int64_t timeout_ns = aio_compute_timeout_ns(ctx, true);
     /* Submits every queued SQE (user SQEs and re-armed POLL_ADDs) before
      * glib may sleep: only this thread enters the ring. */
-    ctx->fdmon->gsource_prepare(ctx);
+    if (ctx->fdmon->gsource_prepare(ctx)) {
+        timeout_ns = 0;      /* SQEs still queued: retry at once, do not sleep */
+    }
 
     *timeout = timeout_ns_to_ms_round_up(timeout_ns);
     return *timeout == 0;

@@ -55,7 +55,9 @@ typedef struct aio_fdmon_ops {
      * ctx->ready_handlers; reaped user CQEs go to ctx->ready_cqes. */
     int (*wait)(aio_context_t *ctx, int64_t timeout_ns);
     /* GSource hooks: prepare submits queued work; check says if there is any. */
-    void (*gsource_prepare)(aio_context_t *ctx);
+    /* Returns true when it left work the kernel has not taken (a failed or
+     * partial submit): the loop must not sleep then. */
+    bool (*gsource_prepare)(aio_context_t *ctx);
     bool (*gsource_check)(aio_context_t *ctx);
     void (*gsource_dispatch)(aio_context_t *ctx);
     /* May a handler be freed now (no kernel reference to it)? */
@@ -132,6 +134,9 @@ struct aio_context {
      * home thread moves them into the ring (it alone enters the ring). */
     struct aio_sqe_overflow *sqe_overflow;   /* under list_lock, FIFO */
     struct aio_sqe_overflow **sqe_overflow_tail;
+    /* Home thread only: the last fill_sq_ring left requests without an SQE
+     * (the kernel refused to make room), so the loop must not sleep. */
+    bool sqe_left_behind;
     GPollFD ring_gpfd;
     unsigned ring_entries;
 

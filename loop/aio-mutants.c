@@ -34,6 +34,14 @@ static const struct {
     [AIO_MUTANT_TIMER_MOD_NO_NOTIFY] = {
         "timer-mod-no-notify",
         "arming a timer that becomes the earliest does not wake the context" },
+    [AIO_MUTANT_CQ_OVERFLOW_NOT_FLUSHED] = {
+        "cq-overflow-not-flushed",
+        "reaping never calls io_uring_get_events() after a CQ overflow: the "
+        "GSource path spins on a readable ring fd with an empty CQ" },
+    [AIO_MUTANT_SUBMIT_FAILURE_SLEEPS] = {
+        "submit-failure-sleeps",
+        "after a failed or partial submit (EAGAIN, EBUSY, EINTR) the loop sleeps with "
+        "SQEs still queued: they wait for an unrelated wakeup" },
 };
 
 const char *aio_mutant_name(aio_mutant_t m)

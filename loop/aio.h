@@ -132,6 +132,8 @@ typedef enum {
     AIO_MUTANT_POLL_SKIPS_NOTIFIED_RECHECK, /* aio_poll sleeps without re-reading notified */
     AIO_MUTANT_BH_SCHEDULE_NO_NOTIFY,    /* scheduling a BH does not wake the loop */
     AIO_MUTANT_TIMER_MOD_NO_NOTIFY,      /* a new earliest deadline does not wake the loop */
+    AIO_MUTANT_CQ_OVERFLOW_NOT_FLUSHED,  /* reaping never fetches overflowed CQEs */
+    AIO_MUTANT_SUBMIT_FAILURE_SLEEPS,    /* sleeps with SQEs a failed submit left queued */
     AIO_MUTANT_COUNT
 } aio_mutant_t;
 

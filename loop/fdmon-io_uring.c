@@ -23,7 +23,9 @@
 #define handler_of(ptr, member) \
     ((aio_handler_t *)((char *)(ptr) - offsetof(aio_handler_t, member)))
 
-/* The home thread needs an SQE: a full ring is submitted to make room. */
+/* The home thread needs an SQE: a full ring is submitted to make room.
+ * NULL if that submit took nothing (-EAGAIN, -EBUSY, -EINTR from the
+ * kernel): every caller keeps its request for a later try. */
 struct io_uring_sqe *aio_uring_get_sqe(aio_context_t *ctx)
 {
     struct io_uring_sqe *sqe = io_uring_get_sqe(&ctx->ring);
@@ -62,6 +64,10 @@ static void change_to_sqe(aio_context_t *ctx, aio_handler_t *h)
     if (h->deleted) {
         if (h->poll_armed && !h->remove_pending) {
             struct io_uring_sqe *sqe = aio_uring_get_sqe(ctx);
+            if (!sqe) {
+                queue_change_locked(ctx, h);     /* the next fill retries */
+                return;
+            }
             io_uring_prep_poll_remove(sqe, (__u64)(uintptr_t)&h->poll_cqe);
             io_uring_sqe_set_data(sqe, &h->remove_cqe);
             h->remove_pending = true;
@@ -69,6 +75,10 @@ static void change_to_sqe(aio_context_t *ctx, aio_handler_t *h)
         ctx->list_has_deleted = true;
     } else if (!h->poll_armed) {
         struct io_uring_sqe *sqe = aio_uring_get_sqe(ctx);
+        if (!sqe) {
+            queue_change_locked(ctx, h);         /* the next fill retries */
+            return;
+        }
         io_uring_prep_poll_add(sqe, h->fd, (unsigned)h->events);
         io_uring_sqe_set_data(sqe, &h->poll_cqe);
         h->poll_armed = true;
@@ -78,24 +88,54 @@ static void change_to_sqe(aio_context_t *ctx, aio_handler_t *h)
 /* Mirrors QEMU's fill_sq_ring(): home thread only. */
 static void fill_sq_ring(aio_context_t *ctx)
 {
+    ctx->sqe_left_behind = false;
     os_mutex_lock(&ctx->list_lock);
     aio_sqe_overflow_t *overflow = ctx->sqe_overflow;
     ctx->sqe_overflow = NULL;
     ctx->sqe_overflow_tail = &ctx->sqe_overflow;
-    aio_handler_t *changes = ctx->pending_changes;
+    aio_handler_t *changes = ctx->pending_changes, *next;
     ctx->pending_changes = NULL;
-    for (aio_handler_t *h = changes; h; h = h->change_next) {
+    for (aio_handler_t *h = changes; h; h = next) {
+        next = h->change_next;                   /* change_to_sqe may requeue h */
         h->change_queued = false;
         change_to_sqe(ctx, h);
+        ctx->sqe_left_behind |= h->change_queued;
     }
     os_mutex_unlock(&ctx->list_lock);
 
     while (overflow) {
+        struct io_uring_sqe *sqe = aio_uring_get_sqe(ctx);
+        if (!sqe) {
+            /* Put the rest back in front, keeping their order, for the
+             * next fill. */
+            os_mutex_lock(&ctx->list_lock);
+            aio_sqe_overflow_t **tail = &overflow;
+            while (*tail) {
+                tail = &(*tail)->next;
+            }
+            *tail = ctx->sqe_overflow;
+            if (!ctx->sqe_overflow) {
+                ctx->sqe_overflow_tail = tail;
+            }
+            ctx->sqe_overflow = overflow;
+            os_mutex_unlock(&ctx->list_lock);
+            ctx->sqe_left_behind = true;
+            return;
+        }
         aio_sqe_overflow_t *o = overflow;
         overflow = o->next;
-        aio_uring_prep_user_sqe(aio_uring_get_sqe(ctx), o->prep, o->opaque, o->handler);
+        aio_uring_prep_user_sqe(sqe, o->prep, o->opaque, o->handler);
         g_free(o);
     }
+}
+
+/* Whether work is left that the kernel has not taken: SQEs in the ring
+ * (a failed or partial submit) or requests the last fill found no SQE for.
+ * Requests other threads queue later come with an aio_notify() of their
+ * own, so no lock is needed (and none is taken: this runs every iteration). */
+static bool sq_work_left(aio_context_t *ctx)
+{
+    return io_uring_sq_ready(&ctx->ring) || ctx->sqe_left_behind;
 }
 
 static void process_cqe(aio_context_t *ctx, uintptr_t user_data, int32_t res,
@@ -112,9 +152,7 @@ static void process_cqe(aio_context_t *ctx, uintptr_t user_data, int32_t res,
     }
 }
 
-/* Reaps every CQE in the ring.  Runs no user code: user CQEs wait on
- * ctx->ready_cqes, ready fds on ctx->ready_handlers. */
-void aio_uring_process_cqes(aio_context_t *ctx)
+static unsigned reap_cq_ring(aio_context_t *ctx)
 {
     struct io_uring_cqe *cqe;
     unsigned head, seen = 0;
@@ -124,6 +162,31 @@ void aio_uring_process_cqes(aio_context_t *ctx)
         seen++;
     }
     io_uring_cq_advance(&ctx->ring, seen);
+    return seen;
+}
+
+/* Reaps every CQE, including those the kernel holds back after a CQ
+ * overflow.  Runs no user code: user CQEs wait on ctx->ready_cqes, ready fds
+ * on ctx->ready_handlers.
+ *
+ * Why the flush: overflowed CQEs stay in the kernel until an enter with
+ * GETEVENTS, while the ring fd polls readable.  The GSource path never
+ * waits in the ring, so without io_uring_get_events() it would see a
+ * readable fd and an empty CQ forever (a busy loop that completes nothing).
+ * Each flush moves at most a CQ's worth: repeat while reaping makes room. */
+void aio_uring_process_cqes(aio_context_t *ctx)
+{
+    bool flush = !aio_mutant_on(AIO_MUTANT_CQ_OVERFLOW_NOT_FLUSHED);
+
+    for (;;) {
+        if (flush && io_uring_cq_has_overflow(&ctx->ring)) {
+            os_uring_get_events(&ctx->ring);
+        }
+        unsigned seen = reap_cq_ring(ctx);
+        if (!flush || !seen || !io_uring_cq_has_overflow(&ctx->ring)) {
+            break;
+        }
+    }
 }
 
 static void poll_cqe_done(aio_context_t *ctx, aio_internal_cqe_t *ic, int32_t res)
@@ -189,9 +252,14 @@ static void fdmon_io_uring_update(aio_context_t *ctx, aio_handler_t *h, bool del
     queue_change_locked(ctx, h);
 }
 
-static void add_timeout_sqe(aio_context_t *ctx, int64_t timeout_ns)
+/* False if no SQE could be had: the caller must not wait then (nothing
+ * would bound the wait). */
+static bool add_timeout_sqe(aio_context_t *ctx, int64_t timeout_ns)
 {
     struct io_uring_sqe *sqe = aio_uring_get_sqe(ctx);
+    if (!sqe) {
+        return false;
+    }
     ctx->wait_ts.tv_sec = timeout_ns / 1000000000;
     ctx->wait_ts.tv_nsec = timeout_ns % 1000000000;
     /* Completion count 1: it also ends as soon as any other CQE is posted,
@@ -199,6 +267,7 @@ static void add_timeout_sqe(aio_context_t *ctx, int64_t timeout_ns)
      * The kernel copies the timespec when the SQE is submitted. */
     io_uring_prep_timeout(sqe, &ctx->wait_ts, 1, 0);
     io_uring_sqe_set_data(sqe, &ctx->timeout_cqe);
+    return true;
 }
 
 /* Mirrors QEMU's fdmon_io_uring_wait(). */
@@ -207,12 +276,18 @@ static int fdmon_io_uring_wait(aio_context_t *ctx, int64_t timeout_ns)
     int ret;
 
     fill_sq_ring(ctx);
+    /* Work the kernel refused last time (or that found no SQE) must not
+     * wait behind a sleep: submit without waiting, the caller comes back. */
+    if (!aio_mutant_on(AIO_MUTANT_SUBMIT_FAILURE_SLEEPS) && timeout_ns != 0 &&
+        ctx->sqe_left_behind) {
+        timeout_ns = 0;
+    }
+    if (timeout_ns > 0 && !add_timeout_sqe(ctx, timeout_ns)) {
+        timeout_ns = 0;
+    }
     if (timeout_ns == 0) {
         ret = io_uring_sq_ready(&ctx->ring) ? os_uring_submit(&ctx->ring) : 0;
     } else {
-        if (timeout_ns > 0) {
-            add_timeout_sqe(ctx, timeout_ns);
-        }
         ret = os_uring_submit_and_wait(&ctx->ring, 1);
     }
     if (ret == -EINTR || ret == -EAGAIN || ret == -EBUSY || ret == -ETIME) {
@@ -222,12 +297,15 @@ static int fdmon_io_uring_wait(aio_context_t *ctx, int64_t timeout_ns)
     return ret;
 }
 
-static void fdmon_io_uring_gsource_prepare(aio_context_t *ctx)
+static bool fdmon_io_uring_gsource_prepare(aio_context_t *ctx)
 {
     fill_sq_ring(ctx);
     if (io_uring_sq_ready(&ctx->ring)) {
         os_uring_submit(&ctx->ring);
     }
+    /* A failed or partial submit leaves SQEs in the ring: sleeping now
+     * would leave them there until an unrelated wakeup. */
+    return !aio_mutant_on(AIO_MUTANT_SUBMIT_FAILURE_SLEEPS) && sq_work_left(ctx);
 }
 
 /* Mirrors QEMU's fdmon_io_uring_gsource_check() with the seed's second

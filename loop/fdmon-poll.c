@@ -72,8 +72,9 @@ static int fdmon_poll_wait(aio_context_t *ctx, int64_t timeout_ns)
     return ret;
 }
 
-static void fdmon_poll_gsource_prepare(aio_context_t *ctx)
+static bool fdmon_poll_gsource_prepare(aio_context_t *ctx)
 {
+    return false;
 }
 
 static bool fdmon_poll_gsource_check(aio_context_t *ctx)

@@ -1,7 +1,9 @@
 /*
  * eventfd.c - simulated eventfds (non-blocking, counter semantics).
  *
- * Readable while the counter is non-zero.  Signal and drain are scheduling
+ * Readable while the counter is non-zero; writable while it is below the
+ * maximum, UINT64_MAX - 1 (a write that would pass it fails with EAGAIN, the
+ * fd being non-blocking).  Signal and drain are scheduling
  * points *before* they act: the interleaving "about to signal" / "about to
  * drain" is exactly where lost wakeups live.
  */
@@ -14,6 +16,8 @@ typedef struct {
     uint64_t count;
 } sim_eventfd_t;
 
+#define SIM_EVENTFD_MAX (UINT64_MAX - 1)
+
 static sim_eventfd_t *eventfd_get(sim_world_t *w, int fd)
 {
     sim_file_t *f = sim_fd_lookup(w, fd);
@@ -24,7 +28,7 @@ unsigned sim_eventfd_poll_mask(sim_file_t *f);
 unsigned sim_eventfd_poll_mask(sim_file_t *f)
 {
     const sim_eventfd_t *e = (const sim_eventfd_t *)f;
-    return POLLOUT | (e->count ? POLLIN : 0);
+    return (e->count < SIM_EVENTFD_MAX ? POLLOUT : 0) | (e->count ? POLLIN : 0);
 }
 
 int os_eventfd_new(void)
@@ -45,9 +49,11 @@ int os_eventfd_signal(int fd)
     sim_eventfd_t *e = eventfd_get(w, fd);
     if (!e)
         return -EBADF;
-    /* A saturated counter would make write() fail with EAGAIN: the real
-     * seam reports success then, the fd being readable anyway. */
-    if (e->count < UINT64_MAX - 1)
+    /* A saturated counter makes write() fail with EAGAIN: the real seam
+     * reports success then, the fd being readable anyway. */
+    if (sim_fault(w, SIM_FAULT_EVENTFD_EAGAIN))
+        e->count = SIM_EVENTFD_MAX;   /* injected: as if written to the brim */
+    if (e->count < SIM_EVENTFD_MAX)
         e->count++;
     sim_emit(w, SIM_EV_EVENTFD_SIGNAL, fd, 0, (int64_t)e->count, 0, NULL);
     sim_file_changed(w, &e->file);
@@ -61,8 +67,54 @@ int64_t os_eventfd_drain(int fd)
     sim_eventfd_t *e = eventfd_get(w, fd);
     if (!e)
         return -EBADF;
-    int64_t value = (int64_t)e->count;
+    uint64_t value = e->count;
     e->count = 0;
-    sim_emit(w, SIM_EV_EVENTFD_DRAIN, fd, 0, value, 0, NULL);
-    return value;
+    sim_emit(w, SIM_EV_EVENTFD_DRAIN, fd, 0, (int64_t)value, 0, NULL);
+    if (value == SIM_EVENTFD_MAX)
+        sim_file_changed(w, &e->file);     /* writable again */
+    return (int64_t)value;
+}
+
+int sim_eventfd_new(uint64_t initial)
+{
+    int fd = os_eventfd_new();
+    sim_eventfd_t *e = fd < 0 ? NULL : eventfd_get(sim__current_world, fd);
+    if (e)
+        e->count = initial > SIM_EVENTFD_MAX ? SIM_EVENTFD_MAX : initial;
+    return fd;
+}
+
+int sim_eventfd_write(int fd, uint64_t value)
+{
+    sim_world_t *w = sim__current_world;
+    sim_sched_point();
+    sim_eventfd_t *e = eventfd_get(w, fd);
+    if (!e)
+        return -EBADF;
+    if (value == UINT64_MAX)
+        return -EINVAL;
+    if (value > SIM_EVENTFD_MAX - e->count)
+        return -EAGAIN;
+    e->count += value;
+    sim_emit(w, SIM_EV_EVENTFD_SIGNAL, fd, 0, (int64_t)e->count, 0, NULL);
+    if (value)
+        sim_file_changed(w, &e->file);
+    return 0;
+}
+
+int sim_eventfd_read(int fd, uint64_t *value)
+{
+    sim_world_t *w = sim__current_world;
+    sim_sched_point();
+    sim_eventfd_t *e = eventfd_get(w, fd);
+    if (!e)
+        return -EBADF;
+    if (!e->count)
+        return -EAGAIN;
+    *value = e->count;
+    e->count = 0;
+    sim_emit(w, SIM_EV_EVENTFD_DRAIN, fd, 0, (int64_t)*value, 0, NULL);
+    if (*value == SIM_EVENTFD_MAX)
+        sim_file_changed(w, &e->file);     /* writable again */
+    return 0;
 }

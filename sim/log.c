@@ -25,6 +25,7 @@ static const char *const kind_names[SIM_EV_COUNT] = {
     [SIM_EV_SQE_SUBMIT] = "sqe-submit",     [SIM_EV_CQE_POST] = "cqe-post",
     [SIM_EV_CQE_REAP] = "cqe-reap",         [SIM_EV_MONITOR] = "monitor",
     [SIM_EV_VIOLATION] = "violation",       [SIM_EV_DEADLOCK] = "deadlock",
+    [SIM_EV_FAULT] = "fault",
 };
 
 const char *sim_event_kind_name(sim_event_kind_t kind)
@@ -191,6 +192,11 @@ static void format_body(sim_world_t *w, const sim_event_t *ev)
     case SIM_EV_DEADLOCK:
         put_str(w, " ");
         put_str(w, ev->text);
+        break;
+    case SIM_EV_FAULT:
+        put_str(w, " ");
+        put_str(w, ev->text);
+        put_kv(w, " call=", ev->value);
         break;
     case SIM_EV_COUNT:
         break;

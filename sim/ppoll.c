@@ -16,7 +16,7 @@ unsigned sim_file_poll_mask(sim_world_t *w, sim_file_t *f)
     case SIM_FILE_EVENTFD:
         return sim_eventfd_poll_mask(f);
     case SIM_FILE_URING:
-        return POLLOUT | (sim_ring_cq_ready((sim_ring_t *)f) ? POLLIN : 0);
+        return POLLOUT | (sim_ring_pollin((sim_ring_t *)f) ? POLLIN : 0);
     case SIM_FILE_BLKDEV:
         return POLLIN | POLLOUT;
     }
@@ -57,6 +57,11 @@ int os_ppoll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
             break;
         if (deadline >= 0 && w->now >= deadline)
             break;
+        /* A signal may end any wait (Linux: -EINTR, nothing reported). */
+        if (sim_fault(w, SIM_FAULT_PPOLL_EINTR)) {
+            ready = -EINTR;
+            break;
+        }
         w->current->poll_fds = fds;
         w->current->poll_n = nfds;
         sim_block(w, SIM_WAIT_PPOLL, fds, nfds, deadline);

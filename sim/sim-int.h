@@ -108,6 +108,11 @@ void sim_decide_thread_created(sim_world_t *w, sim_thread_t *t);
 /* Called at each scheduling point (PCT change points). */
 void sim_decide_step(sim_world_t *w);
 
+/* ---- injected faults (fault.c) ---- */
+/* One call of kind k: true if it must fail now (logged).  Takes a decision
+ * only when k's rate is non-zero. */
+bool sim_fault(sim_world_t *w, sim_fault_kind_t k);
+
 /* ---- virtual time (clock.c) ---- */
 typedef void sim_timer_fn_t(sim_world_t *w, void *obj, uint64_t arg);
 typedef struct {
@@ -164,6 +169,9 @@ struct sim_ring {
     struct io_uring_cqe *overflow;
     size_t n_overflow, cap_overflow;
     uint64_t completions;      /* non-timeout CQEs posted (TIMEOUT counts) */
+    uint64_t batch_completions;/* completions when the current batch began */
+    uint64_t cq_timeouts;      /* TIMEOUT CQEs posted (they end any wait) */
+    bool in_batch;             /* submitting: TIMEOUT counts checked at the end */
 };
 
 struct sim_req {
@@ -171,11 +179,14 @@ struct sim_req {
     uint32_t gen;              /* bumped when done: stale timers ignore it */
     uint8_t opcode;
     bool pending;
+    bool tw_queued;            /* POLL_ADD: a delayed completion is queued */
     sim_ring_t *ring;
+    sim_thread_t *submitter;   /* whose task_work posts its CQE */
     uint64_t user_data;
     sim_file_t *target;        /* POLL_ADD, READ/WRITE */
     unsigned poll_mask;        /* POLL_ADD */
     uint64_t timeout_target;   /* TIMEOUT with count: ring->completions goal */
+    int32_t fault_res;         /* READ: injected result (-EIO, -EAGAIN), or 0 */
     /* READ/WRITE: a single buffer or an iovec array (both user memory) */
     const struct iovec *iov;
     unsigned iov_n;
@@ -184,18 +195,25 @@ struct sim_req {
     uint64_t offset;
 };
 
-/* Reports newly queued SQEs and reaped CQEs of every live ring, flushes
- * overflowed CQEs into freed space. Called at every scheduling point. */
+/* Reports newly queued SQEs and reaped CQEs of every live ring.  Called at
+ * every scheduling point.  Overflowed CQEs stay in the kernel (lazy flush). */
 void sim_uring_observe_all(sim_world_t *w);
 void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
                         int32_t res, uint32_t flags, bool is_timeout);
 bool sim_ring_cq_ready(const sim_ring_t *r);
+/* Ring fd readability: CQEs in the CQ, or overflowed CQEs waiting. */
+bool sim_ring_pollin(const sim_ring_t *r);
 void sim_uring_rings_free(sim_world_t *w);
 /* uring-ops.c */
 void sim_uring_issue(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe);
+/* The error an SQE fails with before it is issued (0 if none): such an SQE
+ * ends the submit batch, as io_init_req's failures do on Linux. */
+int sim_uring_prep_error(const struct io_uring_sqe *sqe);
 void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f);
 void sim_uring_cancel_ring(sim_world_t *w, sim_ring_t *r);
 void sim_uring_count_completion(sim_world_t *w, sim_ring_t *r);
+/* Completes (with 0) every TIMEOUT of r whose completion count is reached. */
+void sim_uring_flush_timeouts(sim_world_t *w, sim_ring_t *r);
 void sim_reqs_free(sim_world_t *w);
 const char *sim_uring_op_name(unsigned op);
 
@@ -264,6 +282,10 @@ struct sim_world {
 
     sim_defer_t *defers;
     size_t n_defers, cap_defers;
+
+    /* injected faults (fault.c) */
+    uint64_t fault_sites[SIM_FAULT_COUNT];
+    uint64_t faults_injected[SIM_FAULT_COUNT];
 };
 
 extern _Thread_local sim_world_t *sim__current_world;

@@ -129,6 +129,8 @@ typedef enum {
     SIM_EV_MONITOR,        /* from sim_monitor_event(): text = tag */
     SIM_EV_VIOLATION,      /* text = message */
     SIM_EV_DEADLOCK,       /* text = message */
+    SIM_EV_FAULT,          /* object = sim_fault_kind_t, value = its call number,
+                              text = the fault's name */
     SIM_EV_COUNT
 } sim_event_kind_t;
 
@@ -148,6 +150,44 @@ typedef void sim_event_fn_t(sim_world_t *w, const sim_event_t *ev, void *opaque)
 const char *sim_event_kind_name(sim_event_kind_t kind);
 
 /* ------------------------------------------------------------------------
+ * Injected faults: what Linux may do that a kind kernel never does.  Each
+ * kind has call sites (one call of its kind: a ppoll, an enter, a READ...);
+ * at each, the fault happens with its rate (a decision, so every strategy
+ * and the fuzzers reach it) or, in count-down mode, exactly at the Nth call
+ * of one kind (as SQLite's tests fail the Nth malloc).  Off by default; a
+ * kind whose rate is 0 takes no decision, so enabling faults leaves the
+ * schedules of fault-free runs unchanged.  Every injected fault is logged
+ * ("fault <name> call=<n>").
+ * ------------------------------------------------------------------------ */
+typedef enum {
+    SIM_FAULT_PPOLL_EINTR,     /* ppoll returns -EINTR before waiting */
+    SIM_FAULT_ENTER_EINTR,     /* a waiting io_uring_enter is interrupted:
+                                  -EINTR if it submitted nothing */
+    SIM_FAULT_ENTER_EAGAIN,    /* io_uring_enter fails with -EAGAIN, nothing submitted */
+    SIM_FAULT_ENTER_EBUSY,     /* io_uring_enter fails with -EBUSY, nothing submitted */
+    SIM_FAULT_PARTIAL_SUBMIT,  /* io_uring_enter submits a strict prefix of the SQ */
+    SIM_FAULT_READ_EIO,        /* a READ completes with -EIO */
+    SIM_FAULT_READ_EAGAIN,     /* a READ completes with -EAGAIN */
+    SIM_FAULT_READ_SHORT,      /* a READ transfers only part of its length */
+    SIM_FAULT_URING_INIT,      /* io_uring_queue_init fails with -EPERM (seccomp) */
+    SIM_FAULT_EVENTFD_EAGAIN,  /* an eventfd write finds the counter saturated */
+    SIM_FAULT_COUNT
+} sim_fault_kind_t;
+
+typedef struct {
+    uint16_t permille[SIM_FAULT_COUNT]; /* rate per kind, in 1/1000 (<= 1000) */
+    sim_fault_kind_t countdown_kind;    /* count-down mode: fail exactly call */
+    uint64_t countdown_n;               /* countdown_n (1-based) of this kind; 0 = off */
+} sim_faults_t;
+
+const char *sim_fault_name(sim_fault_kind_t k);
+/* The kind with this name, or -1. */
+int sim_fault_lookup(const char *name);
+/* Calls of kind k so far in w's run (its fault sites), and faults injected. */
+uint64_t sim_world_fault_sites(const sim_world_t *w, sim_fault_kind_t k);
+uint64_t sim_world_faults_injected(const sim_world_t *w, sim_fault_kind_t k);
+
+/* ------------------------------------------------------------------------
  * Options
  * ------------------------------------------------------------------------ */
 typedef struct {
@@ -161,6 +201,7 @@ typedef struct {
     sim_event_fn_t *on_event;  /* optional hook, called for every event */
     void *event_opaque;
     int uring_init_error;      /* if < 0, os_uring_init fails with it */
+    sim_faults_t faults;       /* injected faults (all off by default) */
 } sim_options_t;
 
 /* Defaults: SEED 0, max_steps 1000000, max_time_ns 60 s, ns_per_step 100,
@@ -274,6 +315,15 @@ int sim_blkdev_expected(sim_world_t *w, int fd, uint64_t offset, void *buf,
                         size_t len);
 /* The pattern byte of the device fd at offset (independent of writes). */
 uint8_t sim_blkdev_pattern(int fd, uint64_t offset);
+
+/* eventfd with full counter semantics (the shim's os_eventfd_* only add 1
+ * and drain), for tests and the conformance suite.  new: a counter starting
+ * at initial; write: 0, -EAGAIN if the counter would pass UINT64_MAX - 1,
+ * -EINVAL for UINT64_MAX; read: 0 and the value (the counter is reset), or
+ * -EAGAIN when it is zero.  Scheduling points. */
+int sim_eventfd_new(uint64_t initial);
+int sim_eventfd_write(int fd, uint64_t value);
+int sim_eventfd_read(int fd, uint64_t *value);
 
 /* Monitor events: logged as "monitor <tag> obj=<object> val=<value>" and
  * passed to on_event as SIM_EV_MONITOR.  Not a scheduling point. */

@@ -7,7 +7,9 @@
  * IORING_TIMEOUT_ABS timespec read at submit; off = completion count, 0 =
  * pure timer; 0 when the count is reached, -ETIME at the deadline);
  * TIMEOUT_REMOVE; READ/WRITE/READV/WRITEV on a simulated block device.
- * Anything else completes with -EINVAL.  SQE links (IOSQE_IO_LINK) are not
+ * An unknown opcode or a malformed TIMEOUT fails at prep
+ * (sim_uring_prep_error: the batch stops there); any other unsimulated
+ * opcode completes with -EINVAL.  SQE links (IOSQE_IO_LINK) are not
  * modelled: linked SQEs run independently.
  *
  * Pending requests live on one world list (few at a time: a linear scan is
@@ -131,6 +133,21 @@ void sim_uring_cancel_ring(sim_world_t *w, sim_ring_t *r)
     }
 }
 
+/* POLL_REMOVE / TIMEOUT_REMOVE: the target (if found) is cancelled at
+ * once, so nothing posted meanwhile can complete it; Linux then posts the
+ * remove's own CQE first and the target's -ECANCELED from task_work. */
+static void cancel_then_post(sim_world_t *w, sim_ring_t *r, sim_req_t *q, uint64_t remove_ud)
+{
+    uint64_t target_ud = q ? q->user_data : 0;
+    if (q)
+        req_done(w, q);
+    sim_uring_post_cqe(w, r, remove_ud, q ? 0 : -ENOENT, 0, false);
+    /* A cancelled TIMEOUT's CQE is an ordinary one for Linux's counts
+     * (only expiry and count completion bump cq_timeouts). */
+    if (q && r->live)
+        sim_uring_post_cqe(w, r, target_ud, -ECANCELED, 0, false);
+}
+
 /* ---- POLL_ADD / POLL_REMOVE ---- */
 
 static unsigned poll_result(sim_world_t *w, sim_req_t *q)
@@ -139,18 +156,63 @@ static unsigned poll_result(sim_world_t *w, sim_req_t *q)
     return m & (q->poll_mask | POLLERR | POLLHUP);
 }
 
+/* Linux posts a POLL_ADD's CQE from task_work on the submitting thread:
+ * before the waking syscall returns when the submitter itself (or kernel
+ * work running as its task_work) made the fd ready, otherwise some time later (24 us to 14 ms measured here).  That
+ * delay is a decision: SIM_POLL_TW_STEPS evenly spaced values in
+ * [0, SIM_POLL_TW_MAX_NS].  The millisecond tail is cut: it spreads a
+ * search's runs over long idle windows and made a depth-2 PCT search need
+ * 10x the runs for the same bug (docs/kernel-model.md). */
+#define SIM_POLL_TW_STEPS 16
+#define SIM_POLL_TW_MAX_NS 100000
+
+static void poll_tw_fire(sim_world_t *w, void *obj, uint64_t gen)
+{
+    sim_req_t *q = obj;
+    if (!q->pending || q->gen != (uint32_t)gen)
+        return;
+    q->tw_queued = false;
+    /* Re-polled as io_poll_check_events does: drained meanwhile, it stays
+     * armed without a CQE. */
+    unsigned m = poll_result(w, q);
+    if (m)
+        req_complete(w, q, (int32_t)m);
+}
+
 void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f)
 {
-restart:
-    for (sim_req_t *q = w->req_pending; q; q = q->next) {
-        if (q->opcode != IORING_OP_POLL_ADD || q->target != f)
-            continue;
-        unsigned m = poll_result(w, q);
-        if (m) {
-            /* Completing posts a CQE, which may complete other requests:
-             * rescan (q has left the list, so this terminates). */
-            req_complete(w, q, (int32_t)m);
-            goto restart;
+    for (;;) {
+        /* Ready polls whose CQE is posted now; the order among several is
+         * the kernel's choice (Linux completed three as 3,2,1): a decision. */
+        unsigned k = 0;
+        for (sim_req_t *q = w->req_pending; q; q = q->next) {
+            if (q->opcode != IORING_OP_POLL_ADD || q->target != f || q->tw_queued ||
+                !poll_result(w, q))
+                continue;
+            /* Kernel-side work (a timer, a device completion) posts its
+             * CQE from the submitter's task_work too: polls it wakes are
+             * completed in the same run, before the submitter sees any. */
+            if (!w->current || w->current == q->submitter) {
+                k++;
+                continue;
+            }
+            int64_t delay = (int64_t)sim_decide_value(w, SIM_POLL_TW_STEPS) *
+                            (SIM_POLL_TW_MAX_NS / (SIM_POLL_TW_STEPS - 1));
+            q->tw_queued = true;
+            sim_timer_add(w, w->now + delay, poll_tw_fire, q, q->gen);
+        }
+        if (!k)
+            return;
+        uint32_t pick = sim_decide_value(w, k);
+        for (sim_req_t *q = w->req_pending; q; q = q->next) {
+            if (q->opcode != IORING_OP_POLL_ADD || q->target != f || q->tw_queued ||
+                !poll_result(w, q) || (w->current && w->current != q->submitter))
+                continue;
+            if (pick-- == 0) {
+                /* Posting may complete other requests: rescan. */
+                req_complete(w, q, (int32_t)poll_result(w, q));
+                break;
+            }
         }
     }
 }
@@ -170,6 +232,7 @@ static void op_poll_add(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe
     sim_req_t *q = req_new(w, r, sqe);
     q->target = f;
     q->poll_mask = sqe->poll32_events;
+    q->submitter = w->current;
     unsigned m = poll_result(w, q);
     if (m)
         req_complete(w, q, (int32_t)m);   /* level-triggered */
@@ -181,10 +244,7 @@ static void op_poll_remove(sim_world_t *w, sim_ring_t *r, const struct io_uring_
         sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, false);
         return;
     }
-    sim_req_t *q = req_find(w, r, IORING_OP_POLL_ADD, sqe->addr);
-    if (q)
-        req_complete(w, q, -ECANCELED);
-    sim_uring_post_cqe(w, r, sqe->user_data, q ? 0 : -ENOENT, 0, false);
+    cancel_then_post(w, r, req_find(w, r, IORING_OP_POLL_ADD, sqe->addr), sqe->user_data);
 }
 
 /* ---- TIMEOUT / TIMEOUT_REMOVE ---- */
@@ -200,6 +260,15 @@ static void timeout_fire(sim_world_t *w, void *obj, uint64_t gen)
 void sim_uring_count_completion(sim_world_t *w, sim_ring_t *r)
 {
     r->completions++;
+    /* Inside a submit batch Linux defers completions to the batch's end,
+     * where it flushes count-satisfied TIMEOUTs: a TIMEOUT_REMOVE later in
+     * the batch still finds its target (sim_uring_flush_timeouts). */
+    if (!r->in_batch)
+        sim_uring_flush_timeouts(w, r);
+}
+
+void sim_uring_flush_timeouts(sim_world_t *w, sim_ring_t *r)
+{
 restart:
     for (sim_req_t *q = w->req_pending; q; q = q->next) {
         if (q->opcode == IORING_OP_TIMEOUT && q->ring == r && q->timeout_target &&
@@ -210,19 +279,29 @@ restart:
     }
 }
 
+/* Prep-time checks (io_timeout_prep); the timespec is read here. */
+static int timeout_prep_error(const struct io_uring_sqe *sqe)
+{
+    const struct __kernel_timespec *ts = (const void *)(uintptr_t)sqe->addr;
+    if (sqe->len != 1 || (sqe->timeout_flags & ~IORING_TIMEOUT_ABS))
+        return -EINVAL;
+    if (!ts)
+        return -EFAULT;
+    if (ts->tv_sec < 0 || ts->tv_nsec < 0)
+        return -EINVAL;
+    return 0;
+}
+
 static void op_timeout(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
 {
     const struct __kernel_timespec *ts = (const void *)(uintptr_t)sqe->addr;
-    if (!ts || sqe->len != 1 || (sqe->timeout_flags & ~IORING_TIMEOUT_ABS) ||
-        ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000) {
-        sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, true);
-        return;
-    }
     int64_t span = (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
     int64_t when = (sqe->timeout_flags & IORING_TIMEOUT_ABS)
                        ? span - w->opt.clock_base_ns : w->now + span;
     sim_req_t *q = req_new(w, r, sqe);
-    q->timeout_target = sqe->off ? r->completions + sqe->off : 0;
+    /* Counted from the start of the batch (see ring_submit); a count
+     * already reached completes at the batch's end. */
+    q->timeout_target = sqe->off ? r->batch_completions + sqe->off : 0;
     sim_timer_add(w, when, timeout_fire, q, q->gen);
 }
 
@@ -233,10 +312,7 @@ static void op_timeout_remove(sim_world_t *w, sim_ring_t *r,
         sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, false);
         return;
     }
-    sim_req_t *q = req_find(w, r, IORING_OP_TIMEOUT, sqe->addr);
-    if (q)
-        req_complete(w, q, -ECANCELED);
-    sim_uring_post_cqe(w, r, sqe->user_data, q ? 0 : -ENOENT, 0, false);
+    cancel_then_post(w, r, req_find(w, r, IORING_OP_TIMEOUT, sqe->addr), sqe->user_data);
 }
 
 /* ---- block I/O ---- */
@@ -251,8 +327,26 @@ static void io_fire(sim_world_t *w, void *obj, uint64_t gen)
     sim_req_t *q = obj;
     if (!q->pending || q->gen != (uint32_t)gen)
         return;
+    if (q->fault_res) {
+        req_complete(w, q, q->fault_res);
+        return;
+    }
     int64_t res = sim_blkdev_finish(w, q->target, q, op_is_write(q->opcode));
     req_complete(w, q, (int32_t)res);
+}
+
+/* Injected READ faults: an error result, or a short transfer (a plain
+ * buffer shrunk to 1/16..15/16 of its length, a decision). */
+static void read_faults(sim_world_t *w, sim_req_t *q)
+{
+    if (sim_fault(w, SIM_FAULT_READ_EIO))
+        q->fault_res = -EIO;
+    else if (sim_fault(w, SIM_FAULT_READ_EAGAIN))
+        q->fault_res = -EAGAIN;
+    else if (!q->iov && q->len >= 2 && sim_fault(w, SIM_FAULT_READ_SHORT)) {
+        size_t part = q->len * (1 + sim_decide_value(w, 15)) / 16;
+        q->len = part ? part : 1;
+    }
 }
 
 static void op_rw(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
@@ -272,12 +366,31 @@ static void op_rw(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
         q->buf = (void *)(uintptr_t)sqe->addr;
         q->len = sqe->len;
     }
+    if (!op_is_write(sqe->opcode))
+        read_faults(w, q);
     int64_t latency = sim_blkdev_start(w, f, q, op_is_write(sqe->opcode));
     if (latency < 0) {
         req_complete(w, q, (int32_t)latency);
         return;
     }
+    /* Zero latency is a page-cache hit: Linux completes it inside the
+     * submit, before io_uring_enter returns. */
+    if (latency == 0) {
+        io_fire(w, q, q->gen);
+        return;
+    }
     sim_timer_add(w, w->now + latency, io_fire, q, q->gen);
+}
+
+int sim_uring_prep_error(const struct io_uring_sqe *sqe)
+{
+    if (sqe->opcode >= IORING_OP_LAST)
+        return -EINVAL;
+    if (sqe->opcode == IORING_OP_TIMEOUT)
+        return timeout_prep_error(sqe);
+    if (sqe->opcode == IORING_OP_POLL_ADD && (sqe->addr || sqe->off))
+        return -EINVAL;
+    return 0;
 }
 
 void sim_uring_issue(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)

@@ -8,8 +8,11 @@
  * (os_uring_submit*, __io_uring_get_cqe with submit): then we flush the user
  * tail into ktail as liburing's __io_uring_flush_sq does, and issue each SQE.
  * A CQE is posted by writing the entry, then a release store of the tail; if
- * the CQ is full it waits in an overflow list (IORING_FEAT_NODROP) flushed as
- * the user frees space.  Queued SQEs and reaped CQEs happen in user memory
+ * the CQ is full it waits in an overflow list (IORING_FEAT_NODROP) and
+ * IORING_SQ_CQ_OVERFLOW is set.  As on Linux the list is flushed lazily: only
+ * by an enter that gets events (wait_nr > 0, or any enter while the flag is
+ * set, which is what liburing's submit does, and io_uring_get_events()).
+ * Meanwhile the ring fd polls readable with the CQ possibly empty.  Queued SQEs and reaped CQEs happen in user memory
  * without any call: sim_uring_observe_all() notices them at every scheduling
  * point and reports them as events.
  */
@@ -32,6 +35,14 @@ static sim_ring_t *ring_of(sim_world_t *w, const struct io_uring *ring)
 bool sim_ring_cq_ready(const sim_ring_t *r)
 {
     return __atomic_load_n(&r->cq_ktail, __ATOMIC_ACQUIRE) != r->cq_khead;
+}
+
+/* As io_uring_poll(): readable with CQEs to reap or overflowed ones waiting
+ * in the kernel (the CQ may then be empty: a reaper that never gets events
+ * sees a readable fd and nothing to reap, forever). */
+bool sim_ring_pollin(const sim_ring_t *r)
+{
+    return sim_ring_cq_ready(r) || r->n_overflow;
 }
 
 static unsigned round_pow2(unsigned n)
@@ -82,6 +93,8 @@ int os_uring_init(unsigned entries, struct io_uring *ring, unsigned flags)
         return -ENOSYS;
     if (w->opt.uring_init_error < 0)
         return w->opt.uring_init_error;
+    if (sim_fault(w, SIM_FAULT_URING_INIT))
+        return -EPERM;                /* io_uring denied, as by seccomp */
     /* Big SQEs/CQEs and a kernel polling thread change the memory layout or
      * the submission model: not simulated. */
     if (flags & (IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | IORING_SETUP_SQPOLL |
@@ -218,10 +231,12 @@ void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
         sim_grow((void **)&r->overflow, &r->cap_overflow, r->n_overflow + 1,
                  sizeof(cqe));
         r->overflow[r->n_overflow++] = cqe;
+        /* NODROP: kept, not counted in koverflow (that counts drops). */
         r->sq_kflags |= IORING_SQ_CQ_OVERFLOW;
-        r->cq_koverflow++;
     }
-    if (!is_timeout)
+    if (is_timeout)
+        r->cq_timeouts++;
+    else
         sim_uring_count_completion(w, r);
     cq_wake(w, r);
 }
@@ -238,8 +253,6 @@ static void observe_ring(sim_world_t *w, sim_ring_t *r)
         sim_emit(w, SIM_EV_SQE_QUEUED, r->file.fd, r->sqes[idx].user_data, idx, 0, NULL);
     }
     observe_reaps(w, r);
-    if (r->n_overflow)
-        overflow_flush(w, r);
 }
 
 static void observe_reaps(sim_world_t *w, sim_ring_t *r)
@@ -259,8 +272,11 @@ void sim_uring_observe_all(sim_world_t *w)
 
 /* ---- entering the ring ---- */
 
-/* Flush (as liburing's __io_uring_flush_sq) then consume every SQE the user
- * made visible.  Returns the number consumed. */
+/* Flush (as liburing's __io_uring_flush_sq) then consume the SQEs the user
+ * made visible.  As on Linux, an SQE that fails before it is issued (unknown
+ * opcode, bad fields: sim_uring_prep_error) completes with that error, counts
+ * as submitted, and ends the batch: the SQEs after it stay in the SQ ring.
+ * Returns the number consumed. */
 static int ring_submit(sim_world_t *w, sim_ring_t *r)
 {
     struct io_uring_sq *sq = &r->user->sq;
@@ -270,7 +286,17 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
         __atomic_store_n(&r->sq_ktail, tail, __ATOMIC_RELEASE);
     }
     int n = 0;
-    while (r->sq_khead != r->sq_ktail) {
+    /* Injected: Linux may stop early (request allocation failing), leaving
+     * the rest in the SQ ring; the count says how many it took. */
+    unsigned limit = r->sq_ktail - r->sq_khead;
+    if (limit >= 2 && sim_fault(w, SIM_FAULT_PARTIAL_SUBMIT))
+        limit = 1 + sim_decide_value(w, limit - 1);
+    /* TIMEOUT completion counts start from the CQEs posted before this
+     * batch: Linux defers the batch's own completions past the TIMEOUT's
+     * prep, so they count towards it (sim_uring_issue reads this). */
+    r->batch_completions = r->completions;
+    r->in_batch = true;
+    while (r->sq_khead != r->sq_ktail && (unsigned)n < limit) {
         unsigned slot = r->sq_array[r->sq_khead & (r->sq_entries - 1)];
         struct io_uring_sqe sqe = r->sqes[slot & (r->sq_entries - 1)];
         int64_t queued_at = r->queued_at[slot & (r->sq_entries - 1)];
@@ -279,13 +305,39 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
         __atomic_store_n(&r->sq_khead, r->sq_khead + 1, __ATOMIC_RELEASE);
         sim_emit(w, SIM_EV_SQE_SUBMIT, r->file.fd, sqe.user_data, sqe.opcode,
                  queued_at, NULL);
-        sim_uring_issue(w, r, &sqe);
         n++;
+        int err = sim_uring_prep_error(&sqe);
+        if (err) {
+            sim_uring_post_cqe(w, r, sqe.user_data, err, 0, false);
+            break;
+        }
+        sim_uring_issue(w, r, &sqe);
     }
+    r->in_batch = false;
+    sim_uring_flush_timeouts(w, r);
     return n;
 }
 
-/* The body of io_uring_enter: submit, then wait for wait_nr CQEs. */
+/* IORING_ENTER_GETEVENTS: overflowed CQEs move into the CQ as far as there
+ * is room (the only place they do). */
+static void ring_getevents(sim_world_t *w, sim_ring_t *r)
+{
+    if (r->n_overflow)
+        overflow_flush(w, r);
+}
+
+/* Whether a waiter that started when cq_timeouts was timeouts_at and wants
+ * wait_nr CQEs is done: as Linux's io_should_wake, enough CQEs, or any
+ * TIMEOUT completed meanwhile (a TIMEOUT SQE bounds submit_and_wait(n)). */
+static bool wait_done(const sim_ring_t *r, unsigned wait_nr, uint64_t timeouts_at)
+{
+    return r->cq_ktail - r->cq_khead >= wait_nr || r->cq_timeouts != timeouts_at;
+}
+
+/* The body of io_uring_enter as liburing's submit calls it: submit, then
+ * (GETEVENTS: when waiting, or when IORING_SQ_CQ_OVERFLOW is set, as
+ * liburing 2.3's cq_ring_needs_flush asks) flush the overflow and wait for
+ * wait_nr CQEs. */
 static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
 {
     sim_sched_point();
@@ -294,14 +346,50 @@ static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
     sim_uring_observe_all(w);         /* SQEs queued since the last point */
     unsigned to_submit = r->user->sq.sqe_tail - r->sq_khead;
     sim_emit(w, SIM_EV_URING_ENTER, r->file.fd, 0, to_submit, wait_nr, NULL);
+    /* Injected: the enter fails before it submits anything. */
+    if (sim_fault(w, SIM_FAULT_ENTER_EAGAIN))
+        return -EAGAIN;
+    if (sim_fault(w, SIM_FAULT_ENTER_EBUSY))
+        return -EBUSY;
+    /* As io_uring_enter: more CQEs than the CQ holds cannot be awaited. */
+    if (wait_nr > r->cq_entries)
+        wait_nr = r->cq_entries;
+    uint64_t timeouts_at = r->cq_timeouts;
+    unsigned queued = r->user->sq.sqe_tail - r->sq_khead;
     int n = ring_submit(w, r);
-    if (r->n_overflow)
-        overflow_flush(w, r);
-    while (wait_nr && r->live && r->cq_ktail - r->cq_khead < wait_nr) {
+    /* As io_uring_enter: a batch that stopped short returns at once,
+     * without waiting. */
+    if ((unsigned)n < queued)
+        return n;
+    if (wait_nr || (r->sq_kflags & IORING_SQ_CQ_OVERFLOW))
+        ring_getevents(w, r);
+    while (wait_nr && r->live && !wait_done(r, wait_nr, timeouts_at)) {
+        /* A signal ends the wait; Linux reports it only if nothing was
+         * submitted (else the submitted count). */
+        if (w->current && sim_fault(w, SIM_FAULT_ENTER_EINTR))
+            return n ? n : -EINTR;
         if (sim_block(w, SIM_WAIT_URING, r, wait_nr, -1) == -EDEADLK)
             break;
+        if (r->live)
+            ring_getevents(w, r);
     }
     return n;
+}
+
+/* io_uring_get_events(): an enter with GETEVENTS and nothing to submit. */
+int os_uring_get_events(struct io_uring *ring)
+{
+    sim_world_t *w = sim__current_world;
+    sim_ring_t *r = w ? ring_of(w, ring) : NULL;
+    if (!r)
+        return -EBADF;
+    sim_sched_point();
+    if (!r->live)
+        return -EBADF;
+    sim_uring_observe_all(w);
+    sim_emit(w, SIM_EV_URING_ENTER, r->file.fd, 0, 0, 0, NULL);
+    ring_getevents(w, r);
+    return 0;
 }
 
 int os_uring_submit(struct io_uring *ring)
@@ -339,6 +427,10 @@ int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
     } else {
         sim_sched_point();
     }
+    if (wait_nr > r->cq_entries)
+        wait_nr = r->cq_entries;   /* as io_uring_enter clamps min_complete */
+    if (wait_nr)
+        ring_getevents(w, r);
     for (;;) {
         if (!r->live)
             return -EBADF;
@@ -351,7 +443,11 @@ int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
             return -EAGAIN;
         if (deadline >= 0 && w->now >= deadline)
             return -ETIME;
+        if (w->current && sim_fault(w, SIM_FAULT_ENTER_EINTR))
+            return -EINTR;
         if (sim_block(w, SIM_WAIT_URING, r, wait_nr, deadline) == -EDEADLK)
             return -EAGAIN;
+        if (r->live)
+            ring_getevents(w, r);
     }
 }

@@ -75,6 +75,20 @@ void sim_options_print(FILE *f, const sim_options_t *o)
             d->replay_len, (unsigned long long)o->max_steps,
             (long long)o->max_time_ns, (long long)o->ns_per_step,
             (long long)o->clock_base_ns, o->log_enabled, o->uring_init_error);
+    const sim_faults_t *ft = &o->faults;
+    bool any = ft->countdown_n != 0;
+    for (int k = 0; k < SIM_FAULT_COUNT; k++)
+        any |= ft->permille[k] != 0;
+    if (!any)
+        return;
+    fprintf(f, "sim: faults");
+    for (int k = 0; k < SIM_FAULT_COUNT; k++)
+        if (ft->permille[k])
+            fprintf(f, " %s=%u/1000", sim_fault_name(k), ft->permille[k]);
+    if (ft->countdown_n)
+        fprintf(f, " countdown=%s:%llu", sim_fault_name(ft->countdown_kind),
+                (unsigned long long)ft->countdown_n);
+    fprintf(f, "\n");
 }
 
 const char *sim_result_name(sim_result_t r)

@@ -98,6 +98,12 @@ static inline int os_uring_submit_and_wait(struct io_uring *ring, unsigned wait_
     return io_uring_submit_and_wait(ring, wait_nr);
 }
 
+/* Enters with GETEVENTS: overflowed CQEs move into the CQ ring. */
+static inline int os_uring_get_events(struct io_uring *ring)
+{
+    return io_uring_get_events(ring);
+}
+
 /* ---- locks ---- */
 typedef pthread_mutex_t os_mutex_t;
 

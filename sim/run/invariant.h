@@ -15,6 +15,9 @@
 #define WK_INV_DEADLINE     "workload-deadline"    /* workload done in time */
 #define WK_INV_DATA         "data-mismatch"        /* a read returned wrong bytes */
 #define WK_INV_HYGIENE      "end-of-run-hygiene"   /* something survived the run */
+/* The step limit was hit: threads kept running without the workload
+ * finishing (a busy loop, e.g. spinning on a readable ring fd). */
+#define WK_INV_LIVELOCK     "livelock"
 
 bool wk_invariant_known(const char *name);
 /* "a, b, c" for messages. */

@@ -76,6 +76,7 @@ struct machine {
 
     unsigned nvcpus;
     vcpu_t vcpus[MAX_VCPUS];
+    sim_faults_t faults;         /* injected in this run */
 };
 
 /* ---- completions and submission (run on the target's home thread) ---- */
@@ -192,10 +193,21 @@ static void hand_over_batch(vcpu_t *v)
     }
 }
 
+/* Whether READs may fail with -EIO in this run (an injected fault the
+ * guest sees as an I/O error; everything else must be retried away). */
+static bool eio_injected(const machine_t *m)
+{
+    return m->faults.permille[SIM_FAULT_READ_EIO] ||
+           (m->faults.countdown_n && m->faults.countdown_kind == SIM_FAULT_READ_EIO);
+}
+
 static void check_data(vcpu_t *v, request_t *r)
 {
     machine_t *m = v->m;
     uint64_t len = m->scn->chunk_bytes;
+    if (r->ret == -EIO && eio_injected(m)) {
+        return;
+    }
     if (r->ret != (ssize_t)len) {
         wk_monitor_violation(&m->mon, m->w, WK_INV_DATA,
                              "%s: read at offset %" G_GUINT64_FORMAT " returned %zd, "
@@ -517,6 +529,16 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     m->user_opaque = o->event_opaque;
     opts.on_event = machine_on_event;
     opts.event_opaque = m;
+    /* The scenario's fault rates, unless the caller chose faults itself
+     * (a count-down run, a swarm's draw). */
+    bool caller_faults = opts.faults.countdown_n != 0;
+    for (int k = 0; k < SIM_FAULT_COUNT; k++) {
+        caller_faults |= opts.faults.permille[k] != 0;
+    }
+    if (!caller_faults) {
+        opts.faults = scn->faults;
+    }
+    m->faults = opts.faults;
     if (opts.max_time_ns <= 0 || opts.max_time_ns > scn->deadline_ns * 2) {
         opts.max_time_ns = scn->deadline_ns * 2;
     }
@@ -537,6 +559,10 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     out->decisions = g_memdup2(values, out->n_decisions * sizeof(uint32_t));
     out->bounds = g_memdup2(bounds, out->n_decisions * sizeof(uint32_t));
     out->sqes_queued_while_main_loop_slept = m->mon.sqes_queued_while_main_loop_slept;
+    for (int k = 0; k < SIM_FAULT_COUNT; k++) {
+        out->fault_sites[k] = sim_world_fault_sites(m->w, k);
+        out->faults_injected[k] = sim_world_faults_injected(m->w, k);
+    }
     if (m->mon.invariant) {
         /* The monitors saw it first; a later deadlock is its consequence. */
         r = out->result = SIM_RESULT_VIOLATION;
@@ -549,6 +575,7 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
         out->invariant = g_strdup(m->mon.invariant ? m->mon.invariant
                                   : r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK
                                   : r == SIM_RESULT_TIME_LIMIT ? WK_INV_DEADLINE
+                                  : r == SIM_RESULT_STEP_LIMIT ? WK_INV_LIVELOCK
                                   : sim_result_name(r));
     }
 

@@ -22,6 +22,8 @@ typedef struct {
     uint32_t *bounds;
     size_t n_decisions;
     unsigned sqes_queued_while_main_loop_slept; /* coverage mark: the seed path was taken */
+    uint64_t fault_sites[SIM_FAULT_COUNT];      /* calls of each fault kind */
+    uint64_t faults_injected[SIM_FAULT_COUNT];  /* faults injected, per kind */
 } wk_outcome_t;
 
 /* Runs scn once with the decision source and knobs in *o.  The monitors

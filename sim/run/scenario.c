@@ -59,7 +59,7 @@ static const field_t fields[] = {
 };
 
 static const char *const known_groups[] = {
-    "scenario", "machine", "device", "workload", "bounds", "expect", NULL
+    "scenario", "machine", "device", "workload", "bounds", "expect", "faults", NULL
 };
 
 /* ---- the line index ---- */
@@ -103,6 +103,9 @@ static bool in_list(const char *const *list, const char *s)
 
 static bool key_is_known(const char *group, const char *key)
 {
+    if (strcmp(group, "faults") == 0) {
+        return sim_fault_lookup(key) >= 0;
+    }
     if (strcmp(group, "expect") == 0 && strcmp(key, "runs") != 0 &&
         strcmp(key, "strategy") != 0 && strcmp(key, "pct-depth") != 0) {
         return strcmp(key, "fixed") == 0 || aio_mutant_lookup(key) >= 0;
@@ -138,7 +141,7 @@ static bool index_lines(const char *text, line_index_t *ix, GError **err)
             group = g_strndup(l + 1, (gsize)(end - l - 1));
             if (!in_list(known_groups, group)) {
                 fail_at(err, ix->path, line, "unknown group [%s] (known: scenario, "
-                        "machine, device, workload, bounds, expect)", group);
+                        "machine, device, workload, bounds, expect, faults)", group);
                 ok = false;
                 break;
             }
@@ -333,6 +336,35 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
     return ok;
 }
 
+/* [faults]: NAME = RATE, RATE being "N%" or "N/1000" (an integer ratio:
+ * no floating point in anything that decides). */
+static bool load_faults(scn_t *s, GKeyFile *kf, const line_index_t *ix, GError **err)
+{
+    gchar **keys = g_key_file_get_keys(kf, "faults", NULL, NULL);
+    bool ok = true;
+    for (gchar **k = keys; k && *k && ok; k++) {
+        char *v = g_strstrip(g_key_file_get_string(kf, "faults", *k, NULL));
+        char *end = NULL;
+        unsigned long n = g_ascii_isdigit(*v) ? strtoul(v, &end, 10) : 0;
+        unsigned long permille = 0;
+        if (end && strcmp(end, "%") == 0 && n <= 100) {
+            permille = n * 10;
+        } else if (end && strcmp(end, "/1000") == 0 && n <= 1000) {
+            permille = n;
+        } else {
+            fail_at(err, ix->path, line_of(ix, "faults", *k),
+                    "bad rate '%s' for fault %s: 'N%%' (0-100) or 'N/1000'", v, *k);
+            ok = false;
+        }
+        if (ok) {
+            s->faults.permille[sim_fault_lookup(*k)] = (uint16_t)permille;
+        }
+        g_free(v);
+    }
+    g_strfreev(keys);
+    return ok;
+}
+
 static void set_defaults(scn_t *s)
 {
     s->backend = AIO_BACKEND_IO_URING;
@@ -373,7 +405,17 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
                 scn_submit_name(s->submit));
         return false;
     }
-    if (s->backend == AIO_BACKEND_AUTO) {
+    if (s->faults.permille[SIM_FAULT_URING_INIT] && s->backend != AIO_BACKEND_AUTO) {
+        fail_at(err, ix->path, line_of(ix, "faults", "uring-init"),
+                "fault uring-init needs backend = auto (the fallback to ppoll)");
+        return false;
+    }
+    if (s->faults.permille[SIM_FAULT_URING_INIT] && mmio) {
+        fail_at(err, ix->path, line_of(ix, "faults", "uring-init"),
+                "fault uring-init: submit = %s needs io_uring", scn_submit_name(s->submit));
+        return false;
+    }
+    if (s->backend == AIO_BACKEND_AUTO && !s->faults.permille[SIM_FAULT_URING_INIT]) {
         s->backend = AIO_BACKEND_IO_URING;   /* the simulated kernel always has it */
     }
     return true;
@@ -400,7 +442,8 @@ scn_t *scn_load_text(const char *text, const char *path, GError **err)
     for (size_t i = 0; ok && i < G_N_ELEMENTS(fields); i++) {
         ok = set_field(s, kf, &fields[i], &ix, err);
     }
-    ok = ok && load_expectations(s, kf, &ix, err) && check_consistency(s, &ix, err);
+    ok = ok && load_expectations(s, kf, &ix, err) && load_faults(s, kf, &ix, err) &&
+         check_consistency(s, &ix, err);
 
     g_key_file_free(kf);
     g_hash_table_destroy(ix.lines);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <glib.h>
 #include "aio.h"
+#include "sim.h"
 
 /* How a device hands a request to the event loop. */
 typedef enum {
@@ -66,6 +67,9 @@ typedef struct {
     /* Expected outcome per mutant: invariant name, or "pass".  Keys and
      * values owned by the table. */
     GHashTable *expect;
+    /* [faults]: injected fault rates (all 0 without the group).  With
+     * uring-init, backend stays AIO_BACKEND_AUTO (the fallback runs). */
+    sim_faults_t faults;
 } scn_t;
 
 /* Loads and validates; NULL with *err set ("FILE:LINE: message"). */

@@ -37,6 +37,8 @@ int os_uring_init(unsigned entries, struct io_uring *ring, unsigned flags);
 void os_uring_exit(struct io_uring *ring);
 int os_uring_submit(struct io_uring *ring);
 int os_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr);
+/* io_uring_get_events(): moves overflowed CQEs into the CQ. */
+int os_uring_get_events(struct io_uring *ring);
 
 /* ---- locks: owner is a simulated thread; waiters block their fiber ---- */
 typedef struct os_mutex {
