@@ -52,6 +52,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sim-memory.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -161,6 +163,7 @@ typedef struct {
     sim_event_fn_t *on_event;  /* optional hook, called for every event */
     void *event_opaque;
     int uring_init_error;      /* if < 0, os_uring_init fails with it */
+    sim_memory_model_t memory_model; /* sc (default), tso, pso: sim-memory.h */
 } sim_options_t;
 
 /* Defaults: SEED 0, max_steps 1000000, max_time_ns 60 s, ns_per_step 100,
