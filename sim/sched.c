@@ -121,16 +121,20 @@ static void sched_point(sim_world_t *w, sim_thread_t *t)
 }
 
 /* Every scheduling point that is not a seam access (system calls, locks,
- * thread operations, sim_yield) drains the caller's store buffer first: a
- * real CPU's system call, lock and unlock are serializing. */
+ * thread operations, sim_yield) drains the caller's store buffer: a real
+ * CPU's system call, lock and unlock are serializing.  The drain follows the
+ * point because the point stands for the time before the call: other
+ * threads may still run (and see memory without these stores) there.  Calls
+ * that publish something before their point drain explicitly (mutex unlock,
+ * thread creation, waking a thread). */
 void sim_sched_point(void)
 {
     sim_world_t *w = sim__current_world;
     if (!w || !w->current)
         return;                       /* outside a run, or on the host */
+    sched_point(w, w->current);
     if (w->mem)
         sim_memory_drain(w, w->current);
-    sched_point(w, w->current);
 }
 
 /* The scheduling point of a seam access (memory.c): no drain. */
@@ -185,6 +189,8 @@ void sim_wake(sim_world_t *w, sim_thread_t *t, int res)
 {
     if (t->state != SIM_T_BLOCKED)
         return;
+    if (w->mem && w->current)
+        sim_memory_drain(w, w->current);   /* the waker's stores come first */
     t->state = SIM_T_RUNNABLE;
     w->n_runnable++;
     t->wake_res = res;
@@ -214,8 +220,12 @@ int sim_wake_all(sim_world_t *w, sim_wait_kind_t kind, const void *obj)
 static void thread_finish(sim_world_t *w, sim_thread_t *t, void *ret)
 {
     t->ret = ret;
-    if (w->mem)
+    if (sim_memory_pending(w)) {
+        /* Exit is a system call: others may run before it, then it drains.
+         * (Only with stores buffered, so that sc runs take no extra point.) */
+        sched_point(w, t);
         sim_memory_drain(w, t);
+    }
     sim_emit(w, SIM_EV_THREAD_EXIT, t->id, 0, 0, 0, t->name);
     sim_wake_all(w, SIM_WAIT_JOIN, t);
     thread_die(w, t);
@@ -255,6 +265,8 @@ sim_thread_t *sim_thread_create(sim_world_t *w, const char *name,
 {
     if (!w || !w->running)
         sim_fatal("sim_thread_create outside a run");
+    if (w->mem && w->current)
+        sim_memory_drain(w, w->current);   /* the child sees its creator's stores */
     sim_thread_t *t = thread_new(w, name, fn, arg);
     sim_sched_point();
     return t;
