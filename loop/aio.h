@@ -132,6 +132,11 @@ typedef enum {
     AIO_MUTANT_POLL_SKIPS_NOTIFIED_RECHECK, /* aio_poll sleeps without re-reading notified */
     AIO_MUTANT_BH_SCHEDULE_NO_NOTIFY,    /* scheduling a BH does not wake the loop */
     AIO_MUTANT_TIMER_MOD_NO_NOTIFY,      /* a new earliest deadline does not wake the loop */
+    AIO_MUTANT_NOTIFY_SKIPS_FULL_FENCE,  /* aio_notify: no smp_mb between notified and notify_me */
+    AIO_MUTANT_NOTIFY_SKIPS_WRITE_FENCE, /* aio_notify: no smp_wmb before storing notified */
+    AIO_MUTANT_ACCEPT_SKIPS_FENCE,       /* aio_notify_accept: no smp_mb after clearing notified */
+    AIO_MUTANT_POLL_SKIPS_FULL_FENCE,    /* aio_poll: no smp_mb after raising notify_me */
+    AIO_MUTANT_PREPARE_SKIPS_FULL_FENCE, /* GSource prepare: no smp_mb after raising notify_me */
     AIO_MUTANT_COUNT
 } aio_mutant_t;
 

@@ -189,7 +189,7 @@ void sim_wake(sim_world_t *w, sim_thread_t *t, int res)
 {
     if (t->state != SIM_T_BLOCKED)
         return;
-    if (w->mem && w->current)
+    if (w->mem && w->current && !w->kernel_acting)
         sim_memory_drain(w, w->current);   /* the waker's stores come first */
     t->state = SIM_T_RUNNABLE;
     w->n_runnable++;

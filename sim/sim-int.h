@@ -104,6 +104,12 @@ void sim_decider_fini(sim_decider_t *d);
 sim_thread_t *sim_decide_thread(sim_world_t *w);
 /* A value in [0, n), recorded. */
 uint32_t sim_decide_value(sim_world_t *w, uint32_t n);
+/* A store-buffer commit choice in [0, n): 0 = commit nothing.  Like
+ * sim_decide_value, but the random strategies draw 0 more often. */
+uint32_t sim_decide_commit(sim_world_t *w, uint32_t n);
+#ifndef SIM_COMMIT_ODDS
+#define SIM_COMMIT_ODDS 8
+#endif
 void sim_decide_thread_created(sim_world_t *w, sim_thread_t *t);
 /* Called at each scheduling point (PCT change points). */
 void sim_decide_step(sim_world_t *w);

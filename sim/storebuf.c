@@ -213,7 +213,7 @@ void sim_memory_commit_choice(sim_world_t *w)
     unsigned n = commit_options(w, -1);
     /* Value 0 keeps every buffer as it is (also what exhausted fuzzer bytes
      * give), value k commits the k-th candidate. */
-    uint32_t v = sim_decide_value(w, n + 1);
+    uint32_t v = sim_decide_commit(w, n + 1);
     if (v > 0)
         commit_options(w, (long)v - 1);
 }

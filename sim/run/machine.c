@@ -537,6 +537,7 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     out->decisions = g_memdup2(values, out->n_decisions * sizeof(uint32_t));
     out->bounds = g_memdup2(bounds, out->n_decisions * sizeof(uint32_t));
     out->sqes_queued_while_main_loop_slept = m->mon.sqes_queued_while_main_loop_slept;
+    out->memory_model = opts.memory_model;
     if (m->mon.invariant) {
         /* The monitors saw it first; a later deadlock is its consequence. */
         r = out->result = SIM_RESULT_VIOLATION;

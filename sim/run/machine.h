@@ -22,6 +22,7 @@ typedef struct {
     uint32_t *bounds;
     size_t n_decisions;
     unsigned sqes_queued_while_main_loop_slept; /* coverage mark (style item 12) */
+    sim_memory_model_t memory_model; /* the run's, for its reproducer */
 } wk_outcome_t;
 
 /* Runs scn once with the decision source and knobs in *o.  The monitors
