@@ -20,7 +20,11 @@
  * Shape bytes (bit fields, low bits first):
  *   b0: vcpus-1 (2) | submit (2) | target (1) | backend (1) | timer (1) | jitter (1)
  *   b1: ring entries (2) | latency min (2) | latency spread (2) | batches-1 (2)
- *   b2: batch-size-1 (3) | think before (2) | think after (2) | spare (1)
+ *   b2: batch-size-1 (3) | think before (2) | think after (2) | weak memory (1)
+ *   b3: only when b2's weak-memory bit is set: memory model tso (bit 0 = 0)
+ *       or pso (1); other bits spare.
+ * Inputs without the weak-memory bit run sequentially consistent and keep
+ * the meaning they had before the bit existed (it was spare).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +33,7 @@
 #include "wakesim-fuzz.h"
 
 #define WK_SWARM_SHAPE_BYTES 3
+#define WK_SWARM_WEAK_SHAPE_BYTES 4
 
 static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "timer" };
 static const char *const ring_entries[] = { "4", "8", "32", "128" };
@@ -37,9 +42,10 @@ static const char *const lat_spread_us[] = { "0", "50", "400", "2000" };
 static const char *const think[] = { "0us", "100us", "1ms", "5ms" };
 
 /* The scenario text for a shape (g_free). */
-static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
+static char *swarm_text(const uint8_t shape[WK_SWARM_WEAK_SHAPE_BYTES])
 {
-    unsigned b0 = shape[0], b1 = shape[1], b2 = shape[2];
+    unsigned b0 = shape[0], b1 = shape[1], b2 = shape[2], b3 = shape[3];
+    bool weak = (b2 >> 7) & 1;
     unsigned vcpus = 1 + (b0 & 3);
     unsigned submit = (b0 >> 2) & 3;
     bool iothread = (b0 >> 4) & 1;
@@ -63,6 +69,7 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
         "ring-entries = %s\n"
         "main-loop-timer = %s\n"
         "vcpus = %u\n"
+        "%s"
         "[device]\n"
         "submit = %s\n"
         "target = %s\n"
@@ -82,7 +89,8 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
         "deadline = 10s\n",
         b0, b1, b2, b0, b1, b2,
         ppoll ? "ppoll" : "io_uring", ring_entries[b1 & 3], timer ? "499ms" : "0",
-        vcpus, submit_names[submit], iothread ? "iothread" : "main", lat_min[lmin], lmax_us,
+        vcpus, !weak ? "" : (b3 & 1) ? "memory-model = pso\n" : "memory-model = tso\n",
+        submit_names[submit], iothread ? "iothread" : "main", lat_min[lmin], lmax_us,
         1 + ((b1 >> 6) & 3), 1 + (b2 & 7), think[(b2 >> 3) & 3], think[(b2 >> 5) & 3],
         jitter ? "50us" : "0us");
 }
@@ -97,8 +105,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    uint8_t shape[WK_SWARM_SHAPE_BYTES] = { 0 };
-    size_t skip = size < WK_SWARM_SHAPE_BYTES ? size : WK_SWARM_SHAPE_BYTES;
+    uint8_t shape[WK_SWARM_WEAK_SHAPE_BYTES] = { 0 };
+    size_t need = size >= 3 && (data[2] & 0x80) ? WK_SWARM_WEAK_SHAPE_BYTES
+                                                 : WK_SWARM_SHAPE_BYTES;
+    size_t skip = size < need ? size : need;
     memcpy(shape, data, skip);
     wkf_init("swarm");
 
