@@ -38,6 +38,11 @@
  * the next thread (an index into the runnable threads sorted by thread id).
  * With a single runnable thread no decision is consumed.
  *
+ * Memory models (sim_options_t.memory_model, sim-memory.h): under sc the
+ * seam's accesses go straight to memory; under tso and pso each thread has a
+ * store buffer, and committing a buffered store is one more decision, taken
+ * at scheduling points where two or more threads are runnable.
+ *
  * Virtual time: starts at 0 (sim_now_ns(); os_clock_ns() returns
  * clock_base_ns + now).  Each scheduling point costs ns_per_step.  When every
  * live thread is blocked, time jumps to the next deadline (timed waits,
