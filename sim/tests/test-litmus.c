@@ -39,7 +39,7 @@ static void *sb0(void *a) { (void)a; aio_atomic_set(&x, 1u); if (fenced) aio_smp
 static void *sb1(void *a) { (void)a; aio_atomic_set(&y, 1u); if (fenced) aio_smp_mb(); reg[1] = aio_atomic_read(&x); return NULL; }
 
 static void *mp0(void *a) { (void)a; aio_atomic_set(&d, 1u); if (fenced) aio_smp_wmb(); aio_atomic_set(&f, 1u); return NULL; }
-static void *mp1(void *a) { (void)a; reg[0] = aio_atomic_read(&f); aio_smp_rmb(); reg[1] = aio_atomic_read(&d); return NULL; }
+static void *mp1(void *a) { (void)a; reg[0] = aio_atomic_read(&f); reg[1] = aio_atomic_read(&d); return NULL; }
 
 static void *lb0(void *a) { (void)a; reg[0] = aio_atomic_read(&x); aio_atomic_set(&y, 1u); return NULL; }
 static void *lb1(void *a) { (void)a; reg[1] = aio_atomic_read(&y); aio_atomic_set(&x, 1u); return NULL; }
