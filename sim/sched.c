@@ -220,7 +220,7 @@ int sim_wake_all(sim_world_t *w, sim_wait_kind_t kind, const void *obj)
 static void thread_finish(sim_world_t *w, sim_thread_t *t, void *ret)
 {
     t->ret = ret;
-    if (sim_memory_pending(w)) {
+    if (sim_memory_thread_pending(w, t)) {
         /* Exit is a system call: others may run before it, then it drains.
          * (Only with stores buffered, so that sc runs take no extra point.) */
         sched_point(w, t);

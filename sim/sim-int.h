@@ -233,8 +233,9 @@ void sim_memory_buffer(sim_world_t *w, sim_thread_t *t, volatile void *p,
                        uint64_t bits, unsigned size);
 /* pso: stores after this commit after every store before it. */
 void sim_memory_write_barrier(sim_world_t *w, sim_thread_t *t);
-/* True if any buffer holds a store. */
+/* True if any buffer holds a store; if t's does. */
 bool sim_memory_pending(const sim_world_t *w);
+bool sim_memory_thread_pending(const sim_world_t *w, const sim_thread_t *t);
 /* One decision: keep the buffers, or commit one of the candidates. */
 void sim_memory_commit_choice(sim_world_t *w);
 

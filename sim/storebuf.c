@@ -208,6 +208,12 @@ bool sim_memory_pending(const sim_world_t *w)
     return w->mem && w->mem->pending;
 }
 
+bool sim_memory_thread_pending(const sim_world_t *w, const sim_thread_t *t)
+{
+    return sim_memory_pending(w) && (size_t)t->id <= w->mem->n_bufs &&
+           w->mem->bufs[t->id - 1].n > 0;
+}
+
 void sim_memory_commit_choice(sim_world_t *w)
 {
     unsigned n = commit_options(w, -1);
