@@ -39,6 +39,8 @@ set(WAKESIM_CORPUS_FILES
   swarm/fixed-f8297f0-ring4-cqe-reap-5db92da1
   swarm/fixed-f8297f0-stop-segv-b23fdd54
   swarm/seed-bh-iothread-2vcpu
+  swarm/seed-bh-iothread-back-to-back-pso
+  swarm/seed-bh-iothread-back-to-back-tso
   swarm/seed-ioeventfd-iothread-4vcpu
   swarm/seed-seed-shape
   swarm/seed-timer-main-ppoll
