@@ -5,8 +5,8 @@ set(WAKESIM_CORPUS_FILES
   regressions/bh-schedule-no-notify/swarm/deadlock/crash-adc83b19e793491b1c6ea0fd8b46cd9f32e592fc
   regressions/missing-notify-add-sqe/schedule_ahci_mmio_inline_submit/sqe-submit-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/missing-notify-add-sqe/swarm/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
-  regressions/notify-skips-full-fence/schedule_bh_back_to_back/deadlock/crash-0eead0bf9cec8632effbe1764d2b56aa6132ea66
-  regressions/notify-skips-full-fence/swarm/deadlock/crash-f6a00929122efc9b31b6807e6af3afcf04ccdbc2
+  regressions/notify-skips-full-fence/schedule_bh_back_to_back/deadlock/crash-2bc9af8a85a0ecee44f7b8c46a42c7d74da1a781
+  regressions/notify-skips-full-fence/swarm/deadlock/crash-2da937714a4cc2bc78acb87889ae84df7ab0a1b8
   regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-a086277d8313be324b67cbe0cf395095c964f4e2
   regressions/timer-mod-no-notify/schedule_idle_timers/handoff-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/timer-mod-no-notify/swarm/workload-deadline/crash-85e53271e14006f0265921d02d4d736cdc580b0b
