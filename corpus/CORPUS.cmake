@@ -6,6 +6,8 @@ set(WAKESIM_CORPUS_FILES
   regressions/missing-notify-add-sqe/schedule_ahci_mmio_inline_submit/sqe-submit-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/missing-notify-add-sqe/swarm/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-20a1ec10224a5c9c07dacb7630c479e557b2462e
+  regressions/notify-skips-full-fence/schedule_bh_back_to_back/deadlock/crash-2bc9af8a85a0ecee44f7b8c46a42c7d74da1a781
+  regressions/notify-skips-full-fence/swarm/deadlock/crash-2da937714a4cc2bc78acb87889ae84df7ab0a1b8
   regressions/timer-mod-no-notify/schedule_idle_timers/handoff-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/timer-mod-no-notify/swarm/workload-deadline/crash-85e53271e14006f0265921d02d4d736cdc580b0b
   schedule_ahci_mmio_inline_submit/seed-alternate-64
@@ -17,6 +19,9 @@ set(WAKESIM_CORPUS_FILES
   schedule_ahci_sync_io/seed-alternate-64
   schedule_ahci_sync_io/seed-round-robin-64
   schedule_ahci_sync_io/seed-switch-late-48
+  schedule_bh_back_to_back/seed-alternate-64
+  schedule_bh_back_to_back/seed-round-robin-64
+  schedule_bh_back_to_back/seed-switch-late-48
   schedule_bh_cross_thread/seed-alternate-64
   schedule_bh_cross_thread/seed-round-robin-64
   schedule_bh_cross_thread/seed-switch-late-48
@@ -37,6 +42,8 @@ set(WAKESIM_CORPUS_FILES
   swarm/seed-faults-bh-denied-10pct
   swarm/seed-faults-ioeventfd-all-3pct
   swarm/seed-faults-mmio-enter-reads-10pct
+  swarm/seed-bh-iothread-back-to-back-pso
+  swarm/seed-bh-iothread-back-to-back-tso
   swarm/seed-ioeventfd-iothread-4vcpu
   swarm/seed-seed-shape
   swarm/seed-timer-main-ppoll

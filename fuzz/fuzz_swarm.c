@@ -20,13 +20,16 @@
  * Shape bytes (bit fields, low bits first):
  *   b0: vcpus-1 (2) | submit (2) | target (1) | backend (1) | timer (1) | jitter (1)
  *   b1: ring entries (2) | latency min (2) | latency spread (2) | batches-1 (2)
- *   b2: batch-size-1 (3) | think before (2) | think after (2) | faults (1)
- *   b3 (only when b2's faults bit is set): injected faults, a [faults] group:
+ *   b2: batch-size-1 (3) | think before (2) | think after (2) | extended (1)
+ * When b2's extended bit is set, two more shape bytes follow:
+ *   b3: injected faults, a [faults] group (none when b3 is 0):
  *       enter EINTR/EAGAIN/EBUSY (1) | partial submits (1) | ppoll EINTR (1) |
  *       READ EIO/EAGAIN/short (1) | eventfd saturation (1) | io_uring denied (1:
  *       backend auto, where the submit path allows ppoll) | rate (2: 1%, 3%,
  *       10%, 25%)
- * Inputs without the faults bit read exactly as before it existed.
+ *   b4: memory model (2: sc, tso, pso, tso) | spare (6)
+ * Inputs without the extended bit read exactly as before it existed (it was
+ * spare), sequentially consistent and without faults.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +37,7 @@
 #include <glib.h>
 #include "wakesim-fuzz.h"
 
-#define WK_SWARM_SHAPE_BYTES 4     /* at most; 3 without faults */
+#define WK_SWARM_SHAPE_BYTES 5     /* at most; 3 without the extended bit */
 
 static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "timer" };
 static const char *const ring_entries[] = { "4", "8", "32", "128" };
@@ -56,8 +59,12 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
         iothread = false;
         ppoll = false;
     }
-    unsigned b3 = shape[3];
-    bool faults = (b2 >> 7) & 1;
+    unsigned b3 = shape[3], b4 = shape[4];
+    bool extended = (b2 >> 7) & 1;
+    bool faults = extended && b3 != 0;
+    static const char *const memory_lines[] = {
+        "", "memory-model = tso\n", "memory-model = pso\n", "memory-model = tso\n" };
+    const char *memory = extended ? memory_lines[b4 & 3] : "";
     bool denied = faults && ((b3 >> 5) & 1) && submit != 0 && !ppoll;
     unsigned lmin = (b1 >> 2) & 3;
     unsigned lmin_us = (unsigned[]){ 0, 20, 50, 200 }[lmin];
@@ -90,6 +97,7 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
         "ring-entries = %s\n"
         "main-loop-timer = %s\n"
         "vcpus = %u\n"
+        "%s"
         "[device]\n"
         "submit = %s\n"
         "target = %s\n"
@@ -110,7 +118,7 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
         b0, b1, b2, b0, b1, b2,
         ppoll ? "ppoll" : denied ? "auto" : "io_uring", ring_entries[b1 & 3],
         timer ? "499ms" : "0",
-        vcpus, submit_names[submit], iothread ? "iothread" : "main", lat_min[lmin], lmax_us,
+        vcpus, memory, submit_names[submit], iothread ? "iothread" : "main", lat_min[lmin], lmax_us,
         1 + ((b1 >> 6) & 3), 1 + (b2 & 7), think[(b2 >> 3) & 3], think[(b2 >> 5) & 3],
         jitter ? "50us" : "0us", fg->str);
     g_string_free(fg, TRUE);
@@ -128,8 +136,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint8_t shape[WK_SWARM_SHAPE_BYTES] = { 0 };
-    /* The fourth shape byte exists only when b2 asks for faults. */
-    size_t want = size > 2 && (data[2] & 0x80) ? 4 : 3;
+    /* Shape bytes 3 and 4 exist only when b2's extended bit is set. */
+    size_t want = size > 2 && (data[2] & 0x80) ? 5 : 3;
     size_t skip = size < want ? size : want;
     memcpy(shape, data, skip);
     wkf_init("swarm");

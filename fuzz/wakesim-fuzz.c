@@ -62,10 +62,15 @@ void wkf_init(const char *harness)
     }
 }
 
-static void base_options(sim_options_t *o)
+/* scn may be NULL (only ns_per_step is wanted); else runs use its memory
+ * model (fuzz_swarm's shape bytes can choose one). */
+static void base_options(sim_options_t *o, const scn_t *scn)
 {
     sim_options_init(o);
     o->log_enabled = false;
+    if (scn) {
+        o->memory_model = (sim_memory_model_t)scn->memory_model;
+    }
 }
 
 /* Writes the reproducer; returns its path (g_free) or NULL. */
@@ -78,7 +83,7 @@ static char *write_trace(const scn_t *scn, const wk_outcome_t *logged, const cha
     char *name = g_strdup_printf("crash-%s.trace", sha1);
     char *path = g_build_filename(dir && *dir ? dir : ".", name, NULL);
     sim_options_t o;
-    base_options(&o);
+    base_options(&o, NULL);
     wk_trace_t t;
     GError *err = NULL;
     wk_trace_from_outcome(&t, scn, wkf_mutants(), "bytes", 0, 0, o.ns_per_step, logged);
@@ -101,7 +106,7 @@ static void report(const scn_t *scn, const wk_outcome_t *found, const uint8_t *i
 
     /* The same decisions again, with the log on. */
     sim_options_t o;
-    base_options(&o);
+    base_options(&o, scn);
     o.log_enabled = true;
     o.decide.kind = SIM_DECIDE_REPLAY;
     o.decide.replay = found->decisions;
@@ -114,12 +119,13 @@ static void report(const scn_t *scn, const wk_outcome_t *found, const uint8_t *i
             "==wakesim== VIOLATION of %s\n"
             "  message:   %s\n"
             "  harness:   %s, input sha1 %s (%zu bytes), %zu decisions, %" PRIu64 " steps\n"
-            "  scenario:  %s (%s vcpus=%u submit=%s target=%s backend=%s)\n"
+            "  scenario:  %s (%s vcpus=%u submit=%s target=%s backend=%s memory=%s)\n"
             "  mutants:   %s\n",
             found->invariant, found->message, wkf_harness(), sha1, size,
             found->n_decisions, found->steps, scn->name, scn->path, scn->vcpus,
             scn_submit_name(scn->submit), scn_target_name(scn->target),
             scn->backend == AIO_BACKEND_IO_URING ? "io_uring" : "ppoll",
+            sim_memory_model_name((sim_memory_model_t)scn->memory_model),
             *mut ? mut : "none (fixed code)");
     if (strcmp(wk_outcome_verdict(&logged), found->invariant) != 0) {
         fprintf(stderr, "  WARNING: the logged re-run gave '%s' (not deterministic?)\n",
@@ -144,7 +150,7 @@ static void report(const scn_t *scn, const wk_outcome_t *found, const uint8_t *i
 void wkf_run(const scn_t *scn, const uint8_t *input, size_t size, size_t skip)
 {
     sim_options_t o;
-    base_options(&o);
+    base_options(&o, scn);
     o.decide.kind = SIM_DECIDE_BYTES;
     o.decide.bytes = input + skip;
     o.decide.bytes_len = size - skip;

@@ -25,7 +25,9 @@ static gboolean aio_ctx_prepare(GSource *source, gint *timeout)
 
     aio_atomic_fetch_or(&ctx->notify_me, 1u);
     /* Pairs with the full fence in aio_notify(). */
-    aio_smp_mb();
+    if (!aio_mutant_on(AIO_MUTANT_PREPARE_SKIPS_FULL_FENCE)) {
+        aio_smp_mb();
+    }
 
     int64_t timeout_ns = aio_compute_timeout_ns(ctx, true);
     /* Submits every queued SQE (user SQEs and re-armed POLL_ADDs) before

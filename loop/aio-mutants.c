@@ -42,6 +42,26 @@ static const struct {
         "submit-failure-sleeps",
         "after a failed or partial submit (EAGAIN, EBUSY, EINTR) the loop sleeps with "
         "SQEs still queued: they wait for an unrelated wakeup" },
+    [AIO_MUTANT_NOTIFY_SKIPS_FULL_FENCE] = {
+        "notify-skips-full-fence",
+        "aio_notify stores notified and loads notify_me with no full fence between: "
+        "store buffering loses the wakeup on x86 (found under --memory-model tso)" },
+    [AIO_MUTANT_NOTIFY_SKIPS_WRITE_FENCE] = {
+        "notify-skips-write-fence",
+        "aio_notify stores notified without the write barrier after publishing the "
+        "work: matters only where stores reorder (pso, ARM, POWER)" },
+    [AIO_MUTANT_ACCEPT_SKIPS_FENCE] = {
+        "accept-skips-fence",
+        "aio_notify_accept clears notified with no full fence before the home thread "
+        "looks at its work" },
+    [AIO_MUTANT_POLL_SKIPS_FULL_FENCE] = {
+        "poll-skips-full-fence",
+        "aio_poll raises notify_me and re-reads notified with no full fence between "
+        "(on x86 the locked add is a full fence: only weaker hardware loses it)" },
+    [AIO_MUTANT_PREPARE_SKIPS_FULL_FENCE] = {
+        "prepare-skips-full-fence",
+        "the GSource prepare raises notify_me with no full fence before computing the "
+        "timeout (on x86 the locked or is a full fence: only weaker hardware loses it)" },
 };
 
 const char *aio_mutant_name(aio_mutant_t m)

@@ -15,12 +15,16 @@ void aio_notify(aio_context_t *ctx)
 {
     /* Publish the work (BH link, SQE, flag) before "notified"; pairs with
      * the fence in aio_notify_accept(). */
-    aio_smp_wmb();
+    if (!aio_mutant_on(AIO_MUTANT_NOTIFY_SKIPS_WRITE_FENCE)) {
+        aio_smp_wmb();
+    }
     aio_atomic_set(&ctx->notified, true);
 
     /* Store "notified", then load notify_me: pairs with the full fence after
      * notify_me is raised in aio_poll() and the GSource prepare. */
-    aio_smp_mb();
+    if (!aio_mutant_on(AIO_MUTANT_NOTIFY_SKIPS_FULL_FENCE)) {
+        aio_smp_mb();
+    }
     if (aio_atomic_read(&ctx->notify_me)) {
         os_eventfd_signal(ctx->notifier_fd);
     }
@@ -32,5 +36,7 @@ void aio_notify(aio_context_t *ctx)
 void aio_notify_accept(aio_context_t *ctx)
 {
     aio_atomic_set(&ctx->notified, false);
-    aio_smp_mb();
+    if (!aio_mutant_on(AIO_MUTANT_ACCEPT_SKIPS_FENCE)) {
+        aio_smp_mb();
+    }
 }

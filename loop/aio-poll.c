@@ -39,7 +39,9 @@ bool aio_poll(aio_context_t *ctx, bool blocking)
          * "notified" closes the window between computing the timeout and
          * raising notify_me, in which a producer saw notify_me == 0. */
         aio_atomic_fetch_add(&ctx->notify_me, 2);
-        aio_smp_mb();
+        if (!aio_mutant_on(AIO_MUTANT_POLL_SKIPS_FULL_FENCE)) {
+            aio_smp_mb();
+        }
         raised_notify_me = true;
         if (!aio_mutant_on(AIO_MUTANT_POLL_SKIPS_NOTIFIED_RECHECK) &&
             aio_atomic_read(&ctx->notified)) {

@@ -134,6 +134,11 @@ typedef enum {
     AIO_MUTANT_TIMER_MOD_NO_NOTIFY,      /* a new earliest deadline does not wake the loop */
     AIO_MUTANT_CQ_OVERFLOW_NOT_FLUSHED,  /* reaping never fetches overflowed CQEs */
     AIO_MUTANT_SUBMIT_FAILURE_SLEEPS,    /* sleeps with SQEs a failed submit left queued */
+    AIO_MUTANT_NOTIFY_SKIPS_FULL_FENCE,  /* aio_notify: no smp_mb between notified and notify_me */
+    AIO_MUTANT_NOTIFY_SKIPS_WRITE_FENCE, /* aio_notify: no smp_wmb before storing notified */
+    AIO_MUTANT_ACCEPT_SKIPS_FENCE,       /* aio_notify_accept: no smp_mb after clearing notified */
+    AIO_MUTANT_POLL_SKIPS_FULL_FENCE,    /* aio_poll: no smp_mb after raising notify_me */
+    AIO_MUTANT_PREPARE_SKIPS_FULL_FENCE, /* GSource prepare: no smp_mb after raising notify_me */
     AIO_MUTANT_COUNT
 } aio_mutant_t;
 

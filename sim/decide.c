@@ -177,6 +177,24 @@ uint32_t sim_decide_value(sim_world_t *w, uint32_t n)
     return v;
 }
 
+uint32_t sim_decide_commit(sim_world_t *w, uint32_t n)
+{
+    sim_decider_t *d = &w->dec;
+    if (n <= 1 || (d->o.kind != SIM_DECIDE_SEED && d->o.kind != SIM_DECIDE_PCT))
+        return sim_decide_value(w, n);
+    /* A store buffer drains within nanoseconds, but a lost wakeup needs a
+     * store to stay buffered across several of the other thread's accesses;
+     * so the random strategies keep the buffers with probability
+     * (SIM_COMMIT_ODDS-1)/SIM_COMMIT_ODDS at each point.  The value and its
+     * bound are recorded as for any value choice: replay does not care how
+     * a value was drawn. */
+    uint32_t v = 0;
+    if (sim_rng_below(d->rng, SIM_COMMIT_ODDS) == 0)
+        v = 1 + (uint32_t)sim_rng_below(d->rng, n - 1);
+    record(w, v, n);
+    return v;
+}
+
 uint32_t sim_choose(uint32_t n)
 {
     sim_world_t *w = sim__current_world;

@@ -68,6 +68,8 @@ void os_mutex_unlock(os_mutex_t *m)
     if (m->owner != w->current->id)
         sim_violation(w, "%s: unlock of mutex #%u owned by thread %d",
                       w->current->name, m->id, m->owner);
+    if (w->mem)
+        sim_memory_drain(w, w->current);   /* the critical section's stores */
     m->owner = 0;
     sim_emit(w, SIM_EV_MUTEX_UNLOCK, m->id, 0, 0, 0, NULL);
     sim_wake_all(w, SIM_WAIT_MUTEX, m);

@@ -97,16 +97,20 @@ static void step(sim_world_t *w)
     sim_decide_step(w);
 }
 
-void sim_sched_point(void)
+/* The scheduling point itself.  Buffered stores (tso/pso) are the other
+ * threads' and, for a seam access, the caller's own: committing one of them
+ * is a decision taken here, before the thread decision, and only when
+ * another thread could observe it now (at least two runnable threads). */
+static void sched_point(sim_world_t *w, sim_thread_t *t)
 {
-    sim_world_t *w = sim__current_world;
-    if (!w || !w->current)
-        return;                       /* outside a run, or on the host */
-    sim_thread_t *t = w->current;
     step(w);
     park_if_stopping(w, t);
     if (w->n_runnable <= 1)
         return;                       /* fast path: no decision */
+    if (w->mem && sim_memory_pending(w)) {
+        sim_memory_commit_choice(w);
+        park_if_stopping(w, t);       /* a replay may have failed */
+    }
     sim_thread_t *next = sim_decide_thread(w);
     park_if_stopping(w, t);           /* a replay may have failed */
     if (next == t)
@@ -114,6 +118,32 @@ void sim_sched_point(void)
     w->next = next;
     to_host(w, t);
     park_if_stopping(w, t);
+}
+
+/* Every scheduling point that is not a seam access (system calls, locks,
+ * thread operations, sim_yield) drains the caller's store buffer: a real
+ * CPU's system call, lock and unlock are serializing.  The drain follows the
+ * point because the point stands for the time before the call: other
+ * threads may still run (and see memory without these stores) there.  Calls
+ * that publish something before their point drain explicitly (mutex unlock,
+ * thread creation, waking a thread). */
+void sim_sched_point(void)
+{
+    sim_world_t *w = sim__current_world;
+    if (!w || !w->current)
+        return;                       /* outside a run, or on the host */
+    sched_point(w, w->current);
+    if (w->mem)
+        sim_memory_drain(w, w->current);
+}
+
+/* The scheduling point of a seam access (memory.c): no drain. */
+void sim_mem_sched_point(void)
+{
+    sim_world_t *w = sim__current_world;
+    if (!w || !w->current)
+        return;
+    sched_point(w, w->current);
 }
 
 void sim_yield(void)
@@ -136,6 +166,8 @@ int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj,
     sim_thread_t *t = w->current;
     if (!t)
         return -EDEADLK;              /* the host never blocks */
+    if (w->mem)
+        sim_memory_drain(w, t);       /* a blocked thread buffers nothing */
     park_if_stopping(w, t);
     t->state = SIM_T_BLOCKED;
     w->n_runnable--;
@@ -157,6 +189,8 @@ void sim_wake(sim_world_t *w, sim_thread_t *t, int res)
 {
     if (t->state != SIM_T_BLOCKED)
         return;
+    if (w->mem && w->current && !w->kernel_acting)
+        sim_memory_drain(w, w->current);   /* the waker's stores come first */
     t->state = SIM_T_RUNNABLE;
     w->n_runnable++;
     t->wake_res = res;
@@ -186,6 +220,12 @@ int sim_wake_all(sim_world_t *w, sim_wait_kind_t kind, const void *obj)
 static void thread_finish(sim_world_t *w, sim_thread_t *t, void *ret)
 {
     t->ret = ret;
+    if (sim_memory_thread_pending(w, t)) {
+        /* Exit is a system call: others may run before it, then it drains.
+         * (Only with stores buffered, so that sc runs take no extra point.) */
+        sched_point(w, t);
+        sim_memory_drain(w, t);
+    }
     sim_emit(w, SIM_EV_THREAD_EXIT, t->id, 0, 0, 0, t->name);
     sim_wake_all(w, SIM_WAIT_JOIN, t);
     thread_die(w, t);
@@ -225,6 +265,8 @@ sim_thread_t *sim_thread_create(sim_world_t *w, const char *name,
 {
     if (!w || !w->running)
         sim_fatal("sim_thread_create outside a run");
+    if (w->mem && w->current)
+        sim_memory_drain(w, w->current);   /* the child sees its creator's stores */
     sim_thread_t *t = thread_new(w, name, fn, arg);
     sim_sched_point();
     return t;
@@ -448,6 +490,8 @@ sim_result_t sim_sched_run(sim_world_t *w, sim_thread_fn_t *entry, void *arg)
             break;
         resume(w, t);
     }
+    /* Cleanups (sim_defer) see every store: commit what is still buffered. */
+    sim_memory_drain_all(w);
     unwind_all(w);
     return w->result;
 }

@@ -104,6 +104,12 @@ void sim_decider_fini(sim_decider_t *d);
 sim_thread_t *sim_decide_thread(sim_world_t *w);
 /* A value in [0, n), recorded. */
 uint32_t sim_decide_value(sim_world_t *w, uint32_t n);
+/* A store-buffer commit choice in [0, n): 0 = commit nothing.  Like
+ * sim_decide_value, but the random strategies draw 0 more often. */
+uint32_t sim_decide_commit(sim_world_t *w, uint32_t n);
+#ifndef SIM_COMMIT_ODDS
+#define SIM_COMMIT_ODDS 8
+#endif
 void sim_decide_thread_created(sim_world_t *w, sim_thread_t *t);
 /* Called at each scheduling point (PCT change points). */
 void sim_decide_step(sim_world_t *w);
@@ -226,6 +232,31 @@ int64_t sim_blkdev_start(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool wri
 int64_t sim_blkdev_finish(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool write);
 void sim_blkdev_free(sim_file_t *f);
 
+/* ---- memory models (memory.c, storebuf.c) ---- */
+typedef struct sim_memory sim_memory_t;
+/* Allocates w->mem for tso/pso (NULL for sc); -1 on a bad model. */
+int sim_memory_init(sim_world_t *w);
+void sim_memory_free(sim_world_t *w);
+/* The seam access's scheduling point: like sim_sched_point, no drain. */
+void sim_mem_sched_point(void);
+uint64_t sim_memory_read(const volatile void *p, unsigned size);
+void sim_memory_write(volatile void *p, uint64_t bits, unsigned size);
+/* Commits every entry of t's buffer in program order. */
+void sim_memory_drain(sim_world_t *w, sim_thread_t *t);
+void sim_memory_drain_all(sim_world_t *w);
+/* t's newest buffered store to exactly [p, p+size): true and *bits. */
+bool sim_memory_forward(sim_world_t *w, sim_thread_t *t, const volatile void *p,
+                        unsigned size, uint64_t *bits);
+void sim_memory_buffer(sim_world_t *w, sim_thread_t *t, volatile void *p,
+                       uint64_t bits, unsigned size);
+/* pso: stores after this commit after every store before it. */
+void sim_memory_write_barrier(sim_world_t *w, sim_thread_t *t);
+/* True if any buffer holds a store; if t's does. */
+bool sim_memory_pending(const sim_world_t *w);
+bool sim_memory_thread_pending(const sim_world_t *w, const sim_thread_t *t);
+/* One decision: keep the buffers, or commit one of the candidates. */
+void sim_memory_commit_choice(sim_world_t *w);
+
 /* ---- log and events (log.c) ---- */
 void sim_emit(sim_world_t *w, sim_event_kind_t kind, int64_t object,
               uint64_t user_data, int64_t value, int64_t value2, const char *text);
@@ -259,6 +290,7 @@ struct sim_world {
     uint64_t timer_seq;
 
     sim_decider_t dec;
+    sim_memory_t *mem;         /* store buffers; NULL under sc */
 
     /* log (log.c) */
     char *log;

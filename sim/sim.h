@@ -38,6 +38,11 @@
  * the next thread (an index into the runnable threads sorted by thread id).
  * With a single runnable thread no decision is consumed.
  *
+ * Memory models (sim_options_t.memory_model, sim-memory.h): under sc the
+ * seam's accesses go straight to memory; under tso and pso each thread has a
+ * store buffer, and committing a buffered store is one more decision, taken
+ * at scheduling points where two or more threads are runnable.
+ *
  * Virtual time: starts at 0 (sim_now_ns(); os_clock_ns() returns
  * clock_base_ns + now).  Each scheduling point costs ns_per_step.  When every
  * live thread is blocked, time jumps to the next deadline (timed waits,
@@ -51,6 +56,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "sim-memory.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -202,6 +209,7 @@ typedef struct {
     void *event_opaque;
     int uring_init_error;      /* if < 0, os_uring_init fails with it */
     sim_faults_t faults;       /* injected faults (all off by default) */
+    sim_memory_model_t memory_model; /* sc (default), tso, pso: sim-memory.h */
 } sim_options_t;
 
 /* Defaults: SEED 0, max_steps 1000000, max_time_ns 60 s, ns_per_step 100,

@@ -69,12 +69,14 @@ void sim_options_print(FILE *f, const sim_options_t *o)
     const sim_decide_opts_t *d = &o->decide;
     fprintf(f, "sim: decide=%s seed=%llu bytes=%zu pct_depth=%u pct_steps=%llu "
             "pct_threads=%u replay=%zu max_steps=%llu max_time_ns=%lld "
-            "ns_per_step=%lld clock_base_ns=%lld log=%d uring_init_error=%d\n",
+            "ns_per_step=%lld clock_base_ns=%lld log=%d uring_init_error=%d "
+            "memory_model=%s\n",
             decide_name(d->kind), (unsigned long long)d->seed, d->bytes_len,
             d->pct_depth, (unsigned long long)d->pct_steps, d->pct_threads,
             d->replay_len, (unsigned long long)o->max_steps,
             (long long)o->max_time_ns, (long long)o->ns_per_step,
-            (long long)o->clock_base_ns, o->log_enabled, o->uring_init_error);
+            (long long)o->clock_base_ns, o->log_enabled, o->uring_init_error,
+            sim_memory_model_name(o->memory_model));
     const sim_faults_t *ft = &o->faults;
     bool any = ft->countdown_n != 0;
     for (int k = 0; k < SIM_FAULT_COUNT; k++)
@@ -117,8 +119,9 @@ sim_world_t *sim_world_new(const sim_options_t *o)
         sim_options_init(&w->opt);
     w->gen = __atomic_add_fetch(&world_gen_counter, 1, __ATOMIC_RELAXED);
     w->result = SIM_RESULT_OK;
-    if (sim_decider_init(w) < 0) {
+    if (sim_decider_init(w) < 0 || sim_memory_init(w) < 0) {
         sim_decider_fini(&w->dec);
+        sim_memory_free(w);
         free(w);
         return NULL;
     }
@@ -167,6 +170,7 @@ void sim_world_free(sim_world_t *w)
     sim_reqs_free(w);
     free(w->timers);
     sim_decider_fini(&w->dec);
+    sim_memory_free(w);
     sim_log_free(w);
     free(w->defers);
     free(w->message);

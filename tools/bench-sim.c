@@ -4,6 +4,7 @@
  *   2. wall time to simulate the seed report's whole 128 MiB workload with
  *      the seed bug (about 25 s of virtual time).
  * Usage: bench-sim [--runs N] [--scenario FILE] [--workload FILE]
+ *                  [--memory-model sc|tso|pso]   (default: sc)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +31,12 @@ static scn_t *load(const char *path)
 int main(int argc, char **argv)
 {
     gint runs = 20000;
-    gchar *scenario = NULL, *workload = NULL;
+    gchar *scenario = NULL, *workload = NULL, *model_name = NULL;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Runs of the seed scenario (default 20000)", "N" },
         { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &scenario, "Scenario for runs/s", "FILE" },
         { "workload", 0, 0, G_OPTION_ARG_FILENAME, &workload, "Scenario for the full workload", "FILE" },
+        { "memory-model", 0, 0, G_OPTION_ARG_STRING, &model_name, "sc (default), tso or pso", "M" },
         { NULL }
     };
     GOptionContext *oc = g_option_context_new("- simulator benchmark");
@@ -48,10 +50,16 @@ int main(int argc, char **argv)
                        : WAKESIM_SOURCE_DIR "/scenarios/ahci-mmio-inline-submit.scn");
     scn_t *full = load(workload ? workload : WAKESIM_SOURCE_DIR "/tools/bench/seed-128m.scn");
 
+    int model = sim_memory_model_parse(model_name ? model_name : "sc");
+    if (model < 0) {
+        fprintf(stderr, "bench-sim: --memory-model must be sc, tso or pso\n");
+        return 2;
+    }
     sim_options_t o;
     sim_options_init(&o);
     o.log_enabled = false;
     o.decide.kind = SIM_DECIDE_SEED;
+    o.memory_model = (sim_memory_model_t)model;
 
     aio_mutants_clear();
     uint64_t steps = 0;
@@ -68,8 +76,8 @@ int main(int argc, char **argv)
         wk_outcome_clear(&out);
     }
     double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
-    printf("seed scenario %-28s %8d runs  %7.3f s  %8.0f runs/s  %6.0f steps/run  %5.1f M steps/s\n",
-           seed->name, runs, secs, runs / secs, (double)steps / runs, steps / secs / 1e6);
+    printf("seed scenario %-28s %-3s %8d runs  %7.3f s  %8.0f runs/s  %6.0f steps/run  %5.1f M steps/s\n",
+           seed->name, sim_memory_model_name(o.memory_model), runs, secs, runs / secs, (double)steps / runs, steps / secs / 1e6);
 
     aio_mutant_set(AIO_MUTANT_MISSING_NOTIFY_ADD_SQE, true);
     wk_outcome_t out;
@@ -93,6 +101,7 @@ int main(int argc, char **argv)
     scn_free(full);
     g_free(scenario);
     g_free(workload);
+    g_free(model_name);
     g_option_context_free(oc);
     return 0;
 }

@@ -563,6 +563,7 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
         out->fault_sites[k] = sim_world_fault_sites(m->w, k);
         out->faults_injected[k] = sim_world_faults_injected(m->w, k);
     }
+    out->memory_model = opts.memory_model;
     if (m->mon.invariant) {
         /* The monitors saw it first; a later deadlock is its consequence. */
         r = out->result = SIM_RESULT_VIOLATION;

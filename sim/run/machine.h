@@ -24,6 +24,7 @@ typedef struct {
     unsigned sqes_queued_while_main_loop_slept; /* coverage mark: the seed path was taken */
     uint64_t fault_sites[SIM_FAULT_COUNT];      /* calls of each fault kind */
     uint64_t faults_injected[SIM_FAULT_COUNT];  /* faults injected, per kind */
+    sim_memory_model_t memory_model; /* the run's, for its reproducer */
 } wk_outcome_t;
 
 /* Runs scn once with the decision source and knobs in *o.  The monitors

@@ -29,6 +29,8 @@ static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "t
                                             "mmio-sync", NULL };
 static const char *const target_names[] = { "main", "iothread", NULL };
 static const char *const strategy_names[] = { "random", "pct", NULL };
+/* Index = sim_memory_model_t. */
+static const char *const memory_model_names[] = { "sc", "tso", "pso", NULL };
 
 #define OFF(m) offsetof(scn_t, m)
 #define MS(n) ((uint64_t)(n) * 1000000)
@@ -56,6 +58,7 @@ static const field_t fields[] = {
     { "expect", "runs", FIELD_UINT, OFF(run_budget), false, 1, 100000000 },
     { "expect", "strategy", FIELD_ENUM, OFF(check_strategy), false, .names = strategy_names },
     { "expect", "pct-depth", FIELD_UINT, OFF(check_pct_depth), false, 1, 64 },
+    { "machine", "memory-model", FIELD_ENUM, OFF(memory_model), false, .names = memory_model_names },
 };
 
 static const char *const known_groups[] = {
@@ -318,6 +321,22 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
             continue;
         }
         char *v = g_strstrip(g_key_file_get_string(kf, "expect", *k, NULL));
+        /* "invariant@model": the expectation holds under that memory model. */
+        char *at = strchr(v, '@');
+        int model = -1;
+        if (at) {
+            *at = '\0';
+            g_strstrip(v);
+            model = sim_memory_model_parse(g_strstrip(at + 1));
+            if (model < 0) {
+                fail_at(err, ix->path, line_of(ix, "expect", *k),
+                        "bad memory model '%s' in the expectation for %s (one of: sc, "
+                        "tso, pso)", at + 1, *k);
+                ok = false;
+                g_free(v);
+                break;
+            }
+        }
         if (strcmp(v, "pass") != 0 && !wk_invariant_known(v)) {
             fail_at(err, ix->path, line_of(ix, "expect", *k),
                     "bad expectation '%s' for %s: 'pass' or an invariant (%s)",
@@ -329,6 +348,9 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
             ok = false;
         } else {
             g_hash_table_insert(s->expect, g_strdup(*k), g_strdup(v));
+            if (model >= 0) {
+                g_hash_table_insert(s->expect_model, g_strdup(*k), GINT_TO_POINTER(model + 1));
+            }
         }
         g_free(v);
     }
@@ -382,6 +404,8 @@ static void set_defaults(scn_t *s)
     s->check_strategy = SCN_STRATEGY_RANDOM;
     s->check_pct_depth = 3;
     s->expect = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    s->memory_model = SIM_MEMORY_SC;
+    s->expect_model = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /* Cross-field rules, reported at the line of the key that breaks them. */
@@ -483,6 +507,7 @@ void scn_free(scn_t *s)
     g_free(s->path);
     g_free(s->text);
     g_hash_table_destroy(s->expect);
+    g_hash_table_destroy(s->expect_model);
     g_free(s);
 }
 
@@ -500,4 +525,11 @@ const char *scn_submit_name(scn_submit_t v)
 const char *scn_target_name(scn_target_t v)
 {
     return target_names[v];
+}
+
+sim_memory_model_t scn_expected_model(const scn_t *s, const char *mutant)
+{
+    gpointer v = mutant && *mutant ? g_hash_table_lookup(s->expect_model, mutant) : NULL;
+    return v ? (sim_memory_model_t)(GPOINTER_TO_INT(v) - 1)
+             : (sim_memory_model_t)s->memory_model;
 }

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include "aio.h"
 #include "sim.h"
+#include "sim-memory.h"
 
 /* How a device hands a request to the event loop. */
 typedef enum {
@@ -70,6 +71,11 @@ typedef struct {
     /* [faults]: injected fault rates (all 0 without the group).  With
      * uring-init, backend stays AIO_BACKEND_AUTO (the fallback runs). */
     sim_faults_t faults;
+    /* The memory model runs use unless told otherwise ([machine]
+     * memory-model, a sim_memory_model_t), and per mutant the model its
+     * expectation needs ("deadlock@tso"): mutant -> GINT_TO_POINTER(model+1). */
+    int memory_model;
+    GHashTable *expect_model;
 } scn_t;
 
 /* Loads and validates; NULL with *err set ("FILE:LINE: message"). */
@@ -81,6 +87,9 @@ void scn_free(scn_t *s);
 /* Expected outcome for a mutant name ("" = the fixed code): an invariant
  * name or "pass".  Mutants the file does not list are expected to pass. */
 const char *scn_expected(const scn_t *s, const char *mutant);
+/* The memory model under which that expectation is checked: the one named
+ * after '@' in the expectation, else the scenario's. */
+sim_memory_model_t scn_expected_model(const scn_t *s, const char *mutant);
 
 const char *scn_submit_name(scn_submit_t v);
 const char *scn_target_name(scn_target_t v);

@@ -52,6 +52,7 @@ void wk_trace_from_outcome(wk_trace_t *t, const scn_t *scn, const char *mutants,
     t->seed = seed;
     t->pct_depth = pct_depth;
     t->ns_per_step = ns_per_step;
+    t->memory_model = out->memory_model;
     t->verdict = g_strdup(wk_outcome_verdict(out));
     t->message = g_strdup(out->message ? out->message : "");
     t->steps = out->steps;
@@ -63,13 +64,16 @@ void wk_trace_from_outcome(wk_trace_t *t, const scn_t *scn, const char *mutants,
 }
 
 /* SHA-256 over what a replay depends on, so that a truncated or edited
- * file is rejected instead of replaying something else. */
+ * file is rejected instead of replaying something else.  The memory model
+ * is a part only when it is not sc: files written before the models existed
+ * keep their checksum. */
 static char *content_checksum(const char *scn64, const char *dec64, const char *count,
-                              const char *mutants)
+                              const char *mutants, sim_memory_model_t model)
 {
     GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
-    const char *parts[] = { scn64, dec64, count, mutants };
-    for (unsigned i = 0; i < G_N_ELEMENTS(parts); i++) {
+    const char *parts[] = { scn64, dec64, count, mutants, sim_memory_model_name(model) };
+    unsigned n_parts = G_N_ELEMENTS(parts) - (model == SIM_MEMORY_SC);
+    for (unsigned i = 0; i < n_parts; i++) {
         g_checksum_update(c, (const guchar *)parts[i], (gssize)strlen(parts[i]));
         g_checksum_update(c, (const guchar *)"\n", 1);
     }
@@ -95,6 +99,7 @@ gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
     g_key_file_set_string(kf, GROUP, "scenario", t->scenario_name);
     g_key_file_set_string(kf, GROUP, "scenario-path", t->scenario_path);
     g_key_file_set_string(kf, GROUP, "mutants", t->mutants);
+    g_key_file_set_string(kf, GROUP, "memory-model", sim_memory_model_name(t->memory_model));
     g_key_file_set_string(kf, GROUP, "strategy", t->strategy);
     g_snprintf(buf, sizeof(buf), "%" PRIu64, t->seed);
     g_key_file_set_string(kf, GROUP, "seed", buf);
@@ -114,7 +119,7 @@ gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
     g_key_file_set_string(kf, GROUP, "decisions", dec64);
     g_key_file_set_string(kf, GROUP, "scenario-text", scn64);
     g_snprintf(buf, sizeof(buf), "%zu", t->n_decisions);
-    char *sum = content_checksum(scn64, dec64, buf, t->mutants);
+    char *sum = content_checksum(scn64, dec64, buf, t->mutants, t->memory_model);
     g_key_file_set_string(kf, GROUP, "checksum", sum);
     g_free(sum);
 
@@ -246,8 +251,17 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
         !get_u64(kf, "decision-count", path, &count, err)) {
         goto out;
     }
+    char *model = g_key_file_get_string(kf, GROUP, "memory-model", NULL);
+    int m = model ? sim_memory_model_parse(model) : SIM_MEMORY_SC;
+    if (m < 0) {
+        bad(err, path, "memory-model '%s' (one of: sc, tso, pso)", model);
+        g_free(model);
+        goto out;
+    }
+    g_free(model);
+    t->memory_model = (sim_memory_model_t)m;
     char *count_s = g_strdup_printf("%" PRIu64, count);
-    char *sum = content_checksum(scn64, dec64, count_s, t->mutants);
+    char *sum = content_checksum(scn64, dec64, count_s, t->mutants, t->memory_model);
     char *stored = get_str(kf, "checksum", path, err);
     bool sum_ok = stored && strcmp(sum, stored) == 0;
     if (stored && !sum_ok) {

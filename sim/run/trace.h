@@ -1,6 +1,7 @@
 /*
  * trace.h - self-contained reproducers.  A trace holds everything a replay
  * needs: format version, the scenario's name and full text, the mutants,
+ * the memory model,
  * the decision source it was found with, every decision taken (with the
  * number of alternatives each had, so a divergence is detected, not
  * followed), and what the run ended with: verdict, message, steps, virtual
@@ -30,6 +31,7 @@ typedef struct {
     uint64_t steps;
     int64_t end_ns;
     uint64_t log_hash;
+    sim_memory_model_t memory_model; /* "memory-model"; absent = sc (older files) */
     uint32_t *values;
     uint32_t *bounds;
     size_t n_decisions;

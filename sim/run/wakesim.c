@@ -157,6 +157,7 @@ typedef struct {
     char *seed_s, *runs_s, *depth_s;
     char *out_dir;
     char *bytes_file;
+    char *memory_model;
     gboolean log;
 } run_args_t;
 
@@ -207,8 +208,12 @@ static int report_violation(const scn_t *scn, const char *mutants, const run_arg
     if (a->log && logged.log) {
         fputs(logged.log, stdout);
     }
-    char *name = g_strdup_printf("wakesim-%s-%s-%s%" PRIu64 ".trace", scn->name,
-                                 *mutants ? mutants : "fixed", a->strategy, seed);
+    char *name = g_strdup_printf("wakesim-%s-%s-%s%s%s%" PRIu64 ".trace", scn->name,
+                                 *mutants ? mutants : "fixed",
+                                 o->memory_model == SIM_MEMORY_SC ? ""
+                                 : sim_memory_model_name(o->memory_model),
+                                 o->memory_model == SIM_MEMORY_SC ? "" : "-",
+                                 a->strategy, seed);
     for (char *p = name; *p; p++) {
         if (*p == ',') {
             *p = '+';
@@ -244,6 +249,7 @@ static int cmd_run(int argc, char **argv)
         { "bytes-file", 0, 0, G_OPTION_ARG_FILENAME, &a.bytes_file, "Decision bytes for --strategy bytes", "FILE" },
         { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir, "Directory for reproducers (default .)", "DIR" },
         { "log", 'l', 0, G_OPTION_ARG_NONE, &a.log, "Print the event log of the reported run", NULL },
+        { "memory-model", 0, 0, G_OPTION_ARG_STRING, &a.memory_model, "sc, tso or pso (default: the scenario's, else sc)", "M" },
         { NULL }
     };
     GOptionContext *oc = option_context("SCENARIO - run a scenario under many schedules",
@@ -288,6 +294,12 @@ static int cmd_run(int argc, char **argv)
         }
         file_bytes = g_bytes_new_take(data, len);
     }
+    int model = a.memory_model ? sim_memory_model_parse(a.memory_model) : -1;
+    if (a.memory_model && model < 0) {
+        fprintf(stderr, "%s run: --memory-model must be sc, tso or pso, got '%s'\n", prog,
+                a.memory_model);
+        goto out;
+    }
     if (!(scn = load_scenario(argv[1])) || !(mutants = set_mutants(a.mutants))) {
         goto out;
     }
@@ -295,12 +307,15 @@ static int cmd_run(int argc, char **argv)
     sim_options_t o;
     sim_options_init(&o);
     o.log_enabled = false;
+    o.memory_model = model >= 0 ? (sim_memory_model_t)model
+                                : (sim_memory_model_t)scn->memory_model;
     if (strategy_setup(&a, &o, seed, file_bytes, gen, sizeof(gen)) < 0) {
         goto out;
     }
-    printf("wakesim run: scenario %s (%s), mutants: %s, strategy %s, seed %" PRIu64
-           ", runs %" PRIu64 "\n", scn->name, scn->path, *mutants ? mutants : "none",
-           a.strategy, seed, runs);
+    printf("wakesim run: scenario %s (%s), mutants: %s, memory model %s, strategy %s, "
+           "seed %" PRIu64 ", runs %" PRIu64 "\n", scn->name, scn->path,
+           *mutants ? mutants : "none", sim_memory_model_name(o.memory_model), a.strategy,
+           seed, runs);
     if (o.decide.kind == SIM_DECIDE_PCT) {
         pct_setup(scn, &o, (unsigned)depth);
         sim_pct_bound_print(stdout, o.decide.pct_steps, o.decide.pct_threads, (unsigned)depth);
@@ -348,6 +363,7 @@ out:
     g_free(a.depth_s);
     g_free(a.out_dir);
     g_free(a.bytes_file);
+    g_free(a.memory_model);
     g_option_context_free(oc);
     return rc;
 }
@@ -398,14 +414,16 @@ static int cmd_replay(int argc, char **argv)
     sim_options_t o;
     sim_options_init(&o);
     o.ns_per_step = t.ns_per_step;
+    o.memory_model = t.memory_model;
     o.log_enabled = true;
     o.decide.kind = SIM_DECIDE_REPLAY;
     o.decide.replay = t.values;
     o.decide.replay_bounds = t.bounds;
     o.decide.replay_len = t.n_decisions;
-    printf("wakesim replay: %s: scenario %s, mutants: %s, found by %s seed %" PRIu64
-           ", %zu decisions\n", argv[1], t.scenario_name, *mutants ? mutants : "none",
-           t.strategy, t.seed, t.n_decisions);
+    printf("wakesim replay: %s: scenario %s, mutants: %s, memory model %s, found by %s "
+           "seed %" PRIu64 ", %zu decisions\n", argv[1], t.scenario_name,
+           *mutants ? mutants : "none", sim_memory_model_name(t.memory_model), t.strategy,
+           t.seed, t.n_decisions);
 
     wk_outcome_t out;
     wk_machine_run(scn, &o, &out);
@@ -445,11 +463,13 @@ out:
 
 /* Runs up to "runs" seeds; returns the verdict of the first violation, or
  * "pass". */
-static char *first_verdict(const scn_t *scn, uint64_t runs, uint64_t *used)
+static char *first_verdict(const scn_t *scn, sim_memory_model_t model, uint64_t runs,
+                           uint64_t *used)
 {
     sim_options_t o;
     sim_options_init(&o);
     o.log_enabled = false;
+    o.memory_model = model;
     if (scn->check_strategy == SCN_STRATEGY_PCT) {
         pct_setup(scn, &o, scn->check_pct_depth);
     }
@@ -471,22 +491,24 @@ static char *first_verdict(const scn_t *scn, uint64_t runs, uint64_t *used)
     return g_strdup("pass|");
 }
 
-static int check_one(const scn_t *scn, const char *mutant, uint64_t runs)
+/* One expectation: mutant (NULL = the fixed code) under model gives
+ * "expected" within runs. */
+static int check_one(const scn_t *scn, const char *mutant, sim_memory_model_t model,
+                     const char *expected, uint64_t runs)
 {
     char *names[] = { (char *)mutant, NULL };
     char *set = set_mutants(mutant ? names : NULL);
     if (!set) {
         return EXIT_USAGE;
     }
-    const char *expected = scn_expected(scn, mutant);
     uint64_t used = 0;
-    char *got = first_verdict(scn, runs, &used);
+    char *got = first_verdict(scn, model, runs, &used);
     char *msg = strchr(got, '|');
     *msg++ = '\0';
     bool ok = strcmp(got, expected) == 0;
-    printf("%-4s %-28s expected %-20s got %-20s after %" PRIu64 " run%s%s%s\n",
-           ok ? "ok" : "FAIL", mutant ? mutant : "fixed", expected, got, used,
-           used == 1 ? "" : "s", *msg ? ": " : "", msg);
+    printf("%-4s %-28s %-3s expected %-20s got %-20s after %" PRIu64 " run%s%s%s\n",
+           ok ? "ok" : "FAIL", mutant ? mutant : "fixed", sim_memory_model_name(model),
+           expected, got, used, used == 1 ? "" : "s", *msg ? ": " : "", msg);
     g_free(got);
     g_free(set);
     return ok ? 0 : EXIT_VIOLATION;
@@ -517,10 +539,26 @@ static int cmd_check(int argc, char **argv)
         goto out;
     }
     printf("wakesim check: scenario %s (%s)\n", scn->name, scn->path);
-    rc = check_one(scn, NULL, runs ? runs : scn->run_budget);
-    for (int m = 0; m < AIO_MUTANT_COUNT && rc != EXIT_USAGE; m++) {
-        int r = check_one(scn, aio_mutant_name(m), scn->run_budget);
+    /* The fixed code: no false alarm under any memory model. */
+    rc = 0;
+    for (int model = 0; model < SIM_MEMORY_COUNT && rc != EXIT_USAGE; model++) {
+        int r = check_one(scn, NULL, (sim_memory_model_t)model, "pass",
+                          runs ? runs : scn->run_budget);
         rc = rc ? rc : r;
+    }
+    for (int m = 0; m < AIO_MUTANT_COUNT && rc != EXIT_USAGE; m++) {
+        const char *name = aio_mutant_name(m);
+        const char *expected = scn_expected(scn, name);
+        sim_memory_model_t model = scn_expected_model(scn, name);
+        int r = check_one(scn, name, model, expected, scn->run_budget);
+        rc = rc ? rc : r;
+        if (model != SIM_MEMORY_SC && strcmp(expected, "pass") != 0 && rc != EXIT_USAGE &&
+            g_hash_table_contains(scn->expect_model, name)) {
+            /* An expectation that says it needs a weaker model ("@tso"):
+             * the same budget finds nothing under sequential consistency. */
+            r = check_one(scn, name, SIM_MEMORY_SC, "pass", scn->run_budget);
+            rc = rc ? rc : r;
+        }
     }
 out:
     scn_free(scn);
@@ -580,7 +618,8 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: %s COMMAND [OPTIONS]\n"
         "  run SCENARIO [--mutant NAME]... [--strategy random|pct|bytes] [--seed N]\n"
-        "               [--runs N] [--pct-depth D] [--log]   run under many schedules\n"
+        "               [--runs N] [--pct-depth D] [--memory-model sc|tso|pso] [--log]\n"
+        "                                                    run under many schedules\n"
         "  replay FILE [--log]                               replay a reproducer\n"
         "  check SCENARIO [--runs N]                         check its expectations\n"
         "  list                                              scenarios and mutants\n"

@@ -1,48 +1,68 @@
 /*
  * aio-atomic.h - the shared-memory seam of loop/ (simulated build).
  *
- * Same macro names as loop/os/aio-atomic.h.  Each one first calls a
- * scheduling point, where the simulator may switch to another simulated
- * thread, then performs the access.  Every simulated thread runs on one OS
- * thread, so the memory order of the builtin does not matter: interleavings
- * between accesses are what the simulator explores (a sequentially
- * consistent model; store buffering is not simulated).
+ * Same macro names as loop/os/aio-atomic.h, with the same memory orders.
+ * Each one is a call into the simulator's memory model (sim/sim-memory.h):
+ * a scheduling point, where the simulator may switch to another simulated
+ * thread, then the access under the run's model: sequentially consistent
+ * (sc, the default), x86-TSO store buffers (tso) or TSO with store-store
+ * reordering (pso).  Values cross the call as their bytes in a uint64_t.
  */
 #ifndef AIO_ATOMIC_H
 #define AIO_ATOMIC_H
 
-void sim_sched_point(void);
+#include <stdint.h>
+#include "sim-memory.h"
 
-#define aio_atomic_read(ptr) \
-    (sim_sched_point(), __atomic_load_n((ptr), __ATOMIC_SEQ_CST))
-#define aio_atomic_set(ptr, val) \
-    (sim_sched_point(), __atomic_store_n((ptr), (val), __ATOMIC_SEQ_CST))
-#define aio_atomic_load_acquire(ptr) \
-    (sim_sched_point(), __atomic_load_n((ptr), __ATOMIC_SEQ_CST))
+/* The unqualified type of *ptr (a comma expression is not an lvalue). */
+#define AIO_SIM_TYPE_(ptr) __typeof__((void)0, *(ptr))
+
+#define aio_sim_load_(ptr, order) __extension__ ({ \
+    AIO_SIM_TYPE_(ptr) aio_ld_v_; \
+    uint64_t aio_ld_b_ = sim_mem_load((ptr), sizeof(*(ptr)), (order)); \
+    __builtin_memcpy(&aio_ld_v_, &aio_ld_b_, sizeof(aio_ld_v_)); \
+    aio_ld_v_; })
+
+#define aio_sim_store_(ptr, val, order) __extension__ ({ \
+    AIO_SIM_TYPE_(ptr) aio_st_v_ = (val); \
+    uint64_t aio_st_b_ = 0; \
+    __builtin_memcpy(&aio_st_b_, &aio_st_v_, sizeof(aio_st_v_)); \
+    sim_mem_store((ptr), aio_st_b_, sizeof(aio_st_v_), (order)); })
+
+#define aio_sim_rmw_(ptr, op, val) __extension__ ({ \
+    AIO_SIM_TYPE_(ptr) aio_rmw_v_ = (val), aio_rmw_old_; \
+    uint64_t aio_rmw_b_ = 0; \
+    __builtin_memcpy(&aio_rmw_b_, &aio_rmw_v_, sizeof(aio_rmw_v_)); \
+    aio_rmw_b_ = sim_mem_rmw((ptr), (op), aio_rmw_b_, sizeof(aio_rmw_v_), \
+                             __ATOMIC_SEQ_CST); \
+    __builtin_memcpy(&aio_rmw_old_, &aio_rmw_b_, sizeof(aio_rmw_old_)); \
+    aio_rmw_old_; })
+
+#define aio_atomic_read(ptr)          aio_sim_load_((ptr), __ATOMIC_RELAXED)
+#define aio_atomic_set(ptr, val)      aio_sim_store_((ptr), (val), __ATOMIC_RELAXED)
+#define aio_atomic_load_acquire(ptr)  aio_sim_load_((ptr), __ATOMIC_ACQUIRE)
 #define aio_atomic_store_release(ptr, val) \
-    (sim_sched_point(), __atomic_store_n((ptr), (val), __ATOMIC_SEQ_CST))
-#define aio_atomic_xchg(ptr, val) \
-    (sim_sched_point(), __atomic_exchange_n((ptr), (val), __ATOMIC_SEQ_CST))
-#define aio_atomic_fetch_add(ptr, n) \
-    (sim_sched_point(), __atomic_fetch_add((ptr), (n), __ATOMIC_SEQ_CST))
-#define aio_atomic_fetch_sub(ptr, n) \
-    (sim_sched_point(), __atomic_fetch_sub((ptr), (n), __ATOMIC_SEQ_CST))
-#define aio_atomic_fetch_or(ptr, n) \
-    (sim_sched_point(), __atomic_fetch_or((ptr), (n), __ATOMIC_SEQ_CST))
-#define aio_atomic_fetch_and(ptr, n) \
-    (sim_sched_point(), __atomic_fetch_and((ptr), (n), __ATOMIC_SEQ_CST))
+    aio_sim_store_((ptr), (val), __ATOMIC_RELEASE)
+#define aio_atomic_xchg(ptr, val)     aio_sim_rmw_((ptr), SIM_RMW_XCHG, (val))
+#define aio_atomic_fetch_add(ptr, n)  aio_sim_rmw_((ptr), SIM_RMW_ADD, (n))
+#define aio_atomic_fetch_sub(ptr, n)  aio_sim_rmw_((ptr), SIM_RMW_SUB, (n))
+#define aio_atomic_fetch_or(ptr, n)   aio_sim_rmw_((ptr), SIM_RMW_OR, (n))
+#define aio_atomic_fetch_and(ptr, n)  aio_sim_rmw_((ptr), SIM_RMW_AND, (n))
 /* Returns the value found; the swap happened iff it equals "expected". */
 #define aio_atomic_cmpxchg(ptr, expected, desired) __extension__ ({ \
-    sim_sched_point(); \
-    __typeof__(*(ptr)) aio_cmpxchg_old_ = (expected); \
-    __atomic_compare_exchange_n((ptr), &aio_cmpxchg_old_, (desired), 0, \
-                                __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-    aio_cmpxchg_old_; })
+    AIO_SIM_TYPE_(ptr) aio_cx_e_ = (expected), aio_cx_d_ = (desired), aio_cx_old_; \
+    uint64_t aio_cx_eb_ = 0, aio_cx_db_ = 0; \
+    __builtin_memcpy(&aio_cx_eb_, &aio_cx_e_, sizeof(aio_cx_e_)); \
+    __builtin_memcpy(&aio_cx_db_, &aio_cx_d_, sizeof(aio_cx_d_)); \
+    aio_cx_eb_ = sim_mem_cmpxchg((ptr), aio_cx_eb_, aio_cx_db_, sizeof(aio_cx_e_), \
+                                 __ATOMIC_SEQ_CST); \
+    __builtin_memcpy(&aio_cx_old_, &aio_cx_eb_, sizeof(aio_cx_old_)); \
+    aio_cx_old_; })
 
-/* Fences order nothing on one OS thread, but they are where a real CPU's
- * store buffer drains: keep them as scheduling points. */
-#define aio_smp_mb()   (sim_sched_point(), __atomic_thread_fence(__ATOMIC_SEQ_CST))
-#define aio_smp_wmb()  (sim_sched_point(), __atomic_thread_fence(__ATOMIC_RELEASE))
-#define aio_smp_rmb()  (sim_sched_point(), __atomic_thread_fence(__ATOMIC_ACQUIRE))
+/* Fences: a full fence drains the caller's store buffer; a write barrier
+ * orders its stores (pso); all three remain scheduling points. */
+#define aio_smp_mb()   sim_mem_fence(__ATOMIC_SEQ_CST)
+#define aio_smp_wmb()  sim_mem_fence(__ATOMIC_RELEASE)
+#define aio_smp_rmb()  sim_mem_fence(__ATOMIC_ACQUIRE)
 
 #endif

@@ -1,0 +1,124 @@
+/*
+ * memory.c - one shared-memory access under the world's memory model (the
+ * API of sim-memory.h).  Every access is first a scheduling point, exactly
+ * as the sequentially consistent seam always was, so under sc the decision
+ * stream and the event log are the same as before the models existed.
+ *
+ * Under tso/pso, plain stores of the seam enter the calling thread's store
+ * buffer (storebuf.c); loads forward from it; locked read-modify-writes and
+ * full fences drain it first, as x86 does.  Every other scheduling point
+ * (system calls, locks, thread operations, blocking, exit) drains it too:
+ * see sim_sched_point() in sched.c.
+ */
+#include "sim-int.h"
+
+#include <string.h>
+
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "values travel as the low bytes of a uint64_t: little-endian only");
+
+const char *sim_memory_model_name(sim_memory_model_t m)
+{
+    static const char *const names[SIM_MEMORY_COUNT] = {
+        [SIM_MEMORY_SC] = "sc", [SIM_MEMORY_TSO] = "tso", [SIM_MEMORY_PSO] = "pso",
+    };
+    return (unsigned)m < SIM_MEMORY_COUNT ? names[m] : "?";
+}
+
+int sim_memory_model_parse(const char *name)
+{
+    for (int m = 0; name && m < SIM_MEMORY_COUNT; m++)
+        if (strcmp(name, sim_memory_model_name((sim_memory_model_t)m)) == 0)
+            return m;
+    return -1;
+}
+
+/* The thread whose access this is, after its scheduling point, if the
+ * world buffers stores; else NULL (sc, outside a run, on the host). */
+static sim_thread_t *weak_thread(sim_world_t *w)
+{
+    return w && w->mem && w->current ? w->current : NULL;
+}
+
+uint64_t sim_mem_load(const volatile void *p, unsigned size, int order)
+{
+    (void)order;                       /* loads are never reordered here */
+    sim_world_t *w = sim__current_world;
+    sim_mem_sched_point();
+    sim_thread_t *t = weak_thread(w);
+    uint64_t bits;
+    if (t && sim_memory_forward(w, t, p, size, &bits))
+        return bits;
+    return sim_memory_read(p, size);
+}
+
+void sim_mem_store(volatile void *p, uint64_t v, unsigned size, int order)
+{
+    sim_world_t *w = sim__current_world;
+    sim_mem_sched_point();
+    sim_thread_t *t = weak_thread(w);
+    if (!t) {
+        sim_memory_write(p, v, size);
+        return;
+    }
+    if (order == __ATOMIC_RELEASE || order == __ATOMIC_ACQ_REL || order == __ATOMIC_SEQ_CST)
+        sim_memory_write_barrier(w, t);
+    sim_memory_buffer(w, t, p, v, size);
+    if (order == __ATOMIC_SEQ_CST)
+        sim_memory_drain(w, t);
+}
+
+/* Locked instructions drain the store buffer before they execute. */
+static void locked_prologue(sim_world_t *w)
+{
+    sim_mem_sched_point();
+    sim_thread_t *t = weak_thread(w);
+    if (t)
+        sim_memory_drain(w, t);
+}
+
+static uint64_t truncate_bits(uint64_t v, unsigned size)
+{
+    return size >= 8 ? v : v & ((UINT64_C(1) << (size * 8)) - 1);
+}
+
+uint64_t sim_mem_rmw(volatile void *p, sim_rmw_op_t op, uint64_t v, unsigned size,
+                     int order)
+{
+    (void)order;
+    locked_prologue(sim__current_world);
+    uint64_t old = sim_memory_read(p, size), nv = v;
+    switch (op) {
+    case SIM_RMW_XCHG: nv = v; break;
+    case SIM_RMW_ADD: nv = old + v; break;
+    case SIM_RMW_SUB: nv = old - v; break;
+    case SIM_RMW_OR: nv = old | v; break;
+    case SIM_RMW_AND: nv = old & v; break;
+    }
+    sim_memory_write(p, truncate_bits(nv, size), size);
+    return old;
+}
+
+uint64_t sim_mem_cmpxchg(volatile void *p, uint64_t expected, uint64_t desired,
+                         unsigned size, int order)
+{
+    (void)order;
+    locked_prologue(sim__current_world);
+    uint64_t old = sim_memory_read(p, size);
+    if (old == truncate_bits(expected, size))
+        sim_memory_write(p, desired, size);
+    return old;
+}
+
+void sim_mem_fence(int order)
+{
+    sim_world_t *w = sim__current_world;
+    sim_mem_sched_point();
+    sim_thread_t *t = weak_thread(w);
+    if (!t)
+        return;
+    if (order == __ATOMIC_SEQ_CST || order == __ATOMIC_ACQ_REL)
+        sim_memory_drain(w, t);
+    else if (order == __ATOMIC_RELEASE)
+        sim_memory_write_barrier(w, t);   /* only pso reorders across it */
+}

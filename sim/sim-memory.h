@@ -1,0 +1,69 @@
+/*
+ * sim-memory.h - the simulator's shared-memory model: the function API that
+ * every seam atomic (sim/shim/aio-atomic.h) and any other instrumentation
+ * (e.g. a __tsan_atomic* runtime) calls for one access.
+ *
+ * Each call is a scheduling point, then the access under the world's memory
+ * model (sim_options_t.memory_model):
+ *
+ *   sc   every access goes straight to memory: sequential consistency.
+ *   tso  x86-TSO: each simulated thread has a FIFO store buffer; see
+ *        sim/storebuf.c and docs/memory-model.md.
+ *   pso  TSO plus store-store reordering: buffered stores to different
+ *        addresses may commit out of order unless a write barrier
+ *        (a release fence or release store) separates them.
+ *
+ * Values travel as uint64_t holding the object's bytes as memcpy puts them
+ * (little-endian hosts only, see the static assertion in memory.c): the low
+ * `size` bytes, so an unsigned value is simply zero-extended.  size is 1, 2,
+ * 4 or 8; order is a C11 __ATOMIC_* constant.  Outside a run, or on the
+ * host (sim_defer callbacks), accesses are plain and not scheduling points.
+ */
+#ifndef WAKESIM_SIM_MEMORY_H
+#define WAKESIM_SIM_MEMORY_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    SIM_MEMORY_SC,      /* the default: every existing input replays as before */
+    SIM_MEMORY_TSO,
+    SIM_MEMORY_PSO,
+    SIM_MEMORY_COUNT
+} sim_memory_model_t;
+
+/* "sc", "tso", "pso" ("?" if out of range). */
+const char *sim_memory_model_name(sim_memory_model_t m);
+/* The model for a name, or -1. */
+int sim_memory_model_parse(const char *name);
+
+typedef enum {
+    SIM_RMW_XCHG, SIM_RMW_ADD, SIM_RMW_SUB, SIM_RMW_OR, SIM_RMW_AND,
+} sim_rmw_op_t;
+
+/* A load; the calling thread sees its own newest buffered store. */
+uint64_t sim_mem_load(const volatile void *p, unsigned size, int order);
+/* A store: buffered under tso/pso.  A release store is preceded by a write
+ * barrier (pso); a seq_cst store is followed by a full fence, as x86
+ * compilers emit it (xchg, or mov + mfence). */
+void sim_mem_store(volatile void *p, uint64_t v, unsigned size, int order);
+/* A locked read-modify-write: drains the caller's buffer, then updates
+ * memory at once.  Returns the old value. */
+uint64_t sim_mem_rmw(volatile void *p, sim_rmw_op_t op, uint64_t v,
+                     unsigned size, int order);
+/* Compare-and-swap (strong), locked like sim_mem_rmw.  Returns the value
+ * found; the swap happened iff it equals expected. */
+uint64_t sim_mem_cmpxchg(volatile void *p, uint64_t expected, uint64_t desired,
+                         unsigned size, int order);
+/* seq_cst (and acq_rel) fences drain the caller's buffer; release fences
+ * are write barriers under pso; acquire fences order nothing more than
+ * these models already do. */
+void sim_mem_fence(int order);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,225 @@
+/*
+ * storebuf.c - per-thread store buffers of the tso and pso memory models.
+ *
+ * Each simulated thread owns a bounded buffer of stores that other threads
+ * cannot see yet.  Invariants:
+ *  - Entries are kept in program order (e[0] oldest).  Under tso only e[0]
+ *    may commit; under pso an entry may commit when no older entry of the
+ *    same thread overlaps it (same-address stores never reorder: coherence)
+ *    and no write barrier separates it from e[0] (same epoch as e[0]).
+ *  - Memory always holds the committed value; the owner's loads look at its
+ *    own buffer first (store forwarding), every other thread reads memory.
+ *  - mem->pending counts the entries of all buffers: 0 means no commit
+ *    choice is offered, so a run that never buffers anything takes exactly
+ *    the decisions of the sequentially consistent model.
+ *  - Every buffer is empty when its thread blocks or exits and at the end of
+ *    a run (drained in program order, which TSO always allows).
+ */
+#include "sim-int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A bounded buffer, as on real CPUs (x86 cores have 40-70 entries): a store
+ * into a full buffer first commits the oldest entry. */
+#define SIM_STOREBUF_CAP 32
+
+typedef struct {
+    volatile void *addr;
+    uint64_t bits;
+    uint32_t epoch;            /* write-barrier epoch when stored (pso) */
+    uint8_t size;
+} sim_sb_entry_t;
+
+typedef struct {
+    sim_sb_entry_t e[SIM_STOREBUF_CAP];
+    unsigned n;
+    uint32_t epoch;            /* bumped by each write barrier */
+} sim_storebuf_t;
+
+struct sim_memory {
+    sim_memory_model_t model;
+    sim_storebuf_t *bufs;      /* indexed by thread id - 1, grown on demand */
+    size_t n_bufs;
+    unsigned pending;          /* entries in all buffers */
+};
+
+int sim_memory_init(sim_world_t *w)
+{
+    sim_memory_model_t m = w->opt.memory_model;
+    if ((unsigned)m >= SIM_MEMORY_COUNT)
+        return -1;
+    if (m == SIM_MEMORY_SC)
+        return 0;                      /* no buffers: w->mem stays NULL */
+    w->mem = calloc(1, sizeof(*w->mem));
+    if (!w->mem)
+        return -1;
+    w->mem->model = m;
+    return 0;
+}
+
+void sim_memory_free(sim_world_t *w)
+{
+    if (w->mem)
+        free(w->mem->bufs);
+    free(w->mem);
+    w->mem = NULL;
+}
+
+static sim_storebuf_t *buf_of(sim_memory_t *mem, const sim_thread_t *t)
+{
+    size_t i = (size_t)t->id - 1;
+    if (i >= mem->n_bufs) {
+        size_t n = mem->n_bufs ? mem->n_bufs : 4;
+        while (n <= i)
+            n *= 2;
+        sim_storebuf_t *b = realloc(mem->bufs, n * sizeof(*b));
+        if (!b)
+            sim_fatal("out of memory for store buffers");
+        memset(b + mem->n_bufs, 0, (n - mem->n_bufs) * sizeof(*b));
+        mem->bufs = b;
+        mem->n_bufs = n;
+    }
+    return &mem->bufs[i];
+}
+
+void sim_memory_write(volatile void *p, uint64_t bits, unsigned size)
+{
+    memcpy((void *)p, &bits, size);
+}
+
+uint64_t sim_memory_read(const volatile void *p, unsigned size)
+{
+    uint64_t bits = 0;
+    memcpy(&bits, (const void *)p, size);
+    return bits;
+}
+
+/* Commits entry i of b (which must be allowed to commit) to memory. */
+static void commit_at(sim_memory_t *mem, sim_storebuf_t *b, unsigned i)
+{
+    sim_memory_write(b->e[i].addr, b->e[i].bits, b->e[i].size);
+    memmove(&b->e[i], &b->e[i + 1], (b->n - i - 1) * sizeof(b->e[0]));
+    b->n--;
+    mem->pending--;
+}
+
+void sim_memory_drain(sim_world_t *w, sim_thread_t *t)
+{
+    sim_memory_t *mem = w->mem;
+    if (!mem || !mem->pending || (size_t)t->id > mem->n_bufs)
+        return;
+    sim_storebuf_t *b = &mem->bufs[t->id - 1];
+    for (unsigned i = 0; i < b->n; i++)
+        sim_memory_write(b->e[i].addr, b->e[i].bits, b->e[i].size);
+    mem->pending -= b->n;
+    b->n = 0;
+}
+
+void sim_memory_drain_all(sim_world_t *w)
+{
+    for (int i = 0; w->mem && i < w->n_threads; i++)
+        sim_memory_drain(w, w->threads[i]);
+}
+
+static bool overlaps(const sim_sb_entry_t *e, const volatile void *p, unsigned size)
+{
+    uintptr_t a = (uintptr_t)e->addr, b = (uintptr_t)p;
+    return a < b + size && b < a + e->size;
+}
+
+bool sim_memory_forward(sim_world_t *w, sim_thread_t *t, const volatile void *p,
+                        unsigned size, uint64_t *bits)
+{
+    sim_memory_t *mem = w->mem;
+    if (!mem->pending || (size_t)t->id > mem->n_bufs)
+        return false;
+    sim_storebuf_t *b = &mem->bufs[t->id - 1];
+    for (unsigned i = b->n; i-- > 0;) {
+        if (!overlaps(&b->e[i], p, size))
+            continue;
+        if (b->e[i].addr == p && b->e[i].size == size) {
+            *bits = b->e[i].bits;
+            return true;
+        }
+        /* A partial overlap (mixed-size access): stop buffering rather than
+         * assemble bytes from several entries. */
+        sim_memory_drain(w, t);
+        return false;
+    }
+    return false;
+}
+
+void sim_memory_buffer(sim_world_t *w, sim_thread_t *t, volatile void *p,
+                       uint64_t bits, unsigned size)
+{
+    sim_memory_t *mem = w->mem;
+    sim_storebuf_t *b = buf_of(mem, t);
+    if (b->n == SIM_STOREBUF_CAP)
+        commit_at(mem, b, 0);
+    b->e[b->n++] = (sim_sb_entry_t){ .addr = p, .bits = bits, .epoch = b->epoch,
+                                     .size = (uint8_t)size };
+    mem->pending++;
+}
+
+void sim_memory_write_barrier(sim_world_t *w, sim_thread_t *t)
+{
+    sim_storebuf_t *b = buf_of(w->mem, t);
+    if (b->n)
+        b->epoch++;                    /* later stores wait for earlier ones */
+}
+
+/* Entry i of b may commit now (see the file comment). */
+static bool may_commit(sim_memory_model_t m, const sim_storebuf_t *b, unsigned i)
+{
+    if (i == 0)
+        return true;
+    if (m != SIM_MEMORY_PSO || b->e[i].epoch != b->e[0].epoch)
+        return false;
+    for (unsigned j = 0; j < i; j++)
+        if (overlaps(&b->e[j], b->e[i].addr, b->e[i].size))
+            return false;
+    return true;
+}
+
+/* Visits the entries that may commit, in (thread id, program order) order:
+ * returns how many there are; with want >= 0, commits the want-th. */
+static unsigned commit_options(sim_world_t *w, long want)
+{
+    sim_memory_t *mem = w->mem;
+    unsigned k = 0;
+    for (size_t t = 0; t < mem->n_bufs; t++) {
+        sim_storebuf_t *b = &mem->bufs[t];
+        for (unsigned i = 0; i < b->n; i++) {
+            if (!may_commit(mem->model, b, i))
+                continue;
+            if ((long)k == want) {
+                commit_at(mem, b, i);
+                return k + 1;
+            }
+            k++;
+        }
+    }
+    return k;
+}
+
+bool sim_memory_pending(const sim_world_t *w)
+{
+    return w->mem && w->mem->pending;
+}
+
+bool sim_memory_thread_pending(const sim_world_t *w, const sim_thread_t *t)
+{
+    return sim_memory_pending(w) && (size_t)t->id <= w->mem->n_bufs &&
+           w->mem->bufs[t->id - 1].n > 0;
+}
+
+void sim_memory_commit_choice(sim_world_t *w)
+{
+    unsigned n = commit_options(w, -1);
+    /* Value 0 keeps every buffer as it is (also what exhausted fuzzer bytes
+     * give), value k commits the k-th candidate. */
+    uint32_t v = sim_decide_commit(w, n + 1);
+    if (v > 0)
+        commit_options(w, (long)v - 1);
+}
