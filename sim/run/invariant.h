@@ -15,6 +15,8 @@
 #define WK_INV_DEADLINE     "workload-deadline"    /* workload done in time */
 #define WK_INV_DATA         "data-mismatch"        /* a read returned wrong bytes */
 #define WK_INV_HYGIENE      "end-of-run-hygiene"   /* something survived the run */
+#define WK_INV_TIMER_EARLY  "timer-early"          /* a timer fired before its deadline */
+#define WK_INV_CONTRACT     "api-contract"         /* a call the contract forbids succeeded */
 
 bool wk_invariant_known(const char *name);
 /* "a, b, c" for messages. */

@@ -29,6 +29,7 @@ static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "t
                                             "mmio-sync", NULL };
 static const char *const target_names[] = { "main", "iothread", NULL };
 static const char *const strategy_names[] = { "random", "pct", NULL };
+static const char *const workload_names[] = { "batches", "generated", NULL };
 
 #define OFF(m) offsetof(scn_t, m)
 #define MS(n) ((uint64_t)(n) * 1000000)
@@ -56,6 +57,8 @@ static const field_t fields[] = {
     { "expect", "runs", FIELD_UINT, OFF(run_budget), false, 1, 100000000 },
     { "expect", "strategy", FIELD_ENUM, OFF(check_strategy), false, .names = strategy_names },
     { "expect", "pct-depth", FIELD_UINT, OFF(check_pct_depth), false, 1, 64 },
+    { "workload", "kind", FIELD_ENUM, OFF(workload), false, .names = workload_names },
+    { "workload", "ops", FIELD_UINT, OFF(gen_ops), false, 1, 100000 },
 };
 
 static const char *const known_groups[] = {
@@ -349,6 +352,7 @@ static void set_defaults(scn_t *s)
     s->run_budget = 100;
     s->check_strategy = SCN_STRATEGY_RANDOM;
     s->check_pct_depth = 3;
+    s->gen_ops = 24;
     s->expect = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -359,6 +363,14 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
         fail_at(err, ix->path, line_of(ix, "device", "latency-min"),
                 "latency-min is larger than latency-max");
         return false;
+    }
+    if (s->workload == SCN_WORKLOAD_GENERATED) {
+        /* The generator picks paths per operation; submit and target do
+         * not constrain it. */
+        if (s->backend == AIO_BACKEND_AUTO) {
+            s->backend = AIO_BACKEND_IO_URING;
+        }
+        return true;
     }
     bool mmio = s->submit == SCN_SUBMIT_MMIO_INLINE || s->submit == SCN_SUBMIT_MMIO_SYNC;
     if (mmio && s->target != SCN_TARGET_MAIN) {
@@ -457,4 +469,32 @@ const char *scn_submit_name(scn_submit_t v)
 const char *scn_target_name(scn_target_t v)
 {
     return target_names[v];
+}
+
+char *scn_text_with_generated_workload(const scn_t *s)
+{
+    GString *out = g_string_new(NULL);
+    gchar **lines = g_strsplit(s->text, "\n", -1);
+    bool in_workload = false;
+    for (int i = 0; lines[i]; i++) {
+        char *l = g_strstrip(g_strdup(lines[i]));
+        if (*l == '[') {
+            in_workload = strcmp(l, "[workload]") == 0;
+        }
+        bool is_kind = in_workload && g_str_has_prefix(l, "kind") &&
+                       strchr(l, '=') && strspn(l + 4, " \t=") > 0;
+        g_free(l);
+        if (is_kind) {
+            continue;     /* replaced below */
+        }
+        g_string_append(out, lines[i]);
+        if (lines[i + 1]) {
+            g_string_append_c(out, '\n');
+        }
+        if (in_workload && g_str_has_prefix(g_strstrip(lines[i]), "[workload]")) {
+            g_string_append(out, "kind = generated\n");
+        }
+    }
+    g_strfreev(lines);
+    return g_string_free(out, FALSE);
 }

@@ -24,6 +24,13 @@ typedef enum {
 
 typedef enum { SCN_STRATEGY_RANDOM, SCN_STRATEGY_PCT } scn_strategy_t;
 
+/* What the machine's threads do. */
+typedef enum {
+    SCN_WORKLOAD_BATCHES,    /* vCPUs hand batches of reads over by the submit path */
+    SCN_WORKLOAD_GENERATED,  /* programs of API operations drawn from the decision
+                                source (genload.c, docs/workloads.md) */
+} scn_workload_t;
+
 /* Which context serves the device. */
 typedef enum {
     SCN_TARGET_MAIN,         /* the main loop (glib GMainContext, BQL) */
@@ -66,6 +73,9 @@ typedef struct {
     /* Expected outcome per mutant: invariant name, or "pass".  Keys and
      * values owned by the table. */
     GHashTable *expect;
+
+    scn_workload_t workload; /* [workload] kind */
+    unsigned gen_ops;        /* generated: operations per program */
 } scn_t;
 
 /* Loads and validates; NULL with *err set ("FILE:LINE: message"). */
@@ -80,6 +90,10 @@ const char *scn_expected(const scn_t *s, const char *mutant);
 
 const char *scn_submit_name(scn_submit_t v);
 const char *scn_target_name(scn_target_t v);
+
+/* The scenario's text with [workload] kind set to "generated" (g_free):
+ * `wakesim run --workload generated` reloads it, so reproducers carry it. */
+char *scn_text_with_generated_workload(const scn_t *s);
 
 #define SCN_ERROR (scn_error_quark())
 GQuark scn_error_quark(void);
