@@ -48,6 +48,7 @@ enum {
 typedef enum {
     OP_THINK,
     OP_BH_SCHEDULE, OP_BH_CANCEL, OP_BH_DELETE_RENEW, OP_BH_ONESHOT,
+    OP_BH_RESCHEDULE,        /* schedule, cancel, think, schedule again */
     OP_TIMER_MOD, OP_TIMER_DEL,
     OP_FD_SIGNAL, OP_FD_SET, OP_FD_REMOVE,
     OP_READ_IOTHREAD,        /* a one-shot BH on the iothread submits a read there */
@@ -342,6 +343,17 @@ static void op_bh_cancel(actor_t *a, int ctx)
     wk_handoff_cancel(&a->bhrec[ctx].ho);
 }
 
+/* The pattern of the issue that motivated this workload: the loop may see
+ * the BH queued but cancelled, go to sleep, and must wake for the second
+ * schedule. */
+static void op_bh_reschedule(actor_t *a, int ctx)
+{
+    op_bh_schedule(a, ctx);
+    op_bh_cancel(a, ctx);
+    think();
+    op_bh_schedule(a, ctx);
+}
+
 static void op_bh_delete_renew(actor_t *a, int ctx)
 {
     wk_handoff_cancel(&a->bhrec[ctx].ho);
@@ -426,6 +438,7 @@ static unsigned allowed_ops(actor_t *a, gen_op_t *ops)
         ops[n++] = OP_BH_SCHEDULE;
         ops[n++] = OP_BH_CANCEL;
         ops[n++] = OP_BH_DELETE_RENEW;
+        ops[n++] = OP_BH_RESCHEDULE;
     }
     if (g->feat[FEAT_ONESHOT]) {
         ops[n++] = OP_BH_ONESHOT;
@@ -476,6 +489,7 @@ static void run_op(actor_t *a, gen_op_t op)
     case OP_BH_CANCEL:       op_bh_cancel(a, ctx); break;
     case OP_BH_DELETE_RENEW: op_bh_delete_renew(a, ctx); break;
     case OP_BH_ONESHOT:      op_bh_oneshot(a, ctx); break;
+    case OP_BH_RESCHEDULE:   op_bh_reschedule(a, ctx); break;
     case OP_TIMER_MOD:       op_timer_mod(a, ctx); break;
     case OP_TIMER_DEL:       op_timer_del(a, ctx); break;
     case OP_FD_SIGNAL:       os_eventfd_signal(a->fd[ctx].fd); break;
