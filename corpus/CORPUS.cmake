@@ -10,6 +10,7 @@ set(WAKESIM_CORPUS_FILES
   regressions/bh-schedule-no-notify/api/handoff-latency/crash-ebc531fde0353d16fc8707f0b2609d32342887ce
   regressions/bh-schedule-no-notify/schedule_bh_cross_thread/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/bh-schedule-no-notify/swarm/deadlock/crash-adc83b19e793491b1c6ea0fd8b46cd9f32e592fc
+  regressions/current-context-ignores-bql/api/api-contract/crash-9ad73a559828b86f3c789f3e4dd86ab6c4e11acb
   regressions/fd-handler-set-no-notify/api/handoff-latency/crash-4e5926510e104542482aae7f33af90d9415e41db
   regressions/gsource-prepare-no-submit/api/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/gsource-prepare-skips-notify-me/api/handoff-latency/crash-43538559b90a49abecf0853091dc5141dc78befa
