@@ -1,13 +1,27 @@
 # Every file under corpus/ (corpus.guard checks this list against the tree).
 # Regenerate after adding inputs:  fuzz/update-corpus-list.sh
 set(WAKESIM_CORPUS_FILES
+  api/seed-alternate-ppoll-64
+  api/seed-default-64
+  api/seed-four-vcpus-96
+  api/seed-round-robin-64
+  api/seed-small-ring-timer-64
+  regressions/bh-pending-skips-notify/api/handoff-latency/crash-54dfa60c6dcc3b76e48c90cfa3acb260821478be
+  regressions/bh-schedule-no-notify/api/handoff-latency/crash-ebc531fde0353d16fc8707f0b2609d32342887ce
   regressions/bh-schedule-no-notify/schedule_bh_cross_thread/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/bh-schedule-no-notify/swarm/deadlock/crash-adc83b19e793491b1c6ea0fd8b46cd9f32e592fc
+  regressions/current-context-ignores-bql/api/api-contract/crash-9ad73a559828b86f3c789f3e4dd86ab6c4e11acb
+  regressions/fd-handler-set-no-notify/api/handoff-latency/crash-4e5926510e104542482aae7f33af90d9415e41db
+  regressions/gsource-prepare-no-submit/api/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
+  regressions/gsource-prepare-skips-notify-me/api/handoff-latency/crash-43538559b90a49abecf0853091dc5141dc78befa
+  regressions/missing-notify-add-sqe/api/sqe-submit-latency/crash-9565568618aea8035b3227d54be57f712cc48c15
   regressions/missing-notify-add-sqe/schedule_ahci_mmio_inline_submit/sqe-submit-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/missing-notify-add-sqe/swarm/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
-  regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-20a1ec10224a5c9c07dacb7630c479e557b2462e
   regressions/notify-skips-full-fence/schedule_bh_back_to_back/deadlock/crash-2bc9af8a85a0ecee44f7b8c46a42c7d74da1a781
   regressions/notify-skips-full-fence/swarm/deadlock/crash-2da937714a4cc2bc78acb87889ae84df7ab0a1b8
+  regressions/poll-skips-notified-recheck/api/handoff-latency/crash-8f5327e799174f2d0ee534c6eab4e5dddd677b4b
+  regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-20a1ec10224a5c9c07dacb7630c479e557b2462e
+  regressions/timer-mod-no-notify/api/handoff-latency/crash-689e8b5ee907b2a89f3f108c59ba8a691fd04633
   regressions/timer-mod-no-notify/schedule_idle_timers/handoff-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/timer-mod-no-notify/swarm/workload-deadline/crash-85e53271e14006f0265921d02d4d736cdc580b0b
   schedule_ahci_mmio_inline_submit/seed-alternate-64
@@ -39,11 +53,11 @@ set(WAKESIM_CORPUS_FILES
   swarm/fixed-f8297f0-ring4-cqe-reap-5db92da1
   swarm/fixed-f8297f0-stop-segv-b23fdd54
   swarm/seed-bh-iothread-2vcpu
+  swarm/seed-bh-iothread-back-to-back-pso
+  swarm/seed-bh-iothread-back-to-back-tso
   swarm/seed-faults-bh-denied-10pct
   swarm/seed-faults-ioeventfd-all-3pct
   swarm/seed-faults-mmio-enter-reads-10pct
-  swarm/seed-bh-iothread-back-to-back-pso
-  swarm/seed-bh-iothread-back-to-back-tso
   swarm/seed-ioeventfd-iothread-4vcpu
   swarm/seed-seed-shape
   swarm/seed-timer-main-ppoll

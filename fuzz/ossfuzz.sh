@@ -10,7 +10,7 @@
 # coverage instrumentation), $CXX $CXXFLAGS $LIB_FUZZING_ENGINE (the link),
 # $OUT (results), $WORK (scratch, default a fresh temp dir), $SRC (unused:
 # the repository is found from this script's path).  Writes into $OUT, per
-# harness H (schedule_<scenario> for each scenarios/*.scn, and swarm):
+# harness H (schedule_<scenario> for each scenarios/*.scn, swarm and api):
 #   H_fuzzer                 the fuzzer, glib linked statically
 #   H_fuzzer_seed_corpus.zip corpus/H/* plus corpus/regressions/*/H/*/*
 #   H_fuzzer.options         libFuzzer options (max_len)
@@ -70,7 +70,7 @@ for scn in "$repo"/scenarios/*.scn; do
     base=$(basename "$scn" .scn)
     harnesses+=("schedule_${base//-/_}")
 done
-harnesses+=(swarm)
+harnesses+=(swarm api)
 
 : >"$build/empty"
 objdir=$build/fuzz-objs
@@ -104,8 +104,8 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
 }
 
 for h in "${harnesses[@]}"; do
-    if [ "$h" = swarm ]; then
-        compile "$objdir/$h.o" "$repo/fuzz/fuzz_swarm.c"
+    if [ "$h" = swarm ] || [ "$h" = api ]; then
+        compile "$objdir/$h.o" "$repo/fuzz/fuzz_$h.c"
     else
         compile "$objdir/$h.o" "$repo/fuzz/fuzz_schedule.c" \
             -DWK_SCENARIO_HEADER="\"scn_${h#schedule_}.h\""

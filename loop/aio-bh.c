@@ -26,6 +26,8 @@ static void aio_bh_enqueue(aio_bh_t *bh, unsigned new_flags)
             }
             head = seen;
         }
+    } else if (aio_mutant_on(AIO_MUTANT_BH_PENDING_SKIPS_NOTIFY)) {
+        return;
     }
     if (!aio_mutant_on(AIO_MUTANT_BH_SCHEDULE_NO_NOTIFY)) {
         aio_notify(ctx);
@@ -106,11 +108,16 @@ bool aio_bh_poll(aio_context_t *ctx)
         }
         s->head = bh->next;
 
-        unsigned flags = aio_atomic_fetch_and(&bh->flags,
-                                              ~(AIO_BH_PENDING | AIO_BH_SCHEDULED));
+        bool clear_after = aio_mutant_on(AIO_MUTANT_BH_FLAGS_CLEARED_AFTER_RUN);
+        unsigned flags = clear_after ? aio_atomic_read(&bh->flags)
+                                     : aio_atomic_fetch_and(&bh->flags,
+                                                            ~(AIO_BH_PENDING | AIO_BH_SCHEDULED));
         if ((flags & (AIO_BH_SCHEDULED | AIO_BH_DELETED)) == AIO_BH_SCHEDULED) {
             progress = true;
             bh->cb(bh->opaque);
+        }
+        if (clear_after) {
+            flags |= aio_atomic_fetch_and(&bh->flags, ~(AIO_BH_PENDING | AIO_BH_SCHEDULED));
         }
         if (flags & (AIO_BH_DELETED | AIO_BH_ONESHOT)) {
             g_free(bh);

@@ -66,5 +66,6 @@ aio_context_t *aio_current_context(void)
     if (ctx) {
         return ctx;
     }
-    return aio_bql_locked() ? main_context : NULL;
+    return aio_bql_locked() || aio_mutant_on(AIO_MUTANT_CURRENT_CONTEXT_IGNORES_BQL)
+           ? main_context : NULL;
 }

@@ -23,7 +23,9 @@ static gboolean aio_ctx_prepare(GSource *source, gint *timeout)
 {
     aio_context_t *ctx = (aio_context_t *)source;
 
-    aio_atomic_fetch_or(&ctx->notify_me, 1u);
+    if (!aio_mutant_on(AIO_MUTANT_GSOURCE_PREPARE_SKIPS_NOTIFY_ME)) {
+        aio_atomic_fetch_or(&ctx->notify_me, 1u);
+    }
     /* Pairs with the full fence in aio_notify(). */
     if (!aio_mutant_on(AIO_MUTANT_PREPARE_SKIPS_FULL_FENCE)) {
         aio_smp_mb();

@@ -58,7 +58,9 @@ void aio_set_fd_handler(aio_context_t *ctx, int fd, aio_fd_cb_t *io_read,
     os_mutex_unlock(&ctx->list_lock);
 
     /* The sleeper must re-arm its wait with the new set. */
-    aio_notify(ctx);
+    if (!aio_mutant_on(AIO_MUTANT_FD_HANDLER_SET_NO_NOTIFY)) {
+        aio_notify(ctx);
+    }
 }
 
 /* Frees deleted handlers that nobody can reach any more; list lock held. */

@@ -59,5 +59,22 @@ bool aio_poll(aio_context_t *ctx, bool blocking)
 
     bool progress = aio_dispatch(ctx);
     aio_handlers_walk_end(ctx);
+
+    /* A BQL holder polling the main context may have taken a notification
+     * meant for the main-loop thread (it reaped the notifier's CQE and
+     * drained the eventfd, and left the notifier's POLL_ADD re-arm queued)
+     * while that thread sleeps in glib's poll with a timeout computed
+     * earlier: a timer armed since, or any later notify, would be missed
+     * until some unrelated wakeup.  Bit 0 of notify_me says glib is polling; hand
+     * the wakeup on so that it prepares again.  (Found by the generated
+     * workload: a vCPU armed a main-context timer, then did a synchronous
+     * read.) */
+    if (ctx->home_thread != os_thread_self() && (aio_atomic_read(&ctx->notify_me) & 1u)) {
+        /* First submit what this poll queued, the notifier's POLL_ADD re-arm
+         * among it: glib polls the ring fd, and an unarmed notifier posts
+         * no CQE.  The BQL holder may enter the main ring (see README). */
+        ctx->fdmon->gsource_prepare(ctx);
+        os_eventfd_signal(ctx->notifier_fd);
+    }
     return progress;
 }

@@ -139,6 +139,13 @@ typedef enum {
     AIO_MUTANT_ACCEPT_SKIPS_FENCE,       /* aio_notify_accept: no smp_mb after clearing notified */
     AIO_MUTANT_POLL_SKIPS_FULL_FENCE,    /* aio_poll: no smp_mb after raising notify_me */
     AIO_MUTANT_PREPARE_SKIPS_FULL_FENCE, /* GSource prepare: no smp_mb after raising notify_me */
+    AIO_MUTANT_FD_HANDLER_SET_NO_NOTIFY, /* set_fd_handler does not wake the loop */
+    AIO_MUTANT_BH_PENDING_SKIPS_NOTIFY,  /* scheduling an already-queued BH does not notify */
+    AIO_MUTANT_BH_FLAGS_CLEARED_AFTER_RUN, /* aio_bh_poll clears PENDING|SCHEDULED after the callback */
+    AIO_MUTANT_GSOURCE_PREPARE_SKIPS_NOTIFY_ME, /* the GSource sleeps without raising notify_me */
+    AIO_MUTANT_GSOURCE_PREPARE_NO_SUBMIT, /* the GSource prepare does not submit queued SQEs */
+    AIO_MUTANT_HANDLER_ADD_DURING_WALK_LOST, /* a foreign handler change during a walk is dropped */
+    AIO_MUTANT_CURRENT_CONTEXT_IGNORES_BQL, /* any thread gets the main context as current */
     AIO_MUTANT_COUNT
 } aio_mutant_t;
 

@@ -249,6 +249,10 @@ static void fdmon_io_uring_update(aio_context_t *ctx, aio_handler_t *h, bool del
 {
     h->poll_cqe.cb = poll_cqe_done;
     h->remove_cqe.cb = remove_cqe_done;
+    if (aio_mutant_on(AIO_MUTANT_HANDLER_ADD_DURING_WALK_LOST) && !deleting &&
+        ctx->list_walkers > 0 && ctx->home_thread != os_thread_self()) {
+        return;
+    }
     queue_change_locked(ctx, h);
 }
 
@@ -299,6 +303,9 @@ static int fdmon_io_uring_wait(aio_context_t *ctx, int64_t timeout_ns)
 
 static bool fdmon_io_uring_gsource_prepare(aio_context_t *ctx)
 {
+    if (aio_mutant_on(AIO_MUTANT_GSOURCE_PREPARE_NO_SUBMIT)) {
+        return;
+    }
     fill_sq_ring(ctx);
     if (io_uring_sq_ready(&ctx->ring)) {
         os_uring_submit(&ctx->ring);

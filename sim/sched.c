@@ -408,6 +408,15 @@ char *sim_world_thread_states(const sim_world_t *w)
     return buf;
 }
 
+int sim_world_live_threads(const sim_world_t *w)
+{
+    int n = 0;
+    for (int i = 0; i < w->n_threads; i++) {
+        n += w->threads[i]->state != SIM_T_EXITED;
+    }
+    return n;
+}
+
 /* "name: what it waits for; ..." for every blocked thread. */
 static void report_deadlock(sim_world_t *w)
 {

@@ -266,6 +266,9 @@ const char *sim_world_ud_name(sim_world_t *w, uint64_t ud, char buf[24]);
 /* " threads: name: runnable; name: ppoll(...); ..." for every live thread
  * (malloc'd; free() it).  For violation reports. */
 char *sim_world_thread_states(const sim_world_t *w);
+/* Threads created and not yet exited, the caller included (end-of-run
+ * hygiene: a workload's main thread expects only itself). */
+int sim_world_live_threads(const sim_world_t *w);
 /* 64-bit FNV-1a of the text log: a cheap identity for determinism checks. */
 uint64_t sim_world_log_hash(const sim_world_t *w);
 

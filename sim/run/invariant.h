@@ -18,6 +18,8 @@
 /* The step limit was hit: threads kept running without the workload
  * finishing (a busy loop, e.g. spinning on a readable ring fd). */
 #define WK_INV_LIVELOCK     "livelock"
+#define WK_INV_TIMER_EARLY  "timer-early"          /* a timer fired before its deadline */
+#define WK_INV_CONTRACT     "api-contract"         /* a call the contract forbids succeeded */
 
 bool wk_invariant_known(const char *name);
 /* "a, b, c" for messages. */

@@ -18,6 +18,8 @@
 #include <string.h>
 #include "aio.h"
 #include "aio-os.h"
+#include "genload.h"
+#include "hygiene.h"
 #include "invariant.h"
 #include "machine.h"
 #include "monitor.h"
@@ -362,6 +364,7 @@ static void *main_loop_main(void *arg)
     }
     aio_timer_free(m->idle_timer);
     m->idle_timer = NULL;
+    wk_hygiene_check_context(&m->mon, m->w, ctx, "main-loop", NULL, 0, NULL, 0);
     aio_context_free(ctx);
     aio_main_loop_free(m->ml);
     m->main_ctx = NULL;
@@ -389,6 +392,7 @@ static void *iothread_main(void *arg)
     }
     aio_set_fd_handler(ctx, m->io_stop_fd, NULL, NULL, NULL);
     unregister_devices(m, ctx);
+    wk_hygiene_check_context(&m->mon, m->w, ctx, "iothread", NULL, 0, NULL, 0);
     aio_context_free(ctx);
     m->io_ctx = NULL;
     aio_thread_context_set(NULL);
@@ -497,6 +501,7 @@ static void *machine_main(void *arg)
     }
     os_eventfd_signal(m->main_stop_fd);
     sim_thread_join(main_loop);
+    wk_hygiene_check_threads(&m->mon, m->w);
 
     if (done_at > s->deadline_ns) {
         wk_monitor_violation(&m->mon, m->w, WK_INV_DEADLINE,
@@ -516,8 +521,62 @@ static void machine_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque
     }
 }
 
+void wk_outcome_fill(wk_outcome_t *out, sim_world_t *w, sim_result_t r,
+                     const wk_monitor_t *mon, bool log_enabled)
+{
+    memset(out, 0, sizeof(*out));
+    out->result = r;
+    out->steps = sim_world_steps(w);
+    out->end_ns = sim_world_now_ns(w);
+    out->log_hash = sim_world_log_hash(w);
+    if (log_enabled) {
+        out->log = g_strdup(sim_world_log(w, NULL));
+    }
+    const uint32_t *values, *bounds;
+    out->n_decisions = sim_world_decisions(w, &values, &bounds);
+    out->decisions = g_memdup2(values, out->n_decisions * sizeof(uint32_t));
+    out->bounds = g_memdup2(bounds, out->n_decisions * sizeof(uint32_t));
+    out->sqes_queued_while_main_loop_slept = mon->sqes_queued_while_main_loop_slept;
+    for (int k = 0; k < SIM_FAULT_COUNT; k++) {
+        out->fault_sites[k] = sim_world_fault_sites(w, k);
+        out->faults_injected[k] = sim_world_faults_injected(w, k);
+    }
+    if (mon->invariant) {
+        /* The monitors saw it first; a later deadlock is its consequence. */
+        r = out->result = SIM_RESULT_VIOLATION;
+        out->message = g_strdup(mon->message);
+    } else if (r != SIM_RESULT_OK) {
+        out->message = g_strdup_printf("%s: %s", r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK
+                                       : sim_result_name(r), sim_world_message(w));
+    }
+    if (r != SIM_RESULT_OK) {
+        out->invariant = g_strdup(mon->invariant ? mon->invariant
+                                  : r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK
+                                  : r == SIM_RESULT_TIME_LIMIT ? WK_INV_DEADLINE
+                                  : r == SIM_RESULT_STEP_LIMIT ? WK_INV_LIVELOCK
+                                  : sim_result_name(r));
+    }
+}
+
+void wk_machine_apply_scenario_faults(sim_options_t *opts, const scn_t *scn)
+{
+    /* The scenario's fault rates, unless the caller chose faults itself
+     * (a count-down run, a swarm's draw). */
+    bool caller_faults = opts->faults.countdown_n != 0;
+    for (int k = 0; k < SIM_FAULT_COUNT; k++) {
+        caller_faults |= opts->faults.permille[k] != 0;
+    }
+    if (!caller_faults) {
+        opts->faults = scn->faults;
+    }
+}
+
 void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
 {
+    if (scn->workload == SCN_WORKLOAD_GENERATED) {
+        wk_genload_run(scn, o, out);
+        return;
+    }
     machine_t *m = g_new0(machine_t, 1);
     sim_options_t opts = *o;
 
@@ -529,15 +588,7 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     m->user_opaque = o->event_opaque;
     opts.on_event = machine_on_event;
     opts.event_opaque = m;
-    /* The scenario's fault rates, unless the caller chose faults itself
-     * (a count-down run, a swarm's draw). */
-    bool caller_faults = opts.faults.countdown_n != 0;
-    for (int k = 0; k < SIM_FAULT_COUNT; k++) {
-        caller_faults |= opts.faults.permille[k] != 0;
-    }
-    if (!caller_faults) {
-        opts.faults = scn->faults;
-    }
+    wk_machine_apply_scenario_faults(&opts, scn);
     m->faults = opts.faults;
     if (opts.max_time_ns <= 0 || opts.max_time_ns > scn->deadline_ns * 2) {
         opts.max_time_ns = scn->deadline_ns * 2;
@@ -546,39 +597,8 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     m->w = sim_world_new(&opts);
     sim_result_t r = sim_world_run(m->w, machine_main, m);
 
-    memset(out, 0, sizeof(*out));
-    out->result = r;
-    out->steps = sim_world_steps(m->w);
-    out->end_ns = sim_world_now_ns(m->w);
-    out->log_hash = sim_world_log_hash(m->w);
-    if (opts.log_enabled) {
-        out->log = g_strdup(sim_world_log(m->w, NULL));
-    }
-    const uint32_t *values, *bounds;
-    out->n_decisions = sim_world_decisions(m->w, &values, &bounds);
-    out->decisions = g_memdup2(values, out->n_decisions * sizeof(uint32_t));
-    out->bounds = g_memdup2(bounds, out->n_decisions * sizeof(uint32_t));
-    out->sqes_queued_while_main_loop_slept = m->mon.sqes_queued_while_main_loop_slept;
-    for (int k = 0; k < SIM_FAULT_COUNT; k++) {
-        out->fault_sites[k] = sim_world_fault_sites(m->w, k);
-        out->faults_injected[k] = sim_world_faults_injected(m->w, k);
-    }
+    wk_outcome_fill(out, m->w, r, &m->mon, opts.log_enabled);
     out->memory_model = opts.memory_model;
-    if (m->mon.invariant) {
-        /* The monitors saw it first; a later deadlock is its consequence. */
-        r = out->result = SIM_RESULT_VIOLATION;
-        out->message = g_strdup(m->mon.message);
-    } else if (r != SIM_RESULT_OK) {
-        out->message = g_strdup_printf("%s: %s", r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK
-                                       : sim_result_name(r), sim_world_message(m->w));
-    }
-    if (r != SIM_RESULT_OK) {
-        out->invariant = g_strdup(m->mon.invariant ? m->mon.invariant
-                                  : r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK
-                                  : r == SIM_RESULT_TIME_LIMIT ? WK_INV_DEADLINE
-                                  : r == SIM_RESULT_STEP_LIMIT ? WK_INV_LIVELOCK
-                                  : sim_result_name(r));
-    }
 
     sim_world_free(m->w);
     vcpus_free(m);

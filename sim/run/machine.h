@@ -34,6 +34,15 @@ typedef struct {
 void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out);
 void wk_outcome_clear(wk_outcome_t *out);
 
+struct wk_monitor_s;
+/* Fills *out from a finished world and its monitors (shared by every
+ * workload's machine). */
+/* Puts the scenario's [faults] rates into *opts unless the caller already
+ * chose faults (a count-down run, a swarm's draw). */
+void wk_machine_apply_scenario_faults(sim_options_t *opts, const scn_t *scn);
+void wk_outcome_fill(wk_outcome_t *out, sim_world_t *w, sim_result_t r,
+                     const struct wk_monitor_s *mon, bool log_enabled);
+
 /* The invariant a result stands for ("pass" when OK). */
 const char *wk_outcome_verdict(const wk_outcome_t *out);
 

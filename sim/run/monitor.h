@@ -10,7 +10,7 @@
 #include <glib.h>
 #include "sim.h"
 
-typedef struct {
+typedef struct wk_monitor_s {
     int64_t bound_sqe_submit_ns;
     int64_t bound_cqe_reap_ns;
     int64_t bound_handoff_ns;

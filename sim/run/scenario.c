@@ -31,6 +31,7 @@ static const char *const target_names[] = { "main", "iothread", NULL };
 static const char *const strategy_names[] = { "random", "pct", NULL };
 /* Index = sim_memory_model_t. */
 static const char *const memory_model_names[] = { "sc", "tso", "pso", NULL };
+static const char *const workload_names[] = { "batches", "generated", NULL };
 
 #define OFF(m) offsetof(scn_t, m)
 #define MS(n) ((uint64_t)(n) * 1000000)
@@ -59,6 +60,8 @@ static const field_t fields[] = {
     { "expect", "strategy", FIELD_ENUM, OFF(check_strategy), false, .names = strategy_names },
     { "expect", "pct-depth", FIELD_UINT, OFF(check_pct_depth), false, 1, 64 },
     { "machine", "memory-model", FIELD_ENUM, OFF(memory_model), false, .names = memory_model_names },
+    { "workload", "kind", FIELD_ENUM, OFF(workload), false, .names = workload_names },
+    { "workload", "ops", FIELD_UINT, OFF(gen_ops), false, 1, 100000 },
 };
 
 static const char *const known_groups[] = {
@@ -403,6 +406,7 @@ static void set_defaults(scn_t *s)
     s->run_budget = 100;
     s->check_strategy = SCN_STRATEGY_RANDOM;
     s->check_pct_depth = 3;
+    s->gen_ops = 24;
     s->expect = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     s->memory_model = SIM_MEMORY_SC;
     s->expect_model = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -415,6 +419,14 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
         fail_at(err, ix->path, line_of(ix, "device", "latency-min"),
                 "latency-min is larger than latency-max");
         return false;
+    }
+    if (s->workload == SCN_WORKLOAD_GENERATED) {
+        /* The generator picks paths per operation; submit and target do
+         * not constrain it. */
+        if (s->backend == AIO_BACKEND_AUTO) {
+            s->backend = AIO_BACKEND_IO_URING;
+        }
+        return true;
     }
     bool mmio = s->submit == SCN_SUBMIT_MMIO_INLINE || s->submit == SCN_SUBMIT_MMIO_SYNC;
     if (mmio && s->target != SCN_TARGET_MAIN) {
@@ -532,4 +544,30 @@ sim_memory_model_t scn_expected_model(const scn_t *s, const char *mutant)
     gpointer v = mutant && *mutant ? g_hash_table_lookup(s->expect_model, mutant) : NULL;
     return v ? (sim_memory_model_t)(GPOINTER_TO_INT(v) - 1)
              : (sim_memory_model_t)s->memory_model;
+char *scn_text_with_generated_workload(const scn_t *s)
+{
+    GString *out = g_string_new(NULL);
+    gchar **lines = g_strsplit(s->text, "\n", -1);
+    bool in_workload = false;
+    for (int i = 0; lines[i]; i++) {
+        char *l = g_strstrip(g_strdup(lines[i]));
+        if (*l == '[') {
+            in_workload = strcmp(l, "[workload]") == 0;
+        }
+        bool is_kind = in_workload && g_str_has_prefix(l, "kind") &&
+                       strchr(l, '=') && strspn(l + 4, " \t=") > 0;
+        g_free(l);
+        if (is_kind) {
+            continue;     /* replaced below */
+        }
+        g_string_append(out, lines[i]);
+        if (lines[i + 1]) {
+            g_string_append_c(out, '\n');
+        }
+        if (in_workload && g_str_has_prefix(g_strstrip(lines[i]), "[workload]")) {
+            g_string_append(out, "kind = generated\n");
+        }
+    }
+    g_strfreev(lines);
+    return g_string_free(out, FALSE);
 }

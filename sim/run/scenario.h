@@ -26,6 +26,13 @@ typedef enum {
 
 typedef enum { SCN_STRATEGY_RANDOM, SCN_STRATEGY_PCT } scn_strategy_t;
 
+/* What the machine's threads do. */
+typedef enum {
+    SCN_WORKLOAD_BATCHES,    /* vCPUs hand batches of reads over by the submit path */
+    SCN_WORKLOAD_GENERATED,  /* programs of API operations drawn from the decision
+                                source (genload.c, docs/workloads.md) */
+} scn_workload_t;
+
 /* Which context serves the device. */
 typedef enum {
     SCN_TARGET_MAIN,         /* the main loop (glib GMainContext, BQL) */
@@ -76,6 +83,9 @@ typedef struct {
      * expectation needs ("deadlock@tso"): mutant -> GINT_TO_POINTER(model+1). */
     int memory_model;
     GHashTable *expect_model;
+
+    scn_workload_t workload; /* [workload] kind */
+    unsigned gen_ops;        /* generated: operations per program */
 } scn_t;
 
 /* Loads and validates; NULL with *err set ("FILE:LINE: message"). */
@@ -93,6 +103,10 @@ sim_memory_model_t scn_expected_model(const scn_t *s, const char *mutant);
 
 const char *scn_submit_name(scn_submit_t v);
 const char *scn_target_name(scn_target_t v);
+
+/* The scenario's text with [workload] kind set to "generated" (g_free):
+ * `wakesim run --workload generated` reloads it, so reproducers carry it. */
+char *scn_text_with_generated_workload(const scn_t *s);
 
 #define SCN_ERROR (scn_error_quark())
 GQuark scn_error_quark(void);

@@ -144,7 +144,9 @@ static void pct_setup(const scn_t *scn, sim_options_t *o, unsigned depth)
     po.decide.kind = SIM_DECIDE_SEED;
     wk_machine_run(scn, &po, &pilot);
     o->decide.pct_steps = pilot.steps ? pilot.steps : 1;
-    o->decide.pct_threads = scn->vcpus + 2 + (scn->target == SCN_TARGET_IOTHREAD);
+    o->decide.pct_threads = scn->workload == SCN_WORKLOAD_GENERATED
+                            ? scn->vcpus + 4   /* main, main-loop, iothread, a worker */
+                            : scn->vcpus + 2 + (scn->target == SCN_TARGET_IOTHREAD);
     o->decide.pct_depth = depth;
     wk_outcome_clear(&pilot);
 }
@@ -158,6 +160,7 @@ typedef struct {
     char *out_dir;
     char *bytes_file;
     char *memory_model;
+    char *workload;
     gboolean log;
 } run_args_t;
 
@@ -250,6 +253,7 @@ static int cmd_run(int argc, char **argv)
         { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir, "Directory for reproducers (default .)", "DIR" },
         { "log", 'l', 0, G_OPTION_ARG_NONE, &a.log, "Print the event log of the reported run", NULL },
         { "memory-model", 0, 0, G_OPTION_ARG_STRING, &a.memory_model, "sc, tso or pso (default: the scenario's, else sc)", "M" },
+        { "workload", 'w', 0, G_OPTION_ARG_STRING, &a.workload, "generated: programs of API operations on the scenario's machine (default: the scenario's own)", "KIND" },
         { NULL }
     };
     GOptionContext *oc = option_context("SCENARIO - run a scenario under many schedules",
@@ -298,10 +302,28 @@ static int cmd_run(int argc, char **argv)
     if (a.memory_model && model < 0) {
         fprintf(stderr, "%s run: --memory-model must be sc, tso or pso, got '%s'\n", prog,
                 a.memory_model);
+    if (a.workload && strcmp(a.workload, "generated") != 0 && strcmp(a.workload, "batches") != 0) {
+        fprintf(stderr, "%s run: --workload must be generated or batches, got '%s'\n", prog,
+                a.workload);
         goto out;
     }
     if (!(scn = load_scenario(argv[1])) || !(mutants = set_mutants(a.mutants))) {
         goto out;
+    }
+    if (a.workload && strcmp(a.workload, "generated") == 0 &&
+        scn->workload != SCN_WORKLOAD_GENERATED) {
+        /* Through the text, so that a reproducer embeds the workload too. */
+        char *text = scn_text_with_generated_workload(scn);
+        GError *err = NULL;
+        scn_t *gen = scn_load_text(text, scn->path, &err);
+        g_free(text);
+        if (!gen) {
+            fprintf(stderr, "%s: %s\n", prog, err->message);
+            g_error_free(err);
+            goto out;
+        }
+        scn_free(scn);
+        scn = gen;
     }
 
     sim_options_t o;
@@ -316,6 +338,10 @@ static int cmd_run(int argc, char **argv)
            "seed %" PRIu64 ", runs %" PRIu64 "\n", scn->name, scn->path,
            *mutants ? mutants : "none", sim_memory_model_name(o.memory_model), a.strategy,
            seed, runs);
+    printf("wakesim run: scenario %s (%s), workload %s, mutants: %s, strategy %s, seed %" PRIu64
+           ", runs %" PRIu64 "\n", scn->name, scn->path,
+           scn->workload == SCN_WORKLOAD_GENERATED ? "generated" : "batches",
+           *mutants ? mutants : "none", a.strategy, seed, runs);
     if (o.decide.kind == SIM_DECIDE_PCT) {
         pct_setup(scn, &o, (unsigned)depth);
         sim_pct_bound_print(stdout, o.decide.pct_steps, o.decide.pct_threads, (unsigned)depth);
@@ -364,6 +390,7 @@ out:
     g_free(a.out_dir);
     g_free(a.bytes_file);
     g_free(a.memory_model);
+    g_free(a.workload);
     g_option_context_free(oc);
     return rc;
 }
@@ -620,6 +647,8 @@ static void usage(FILE *f)
         "  run SCENARIO [--mutant NAME]... [--strategy random|pct|bytes] [--seed N]\n"
         "               [--runs N] [--pct-depth D] [--memory-model sc|tso|pso] [--log]\n"
         "                                                    run under many schedules\n"
+        "               [--runs N] [--pct-depth D] [--log]   run under many schedules\n"
+        "               [--workload generated]\n"
         "  replay FILE [--log]                               replay a reproducer\n"
         "  check SCENARIO [--runs N]                         check its expectations\n"
         "  list                                              scenarios and mutants\n"

@@ -1,0 +1,81 @@
+/*
+ * fuzz_api.c - the generated workload (docs/workloads.md) under libFuzzer:
+ * the first byte chooses the machine (vCPUs, back end, ring size, whether
+ * the main loop has an idle timer), every later byte is a decision of the
+ * run: the feature switches, each thread's program (which API operation,
+ * on which context, with which delay) and the schedule.  So the fuzzer
+ * mutates programs and interleavings together, as syzkaller mutates
+ * programs of system calls.
+ *
+ * Any byte string is valid: the empty input is one vCPU, io_uring, no idle
+ * timer, every feature on, the default schedule.
+ *
+ * Shape byte (bit fields, low bits first):
+ *   vcpus-1 (2) | ppoll back end (1) | idle timer 499 ms (1) | ring entries (2) | spare (2)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include "wakesim-fuzz.h"
+
+#define WK_API_SHAPE_BYTES 1
+
+static const char *const ring_entries[] = { "128", "32", "8", "4" };
+
+/* The scenario text for a shape (g_free): a reproducer embeds it. */
+static char *api_text(uint8_t b)
+{
+    return g_strdup_printf(
+        "[scenario]\n"
+        "name = api-%02x\n"
+        "description = fuzz_api shape %02x\n"
+        "[machine]\n"
+        "backend = %s\n"
+        "ring-entries = %s\n"
+        "main-loop-timer = %s\n"
+        "vcpus = %u\n"
+        "[device]\n"
+        "submit = bh\n"
+        "latency-min = 0us\n"
+        "latency-max = 200us\n"
+        "[workload]\n"
+        "kind = generated\n"
+        "ops = 24\n"
+        "batches = 1\n"
+        "batch-size = 1\n"
+        "[bounds]\n"
+        "sqe-submit = 10ms\n"
+        "cqe-reap = 10ms\n"
+        "handoff = 10ms\n"
+        "deadline = 10s\n",
+        b, b, (b >> 2) & 1 ? "ppoll" : "io_uring", ring_entries[(b >> 4) & 3],
+        (b >> 3) & 1 ? "499ms" : "0", 1 + (b & 3));
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    wkf_init("api");
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    uint8_t shape = size ? data[0] : 0;
+    size_t skip = size ? WK_API_SHAPE_BYTES : 0;
+    wkf_init("api");
+
+    char *text = api_text(shape);
+    GError *err = NULL;
+    scn_t *scn = scn_load_text(text, "fuzz_api (generated)", &err);
+    if (!scn) {
+        fprintf(stderr, "fuzz_api: generated scenario rejected: %s\n%s", err->message, text);
+        abort();
+    }
+    wkf_run(scn, data, size, skip);
+    scn_free(scn);
+    g_free(text);
+    return 0;
+}

@@ -1,0 +1,18 @@
+/*
+ * genload.h - the generated workload: every simulated thread runs a
+ * program of event-loop API operations drawn from the decision source,
+ * within the thread contract of docs/workloads.md, with swarm-style feature
+ * switches per run and think times from zero up.  Random walks, PCT, fuzzer
+ * bytes and replays all drive it the same way, so a replay is byte for byte
+ * the same run.
+ */
+#ifndef WAKESIM_GENLOAD_H
+#define WAKESIM_GENLOAD_H
+
+#include "machine.h"
+#include "scenario.h"
+
+/* Runs scn (workload = generated) once; same contract as wk_machine_run(). */
+void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out);
+
+#endif
