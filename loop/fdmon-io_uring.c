@@ -304,7 +304,7 @@ static int fdmon_io_uring_wait(aio_context_t *ctx, int64_t timeout_ns)
 static bool fdmon_io_uring_gsource_prepare(aio_context_t *ctx)
 {
     if (aio_mutant_on(AIO_MUTANT_GSOURCE_PREPARE_NO_SUBMIT)) {
-        return;
+        return false;
     }
     fill_sq_ring(ctx);
     if (io_uring_sq_ready(&ctx->ring)) {

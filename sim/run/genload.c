@@ -117,6 +117,7 @@ struct actor {
 };
 
 struct gen {
+    sim_faults_t faults;        /* the run's injected faults */
     const scn_t *scn;
     sim_world_t *w;
     wk_monitor_t mon;
@@ -255,7 +256,9 @@ static gen_read_t *read_slot(actor_t *a, int ctx)
 static void read_check(gen_read_t *r)
 {
     gen_t *g = r->a->g;
-    if (r->ret != (ssize_t)GEN_CHUNK) {
+    if (r->ret == -EIO && wk_faults_fail_reads(&g->faults)) {
+        /* an injected I/O error, as the guest would see it */
+    } else if (r->ret != (ssize_t)GEN_CHUNK) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_DATA,
                              "%s: read at %" PRIu64 " returned %zd", r->a->name, r->offset,
                              r->ret);
@@ -884,6 +887,7 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     opts.on_event = gen_on_event;
     opts.event_opaque = g;
     wk_machine_apply_scenario_faults(&opts, scn);
+    g->faults = opts.faults;
     if (opts.max_time_ns <= 0 || opts.max_time_ns > scn->deadline_ns * 2) {
         opts.max_time_ns = scn->deadline_ns * 2;
     }

@@ -195,19 +195,17 @@ static void hand_over_batch(vcpu_t *v)
     }
 }
 
-/* Whether READs may fail with -EIO in this run (an injected fault the
- * guest sees as an I/O error; everything else must be retried away). */
-static bool eio_injected(const machine_t *m)
+bool wk_faults_fail_reads(const sim_faults_t *f)
 {
-    return m->faults.permille[SIM_FAULT_READ_EIO] ||
-           (m->faults.countdown_n && m->faults.countdown_kind == SIM_FAULT_READ_EIO);
+    return f->permille[SIM_FAULT_READ_EIO] ||
+           (f->countdown_n && f->countdown_kind == SIM_FAULT_READ_EIO);
 }
 
 static void check_data(vcpu_t *v, request_t *r)
 {
     machine_t *m = v->m;
     uint64_t len = m->scn->chunk_bytes;
-    if (r->ret == -EIO && eio_injected(m)) {
+    if (r->ret == -EIO && wk_faults_fail_reads(&m->faults)) {
         return;
     }
     if (r->ret != (ssize_t)len) {

@@ -40,6 +40,10 @@ struct wk_monitor_s;
 /* Puts the scenario's [faults] rates into *opts unless the caller already
  * chose faults (a count-down run, a swarm's draw). */
 void wk_machine_apply_scenario_faults(sim_options_t *opts, const scn_t *scn);
+/* Whether READs may fail with -EIO in a run with these faults (an injected
+ * fault the guest sees as an I/O error; everything else must be retried
+ * away by the loop). */
+bool wk_faults_fail_reads(const sim_faults_t *f);
 void wk_outcome_fill(wk_outcome_t *out, sim_world_t *w, sim_result_t r,
                      const struct wk_monitor_s *mon, bool log_enabled);
 

@@ -544,6 +544,8 @@ sim_memory_model_t scn_expected_model(const scn_t *s, const char *mutant)
     gpointer v = mutant && *mutant ? g_hash_table_lookup(s->expect_model, mutant) : NULL;
     return v ? (sim_memory_model_t)(GPOINTER_TO_INT(v) - 1)
              : (sim_memory_model_t)s->memory_model;
+}
+
 char *scn_text_with_generated_workload(const scn_t *s)
 {
     GString *out = g_string_new(NULL);

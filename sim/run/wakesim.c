@@ -302,6 +302,8 @@ static int cmd_run(int argc, char **argv)
     if (a.memory_model && model < 0) {
         fprintf(stderr, "%s run: --memory-model must be sc, tso or pso, got '%s'\n", prog,
                 a.memory_model);
+        goto out;
+    }
     if (a.workload && strcmp(a.workload, "generated") != 0 && strcmp(a.workload, "batches") != 0) {
         fprintf(stderr, "%s run: --workload must be generated or batches, got '%s'\n", prog,
                 a.workload);
@@ -334,14 +336,11 @@ static int cmd_run(int argc, char **argv)
     if (strategy_setup(&a, &o, seed, file_bytes, gen, sizeof(gen)) < 0) {
         goto out;
     }
-    printf("wakesim run: scenario %s (%s), mutants: %s, memory model %s, strategy %s, "
-           "seed %" PRIu64 ", runs %" PRIu64 "\n", scn->name, scn->path,
+    printf("wakesim run: scenario %s (%s), workload %s, mutants: %s, memory model %s, "
+           "strategy %s, seed %" PRIu64 ", runs %" PRIu64 "\n", scn->name, scn->path,
+           scn->workload == SCN_WORKLOAD_GENERATED ? "generated" : "batches",
            *mutants ? mutants : "none", sim_memory_model_name(o.memory_model), a.strategy,
            seed, runs);
-    printf("wakesim run: scenario %s (%s), workload %s, mutants: %s, strategy %s, seed %" PRIu64
-           ", runs %" PRIu64 "\n", scn->name, scn->path,
-           scn->workload == SCN_WORKLOAD_GENERATED ? "generated" : "batches",
-           *mutants ? mutants : "none", a.strategy, seed, runs);
     if (o.decide.kind == SIM_DECIDE_PCT) {
         pct_setup(scn, &o, (unsigned)depth);
         sim_pct_bound_print(stdout, o.decide.pct_steps, o.decide.pct_threads, (unsigned)depth);
