@@ -17,16 +17,22 @@
 
 enum { PCT_MAX_THREADS = 4096 };
 
-static void record(sim_world_t *w, uint32_t value, uint32_t bound)
+/* info says what the default policy would have picked, so that a shrinker
+ * can tell a preemption or a non-default choice from a free one. */
+static void record(sim_world_t *w, uint32_t value, uint32_t bound, sim_decision_info_t info)
 {
     sim_decider_t *d = &w->dec;
     if (d->n == d->cap) {
-        size_t cap = d->cap;
+        /* The three arrays share one capacity: the first grow picks it
+         * (its start depends on the element size), the others follow. */
+        size_t cap = d->cap, icap = d->cap;
         sim_grow((void **)&d->values, &cap, d->n + 1, sizeof(uint32_t));
-        sim_grow((void **)&d->bounds, &d->cap, d->n + 1, sizeof(uint32_t));
+        sim_grow((void **)&d->info, &icap, cap, sizeof(sim_decision_info_t));
+        sim_grow((void **)&d->bounds, &d->cap, cap, sizeof(uint32_t));
     }
     d->values[d->n] = value;
     d->bounds[d->n] = bound;
+    d->info[d->n] = info;
     d->n++;
 }
 
@@ -149,7 +155,9 @@ sim_thread_t *sim_decide_thread(sim_world_t *w)
         v = replay_next(w, n);
         break;
     }
-    record(w, v, n);
+    int cur = w->current ? runnable_index_of(w, w->current) : -1;
+    record(w, v, n, (sim_decision_info_t){ .dflt = default_pick(w), .thread = true,
+                                          .current_runnable = cur >= 0 });
     return runnable_at(w, v);
 }
 
@@ -173,7 +181,7 @@ uint32_t sim_decide_value(sim_world_t *w, uint32_t n)
         v = replay_next(w, n);
         break;
     }
-    record(w, v, n);
+    record(w, v, n, (sim_decision_info_t){ .dflt = 0 });
     return v;
 }
 
@@ -252,6 +260,7 @@ void sim_decider_fini(sim_decider_t *d)
 {
     free(d->values);
     free(d->bounds);
+    free(d->info);
     free(d->pct_slots);
     free(d->pct_change);
     memset(d, 0, sizeof(*d));

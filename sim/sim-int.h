@@ -95,6 +95,7 @@ typedef struct {
     uint32_t *pct_slots;       /* random permutation of k priority slots */
     unsigned pct_created;
     uint32_t *values, *bounds; /* the record */
+    sim_decision_info_t *info; /* per decision: what the default would pick */
     size_t n, cap;
 } sim_decider_t;
 

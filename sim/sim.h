@@ -206,6 +206,16 @@ const char *sim_world_log(const sim_world_t *w, size_t *len);
  * Both arrays stay owned by the world. */
 size_t sim_world_decisions(const sim_world_t *w, const uint32_t **values,
                            const uint32_t **bounds);
+/* For each decision of sim_world_decisions(): what the default policy
+ * (keep the current thread if it is runnable, else the lowest id; value 0)
+ * would have chosen there.  A thread decision whose value differs from dflt
+ * while current_runnable is a preemption.  Owned by the world. */
+typedef struct {
+    uint32_t dflt;
+    bool thread;            /* a thread pick (else a value choice) */
+    bool current_runnable;  /* thread pick: the running thread could go on */
+} sim_decision_info_t;
+const sim_decision_info_t *sim_world_decision_info(const sim_world_t *w);
 uint64_t sim_world_steps(const sim_world_t *w);
 int64_t sim_world_now_ns(const sim_world_t *w);
 /* The run-stable name the log uses for a user_data value: the number itself

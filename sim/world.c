@@ -184,6 +184,11 @@ size_t sim_world_decisions(const sim_world_t *w, const uint32_t **values,
     return w->dec.n;
 }
 
+const sim_decision_info_t *sim_world_decision_info(const sim_world_t *w)
+{
+    return w->dec.info;
+}
+
 uint64_t sim_world_steps(const sim_world_t *w)
 {
     return w->steps;

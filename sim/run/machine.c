@@ -536,6 +536,8 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     out->n_decisions = sim_world_decisions(m->w, &values, &bounds);
     out->decisions = g_memdup2(values, out->n_decisions * sizeof(uint32_t));
     out->bounds = g_memdup2(bounds, out->n_decisions * sizeof(uint32_t));
+    out->info = g_memdup2(sim_world_decision_info(m->w),
+                          out->n_decisions * sizeof(sim_decision_info_t));
     out->sqes_queued_while_main_loop_slept = m->mon.sqes_queued_while_main_loop_slept;
     if (m->mon.invariant) {
         /* The monitors saw it first; a later deadlock is its consequence. */
@@ -565,6 +567,7 @@ void wk_outcome_clear(wk_outcome_t *out)
     g_free(out->log);
     g_free(out->decisions);
     g_free(out->bounds);
+    g_free(out->info);
     memset(out, 0, sizeof(*out));
 }
 

@@ -20,6 +20,7 @@ typedef struct {
     char *log;               /* the event log when o->log_enabled, else NULL */
     uint32_t *decisions;     /* every decision taken, for a reproducer */
     uint32_t *bounds;
+    sim_decision_info_t *info; /* per decision: the default's pick (shrinking) */
     size_t n_decisions;
     unsigned sqes_queued_while_main_loop_slept; /* coverage mark (style item 12) */
 } wk_outcome_t;

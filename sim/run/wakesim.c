@@ -14,6 +14,7 @@
 #include "invariant.h"
 #include "machine.h"
 #include "scenario.h"
+#include "shrink.h"
 #include "trace.h"
 
 #ifndef WAKESIM_SCENARIO_DIR
@@ -22,6 +23,7 @@
 
 #define EXIT_VIOLATION 1
 #define EXIT_USAGE 2
+#define EXIT_DIVERGED 3   /* a reproducer no longer replays as recorded */
 
 static const char *prog = "wakesim";
 
@@ -352,6 +354,32 @@ out:
     return rc;
 }
 
+/* Loads a reproducer, its embedded scenario, and sets its mutants.
+ * Returns the scenario, or NULL after printing why. */
+static scn_t *load_reproducer(const char *path, wk_trace_t *t, char **mutants)
+{
+    GError *err = NULL;
+    if (!wk_trace_load(t, path, &err)) {
+        fprintf(stderr, "%s: %s\n", prog, err->message);
+        g_error_free(err);
+        return NULL;
+    }
+    char *where = g_strdup_printf("%s (scenario embedded in %s)", t->scenario_path, path);
+    scn_t *scn = scn_load_text(t->scenario_text, where, &err);
+    g_free(where);
+    if (!scn) {
+        fprintf(stderr, "%s: %s\n", prog, err->message);
+        g_error_free(err);
+        return NULL;
+    }
+    char *names[] = { t->mutants, NULL };
+    if (!(*mutants = set_mutants(names))) {
+        scn_free(scn);
+        return NULL;
+    }
+    return scn;
+}
+
 /* ---- replay ---- */
 
 static int cmd_replay(int argc, char **argv)
@@ -437,6 +465,121 @@ out:
     wk_trace_clear(&t);
     scn_free(scn);
     g_free(mutants);
+    g_option_context_free(oc);
+    return rc;
+}
+
+/* ---- shrink ---- */
+
+static int cmd_shrink(int argc, char **argv)
+{
+    char *out_path = NULL, *budget_s = NULL;
+    GOptionEntry entries[] = {
+        { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Where to write the shrunk reproducer (default FILE without .trace + .shrunk.trace)", "OUT" },
+        { "budget", 'b', 0, G_OPTION_ARG_STRING, &budget_s, "Replays to try at most (default 4000)", "N" },
+        { NULL }
+    };
+    GOptionContext *oc = option_context("FILE - shrink a reproducer's schedule",
+        "Keeps the same violation (invariant and kind of object) and minimises, in this "
+        "order: preemptions, non-default decisions, threads, workload items, steps.  "
+        "Each candidate is checked by replay.", entries);
+    int rc = EXIT_USAGE;
+    wk_trace_t t = { 0 };
+    scn_t *scn = NULL;
+    char *mutants = NULL;
+    GError *err = NULL;
+    uint64_t budget = 4000;
+    wk_outcome_t start = { 0 }, logged = { 0 };
+    wk_shrink_result_t res = { 0 };
+    wk_trace_t nt = { 0 };
+
+    if (parse_options(oc, &argc, &argv) < 0) {
+        goto out;
+    }
+    if (argc != 2) {
+        fprintf(stderr, "%s shrink: expected one FILE (see --help)\n", prog);
+        goto out;
+    }
+    if (budget_s && (parse_u64("--budget", budget_s, &budget) < 0 || budget == 0 ||
+                     budget > 1000000)) {
+        fprintf(stderr, "%s shrink: --budget must be in 1..1000000\n", prog);
+        goto out;
+    }
+    if (!(scn = load_reproducer(argv[1], &t, &mutants))) {
+        goto out;
+    }
+    sim_options_t o;
+    sim_options_init(&o);
+    o.ns_per_step = t.ns_per_step;
+    o.log_enabled = false;
+    o.decide.kind = SIM_DECIDE_REPLAY;
+    o.decide.replay = t.values;
+    o.decide.replay_bounds = t.bounds;
+    o.decide.replay_len = t.n_decisions;
+    wk_machine_run(scn, &o, &start);
+    if (start.result == SIM_RESULT_REPLAY_ERROR) {
+        fprintf(stderr, "%s: %s: replay diverged: %s\n", prog, argv[1], start.message);
+        rc = EXIT_DIVERGED;
+        goto out;
+    }
+    if (start.result == SIM_RESULT_OK) {
+        fprintf(stderr, "%s: %s: replays without a violation: nothing to shrink\n", prog,
+                argv[1]);
+        goto out;
+    }
+    printf("wakesim shrink: %s: scenario %s, mutants: %s, %s\n", argv[1], t.scenario_name,
+           *mutants ? mutants : "none", start.message);
+    wk_shrink_opts_t so = { .max_candidates = (unsigned)budget, .ns_per_step = t.ns_per_step,
+                            .progress = stdout };
+    if (!wk_shrink(scn, &start, &so, &res, &err)) {
+        fprintf(stderr, "%s: %s: %s\n", prog, argv[1], err->message);
+        g_error_free(err);
+        goto out;
+    }
+    /* Record the shrunk run exactly, with its log and hash, and prove that
+     * the file replays to the same log byte for byte. */
+    sim_options_t lo;
+    sim_options_init(&lo);
+    lo.ns_per_step = t.ns_per_step;
+    rerun_logged(res.scn, &lo, &res.out, &logged);
+    wk_figures_print(stdout, "before", &res.before);
+    wk_figures_print(stdout, "after ", &res.after);
+    printf("%u replays tried, %u kept\n", res.candidates, res.accepted);
+    if (strcmp(wk_outcome_verdict(&logged), t.verdict) != 0) {
+        printf("shrunk run does not replay to '%s' but '%s'\n", t.verdict,
+               wk_outcome_verdict(&logged));
+        rc = EXIT_DIVERGED;
+        goto out;
+    }
+    if (!out_path) {
+        const char *in = argv[1];
+        size_t n = strlen(in);
+        if (g_str_has_suffix(in, ".trace")) {
+            n -= strlen(".trace");
+        }
+        out_path = g_strdup_printf("%.*s.shrunk.trace", (int)n, in);
+    }
+    wk_trace_from_outcome(&nt, res.scn, t.mutants, "shrink", t.seed, t.pct_depth,
+                          t.ns_per_step, &logged);
+    if (!wk_trace_save(&nt, out_path, &err)) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", prog, out_path, err->message);
+        g_error_free(err);
+        goto out;
+    }
+    printf("VIOLATION (shrunk): %s\n", logged.message);
+    printf("reproducer: %s\n", out_path);
+    printf("replay with: %s replay %s\n", prog, out_path);
+    rc = EXIT_VIOLATION;
+out:
+    wk_trace_clear(&t);
+    wk_trace_clear(&nt);
+    wk_outcome_clear(&start);
+    wk_outcome_clear(&logged);
+    wk_shrink_result_clear(&res);
+    scn_free(scn);
+    g_free(mutants);
+    g_free(out_path);
+    g_free(budget_s);
     g_option_context_free(oc);
     return rc;
 }
@@ -575,6 +718,7 @@ static void usage(FILE *f)
         "  run SCENARIO [--mutant NAME]... [--strategy random|pct|bytes] [--seed N]\n"
         "               [--runs N] [--pct-depth D] [--log]   run under many schedules\n"
         "  replay FILE [--log]                               replay a reproducer\n"
+        "  shrink FILE [-o OUT] [--budget N]                 simplify a reproducer\n"
         "  check SCENARIO [--runs N]                         check its expectations\n"
         "  list                                              scenarios and mutants\n"
         "Each command has --help.  Exit: 0 no violation, 1 violation, 2 bad usage/input.\n",
@@ -601,6 +745,8 @@ int main(int argc, char **argv)
         rc = cmd_run(argc - 1, argv + 1);
     } else if (strcmp(cmd, "replay") == 0) {
         rc = cmd_replay(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "shrink") == 0) {
+        rc = cmd_shrink(argc - 1, argv + 1);
     } else if (strcmp(cmd, "check") == 0) {
         rc = cmd_check(argc - 1, argv + 1);
     } else if (strcmp(cmd, "list") == 0) {
