@@ -539,6 +539,8 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     out->info = g_memdup2(sim_world_decision_info(m->w),
                           out->n_decisions * sizeof(sim_decision_info_t));
     out->sqes_queued_while_main_loop_slept = m->mon.sqes_queued_while_main_loop_slept;
+    out->late_start_ns = m->mon.late_start_ns;
+    out->late_end_ns = m->mon.late_end_ns;
     if (m->mon.invariant) {
         /* The monitors saw it first; a later deadlock is its consequence. */
         r = out->result = SIM_RESULT_VIOLATION;

@@ -22,6 +22,8 @@ typedef struct {
     uint32_t *bounds;
     sim_decision_info_t *info; /* per decision: the default's pick (shrinking) */
     size_t n_decisions;
+    int64_t late_start_ns;   /* a late hand-off's interval, else -1 */
+    int64_t late_end_ns;
     unsigned sqes_queued_while_main_loop_slept; /* coverage mark (style item 12) */
 } wk_outcome_t;
 
