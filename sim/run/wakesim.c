@@ -15,6 +15,7 @@
 #include "machine.h"
 #include "scenario.h"
 #include "shrink.h"
+#include "timeline.h"
 #include "trace.h"
 
 #ifndef WAKESIM_SCENARIO_DIR
@@ -385,18 +386,22 @@ static scn_t *load_reproducer(const char *path, wk_trace_t *t, char **mutants)
 static int cmd_replay(int argc, char **argv)
 {
     gboolean log = FALSE;
+    char *chrome = NULL, *svg = NULL;
     GOptionEntry entries[] = {
         { "log", 'l', 0, G_OPTION_ARG_NONE, &log, "Print the event log", NULL },
+        { "chrome-trace", 0, 0, G_OPTION_ARG_FILENAME, &chrome, "Write the run as a Trace Event file (Perfetto, chrome://tracing)", "OUT.json" },
+        { "timeline", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Draw the run: thread lanes, ring SQ/CQ, the late hand-off", "OUT.svg" },
         { NULL }
     };
     GOptionContext *oc = option_context("FILE - replay a reproducer",
         "Re-runs the recorded decisions and checks that the verdict and the event log "
-        "(by hash) are the same.", entries);
+        "(by hash) are the same.  Exit: 0 pass, 1 violation, 2 bad input, 3 the replay "
+        "diverged from the recording.", entries);
     int rc = EXIT_USAGE;
     wk_trace_t t = { 0 };
     scn_t *scn = NULL;
     char *mutants = NULL;
-    GError *err = NULL;
+    wk_timeline_t *tl = NULL;
 
     if (parse_options(oc, &argc, &argv) < 0) {
         goto out;
@@ -405,21 +410,7 @@ static int cmd_replay(int argc, char **argv)
         fprintf(stderr, "%s replay: expected one FILE (see --help)\n", prog);
         goto out;
     }
-    if (!wk_trace_load(&t, argv[1], &err)) {
-        fprintf(stderr, "%s: %s\n", prog, err->message);
-        g_error_free(err);
-        goto out;
-    }
-    char *where = g_strdup_printf("%s (scenario embedded in %s)", t.scenario_path, argv[1]);
-    scn = scn_load_text(t.scenario_text, where, &err);
-    g_free(where);
-    if (!scn) {
-        fprintf(stderr, "%s: %s\n", prog, err->message);
-        g_error_free(err);
-        goto out;
-    }
-    char *names[] = { t.mutants, NULL };
-    if (!(mutants = set_mutants(names))) {
+    if (!(scn = load_reproducer(argv[1], &t, &mutants))) {
         goto out;
     }
 
@@ -431,6 +422,11 @@ static int cmd_replay(int argc, char **argv)
     o.decide.replay = t.values;
     o.decide.replay_bounds = t.bounds;
     o.decide.replay_len = t.n_decisions;
+    if (chrome || svg) {
+        tl = wk_timeline_new(t.ns_per_step);
+        o.on_event = wk_timeline_on_event;
+        o.event_opaque = tl;
+    }
     printf("wakesim replay: %s: scenario %s, mutants: %s, found by %s seed %" PRIu64
            ", %zu decisions\n", argv[1], t.scenario_name, *mutants ? mutants : "none",
            t.strategy, t.seed, t.n_decisions);
@@ -441,14 +437,34 @@ static int cmd_replay(int argc, char **argv)
         fputs(out.log, stdout);
     }
     const char *verdict = wk_outcome_verdict(&out);
+    if (tl) {
+        char *title = g_strdup_printf("%s  (scenario %s, mutants %s)", argv[1],
+                                      t.scenario_name, *mutants ? mutants : "none");
+        GError *werr = NULL;
+        wk_timeline_finish(tl, &out, title);
+        g_free(title);
+        if ((chrome && !wk_timeline_write_chrome(tl, chrome, &werr)) ||
+            (svg && !wk_timeline_write_svg(tl, svg, &werr))) {
+            fprintf(stderr, "%s: cannot write the timeline: %s\n", prog, werr->message);
+            g_error_free(werr);
+            wk_outcome_clear(&out);
+            goto out;
+        }
+        if (chrome) {
+            printf("chrome trace: %s\n", chrome);
+        }
+        if (svg) {
+            printf("timeline: %s\n", svg);
+        }
+    }
     if (out.result == SIM_RESULT_REPLAY_ERROR) {
         printf("replay diverged: %s\n", out.message);
-        rc = EXIT_USAGE;
+        rc = EXIT_DIVERGED;
     } else if (strcmp(verdict, t.verdict) != 0 || out.log_hash != t.log_hash) {
         printf("replay differs from the recording: verdict %s (recorded %s), log hash "
                "%016" PRIx64 " (recorded %016" PRIx64 ")\n", verdict, t.verdict,
                out.log_hash, t.log_hash);
-        rc = EXIT_USAGE;
+        rc = EXIT_DIVERGED;
     } else {
         if (out.result != SIM_RESULT_OK) {
             printf("VIOLATION: %s\n", out.message);
@@ -462,9 +478,12 @@ static int cmd_replay(int argc, char **argv)
     }
     wk_outcome_clear(&out);
 out:
+    wk_timeline_free(tl);
     wk_trace_clear(&t);
     scn_free(scn);
     g_free(mutants);
+    g_free(chrome);
+    g_free(svg);
     g_option_context_free(oc);
     return rc;
 }
@@ -717,11 +736,13 @@ static void usage(FILE *f)
         "usage: %s COMMAND [OPTIONS]\n"
         "  run SCENARIO [--mutant NAME]... [--strategy random|pct|bytes] [--seed N]\n"
         "               [--runs N] [--pct-depth D] [--log]   run under many schedules\n"
-        "  replay FILE [--log]                               replay a reproducer\n"
+        "  replay FILE [--log] [--chrome-trace OUT.json] [--timeline OUT.svg]\n"
+        "                                                    replay a reproducer\n"
         "  shrink FILE [-o OUT] [--budget N]                 simplify a reproducer\n"
         "  check SCENARIO [--runs N]                         check its expectations\n"
         "  list                                              scenarios and mutants\n"
-        "Each command has --help.  Exit: 0 no violation, 1 violation, 2 bad usage/input.\n",
+        "Each command has --help.  Exit: 0 no violation, 1 violation, 2 bad usage/input,\n"
+        "3 a reproducer's replay diverged from its recording.\n",
         prog);
 }
 
