@@ -14,7 +14,7 @@
 #include "machine.h"
 #include "scenario.h"
 
-#define WK_TRACE_FORMAT 1
+#define WK_TRACE_FORMAT 2   /* format 1 (scenario as base64) still loads */
 
 typedef struct {
     char *scenario_name;
@@ -33,6 +33,11 @@ typedef struct {
     uint32_t *values;
     uint32_t *bounds;
     size_t n_decisions;
+    /* The build that recorded it (NULL in format 1 files; on save, NULL
+     * means this build). */
+    char *build_version;
+    char *build_compiler;
+    char *build_memory_model;
 } wk_trace_t;
 
 /* Fills a trace from a finished run (copies what it needs). */
