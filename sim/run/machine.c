@@ -541,6 +541,8 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     out->sqes_queued_while_main_loop_slept = m->mon.sqes_queued_while_main_loop_slept;
     out->late_start_ns = m->mon.late_start_ns;
     out->late_end_ns = m->mon.late_end_ns;
+    out->states_at_start = g_strdup(m->mon.states_at_start);
+    out->states_at_detection = g_strdup(m->mon.states_at_detection);
     if (m->mon.invariant) {
         /* The monitors saw it first; a later deadlock is its consequence. */
         r = out->result = SIM_RESULT_VIOLATION;
@@ -570,6 +572,8 @@ void wk_outcome_clear(wk_outcome_t *out)
     g_free(out->decisions);
     g_free(out->bounds);
     g_free(out->info);
+    g_free(out->states_at_start);
+    g_free(out->states_at_detection);
     memset(out, 0, sizeof(*out));
 }
 

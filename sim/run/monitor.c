@@ -36,6 +36,7 @@ void wk_monitor_destroy(wk_monitor_t *m)
     g_free(m->invariant);
     g_free(m->message);
     g_free(m->states_at_start);
+    g_free(m->states_at_detection);
     wk_history_destroy(&m->history);
 }
 
@@ -52,6 +53,7 @@ static void violation_v(wk_monitor_t *m, sim_world_t *w, const char *invariant,
      * verdict is the first violation; the log shows where it happened. */
     char *states = sim_world_thread_states(w);
     m->invariant = g_strdup(invariant);
+    m->states_at_detection = g_strdup(states);
     if (start_ns >= 0) {
         /* What each thread was doing when the work was handed over is the
          * useful fact (the loop asleep in ppoll); at detection the late

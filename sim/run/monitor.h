@@ -22,6 +22,7 @@ typedef struct {
      * -1 when the violation is not a late hand-off. */
     int64_t late_start_ns, late_end_ns;
     char *states_at_start;       /* every thread's state at late_start_ns */
+    char *states_at_detection;   /* and when the violation was seen */
     wk_history_t history;        /* thread states over time */
     unsigned violations;
     unsigned sqes_submitted;

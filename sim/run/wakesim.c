@@ -13,7 +13,9 @@
 #include <glib.h>
 #include "invariant.h"
 #include "machine.h"
+#include "report.h"
 #include "scenario.h"
+#include "build-id.h"
 #include "shrink.h"
 #include "timeline.h"
 #include "trace.h"
@@ -193,44 +195,61 @@ static int strategy_setup(const run_args_t *a, sim_options_t *o, uint64_t seed,
     return 0;
 }
 
-static int report_violation(const scn_t *scn, const char *mutants, const run_args_t *a,
-                            uint64_t seed, unsigned depth, const sim_options_t *o,
-                            const wk_outcome_t *found, unsigned run)
+/* Writes a reproducer of a failing run into dir (logged re-run of its
+ * decisions) and prints the violation block.  Returns EXIT_VIOLATION. */
+static int report_found(const scn_t *scn, const char *mutants, const char *dir,
+                        const char *strategy, uint64_t seed, unsigned depth,
+                        const sim_options_t *o, const wk_outcome_t *found, bool log)
 {
     wk_outcome_t logged;
     wk_trace_t t;
     GError *err = NULL;
 
     rerun_logged(scn, o, found, &logged);
-    printf("VIOLATION in run %u (seed %" PRIu64 "): %s\n", run, seed, found->message);
     if (strcmp(wk_outcome_verdict(&logged), wk_outcome_verdict(found)) != 0) {
         printf("warning: re-running the recorded decisions gave '%s' (not deterministic?)\n",
                wk_outcome_verdict(&logged));
     }
-    if (a->log && logged.log) {
+    if (log && logged.log) {
         fputs(logged.log, stdout);
     }
     char *name = g_strdup_printf("wakesim-%s-%s-%s%" PRIu64 ".trace", scn->name,
-                                 *mutants ? mutants : "fixed", a->strategy, seed);
+                                 *mutants ? mutants : "fixed", strategy, seed);
     for (char *p = name; *p; p++) {
         if (*p == ',') {
             *p = '+';
         }
     }
-    char *path = g_build_filename(a->out_dir, name, NULL);
-    wk_trace_from_outcome(&t, scn, mutants, a->strategy, seed, depth, o->ns_per_step, &logged);
-    if (!wk_trace_save(&t, path, &err)) {
+    char *path = g_build_filename(dir, name, NULL);
+    wk_trace_from_outcome(&t, scn, mutants, strategy, seed, depth, o->ns_per_step, &logged);
+    bool saved = wk_trace_save(&t, path, &err);
+    if (!saved) {
         fprintf(stderr, "%s: cannot write reproducer: %s\n", prog, err->message);
         g_error_free(err);
-    } else {
-        printf("reproducer: %s\n", path);
-        printf("replay with: %s replay %s\n", prog, path);
     }
+    char *seed_s = strcmp(strategy, "pct") == 0
+        ? g_strdup_printf("pct seed %" PRIu64 " depth %u", seed, depth)
+        : g_strdup_printf("%s seed %" PRIu64, strategy, seed);
+    char *cmd = saved ? g_strdup_printf("%s replay %s", prog, path) : NULL;
+    wk_report_t r = { .scn = scn, .mutants = mutants, .seed = seed_s, .replay_cmd = cmd,
+                      .reproducer = saved ? path : NULL };
+    wk_report_print(stdout, &r, found);
+    g_free(seed_s);
+    g_free(cmd);
     wk_trace_clear(&t);
     wk_outcome_clear(&logged);
     g_free(path);
     g_free(name);
     return EXIT_VIOLATION;
+}
+
+static int report_violation(const scn_t *scn, const char *mutants, const run_args_t *a,
+                            uint64_t seed, unsigned depth, const sim_options_t *o,
+                            const wk_outcome_t *found, unsigned run)
+{
+    printf("VIOLATION in run %u (seed %" PRIu64 "): %s\n", run, seed, found->message);
+    return report_found(scn, mutants, a->out_dir, a->strategy, seed, depth, o, found,
+                        a->log);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -241,7 +260,7 @@ static int cmd_run(int argc, char **argv)
     GOptionEntry entries[] = {
         { "mutant", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.mutants, "Enable a mutant (repeatable)", "NAME" },
         { "strategy", 's', 0, G_OPTION_ARG_STRING, &a.strategy, "random (default), pct or bytes", "S" },
-        { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s, "First seed (default 1); run i uses seed+i", "N" },
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s, "First seed, or 'random' (the default with --runs > 1; 1 for a single run); run i uses seed+i", "N|random" },
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &a.runs_s, "Number of runs (default 1)", "N" },
         { "pct-depth", 'd', 0, G_OPTION_ARG_STRING, &a.depth_s, "PCT depth d (default 3)", "D" },
         { "bytes-file", 0, 0, G_OPTION_ARG_FILENAME, &a.bytes_file, "Decision bytes for --strategy bytes", "FILE" },
@@ -267,8 +286,18 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "%s run: expected one SCENARIO (see --help)\n", prog);
         goto out;
     }
-    if ((a.seed_s && parse_u64("--seed", a.seed_s, &seed) < 0) ||
-        (a.runs_s && parse_u64("--runs", a.runs_s, &runs) < 0) ||
+    if ((a.runs_s && parse_u64("--runs", a.runs_s, &runs) < 0)) {
+        goto out;
+    }
+    /* Many runs explore new schedules each time unless a seed is given: a
+     * fixed default would make every CI run repeat the same ones.  The seed
+     * is printed, so any run can be repeated. */
+    bool random_seed = a.seed_s ? strcmp(a.seed_s, "random") == 0 : runs > 1;
+    if (random_seed) {
+        seed = g_random_int() | (uint64_t)g_random_int() << 32;
+        seed >>= 1;   /* leave room for seed + i */
+    }
+    if ((a.seed_s && !random_seed && parse_u64("--seed", a.seed_s, &seed) < 0) ||
         (a.depth_s && parse_u64("--pct-depth", a.depth_s, &depth) < 0)) {
         goto out;
     }
@@ -302,8 +331,8 @@ static int cmd_run(int argc, char **argv)
         goto out;
     }
     printf("wakesim run: scenario %s (%s), mutants: %s, strategy %s, seed %" PRIu64
-           ", runs %" PRIu64 "\n", scn->name, scn->path, *mutants ? mutants : "none",
-           a.strategy, seed, runs);
+           "%s, runs %" PRIu64 "\n", scn->name, scn->path, *mutants ? mutants : "none",
+           a.strategy, seed, random_seed ? " (random: repeat with --seed it)" : "", runs);
     if (o.decide.kind == SIM_DECIDE_PCT) {
         pct_setup(scn, &o, (unsigned)depth);
         sim_pct_bound_print(stdout, o.decide.pct_steps, o.decide.pct_threads, (unsigned)depth);
@@ -377,6 +406,22 @@ static scn_t *load_reproducer(const char *path, wk_trace_t *t, char **mutants)
     if (!(*mutants = set_mutants(names))) {
         scn_free(scn);
         return NULL;
+    }
+    /* Another build may schedule differently: say so before a divergence
+     * is taken for a broken reproducer. */
+    wk_build_id_t id;
+    wk_build_id(&id);
+    if (!t->build_version) {
+        printf("note: %s records no build identity (format 1)\n", path);
+    } else if (strcmp(t->build_version, id.version) != 0 ||
+               strcmp(t->build_compiler ? t->build_compiler : "", id.compiler) != 0 ||
+               strcmp(t->build_memory_model ? t->build_memory_model : "", id.memory_model) != 0) {
+        printf("warning: %s was recorded by another build: version %s, %s, memory model %s; "
+               "this is version %s, %s, memory model %s (a divergence may come from the "
+               "code change)\n", path, t->build_version,
+               t->build_compiler ? t->build_compiler : "?",
+               t->build_memory_model ? t->build_memory_model : "?", id.version, id.compiler,
+               id.memory_model);
     }
     return scn;
 }
@@ -467,7 +512,14 @@ static int cmd_replay(int argc, char **argv)
         rc = EXIT_DIVERGED;
     } else {
         if (out.result != SIM_RESULT_OK) {
+            char *seed = g_strdup_printf("%s seed %" PRIu64 " (as recorded)", t.strategy, t.seed);
+            char *cmd = g_strdup_printf("%s replay %s", prog, argv[1]);
+            wk_report_t r = { .scn = scn, .mutants = mutants, .seed = seed,
+                              .replay_cmd = cmd, .reproducer = argv[1] };
             printf("VIOLATION: %s\n", out.message);
+            wk_report_print(stdout, &r, &out);
+            g_free(seed);
+            g_free(cmd);
         }
         printf("replay matches the recording: verdict %s, %" PRIu64 " steps, %.3f ms "
                "virtual, event log hash %016" PRIx64 "\n", verdict, out.steps,
@@ -585,9 +637,13 @@ static int cmd_shrink(int argc, char **argv)
         g_error_free(err);
         goto out;
     }
-    printf("VIOLATION (shrunk): %s\n", logged.message);
-    printf("reproducer: %s\n", out_path);
-    printf("replay with: %s replay %s\n", prog, out_path);
+    char *seed_s = g_strdup_printf("shrunk from %s seed %" PRIu64, t.strategy, t.seed);
+    char *cmd = g_strdup_printf("%s replay %s", prog, out_path);
+    wk_report_t r = { .scn = res.scn, .mutants = mutants, .seed = seed_s, .replay_cmd = cmd,
+                      .reproducer = out_path };
+    wk_report_print(stdout, &r, &logged);
+    g_free(seed_s);
+    g_free(cmd);
     rc = EXIT_VIOLATION;
 out:
     wk_trace_clear(&t);
@@ -605,35 +661,34 @@ out:
 
 /* ---- check: the scenario's own expectations ---- */
 
-/* Runs up to "runs" seeds; returns the verdict of the first violation, or
- * "pass". */
-static char *first_verdict(const scn_t *scn, uint64_t runs, uint64_t *used)
+/* Runs up to "runs" seeds (1, 2, ...); returns true with *out and *seed of
+ * the first run that does not pass, false when all pass. */
+static bool first_failure(const scn_t *scn, uint64_t runs, sim_options_t *o,
+                          wk_outcome_t *out, uint64_t *seed, uint64_t *used)
 {
-    sim_options_t o;
-    sim_options_init(&o);
-    o.log_enabled = false;
+    sim_options_init(o);
+    o->log_enabled = false;
     if (scn->check_strategy == SCN_STRATEGY_PCT) {
-        pct_setup(scn, &o, scn->check_pct_depth);
+        pct_setup(scn, o, scn->check_pct_depth);
     }
     for (uint64_t i = 0; i < runs; i++) {
-        wk_outcome_t out;
-        o.decide.kind = scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT
-                                                                 : SIM_DECIDE_SEED;
-        o.decide.seed = 1 + i;
-        wk_machine_run(scn, &o, &out);
-        if (out.result != SIM_RESULT_OK) {
-            char *v = g_strdup_printf("%s|%s", wk_outcome_verdict(&out), out.message);
+        o->decide.kind = scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT
+                                                                  : SIM_DECIDE_SEED;
+        o->decide.seed = 1 + i;
+        wk_machine_run(scn, o, out);
+        if (out->result != SIM_RESULT_OK) {
+            *seed = 1 + i;
             *used = i + 1;
-            wk_outcome_clear(&out);
-            return v;
+            return true;
         }
-        wk_outcome_clear(&out);
+        wk_outcome_clear(out);
     }
     *used = runs;
-    return g_strdup("pass|");
+    return false;
 }
 
-static int check_one(const scn_t *scn, const char *mutant, uint64_t runs)
+static int check_one(const scn_t *scn, const char *scn_arg, const char *mutant,
+                     uint64_t runs, const char *out_dir)
 {
     char *names[] = { (char *)mutant, NULL };
     char *set = set_mutants(mutant ? names : NULL);
@@ -641,24 +696,36 @@ static int check_one(const scn_t *scn, const char *mutant, uint64_t runs)
         return EXIT_USAGE;
     }
     const char *expected = scn_expected(scn, mutant);
-    uint64_t used = 0;
-    char *got = first_verdict(scn, runs, &used);
-    char *msg = strchr(got, '|');
-    *msg++ = '\0';
+    uint64_t used = 0, seed = 0;
+    sim_options_t o;
+    wk_outcome_t out = { 0 };
+    bool failed = first_failure(scn, runs, &o, &out, &seed, &used);
+    const char *got = failed ? wk_outcome_verdict(&out) : "pass";
     bool ok = strcmp(got, expected) == 0;
-    printf("%-4s %-28s expected %-20s got %-20s after %" PRIu64 " run%s%s%s\n",
-           ok ? "ok" : "FAIL", mutant ? mutant : "fixed", expected, got, used,
-           used == 1 ? "" : "s", *msg ? ": " : "", msg);
-    g_free(got);
+    const char *strategy = scn->check_strategy == SCN_STRATEGY_PCT ? "pct" : "random";
+    printf("%-4s %-28s expected %-20s got %-20s after %" PRIu64 " run%s (%s seeds 1..%"
+           PRIu64 ")\n", ok ? "ok" : "FAIL", mutant ? mutant : "fixed", expected, got, used,
+           used == 1 ? "" : "s", strategy, used);
+    if (!ok && failed) {
+        /* An unexpected verdict: everything needed to look at it. */
+        report_found(scn, set, out_dir, strategy, seed, scn->check_pct_depth, &o, &out, false);
+    } else if (!ok) {
+        printf("  no run of %" PRIu64 " gave %s; search again with: %s run %s%s%s "
+               "--strategy %s --seed 1 --runs %" PRIu64 "%s\n", used, expected, prog, scn_arg,
+               mutant ? " --mutant " : "", mutant ? mutant : "", strategy, used,
+               scn->check_strategy == SCN_STRATEGY_PCT ? " --pct-depth N" : "");
+    }
+    wk_outcome_clear(&out);
     g_free(set);
     return ok ? 0 : EXIT_VIOLATION;
 }
 
 static int cmd_check(int argc, char **argv)
 {
-    char *runs_s = NULL;
+    char *runs_s = NULL, *out_dir = NULL;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s, "Runs for the fixed code (default: the scenario's budget)", "N" },
+        { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Directory for reproducers of unexpected verdicts (default .)", "DIR" },
         { NULL }
     };
     GOptionContext *oc = option_context("SCENARIO - check a scenario's expectations",
@@ -679,14 +746,16 @@ static int cmd_check(int argc, char **argv)
         goto out;
     }
     printf("wakesim check: scenario %s (%s)\n", scn->name, scn->path);
-    rc = check_one(scn, NULL, runs ? runs : scn->run_budget);
+    rc = check_one(scn, argv[1], NULL, runs ? runs : scn->run_budget, out_dir ? out_dir : ".");
     for (int m = 0; m < AIO_MUTANT_COUNT && rc != EXIT_USAGE; m++) {
-        int r = check_one(scn, aio_mutant_name(m), scn->run_budget);
+        int r = check_one(scn, argv[1], aio_mutant_name(m), scn->run_budget,
+                          out_dir ? out_dir : ".");
         rc = rc ? rc : r;
     }
 out:
     scn_free(scn);
     g_free(runs_s);
+    g_free(out_dir);
     g_option_context_free(oc);
     return rc;
 }
