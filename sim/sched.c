@@ -302,6 +302,7 @@ void os_thread_ctx_set(void *ctx)
 static void resume(sim_world_t *w, sim_thread_t *t)
 {
     w->current = t;
+    w->last_run = t;
     t->started = true;
     sim_fiber_switch(&w->host, &t->fiber);
     w->current = NULL;

@@ -72,6 +72,7 @@ struct sim_thread {
     void *arg, *ret;
     void *home_ctx;            /* os_thread_ctx_get/set */
     uint64_t pct_prio;
+    uint64_t n_events;         /* kernel-visible events it emitted: keys decisions */
 };
 
 /* Blocks the current thread until sim_wake() or the absolute deadline
@@ -96,6 +97,11 @@ typedef struct {
     unsigned pct_created;
     uint32_t *values, *bounds; /* the record */
     sim_decision_info_t *info; /* per decision: what the default would pick */
+    /* KEYED: entries used; the current key and its decision ordinals */
+    bool *keyed_used;
+    const sim_thread_t *key_thread;
+    uint64_t key_events;
+    uint32_t key_thread_ord, key_value_ord;
     size_t n, cap;
 } sim_decider_t;
 
@@ -231,6 +237,7 @@ struct sim_world {
     int n_runnable, live_nondaemon;
     sim_thread_t *current;     /* NULL while the host runs */
     sim_thread_t *next;        /* chosen at a scheduling point */
+    sim_thread_t *last_run;    /* the thread resumed last (keys host decisions) */
     sim_fiber_t host;
     bool kernel_acting;        /* events are the kernel's (timer expiry) */
     uint64_t steps;

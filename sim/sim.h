@@ -80,7 +80,27 @@ typedef enum {
     SIM_DECIDE_PCT,
     /* Replay of a recorded decision array (sim_world_decisions()). */
     SIM_DECIDE_REPLAY,
+    /* Replay of decisions keyed to what was decided (sim_keyed_decision_t):
+     * the default policy everywhere, except where a recorded key matches.
+     * Survives code changes that add or remove scheduling points. */
+    SIM_DECIDE_KEYED,
 } sim_decide_kind_t;
+
+/* A decision keyed to what was decided rather than to its position: "when
+ * thread T had emitted E events, run thread C" or "the k-th value choice
+ * while T had emitted E events was V of N".  T is the thread at the
+ * scheduling point (for a pick made after it blocked, the thread that
+ * blocked).  A thread pick applies at the first decision point at its key
+ * whose ordinal (decision points at that key so far) is >= ordinal, so an
+ * extra scheduling point moves it by at most one point, never loses it. */
+typedef struct {
+    const char *thread;        /* T's name */
+    uint64_t events;           /* E */
+    uint32_t ordinal;
+    bool is_thread;
+    const char *chosen;        /* thread picks: C's name */
+    uint32_t value, bound;     /* value choices */
+} sim_keyed_decision_t;
 
 typedef struct {
     sim_decide_kind_t kind;
@@ -94,6 +114,8 @@ typedef struct {
     const uint32_t *replay_bounds; /* REPLAY: optional recorded n of each
                                       decision; a mismatch = divergence */
     size_t replay_len;
+    const sim_keyed_decision_t *keyed; /* KEYED: not copied */
+    size_t keyed_len;
 } sim_decide_opts_t;
 
 /* PCT's probability bound of finding a bug of depth d: 1 / (n * k^(d-1)).
@@ -214,7 +236,15 @@ typedef struct {
     uint32_t dflt;
     bool thread;            /* a thread pick (else a value choice) */
     bool current_runnable;  /* thread pick: the running thread could go on */
+    /* Its key (see sim_keyed_decision_t): thread id (0: none), its event
+     * count, the ordinal at that key; chosen: thread pick's thread id. */
+    int key_thread;
+    uint64_t key_events;
+    uint32_t key_ordinal;
+    int chosen;
 } sim_decision_info_t;
+/* The name of the thread with this id ("" if none). */
+const char *sim_world_thread_name_of(const sim_world_t *w, int id);
 const sim_decision_info_t *sim_world_decision_info(const sim_world_t *w);
 uint64_t sim_world_steps(const sim_world_t *w);
 int64_t sim_world_now_ns(const sim_world_t *w);

@@ -19,6 +19,7 @@
 #include "aio.h"
 #include "aio-os.h"
 #include "invariant.h"
+#include "keyed.h"
 #include "machine.h"
 #include "monitor.h"
 
@@ -541,6 +542,8 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     out->sqes_queued_while_main_loop_slept = m->mon.sqes_queued_while_main_loop_slept;
     out->late_start_ns = m->mon.late_start_ns;
     out->late_end_ns = m->mon.late_end_ns;
+    /* Only failing runs become reproducers: passing ones skip the work. */
+    out->keyed = r != SIM_RESULT_OK || m->mon.invariant ? wk_keyed_encode(m->w) : NULL;
     out->states_at_start = g_strdup(m->mon.states_at_start);
     out->states_at_detection = g_strdup(m->mon.states_at_detection);
     if (m->mon.invariant) {
@@ -572,6 +575,7 @@ void wk_outcome_clear(wk_outcome_t *out)
     g_free(out->decisions);
     g_free(out->bounds);
     g_free(out->info);
+    g_free(out->keyed);
     g_free(out->states_at_start);
     g_free(out->states_at_detection);
     memset(out, 0, sizeof(*out));

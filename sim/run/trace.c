@@ -67,16 +67,18 @@ void wk_trace_from_outcome(wk_trace_t *t, const scn_t *scn, const char *mutants,
     t->n_decisions = out->n_decisions;
     t->values = g_memdup2(out->decisions, out->n_decisions * sizeof(uint32_t));
     t->bounds = g_memdup2(out->bounds, out->n_decisions * sizeof(uint32_t));
+    t->keyed = g_strdup(out->keyed ? out->keyed : "");
 }
 
 /* SHA-256 over what a replay depends on, so that a truncated or edited
  * file is rejected instead of replaying something else. */
 static char *content_checksum(const char *scn64, const char *dec64, const char *count,
-                              const char *mutants)
+                              const char *mutants, const char *keyed)
 {
     GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
-    const char *parts[] = { scn64, dec64, count, mutants };
-    for (unsigned i = 0; i < G_N_ELEMENTS(parts); i++) {
+    const char *parts[] = { scn64, dec64, count, mutants, keyed };
+    /* Format 1 has no keyed decisions and its checksum did not cover them. */
+    for (unsigned i = 0; i < G_N_ELEMENTS(parts) && parts[i]; i++) {
         g_checksum_update(c, (const guchar *)parts[i], (gssize)strlen(parts[i]));
         g_checksum_update(c, (const guchar *)"\n", 1);
     }
@@ -124,7 +126,9 @@ gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
     g_key_file_set_string(kf, GROUP, "build-compiler", t->build_compiler ? t->build_compiler : id.compiler);
     g_key_file_set_string(kf, GROUP, "build-memory-model", t->build_memory_model ? t->build_memory_model : id.memory_model);
     g_snprintf(buf, sizeof(buf), "%zu", t->n_decisions);
-    char *sum = content_checksum(t->scenario_text, dec64, buf, t->mutants);
+    g_key_file_set_string(kf, GROUP, "keyed-decisions", t->keyed ? t->keyed : "");
+    char *sum = content_checksum(t->scenario_text, dec64, buf, t->mutants,
+                                 t->keyed ? t->keyed : "");
     g_key_file_set_string(kf, GROUP, "checksum", sum);
     g_free(sum);
 
@@ -284,8 +288,12 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
         goto out;
     }
     char *count_s = g_strdup_printf("%" PRIu64, count);
+    if (format != 1 && !(t->keyed = get_str(kf, "keyed-decisions", path, err))) {
+        g_free(count_s);
+        goto out;
+    }
     char *sum = content_checksum(format == 1 ? scn64 : scn_verbatim, dec64, count_s,
-                                 t->mutants);
+                                 t->mutants, format == 1 ? NULL : t->keyed);
     char *stored = get_str(kf, "checksum", path, err);
     bool sum_ok = stored && strcmp(sum, stored) == 0;
     if (stored && !sum_ok) {
@@ -363,5 +371,6 @@ void wk_trace_clear(wk_trace_t *t)
     g_free(t->build_version);
     g_free(t->build_compiler);
     g_free(t->build_memory_model);
+    g_free(t->keyed);
     memset(t, 0, sizeof(*t));
 }

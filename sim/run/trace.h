@@ -38,6 +38,9 @@ typedef struct {
     char *build_version;
     char *build_compiler;
     char *build_memory_model;
+    /* The non-default decisions keyed to what was decided (keyed.h), for
+     * replay across code changes; NULL in format 1 files. */
+    char *keyed;
 } wk_trace_t;
 
 /* Fills a trace from a finished run (copies what it needs). */

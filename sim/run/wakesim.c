@@ -12,6 +12,7 @@
 #include <string.h>
 #include <glib.h>
 #include "invariant.h"
+#include "keyed.h"
 #include "machine.h"
 #include "report.h"
 #include "scenario.h"
@@ -430,10 +431,12 @@ static scn_t *load_reproducer(const char *path, wk_trace_t *t, char **mutants)
 
 static int cmd_replay(int argc, char **argv)
 {
-    gboolean log = FALSE;
+    gboolean log = FALSE, keyed = FALSE, fixed = FALSE;
     char *chrome = NULL, *svg = NULL;
     GOptionEntry entries[] = {
         { "log", 'l', 0, G_OPTION_ARG_NONE, &log, "Print the event log", NULL },
+        { "keyed", 'k', 0, G_OPTION_ARG_NONE, &keyed, "Replay the keyed decisions (survive code changes): only the verdict must match", NULL },
+        { "fixed", 0, 0, G_OPTION_ARG_NONE, &fixed, "Run the fixed code instead of the recorded mutants (with --keyed: must pass)", NULL },
         { "chrome-trace", 0, 0, G_OPTION_ARG_FILENAME, &chrome, "Write the run as a Trace Event file (Perfetto, chrome://tracing)", "OUT.json" },
         { "timeline", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Draw the run: thread lanes, ring SQ/CQ, the late hand-off", "OUT.svg" },
         { NULL }
@@ -447,6 +450,8 @@ static int cmd_replay(int argc, char **argv)
     scn_t *scn = NULL;
     char *mutants = NULL;
     wk_timeline_t *tl = NULL;
+    wk_keyed_t kd = { 0 };
+    GError *err = NULL;
 
     if (parse_options(oc, &argc, &argv) < 0) {
         goto out;
@@ -455,8 +460,27 @@ static int cmd_replay(int argc, char **argv)
         fprintf(stderr, "%s replay: expected one FILE (see --help)\n", prog);
         goto out;
     }
+    if (fixed && !keyed) {
+        fprintf(stderr, "%s replay: --fixed needs --keyed (positional decisions of a mutant "
+                "do not fit the fixed code)\n", prog);
+        goto out;
+    }
     if (!(scn = load_reproducer(argv[1], &t, &mutants))) {
         goto out;
+    }
+    if (keyed && !t.keyed) {
+        fprintf(stderr, "%s: %s has no keyed decisions (format 1): re-record it\n", prog,
+                argv[1]);
+        goto out;
+    }
+    if (keyed && !wk_keyed_parse(t.keyed, &kd, &err)) {
+        fprintf(stderr, "%s: %s: %s\n", prog, argv[1], err->message);
+        g_error_free(err);
+        goto out;
+    }
+    if (fixed) {
+        g_free(mutants);
+        mutants = set_mutants(NULL);
     }
 
     sim_options_t o;
@@ -467,14 +491,19 @@ static int cmd_replay(int argc, char **argv)
     o.decide.replay = t.values;
     o.decide.replay_bounds = t.bounds;
     o.decide.replay_len = t.n_decisions;
+    if (keyed) {
+        o.decide.kind = SIM_DECIDE_KEYED;
+        o.decide.keyed = kd.items;
+        o.decide.keyed_len = kd.n;
+    }
     if (chrome || svg) {
         tl = wk_timeline_new(t.ns_per_step);
         o.on_event = wk_timeline_on_event;
         o.event_opaque = tl;
     }
     printf("wakesim replay: %s: scenario %s, mutants: %s, found by %s seed %" PRIu64
-           ", %zu decisions\n", argv[1], t.scenario_name, *mutants ? mutants : "none",
-           t.strategy, t.seed, t.n_decisions);
+           ", %zu decisions%s\n", argv[1], t.scenario_name, *mutants ? mutants : "none",
+           t.strategy, t.seed, t.n_decisions, keyed ? " (replaying the keyed ones)" : "");
 
     wk_outcome_t out;
     wk_machine_run(scn, &o, &out);
@@ -502,9 +531,22 @@ static int cmd_replay(int argc, char **argv)
             printf("timeline: %s\n", svg);
         }
     }
+    const char *want = fixed ? "pass" : t.verdict;
     if (out.result == SIM_RESULT_REPLAY_ERROR) {
         printf("replay diverged: %s\n", out.message);
         rc = EXIT_DIVERGED;
+    } else if (keyed && strcmp(verdict, want) != 0) {
+        printf("keyed replay lost the recording: verdict %s, expected %s\n", verdict, want);
+        rc = EXIT_DIVERGED;
+    } else if (keyed) {
+        printf("keyed replay %s: verdict %s (%zu keyed decisions), %" PRIu64 " steps, "
+               "event log hash %016" PRIx64 " (%s the positional recording)\n",
+               fixed ? "of the fixed code" : "reaches the recorded violation", verdict, kd.n,
+               out.steps, out.log_hash, out.log_hash == t.log_hash ? "same as" : "differs from");
+        if (out.result != SIM_RESULT_OK) {
+            printf("VIOLATION: %s\n", out.message);
+        }
+        rc = out.result == SIM_RESULT_OK ? 0 : EXIT_VIOLATION;
     } else if (strcmp(verdict, t.verdict) != 0 || out.log_hash != t.log_hash) {
         printf("replay differs from the recording: verdict %s (recorded %s), log hash "
                "%016" PRIx64 " (recorded %016" PRIx64 ")\n", verdict, t.verdict,
@@ -530,6 +572,7 @@ static int cmd_replay(int argc, char **argv)
     }
     wk_outcome_clear(&out);
 out:
+    wk_keyed_clear(&kd);
     wk_timeline_free(tl);
     wk_trace_clear(&t);
     scn_free(scn);
