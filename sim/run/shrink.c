@@ -17,6 +17,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <string.h>
+#include "keyed.h"
 #include "shrink.h"
 
 void wk_figures_of(const scn_t *scn, const wk_outcome_t *out, wk_figures_t *f)
@@ -170,8 +171,19 @@ static GByteArray *as_bytes(const uint32_t *values, const uint32_t *bounds, size
 
 /* Replays a candidate; keeps it when it shows the same violation and is
  * simpler.  Takes ownership of text and scn (kept or freed). */
+static bool try_run(shrinker_t *s, char *text, scn_t *scn, const uint32_t *values,
+                    const uint32_t *bounds, size_t n, const wk_keyed_t *keyed);
+
 static bool try_candidate(shrinker_t *s, char *text, scn_t *scn, const uint32_t *values,
                           const uint32_t *bounds, size_t n)
+{
+    return try_run(s, text, scn, values, bounds, n, NULL);
+}
+
+/* Replays a candidate (positional bytes, or keyed decisions when keyed is
+ * set); keeps it when it shows the same violation and is simpler. */
+static bool try_run(shrinker_t *s, char *text, scn_t *scn, const uint32_t *values,
+                    const uint32_t *bounds, size_t n, const wk_keyed_t *keyed)
 {
     if (s->res->candidates >= s->budget || !scn) {
         g_free(text);
@@ -187,6 +199,11 @@ static bool try_candidate(shrinker_t *s, char *text, scn_t *scn, const uint32_t 
     o.decide.kind = SIM_DECIDE_BYTES;
     o.decide.bytes = bytes->data;
     o.decide.bytes_len = bytes->len;
+    if (keyed) {
+        o.decide.kind = SIM_DECIDE_KEYED;
+        o.decide.keyed = keyed->items;
+        o.decide.keyed_len = keyed->n;
+    }
     wk_outcome_t out;
     wk_machine_run(scn, &o, &out);
     g_byte_array_free(bytes, TRUE);
@@ -282,6 +299,50 @@ static bool ddmin(shrinker_t *s, select_fn_t *select, const char *what)
     }
 }
 
+/* ddmin over the keyed decisions: dropping one leaves the others meaning
+ * what they meant (they are keyed to events, not positions), so this pass
+ * removes preemptions the positional one cannot. */
+static bool ddmin_keyed(shrinker_t *s)
+{
+    bool any = false;
+    if (s->o->progress) {
+        fprintf(s->o->progress, "pass: drop keyed decisions\n");
+    }
+    for (;;) {
+        wk_keyed_t k;
+        if (!s->res->out.keyed || !wk_keyed_parse(s->res->out.keyed, &k, NULL)) {
+            return any;
+        }
+        bool kept = false;
+        for (size_t chunk = k.n; chunk >= 1 && !kept; chunk /= 2) {
+            for (size_t start = 0; start < k.n && !kept; start += chunk) {
+                wk_keyed_t c = { g_new(sim_keyed_decision_t, k.n + 1), 0, NULL };
+                for (size_t i = 0; i < k.n; i++) {
+                    if (i < start || i >= start + chunk) {
+                        c.items[c.n++] = k.items[i];
+                    }
+                }
+                const wk_outcome_t *cur = &s->res->out;
+                kept = try_run(s, g_strdup(s->res->scenario_text),
+                               scn_load_text(s->res->scenario_text, s->res->scn->path, NULL),
+                               cur->decisions, cur->bounds, cur->n_decisions, &c);
+                g_free(c.items);
+                if (s->res->candidates >= s->budget) {
+                    break;
+                }
+            }
+            if (s->res->candidates >= s->budget) {
+                break;
+            }
+        }
+        wk_keyed_clear(&k);
+        if (!kept) {
+            return any;
+        }
+        any = true;
+    }
+}
+
 /* Fewer vCPUs, batches, requests per batch: halve, then step down by one. */
 static bool shrink_workload(shrinker_t *s)
 {
@@ -313,8 +374,21 @@ static bool shrink_workload(shrinker_t *s)
                     continue;
                 }
                 const wk_outcome_t *cur = &s->res->out;
-                kept = try_candidate(s, text, scn, cur->decisions, cur->bounds,
-                                     cur->n_decisions);
+                /* Keyed decisions first: they keep their meaning when fewer
+                 * threads or requests shift every position. */
+                wk_keyed_t k = { 0 };
+                if (cur->keyed && wk_keyed_parse(cur->keyed, &k, NULL)) {
+                    kept = try_run(s, g_strdup(text), scn_load_text(text, s->res->scn->path, NULL),
+                                   cur->decisions, cur->bounds, cur->n_decisions, &k);
+                    wk_keyed_clear(&k);
+                }
+                if (kept) {
+                    g_free(text);
+                    scn_free(scn);
+                } else {
+                    kept = try_candidate(s, text, scn, cur->decisions, cur->bounds,
+                                         cur->n_decisions);
+                }
             }
             if (!kept) {
                 break;
@@ -385,12 +459,13 @@ bool wk_shrink(const scn_t *scn, const wk_outcome_t *start, const wk_shrink_opts
     res->accepted = 0;
     if (o->progress) {
         fprintf(o->progress, "shrinking: keeps '%s'\n", sig);
-        wk_figures_print(o->progress, "before", &res->before);
+        wk_figures_print(o->progress, "start", &res->before);
     }
     /* Each pass can open room for the others: repeat until none helps. */
     bool more = true;
     while (more && res->candidates < s.budget) {
-        more = ddmin(&s, is_preemption, "fewer preemptions");
+        more = ddmin_keyed(&s);
+        more |= ddmin(&s, is_preemption, "fewer preemptions");
         more |= ddmin(&s, is_nondefault, "fewer non-default decisions");
         more |= shrink_workload(&s);
         more |= shrink_prefix(&s);
