@@ -223,6 +223,18 @@ void sim_log_free(sim_world_t *w);
 /* ---- the world (world.c) ---- */
 typedef struct { void (*fn)(void *); void *arg; } sim_defer_t;
 
+/* ---- object names (names.c) ---- */
+typedef struct {
+    sim_obj_kind_t kind;
+    int pending_for;           /* thread id whose next creation takes it; 0 = taken */
+    int64_t key;               /* mutex: address; eventfd, ring: fd */
+    uint32_t id;               /* mutex: its id, once used */
+    char name[40];
+} sim_obj_name_t;
+void sim_name_created(sim_world_t *w, sim_obj_kind_t kind, int64_t key);
+void sim_name_mutex_id(sim_world_t *w, const void *addr, uint32_t id);
+const char *sim_world_mutex_name_at(const sim_world_t *w, const void *addr);
+
 struct sim_world {
     sim_options_t opt;
     uint64_t gen;              /* unique per world in this process */
@@ -269,6 +281,9 @@ struct sim_world {
     size_t n_req_allocated;
 
     uint32_t next_mutex_id, next_cond_id, next_blkdev_id;
+
+    sim_obj_name_t *names;
+    size_t n_names, cap_names;
 
     sim_defer_t *defers;
     size_t n_defers, cap_defers;

@@ -341,6 +341,24 @@ void sim_defer(sim_world_t *w, void (*fn)(void *arg), void *arg);
 struct _GPollFD;
 int sim_g_poll_func(struct _GPollFD *ufds, unsigned nfds, int timeout_ms);
 
+/* ------------------------------------------------------------------------
+ * Object names (reports, timelines): "BQL", "main-ctx notifier"...
+ * ------------------------------------------------------------------------ */
+typedef enum { SIM_OBJ_MUTEX, SIM_OBJ_EVENTFD, SIM_OBJ_RING } sim_obj_kind_t;
+/* The next object of this kind that the calling simulated thread creates
+ * (os_mutex_init, os_eventfd_new, os_uring_init) is called name; several
+ * calls queue names in creation order.  Not a scheduling point. */
+void sim_name_next(sim_obj_kind_t kind, const char *name);
+/* Drops the calling thread's queued names that no creation took. */
+void sim_name_forget_pending(void);
+/* A named object's name, or NULL: mutex by id (as logged), eventfd and ring
+ * by fd. */
+const char *sim_world_object_name(const sim_world_t *w, sim_obj_kind_t kind, int64_t key);
+/* "BQL = mutex id=4, main-ctx notifier = eventfd fd=1048579, ..." for every
+ * named object of the run (malloc'd; free() it).  A legend for the log,
+ * whose lines keep the ids so that log hashes do not depend on names. */
+char *sim_world_names_legend(const sim_world_t *w);
+
 /* The shim's scheduling point (also called by every shim atomic). */
 void sim_sched_point(void);
 

@@ -150,6 +150,7 @@ void sim_world_free(sim_world_t *w)
         free(w->threads[i]);
     }
     free(w->threads);
+    free(w->names);
     sim_files_free(w);
     sim_reqs_free(w);
     free(w->timers);

@@ -299,10 +299,27 @@ static void wait_ready(machine_t *m, bool *flag)
     os_mutex_unlock(&m->lock);
 }
 
-static aio_context_t *context_new_or_fail(machine_t *m)
+/* Names what aio_context_new() creates, in its order (aio-context.c): the
+ * timer and list locks, the notifier eventfd, then the ring. */
+static void name_context_objects(const char *who)
+{
+    static const struct { sim_obj_kind_t kind; const char *what; } objs[] = {
+        { SIM_OBJ_MUTEX, "timer lock" }, { SIM_OBJ_MUTEX, "list lock" },
+        { SIM_OBJ_EVENTFD, "notifier" }, { SIM_OBJ_RING, "ring" },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(objs); i++) {
+        char name[40];
+        g_snprintf(name, sizeof(name), "%s %s", who, objs[i].what);
+        sim_name_next(objs[i].kind, name);
+    }
+}
+
+static aio_context_t *context_new_or_fail(machine_t *m, const char *who)
 {
     int err = 0;
+    name_context_objects(who);
     aio_context_t *ctx = aio_context_new_ring(m->scn->backend, m->scn->ring_entries, &err);
+    sim_name_forget_pending();        /* the ppoll back end has no ring */
     if (!ctx) {
         wk_monitor_violation(&m->mon, m->w, WK_INV_HYGIENE, "aio_context_new failed: %s",
                              g_strerror(-err));
@@ -325,7 +342,7 @@ static void idle_timer_fire(void *opaque)
 static void *main_loop_main(void *arg)
 {
     machine_t *m = arg;
-    aio_context_t *ctx = context_new_or_fail(m);
+    aio_context_t *ctx = context_new_or_fail(m, "main-ctx");
     if (!ctx) {
         return NULL;
     }
@@ -363,7 +380,7 @@ static void *main_loop_main(void *arg)
 static void *iothread_main(void *arg)
 {
     machine_t *m = arg;
-    aio_context_t *ctx = context_new_or_fail(m);
+    aio_context_t *ctx = context_new_or_fail(m, "iothread-ctx");
     if (!ctx) {
         return NULL;
     }
@@ -425,6 +442,9 @@ static void vcpus_init(machine_t *m)
         v->m = m;
         v->index = (int)i;
         g_snprintf(v->name, sizeof(v->name), "vcpu%u", i);
+        char name[40];
+        g_snprintf(name, sizeof(name), "%s lock", v->name);
+        sim_name_next(SIM_OBJ_MUTEX, name);
         os_mutex_init(&v->lock);
         sim_cond_init(&v->cond);
         v->reqs = g_new0(request_t, s->batch_size);
@@ -433,7 +453,10 @@ static void vcpus_init(machine_t *m)
             v->reqs[j].buf = g_malloc(s->chunk_bytes);
         }
         v->expected = g_malloc(s->chunk_bytes);
+        g_snprintf(name, sizeof(name), "%s ioeventfd", v->name);
+        sim_name_next(SIM_OBJ_EVENTFD, name);
         v->kick_fd = s->submit == SCN_SUBMIT_IOEVENTFD ? os_eventfd_new() : -1;
+        sim_name_forget_pending();
     }
 }
 
@@ -455,14 +478,18 @@ static void *machine_main(void *arg)
     const scn_t *s = m->scn;
     sim_thread_t *vcpu_threads[MAX_VCPUS];
 
+    sim_name_next(SIM_OBJ_MUTEX, "BQL");
     aio_bql_init();
+    sim_name_next(SIM_OBJ_MUTEX, "machine lock");
     os_mutex_init(&m->lock);
     sim_cond_init(&m->cond);
     sim_defer(m->w, machine_cleanup, m);
     uint64_t size = (uint64_t)s->vcpus * s->batches * s->batch_size * s->chunk_bytes;
     m->devfd = sim_blkdev_create(m->w, size, s->latency_min_ns, s->latency_max_ns);
     vcpus_init(m);
+    sim_name_next(SIM_OBJ_EVENTFD, "main-loop stop");
     m->main_stop_fd = os_eventfd_new();
+    sim_name_next(SIM_OBJ_EVENTFD, "iothread stop");
     m->io_stop_fd = os_eventfd_new();
 
     sim_thread_t *main_loop = sim_thread_create(m->w, "main-loop", main_loop_main, m);
@@ -543,6 +570,9 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     out->late_start_ns = m->mon.late_start_ns;
     out->late_end_ns = m->mon.late_end_ns;
     /* Only failing runs become reproducers: passing ones skip the work. */
+    char *legend = sim_world_names_legend(m->w);
+    out->names = g_strdup(legend);
+    free(legend);
     out->keyed = r != SIM_RESULT_OK || m->mon.invariant ? wk_keyed_encode(m->w) : NULL;
     out->states_at_start = g_strdup(m->mon.states_at_start);
     out->states_at_detection = g_strdup(m->mon.states_at_detection);
@@ -576,6 +606,7 @@ void wk_outcome_clear(wk_outcome_t *out)
     g_free(out->bounds);
     g_free(out->info);
     g_free(out->keyed);
+    g_free(out->names);
     g_free(out->states_at_start);
     g_free(out->states_at_detection);
     memset(out, 0, sizeof(*out));

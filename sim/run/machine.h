@@ -25,6 +25,7 @@ typedef struct {
     int64_t late_start_ns;   /* a late hand-off's interval, else -1 */
     int64_t late_end_ns;
     char *keyed;             /* the non-default decisions, keyed (keyed.h) */
+    char *names;             /* "BQL = mutex id=4, ..." (sim_world_names_legend) */
     char *states_at_start;   /* "name: state; ..." at late_start_ns, or NULL */
     char *states_at_detection; /* when the monitor saw it, or NULL */
     unsigned sqes_queued_while_main_loop_slept; /* coverage mark (style item 12) */

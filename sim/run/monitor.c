@@ -90,6 +90,12 @@ void wk_monitor_late(wk_monitor_t *m, sim_world_t *w, const char *invariant,
     va_end(ap);
 }
 
+static const char *ring_name(sim_world_t *w, int64_t fd)
+{
+    const char *n = sim_world_object_name(w, SIM_OBJ_RING, fd);
+    return n ? n : "a ring";
+}
+
 static int64_t cqe_key(const sim_event_t *ev)
 {
     return (int64_t)(ev->user_data ^ ((uint64_t)ev->object << 48));
@@ -119,9 +125,9 @@ static void on_cqe_reap(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
     if (latency > m->bound_cqe_reap_ns) {
         /* No pointers in messages: they differ from run to run. */
         wk_monitor_late(m, w, WK_INV_CQE_REAP, posted,
-            "CQE #%u (res=%" PRId64 ") on ring fd %" PRId64
-            " posted at %.3f ms, reaped at %.3f ms by %s: %.3f ms > bound %.3f ms",
-            m->cqes_reaped, ev->value, ev->object, posted / NS_PER_MS,
+            "CQE #%u (res=%" PRId64 ") on %s (ring fd %" PRId64
+            ") posted at %.3f ms, reaped at %.3f ms by %s: %.3f ms > bound %.3f ms",
+            m->cqes_reaped, ev->value, ring_name(w, ev->object), ev->object, posted / NS_PER_MS,
             ev->time_ns / NS_PER_MS, ev->thread ? sim_thread_name(ev->thread) : "kernel",
             latency / NS_PER_MS, m->bound_cqe_reap_ns / NS_PER_MS);
     }
@@ -148,9 +154,10 @@ static void on_sqe_submit(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev
     m->sqes_submitted++;
     if (latency > m->bound_sqe_submit_ns) {
         wk_monitor_late(m, w, WK_INV_SQE_SUBMIT, ev->value2,
-            "SQE #%u (%s) on ring fd %" PRId64
-            " queued at %.3f ms, submitted at %.3f ms by %s: %.3f ms > bound %.3f ms",
-            m->sqes_submitted, opcode_name(ev->value), ev->object, ev->value2 / NS_PER_MS,
+            "SQE #%u (%s) on %s (ring fd %" PRId64
+            ") queued at %.3f ms, submitted at %.3f ms by %s: %.3f ms > bound %.3f ms",
+            m->sqes_submitted, opcode_name(ev->value), ring_name(w, ev->object), ev->object,
+            ev->value2 / NS_PER_MS,
             ev->time_ns / NS_PER_MS, ev->thread ? sim_thread_name(ev->thread) : "kernel",
             latency / NS_PER_MS, m->bound_sqe_submit_ns / NS_PER_MS);
     }

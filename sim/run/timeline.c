@@ -41,6 +41,7 @@ struct wk_timeline {
     GArray *spans;           /* span_t: rings and the violation */
     GArray *lanes;           /* lane_t: threads first, added at finish */
     GArray *rings;           /* ring fds in order of appearance (int64_t) */
+    GPtrArray *ring_names;   /* and their names (sim_world_object_name) */
     GHashTable *sq_queued;   /* fd -> GQueue of queued times not yet submitted */
     GHashTable *cq_posted;   /* (fd, ud) key -> GQueue of post times */
     GArray *times;           /* every event time, for the axis */
@@ -70,6 +71,7 @@ wk_timeline_t *wk_timeline_new(int64_t ns_per_step)
     tl->spans = g_array_new(FALSE, FALSE, sizeof(span_t));
     tl->lanes = g_array_new(FALSE, FALSE, sizeof(lane_t));
     tl->rings = g_array_new(FALSE, FALSE, sizeof(int64_t));
+    tl->ring_names = g_ptr_array_new_with_free_func(g_free);
     tl->sq_queued = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                           (GDestroyNotify)g_queue_free);
     tl->cq_posted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -95,6 +97,7 @@ void wk_timeline_free(wk_timeline_t *tl)
     }
     g_array_free(tl->lanes, TRUE);
     g_array_free(tl->rings, TRUE);
+    g_ptr_array_free(tl->ring_names, TRUE);
     g_hash_table_destroy(tl->sq_queued);
     g_hash_table_destroy(tl->cq_posted);
     g_array_free(tl->times, TRUE);
@@ -121,7 +124,7 @@ static const char *op_name(int64_t op)
 
 /* Ring lanes are numbered after the threads at finish: until then a span's
  * lane is the ring's position * 2 (SQ) or * 2 + 1 (CQ). */
-static unsigned ring_slot(wk_timeline_t *tl, int64_t fd)
+static unsigned ring_slot(wk_timeline_t *tl, sim_world_t *w, int64_t fd)
 {
     for (guint i = 0; i < tl->rings->len; i++) {
         if (g_array_index(tl->rings, int64_t, i) == fd) {
@@ -129,6 +132,8 @@ static unsigned ring_slot(wk_timeline_t *tl, int64_t fd)
         }
     }
     g_array_append_val(tl->rings, fd);
+    const char *name = w ? sim_world_object_name(w, SIM_OBJ_RING, fd) : NULL;
+    g_ptr_array_add(tl->ring_names, g_strdup(name ? name : "ring"));
     return tl->rings->len - 1;
 }
 
@@ -163,7 +168,7 @@ void wk_timeline_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
     }
     switch (ev->kind) {
     case SIM_EV_SQE_QUEUED: {
-        ring_slot(tl, ev->object);
+        ring_slot(tl, w, ev->object);
         int64_t fd = ev->object;
         g_queue_push_tail(queue_of(tl->sq_queued, &fd, true), GSIZE_TO_POINTER(ev->time_ns));
         break;
@@ -172,7 +177,7 @@ void wk_timeline_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
         int64_t fd = ev->object;
         GQueue *q = queue_of(tl->sq_queued, &fd, true);
         g_queue_remove(q, GSIZE_TO_POINTER((gsize)ev->value2));
-        add_span(tl, ev->value2, ev->time_ns, ring_slot(tl, fd) * 2, "sqe",
+        add_span(tl, ev->value2, ev->time_ns, ring_slot(tl, w, fd) * 2, "sqe",
                  g_strdup_printf("SQE %s ud=%s", op_name(ev->value),
                                  sim_world_ud_name(w, ev->user_data, ud)));
         break;
@@ -180,7 +185,7 @@ void wk_timeline_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
     case SIM_EV_CQE_POST: {
         /* Named now: the log retires a user_data's name at reap. */
         char *key = g_strdup_printf("%" PRId64 "/%" PRIu64, ev->object, ev->user_data);
-        ring_slot(tl, ev->object);
+        ring_slot(tl, w, ev->object);
         posted_t *p = g_new(posted_t, 1);
         p->t = ev->time_ns;
         p->label = g_strdup_printf("CQE ud=%s res=%" PRId64,
@@ -194,7 +199,7 @@ void wk_timeline_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
         GQueue *q = g_hash_table_lookup(tl->cq_posted, key);
         if (q && !g_queue_is_empty(q)) {
             posted_t *p = g_queue_pop_head(q);
-            add_span(tl, p->t, ev->time_ns, ring_slot(tl, ev->object) * 2 + 1, "cqe", p->label);
+            add_span(tl, p->t, ev->time_ns, ring_slot(tl, w, ev->object) * 2 + 1, "cqe", p->label);
             g_free(p);
         }
         g_free(key);
@@ -232,8 +237,9 @@ void wk_timeline_finish(wk_timeline_t *tl, const wk_outcome_t *out, const char *
     }
     for (guint r = 0; r < tl->rings->len; r++) {
         int64_t fd = g_array_index(tl->rings, int64_t, r);
-        add_lane(tl, g_strdup_printf("SQ ring fd %" PRId64, fd), false);
-        add_lane(tl, g_strdup_printf("CQ ring fd %" PRId64, fd), false);
+        const char *rn = tl->ring_names->pdata[r];
+        add_lane(tl, g_strdup_printf("SQ %s (fd %" PRId64 ")", rn, fd), false);
+        add_lane(tl, g_strdup_printf("CQ %s (fd %" PRId64 ")", rn, fd), false);
         GQueue *q = g_hash_table_lookup(tl->sq_queued, &fd);
         for (GList *l = q ? q->head : NULL; l; l = l->next) {
             add_span(tl, (int64_t)GPOINTER_TO_SIZE(l->data), tl->end_ns, nthreads + r * 2,
@@ -247,7 +253,7 @@ void wk_timeline_finish(wk_timeline_t *tl, const wk_outcome_t *out, const char *
         int64_t fd = g_ascii_strtoll(key, NULL, 10);
         for (GList *l = ((GQueue *)val)->head; l; l = l->next) {
             add_span(tl, ((posted_t *)l->data)->t, tl->end_ns,
-                     nthreads + ring_slot(tl, fd) * 2 + 1, "cqe-stuck",
+                     nthreads + ring_slot(tl, NULL, fd) * 2 + 1, "cqe-stuck",
                      g_strdup("CQE never reaped"));
         }
     }

@@ -508,6 +508,9 @@ static int cmd_replay(int argc, char **argv)
     wk_outcome_t out;
     wk_machine_run(scn, &o, &out);
     if (log && out.log) {
+        /* The log keeps ids (its hash must not depend on names): the
+         * legend says which is which. */
+        printf("objects: %s\n", out.names ? out.names : "");
         fputs(out.log, stdout);
     }
     const char *verdict = wk_outcome_verdict(&out);
