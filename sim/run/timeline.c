@@ -479,7 +479,7 @@ static double axis_x(const axis_t *ax, int64_t t)
 }
 
 #define LANE_H 24
-#define LABEL_W 170
+#define LABEL_W 210
 #define PLOT_W 1300
 #define TOP 70
 
