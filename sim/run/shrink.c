@@ -17,6 +17,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <string.h>
+#include "invariant.h"
 #include "keyed.h"
 #include "shrink.h"
 
@@ -62,15 +63,20 @@ static bool simpler(const wk_figures_t *a, const wk_figures_t *b)
 }
 
 /* The object kind is the first word of the message's detail ("SQE", "CQE",
- * "bottom", "timer", "ioeventfd", "workload", ...) plus an SQE's opcode, so
- * a shrunk run may report another SQE of the same kind (its number and
- * times change with the schedule), but not, say, a timer instead. */
+ * "bottom", "timer", "ioeventfd", ...) plus an SQE's opcode, so a shrunk
+ * run may report another SQE of the same kind (its number and times change
+ * with the schedule), but not, say, a timer instead.  Violations of the
+ * whole run (deadlock, deadline) have the object "run". */
 char *wk_violation_signature(const wk_outcome_t *out)
 {
     if (out->result == SIM_RESULT_OK) {
         return g_strdup("pass");
     }
     const char *msg = out->message ? out->message : "";
+    if (out->late_start_ns < 0 && strncmp(msg, WK_INV_DATA, strlen(WK_INV_DATA)) != 0) {
+        /* Deadlock, deadline, time limit: about the whole run, no object. */
+        return g_strdup_printf("%s run", out->invariant ? out->invariant : "?");
+    }
     const char *colon = strstr(msg, ": ");
     const char *detail = colon ? colon + 2 : msg;
     size_t n = strcspn(detail, " :;");
