@@ -237,7 +237,7 @@ sim_thread_t *sim_decide_thread(sim_world_t *w)
     }
     int cur = w->current ? runnable_index_of(w, w->current) : -1;
     sim_decision_info_t info = key_info(w, true);
-    info.dflt = default_pick(w);
+    info.dflt = cur >= 0 ? (uint32_t)cur : 0;     /* default_pick(), computed once */
     info.current_runnable = cur >= 0;
     sim_thread_t *next = runnable_at(w, v);
     info.chosen = next->id;

@@ -25,7 +25,10 @@ void sim_name_next(sim_obj_kind_t kind, const char *name)
     memset(n, 0, sizeof(*n));
     n->kind = kind;
     n->pending_for = w->current->id;
-    snprintf(n->name, sizeof(n->name), "%s", name);
+    size_t len = strlen(name);
+    len = len < sizeof(n->name) - 1 ? len : sizeof(n->name) - 1;
+    memcpy(n->name, name, len);
+    n->name[len] = '\0';
 }
 
 void sim_name_forget_pending(void)

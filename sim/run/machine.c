@@ -300,24 +300,25 @@ static void wait_ready(machine_t *m, bool *flag)
 }
 
 /* Names what aio_context_new() creates, in its order (aio-context.c): the
- * timer and list locks, the notifier eventfd, then the ring. */
-static void name_context_objects(const char *who)
+ * timer and list locks, the notifier eventfd, then the ring.  Literals: this
+ * runs in every run, fuzzing included. */
+static void name_context_objects(bool main_ctx)
 {
-    static const struct { sim_obj_kind_t kind; const char *what; } objs[] = {
-        { SIM_OBJ_MUTEX, "timer lock" }, { SIM_OBJ_MUTEX, "list lock" },
-        { SIM_OBJ_EVENTFD, "notifier" }, { SIM_OBJ_RING, "ring" },
+    static const struct { sim_obj_kind_t kind; const char *name[2]; } objs[] = {
+        { SIM_OBJ_MUTEX, { "main-ctx timer lock", "iothread-ctx timer lock" } },
+        { SIM_OBJ_MUTEX, { "main-ctx list lock", "iothread-ctx list lock" } },
+        { SIM_OBJ_EVENTFD, { "main-ctx notifier", "iothread-ctx notifier" } },
+        { SIM_OBJ_RING, { "main-ctx ring", "iothread-ctx ring" } },
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(objs); i++) {
-        char name[40];
-        g_snprintf(name, sizeof(name), "%s %s", who, objs[i].what);
-        sim_name_next(objs[i].kind, name);
+        sim_name_next(objs[i].kind, objs[i].name[main_ctx ? 0 : 1]);
     }
 }
 
-static aio_context_t *context_new_or_fail(machine_t *m, const char *who)
+static aio_context_t *context_new_or_fail(machine_t *m, bool main_ctx)
 {
     int err = 0;
-    name_context_objects(who);
+    name_context_objects(main_ctx);
     aio_context_t *ctx = aio_context_new_ring(m->scn->backend, m->scn->ring_entries, &err);
     sim_name_forget_pending();        /* the ppoll back end has no ring */
     if (!ctx) {
@@ -342,7 +343,7 @@ static void idle_timer_fire(void *opaque)
 static void *main_loop_main(void *arg)
 {
     machine_t *m = arg;
-    aio_context_t *ctx = context_new_or_fail(m, "main-ctx");
+    aio_context_t *ctx = context_new_or_fail(m, true);
     if (!ctx) {
         return NULL;
     }
@@ -380,7 +381,7 @@ static void *main_loop_main(void *arg)
 static void *iothread_main(void *arg)
 {
     machine_t *m = arg;
-    aio_context_t *ctx = context_new_or_fail(m, "iothread-ctx");
+    aio_context_t *ctx = context_new_or_fail(m, false);
     if (!ctx) {
         return NULL;
     }
@@ -443,7 +444,8 @@ static void vcpus_init(machine_t *m)
         v->index = (int)i;
         g_snprintf(v->name, sizeof(v->name), "vcpu%u", i);
         char name[40];
-        g_snprintf(name, sizeof(name), "%s lock", v->name);
+        memcpy(name, v->name, strlen(v->name));
+        strcpy(name + strlen(v->name), " lock");
         sim_name_next(SIM_OBJ_MUTEX, name);
         os_mutex_init(&v->lock);
         sim_cond_init(&v->cond);
@@ -453,10 +455,11 @@ static void vcpus_init(machine_t *m)
             v->reqs[j].buf = g_malloc(s->chunk_bytes);
         }
         v->expected = g_malloc(s->chunk_bytes);
-        g_snprintf(name, sizeof(name), "%s ioeventfd", v->name);
-        sim_name_next(SIM_OBJ_EVENTFD, name);
+        if (s->submit == SCN_SUBMIT_IOEVENTFD) {
+            strcpy(name + strlen(v->name), " ioeventfd");
+            sim_name_next(SIM_OBJ_EVENTFD, name);
+        }
         v->kick_fd = s->submit == SCN_SUBMIT_IOEVENTFD ? os_eventfd_new() : -1;
-        sim_name_forget_pending();
     }
 }
 
@@ -570,9 +573,11 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     out->late_start_ns = m->mon.late_start_ns;
     out->late_end_ns = m->mon.late_end_ns;
     /* Only failing runs become reproducers: passing ones skip the work. */
-    char *legend = sim_world_names_legend(m->w);
-    out->names = g_strdup(legend);
-    free(legend);
+    if (opts.log_enabled) {           /* the legend goes with a log */
+        char *legend = sim_world_names_legend(m->w);
+        out->names = g_strdup(legend);
+        free(legend);
+    }
     out->keyed = r != SIM_RESULT_OK || m->mon.invariant ? wk_keyed_encode(m->w) : NULL;
     out->states_at_start = g_strdup(m->mon.states_at_start);
     out->states_at_detection = g_strdup(m->mon.states_at_detection);

@@ -42,17 +42,13 @@ static int index_of_id(const wk_history_t *h, int64_t id)
     return -1;
 }
 
-/* Block events carry the wait kind's name; map it to a static string. */
-static const char *blocked_state(const char *wait)
+/* Block events carry the wait kind (sim_wait_kind_t, sim-int.h) as value:
+ * a table lookup, no string compares on this per-event path. */
+static const char *blocked_state(int64_t kind)
 {
-    static const char *const known[] = { "ppoll", "mutex", "cond", "sleep", "join",
-                                         "uring-wait" };
-    for (unsigned i = 0; i < G_N_ELEMENTS(known); i++) {
-        if (wait && strcmp(wait, known[i]) == 0) {
-            return known[i];
-        }
-    }
-    return "blocked";
+    static const char *const names[] = { "blocked", "ppoll", "mutex", "cond", "sleep",
+                                         "join", "uring-wait" };
+    return kind > 0 && kind < (int64_t)G_N_ELEMENTS(names) ? names[kind] : "blocked";
 }
 
 static void change(wk_history_t *h, int64_t t, int thread, const char *state)
@@ -78,7 +74,7 @@ void wk_history_on_event(wk_history_t *h, const sim_event_t *ev)
         change(h, ev->time_ns, index_of_id(h, ev->object), "exited");
         break;
     case SIM_EV_THREAD_BLOCK:
-        change(h, ev->time_ns, index_of_id(h, ev->object), blocked_state(ev->text));
+        change(h, ev->time_ns, index_of_id(h, ev->object), blocked_state(ev->value));
         break;
     case SIM_EV_THREAD_WAKE:
         change(h, ev->time_ns, index_of_id(h, ev->object), "runnable");
