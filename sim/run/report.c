@@ -6,6 +6,14 @@
 #include "report.h"
 #include "shrink.h"
 
+static const char *skip_space(const char *s)
+{
+    while (s && *s == ' ') {
+        s++;
+    }
+    return s ? s : "";
+}
+
 void wk_report_print(FILE *f, const wk_report_t *r, const wk_outcome_t *out)
 {
     char *sig = wk_violation_signature(out);
@@ -17,13 +25,13 @@ void wk_report_print(FILE *f, const wk_report_t *r, const wk_outcome_t *out)
                 "work), run ended at %.3f ms virtual\n", out->late_start_ns / 1e6,
                 out->late_end_ns / 1e6, (out->late_end_ns - out->late_start_ns) / 1e6,
                 out->end_ns / 1e6);
-        fprintf(f, "  at start:    %s\n", out->states_at_start ? out->states_at_start : "");
+        fprintf(f, "  at start:     %s\n", skip_space(out->states_at_start));
     } else {
         fprintf(f, "  times:        run ended at %.3f ms virtual, %" PRIu64 " steps\n",
                 out->end_ns / 1e6, out->steps);
     }
     if (out->states_at_detection) {
-        fprintf(f, "  at detection:%s\n", out->states_at_detection);
+        fprintf(f, "  at detection: %s\n", skip_space(out->states_at_detection));
     }
     fprintf(f, "  message:      %s\n", out->message ? out->message : "");
     fprintf(f, "  scenario:     %s (%s), mutants: %s\n", r->scn->name, r->scn->path,

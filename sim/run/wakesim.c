@@ -678,6 +678,8 @@ static int cmd_shrink(int argc, char **argv)
     }
     wk_trace_from_outcome(&nt, res.scn, t.mutants, "shrink", t.seed, t.pct_depth,
                           t.ns_per_step, &logged);
+    g_free(nt.scenario_path);                 /* where it came from, unannotated */
+    nt.scenario_path = g_strdup(t.scenario_path);
     if (!wk_trace_save(&nt, out_path, &err)) {
         fprintf(stderr, "%s: cannot write %s: %s\n", prog, out_path, err->message);
         g_error_free(err);
