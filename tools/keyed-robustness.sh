@@ -57,7 +57,7 @@ done
 
 echo
 echo "mutants reached (by at least one input):"
-printf '%-30s %-5s %-7s %-6s %-9s %-6s %-9s\n' mutant pos pos+pt keyed keyed+pt bytes bytes+pt
+printf '%-30s %-3s %-6s %-5s %-8s %-5s %-8s\n' mutant pos pos+pt keyed keyed+pt bytes bytes+pt
 for m in $(cd "$src/regressions" && ls); do
   printf '%-30s' "$m"
   for k in pos pos+pt keyed keyed+pt bytes bytes+pt; do
