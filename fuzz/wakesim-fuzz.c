@@ -13,6 +13,7 @@
 #include <string.h>
 #include <glib.h>
 #include "machine.h"
+#include "report.h"
 #include "trace.h"
 #include "wakesim-fuzz.h"
 #ifdef WAKESIM_EXTRA_COUNTERS
@@ -115,30 +116,32 @@ static void report(const scn_t *scn, const wk_outcome_t *found, const uint8_t *i
     wk_outcome_t logged;
     wk_machine_run(scn, &o, &logged);
 
-    fprintf(stderr,
-            "==wakesim== VIOLATION of %s\n"
-            "  message:   %s\n"
-            "  harness:   %s, input sha1 %s (%zu bytes), %zu decisions, %" PRIu64 " steps\n"
-            "  scenario:  %s (%s vcpus=%u submit=%s target=%s backend=%s memory=%s)\n"
-            "  mutants:   %s\n",
-            found->invariant, found->message, wkf_harness(), sha1, size,
-            found->n_decisions, found->steps, scn->name, scn->path, scn->vcpus,
-            scn_submit_name(scn->submit), scn_target_name(scn->target),
-            scn->backend == AIO_BACKEND_IO_URING ? "io_uring" : "ppoll",
-            sim_memory_model_name((sim_memory_model_t)scn->memory_model),
-            *mut ? mut : "none (fixed code)");
+    char *path = write_trace(scn, &logged, sha1);
+    char *env = *mut ? g_strdup_printf("WAKESIM_MUTANTS=%s ", mut) : g_strdup("");
+    /* The same block as wakesim run / check / replay print. */
+    char *seed = g_strdup_printf("fuzzer input sha1 %s (%zu bytes, harness %s; %s vcpus=%u "
+                                 "submit=%s target=%s backend=%s memory=%s), %zu decisions", sha1,
+                                 size, wkf_harness(), scn->name, scn->vcpus,
+                                 scn_submit_name(scn->submit), scn_target_name(scn->target),
+                                 scn->backend == AIO_BACKEND_IO_URING ? "io_uring" : "ppoll",
+                                 sim_memory_model_name((sim_memory_model_t)scn->memory_model),
+                                 found->n_decisions);
+    char *cmd = path ? g_strdup_printf("wakesim replay %s [--log]   or: %sfuzz_replay_%s "
+                                       "crash-%s", path, env, wkf_harness(), sha1)
+                     : g_strdup_printf("%sfuzz_replay_%s crash-%s   (the input file)", env,
+                                       wkf_harness(), sha1);
+    wk_report_t r = { .scn = scn, .mutants = mut, .seed = seed, .replay_cmd = cmd,
+                      .reproducer = path };
+    wk_report_print(stderr, &r, found);
     if (strcmp(wk_outcome_verdict(&logged), found->invariant) != 0) {
         fprintf(stderr, "  WARNING: the logged re-run gave '%s' (not deterministic?)\n",
                 wk_outcome_verdict(&logged));
     }
-    char *path = write_trace(scn, &logged, sha1);
-    char *env = *mut ? g_strdup_printf("WAKESIM_MUTANTS=%s ", mut) : g_strdup("");
-    fprintf(stderr, "  replay:    %sfuzz_replay_%s crash-%s   (the input file)\n", env,
-            wkf_harness(), sha1);
+    g_free(seed);
+    g_free(cmd);
     g_free(env);
     if (path) {
-        fprintf(stderr, "  trace:     %s\n  or:        wakesim replay %s [--log]\n", path,
-                path);
+        /* reproducer printed in the block */
     } else if (wkf_replay_mode) {
         fprintf(stderr, "  (set WAKESIM_TRACE_DIR=DIR to write a wakesim trace)\n");
     }

@@ -95,6 +95,12 @@ static void aio_bh_slice_append(aio_context_t *ctx, aio_bh_slice_t *slice)
  * QEMU's aio_bh_poll(). */
 bool aio_bh_poll(aio_context_t *ctx)
 {
+#ifdef WAKESIM_EXTRA_SCHED_POINT
+    /* Test builds only (cmake -DWAKESIM_EXTRA_SCHED_POINT=ON): a harmless
+     * extra shared read, which the simulator makes one more scheduling
+     * point in every loop iteration.  Regression inputs must survive it. */
+    (void)aio_atomic_read(&ctx->notify_me);
+#endif
     aio_bh_slice_t slice = { .head = aio_bh_steal_fifo(ctx) };
     bool progress = false;
 

@@ -17,16 +17,22 @@
 
 enum { PCT_MAX_THREADS = 4096 };
 
-static void record(sim_world_t *w, uint32_t value, uint32_t bound)
+/* info says what the default policy would have picked, so that a shrinker
+ * can tell a preemption or a non-default choice from a free one. */
+static void record(sim_world_t *w, uint32_t value, uint32_t bound, sim_decision_info_t info)
 {
     sim_decider_t *d = &w->dec;
     if (d->n == d->cap) {
-        size_t cap = d->cap;
+        /* The three arrays share one capacity: the first grow picks it
+         * (its start depends on the element size), the others follow. */
+        size_t cap = d->cap, icap = d->cap;
         sim_grow((void **)&d->values, &cap, d->n + 1, sizeof(uint32_t));
-        sim_grow((void **)&d->bounds, &d->cap, d->n + 1, sizeof(uint32_t));
+        sim_grow((void **)&d->info, &icap, cap, sizeof(sim_decision_info_t));
+        sim_grow((void **)&d->bounds, &d->cap, cap, sizeof(uint32_t));
     }
     d->values[d->n] = value;
     d->bounds[d->n] = bound;
+    d->info[d->n] = info;
     d->n++;
 }
 
@@ -129,11 +135,88 @@ static uint32_t pct_pick(sim_world_t *w)
     return best;
 }
 
+/* ---- keys (what a decision is about) ---- */
+
+/* The key of the decision about to be taken: the thread at the scheduling
+ * point (or, on the host, the one that ran last) and its event count; the
+ * ordinals count decisions at the same key. */
+static void key_advance(sim_world_t *w, bool thread_pick)
+{
+    sim_decider_t *d = &w->dec;
+    const sim_thread_t *t = w->current ? w->current : w->last_run;
+    uint64_t ev = t ? t->n_events : 0;
+    if (t != d->key_thread || ev != d->key_events) {
+        d->key_thread = t;
+        d->key_events = ev;
+        d->key_thread_ord = d->key_value_ord = 0;
+    }
+    (void)thread_pick;
+}
+
+static sim_decision_info_t key_info(sim_world_t *w, bool thread_pick)
+{
+    sim_decider_t *d = &w->dec;
+    return (sim_decision_info_t){
+        .key_thread = d->key_thread ? d->key_thread->id : 0,
+        .key_events = d->key_events,
+        .key_ordinal = thread_pick ? d->key_thread_ord : d->key_value_ord,
+        .thread = thread_pick,
+    };
+}
+
+static bool key_matches(sim_world_t *w, const sim_keyed_decision_t *k)
+{
+    const sim_decider_t *d = &w->dec;
+    return d->key_thread && k->events == d->key_events &&
+           strcmp(k->thread, d->key_thread->name) == 0;
+}
+
+/* KEYED thread pick: the first unused entry at this key whose ordinal has
+ * been reached and whose thread can run; else the default. */
+static uint32_t keyed_thread(sim_world_t *w)
+{
+    sim_decider_t *d = &w->dec;
+    for (size_t i = 0; i < d->o.keyed_len; i++) {
+        const sim_keyed_decision_t *k = &d->o.keyed[i];
+        if (d->keyed_used[i] || !k->is_thread || !key_matches(w, k) ||
+            k->ordinal > d->key_thread_ord)
+            continue;
+        int idx = 0;
+        for (int j = 0; j < w->n_threads; j++) {
+            sim_thread_t *t = w->threads[j];
+            if (t->state != SIM_T_RUNNABLE)
+                continue;
+            if (strcmp(t->name, k->chosen) == 0) {
+                d->keyed_used[i] = true;
+                return (uint32_t)idx;
+            }
+            idx++;
+        }
+    }
+    return default_pick(w);
+}
+
+/* KEYED value: the entry at this key with this ordinal and bound, else 0. */
+static uint32_t keyed_value(sim_world_t *w, uint32_t n)
+{
+    sim_decider_t *d = &w->dec;
+    for (size_t i = 0; i < d->o.keyed_len; i++) {
+        const sim_keyed_decision_t *k = &d->o.keyed[i];
+        if (!d->keyed_used[i] && !k->is_thread && key_matches(w, k) &&
+            k->ordinal == d->key_value_ord && k->bound == n && k->value < n) {
+            d->keyed_used[i] = true;
+            return k->value;
+        }
+    }
+    return 0;
+}
+
 sim_thread_t *sim_decide_thread(sim_world_t *w)
 {
     sim_decider_t *d = &w->dec;
     uint32_t n = (uint32_t)w->n_runnable, v = 0;
     int64_t b;
+    key_advance(w, true);
     switch (d->o.kind) {
     case SIM_DECIDE_BYTES:
         b = bytes_next(d, n);
@@ -148,9 +231,19 @@ sim_thread_t *sim_decide_thread(sim_world_t *w)
     case SIM_DECIDE_REPLAY:
         v = replay_next(w, n);
         break;
+    case SIM_DECIDE_KEYED:
+        v = keyed_thread(w);
+        break;
     }
-    record(w, v, n);
-    return runnable_at(w, v);
+    int cur = w->current ? runnable_index_of(w, w->current) : -1;
+    sim_decision_info_t info = key_info(w, true);
+    info.dflt = cur >= 0 ? (uint32_t)cur : 0;     /* default_pick(), computed once */
+    info.current_runnable = cur >= 0;
+    sim_thread_t *next = runnable_at(w, v);
+    info.chosen = next->id;
+    record(w, v, n, info);
+    d->key_thread_ord++;
+    return next;
 }
 
 uint32_t sim_decide_value(sim_world_t *w, uint32_t n)
@@ -160,6 +253,7 @@ uint32_t sim_decide_value(sim_world_t *w, uint32_t n)
     int64_t b;
     if (n <= 1)
         return 0;                     /* no choice: nothing to record */
+    key_advance(w, false);
     switch (d->o.kind) {
     case SIM_DECIDE_BYTES:
         b = bytes_next(d, n);
@@ -172,8 +266,12 @@ uint32_t sim_decide_value(sim_world_t *w, uint32_t n)
     case SIM_DECIDE_REPLAY:
         v = replay_next(w, n);
         break;
+    case SIM_DECIDE_KEYED:
+        v = keyed_value(w, n);
+        break;
     }
-    record(w, v, n);
+    record(w, v, n, key_info(w, false));
+    d->key_value_ord++;
     return v;
 }
 
@@ -263,6 +361,11 @@ int sim_decider_init(sim_world_t *w)
     sim_rng_seed(d->rng, d->o.seed);
     if (d->o.kind == SIM_DECIDE_PCT)
         return pct_init(d);
+    if (d->o.kind == SIM_DECIDE_KEYED) {
+        d->keyed_used = calloc(d->o.keyed_len + 1, sizeof(bool));
+        if (!d->keyed_used)
+            return -ENOMEM;
+    }
     return 0;
 }
 
@@ -270,6 +373,8 @@ void sim_decider_fini(sim_decider_t *d)
 {
     free(d->values);
     free(d->bounds);
+    free(d->info);
+    free(d->keyed_used);
     free(d->pct_slots);
     free(d->pct_change);
     memset(d, 0, sizeof(*d));

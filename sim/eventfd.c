@@ -39,7 +39,10 @@ int os_eventfd_new(void)
     sim_eventfd_t *e = calloc(1, sizeof(*e));
     if (!e)
         return -ENOMEM;
-    return sim_fd_install(w, &e->file, SIM_FILE_EVENTFD);
+    int fd = sim_fd_install(w, &e->file, SIM_FILE_EVENTFD);
+    if (fd >= 0)
+        sim_name_created(w, SIM_OBJ_EVENTFD, fd);
+    return fd;
 }
 
 int os_eventfd_signal(int fd)

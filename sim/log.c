@@ -206,6 +206,11 @@ static void format_body(sim_world_t *w, const sim_event_t *ev)
 void sim_emit(sim_world_t *w, sim_event_kind_t kind, int64_t object,
               uint64_t user_data, int64_t value, int64_t value2, const char *text)
 {
+    /* Decisions are keyed to "the acting thread's n-th event"; monitor
+     * output is not the loop's behaviour and does not count. */
+    if (!w->kernel_acting && w->current && kind != SIM_EV_MONITOR &&
+        kind != SIM_EV_VIOLATION && kind != SIM_EV_DEADLOCK)
+        w->current->n_events++;
     if (!w->opt.log_enabled && !w->opt.on_event)
         return;
     sim_event_t ev = {

@@ -21,6 +21,7 @@ static void mutex_adopt(sim_world_t *w, os_mutex_t *m)
     m->world_gen = w->gen;
     m->owner = 0;
     m->id = ++w->next_mutex_id;
+    sim_name_mutex_id(w, m, m->id);
 }
 
 void os_mutex_init(os_mutex_t *m)
@@ -28,6 +29,8 @@ void os_mutex_init(os_mutex_t *m)
     m->world_gen = 0;
     m->owner = 0;
     m->id = 0;
+    if (sim__current_world)
+        sim_name_created(sim__current_world, SIM_OBJ_MUTEX, (int64_t)(intptr_t)m);
 }
 
 void os_mutex_destroy(os_mutex_t *m)

@@ -344,6 +344,7 @@ void os_thread_ctx_set(void *ctx)
 static void resume(sim_world_t *w, sim_thread_t *t)
 {
     w->current = t;
+    w->last_run = t;
     t->started = true;
     sim_fiber_switch(&w->host, &t->fiber);
     w->current = NULL;
@@ -382,10 +383,12 @@ static void describe_thread(const sim_thread_t *t, char *item, size_t size)
         snprintf(item, size, " %s%s: ppoll(nfds=%lu, first simulated fd=%d, %lu real);",
                  t->name, d, (unsigned long)t->poll_n, first_sim, real);
     }
-    else if (t->wait == SIM_WAIT_MUTEX)
-        snprintf(item, size, " %s%s: mutex #%u (owner thread %d);", t->name, d,
-                 ((const os_mutex_t *)t->wait_obj)->id,
+    else if (t->wait == SIM_WAIT_MUTEX) {
+        const char *name = sim_world_mutex_name_at(t->w, t->wait_obj);
+        snprintf(item, size, " %s%s: mutex #%u%s%s (owner thread %d);", t->name, d,
+                 ((const os_mutex_t *)t->wait_obj)->id, name ? " " : "", name ? name : "",
                  ((const os_mutex_t *)t->wait_obj)->owner);
+    }
     else if (t->wait == SIM_WAIT_URING)
         snprintf(item, size, " %s%s: io_uring fd=%d wait_nr=%llu;", t->name, d,
                  ((const sim_ring_t *)t->wait_obj)->file.fd,

@@ -72,6 +72,7 @@ struct sim_thread {
     void *arg, *ret;
     void *home_ctx;            /* os_thread_ctx_get/set */
     uint64_t pct_prio;
+    uint64_t n_events;         /* kernel-visible events it emitted: keys decisions */
 };
 
 /* Blocks the current thread until sim_wake() or the absolute deadline
@@ -95,6 +96,12 @@ typedef struct {
     uint32_t *pct_slots;       /* random permutation of k priority slots */
     unsigned pct_created;
     uint32_t *values, *bounds; /* the record */
+    sim_decision_info_t *info; /* per decision: what the default would pick */
+    /* KEYED: entries used; the current key and its decision ordinals */
+    bool *keyed_used;
+    const sim_thread_t *key_thread;
+    uint64_t key_events;
+    uint32_t key_thread_ord, key_value_ord;
     size_t n, cap;
 } sim_decider_t;
 
@@ -265,6 +272,18 @@ void sim_log_free(sim_world_t *w);
 /* ---- the world (world.c) ---- */
 typedef struct { void (*fn)(void *); void *arg; } sim_defer_t;
 
+/* ---- object names (names.c) ---- */
+typedef struct {
+    sim_obj_kind_t kind;
+    int pending_for;           /* thread id whose next creation takes it; 0 = taken */
+    int64_t key;               /* mutex: address; eventfd, ring: fd */
+    uint32_t id;               /* mutex: its id, once used */
+    char name[40];
+} sim_obj_name_t;
+void sim_name_created(sim_world_t *w, sim_obj_kind_t kind, int64_t key);
+void sim_name_mutex_id(sim_world_t *w, const void *addr, uint32_t id);
+const char *sim_world_mutex_name_at(const sim_world_t *w, const void *addr);
+
 struct sim_world {
     sim_options_t opt;
     uint64_t gen;              /* unique per world in this process */
@@ -279,6 +298,7 @@ struct sim_world {
     int n_runnable, live_nondaemon;
     sim_thread_t *current;     /* NULL while the host runs */
     sim_thread_t *next;        /* chosen at a scheduling point */
+    sim_thread_t *last_run;    /* the thread resumed last (keys host decisions) */
     sim_fiber_t host;
     bool kernel_acting;        /* events are the kernel's (timer expiry) */
     uint64_t steps;
@@ -311,6 +331,9 @@ struct sim_world {
     size_t n_req_allocated;
 
     uint32_t next_mutex_id, next_cond_id, next_blkdev_id;
+
+    sim_obj_name_t *names;
+    size_t n_names, cap_names;
 
     sim_defer_t *defers;
     size_t n_defers, cap_defers;

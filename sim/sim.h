@@ -87,7 +87,27 @@ typedef enum {
     SIM_DECIDE_PCT,
     /* Replay of a recorded decision array (sim_world_decisions()). */
     SIM_DECIDE_REPLAY,
+    /* Replay of decisions keyed to what was decided (sim_keyed_decision_t):
+     * the default policy everywhere, except where a recorded key matches.
+     * Survives code changes that add or remove scheduling points. */
+    SIM_DECIDE_KEYED,
 } sim_decide_kind_t;
+
+/* A decision keyed to what was decided rather than to its position: "when
+ * thread T had emitted E events, run thread C" or "the k-th value choice
+ * while T had emitted E events was V of N".  T is the thread at the
+ * scheduling point (for a pick made after it blocked, the thread that
+ * blocked).  A thread pick applies at the first decision point at its key
+ * whose ordinal (decision points at that key so far) is >= ordinal, so an
+ * extra scheduling point moves it by at most one point, never loses it. */
+typedef struct {
+    const char *thread;        /* T's name */
+    uint64_t events;           /* E */
+    uint32_t ordinal;
+    bool is_thread;
+    const char *chosen;        /* thread picks: C's name */
+    uint32_t value, bound;     /* value choices */
+} sim_keyed_decision_t;
 
 typedef struct {
     sim_decide_kind_t kind;
@@ -101,6 +121,8 @@ typedef struct {
     const uint32_t *replay_bounds; /* REPLAY: optional recorded n of each
                                       decision; a mismatch = divergence */
     size_t replay_len;
+    const sim_keyed_decision_t *keyed; /* KEYED: not copied */
+    size_t keyed_len;
 } sim_decide_opts_t;
 
 /* PCT's probability bound of finding a bug of depth d: 1 / (n * k^(d-1)).
@@ -255,6 +277,24 @@ const char *sim_world_log(const sim_world_t *w, size_t *len);
  * Both arrays stay owned by the world. */
 size_t sim_world_decisions(const sim_world_t *w, const uint32_t **values,
                            const uint32_t **bounds);
+/* For each decision of sim_world_decisions(): what the default policy
+ * (keep the current thread if it is runnable, else the lowest id; value 0)
+ * would have chosen there.  A thread decision whose value differs from dflt
+ * while current_runnable is a preemption.  Owned by the world. */
+typedef struct {
+    uint32_t dflt;
+    bool thread;            /* a thread pick (else a value choice) */
+    bool current_runnable;  /* thread pick: the running thread could go on */
+    /* Its key (see sim_keyed_decision_t): thread id (0: none), its event
+     * count, the ordinal at that key; chosen: thread pick's thread id. */
+    int key_thread;
+    uint64_t key_events;
+    uint32_t key_ordinal;
+    int chosen;
+} sim_decision_info_t;
+/* The name of the thread with this id ("" if none). */
+const char *sim_world_thread_name_of(const sim_world_t *w, int id);
+const sim_decision_info_t *sim_world_decision_info(const sim_world_t *w);
 uint64_t sim_world_steps(const sim_world_t *w);
 int64_t sim_world_now_ns(const sim_world_t *w);
 /* The run-stable name the log uses for a user_data value: the number itself
@@ -361,6 +401,24 @@ void sim_defer(sim_world_t *w, void (*fn)(void *arg), void *arg);
  * plain types to keep glib out of this header: matches GPollFunc. */
 struct _GPollFD;
 int sim_g_poll_func(struct _GPollFD *ufds, unsigned nfds, int timeout_ms);
+
+/* ------------------------------------------------------------------------
+ * Object names (reports, timelines): "BQL", "main-ctx notifier"...
+ * ------------------------------------------------------------------------ */
+typedef enum { SIM_OBJ_MUTEX, SIM_OBJ_EVENTFD, SIM_OBJ_RING } sim_obj_kind_t;
+/* The next object of this kind that the calling simulated thread creates
+ * (os_mutex_init, os_eventfd_new, os_uring_init) is called name; several
+ * calls queue names in creation order.  Not a scheduling point. */
+void sim_name_next(sim_obj_kind_t kind, const char *name);
+/* Drops the calling thread's queued names that no creation took. */
+void sim_name_forget_pending(void);
+/* A named object's name, or NULL: mutex by id (as logged), eventfd and ring
+ * by fd. */
+const char *sim_world_object_name(const sim_world_t *w, sim_obj_kind_t kind, int64_t key);
+/* "BQL = mutex id=4, main-ctx notifier = eventfd fd=1048579, ..." for every
+ * named object of the run (malloc'd; free() it).  A legend for the log,
+ * whose lines keep the ids so that log hashes do not depend on names. */
+char *sim_world_names_legend(const sim_world_t *w);
 
 /* The shim's scheduling point (also called by every shim atomic). */
 void sim_sched_point(void);

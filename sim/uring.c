@@ -118,6 +118,7 @@ int os_uring_init(unsigned entries, struct io_uring *ring, unsigned flags)
     for (unsigned i = 0; i < r->sq_entries; i++)
         r->sq_array[i] = i;           /* liburing sets the identity map once */
     sim_fd_install(w, &r->file, SIM_FILE_URING);
+    sim_name_created(w, SIM_OBJ_RING, r->file.fd);
     r->user = ring;
     r->live = true;
     r->next_live = w->rings;

@@ -60,6 +60,7 @@ static const char *decide_name(sim_decide_kind_t k)
     case SIM_DECIDE_SEED: return "seed";
     case SIM_DECIDE_PCT: return "pct";
     case SIM_DECIDE_REPLAY: return "replay";
+    case SIM_DECIDE_KEYED: return "keyed";
     }
     return "?";
 }
@@ -166,6 +167,7 @@ void sim_world_free(sim_world_t *w)
         free(w->threads[i]);
     }
     free(w->threads);
+    free(w->names);
     sim_files_free(w);
     sim_reqs_free(w);
     free(w->timers);
@@ -200,6 +202,19 @@ size_t sim_world_decisions(const sim_world_t *w, const uint32_t **values,
     if (bounds)
         *bounds = w->dec.bounds;
     return w->dec.n;
+}
+
+const char *sim_world_thread_name_of(const sim_world_t *w, int id)
+{
+    for (int i = 0; i < w->n_threads; i++)
+        if (w->threads[i]->id == id)
+            return w->threads[i]->name;
+    return "";
+}
+
+const sim_decision_info_t *sim_world_decision_info(const sim_world_t *w)
+{
+    return w->dec.info;
 }
 
 uint64_t sim_world_steps(const sim_world_t *w)

@@ -8,7 +8,7 @@ set -euo pipefail
 
 required=(
   build-essential cmake pkg-config
-  liburing-dev libglib2.0-dev
+  liburing-dev libglib2.0-dev libjson-glib-dev
   clang libclang-rt-14-dev llvm
   zip clang-format
 )

@@ -21,6 +21,7 @@
 #include "genload.h"
 #include "hygiene.h"
 #include "invariant.h"
+#include "keyed.h"
 #include "machine.h"
 #include "monitor.h"
 
@@ -310,10 +311,28 @@ static void wait_ready(machine_t *m, bool *flag)
     os_mutex_unlock(&m->lock);
 }
 
-static aio_context_t *context_new_or_fail(machine_t *m)
+/* Names what aio_context_new() creates, in its order (aio-context.c): the
+ * timer and list locks, the notifier eventfd, then the ring.  Literals: this
+ * runs in every run, fuzzing included. */
+static void name_context_objects(bool main_ctx)
+{
+    static const struct { sim_obj_kind_t kind; const char *name[2]; } objs[] = {
+        { SIM_OBJ_MUTEX, { "main-ctx timer lock", "iothread-ctx timer lock" } },
+        { SIM_OBJ_MUTEX, { "main-ctx list lock", "iothread-ctx list lock" } },
+        { SIM_OBJ_EVENTFD, { "main-ctx notifier", "iothread-ctx notifier" } },
+        { SIM_OBJ_RING, { "main-ctx ring", "iothread-ctx ring" } },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(objs); i++) {
+        sim_name_next(objs[i].kind, objs[i].name[main_ctx ? 0 : 1]);
+    }
+}
+
+static aio_context_t *context_new_or_fail(machine_t *m, bool main_ctx)
 {
     int err = 0;
+    name_context_objects(main_ctx);
     aio_context_t *ctx = aio_context_new_ring(m->scn->backend, m->scn->ring_entries, &err);
+    sim_name_forget_pending();        /* the ppoll back end has no ring */
     if (!ctx) {
         wk_monitor_violation(&m->mon, m->w, WK_INV_HYGIENE, "aio_context_new failed: %s",
                              g_strerror(-err));
@@ -336,7 +355,7 @@ static void idle_timer_fire(void *opaque)
 static void *main_loop_main(void *arg)
 {
     machine_t *m = arg;
-    aio_context_t *ctx = context_new_or_fail(m);
+    aio_context_t *ctx = context_new_or_fail(m, true);
     if (!ctx) {
         return NULL;
     }
@@ -375,7 +394,7 @@ static void *main_loop_main(void *arg)
 static void *iothread_main(void *arg)
 {
     machine_t *m = arg;
-    aio_context_t *ctx = context_new_or_fail(m);
+    aio_context_t *ctx = context_new_or_fail(m, false);
     if (!ctx) {
         return NULL;
     }
@@ -438,6 +457,10 @@ static void vcpus_init(machine_t *m)
         v->m = m;
         v->index = (int)i;
         g_snprintf(v->name, sizeof(v->name), "vcpu%u", i);
+        char name[40];
+        memcpy(name, v->name, strlen(v->name));
+        strcpy(name + strlen(v->name), " lock");
+        sim_name_next(SIM_OBJ_MUTEX, name);
         os_mutex_init(&v->lock);
         sim_cond_init(&v->cond);
         v->reqs = g_new0(request_t, s->batch_size);
@@ -446,6 +469,10 @@ static void vcpus_init(machine_t *m)
             v->reqs[j].buf = g_malloc(s->chunk_bytes);
         }
         v->expected = g_malloc(s->chunk_bytes);
+        if (s->submit == SCN_SUBMIT_IOEVENTFD) {
+            strcpy(name + strlen(v->name), " ioeventfd");
+            sim_name_next(SIM_OBJ_EVENTFD, name);
+        }
         v->kick_fd = s->submit == SCN_SUBMIT_IOEVENTFD ? os_eventfd_new() : -1;
     }
 }
@@ -468,14 +495,18 @@ static void *machine_main(void *arg)
     const scn_t *s = m->scn;
     sim_thread_t *vcpu_threads[MAX_VCPUS];
 
+    sim_name_next(SIM_OBJ_MUTEX, "BQL");
     aio_bql_init();
+    sim_name_next(SIM_OBJ_MUTEX, "machine lock");
     os_mutex_init(&m->lock);
     sim_cond_init(&m->cond);
     sim_defer(m->w, machine_cleanup, m);
     uint64_t size = (uint64_t)s->vcpus * s->batches * s->batch_size * s->chunk_bytes;
     m->devfd = sim_blkdev_create(m->w, size, s->latency_min_ns, s->latency_max_ns);
     vcpus_init(m);
+    sim_name_next(SIM_OBJ_EVENTFD, "main-loop stop");
     m->main_stop_fd = os_eventfd_new();
+    sim_name_next(SIM_OBJ_EVENTFD, "iothread stop");
     m->io_stop_fd = os_eventfd_new();
 
     sim_thread_t *main_loop = sim_thread_create(m->w, "main-loop", main_loop_main, m);
@@ -534,7 +565,20 @@ void wk_outcome_fill(wk_outcome_t *out, sim_world_t *w, sim_result_t r,
     out->n_decisions = sim_world_decisions(w, &values, &bounds);
     out->decisions = g_memdup2(values, out->n_decisions * sizeof(uint32_t));
     out->bounds = g_memdup2(bounds, out->n_decisions * sizeof(uint32_t));
+    out->info = g_memdup2(sim_world_decision_info(w),
+                          out->n_decisions * sizeof(sim_decision_info_t));
     out->sqes_queued_while_main_loop_slept = mon->sqes_queued_while_main_loop_slept;
+    out->late_start_ns = mon->late_start_ns;
+    out->late_end_ns = mon->late_end_ns;
+    /* Only failing runs become reproducers: passing ones skip the work. */
+    if (log_enabled) {                /* the legend goes with a log */
+        char *legend = sim_world_names_legend(w);
+        out->names = g_strdup(legend);
+        free(legend);
+    }
+    out->keyed = r != SIM_RESULT_OK || mon->invariant ? wk_keyed_encode(w) : NULL;
+    out->states_at_start = g_strdup(mon->states_at_start);
+    out->states_at_detection = g_strdup(mon->states_at_detection);
     for (int k = 0; k < SIM_FAULT_COUNT; k++) {
         out->fault_sites[k] = sim_world_fault_sites(w, k);
         out->faults_injected[k] = sim_world_faults_injected(w, k);
@@ -611,6 +655,11 @@ void wk_outcome_clear(wk_outcome_t *out)
     g_free(out->log);
     g_free(out->decisions);
     g_free(out->bounds);
+    g_free(out->info);
+    g_free(out->keyed);
+    g_free(out->names);
+    g_free(out->states_at_start);
+    g_free(out->states_at_detection);
     memset(out, 0, sizeof(*out));
 }
 

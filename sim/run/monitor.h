@@ -9,6 +9,7 @@
 
 #include <glib.h>
 #include "sim.h"
+#include "thread-history.h"
 
 typedef struct wk_monitor_s {
     int64_t bound_sqe_submit_ns;
@@ -17,6 +18,12 @@ typedef struct wk_monitor_s {
     GHashTable *cqe_posted;      /* (ring fd, user_data) -> GQueue of post times */
     char *invariant;             /* first violation's invariant */
     char *message;               /* and its description */
+    /* A late hand-off's interval (queued/posted/handed at -> picked up),
+     * -1 when the violation is not a late hand-off. */
+    int64_t late_start_ns, late_end_ns;
+    char *states_at_start;       /* every thread's state at late_start_ns */
+    char *states_at_detection;   /* and when the violation was seen */
+    wk_history_t history;        /* thread states over time */
     unsigned violations;
     unsigned sqes_submitted;
     unsigned cqes_reaped;
@@ -32,6 +39,10 @@ void wk_monitor_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque);
 /* A hand-off started at start_ns ran now: checks the bound. */
 void wk_monitor_handoff(wk_monitor_t *m, sim_world_t *w, const char *what, int64_t object,
                         int64_t start_ns);
+/* A hand-off started at start_ns and picked up now was too late: records
+ * the violation with the threads' states at both ends. */
+void wk_monitor_late(wk_monitor_t *m, sim_world_t *w, const char *invariant,
+                     int64_t start_ns, const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 /* Records a violation; the first one is the run's verdict. */
 void wk_monitor_violation(wk_monitor_t *m, sim_world_t *w, const char *invariant,
                           const char *fmt, ...) G_GNUC_PRINTF(4, 5);

@@ -2,14 +2,21 @@
  * trace.c - reading and writing reproducers (GKeyFile, one [trace] group).
  *
  * Decisions are stored as base64 of LEB128 varints, value then bound, so a
- * long run stays a few kilobytes and the file stays text.  The scenario
- * text is stored as base64 so that it round-trips byte for byte.
+ * long run stays a few kilobytes and the file stays text.
+ *
+ * Format 2 (written now): the [trace] group, then a marker line, then the
+ * scenario text verbatim up to the end of the file, so a person reads it
+ * (and can copy it out as a .scn) and it round-trips byte for byte.  The
+ * build that recorded the run is in build-* keys.  Format 1 (the scenario
+ * as base64 in scenario-text) still loads.
  */
 #include <inttypes.h>
 #include <string.h>
+#include "build-id.h"
 #include "trace.h"
 
 #define GROUP "trace"
+#define SCENARIO_MARKER "# ---- scenario (verbatim, to the end of the file) ----\n"
 
 static void varint_put(GByteArray *a, uint32_t v)
 {
@@ -61,6 +68,7 @@ void wk_trace_from_outcome(wk_trace_t *t, const scn_t *scn, const char *mutants,
     t->n_decisions = out->n_decisions;
     t->values = g_memdup2(out->decisions, out->n_decisions * sizeof(uint32_t));
     t->bounds = g_memdup2(out->bounds, out->n_decisions * sizeof(uint32_t));
+    t->keyed = g_strdup(out->keyed ? out->keyed : "");
 }
 
 /* SHA-256 over what a replay depends on, so that a truncated or edited
@@ -68,13 +76,18 @@ void wk_trace_from_outcome(wk_trace_t *t, const scn_t *scn, const char *mutants,
  * is a part only when it is not sc: files written before the models existed
  * keep their checksum. */
 static char *content_checksum(const char *scn64, const char *dec64, const char *count,
-                              const char *mutants, sim_memory_model_t model)
+                              const char *mutants, const char *keyed,
+                              sim_memory_model_t model)
 {
     GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
-    const char *parts[] = { scn64, dec64, count, mutants, sim_memory_model_name(model) };
-    unsigned n_parts = G_N_ELEMENTS(parts) - (model == SIM_MEMORY_SC);
-    for (unsigned i = 0; i < n_parts; i++) {
+    const char *parts[] = { scn64, dec64, count, mutants, keyed };
+    /* Format 1 has no keyed decisions and its checksum did not cover them. */
+    for (unsigned i = 0; i < G_N_ELEMENTS(parts) && parts[i]; i++) {
         g_checksum_update(c, (const guchar *)parts[i], (gssize)strlen(parts[i]));
+        g_checksum_update(c, (const guchar *)"\n", 1);
+    }
+    if (model != SIM_MEMORY_SC) {
+        g_checksum_update(c, (const guchar *)sim_memory_model_name(model), -1);
         g_checksum_update(c, (const guchar *)"\n", 1);
     }
     char *hex = g_strdup(g_checksum_get_string(c));
@@ -93,7 +106,6 @@ gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
         varint_put(dec, t->bounds[i]);
     }
     char *dec64 = g_base64_encode(dec->data, dec->len);
-    char *scn64 = g_base64_encode((const guchar *)t->scenario_text, strlen(t->scenario_text));
 
     g_key_file_set_integer(kf, GROUP, "format", WK_TRACE_FORMAT);
     g_key_file_set_string(kf, GROUP, "scenario", t->scenario_name);
@@ -117,15 +129,24 @@ gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
     g_snprintf(buf, sizeof(buf), "%zu", t->n_decisions);
     g_key_file_set_string(kf, GROUP, "decision-count", buf);
     g_key_file_set_string(kf, GROUP, "decisions", dec64);
-    g_key_file_set_string(kf, GROUP, "scenario-text", scn64);
+    wk_build_id_t id;
+    wk_build_id(&id);
+    g_key_file_set_string(kf, GROUP, "build-version", t->build_version ? t->build_version : id.version);
+    g_key_file_set_string(kf, GROUP, "build-compiler", t->build_compiler ? t->build_compiler : id.compiler);
+    g_key_file_set_string(kf, GROUP, "build-memory-model", t->build_memory_model ? t->build_memory_model : id.memory_model);
     g_snprintf(buf, sizeof(buf), "%zu", t->n_decisions);
-    char *sum = content_checksum(scn64, dec64, buf, t->mutants, t->memory_model);
+    g_key_file_set_string(kf, GROUP, "keyed-decisions", t->keyed ? t->keyed : "");
+    char *sum = content_checksum(t->scenario_text, dec64, buf, t->mutants,
+                                 t->keyed ? t->keyed : "", t->memory_model);
     g_key_file_set_string(kf, GROUP, "checksum", sum);
     g_free(sum);
 
-    gboolean ok = g_key_file_save_to_file(kf, path, err);
+    char *head = g_key_file_to_data(kf, NULL, NULL);
+    char *all = g_strconcat(head, SCENARIO_MARKER, t->scenario_text, NULL);
+    gboolean ok = g_file_set_contents(path, all, -1, err);
+    g_free(head);
+    g_free(all);
     g_free(dec64);
-    g_free(scn64);
     g_byte_array_free(dec, TRUE);
     g_key_file_free(kf);
     return ok;
@@ -217,8 +238,27 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
     char *dec64 = NULL, *scn64 = NULL;
     gboolean ok = FALSE;
 
+    char *contents = NULL, *scn_verbatim = NULL;
+    gsize clen = 0;
+
     memset(t, 0, sizeof(*t));
-    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &kerr)) {
+    if (!g_file_get_contents(path, &contents, &clen, &kerr)) {
+        g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s", kerr->message);
+        g_error_free(kerr);
+        goto out;
+    }
+    if (strlen(contents) != clen || !g_utf8_validate(contents, -1, NULL)) {
+        bad(err, path, "not text");
+        goto out;
+    }
+    /* Format 2: the scenario follows the marker line; the key file is what
+     * comes before it. */
+    char *marker = strstr(contents, "\n" SCENARIO_MARKER);
+    if (marker) {
+        scn_verbatim = g_strdup(marker + 1 + strlen(SCENARIO_MARKER));
+        marker[1] = '\0';
+    }
+    if (!g_key_file_load_from_data(kf, contents, (gsize)-1, G_KEY_FILE_NONE, &kerr)) {
         bad(err, path, "%s", kerr->message);
         g_error_free(kerr);
         goto out;
@@ -230,9 +270,14 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
     if (!get_u64(kf, "format", path, &format, err)) {
         goto out;
     }
-    if (format != WK_TRACE_FORMAT) {
-        bad(err, path, "format %" PRIu64 " (this wakesim reads format %d)", format,
+    if (format != 1 && format != WK_TRACE_FORMAT) {
+        bad(err, path, "format %" PRIu64 " (this wakesim reads formats 1 and %d)", format,
             WK_TRACE_FORMAT);
+        goto out;
+    }
+    if ((format == 1) != (scn_verbatim == NULL)) {
+        bad(err, path, format == 1 ? "format 1 with a verbatim scenario"
+                                   : "no scenario after the [trace] keys (truncated?)");
         goto out;
     }
     if (!(t->scenario_name = get_str(kf, "scenario", path, err)) ||
@@ -242,7 +287,7 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
         !(t->verdict = get_str(kf, "verdict", path, err)) ||
         !(t->message = get_str(kf, "message", path, err)) ||
         !(dec64 = get_str(kf, "decisions", path, err)) ||
-        !(scn64 = get_str(kf, "scenario-text", path, err)) ||
+        (format == 1 && !(scn64 = get_str(kf, "scenario-text", path, err))) ||
         !get_u64(kf, "seed", path, &seed, err) ||
         !get_u64(kf, "pct-depth", path, &depth, err) ||
         !get_u64(kf, "ns-per-step", path, &nps, err) ||
@@ -261,7 +306,12 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
     g_free(model);
     t->memory_model = (sim_memory_model_t)m;
     char *count_s = g_strdup_printf("%" PRIu64, count);
-    char *sum = content_checksum(scn64, dec64, count_s, t->mutants, t->memory_model);
+    if (format != 1 && !(t->keyed = get_str(kf, "keyed-decisions", path, err))) {
+        g_free(count_s);
+        goto out;
+    }
+    char *sum = content_checksum(format == 1 ? scn64 : scn_verbatim, dec64, count_s,
+                                 t->mutants, format == 1 ? NULL : t->keyed, t->memory_model);
     char *stored = get_str(kf, "checksum", path, err);
     bool sum_ok = stored && strcmp(sum, stored) == 0;
     if (stored && !sum_ok) {
@@ -285,14 +335,23 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
         bad(err, path, "log-hash is not 16 hex digits");
         goto out;
     }
-    gsize scn_len = 0;
-    guchar *scn_raw = g_base64_decode(scn64, &scn_len);
-    t->scenario_text = g_strndup((const char *)scn_raw, scn_len);
-    g_free(scn_raw);
-    if (scn_len == 0 || strlen(t->scenario_text) != scn_len ||
-        !g_utf8_validate(t->scenario_text, -1, NULL)) {
-        bad(err, path, "scenario-text is not base64 of a scenario");
-        goto out;
+    if (format == 1) {
+        gsize scn_len = 0;
+        guchar *scn_raw = g_base64_decode(scn64, &scn_len);
+        t->scenario_text = g_strndup((const char *)scn_raw, scn_len);
+        g_free(scn_raw);
+        if (scn_len == 0 || strlen(t->scenario_text) != scn_len ||
+            !g_utf8_validate(t->scenario_text, -1, NULL)) {
+            bad(err, path, "scenario-text is not base64 of a scenario");
+            goto out;
+        }
+    } else {
+        t->scenario_text = scn_verbatim;
+        scn_verbatim = NULL;
+        /* Recorded build identity (absent from format 1 files). */
+        t->build_version = g_key_file_get_string(kf, GROUP, "build-version", NULL);
+        t->build_compiler = g_key_file_get_string(kf, GROUP, "build-compiler", NULL);
+        t->build_memory_model = g_key_file_get_string(kf, GROUP, "build-memory-model", NULL);
     }
     if (!decode_decisions(t, dec64, count, path, err)) {
         goto out;
@@ -307,6 +366,8 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
 out:
     g_free(dec64);
     g_free(scn64);
+    g_free(contents);
+    g_free(scn_verbatim);
     g_key_file_free(kf);
     if (!ok) {
         wk_trace_clear(t);
@@ -325,5 +386,9 @@ void wk_trace_clear(wk_trace_t *t)
     g_free(t->message);
     g_free(t->values);
     g_free(t->bounds);
+    g_free(t->build_version);
+    g_free(t->build_compiler);
+    g_free(t->build_memory_model);
+    g_free(t->keyed);
     memset(t, 0, sizeof(*t));
 }

@@ -15,7 +15,7 @@
 #include "machine.h"
 #include "scenario.h"
 
-#define WK_TRACE_FORMAT 1
+#define WK_TRACE_FORMAT 2   /* format 1 (scenario as base64) still loads */
 
 typedef struct {
     char *scenario_name;
@@ -35,6 +35,14 @@ typedef struct {
     uint32_t *values;
     uint32_t *bounds;
     size_t n_decisions;
+    /* The build that recorded it (NULL in format 1 files; on save, NULL
+     * means this build). */
+    char *build_version;
+    char *build_compiler;
+    char *build_memory_model;
+    /* The non-default decisions keyed to what was decided (keyed.h), for
+     * replay across code changes; NULL in format 1 files. */
+    char *keyed;
 } wk_trace_t;
 
 /* Fills a trace from a finished run (copies what it needs). */

@@ -12,8 +12,13 @@
 #include <string.h>
 #include <glib.h>
 #include "invariant.h"
+#include "keyed.h"
 #include "machine.h"
+#include "report.h"
 #include "scenario.h"
+#include "build-id.h"
+#include "shrink.h"
+#include "timeline.h"
 #include "trace.h"
 
 #ifndef WAKESIM_SCENARIO_DIR
@@ -22,6 +27,7 @@
 
 #define EXIT_VIOLATION 1
 #define EXIT_USAGE 2
+#define EXIT_DIVERGED 3   /* a reproducer no longer replays as recorded */
 
 static const char *prog = "wakesim";
 
@@ -194,21 +200,22 @@ static int strategy_setup(const run_args_t *a, sim_options_t *o, uint64_t seed,
     return 0;
 }
 
-static int report_violation(const scn_t *scn, const char *mutants, const run_args_t *a,
-                            uint64_t seed, unsigned depth, const sim_options_t *o,
-                            const wk_outcome_t *found, unsigned run)
+/* Writes a reproducer of a failing run into dir (logged re-run of its
+ * decisions) and prints the violation block.  Returns EXIT_VIOLATION. */
+static int report_found(const scn_t *scn, const char *mutants, const char *dir,
+                        const char *strategy, uint64_t seed, unsigned depth,
+                        const sim_options_t *o, const wk_outcome_t *found, bool log)
 {
     wk_outcome_t logged;
     wk_trace_t t;
     GError *err = NULL;
 
     rerun_logged(scn, o, found, &logged);
-    printf("VIOLATION in run %u (seed %" PRIu64 "): %s\n", run, seed, found->message);
     if (strcmp(wk_outcome_verdict(&logged), wk_outcome_verdict(found)) != 0) {
         printf("warning: re-running the recorded decisions gave '%s' (not deterministic?)\n",
                wk_outcome_verdict(&logged));
     }
-    if (a->log && logged.log) {
+    if (log && logged.log) {
         fputs(logged.log, stdout);
     }
     char *name = g_strdup_printf("wakesim-%s-%s-%s%s%s%" PRIu64 ".trace", scn->name,
@@ -216,26 +223,42 @@ static int report_violation(const scn_t *scn, const char *mutants, const run_arg
                                  o->memory_model == SIM_MEMORY_SC ? ""
                                  : sim_memory_model_name(o->memory_model),
                                  o->memory_model == SIM_MEMORY_SC ? "" : "-",
-                                 a->strategy, seed);
+                                 strategy, seed);
     for (char *p = name; *p; p++) {
         if (*p == ',') {
             *p = '+';
         }
     }
-    char *path = g_build_filename(a->out_dir, name, NULL);
-    wk_trace_from_outcome(&t, scn, mutants, a->strategy, seed, depth, o->ns_per_step, &logged);
-    if (!wk_trace_save(&t, path, &err)) {
+    char *path = g_build_filename(dir, name, NULL);
+    wk_trace_from_outcome(&t, scn, mutants, strategy, seed, depth, o->ns_per_step, &logged);
+    bool saved = wk_trace_save(&t, path, &err);
+    if (!saved) {
         fprintf(stderr, "%s: cannot write reproducer: %s\n", prog, err->message);
         g_error_free(err);
-    } else {
-        printf("reproducer: %s\n", path);
-        printf("replay with: %s replay %s\n", prog, path);
     }
+    char *seed_s = strcmp(strategy, "pct") == 0
+        ? g_strdup_printf("pct seed %" PRIu64 " depth %u", seed, depth)
+        : g_strdup_printf("%s seed %" PRIu64, strategy, seed);
+    char *cmd = saved ? g_strdup_printf("%s replay %s", prog, path) : NULL;
+    wk_report_t r = { .scn = scn, .mutants = mutants, .seed = seed_s, .replay_cmd = cmd,
+                      .reproducer = saved ? path : NULL };
+    wk_report_print(stdout, &r, found);
+    g_free(seed_s);
+    g_free(cmd);
     wk_trace_clear(&t);
     wk_outcome_clear(&logged);
     g_free(path);
     g_free(name);
     return EXIT_VIOLATION;
+}
+
+static int report_violation(const scn_t *scn, const char *mutants, const run_args_t *a,
+                            uint64_t seed, unsigned depth, const sim_options_t *o,
+                            const wk_outcome_t *found, unsigned run)
+{
+    printf("VIOLATION in run %u (seed %" PRIu64 "): %s\n", run, seed, found->message);
+    return report_found(scn, mutants, a->out_dir, a->strategy, seed, depth, o, found,
+                        a->log);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -246,7 +269,7 @@ static int cmd_run(int argc, char **argv)
     GOptionEntry entries[] = {
         { "mutant", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.mutants, "Enable a mutant (repeatable)", "NAME" },
         { "strategy", 's', 0, G_OPTION_ARG_STRING, &a.strategy, "random (default), pct or bytes", "S" },
-        { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s, "First seed (default 1); run i uses seed+i", "N" },
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s, "First seed, or 'random' (the default with --runs > 1; 1 for a single run); run i uses seed+i", "N|random" },
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &a.runs_s, "Number of runs (default 1)", "N" },
         { "pct-depth", 'd', 0, G_OPTION_ARG_STRING, &a.depth_s, "PCT depth d (default 3)", "D" },
         { "bytes-file", 0, 0, G_OPTION_ARG_FILENAME, &a.bytes_file, "Decision bytes for --strategy bytes", "FILE" },
@@ -274,8 +297,18 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "%s run: expected one SCENARIO (see --help)\n", prog);
         goto out;
     }
-    if ((a.seed_s && parse_u64("--seed", a.seed_s, &seed) < 0) ||
-        (a.runs_s && parse_u64("--runs", a.runs_s, &runs) < 0) ||
+    if ((a.runs_s && parse_u64("--runs", a.runs_s, &runs) < 0)) {
+        goto out;
+    }
+    /* Many runs explore new schedules each time unless a seed is given: a
+     * fixed default would make every CI run repeat the same ones.  The seed
+     * is printed, so any run can be repeated. */
+    bool random_seed = a.seed_s ? strcmp(a.seed_s, "random") == 0 : runs > 1;
+    if (random_seed) {
+        seed = g_random_int() | (uint64_t)g_random_int() << 32;
+        seed >>= 1;   /* leave room for seed + i */
+    }
+    if ((a.seed_s && !random_seed && parse_u64("--seed", a.seed_s, &seed) < 0) ||
         (a.depth_s && parse_u64("--pct-depth", a.depth_s, &depth) < 0)) {
         goto out;
     }
@@ -337,10 +370,10 @@ static int cmd_run(int argc, char **argv)
         goto out;
     }
     printf("wakesim run: scenario %s (%s), workload %s, mutants: %s, memory model %s, "
-           "strategy %s, seed %" PRIu64 ", runs %" PRIu64 "\n", scn->name, scn->path,
+           "strategy %s, seed %" PRIu64 "%s, runs %" PRIu64 "\n", scn->name, scn->path,
            scn->workload == SCN_WORKLOAD_GENERATED ? "generated" : "batches",
            *mutants ? mutants : "none", sim_memory_model_name(o.memory_model), a.strategy,
-           seed, runs);
+           seed, random_seed ? " (random: repeat with --seed it)" : "", runs);
     if (o.decide.kind == SIM_DECIDE_PCT) {
         pct_setup(scn, &o, (unsigned)depth);
         sim_pct_bound_print(stdout, o.decide.pct_steps, o.decide.pct_threads, (unsigned)depth);
@@ -394,22 +427,72 @@ out:
     return rc;
 }
 
+/* Loads a reproducer, its embedded scenario, and sets its mutants.
+ * Returns the scenario, or NULL after printing why. */
+static scn_t *load_reproducer(const char *path, wk_trace_t *t, char **mutants)
+{
+    GError *err = NULL;
+    if (!wk_trace_load(t, path, &err)) {
+        fprintf(stderr, "%s: %s\n", prog, err->message);
+        g_error_free(err);
+        return NULL;
+    }
+    char *where = g_strdup_printf("%s (scenario embedded in %s)", t->scenario_path, path);
+    scn_t *scn = scn_load_text(t->scenario_text, where, &err);
+    g_free(where);
+    if (!scn) {
+        fprintf(stderr, "%s: %s\n", prog, err->message);
+        g_error_free(err);
+        return NULL;
+    }
+    char *names[] = { t->mutants, NULL };
+    if (!(*mutants = set_mutants(names))) {
+        scn_free(scn);
+        return NULL;
+    }
+    /* Another build may schedule differently: say so before a divergence
+     * is taken for a broken reproducer. */
+    wk_build_id_t id;
+    wk_build_id(&id);
+    if (!t->build_version) {
+        printf("note: %s records no build identity (format 1)\n", path);
+    } else if (strcmp(t->build_version, id.version) != 0 ||
+               strcmp(t->build_compiler ? t->build_compiler : "", id.compiler) != 0 ||
+               strcmp(t->build_memory_model ? t->build_memory_model : "", id.memory_model) != 0) {
+        printf("warning: %s was recorded by another build: version %s, %s, memory model %s; "
+               "this is version %s, %s, memory model %s (a divergence may come from the "
+               "code change)\n", path, t->build_version,
+               t->build_compiler ? t->build_compiler : "?",
+               t->build_memory_model ? t->build_memory_model : "?", id.version, id.compiler,
+               id.memory_model);
+    }
+    return scn;
+}
+
 /* ---- replay ---- */
 
 static int cmd_replay(int argc, char **argv)
 {
-    gboolean log = FALSE;
+    gboolean log = FALSE, keyed = FALSE, fixed = FALSE;
+    char *chrome = NULL, *svg = NULL;
     GOptionEntry entries[] = {
         { "log", 'l', 0, G_OPTION_ARG_NONE, &log, "Print the event log", NULL },
+        { "keyed", 'k', 0, G_OPTION_ARG_NONE, &keyed, "Replay the keyed decisions (survive code changes): only the verdict must match", NULL },
+        { "fixed", 0, 0, G_OPTION_ARG_NONE, &fixed, "Run the fixed code instead of the recorded mutants (with --keyed: must pass)", NULL },
+        { "chrome-trace", 0, 0, G_OPTION_ARG_FILENAME, &chrome, "Write the run as a Trace Event file (Perfetto, chrome://tracing)", "OUT.json" },
+        { "timeline", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Draw the run: thread lanes, ring SQ/CQ, the late hand-off", "OUT.svg" },
         { NULL }
     };
     GOptionContext *oc = option_context("FILE - replay a reproducer",
         "Re-runs the recorded decisions and checks that the verdict and the event log "
-        "(by hash) are the same.", entries);
+        "(by hash) are the same.  Exit: 0 pass, 1 violation, 2 bad input, 3 the replay "
+        "diverged from the recording.", entries);
     int rc = EXIT_USAGE;
     wk_trace_t t = { 0 };
     scn_t *scn = NULL;
     char *mutants = NULL;
+    wk_timeline_t *tl = NULL;
+    wk_keyed_t kd = { 0 };
     GError *err = NULL;
 
     if (parse_options(oc, &argc, &argv) < 0) {
@@ -419,22 +502,27 @@ static int cmd_replay(int argc, char **argv)
         fprintf(stderr, "%s replay: expected one FILE (see --help)\n", prog);
         goto out;
     }
-    if (!wk_trace_load(&t, argv[1], &err)) {
-        fprintf(stderr, "%s: %s\n", prog, err->message);
+    if (fixed && !keyed) {
+        fprintf(stderr, "%s replay: --fixed needs --keyed (positional decisions of a mutant "
+                "do not fit the fixed code)\n", prog);
+        goto out;
+    }
+    if (!(scn = load_reproducer(argv[1], &t, &mutants))) {
+        goto out;
+    }
+    if (keyed && !t.keyed) {
+        fprintf(stderr, "%s: %s has no keyed decisions (format 1): re-record it\n", prog,
+                argv[1]);
+        goto out;
+    }
+    if (keyed && !wk_keyed_parse(t.keyed, &kd, &err)) {
+        fprintf(stderr, "%s: %s: %s\n", prog, argv[1], err->message);
         g_error_free(err);
         goto out;
     }
-    char *where = g_strdup_printf("%s (scenario embedded in %s)", t.scenario_path, argv[1]);
-    scn = scn_load_text(t.scenario_text, where, &err);
-    g_free(where);
-    if (!scn) {
-        fprintf(stderr, "%s: %s\n", prog, err->message);
-        g_error_free(err);
-        goto out;
-    }
-    char *names[] = { t.mutants, NULL };
-    if (!(mutants = set_mutants(names))) {
-        goto out;
+    if (fixed) {
+        g_free(mutants);
+        mutants = set_mutants(NULL);
     }
 
     sim_options_t o;
@@ -446,28 +534,81 @@ static int cmd_replay(int argc, char **argv)
     o.decide.replay = t.values;
     o.decide.replay_bounds = t.bounds;
     o.decide.replay_len = t.n_decisions;
+    if (keyed) {
+        o.decide.kind = SIM_DECIDE_KEYED;
+        o.decide.keyed = kd.items;
+        o.decide.keyed_len = kd.n;
+    }
+    if (chrome || svg) {
+        tl = wk_timeline_new(t.ns_per_step);
+        o.on_event = wk_timeline_on_event;
+        o.event_opaque = tl;
+    }
     printf("wakesim replay: %s: scenario %s, mutants: %s, memory model %s, found by %s "
-           "seed %" PRIu64 ", %zu decisions\n", argv[1], t.scenario_name,
+           "seed %" PRIu64 ", %zu decisions%s\n", argv[1], t.scenario_name,
            *mutants ? mutants : "none", sim_memory_model_name(t.memory_model), t.strategy,
-           t.seed, t.n_decisions);
+           t.seed, t.n_decisions, keyed ? " (replaying the keyed ones)" : "");
 
     wk_outcome_t out;
     wk_machine_run(scn, &o, &out);
     if (log && out.log) {
+        /* The log keeps ids (its hash must not depend on names): the
+         * legend says which is which. */
+        printf("objects: %s\n", out.names ? out.names : "");
         fputs(out.log, stdout);
     }
     const char *verdict = wk_outcome_verdict(&out);
+    if (tl) {
+        char *title = g_strdup_printf("%s  (scenario %s, mutants %s)", argv[1],
+                                      t.scenario_name, *mutants ? mutants : "none");
+        GError *werr = NULL;
+        wk_timeline_finish(tl, &out, title);
+        g_free(title);
+        if ((chrome && !wk_timeline_write_chrome(tl, chrome, &werr)) ||
+            (svg && !wk_timeline_write_svg(tl, svg, &werr))) {
+            fprintf(stderr, "%s: cannot write the timeline: %s\n", prog, werr->message);
+            g_error_free(werr);
+            wk_outcome_clear(&out);
+            goto out;
+        }
+        if (chrome) {
+            printf("chrome trace: %s\n", chrome);
+        }
+        if (svg) {
+            printf("timeline: %s\n", svg);
+        }
+    }
+    const char *want = fixed ? "pass" : t.verdict;
     if (out.result == SIM_RESULT_REPLAY_ERROR) {
         printf("replay diverged: %s\n", out.message);
-        rc = EXIT_USAGE;
+        rc = EXIT_DIVERGED;
+    } else if (keyed && strcmp(verdict, want) != 0) {
+        printf("keyed replay lost the recording: verdict %s, expected %s\n", verdict, want);
+        rc = EXIT_DIVERGED;
+    } else if (keyed) {
+        printf("keyed replay %s: verdict %s (%zu keyed decisions), %" PRIu64 " steps, "
+               "event log hash %016" PRIx64 " (%s the positional recording)\n",
+               fixed ? "of the fixed code" : "reaches the recorded violation", verdict, kd.n,
+               out.steps, out.log_hash, out.log_hash == t.log_hash ? "same as" : "differs from");
+        if (out.result != SIM_RESULT_OK) {
+            printf("VIOLATION: %s\n", out.message);
+        }
+        rc = out.result == SIM_RESULT_OK ? 0 : EXIT_VIOLATION;
     } else if (strcmp(verdict, t.verdict) != 0 || out.log_hash != t.log_hash) {
         printf("replay differs from the recording: verdict %s (recorded %s), log hash "
                "%016" PRIx64 " (recorded %016" PRIx64 ")\n", verdict, t.verdict,
                out.log_hash, t.log_hash);
-        rc = EXIT_USAGE;
+        rc = EXIT_DIVERGED;
     } else {
         if (out.result != SIM_RESULT_OK) {
+            char *seed = g_strdup_printf("%s seed %" PRIu64 " (as recorded)", t.strategy, t.seed);
+            char *cmd = g_strdup_printf("%s replay %s", prog, argv[1]);
+            wk_report_t r = { .scn = scn, .mutants = mutants, .seed = seed,
+                              .replay_cmd = cmd, .reproducer = argv[1] };
             printf("VIOLATION: %s\n", out.message);
+            wk_report_print(stdout, &r, &out);
+            g_free(seed);
+            g_free(cmd);
         }
         printf("replay matches the recording: verdict %s, %" PRIu64 " steps, %.3f ms "
                "virtual, event log hash %016" PRIx64 "\n", verdict, out.steps,
@@ -478,73 +619,211 @@ static int cmd_replay(int argc, char **argv)
     }
     wk_outcome_clear(&out);
 out:
+    wk_keyed_clear(&kd);
+    wk_timeline_free(tl);
     wk_trace_clear(&t);
     scn_free(scn);
     g_free(mutants);
+    g_free(chrome);
+    g_free(svg);
+    g_option_context_free(oc);
+    return rc;
+}
+
+/* ---- shrink ---- */
+
+static int cmd_shrink(int argc, char **argv)
+{
+    char *out_path = NULL, *budget_s = NULL;
+    GOptionEntry entries[] = {
+        { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Where to write the shrunk reproducer (default FILE without .trace + .shrunk.trace)", "OUT" },
+        { "budget", 'b', 0, G_OPTION_ARG_STRING, &budget_s, "Replays to try at most (default 4000)", "N" },
+        { NULL }
+    };
+    GOptionContext *oc = option_context("FILE - shrink a reproducer's schedule",
+        "Keeps the same violation (invariant and kind of object) and minimises, in this "
+        "order: preemptions, non-default decisions, threads, workload items, steps.  "
+        "Each candidate is checked by replay.", entries);
+    int rc = EXIT_USAGE;
+    wk_trace_t t = { 0 };
+    scn_t *scn = NULL;
+    char *mutants = NULL;
+    GError *err = NULL;
+    uint64_t budget = 4000;
+    wk_outcome_t start = { 0 }, logged = { 0 };
+    wk_shrink_result_t res = { 0 };
+    wk_trace_t nt = { 0 };
+
+    if (parse_options(oc, &argc, &argv) < 0) {
+        goto out;
+    }
+    if (argc != 2) {
+        fprintf(stderr, "%s shrink: expected one FILE (see --help)\n", prog);
+        goto out;
+    }
+    if (budget_s && (parse_u64("--budget", budget_s, &budget) < 0 || budget == 0 ||
+                     budget > 1000000)) {
+        fprintf(stderr, "%s shrink: --budget must be in 1..1000000\n", prog);
+        goto out;
+    }
+    if (!(scn = load_reproducer(argv[1], &t, &mutants))) {
+        goto out;
+    }
+    sim_options_t o;
+    sim_options_init(&o);
+    o.ns_per_step = t.ns_per_step;
+    o.log_enabled = false;
+    o.decide.kind = SIM_DECIDE_REPLAY;
+    o.decide.replay = t.values;
+    o.decide.replay_bounds = t.bounds;
+    o.decide.replay_len = t.n_decisions;
+    wk_machine_run(scn, &o, &start);
+    if (start.result == SIM_RESULT_REPLAY_ERROR) {
+        fprintf(stderr, "%s: %s: replay diverged: %s\n", prog, argv[1], start.message);
+        rc = EXIT_DIVERGED;
+        goto out;
+    }
+    if (start.result == SIM_RESULT_OK) {
+        fprintf(stderr, "%s: %s: replays without a violation: nothing to shrink\n", prog,
+                argv[1]);
+        goto out;
+    }
+    printf("wakesim shrink: %s: scenario %s, mutants: %s, %s\n", argv[1], t.scenario_name,
+           *mutants ? mutants : "none", start.message);
+    wk_shrink_opts_t so = { .max_candidates = (unsigned)budget, .ns_per_step = t.ns_per_step,
+                            .progress = stdout };
+    if (!wk_shrink(scn, &start, &so, &res, &err)) {
+        fprintf(stderr, "%s: %s: %s\n", prog, argv[1], err->message);
+        g_error_free(err);
+        goto out;
+    }
+    /* Record the shrunk run exactly, with its log and hash, and prove that
+     * the file replays to the same log byte for byte. */
+    sim_options_t lo;
+    sim_options_init(&lo);
+    lo.ns_per_step = t.ns_per_step;
+    rerun_logged(res.scn, &lo, &res.out, &logged);
+    wk_figures_print(stdout, "before", &res.before);
+    wk_figures_print(stdout, "after ", &res.after);
+    printf("%u replays tried, %u kept\n", res.candidates, res.accepted);
+    if (strcmp(wk_outcome_verdict(&logged), t.verdict) != 0) {
+        printf("shrunk run does not replay to '%s' but '%s'\n", t.verdict,
+               wk_outcome_verdict(&logged));
+        rc = EXIT_DIVERGED;
+        goto out;
+    }
+    if (!out_path) {
+        const char *in = argv[1];
+        size_t n = strlen(in);
+        if (g_str_has_suffix(in, ".trace")) {
+            n -= strlen(".trace");
+        }
+        out_path = g_strdup_printf("%.*s.shrunk.trace", (int)n, in);
+    }
+    wk_trace_from_outcome(&nt, res.scn, t.mutants, "shrink", t.seed, t.pct_depth,
+                          t.ns_per_step, &logged);
+    g_free(nt.scenario_path);                 /* where it came from, unannotated */
+    nt.scenario_path = g_strdup(t.scenario_path);
+    if (!wk_trace_save(&nt, out_path, &err)) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", prog, out_path, err->message);
+        g_error_free(err);
+        goto out;
+    }
+    char *seed_s = g_strdup_printf("shrunk from %s seed %" PRIu64, t.strategy, t.seed);
+    char *cmd = g_strdup_printf("%s replay %s", prog, out_path);
+    wk_report_t r = { .scn = res.scn, .mutants = mutants, .seed = seed_s, .replay_cmd = cmd,
+                      .reproducer = out_path };
+    wk_report_print(stdout, &r, &logged);
+    g_free(seed_s);
+    g_free(cmd);
+    rc = EXIT_VIOLATION;
+out:
+    wk_trace_clear(&t);
+    wk_trace_clear(&nt);
+    wk_outcome_clear(&start);
+    wk_outcome_clear(&logged);
+    wk_shrink_result_clear(&res);
+    scn_free(scn);
+    g_free(mutants);
+    g_free(out_path);
+    g_free(budget_s);
     g_option_context_free(oc);
     return rc;
 }
 
 /* ---- check: the scenario's own expectations ---- */
 
-/* Runs up to "runs" seeds; returns the verdict of the first violation, or
- * "pass". */
-static char *first_verdict(const scn_t *scn, sim_memory_model_t model, uint64_t runs,
-                           uint64_t *used)
+/* Runs up to "runs" seeds (1, 2, ...) under memory model "model"; returns
+ * true with *out and *seed of the first run that does not pass, false when
+ * all pass. */
+static bool first_failure(const scn_t *scn, sim_memory_model_t model, uint64_t runs,
+                          sim_options_t *o, wk_outcome_t *out, uint64_t *seed, uint64_t *used)
 {
-    sim_options_t o;
-    sim_options_init(&o);
-    o.log_enabled = false;
-    o.memory_model = model;
+    sim_options_init(o);
+    o->log_enabled = false;
+    o->memory_model = model;
     if (scn->check_strategy == SCN_STRATEGY_PCT) {
-        pct_setup(scn, &o, scn->check_pct_depth);
+        pct_setup(scn, o, scn->check_pct_depth);
     }
     for (uint64_t i = 0; i < runs; i++) {
-        wk_outcome_t out;
-        o.decide.kind = scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT
-                                                                 : SIM_DECIDE_SEED;
-        o.decide.seed = 1 + i;
-        wk_machine_run(scn, &o, &out);
-        if (out.result != SIM_RESULT_OK) {
-            char *v = g_strdup_printf("%s|%s", wk_outcome_verdict(&out), out.message);
+        o->decide.kind = scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT
+                                                                  : SIM_DECIDE_SEED;
+        o->decide.seed = 1 + i;
+        wk_machine_run(scn, o, out);
+        if (out->result != SIM_RESULT_OK) {
+            *seed = 1 + i;
             *used = i + 1;
-            wk_outcome_clear(&out);
-            return v;
+            return true;
         }
-        wk_outcome_clear(&out);
+        wk_outcome_clear(out);
     }
     *used = runs;
-    return g_strdup("pass|");
+    return false;
 }
 
 /* One expectation: mutant (NULL = the fixed code) under model gives
  * "expected" within runs. */
-static int check_one(const scn_t *scn, const char *mutant, sim_memory_model_t model,
-                     const char *expected, uint64_t runs)
+static int check_one(const scn_t *scn, const char *scn_arg, const char *mutant,
+                     sim_memory_model_t model, const char *expected, uint64_t runs,
+                     const char *out_dir)
 {
     char *names[] = { (char *)mutant, NULL };
     char *set = set_mutants(mutant ? names : NULL);
     if (!set) {
         return EXIT_USAGE;
     }
-    uint64_t used = 0;
-    char *got = first_verdict(scn, model, runs, &used);
-    char *msg = strchr(got, '|');
-    *msg++ = '\0';
+    uint64_t used = 0, seed = 0;
+    sim_options_t o;
+    wk_outcome_t out = { 0 };
+    bool failed = first_failure(scn, model, runs, &o, &out, &seed, &used);
+    const char *got = failed ? wk_outcome_verdict(&out) : "pass";
     bool ok = strcmp(got, expected) == 0;
-    printf("%-4s %-28s %-3s expected %-20s got %-20s after %" PRIu64 " run%s%s%s\n",
-           ok ? "ok" : "FAIL", mutant ? mutant : "fixed", sim_memory_model_name(model),
-           expected, got, used, used == 1 ? "" : "s", *msg ? ": " : "", msg);
-    g_free(got);
+    const char *strategy = scn->check_strategy == SCN_STRATEGY_PCT ? "pct" : "random";
+    printf("%-4s %-28s %-3s expected %-20s got %-20s after %" PRIu64 " run%s (%s seeds 1..%"
+           PRIu64 ")\n", ok ? "ok" : "FAIL", mutant ? mutant : "fixed",
+           sim_memory_model_name(model), expected, got, used, used == 1 ? "" : "s", strategy,
+           used);
+    if (!ok && failed) {
+        /* An unexpected verdict: everything needed to look at it. */
+        report_found(scn, set, out_dir, strategy, seed, scn->check_pct_depth, &o, &out, false);
+    } else if (!ok) {
+        printf("  no run of %" PRIu64 " gave %s; search again with: %s run %s%s%s "
+               "--memory-model %s --strategy %s --seed 1 --runs %" PRIu64 "%s\n", used,
+               expected, prog, scn_arg, mutant ? " --mutant " : "", mutant ? mutant : "",
+               sim_memory_model_name(model), strategy, used,
+               scn->check_strategy == SCN_STRATEGY_PCT ? " --pct-depth N" : "");
+    }
+    wk_outcome_clear(&out);
     g_free(set);
     return ok ? 0 : EXIT_VIOLATION;
 }
 
 static int cmd_check(int argc, char **argv)
 {
-    char *runs_s = NULL;
+    char *runs_s = NULL, *out_dir = NULL;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s, "Runs for the fixed code (default: the scenario's budget)", "N" },
+        { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Directory for reproducers of unexpected verdicts (default .)", "DIR" },
         { NULL }
     };
     GOptionContext *oc = option_context("SCENARIO - check a scenario's expectations",
@@ -567,28 +846,30 @@ static int cmd_check(int argc, char **argv)
     printf("wakesim check: scenario %s (%s)\n", scn->name, scn->path);
     /* The fixed code: no false alarm under any memory model. */
     rc = 0;
+    const char *dir = out_dir ? out_dir : ".";
     for (int model = 0; model < SIM_MEMORY_COUNT && rc != EXIT_USAGE; model++) {
-        int r = check_one(scn, NULL, (sim_memory_model_t)model, "pass",
-                          runs ? runs : scn->run_budget);
+        int r = check_one(scn, argv[1], NULL, (sim_memory_model_t)model, "pass",
+                          runs ? runs : scn->run_budget, dir);
         rc = rc ? rc : r;
     }
     for (int m = 0; m < AIO_MUTANT_COUNT && rc != EXIT_USAGE; m++) {
         const char *name = aio_mutant_name(m);
         const char *expected = scn_expected(scn, name);
         sim_memory_model_t model = scn_expected_model(scn, name);
-        int r = check_one(scn, name, model, expected, scn->run_budget);
+        int r = check_one(scn, argv[1], name, model, expected, scn->run_budget, dir);
         rc = rc ? rc : r;
         if (model != SIM_MEMORY_SC && strcmp(expected, "pass") != 0 && rc != EXIT_USAGE &&
             g_hash_table_contains(scn->expect_model, name)) {
             /* An expectation that says it needs a weaker model ("@tso"):
              * the same budget finds nothing under sequential consistency. */
-            r = check_one(scn, name, SIM_MEMORY_SC, "pass", scn->run_budget);
+            r = check_one(scn, argv[1], name, SIM_MEMORY_SC, "pass", scn->run_budget, dir);
             rc = rc ? rc : r;
         }
     }
 out:
     scn_free(scn);
     g_free(runs_s);
+    g_free(out_dir);
     g_option_context_free(oc);
     return rc;
 }
@@ -648,10 +929,13 @@ static void usage(FILE *f)
         "                                                    run under many schedules\n"
         "               [--runs N] [--pct-depth D] [--log]   run under many schedules\n"
         "               [--workload generated]\n"
-        "  replay FILE [--log]                               replay a reproducer\n"
+        "  replay FILE [--log] [--chrome-trace OUT.json] [--timeline OUT.svg]\n"
+        "                                                    replay a reproducer\n"
+        "  shrink FILE [-o OUT] [--budget N]                 simplify a reproducer\n"
         "  check SCENARIO [--runs N]                         check its expectations\n"
         "  list                                              scenarios and mutants\n"
-        "Each command has --help.  Exit: 0 no violation, 1 violation, 2 bad usage/input.\n",
+        "Each command has --help.  Exit: 0 no violation, 1 violation, 2 bad usage/input,\n"
+        "3 a reproducer's replay diverged from its recording.\n",
         prog);
 }
 
@@ -675,6 +959,8 @@ int main(int argc, char **argv)
         rc = cmd_run(argc - 1, argv + 1);
     } else if (strcmp(cmd, "replay") == 0) {
         rc = cmd_replay(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "shrink") == 0) {
+        rc = cmd_shrink(argc - 1, argv + 1);
     } else if (strcmp(cmd, "check") == 0) {
         rc = cmd_check(argc - 1, argv + 1);
     } else if (strcmp(cmd, "list") == 0) {

@@ -75,15 +75,56 @@ else
   expect_exit 2 "" "$wakesim" replay "$work/decisions.trace"
   sed 's/^format=.*/format=7/' "$trace" > "$work/format.trace"
   expect_exit 2 "format 7" "$wakesim" replay "$work/format.trace"
-  sed 's/^scenario-text=.*/scenario-text=!!!!/' "$trace" > "$work/scenario.trace"
-  expect_exit 2 "not a valid wakesim trace" "$wakesim" replay "$work/scenario.trace"
+  sed 's/^vcpus *=.*/vcpus = 3/' "$trace" > "$work/scenario.trace"
+  cmp -s "$trace" "$work/scenario.trace" && fail "the scenario in $trace has no vcpus line"
+  expect_exit 2 "checksum mismatch" "$wakesim" replay "$work/scenario.trace"
+  sed '/^# ---- scenario/,$d' "$trace" > "$work/noscenario.trace"
+  expect_exit 2 "no scenario after the [trace] keys" "$wakesim" replay "$work/noscenario.trace"
+  # The scenario is readable text, and the build that recorded it is named.
+  grep -q '^\[machine\]' "$trace" || fail "$trace: scenario not stored as text"
+  grep -q '^build-compiler=' "$trace" || fail "$trace: no build identity"
+  sed 's/^build-version=.*/build-version=0000000-other/' "$trace" > "$work/other-build.trace"
+  expect_exit 1 "recorded by another build: version 0000000-other" "$wakesim" replay "$work/other-build.trace"
+  # A format-1 reproducer (scenario as base64, no build identity) still loads.
+  scn64=$(sed '1,/^# ---- scenario/d' "$trace" | base64 -w0)
+  dec64=$(sed -n 's/^decisions=//p' "$trace")
+  count=$(sed -n 's/^decision-count=//p' "$trace")
+  muts=$(sed -n 's/^mutants=//p' "$trace")
+  sum=$(printf '%s\n%s\n%s\n%s\n' "$scn64" "$dec64" "$count" "$muts" | sha256sum | cut -d' ' -f1)
+  sed -e '/^# ---- scenario/,$d' -e '/^build-/d' -e 's/^format=2/format=1/' \
+      -e "s/^checksum=.*/checksum=$sum\nscenario-text=$scn64/" "$trace" > "$work/format1.trace"
+  expect_exit 1 "records no build identity (format 1)" "$wakesim" replay "$work/format1.trace"
   sed 's/^log-hash=.*/log-hash=0123456789abcdef/' "$trace" > "$work/hash.trace"
-  expect_exit 2 "replay differs from the recording" "$wakesim" replay "$work/hash.trace"
+  expect_exit 3 "replay differs from the recording" "$wakesim" replay "$work/hash.trace"
   head -c 3000 /dev/urandom > "$work/garbage.trace"
   expect_exit 2 "not a valid wakesim trace" "$wakesim" replay "$work/garbage.trace"
   : > "$work/empty.trace"
   expect_exit 2 "not a valid wakesim trace" "$wakesim" replay "$work/empty.trace"
   expect_exit 2 "No such file" "$wakesim" replay "$work/missing.trace"
+
+  # 5. Shrinking: same violation, no more preemptions or non-default
+  # decisions than before, and the shrunk file replays byte for byte.
+  "$wakesim" shrink "$trace" -o "$work/shrunk.trace" > "$work/shrink.txt" 2>&1; rc=$?
+  [ "$rc" -eq 1 ] || fail "shrink exited $rc, expected 1: $(tail -3 "$work/shrink.txt")"
+  before=$(sed -n 's/^before: \([0-9]*\) preemptions\{0,1\}, \([0-9]*\) non-default.*/\1 \2/p' "$work/shrink.txt" | tail -1)
+  after=$(sed -n 's/^after : \([0-9]*\) preemptions\{0,1\}, \([0-9]*\) non-default.*/\1 \2/p' "$work/shrink.txt")
+  set -- $before $after
+  if [ $# -ne 4 ]; then
+    fail "shrink printed no before/after figures: $(tail -5 "$work/shrink.txt")"
+  elif [ "$3" -gt "$1" ] || { [ "$3" -eq "$1" ] && [ "$4" -gt "$2" ]; }; then
+    fail "shrink made it worse: before '$before' after '$after'"
+  else
+    echo "ok: shrink: preemptions/non-default $1/$2 -> $3/$4"
+  fi
+  "$wakesim" replay "$work/shrunk.trace" --log > "$work/s1.txt" 2>&1; rc1=$?
+  "$wakesim" replay "$work/shrunk.trace" --log > "$work/s2.txt" 2>&1; rc2=$?
+  [ "$rc1" -eq 1 ] && [ "$rc2" -eq 1 ] || fail "shrunk replay exit codes $rc1 $rc2, expected 1 1"
+  grep -q "replay matches the recording: verdict sqe-submit-latency" "$work/s1.txt" ||
+    fail "shrunk reproducer does not replay to its violation"
+  cmp -s "$work/s1.txt" "$work/s2.txt" || fail "two replays of the shrunk reproducer differ"
+  grep -q "main-loop: ppoll" "$work/s1.txt" ||
+    fail "the violation block does not show the main loop in ppoll at the start"
+  expect_exit 2 "--budget must be in 1..1000000" "$wakesim" shrink "$work/other-build.trace" --budget 0
 fi
 
 # 5. Weak memory: the missing full fence in aio_notify() is a lost wakeup
@@ -113,6 +154,16 @@ else
 fi
 expect_exit 0 "1000 runs, no violation" "$wakesim" run bh-back-to-back --memory-model sc \
   --mutant notify-skips-full-fence --runs 1000 --out "$work/tso"
+# 6. --seed random: the default for many runs, printed so a run repeats.
+expect_exit 0 "(random: repeat with --seed it)" "$wakesim" run ahci-mmio-inline-submit --runs 3
+expect_exit 0 "seed 1, runs 1" "$wakesim" run ahci-mmio-inline-submit
+expect_exit 2 "--seed must be a non-negative integer" "$wakesim" run ahci-mmio-inline-submit --seed rand
+
+# 7. check with an expectation the code does not meet: the full block.
+sed 's/^missing-notify-add-sqe *=.*/missing-notify-add-sqe = handoff-latency/' \
+  "$src/scenarios/ahci-mmio-inline-submit.scn" > "$work/wrong-expect.scn"
+expect_exit 1 "reproducer:   $work/wakesim-ahci-mmio-inline-submit-missing-notify-add-sqe-random1.trace" \
+  "$wakesim" check "$work/wrong-expect.scn" --runs 5 --out "$work"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s); wakesim=$wakesim work dir kept: $work"

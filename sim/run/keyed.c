@@ -1,0 +1,131 @@
+/*
+ * keyed.c - encoding and parsing keyed decisions (see keyed.h).
+ */
+#include <inttypes.h>
+#include <string.h>
+#include "keyed.h"
+
+char *wk_keyed_encode(const sim_world_t *w)
+{
+    const uint32_t *values, *bounds;
+    size_t n = sim_world_decisions(w, &values, &bounds);
+    const sim_decision_info_t *info = sim_world_decision_info(w);
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; i < n; i++) {
+        const sim_decision_info_t *in = &info[i];
+        if (values[i] == in->dflt || in->key_thread == 0) {
+            continue;         /* the default policy takes it anyway */
+        }
+        g_string_append_printf(s, "%s%s@%" PRIu64 "#%u", s->len ? " " : "",
+                               sim_world_thread_name_of(w, in->key_thread), in->key_events,
+                               in->key_ordinal);
+        if (in->thread) {
+            g_string_append_printf(s, ">%s", sim_world_thread_name_of(w, in->chosen));
+        } else {
+            g_string_append_printf(s, "=%u/%u", values[i], bounds[i]);
+        }
+    }
+    return g_string_free(s, FALSE);
+}
+
+static bool bad(GError **err, const char *tok, const char *why)
+{
+    g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL, "keyed decision '%s': %s", tok, why);
+    return false;
+}
+
+static bool name_ok(const char *p, size_t len)
+{
+    if (len == 0 || len > 31) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!g_ascii_isalnum(p[i]) && p[i] != '-' && p[i] != '_' && p[i] != '.') {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool number(const char **p, uint64_t max, uint64_t *out)
+{
+    if (!g_ascii_isdigit(**p)) {
+        return false;
+    }
+    char *end;
+    guint64 v = g_ascii_strtoull(*p, &end, 10);
+    if (v > max) {
+        return false;
+    }
+    *p = end;
+    *out = v;
+    return true;
+}
+
+bool wk_keyed_parse(const char *text, wk_keyed_t *k, GError **err)
+{
+    memset(k, 0, sizeof(*k));
+    k->names = g_string_chunk_new(256);
+    gchar **toks = g_strsplit_set(text, " \t\n", -1);
+    GArray *a = g_array_new(FALSE, TRUE, sizeof(sim_keyed_decision_t));
+    bool ok = true;
+    for (gchar **t = toks; *t && ok; t++) {
+        if (!**t) {
+            continue;
+        }
+        sim_keyed_decision_t d = { 0 };
+        const char *at = strchr(*t, '@');
+        uint64_t events, ord, v, b;
+        const char *p = at ? at + 1 : NULL;
+        if (!at || !name_ok(*t, (size_t)(at - *t))) {
+            ok = bad(err, *t, "expected THREAD@EVENTS#ORDINAL then >THREAD or =VALUE/BOUND");
+            break;
+        }
+        d.thread = g_string_chunk_insert_len(k->names, *t, at - *t);
+        if (!number(&p, UINT64_MAX / 2, &events) || *p++ != '#' ||
+            !number(&p, UINT32_MAX, &ord)) {
+            ok = bad(err, *t, "bad @EVENTS#ORDINAL");
+            break;
+        }
+        d.events = events;
+        d.ordinal = (uint32_t)ord;
+        if (*p == '>') {
+            p++;
+            if (!name_ok(p, strlen(p))) {
+                ok = bad(err, *t, "bad thread name after '>'");
+                break;
+            }
+            d.is_thread = true;
+            d.chosen = g_string_chunk_insert(k->names, p);
+        } else if (*p == '=') {
+            p++;
+            if (!number(&p, UINT32_MAX, &v) || *p++ != '/' || !number(&p, UINT32_MAX, &b) ||
+                *p || b < 2 || v >= b) {
+                ok = bad(err, *t, "bad =VALUE/BOUND (value < bound, bound >= 2)");
+                break;
+            }
+            d.value = (uint32_t)v;
+            d.bound = (uint32_t)b;
+        } else {
+            ok = bad(err, *t, "expected '>' or '=' after the ordinal");
+            break;
+        }
+        g_array_append_val(a, d);
+    }
+    g_strfreev(toks);
+    k->n = a->len;
+    k->items = (sim_keyed_decision_t *)g_array_free(a, FALSE);
+    if (!ok) {
+        wk_keyed_clear(k);
+    }
+    return ok;
+}
+
+void wk_keyed_clear(wk_keyed_t *k)
+{
+    g_free(k->items);
+    if (k->names) {
+        g_string_chunk_free(k->names);
+    }
+    memset(k, 0, sizeof(*k));
+}
