@@ -286,10 +286,12 @@ uint32_t sim_decide_commit(sim_world_t *w, uint32_t n)
      * (SIM_COMMIT_ODDS-1)/SIM_COMMIT_ODDS at each point.  The value and its
      * bound are recorded as for any value choice: replay does not care how
      * a value was drawn. */
+    key_advance(w, false);
     uint32_t v = 0;
     if (sim_rng_below(d->rng, SIM_COMMIT_ODDS) == 0)
         v = 1 + (uint32_t)sim_rng_below(d->rng, n - 1);
-    record(w, v, n);
+    record(w, v, n, key_info(w, false));
+    d->key_value_ord++;
     return v;
 }
 
