@@ -21,7 +21,7 @@
  * exit() calls and its crashes cannot leak into the next run, and a crash
  * is reported like a violation.  A replay runs in this process (for gdb).
  */
-#include "wakesim/monitor.h"
+#include "../../include/wakesim/monitor.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -8,7 +8,7 @@
 #include "sim-int.h"
 
 #define WAKESIM_SIMULATED 1
-#include "wakesim/handoff.h"
+#include "../../include/wakesim/handoff.h"
 
 static void handoff_event(const char *what, const char *name, int64_t key, int64_t bound)
 {

@@ -10,7 +10,7 @@
  * for byte).
  */
 #include "sim-int.h"
-#include "wakesim/monitor.h"
+#include "../../include/wakesim/monitor.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
