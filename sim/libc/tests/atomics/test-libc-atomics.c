@@ -42,6 +42,15 @@ static void *scenario(void *arg)
     return NULL;
 }
 
+#ifdef __clang__
+static void *fences(void *arg)
+{
+    for (int i = 0; i < 100; i++)
+        foreign_fence();
+    return NULL;
+}
+#endif
+
 int main(void)
 {
     /* Host: plain atomics, no run. */
@@ -83,6 +92,20 @@ int main(void)
         if (racy < THREADS * ROUNDS)
             lost++;
     }
+#ifdef __clang__
+    /* clang hooks fences too (gcc does not, see docs/libc-seam.md): 100
+     * fences on a lone thread are 100 scheduling points. */
+    {
+        sim_options_t o;
+        sim_options_init(&o);
+        sim_world_t *w = sim_world_new(&o);
+        sim_world_run(w, fences, NULL);
+        uint64_t steps = sim_world_steps(w);
+        sim_world_free(w);
+        if (steps < 100 || steps > 110)
+            TEST_FAIL_("100 fences took %llu scheduling points", (unsigned long long)steps);
+    }
+#endif
     printf("instrumented atomics: %d seeds; the load/store increment lost updates in %d, "
            "CAS and fetch_add never\n", runs, lost);
     ASSERT_GT(lost, 0);
