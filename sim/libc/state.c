@@ -25,6 +25,22 @@ void *sim_libc_resolve(const char *name, const char *version)
     return p;
 }
 
+sim_libc_real_t sim_libc_real;
+
+/* Resolves every forwarded function before main, while no lock of anyone's
+ * is held. */
+__attribute__((constructor))
+static void sim_libc_resolve_all(void)
+{
+#define RESOLVE_(fn) if (!sim_libc_real.fn) \
+        sim_libc_real.fn = (__typeof__(fn) *)sim_libc_resolve(#fn, NULL);
+#define RESOLVEV_(fn, v) if (!sim_libc_real.fn) \
+        sim_libc_real.fn = (__typeof__(fn) *)sim_libc_resolve(#fn, v);
+    SIM_LIBC_FORWARDED(RESOLVE_, RESOLVEV_)
+#undef RESOLVE_
+#undef RESOLVEV_
+}
+
 /* Every seam file defines one anchor; referencing them all from
  * sim_world_new pulls every object of the static library into the link. */
 void sim_libc_fd_link(void);
