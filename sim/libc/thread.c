@@ -65,12 +65,47 @@ void sim_libc_thread_keys_destroy(sim_thread_t *t)
     }
 }
 
+/* Keys a sanitizer runtime created for itself: its thread bookkeeping
+ * must see the OS thread, which every simulated thread shares, so these
+ * keys keep the C library's behaviour everywhere. */
+static bool key_of_runtime[PTHREAD_KEYS_MAX];
+
+static bool caller_is_sanitizer(const void *ret_addr)
+{
+    Dl_info di;
+    if (!dladdr(ret_addr, &di))
+        return false;
+    static const char *const libs[] = { "libasan", "liblsan", "libubsan", "libtsan",
+                                        "libhwasan" };
+    const char *base = di.dli_fname ? strrchr(di.dli_fname, '/') : NULL;
+    base = base ? base + 1 : di.dli_fname;
+    for (size_t i = 0; base && i < sizeof(libs) / sizeof(libs[0]); i++)
+        if (strncmp(base, libs[i], strlen(libs[i])) == 0)
+            return true;
+    /* A runtime linked statically into the executable (clang). */
+    return di.dli_sname && (strstr(di.dli_sname, "__asan") || strstr(di.dli_sname, "__lsan") ||
+                            strstr(di.dli_sname, "__sanitizer") ||
+                            strstr(di.dli_sname, "__ubsan"));
+}
+
+/* The sanitizer runtime calls the thread-specific-data functions from its
+ * own allocation and fake-stack paths: instrumenting them would recurse. */
+__attribute__((no_sanitize("address")))
 int pthread_key_create(pthread_key_t *key, void (*destructor)(void *))
 {
+    const void *caller = __builtin_return_address(0);
     int r = SIM_LIBC_REAL(pthread_key_create)(key, destructor);
-    if (r == 0 && *key < PTHREAD_KEYS_MAX)
+    if (r == 0 && *key < PTHREAD_KEYS_MAX) {
+        __atomic_store_n(&key_of_runtime[*key], caller_is_sanitizer(caller), __ATOMIC_RELAXED);
         __atomic_store_n(&key_destructor[*key], destructor, __ATOMIC_RELAXED);
+    }
     return r;
+}
+
+static bool key_is_simulated(sim_world_t *w, pthread_key_t key)
+{
+    return w && key < PTHREAD_KEYS_MAX &&
+           !__atomic_load_n(&key_of_runtime[key], __ATOMIC_RELAXED);
 }
 
 int pthread_key_delete(pthread_key_t key)
@@ -80,10 +115,11 @@ int pthread_key_delete(pthread_key_t key)
     return SIM_LIBC_REAL(pthread_key_delete)(key);
 }
 
+__attribute__((no_sanitize("address")))
 void *pthread_getspecific(pthread_key_t key)
 {
     sim_world_t *w = sim_libc_world();
-    if (!w)
+    if (!key_is_simulated(w, key))
         return SIM_LIBC_REAL(pthread_getspecific)(key);
     sim_libc_thread_t *l = w->current->libc;
     for (size_t i = 0; l && i < l->n_keys; i++)
@@ -92,13 +128,12 @@ void *pthread_getspecific(pthread_key_t key)
     return NULL;
 }
 
+__attribute__((no_sanitize("address")))
 int pthread_setspecific(pthread_key_t key, const void *value)
 {
     sim_world_t *w = sim_libc_world();
-    if (!w)
+    if (!key_is_simulated(w, key))
         return SIM_LIBC_REAL(pthread_setspecific)(key, value);
-    if (key >= PTHREAD_KEYS_MAX)
-        return EINVAL;
     sim_libc_thread_t *l = tls_of(w->current);
     for (size_t i = 0; i < l->n_keys; i++) {
         if (l->keys[i].key == key) {
