@@ -42,6 +42,23 @@ static inline sim_world_t *sim_libc_world(void)
     return w && w->current ? w : NULL;
 }
 
+/* Was the call made by a sanitizer runtime (ASan, LSan, UBSan...)?  Its
+ * own bookkeeping (sched_yield in a lock's back-off, pthread_self, close,
+ * thread-specific data) concerns the OS thread, which every simulated
+ * thread shares, and must reach the C library even on a simulated thread:
+ * a scheduling point inside the allocator would unwind a thread holding
+ * its lock.  Answers are cached by return address (code does not move). */
+bool sim_libc_caller_is_runtime(const void *ret_addr);
+
+/* The gate of every seam entry point: the world to act on, or NULL to
+ * forward.  A macro, so that the return address is the entry point's. */
+#define SIM_LIBC_GATE() sim_libc_gate_(__builtin_return_address(0))
+static inline sim_world_t *sim_libc_gate_(const void *ret_addr)
+{
+    sim_world_t *w = sim_libc_world();
+    return w && !sim_libc_caller_is_runtime(ret_addr) ? w : NULL;
+}
+
 /* The definition that the seam's name hides.  A sanitizer runtime linked
  * statically into the executable (clang's ASan) defines its interceptors
  * weakly under the same names, which ours override: reach them through

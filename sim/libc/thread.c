@@ -70,24 +70,6 @@ void sim_libc_thread_keys_destroy(sim_thread_t *t)
  * keys keep the C library's behaviour everywhere. */
 static bool key_of_runtime[PTHREAD_KEYS_MAX];
 
-static bool caller_is_sanitizer(const void *ret_addr)
-{
-    Dl_info di;
-    if (!dladdr(ret_addr, &di))
-        return false;
-    static const char *const libs[] = { "libasan", "liblsan", "libubsan", "libtsan",
-                                        "libhwasan" };
-    const char *base = di.dli_fname ? strrchr(di.dli_fname, '/') : NULL;
-    base = base ? base + 1 : di.dli_fname;
-    for (size_t i = 0; base && i < sizeof(libs) / sizeof(libs[0]); i++)
-        if (strncmp(base, libs[i], strlen(libs[i])) == 0)
-            return true;
-    /* A runtime linked statically into the executable (clang). */
-    return di.dli_sname && (strstr(di.dli_sname, "__asan") || strstr(di.dli_sname, "__lsan") ||
-                            strstr(di.dli_sname, "__sanitizer") ||
-                            strstr(di.dli_sname, "__ubsan"));
-}
-
 /* The sanitizer runtime calls the thread-specific-data functions from its
  * own allocation and fake-stack paths: instrumenting them would recurse. */
 __attribute__((no_sanitize("address")))
@@ -96,7 +78,7 @@ int pthread_key_create(pthread_key_t *key, void (*destructor)(void *))
     const void *caller = __builtin_return_address(0);
     int r = SIM_LIBC_REAL(pthread_key_create)(key, destructor);
     if (r == 0 && *key < PTHREAD_KEYS_MAX) {
-        __atomic_store_n(&key_of_runtime[*key], caller_is_sanitizer(caller), __ATOMIC_RELAXED);
+        __atomic_store_n(&key_of_runtime[*key], sim_libc_caller_is_runtime(caller), __ATOMIC_RELAXED);
         __atomic_store_n(&key_destructor[*key], destructor, __ATOMIC_RELAXED);
     }
     return r;
@@ -118,7 +100,7 @@ int pthread_key_delete(pthread_key_t key)
 __attribute__((no_sanitize("address")))
 void *pthread_getspecific(pthread_key_t key)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!key_is_simulated(w, key))
         return SIM_LIBC_REAL(pthread_getspecific)(key);
     sim_libc_thread_t *l = w->current->libc;
@@ -131,7 +113,7 @@ void *pthread_getspecific(pthread_key_t key)
 __attribute__((no_sanitize("address")))
 int pthread_setspecific(pthread_key_t key, const void *value)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!key_is_simulated(w, key))
         return SIM_LIBC_REAL(pthread_setspecific)(key, value);
     sim_libc_thread_t *l = tls_of(w->current);
@@ -170,7 +152,7 @@ void sim_libc_starts_free(sim_libc_t *l)
 int pthread_create(pthread_t *th, const pthread_attr_t *attr,
                    void *(*fn)(void *), void *arg)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_create)(th, attr, fn, arg);
     sim_libc_t *l = sim_libc_of(w);
@@ -202,7 +184,7 @@ static sim_thread_t *thread_of(sim_world_t *w, pthread_t th)
 
 int pthread_join(pthread_t th, void **retval)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_join)(th, retval);
     sim_thread_t *t = thread_of(w, th);
@@ -218,7 +200,7 @@ int pthread_join(pthread_t th, void **retval)
 
 int pthread_detach(pthread_t th)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_detach)(th);
     return thread_of(w, th) ? 0 : ESRCH;   /* the world frees every thread */
@@ -226,7 +208,7 @@ int pthread_detach(pthread_t th)
 
 pthread_t pthread_self(void)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_self)();
     return (pthread_t)(uintptr_t)w->current;
@@ -234,7 +216,7 @@ pthread_t pthread_self(void)
 
 void pthread_exit(void *retval)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
     {
         SIM_LIBC_REAL(pthread_exit)(retval);
@@ -246,7 +228,7 @@ void pthread_exit(void *retval)
 
 int pthread_setname_np(pthread_t th, const char *name)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_setname_np)(th, name);
     sim_thread_t *t = thread_of(w, th);

@@ -81,7 +81,6 @@ int main(void)
     sim_world_t *r4 = replay(v, b, 0);
     ASSERT_RESULT(r4, SIM_RESULT_REPLAY_ERROR);
     sim_world_free(r4);
-    sim_world_free(r4);
 
     /* a value out of range */
     uint32_t *bad = malloc(n * sizeof(uint32_t));
