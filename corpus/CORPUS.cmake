@@ -21,6 +21,7 @@ set(WAKESIM_CORPUS_FILES
   regressions/notify-skips-full-fence/swarm/deadlock/crash-2da937714a4cc2bc78acb87889ae84df7ab0a1b8
   regressions/poll-skips-notified-recheck/api/handoff-latency/crash-8f5327e799174f2d0ee534c6eab4e5dddd677b4b
   regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-20a1ec10224a5c9c07dacb7630c479e557b2462e
+  regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-5b93129f9cf7dc82d722365e4019c9996350a611
   regressions/timer-mod-no-notify/api/handoff-latency/crash-689e8b5ee907b2a89f3f108c59ba8a691fd04633
   regressions/timer-mod-no-notify/schedule_idle_timers/handoff-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/timer-mod-no-notify/swarm/workload-deadline/crash-85e53271e14006f0265921d02d4d736cdc580b0b
