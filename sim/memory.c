@@ -94,6 +94,8 @@ uint64_t sim_mem_rmw(volatile void *p, sim_rmw_op_t op, uint64_t v, unsigned siz
     case SIM_RMW_SUB: nv = old - v; break;
     case SIM_RMW_OR: nv = old | v; break;
     case SIM_RMW_AND: nv = old & v; break;
+    case SIM_RMW_XOR: nv = old ^ v; break;
+    case SIM_RMW_NAND: nv = ~(old & v); break;
     }
     sim_memory_write(p, truncate_bits(nv, size), size);
     return old;

@@ -42,6 +42,7 @@ int sim_memory_model_parse(const char *name);
 
 typedef enum {
     SIM_RMW_XCHG, SIM_RMW_ADD, SIM_RMW_SUB, SIM_RMW_OR, SIM_RMW_AND,
+    SIM_RMW_XOR, SIM_RMW_NAND,
 } sim_rmw_op_t;
 
 /* A load; the calling thread sees its own newest buffered store. */
