@@ -19,6 +19,7 @@
 #include "sim.h"
 #include "aio-os.h"   /* the shim: os_mutex_t, liburing types */
 #include <poll.h>
+#include <string.h>
 
 /* ---- fibers (fiber.c) ---- */
 typedef struct sim_fiber sim_fiber_t;
@@ -287,8 +288,29 @@ int sim_memory_init(sim_world_t *w);
 void sim_memory_free(sim_world_t *w);
 /* The seam access's scheduling point: like sim_sched_point, no drain. */
 void sim_mem_sched_point(void);
-uint64_t sim_memory_read(const volatile void *p, unsigned size);
-void sim_memory_write(volatile void *p, uint64_t bits, unsigned size);
+/* Memory itself, inline: every seam access of every model goes through
+ * them.  memcpy with a constant size compiles to one move and, unlike a
+ * cast, is valid whatever the object's type (bool, unsigned, pointer). */
+static inline uint64_t sim_memory_read(const volatile void *p, unsigned size)
+{
+    const void *q = (const void *)p;
+    switch (size) {
+    case 1: { uint8_t v; memcpy(&v, q, 1); return v; }
+    case 2: { uint16_t v; memcpy(&v, q, 2); return v; }
+    case 4: { uint32_t v; memcpy(&v, q, 4); return v; }
+    default: { uint64_t v; memcpy(&v, q, 8); return v; }
+    }
+}
+static inline void sim_memory_write(volatile void *p, uint64_t bits, unsigned size)
+{
+    void *q = (void *)p;
+    switch (size) {
+    case 1: { uint8_t v = (uint8_t)bits; memcpy(q, &v, 1); break; }
+    case 2: { uint16_t v = (uint16_t)bits; memcpy(q, &v, 2); break; }
+    case 4: { uint32_t v = (uint32_t)bits; memcpy(q, &v, 4); break; }
+    default: memcpy(q, &bits, 8); break;
+    }
+}
 /* Commits every entry of t's buffer in program order. */
 void sim_memory_drain(sim_world_t *w, sim_thread_t *t);
 void sim_memory_drain_all(sim_world_t *w);

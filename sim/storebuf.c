@@ -83,18 +83,6 @@ static sim_storebuf_t *buf_of(sim_memory_t *mem, const sim_thread_t *t)
     return &mem->bufs[i];
 }
 
-void sim_memory_write(volatile void *p, uint64_t bits, unsigned size)
-{
-    memcpy((void *)p, &bits, size);
-}
-
-uint64_t sim_memory_read(const volatile void *p, unsigned size)
-{
-    uint64_t bits = 0;
-    memcpy(&bits, (const void *)p, size);
-    return bits;
-}
-
 /* Commits entry i of b (which must be allowed to commit) to memory. */
 static void commit_at(sim_memory_t *mem, sim_storebuf_t *b, unsigned i)
 {

@@ -15,7 +15,7 @@
  *                                         1,0,1,0 (readers disagree on the
  *                                         order of the writes): never (TSO
  *                                         is multi-copy atomic); sampled
- *                                         with 20,000 seeds per model, not
+ *                                         with 5,000 seeds per model, not
  *                                         enumerated (five threads)
  */
 #include "sim-test.h"
@@ -177,7 +177,7 @@ static void sample(const litmus_t *l, sim_memory_model_t m, int n_regs, uint64_t
     print_outcomes(l, m, "sampled", n_regs, ex);
 }
 
-#define IRIW_SEEDS 20000
+#define IRIW_SEEDS 5000
 
 /* Outcome numbers from register values. */
 #define OUT2(a, b) ((unsigned)(a) | (unsigned)(b) << 4)
