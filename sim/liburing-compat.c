@@ -49,3 +49,10 @@ int io_uring_wait_cqe_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_p
         deadline = w->now + (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
     return sim_uring_get_cqe(ring, cqe_ptr, 0, 1, deadline);
 }
+
+int sim_uring_get_events(struct io_uring *ring);
+
+int io_uring_get_events(struct io_uring *ring)
+{
+    return sim_uring_get_events(ring);
+}

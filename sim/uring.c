@@ -355,3 +355,20 @@ int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
             return -EAGAIN;
     }
 }
+
+/* io_uring_enter(fd, 0, 0, IORING_ENTER_GETEVENTS): flushes the CQ overflow
+ * into the ring without submitting anything (liburing's
+ * io_uring_get_events, which QEMU calls when the CQ has overflowed). */
+int sim_uring_get_events(struct io_uring *ring);
+int sim_uring_get_events(struct io_uring *ring)
+{
+    sim_world_t *w = sim__current_world;
+    sim_ring_t *r = w ? ring_of(w, ring) : NULL;
+    if (!r)
+        return -EBADF;
+    sim_sched_point();
+    sim_emit(w, SIM_EV_URING_ENTER, r->file.fd, 0, 0, 0, NULL);
+    if (r->n_overflow)
+        overflow_flush(w, r);
+    return 0;
+}

@@ -303,7 +303,7 @@ static void wait_ready(machine_t *m, bool *flag)
 static wk_ctx_t *context_new_or_fail(machine_t *m)
 {
     int err = 0;
-    wk_ctx_t *ctx = m->ops->context_new(m->scn, &err);
+    wk_ctx_t *ctx = m->ops->context_new((int)m->scn->backend, m->scn->ring_entries, &err);
     if (!ctx) {
         wk_monitor_violation(&m->mon, m->w, WK_INV_HYGIENE, "aio_context_new failed: %s",
                              g_strerror(-err));

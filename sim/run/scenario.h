@@ -66,6 +66,9 @@ typedef struct {
     /* Expected outcome per mutant: invariant name, or "pass".  Keys and
      * values owned by the table. */
     GHashTable *expect;
+    /* [scenario] targets: the event loops the scenario applies to, comma
+     * separated ("loop", "qemu"); default "loop". */
+    char *targets;
 } scn_t;
 
 /* Loads and validates; NULL with *err set ("FILE:LINE: message"). */
@@ -77,6 +80,9 @@ void scn_free(scn_t *s);
 /* Expected outcome for a mutant name ("" = the fixed code): an invariant
  * name or "pass".  Mutants the file does not list are expected to pass. */
 const char *scn_expected(const scn_t *s, const char *mutant);
+
+/* Whether the scenario lists target (a wk_target_ops_t name). */
+bool scn_applies_to(const scn_t *s, const char *target);
 
 const char *scn_submit_name(scn_submit_t v);
 const char *scn_target_name(scn_target_t v);

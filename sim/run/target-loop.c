@@ -18,9 +18,9 @@ static void loop_run_end(void)
     aio_bql_destroy();
 }
 
-static wk_ctx_t *loop_context_new(const scn_t *s, int *err)
+static wk_ctx_t *loop_context_new(int backend, unsigned ring_entries, int *err)
 {
-    return (wk_ctx_t *)aio_context_new_ring(s->backend, s->ring_entries, err);
+    return (wk_ctx_t *)aio_context_new_ring((aio_backend_t)backend, ring_entries, err);
 }
 
 static void loop_context_free(wk_ctx_t *ctx)

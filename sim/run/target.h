@@ -14,7 +14,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "scenario.h"
 
 typedef struct wk_ctx wk_ctx_t;
 typedef struct wk_main_loop wk_main_loop_t;
@@ -32,8 +31,10 @@ typedef struct wk_target_ops {
     void (*run_begin)(void);
     void (*run_end)(void);
 
-    /* Contexts.  context_new returns NULL and -errno in *err on failure. */
-    wk_ctx_t *(*context_new)(const scn_t *s, int *err);
+    /* Contexts.  backend is the scenario's (loop/'s aio_backend_t values),
+     * ring_entries its ring size; a target may have fixed ones.  Returns
+     * NULL and -errno in *err on failure. */
+    wk_ctx_t *(*context_new)(int backend, unsigned ring_entries, int *err);
     void (*context_free)(wk_ctx_t *ctx);
     bool (*context_has_sqe)(wk_ctx_t *ctx);
     /* The current-context rule: the calling thread's home context, else the

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "trace.h"
+#include "target.h"
 
 #define GROUP "trace"
 
@@ -60,6 +61,17 @@ void wk_trace_from_outcome(wk_trace_t *t, const scn_t *scn, const char *mutants,
     t->n_decisions = out->n_decisions;
     t->values = g_memdup2(out->decisions, out->n_decisions * sizeof(uint32_t));
     t->bounds = g_memdup2(out->bounds, out->n_decisions * sizeof(uint32_t));
+    t->target = g_strdup(wk_target_selected()->name);
+}
+
+/* What the checksum covers besides scenario and decisions: the mutants, and
+ * the target when it is not the default (so loop/ traces stay as they were). */
+static char *checksum_subject(const wk_trace_t *t)
+{
+    if (!t->target || strcmp(t->target, "loop") == 0) {
+        return g_strdup(t->mutants);
+    }
+    return g_strdup_printf("%s@%s", t->mutants, t->target);
 }
 
 /* SHA-256 over what a replay depends on, so that a truncated or edited
@@ -113,10 +125,15 @@ gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
     g_key_file_set_string(kf, GROUP, "decision-count", buf);
     g_key_file_set_string(kf, GROUP, "decisions", dec64);
     g_key_file_set_string(kf, GROUP, "scenario-text", scn64);
+    if (t->target && strcmp(t->target, "loop") != 0) {
+        g_key_file_set_string(kf, GROUP, "target", t->target);
+    }
     g_snprintf(buf, sizeof(buf), "%zu", t->n_decisions);
-    char *sum = content_checksum(scn64, dec64, buf, t->mutants);
+    char *subject = checksum_subject(t);
+    char *sum = content_checksum(scn64, dec64, buf, subject);
     g_key_file_set_string(kf, GROUP, "checksum", sum);
     g_free(sum);
+    g_free(subject);
 
     gboolean ok = g_key_file_save_to_file(kf, path, err);
     g_free(dec64);
@@ -246,8 +263,14 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
         !get_u64(kf, "decision-count", path, &count, err)) {
         goto out;
     }
+    t->target = g_key_file_get_string(kf, GROUP, "target", NULL);
+    if (!t->target) {
+        t->target = g_strdup("loop");   /* traces from before targets existed */
+    }
     char *count_s = g_strdup_printf("%" PRIu64, count);
-    char *sum = content_checksum(scn64, dec64, count_s, t->mutants);
+    char *subject = checksum_subject(t);
+    char *sum = content_checksum(scn64, dec64, count_s, subject);
+    g_free(subject);
     char *stored = get_str(kf, "checksum", path, err);
     bool sum_ok = stored && strcmp(sum, stored) == 0;
     if (stored && !sum_ok) {
@@ -306,6 +329,7 @@ void wk_trace_clear(wk_trace_t *t)
     g_free(t->scenario_path);
     g_free(t->scenario_text);
     g_free(t->mutants);
+    g_free(t->target);
     g_free(t->strategy);
     g_free(t->verdict);
     g_free(t->message);

@@ -10,11 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/wait.h>
 #include <glib.h>
 #include "invariant.h"
 #include "machine.h"
 #include "scenario.h"
+#include "target.h"
 #include "trace.h"
+#include <unistd.h>
 
 #ifndef WAKESIM_SCENARIO_DIR
 #define WAKESIM_SCENARIO_DIR "scenarios"
@@ -24,6 +28,8 @@
 #define EXIT_USAGE 2
 
 static const char *prog = "wakesim";
+/* The command line as given, for re-executing a QEMU twin binary. */
+static char **orig_argv;
 
 /* ---- shared helpers ---- */
 
@@ -75,6 +81,100 @@ static char *set_mutants(char **names)
         }
     }
     return g_string_free(list, FALSE);
+}
+
+/* The directory of this executable (its QEMU twins live beside it). */
+static char *self_dir(void)
+{
+    char *exe = g_file_read_link("/proc/self/exe", NULL);
+    char *dir = exe ? g_path_get_dirname(exe) : g_path_get_dirname(prog);
+    g_free(exe);
+    return dir;
+}
+
+/* Chooses the event loop the runs drive, checks the scenario lists it, and
+ * sets the mutants; returns the canonical mutant list, or NULL after
+ * printing why.
+ *   loop: mutants are runtime switches in loop/ (set_mutants).
+ *   qemu: mutants are build-time mutations of QEMU's source; this binary's
+ *         QEMU carries at most one (wk_target_qemu.build_mutation).  For
+ *         another one this re-executes its twin, wakesim-qemu-<mutation>
+ *         beside this binary (or plain wakesim for the unmodified QEMU),
+ *         with the same arguments.  Does not return then. */
+static char *select_target(const char *target, char **names, const scn_t *scn)
+{
+    const char *t = target ? target : "loop";
+    if (strcmp(t, "loop") != 0 && strcmp(t, "qemu") != 0) {
+        fprintf(stderr, "%s: --target must be loop or qemu, got '%s'\n", prog, t);
+        return NULL;
+    }
+    if (!scn_applies_to(scn, t)) {
+        fprintf(stderr, "%s: scenario %s does not apply to target %s (its targets: %s)\n",
+                prog, scn->name, t, scn->targets);
+        return NULL;
+    }
+    if (strcmp(t, "loop") == 0) {
+        wk_target_select(&wk_target_loop);
+        return set_mutants(names);
+    }
+
+    GPtrArray *want = g_ptr_array_new_with_free_func(g_free);
+    const char *env = getenv("WAKESIM_MUTANTS");
+    char **lists[] = { names, NULL };
+    char *env_list[] = { (char *)env, NULL };
+    lists[1] = env && *env ? env_list : NULL;
+    for (int l = 0; l < 2; l++) {
+        for (char **n = lists[l]; n && *n; n++) {
+            char **parts = g_strsplit(*n, ",", -1);
+            for (char **p = parts; *p; p++) {
+                g_strstrip(*p);
+                if (**p && !g_ptr_array_find_with_equal_func(want, *p, g_str_equal, NULL)) {
+                    g_ptr_array_add(want, g_strdup(*p));
+                }
+            }
+            g_strfreev(parts);
+        }
+    }
+    char *result = NULL;
+    if (want->len > 1) {
+        fprintf(stderr, "%s: the qemu target takes one mutation at a time "
+                "(each is a separate build)\n", prog);
+        goto out;
+    }
+    const char *mutation = want->len ? want->pdata[0] : "";
+    const wk_target_ops_t *q = wk_target_find("qemu");
+    if (q && strcmp(q->build_mutation, mutation) == 0) {
+        wk_target_select(q);
+        aio_mutants_clear();
+        result = g_strdup(mutation);
+        goto out;
+    }
+    char *dir = self_dir();
+    char *twin = *mutation ? g_strdup_printf("%s/wakesim-qemu-%s", dir, mutation)
+                           : g_strdup_printf("%s/wakesim", dir);
+    g_free(dir);
+    if (!*mutation && !q && !strstr(prog, "wakesim-qemu-")) {
+        fprintf(stderr, "%s: this wakesim was built without the qemu target; build one "
+                "with tools/qemu-build.sh (or configure with -DWAKESIM_QEMU_SRC=DIR "
+                "-DCMAKE_C_COMPILER=clang)\n", prog);
+    } else if (!g_file_test(twin, G_FILE_TEST_IS_EXECUTABLE)) {
+        fprintf(stderr, "%s: no QEMU build with mutation '%s' (%s not found); the "
+                "mutations are listed by `wakesim list` in a build with the qemu "
+                "target\n", prog, mutation, twin);
+    } else {
+        fflush(stdout);
+        fflush(stderr);
+        char **args = g_strdupv(orig_argv);
+        g_free(args[0]);
+        args[0] = g_strdup(twin);
+        execv(twin, args);
+        fprintf(stderr, "%s: cannot execute %s: %s\n", prog, twin, g_strerror(errno));
+        g_strfreev(args);
+    }
+    g_free(twin);
+out:
+    g_ptr_array_free(want, TRUE);
+    return result;
 }
 
 static uint64_t splitmix64(uint64_t *state)
@@ -153,6 +253,7 @@ static void pct_setup(const scn_t *scn, sim_options_t *o, unsigned depth)
 
 typedef struct {
     char **mutants;
+    char *target;
     char *strategy;
     char *seed_s, *runs_s, *depth_s;
     char *out_dir;
@@ -207,7 +308,10 @@ static int report_violation(const scn_t *scn, const char *mutants, const run_arg
     if (a->log && logged.log) {
         fputs(logged.log, stdout);
     }
-    char *name = g_strdup_printf("wakesim-%s-%s-%s%" PRIu64 ".trace", scn->name,
+    const char *target = wk_target_selected()->name;
+    char *name = g_strdup_printf("wakesim-%s%s%s-%s-%s%" PRIu64 ".trace", scn->name,
+                                 strcmp(target, "loop") ? "-" : "",
+                                 strcmp(target, "loop") ? target : "",
                                  *mutants ? mutants : "fixed", a->strategy, seed);
     for (char *p = name; *p; p++) {
         if (*p == ',') {
@@ -237,6 +341,7 @@ static int cmd_run(int argc, char **argv)
     run_args_t a = { 0 };
     GOptionEntry entries[] = {
         { "mutant", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.mutants, "Enable a mutant (repeatable)", "NAME" },
+        { "target", 't', 0, G_OPTION_ARG_STRING, &a.target, "Event loop: loop (default) or qemu", "T" },
         { "strategy", 's', 0, G_OPTION_ARG_STRING, &a.strategy, "random (default), pct or bytes", "S" },
         { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s, "First seed (default 1); run i uses seed+i", "N" },
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &a.runs_s, "Number of runs (default 1)", "N" },
@@ -288,7 +393,8 @@ static int cmd_run(int argc, char **argv)
         }
         file_bytes = g_bytes_new_take(data, len);
     }
-    if (!(scn = load_scenario(argv[1])) || !(mutants = set_mutants(a.mutants))) {
+    if (!(scn = load_scenario(argv[1])) ||
+        !(mutants = select_target(a.target, a.mutants, scn))) {
         goto out;
     }
 
@@ -298,9 +404,9 @@ static int cmd_run(int argc, char **argv)
     if (strategy_setup(&a, &o, seed, file_bytes, gen, sizeof(gen)) < 0) {
         goto out;
     }
-    printf("wakesim run: scenario %s (%s), mutants: %s, strategy %s, seed %" PRIu64
-           ", runs %" PRIu64 "\n", scn->name, scn->path, *mutants ? mutants : "none",
-           a.strategy, seed, runs);
+    printf("wakesim run: scenario %s (%s), target %s, mutants: %s, strategy %s, seed %" PRIu64
+           ", runs %" PRIu64 "\n", scn->name, scn->path, wk_target_selected()->name,
+           *mutants ? mutants : "none", a.strategy, seed, runs);
     if (o.decide.kind == SIM_DECIDE_PCT) {
         pct_setup(scn, &o, (unsigned)depth);
         sim_pct_bound_print(stdout, o.decide.pct_steps, o.decide.pct_threads, (unsigned)depth);
@@ -342,6 +448,7 @@ out:
         g_bytes_unref(file_bytes);
     }
     g_strfreev(a.mutants);
+    g_free(a.target);
     g_free(a.strategy);
     g_free(a.seed_s);
     g_free(a.runs_s);
@@ -391,7 +498,7 @@ static int cmd_replay(int argc, char **argv)
         goto out;
     }
     char *names[] = { t.mutants, NULL };
-    if (!(mutants = set_mutants(names))) {
+    if (!(mutants = select_target(t.target, names, scn))) {
         goto out;
     }
 
@@ -403,9 +510,9 @@ static int cmd_replay(int argc, char **argv)
     o.decide.replay = t.values;
     o.decide.replay_bounds = t.bounds;
     o.decide.replay_len = t.n_decisions;
-    printf("wakesim replay: %s: scenario %s, mutants: %s, found by %s seed %" PRIu64
-           ", %zu decisions\n", argv[1], t.scenario_name, *mutants ? mutants : "none",
-           t.strategy, t.seed, t.n_decisions);
+    printf("wakesim replay: %s: scenario %s, target %s, mutants: %s, found by %s seed %"
+           PRIu64 ", %zu decisions\n", argv[1], t.scenario_name, t.target,
+           *mutants ? mutants : "none", t.strategy, t.seed, t.n_decisions);
 
     wk_outcome_t out;
     wk_machine_run(scn, &o, &out);
@@ -471,10 +578,10 @@ static char *first_verdict(const scn_t *scn, uint64_t runs, uint64_t *used)
     return g_strdup("pass|");
 }
 
-static int check_one(const scn_t *scn, const char *mutant, uint64_t runs)
+static int check_one(const scn_t *scn, const char *target, const char *mutant, uint64_t runs)
 {
     char *names[] = { (char *)mutant, NULL };
-    char *set = set_mutants(mutant ? names : NULL);
+    char *set = select_target(target, mutant ? names : NULL, scn);
     if (!set) {
         return EXIT_USAGE;
     }
@@ -492,11 +599,42 @@ static int check_one(const scn_t *scn, const char *mutant, uint64_t runs)
     return ok ? 0 : EXIT_VIOLATION;
 }
 
+/* `wakesim check SCENARIO --target qemu --mutant NAME` in a child process.
+ * A mutation without a twin binary (mutate.py has no site for it in QEMU)
+ * is reported and skipped. */
+static int check_mutant_in_child(const char *scenario, const char *mutant)
+{
+    char *dir = self_dir();
+    char *twin = g_strdup_printf("%s/wakesim-qemu-%s", dir, mutant);
+    g_free(dir);
+    if (!g_file_test(twin, G_FILE_TEST_IS_EXECUTABLE)) {
+        printf("skip %-28s no QEMU twin of this mutant (%s)\n", mutant, twin);
+        g_free(twin);
+        return 0;
+    }
+    char *args[] = { twin, "check", (char *)scenario, "--target", "qemu",
+                     "--mutant", (char *)mutant, NULL };
+    int status = 0;
+    GError *err = NULL;
+    fflush(stdout);
+    if (!g_spawn_sync(NULL, args, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
+                      NULL, &status, &err)) {
+        fprintf(stderr, "%s: cannot run %s: %s\n", prog, twin, err->message);
+        g_error_free(err);
+        g_free(twin);
+        return EXIT_USAGE;
+    }
+    g_free(twin);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_USAGE;
+}
+
 static int cmd_check(int argc, char **argv)
 {
-    char *runs_s = NULL;
+    char *runs_s = NULL, *target = NULL, *only = NULL;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s, "Runs for the fixed code (default: the scenario's budget)", "N" },
+        { "target", 't', 0, G_OPTION_ARG_STRING, &target, "Event loop: loop (default) or qemu", "T" },
+        { "mutant", 'm', 0, G_OPTION_ARG_STRING, &only, "Check only this mutant", "NAME" },
         { NULL }
     };
     GOptionContext *oc = option_context("SCENARIO - check a scenario's expectations",
@@ -516,15 +654,29 @@ static int cmd_check(int argc, char **argv)
     if ((runs_s && parse_u64("--runs", runs_s, &runs) < 0) || !(scn = load_scenario(argv[1]))) {
         goto out;
     }
-    printf("wakesim check: scenario %s (%s)\n", scn->name, scn->path);
-    rc = check_one(scn, NULL, runs ? runs : scn->run_budget);
+    if (only) {
+        rc = check_one(scn, target, only, scn->run_budget);
+        goto out;
+    }
+    printf("wakesim check: scenario %s (%s), target %s\n", scn->name, scn->path,
+           target ? target : "loop");
+    rc = check_one(scn, target, NULL, runs ? runs : scn->run_budget);
     for (int m = 0; m < AIO_MUTANT_COUNT && rc != EXIT_USAGE; m++) {
-        int r = check_one(scn, aio_mutant_name(m), scn->run_budget);
+        int r;
+        if (target && strcmp(target, "qemu") == 0) {
+            /* Each QEMU mutation is its own binary: check it in a child, so
+             * that select_target() may re-execute the twin. */
+            r = check_mutant_in_child(argv[1], aio_mutant_name(m));
+        } else {
+            r = check_one(scn, target, aio_mutant_name(m), scn->run_budget);
+        }
         rc = rc ? rc : r;
     }
 out:
     scn_free(scn);
     g_free(runs_s);
+    g_free(target);
+    g_free(only);
     g_option_context_free(oc);
     return rc;
 }
@@ -560,6 +712,10 @@ static int cmd_list(int argc, char **argv)
     for (int m = 0; m < AIO_MUTANT_COUNT; m++) {
         printf("  %-28s %s\n", aio_mutant_name(m), aio_mutant_description(m));
     }
+    const wk_target_ops_t *q = wk_target_find("qemu");
+    printf("targets: loop%s%s%s\n", q ? ", qemu" : "",
+           q && *q->build_mutation ? " with mutation " : "",
+           q ? q->build_mutation : "");
     printf("invariants: %s\n", wk_invariant_list());
     g_ptr_array_free(names, TRUE);
     if (dir) {
@@ -574,8 +730,9 @@ static void usage(FILE *f)
         "usage: %s COMMAND [OPTIONS]\n"
         "  run SCENARIO [--mutant NAME]... [--strategy random|pct|bytes] [--seed N]\n"
         "               [--runs N] [--pct-depth D] [--log]   run under many schedules\n"
+        "               [--target loop|qemu]\n"
         "  replay FILE [--log]                               replay a reproducer\n"
-        "  check SCENARIO [--runs N]                         check its expectations\n"
+        "  check SCENARIO [--runs N] [--target loop|qemu]    check its expectations\n"
         "  list                                              scenarios and mutants\n"
         "Each command has --help.  Exit: 0 no violation, 1 violation, 2 bad usage/input.\n",
         prog);
@@ -584,6 +741,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     prog = argv[0];
+    orig_argv = g_strdupv(argv);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
@@ -611,5 +769,6 @@ int main(int argc, char **argv)
         rc = EXIT_USAGE;
     }
     g_free(name);
+    g_strfreev(orig_argv);
     return rc;
 }
