@@ -38,9 +38,18 @@
         real_##name = (type *)dlsym(RTLD_NEXT, #name); \
     }
 
+/* > 0 while wakesim's own code calls into a library whose file
+ * descriptors should stay real (see wk_libc_seam_bypass()). */
+static int bypass_depth;
+
+void wk_libc_seam_bypass(int delta)
+{
+    bypass_depth += delta;
+}
+
 static int on_simulated_thread(void)
 {
-    return sim_world_current() && sim_thread_self();
+    return !bypass_depth && sim_world_current() && sim_thread_self();
 }
 
 static int is_simulated_fd(int fd)

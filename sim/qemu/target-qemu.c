@@ -25,6 +25,7 @@
 #include "qemu/lockcnt.h"
 #include "block/aio.h"
 
+#include "libc-seam.h"
 #include "main-loop-glue.h"
 #include "sim.h"
 #include "target.h"
@@ -101,15 +102,18 @@ static int tq_blk_read(int fd, void *buf, size_t len, uint64_t offset, wk_done_t
 
 /* ---- run life cycle ---- */
 
+/* QEMU's clocks are process-wide and initialised once, as in QEMU's main();
+ * their timer lists hold no timers between runs.  At load time, on the host:
+ * done inside the first run, its atomics would be scheduling points that
+ * later runs do not have, and the first run of a process would differ from
+ * the replay of the same decisions in another. */
+__attribute__((constructor)) static void tq_init_clocks(void)
+{
+    qemu_init_clocks(NULL);
+}
+
 static void tq_run_begin(void)
 {
-    /* QEMU's clocks are process-wide and initialised once, as in QEMU's
-     * main(); their timer lists hold no timers between runs. */
-    static bool clocks_ready;
-    if (!clocks_ready) {
-        qemu_init_clocks(NULL);
-        clocks_ready = true;
-    }
     wk_qemu_bql_reset();
     reads_in_flight = NULL;
 }
@@ -201,7 +205,9 @@ static wk_main_loop_t *tq_main_loop_new(wk_ctx_t *wctx)
 {
     AioContext *ctx = (AioContext *)wctx;
     qemu_main_loop_t *ml = g_new0(qemu_main_loop_t, 1);
+    wk_libc_seam_bypass(+1);
     ml->gctx = g_main_context_new();
+    wk_libc_seam_bypass(-1);
     g_main_context_set_poll_func(ml->gctx, (GPollFunc)sim_g_poll_func);
     GSource *src = aio_get_g_source(ctx);
     g_source_attach(src, ml->gctx);
