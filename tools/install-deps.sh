@@ -10,6 +10,7 @@ required=(
   liburing-dev libglib2.0-dev
   clang libclang-rt-14-dev llvm
   zip
+  python3 dpkg-dev xz-utils debian-archive-keyring
 )
 optional=(afl++ rr gdb valgrind)
 

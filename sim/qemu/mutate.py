@@ -43,7 +43,7 @@ MUTATIONS = {
         "return io_uring_cq_ready(&ctx->fdmon_io_uring);", "return false;",
         "the GSource check trusts only the ring fd's revents"),
     "poll-skips-notified-recheck": (
-        "util/aio-posix.c", "aio_poll", "timeout = 0;", None,
+        "util/aio-posix.c", "aio_poll", "if (qatomic_read(&ctx->notified)) {", "if (0) {",
         "aio_poll raises notify_me and sleeps without re-reading notified"),
 }
 
@@ -68,16 +68,6 @@ def apply(text, path, name):
     if rng is None:
         sys.exit(f"mutate.py: {name}: function {func}() not found in {path}")
     hits = [k for k in range(*rng) if lines[k].strip() == stmt]
-    if name == "poll-skips-notified-recheck":
-        # The "timeout = 0" that follows the re-read of ctx->notified.
-        hits = [k for k in hits if "qatomic_read(&ctx->notified)" in lines[k - 1]]
-        repl = stmt  # keep the line; drop the test guarding it instead
-        if len(hits) == 1:
-            k = hits[0]
-            indent = lines[k - 1][: len(lines[k - 1]) - len(lines[k - 1].lstrip())]
-            lines[k - 1] = indent + "if (0) { /* wakesim mutation " + name + \
-                ": notified not re-read */"
-            return "\n".join(lines), k
     if len(hits) != 1:
         sys.exit(f"mutate.py: {name}: expected the statement '{stmt}' once in "
                  f"{func}() of {path}, found {len(hits)}: this QEMU version "
