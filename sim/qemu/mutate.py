@@ -106,13 +106,6 @@ def main():
             print(f"mutate.py: {a.mutation}: {rel}:{line + 1} in "
                   f"{MUTATIONS[a.mutation][1]}()")
         dst = os.path.join(a.out, rel)
-        # Write only on change, so the build does not recompile needlessly.
-        try:
-            with open(dst, encoding="utf-8") as f:
-                if f.read() == text:
-                    continue
-        except FileNotFoundError:
-            pass
         with open(dst, "w", encoding="utf-8") as f:
             f.write(text)
 

@@ -6,6 +6,8 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/coroutine-core.h"
+#include "qemu/coroutine-tls.h"
+#include "qemu/rcu.h"
 #include "qemu/defer-call.h"
 #include "qemu/main-loop.h"
 #include "block/aio.h"
@@ -130,16 +132,11 @@ bool qemu_set_blocking(int fd, bool block, Error **errp)
     not_modelled("qemu_set_blocking (EventNotifier over a pipe)");
 }
 
-/* rcu.h: the reader state of a thread and the grace-period machinery.  Read
- * sections run (rcu_read_lock/unlock are inline), but nothing waits for a
- * grace period (no synchronize_rcu/call_rcu in these files), so the reader
- * state can be one per OS thread, shared by the fibers: the depth counts
- * stay balanced because fibers only switch at scheduling points. */
+/* rcu.h: the reader state of a thread (per simulated thread, see our
+ * qemu/coroutine-tls.h) and the grace-period machinery.  Read sections run
+ * (rcu_read_lock/unlock are inline), but nothing in these files waits for a
+ * grace period (no synchronize_rcu/call_rcu), so the counter and event only
+ * need to exist. */
 unsigned long rcu_gp_ctr;
 QemuEvent rcu_gp_event;
-static __thread struct rcu_reader_data rcu_reader;
-
-struct rcu_reader_data *get_ptr_rcu_reader(void)
-{
-    return &rcu_reader;
-}
+QEMU_DEFINE_CO_TLS(struct rcu_reader_data, rcu_reader)

@@ -24,6 +24,8 @@
 #include "qemu/timer.h"
 #include "qemu/lockcnt.h"
 #include "block/aio.h"
+#include "qemu/event_notifier.h"
+#include "util/aio-posix.h"   /* AioHandler: cleanup after a cut-short run */
 
 #include "libc-seam.h"
 #include "main-loop-glue.h"
@@ -148,6 +150,12 @@ static wk_ctx_t *tq_context_new(int backend, unsigned ring_entries, int *err)
     return (wk_ctx_t *)ctx;
 }
 
+/* Contexts a cut-short run left with bottom halves still scheduled: QEMU
+ * aborts when finalising one ("BH leaked"), and their callbacks cannot run
+ * without the threads that were waiting for them.  They are detached from
+ * glib and kept here, reachable, until the process ends. */
+static GPtrArray *abandoned_contexts;
+
 static void tq_context_free(wk_ctx_t *wctx)
 {
     AioContext *ctx = (AioContext *)wctx;
@@ -160,9 +168,26 @@ static void tq_context_free(wk_ctx_t *wctx)
         QSIMPLEQ_INIT(&ctx->bh_slice_list);
         qemu_lockcnt_destroy(&ctx->list_lock);
         qemu_lockcnt_init(&ctx->list_lock);
+        /* The machine's fd handlers are still registered (their threads
+         * did not get to remove them); remove them while the GSource is
+         * alive, or finalisation re-adds their fds to a destroyed source. */
+        int notifier_fd = event_notifier_get_fd(&ctx->notifier);
+        AioHandler *node, *next;
+        QLIST_FOREACH_SAFE(node, &ctx->aio_handlers, node, next) {
+            if (node->pfd.fd != notifier_fd && !QLIST_IS_INSERTED(node, node_deleted)) {
+                aio_set_fd_handler(ctx, node->pfd.fd, NULL, NULL, NULL, NULL, NULL);
+            }
+        }
     }
     if (g_source_get_context(&ctx->source)) {
         g_source_destroy(&ctx->source);
+    }
+    if (!sim_thread_self() && !QSLIST_EMPTY(&ctx->bh_list)) {
+        if (!abandoned_contexts) {
+            abandoned_contexts = g_ptr_array_new();
+        }
+        g_ptr_array_add(abandoned_contexts, ctx);
+        return;
     }
     aio_context_unref(ctx);
 }
@@ -177,14 +202,13 @@ static wk_ctx_t *tq_current_context(void)
     return (wk_ctx_t *)qemu_get_current_aio_context();
 }
 
-/* QEMU keeps an iothread's context in a thread-local, which all simulated
- * threads (fibers of one OS thread) would share; scenarios with an iothread
- * list only the loop target (the command line refuses the others). */
+/* An iothread's context: QEMU's thread-local my_aiocontext, one per
+ * simulated thread here (our qemu/coroutine-tls.h).  QEMU never clears it
+ * (the thread ends); the slot is fresh in the next run. */
 static void tq_thread_context_set(wk_ctx_t *ctx)
 {
     if (ctx) {
-        fprintf(stderr, "wakesim qemu target: iothreads are not supported\n");
-        abort();
+        qemu_set_current_aio_context((AioContext *)ctx);
     }
 }
 

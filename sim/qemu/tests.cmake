@@ -24,7 +24,8 @@ endif()
 add_test(NAME qemu.seed
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-seed.sh ${qemu_wakesim})
 # Every scenario that lists the qemu target: fixed code and the QEMU twins.
-foreach(name ahci-mmio-inline-submit idle-timers virtio-ioeventfd ahci-sync-io)
+foreach(name ahci-mmio-inline-submit idle-timers virtio-ioeventfd ahci-sync-io
+             bh-cross-thread iothread-submit)
   add_test(NAME qemu.check.${name}
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/run-if-built.sh ${qemu_wakesim}
                    check ${PROJECT_SOURCE_DIR}/scenarios/${name}.scn --target qemu)

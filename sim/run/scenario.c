@@ -355,8 +355,7 @@ static void set_defaults(scn_t *s)
 }
 
 /* The targets a scenario may list, and what the QEMU target cannot model:
- * its iothread context is a thread-local that the simulator's threads would
- * share, and its ring size is fixed. */
+ * a ring size other than QEMU's fixed one, or no io_uring. */
 static bool check_targets(scn_t *s, const line_index_t *ix, GError **err)
 {
     int line = line_of(ix, "scenario", "targets");
@@ -369,10 +368,6 @@ static bool check_targets(scn_t *s, const line_index_t *ix, GError **err)
         g_strstrip(*n);
         if (strcmp(*n, "loop") != 0 && strcmp(*n, "qemu") != 0) {
             fail_at(err, ix->path, line, "bad target '%s' in targets (loop, qemu)", *n);
-            ok = false;
-        } else if (strcmp(*n, "qemu") == 0 && s->target != SCN_TARGET_MAIN) {
-            fail_at(err, ix->path, line, "target qemu needs [device] target = main "
-                    "(QEMU's iothread context is thread-local)");
             ok = false;
         } else if (strcmp(*n, "qemu") == 0 && (s->backend != AIO_BACKEND_IO_URING ||
                                                 s->ring_entries != 128)) {

@@ -12,14 +12,16 @@ expect() {   # exit, message, command...
   grep -q -- "$msg" <<<"$out" || fail "$*: no '$msg' in the output"
 }
 expect 2 "--target must be loop or qemu" "$wakesim" run ahci-mmio-inline-submit --target nope
-expect 2 "does not apply to target qemu" "$wakesim" run bh-cross-thread --target qemu
-expect 2 "does not apply to target qemu" "$wakesim" check iothread-submit --target qemu
-# A scenario listing an unknown target, or qemu with an iothread, is rejected at its line.
+expect 2 "does not apply to target qemu" "$wakesim" run ahci-small-ring --target qemu
+expect 2 "does not apply to target qemu" "$wakesim" check ahci-small-ring --target qemu
+# A scenario listing an unknown target, or qemu with a ring size QEMU does
+# not have, is rejected at its line.
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 sed 's/^targets = .*/targets = loop, xen/' "$root/scenarios/ahci-mmio-inline-submit.scn" >"$tmp/a.scn"
 expect 2 "a.scn:[0-9]*: bad target 'xen'" "$wakesim" run "$tmp/a.scn"
-sed 's/^description = .*/&\ntargets = qemu/' "$root/scenarios/iothread-submit.scn" >"$tmp/b.scn"
-expect 2 "b.scn:[0-9]*: target qemu needs \[device\] target = main" "$wakesim" run "$tmp/b.scn"
+sed 's/^description = .*/&\ntargets = qemu/' "$root/scenarios/ahci-small-ring.scn" >"$tmp/b.scn"
+expect 2 "b.scn:[0-9]*: target qemu needs backend = io_uring with 128 ring entries" \
+  "$wakesim" run "$tmp/b.scn"
 if "$wakesim" list | grep -q "^targets: loop, qemu"; then
   expect 2 "one mutation at a time" "$wakesim" run ahci-mmio-inline-submit --target qemu \
     --mutant missing-notify-add-sqe --mutant timer-mod-no-notify
