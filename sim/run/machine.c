@@ -1,12 +1,16 @@
 /*
  * machine.c - the simulated machine a scenario describes, run in one world.
  *
+ * The event loop under test is a target (target.h): loop/ by default, or
+ * QEMU's own util/ code (sim/qemu/); every loop call goes through its ops.
+ *
  * Threads (all simulated fibers):
  *   main       creates the others, joins the vCPUs, stops the loops, checks
  *              the deadline; its exit ends the run.
- *   main-loop  the main context on a real GMainContext: the target's main_loop_wait
- *              with the BQL held except around ppoll(), plus the idle timer.
- *   iothread   (target = iothread) its own context, aio_poll(ctx, true).
+ *   main-loop  the main context on a real GMainContext: the target's
+ *              main_loop_wait with the BQL held except around ppoll(), plus
+ *              the idle timer.
+ *   iothread   (target = iothread) its own context, poll(ctx, true).
  *   vcpuN      the workload: per batch, think, hand the requests to the
  *              target by the scenario's submission path, then take each
  *              completion, check its data, think again.
