@@ -34,7 +34,7 @@ cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=None -DCMAKE_C_COMPILER="$CC" \
 cmake --build "$build" -j"$jobs" --target wakesim_run >"$build/build.log" 2>&1 \
     || { cat "$build/build.log"; exit 1; }
 libs=()
-for l in wakesim_run wakesim_loop_sim wakesim_sim; do
+for l in wakesim_run wakesim_loop_sim wakesim; do   # wakesim: the simulator (wakesim_sim)
     libs+=("$(find "$build" -name "lib$l.a" | head -1)")
 done
 

@@ -54,6 +54,11 @@ aio_context_t *aio_context_new_ring(aio_backend_t backend, unsigned ring_entries
     int ret;
 
     g_source_set_name(&ctx->source, "wakesim-aio");
+    /* As QEMU's aio_context_new(): glib must not block the source while it
+     * dispatches.  Blocking removes and re-adds its fds, and each change
+     * writes glib's own wakeup eventfd, so every dispatch would cost the
+     * loop an extra, empty iteration. */
+    g_source_set_can_recurse(&ctx->source, true);
     os_mutex_init(&ctx->timer_lock);
     os_mutex_init(&ctx->list_lock);
     ctx->ready_cqes_tail = &ctx->ready_cqes;

@@ -67,6 +67,17 @@ static sim_blkdev_t *blkdev_of(sim_file_t *f)
     return f && f->kind == SIM_FILE_BLKDEV ? (sim_blkdev_t *)f : NULL;
 }
 
+static unsigned blkdev_poll_mask(sim_world_t *w, sim_file_t *f)
+{
+    return POLLIN | POLLOUT;          /* a block device is always ready */
+}
+
+static const sim_file_ops_t blkdev_ops = {
+    .name = "blkdev",
+    .poll_mask = blkdev_poll_mask,
+    .destroy = sim_blkdev_free,
+};
+
 int sim_blkdev_create(sim_world_t *w, uint64_t size_bytes, int64_t lat_min_ns,
                       int64_t lat_max_ns)
 {
@@ -84,7 +95,7 @@ int sim_blkdev_create(sim_world_t *w, uint64_t size_bytes, int64_t lat_min_ns,
         free(d);
         return -ENOMEM;
     }
-    return sim_fd_install(w, &d->file, SIM_FILE_BLKDEV);
+    return sim_fd_install(w, &d->file, SIM_FILE_BLKDEV, &blkdev_ops);
 }
 
 void sim_blkdev_free(sim_file_t *f)

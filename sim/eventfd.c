@@ -7,11 +7,14 @@
  */
 #include "sim-int.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct {
     sim_file_t file;
     uint64_t count;
+    bool semaphore;            /* EFD_SEMAPHORE: a read takes 1 */
 } sim_eventfd_t;
 
 static sim_eventfd_t *eventfd_get(sim_world_t *w, int fd)
@@ -20,22 +23,70 @@ static sim_eventfd_t *eventfd_get(sim_world_t *w, int fd)
     return f && f->kind == SIM_FILE_EVENTFD ? (sim_eventfd_t *)f : NULL;
 }
 
-unsigned sim_eventfd_poll_mask(sim_file_t *f);
-unsigned sim_eventfd_poll_mask(sim_file_t *f)
+static unsigned eventfd_poll_mask(sim_world_t *w, sim_file_t *f)
 {
     const sim_eventfd_t *e = (const sim_eventfd_t *)f;
     return POLLOUT | (e->count ? POLLIN : 0);
 }
 
-int os_eventfd_new(void)
+/* read(2) on an eventfd: 8 bytes, the counter (or 1 with EFD_SEMAPHORE). */
+static int64_t efd_file_read(sim_world_t *w, sim_file_t *f, void *buf, size_t len)
 {
-    sim_world_t *w = sim__current_world;
+    sim_eventfd_t *e = (sim_eventfd_t *)f;
+    if (len < sizeof(uint64_t))
+        return -EINVAL;
+    if (!e->count)
+        return -EAGAIN;
+    uint64_t value = e->semaphore ? 1 : e->count;
+    e->count -= value;
+    memcpy(buf, &value, sizeof(value));
+    sim_emit(w, SIM_EV_EVENTFD_DRAIN, f->fd, 0, (int64_t)value, 0, NULL);
+    return sizeof(value);
+}
+
+/* write(2) on an eventfd: adds an 8-byte value; the counter stops at
+ * 2^64-2 (the kernel's limit: a write that would pass it blocks). */
+static int64_t efd_file_write(sim_world_t *w, sim_file_t *f, const void *buf, size_t len)
+{
+    sim_eventfd_t *e = (sim_eventfd_t *)f;
+    uint64_t value;
+    if (len < sizeof(value))
+        return -EINVAL;
+    memcpy(&value, buf, sizeof(value));
+    if (value == UINT64_MAX)
+        return -EINVAL;
+    if (value > UINT64_MAX - 1 - e->count)
+        return -EAGAIN;
+    e->count += value;
+    sim_emit(w, SIM_EV_EVENTFD_SIGNAL, f->fd, 0, (int64_t)e->count, 0, NULL);
+    sim_file_changed(w, f);
+    return sizeof(value);
+}
+
+static const sim_file_ops_t eventfd_ops = {
+    .name = "eventfd",
+    .poll_mask = eventfd_poll_mask,
+    .read = efd_file_read,
+    .write = efd_file_write,
+};
+
+int sim_eventfd_create(sim_world_t *w, uint64_t initval, bool semaphore, bool nonblock)
+{
     if (!w)
         return -ENOSYS;
     sim_eventfd_t *e = calloc(1, sizeof(*e));
     if (!e)
         return -ENOMEM;
-    return sim_fd_install(w, &e->file, SIM_FILE_EVENTFD);
+    e->count = initval;
+    e->semaphore = semaphore;
+    int fd = sim_fd_install(w, &e->file, SIM_FILE_EVENTFD, &eventfd_ops);
+    e->file.status_flags = nonblock ? O_NONBLOCK : 0;
+    return fd;
+}
+
+int os_eventfd_new(void)
+{
+    return sim_eventfd_create(sim__current_world, 0, false, true);
 }
 
 int os_eventfd_signal(int fd)

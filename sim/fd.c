@@ -11,12 +11,14 @@
 
 #include <stdlib.h>
 
-int sim_fd_install(sim_world_t *w, sim_file_t *f, sim_file_kind_t kind)
+int sim_fd_install(sim_world_t *w, sim_file_t *f, sim_file_kind_t kind,
+                   const sim_file_ops_t *ops)
 {
     sim_grow((void **)&w->fds, &w->cap_fds, (size_t)w->n_fds + 1, sizeof(*w->fds));
     f->kind = kind;
     f->fd = SIM_FD_BASE + w->n_fds;
     f->closed = false;
+    f->ops = ops;
     f->next_all = w->all_files;
     w->all_files = f;
     w->fds[w->n_fds++] = f;
@@ -30,8 +32,34 @@ sim_file_t *sim_fd_lookup(sim_world_t *w, int fd)
     return w->fds[fd - SIM_FD_BASE];
 }
 
+void sim_file_watch(sim_file_t *f, sim_file_t *watcher)
+{
+    sim_file_watch_t *n = malloc(sizeof(*n));
+    if (!n)
+        sim_fatal("out of memory (file watch)");
+    n->watcher = watcher;
+    n->next = f->watchers;
+    f->watchers = n;
+}
+
+void sim_file_unwatch(sim_file_t *f, sim_file_t *watcher)
+{
+    for (sim_file_watch_t **p = &f->watchers; *p; p = &(*p)->next) {
+        if ((*p)->watcher == watcher) {
+            sim_file_watch_t *dead = *p;
+            *p = dead->next;
+            free(dead);
+            return;
+        }
+    }
+}
+
 void sim_file_changed(sim_world_t *w, sim_file_t *f)
 {
+    /* Watchers first: epoll_ctl rejects cycles, so this ends. */
+    for (sim_file_watch_t *n = f->watchers; n; n = n->next)
+        sim_file_changed(w, n->watcher);
+
     for (int i = 0; i < w->n_threads; i++) {
         sim_thread_t *t = w->threads[i];
         if (t->state != SIM_T_BLOCKED || t->wait != SIM_WAIT_PPOLL)
@@ -66,8 +94,13 @@ void sim_files_free(sim_world_t *w)
     sim_file_t *f = w->all_files;
     while (f) {
         sim_file_t *next = f->next_all;
-        if (f->kind == SIM_FILE_BLKDEV)
-            sim_blkdev_free(f);
+        while (f->watchers) {
+            sim_file_watch_t *dead = f->watchers;
+            f->watchers = dead->next;
+            free(dead);
+        }
+        if (f->ops && f->ops->destroy)
+            f->ops->destroy(f);
         else if (f->kind != SIM_FILE_URING)
             free(f);
         f = next;

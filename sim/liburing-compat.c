@@ -10,6 +10,8 @@
  */
 #include "sim-int.h"
 
+#include <stdlib.h>
+
 int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
                       unsigned submit, unsigned wait_nr, int64_t deadline);
 
@@ -50,9 +52,169 @@ int io_uring_wait_cqe_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_p
     return sim_uring_get_cqe(ring, cqe_ptr, 0, 1, deadline);
 }
 
+/* ---- the rest of liburing 2.3's exported functions ---- */
+
+int io_uring_queue_init_params(unsigned entries, struct io_uring *ring,
+                               struct io_uring_params *p)
+{
+    int r = os_uring_init(entries, ring, p ? p->flags : 0);
+    if (r == 0 && p) {
+        p->sq_entries = ring->sq.ring_entries;
+        p->cq_entries = ring->cq.ring_entries;
+        p->features = ring->features;
+    }
+    return r;
+}
+
+/* Submits what is queued, then waits (until ts, relative) for wait_nr CQEs. */
+static int submit_wait(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
+                       unsigned wait_nr, const struct __kernel_timespec *ts)
+{
+    sim_world_t *w = sim__current_world;
+    int64_t deadline = -1;
+    if (ts && w)
+        deadline = w->now + (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+    int r = sim_uring_get_cqe(ring, cqe_ptr, 1, wait_nr, deadline);
+    return r == -EAGAIN && !wait_nr ? 0 : r;
+}
+
+int io_uring_submit_and_wait_timeout(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
+                                     unsigned wait_nr, struct __kernel_timespec *ts,
+                                     sigset_t *sigmask)
+{
+    (void)sigmask;
+    return submit_wait(ring, cqe_ptr, wait_nr, ts);
+}
+
+int io_uring_wait_cqes(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
+                       unsigned wait_nr, struct __kernel_timespec *ts, sigset_t *sigmask)
+{
+    (void)sigmask;
+    return submit_wait(ring, cqe_ptr, wait_nr, ts);
+}
+
+/* Overflowed CQEs are flushed at every scheduling point (uring.c), which an
+ * enter always is: entering with nothing to submit does the kernel's
+ * GETEVENTS. */
+/* io_uring_enter(fd, 0, 0, GETEVENTS): flushes the CQ overflow and submits
+ * nothing (QEMU's process_cq_ring() calls it while other threads may have
+ * SQEs queued that only the ring's home thread submits). */
 int sim_uring_get_events(struct io_uring *ring);
 
 int io_uring_get_events(struct io_uring *ring)
 {
     return sim_uring_get_events(ring);
+}
+
+int io_uring_submit_and_get_events(struct io_uring *ring)
+{
+    return os_uring_submit(ring);
+}
+
+unsigned io_uring_peek_batch_cqe(struct io_uring *ring, struct io_uring_cqe **cqes,
+                                 unsigned count)
+{
+    unsigned head = *ring->cq.khead;
+    unsigned ready = __atomic_load_n(ring->cq.ktail, __ATOMIC_ACQUIRE) - head;
+    unsigned n = ready < count ? ready : count;
+    for (unsigned i = 0; i < n; i++)
+        cqes[i] = &ring->cq.cqes[(head + i) & ring->cq.ring_mask];
+    return n;
+}
+
+int __io_uring_sqring_wait(struct io_uring *ring)
+{
+    (void)ring;
+    return 0;                         /* no SQPOLL: the SQ never waits */
+}
+
+/* Raw system-call wrappers and registrations: the simulated kernel has no
+ * registered files, buffers or probes.  They fail rather than reach the
+ * real kernel. */
+int io_uring_enter(unsigned fd, unsigned to_submit, unsigned min_complete,
+                   unsigned flags, sigset_t *sig)
+{
+    return -ENOSYS;
+}
+
+int io_uring_enter2(unsigned fd, unsigned to_submit, unsigned min_complete,
+                    unsigned flags, sigset_t *sig, size_t sz)
+{
+    return -ENOSYS;
+}
+
+int io_uring_setup(unsigned entries, struct io_uring_params *p)
+{
+    return -ENOSYS;
+}
+
+int io_uring_register(unsigned fd, unsigned opcode, const void *arg, unsigned nr_args)
+{
+    return -ENOSYS;
+}
+
+int io_uring_register_eventfd(struct io_uring *ring, int fd)
+{
+    return -EOPNOTSUPP;
+}
+
+int io_uring_register_eventfd_async(struct io_uring *ring, int fd)
+{
+    return -EOPNOTSUPP;
+}
+
+int io_uring_unregister_eventfd(struct io_uring *ring)
+{
+    return -EOPNOTSUPP;
+}
+
+int io_uring_register_files(struct io_uring *ring, const int *files, unsigned nr)
+{
+    return -EOPNOTSUPP;
+}
+
+int io_uring_unregister_files(struct io_uring *ring)
+{
+    return -EOPNOTSUPP;
+}
+
+int io_uring_register_buffers(struct io_uring *ring, const struct iovec *iovecs,
+                              unsigned nr)
+{
+    return -EOPNOTSUPP;
+}
+
+int io_uring_unregister_buffers(struct io_uring *ring)
+{
+    return -EOPNOTSUPP;
+}
+
+int io_uring_register_ring_fd(struct io_uring *ring)
+{
+    return -EOPNOTSUPP;               /* callers fall back to the plain fd */
+}
+
+int io_uring_unregister_ring_fd(struct io_uring *ring)
+{
+    return -EOPNOTSUPP;
+}
+
+struct io_uring_probe *io_uring_get_probe_ring(struct io_uring *ring)
+{
+    return NULL;
+}
+
+struct io_uring_probe *io_uring_get_probe(void)
+{
+    return NULL;
+}
+
+void io_uring_free_probe(struct io_uring_probe *probe)
+{
+    free(probe);
+}
+
+int io_uring_ring_dontfork(struct io_uring *ring)
+{
+    return 0;
 }

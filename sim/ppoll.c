@@ -11,16 +11,7 @@
 
 unsigned sim_file_poll_mask(sim_world_t *w, sim_file_t *f)
 {
-    unsigned sim_eventfd_poll_mask(sim_file_t *f);
-    switch (f->kind) {
-    case SIM_FILE_EVENTFD:
-        return sim_eventfd_poll_mask(f);
-    case SIM_FILE_URING:
-        return POLLOUT | (sim_ring_cq_ready((sim_ring_t *)f) ? POLLIN : 0);
-    case SIM_FILE_BLKDEV:
-        return POLLIN | POLLOUT;
-    }
-    return 0;
+    return f->ops && f->ops->poll_mask ? f->ops->poll_mask(w, f) : 0;
 }
 
 /* Fills revents; returns the number of fds with a non-zero revents. */

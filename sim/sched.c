@@ -26,7 +26,7 @@ const char *sim_wait_kind_name(sim_wait_kind_t k)
         [SIM_WAIT_NONE] = "none",   [SIM_WAIT_PPOLL] = "ppoll",
         [SIM_WAIT_MUTEX] = "mutex", [SIM_WAIT_COND] = "cond",
         [SIM_WAIT_SLEEP] = "sleep", [SIM_WAIT_JOIN] = "join",
-        [SIM_WAIT_URING] = "uring-wait",
+        [SIM_WAIT_URING] = "uring-wait", [SIM_WAIT_FUTEX] = "futex",
     };
     return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
@@ -218,6 +218,14 @@ static sim_thread_t *thread_new(sim_world_t *w, const char *name,
     sim_decide_thread_created(w, t);
     sim_emit(w, SIM_EV_THREAD_START, t->id, 0, 0, 0, t->name);
     return t;
+}
+
+sim_thread_t *sim_thread_spawn(sim_world_t *w, const char *name,
+                               sim_thread_fn_t *fn, void *arg)
+{
+    if (!w || !w->running)
+        sim_fatal("sim_thread_spawn outside a run");
+    return thread_new(w, name, fn, arg);
 }
 
 sim_thread_t *sim_thread_create(sim_world_t *w, const char *name,

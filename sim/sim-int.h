@@ -49,6 +49,7 @@ typedef enum { SIM_T_RUNNABLE, SIM_T_BLOCKED, SIM_T_EXITED } sim_tstate_t;
 typedef enum {
     SIM_WAIT_NONE, SIM_WAIT_PPOLL, SIM_WAIT_MUTEX, SIM_WAIT_COND,
     SIM_WAIT_SLEEP, SIM_WAIT_JOIN, SIM_WAIT_URING,
+    SIM_WAIT_FUTEX,            /* libc seam: wait_obj = the futex word */
 } sim_wait_kind_t;
 
 const char *sim_wait_kind_name(sim_wait_kind_t k);
@@ -72,6 +73,7 @@ struct sim_thread {
     void *arg, *ret;
     void *home_ctx;            /* os_thread_ctx_get/set */
     uint64_t pct_prio;
+    struct sim_libc_thread *libc; /* libc seam: pthread keys, handle (sim/libc/) */
 };
 
 /* Blocks the current thread until sim_wake() or the absolute deadline
@@ -80,6 +82,10 @@ struct sim_thread {
 int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj,
               uint64_t arg, int64_t deadline);
 void sim_wake(sim_world_t *w, sim_thread_t *t, int res);
+/* sim_thread_create without its scheduling point: the caller can publish
+ * the handle before the new thread may run. */
+sim_thread_t *sim_thread_spawn(sim_world_t *w, const char *name,
+                               sim_thread_fn_t *fn, void *arg);
 /* Wakes every thread blocked with this kind and object; returns how many. */
 int sim_wake_all(sim_world_t *w, sim_wait_kind_t kind, const void *obj);
 /* Ends the run with r (first caller wins); msg may be NULL. */
@@ -125,22 +131,57 @@ bool sim_timer_next(const sim_world_t *w, int64_t *when);
 void sim_timers_fire_due(sim_world_t *w);
 
 /* ---- files (fd.c) ---- */
-typedef enum { SIM_FILE_EVENTFD = 1, SIM_FILE_URING, SIM_FILE_BLKDEV } sim_file_kind_t;
+typedef enum { SIM_FILE_EVENTFD = 1, SIM_FILE_URING, SIM_FILE_BLKDEV,
+               SIM_FILE_EPOLL } sim_file_kind_t;
 typedef struct sim_file sim_file_t;
+
+/* What a kind of file does, like the kernel's file_operations: the fd table,
+ * ppoll, epoll and the libc seam only go through this table, so none of them
+ * needs to know what a ring or a block device is.  NULL entries: the
+ * operation is not supported (read/write give -EINVAL). */
+typedef struct sim_file_ops {
+    const char *name;
+    /* Current readiness (POLLIN, POLLOUT...). */
+    unsigned (*poll_mask)(sim_world_t *w, sim_file_t *f);
+    /* Non-blocking transfer: bytes done, or -errno (-EAGAIN: would block). */
+    int64_t (*read)(sim_world_t *w, sim_file_t *f, void *buf, size_t len);
+    int64_t (*write)(sim_world_t *w, sim_file_t *f, const void *buf, size_t len);
+    /* Frees the object when the world is freed (NULL: free(f)). */
+    void (*destroy)(sim_file_t *f);
+} sim_file_ops_t;
+
 struct sim_file {
     sim_file_kind_t kind;
     int fd;
     bool closed;
     sim_file_t *next_all;      /* every file of the world, freed at the end */
+    const sim_file_ops_t *ops;
+    int status_flags;          /* O_NONBLOCK (libc seam: read/write block?) */
+    struct sim_file_watch *watchers; /* files whose readiness follows this
+                                        one's (epoll instances watching it) */
 };
 
-int sim_fd_install(sim_world_t *w, sim_file_t *f, sim_file_kind_t kind);
+/* Makes watcher "changed" whenever f is (the kernel's epoll wait-queue
+ * callback): a thread polling an epoll fd wakes when a watched fd changes. */
+typedef struct sim_file_watch {
+    sim_file_t *watcher;
+    struct sim_file_watch *next;
+} sim_file_watch_t;
+void sim_file_watch(sim_file_t *f, sim_file_t *watcher);
+void sim_file_unwatch(sim_file_t *f, sim_file_t *watcher);
+
+int sim_fd_install(sim_world_t *w, sim_file_t *f, sim_file_kind_t kind,
+                   const sim_file_ops_t *ops);
 sim_file_t *sim_fd_lookup(sim_world_t *w, int fd);
 /* Current poll mask of a file (POLLIN...). */
 unsigned sim_file_poll_mask(sim_world_t *w, sim_file_t *f);
 /* Called when f may have become ready: wakes ppoll waiters, completes
  * POLL_ADD requests. */
 void sim_file_changed(sim_world_t *w, sim_file_t *f);
+
+/* ---- eventfd (eventfd.c) ---- */
+/* A new simulated eventfd with counter initval: its fd or -errno. */
+int sim_eventfd_create(sim_world_t *w, uint64_t initval, bool semaphore, bool nonblock);
 
 /* ---- io_uring (uring.c, uring-ops.c) ---- */
 typedef struct sim_ring sim_ring_t;
@@ -264,12 +305,18 @@ struct sim_world {
 
     sim_defer_t *defers;
     size_t n_defers, cap_defers;
+
+    struct sim_libc *libc;     /* libc seam state, created on first use */
 };
 
 extern _Thread_local sim_world_t *sim__current_world;
 
-/* glib-clock.c: referenced so that its clock_gettime is always linked. */
-void sim_glib_clock_link(void);
+/* sim/libc/: referenced by sim_world_new so that the libc seam's
+ * definitions (read, poll, pthread_*...) are always linked in, even when
+ * only a shared library (glib) calls them. */
+void sim_libc_link(void);
+/* Frees the libc seam's state of the world (at sim_world_free). */
+void sim_libc_world_free(sim_world_t *w);
 
 /* Grows *arr (of elem bytes) to hold at least need elements; aborts on OOM
  * (the simulator has no meaningful recovery from it). */

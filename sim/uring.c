@@ -75,6 +75,17 @@ static void ring_point_user(sim_ring_t *r, struct io_uring *ring, unsigned flags
                      IORING_FEAT_EXT_ARG;
 }
 
+static unsigned ring_poll_mask(sim_world_t *w, sim_file_t *f)
+{
+    return POLLOUT | (sim_ring_cq_ready((sim_ring_t *)f) ? POLLIN : 0);
+}
+
+/* No destroy: rings are freed with their arrays by sim_uring_rings_free. */
+static const sim_file_ops_t ring_ops = {
+    .name = "io_uring",
+    .poll_mask = ring_poll_mask,
+};
+
 int os_uring_init(unsigned entries, struct io_uring *ring, unsigned flags)
 {
     sim_world_t *w = sim__current_world;
@@ -104,7 +115,7 @@ int os_uring_init(unsigned entries, struct io_uring *ring, unsigned flags)
     }
     for (unsigned i = 0; i < r->sq_entries; i++)
         r->sq_array[i] = i;           /* liburing sets the identity map once */
-    sim_fd_install(w, &r->file, SIM_FILE_URING);
+    sim_fd_install(w, &r->file, SIM_FILE_URING, &ring_ops);
     r->user = ring;
     r->live = true;
     r->next_live = w->rings;

@@ -93,7 +93,7 @@ const char *sim_result_name(sim_result_t r)
 
 sim_world_t *sim_world_new(const sim_options_t *o)
 {
-    sim_glib_clock_link();
+    sim_libc_link();
     sim_world_t *w = calloc(1, sizeof(*w));
     if (!w)
         return NULL;
@@ -144,6 +144,7 @@ void sim_world_free(sim_world_t *w)
         return;
     if (w->running)
         sim_fatal("sim_world_free during the world's run");
+    sim_libc_world_free(w);           /* before the threads: pthread keys */
     for (int i = 0; i < w->n_threads; i++) {
         sim_fiber_release(&w->threads[i]->fiber);
         free(w->threads[i]);

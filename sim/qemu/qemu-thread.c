@@ -6,7 +6,8 @@
  * thread is a fiber of one OS thread, so a pthread mutex held by one fiber
  * and wanted by another would block the whole process.  Instead a QemuMutex
  * holds a simulated mutex (os_mutex_t) in the storage of its pthread_mutex_t,
- * and a QemuEvent waits on the simulated futex.  Only what the seven event
+ * and a QemuEvent waits with QEMU's own futex helpers, which the simulator's
+ * libc seam (sim/libc/futex.c) answers on simulated threads.  Only what the seven event
  * loop files reference is here.
  */
 #include "qemu/osdep.h"
@@ -14,8 +15,7 @@
 #include "qemu/notify.h"
 
 #include "aio-os.h"
-#include "libc-seam.h"
-#include <linux/futex.h>
+#include "qemu/futex.h"
 
 _Static_assert(sizeof(os_mutex_t) <= sizeof(pthread_mutex_t),
                "a simulated mutex must fit in QemuMutex's pthread_mutex_t");
@@ -88,7 +88,7 @@ void qemu_event_set(QemuEvent *ev)
 {
     assert(ev->initialized);
     __atomic_store_n(&ev->value, EVENT_SET, __ATOMIC_SEQ_CST);
-    wk_sim_futex(&ev->value, FUTEX_WAKE, INT_MAX, NULL);
+    qemu_futex_wake_all(&ev->value);
 }
 
 void qemu_event_reset(QemuEvent *ev)
@@ -101,7 +101,7 @@ void qemu_event_wait(QemuEvent *ev)
 {
     assert(ev->initialized);
     while (__atomic_load_n(&ev->value, __ATOMIC_SEQ_CST) != EVENT_SET) {
-        wk_sim_futex(&ev->value, FUTEX_WAIT, EVENT_FREE, NULL);
+        qemu_futex_wait(&ev->value, EVENT_FREE);
     }
 }
 

@@ -27,7 +27,6 @@
 #include "qemu/event_notifier.h"
 #include "util/aio-posix.h"   /* AioHandler: cleanup after a cut-short run */
 
-#include "libc-seam.h"
 #include "main-loop-glue.h"
 #include "sim.h"
 #include "target.h"
@@ -229,9 +228,7 @@ static wk_main_loop_t *tq_main_loop_new(wk_ctx_t *wctx)
 {
     AioContext *ctx = (AioContext *)wctx;
     qemu_main_loop_t *ml = g_new0(qemu_main_loop_t, 1);
-    wk_libc_seam_bypass(+1);
     ml->gctx = g_main_context_new();
-    wk_libc_seam_bypass(-1);
     g_main_context_set_poll_func(ml->gctx, (GPollFunc)sim_g_poll_func);
     GSource *src = aio_get_g_source(ctx);
     g_source_attach(src, ml->gctx);

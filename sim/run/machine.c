@@ -330,6 +330,8 @@ static void idle_timer_fire(void *opaque)
 static void *main_loop_main(void *arg)
 {
     machine_t *m = arg;
+    /* The monitor knows the main loop by thread id, set before it can poll. */
+    m->mon.main_loop_tid = sim_thread_id(sim_thread_self());
     wk_ctx_t *ctx = context_new_or_fail(m);
     if (!ctx) {
         return NULL;

@@ -128,7 +128,8 @@ void wk_monitor_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
     switch (ev->kind) {
     case SIM_EV_PPOLL_ENTER:
     case SIM_EV_PPOLL_RETURN:
-        if (ev->thread && strcmp(sim_thread_name(ev->thread), "main-loop") == 0) {
+        if (ev->thread && m->main_loop_tid &&
+            sim_thread_id(ev->thread) == m->main_loop_tid) {
             m->main_loop_sleeping = ev->kind == SIM_EV_PPOLL_ENTER;
         }
         break;

@@ -20,7 +20,9 @@ typedef struct {
     unsigned violations;
     unsigned sqes_submitted;
     unsigned cqes_reaped;
-    /* Is the thread "main-loop" inside its ppoll() window? */
+    /* Is the main loop's thread (id set by the machine when that thread
+     * starts; 0 = none) inside its ppoll() window? */
+    int main_loop_tid;
     bool main_loop_sleeping;
     unsigned sqes_queued_while_main_loop_slept;
 } wk_monitor_t;

@@ -7,6 +7,8 @@
  * and the command that replays it), 2 bad usage or bad input.
  */
 #include <inttypes.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +22,6 @@
 #include "trace.h"
 #include <unistd.h>
 
-#ifndef WAKESIM_SCENARIO_DIR
-#define WAKESIM_SCENARIO_DIR "scenarios"
-#endif
-
 #define EXIT_VIOLATION 1
 #define EXIT_USAGE 2
 
@@ -33,10 +31,33 @@ static char **orig_argv;
 
 /* ---- shared helpers ---- */
 
+/* The built-in scenarios: $WAKESIM_SCENARIOS, else found relative to this
+ * binary, never through a path compiled in from the source tree, so an
+ * installed wakesim works wherever it is installed or moved:
+ * <bindir>/../share/wakesim/scenarios (an installation), then
+ * <bindir>/scenarios (the build tree links it to the sources at configure
+ * time). */
 static const char *scenario_dir(void)
 {
+    static char dir[PATH_MAX];
     const char *d = getenv("WAKESIM_SCENARIOS");
-    return d && *d ? d : WAKESIM_SCENARIO_DIR;
+    if (d && *d)
+        return d;
+    if (dir[0])
+        return dir;
+    char exe[PATH_MAX - 64];   /* room for the suffixes below */
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return "scenarios";
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(dir, sizeof(dir), "%s/../share/wakesim/scenarios", exe);
+    if (access(dir, R_OK | X_OK) == 0)
+        return dir;
+    snprintf(dir, sizeof(dir), "%s/scenarios", exe);
+    return dir;
 }
 
 /* A path, or the name of a built-in scenario. */

@@ -1,0 +1,59 @@
+/*
+ * wakesim/monitor.h - invariant monitors that need no knowledge of the
+ * program's event loop: they watch only the simulated kernel's events and
+ * the hand-off annotations of wakesim/handoff.h.
+ *
+ *   sqe-submit-latency  an SQE written to ring memory is submitted (the ring
+ *                       entered) within sqe_submit_ns
+ *   cqe-reap-latency    a posted CQE is reaped (the CQ head moves past it)
+ *                       within cqe_reap_ns
+ *   wake-latency        a thread woken by a signal (eventfd write, futex
+ *                       wake, mutex unlock, condition signal) acts within
+ *                       wake_ns
+ *   handoff-latency     an annotated hand-off ends within its own bound, and
+ *                       none is still open past its bound when the run ends
+ *   deadlock            every thread blocked with nothing pending in time
+ *   workload-deadline   the run did not finish within deadline_ns
+ * A bound of 0 turns that monitor off.  The first violation stops the run
+ * (sim_violation) and is the verdict; its message names the threads by the
+ * names they were given and every time in virtual ms.
+ *
+ * Use: wakesim_monitor_attach() before sim_world_new(), run, then
+ * wakesim_monitor_finish() for the checks that need the run to be over.
+ */
+#ifndef WAKESIM_MONITOR_H
+#define WAKESIM_MONITOR_H
+
+#include <stdint.h>
+
+#include "sim.h"   /* wakesim/sim.h, next to this header */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    int64_t sqe_submit_ns;
+    int64_t cqe_reap_ns;
+    int64_t wake_ns;
+    int64_t deadline_ns;
+} wakesim_bounds_t;
+
+typedef struct wakesim_monitor wakesim_monitor_t;
+
+wakesim_monitor_t *wakesim_monitor_new(const wakesim_bounds_t *bounds);
+void wakesim_monitor_free(wakesim_monitor_t *m);
+/* Installs the monitor as o->on_event (an earlier hook is still called
+ * first) and sets o->max_time_ns from deadline_ns when it is set. */
+void wakesim_monitor_attach(wakesim_monitor_t *m, sim_options_t *o);
+/* After sim_world_run(): deadlock, deadline and hand-offs left open. */
+void wakesim_monitor_finish(wakesim_monitor_t *m, sim_world_t *w);
+/* The verdict's invariant name, or NULL when no violation was seen. */
+const char *wakesim_monitor_invariant(const wakesim_monitor_t *m);
+/* "<invariant>: <what, when, by whom>; threads: ..." ("" if none). */
+const char *wakesim_monitor_message(const wakesim_monitor_t *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,141 @@
+/*
+ * futex.c - syscall(SYS_futex, ...) on simulated threads: glib's GMutex,
+ * GCond and GRecMutex (and any lock built on futexes) block simulated
+ * threads instead of the OS thread that runs them all.
+ *
+ * syscall() is variadic and its callers pass only the arguments their
+ * system call takes, so the arguments are decoded by system call number and
+ * futex operation, never read six at a time (that reads past what the
+ * caller passed, which ASan reports).  Other system calls, and every call
+ * that is not from a simulated thread, go to the C library with the
+ * arguments their number takes; numbers the seam does not know are
+ * forwarded with six arguments by an uninstrumented helper, as the C
+ * library's own syscall() reads them.
+ *
+ * Simulated futex: WAIT checks the word and blocks with no scheduling point
+ * in between (the atomicity the kernel gives), WAKE wakes the longest
+ * waiters first.  A wait or wake is a scheduling point before it acts.  The
+ * log names a futex by its first-use number, never by its address (ASLR).
+ */
+#include "libc-int.h"
+
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+void sim_libc_futex_link(void)
+{
+}
+
+typedef long syscall_fn_t(long, ...);
+
+__attribute__((no_sanitize("address")))
+static long forward6(long nr, va_list ap)
+{
+    long a[6];
+    for (int i = 0; i < 6; i++)
+        a[i] = va_arg(ap, long);
+    return SIM_LIBC_REAL(syscall)(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+static int futex_wait(sim_world_t *w, uint32_t *uaddr, uint32_t val,
+                      const struct timespec *ts, bool absolute, uint32_t bitset)
+{
+    sim_libc_obj_t *o = sim_libc_obj(w, uaddr, SIM_LIBC_OBJ_FUTEX);
+    sim_sched_point();
+    if (bitset == 0)
+        return -EINVAL;
+    if (__atomic_load_n(uaddr, __ATOMIC_SEQ_CST) != val)
+        return -EAGAIN;
+    int64_t deadline = absolute ? sim_libc_deadline_abs(w, ts) : sim_libc_deadline_rel(w, ts);
+    sim_monitor_event(w, "futex-wait", o->id, val);
+    int r = sim_block(w, SIM_WAIT_FUTEX, uaddr, bitset, deadline);
+    return r == -ETIMEDOUT ? -ETIMEDOUT : 0;
+}
+
+static sim_thread_t *oldest_waiter(sim_world_t *w, const uint32_t *uaddr, uint32_t bitset)
+{
+    sim_thread_t *oldest = NULL;
+    for (int i = 0; i < w->n_threads; i++) {
+        sim_thread_t *t = w->threads[i];
+        if (t->state == SIM_T_BLOCKED && t->wait == SIM_WAIT_FUTEX &&
+            t->wait_obj == uaddr && (t->wait_arg & bitset) &&
+            (!oldest || t->wait_seq < oldest->wait_seq))
+            oldest = t;
+    }
+    return oldest;
+}
+
+static int futex_wake(sim_world_t *w, uint32_t *uaddr, int n, uint32_t bitset)
+{
+    if (bitset == 0)
+        return -EINVAL;
+    /* A wake that finds no waiter does nothing, in the kernel and here: no
+     * scheduling point, no event.  glib signals condition variables on its
+     * one-time initialisations, whose timing depends on what the process
+     * did before the run; reporting them would make the log depend on it. */
+    if (!oldest_waiter(w, uaddr, bitset))
+        return 0;
+    sim_libc_obj_t *o = sim_libc_obj(w, uaddr, SIM_LIBC_OBJ_FUTEX);
+    sim_sched_point();
+    int woken = 0;
+    sim_thread_t *t;
+    while (woken < n && (t = oldest_waiter(w, uaddr, bitset))) {
+        sim_wake(w, t, 0);
+        woken++;
+    }
+    sim_monitor_event(w, "futex-wake", o->id, woken);
+    return woken;
+}
+
+static long sim_futex(sim_world_t *w, va_list ap)
+{
+    uint32_t *uaddr = va_arg(ap, uint32_t *);
+    int op = va_arg(ap, int);
+    int cmd = op & FUTEX_CMD_MASK;
+    uint32_t val = va_arg(ap, uint32_t);
+    switch (cmd) {
+    case FUTEX_WAIT: {
+        const struct timespec *ts = va_arg(ap, const struct timespec *);
+        return futex_wait(w, uaddr, val, ts, false, FUTEX_BITSET_MATCH_ANY);
+    }
+    case FUTEX_WAIT_BITSET: {
+        const struct timespec *ts = va_arg(ap, const struct timespec *);
+        (void)va_arg(ap, uint32_t *);
+        uint32_t bitset = va_arg(ap, uint32_t);
+        return futex_wait(w, uaddr, val, ts, true, bitset);
+    }
+    case FUTEX_WAKE:
+        return futex_wake(w, uaddr, val > INT_MAX ? INT_MAX : (int)val,
+                          FUTEX_BITSET_MATCH_ANY);
+    case FUTEX_WAKE_BITSET: {
+        (void)va_arg(ap, void *);
+        (void)va_arg(ap, uint32_t *);
+        uint32_t bitset = va_arg(ap, uint32_t);
+        return futex_wake(w, uaddr, val > INT_MAX ? INT_MAX : (int)val, bitset);
+    }
+    default:
+        /* Requeue, PI and wake-op futexes are not simulated: fail loudly
+         * rather than reach the real kernel with a simulated word. */
+        return -ENOSYS;
+    }
+}
+
+long syscall(long nr, ...)
+{
+    va_list ap;
+    va_start(ap, nr);
+    sim_world_t *w = sim_libc_world();
+    long r;
+    if (w && nr == SYS_futex) {
+        r = sim_libc_ret(sim_futex(w, ap));
+    } else if (nr == SYS_gettid || nr == SYS_getpid || nr == SYS_sched_yield) {
+        r = SIM_LIBC_REAL(syscall)(nr);
+    } else {
+        r = forward6(nr, ap);
+    }
+    va_end(ap);
+    return r;
+}

@@ -1,0 +1,157 @@
+/*
+ * tsan-rt.c - wakesim's runtime for ThreadSanitizer's compiler hooks.
+ *
+ * Foreign code (QEMU's qatomic_* macros, C11 <stdatomic.h>, __atomic
+ * builtins) is compiled with -fsanitize=thread but linked with this library
+ * instead of the TSan runtime, the way the Linux kernel's KCSAN reuses the
+ * same instrumentation.  With clang and
+ *   -fsanitize=thread -mllvm -tsan-instrument-memory-accesses=0
+ *   -mllvm -tsan-instrument-func-entry-exit=0
+ * the compiler emits only the atomic hooks, __tsan_atomic_*_fence and
+ * __tsan_init: each atomic hook becomes one call of atomic-model.h (a
+ * scheduling point, then the access), so every atomic access and fence of
+ * the foreign code is a place where the simulator may switch threads.
+ *
+ * Plain loads and stores are not instrumented: a race between plain
+ * accesses is only explored at the atomics, calls and fences around it.
+ * Compilers that cannot turn plain-access instrumentation off (gcc 12) emit
+ * __tsan_readN / __tsan_writeN: they are defined below as no-ops, so such
+ * code links and runs, paying one empty call per access.
+ *
+ * 128-bit atomics are not provided: code using them fails to link.
+ */
+#include "atomic-model.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint8_t a8;
+typedef uint16_t a16;
+typedef uint32_t a32;
+typedef uint64_t a64;
+
+/* The instrumented module's constructor calls it: nothing to set up. */
+void __tsan_init(void)
+{
+}
+
+#define TSAN_ATOMIC_SIZE(N) \
+a##N __tsan_atomic##N##_load(const volatile a##N *a, int mo) \
+{ return (a##N)sim_atomic_load(a, sizeof(a##N), mo); } \
+void __tsan_atomic##N##_store(volatile a##N *a, a##N v, int mo) \
+{ sim_atomic_store(a, sizeof(a##N), v, mo); } \
+a##N __tsan_atomic##N##_exchange(volatile a##N *a, a##N v, int mo) \
+{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_XCHG, v, mo); } \
+a##N __tsan_atomic##N##_fetch_add(volatile a##N *a, a##N v, int mo) \
+{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_ADD, v, mo); } \
+a##N __tsan_atomic##N##_fetch_sub(volatile a##N *a, a##N v, int mo) \
+{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_SUB, v, mo); } \
+a##N __tsan_atomic##N##_fetch_and(volatile a##N *a, a##N v, int mo) \
+{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_AND, v, mo); } \
+a##N __tsan_atomic##N##_fetch_or(volatile a##N *a, a##N v, int mo) \
+{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_OR, v, mo); } \
+a##N __tsan_atomic##N##_fetch_xor(volatile a##N *a, a##N v, int mo) \
+{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_XOR, v, mo); } \
+a##N __tsan_atomic##N##_fetch_nand(volatile a##N *a, a##N v, int mo) \
+{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_NAND, v, mo); } \
+int __tsan_atomic##N##_compare_exchange_strong(volatile a##N *a, a##N *c, a##N v, \
+                                                int mo, int fmo) \
+{ \
+    uint64_t e = *c; \
+    int ok = sim_atomic_cas(a, sizeof(a##N), &e, v, mo, fmo); \
+    *c = (a##N)e; \
+    return ok; \
+} \
+int __tsan_atomic##N##_compare_exchange_weak(volatile a##N *a, a##N *c, a##N v, \
+                                              int mo, int fmo) \
+{ return __tsan_atomic##N##_compare_exchange_strong(a, c, v, mo, fmo); } \
+a##N __tsan_atomic##N##_compare_exchange_val(volatile a##N *a, a##N c, a##N v, \
+                                             int mo, int fmo) \
+{ \
+    uint64_t e = c; \
+    sim_atomic_cas(a, sizeof(a##N), &e, v, mo, fmo); \
+    return (a##N)e; \
+}
+
+/* Each definition is preceded by its prototype to satisfy -Wmissing-prototypes
+ * users; the hooks have no header (the compiler declares them). */
+#define TSAN_DECLARE_SIZE(N) \
+a##N __tsan_atomic##N##_load(const volatile a##N *a, int mo); \
+void __tsan_atomic##N##_store(volatile a##N *a, a##N v, int mo); \
+a##N __tsan_atomic##N##_exchange(volatile a##N *a, a##N v, int mo); \
+a##N __tsan_atomic##N##_fetch_add(volatile a##N *a, a##N v, int mo); \
+a##N __tsan_atomic##N##_fetch_sub(volatile a##N *a, a##N v, int mo); \
+a##N __tsan_atomic##N##_fetch_and(volatile a##N *a, a##N v, int mo); \
+a##N __tsan_atomic##N##_fetch_or(volatile a##N *a, a##N v, int mo); \
+a##N __tsan_atomic##N##_fetch_xor(volatile a##N *a, a##N v, int mo); \
+a##N __tsan_atomic##N##_fetch_nand(volatile a##N *a, a##N v, int mo); \
+int __tsan_atomic##N##_compare_exchange_strong(volatile a##N *a, a##N *c, a##N v, int mo, int fmo); \
+int __tsan_atomic##N##_compare_exchange_weak(volatile a##N *a, a##N *c, a##N v, int mo, int fmo); \
+a##N __tsan_atomic##N##_compare_exchange_val(volatile a##N *a, a##N c, a##N v, int mo, int fmo);
+
+TSAN_DECLARE_SIZE(8)
+TSAN_DECLARE_SIZE(16)
+TSAN_DECLARE_SIZE(32)
+TSAN_DECLARE_SIZE(64)
+void __tsan_init(void);
+void __tsan_atomic_thread_fence(int mo);
+void __tsan_atomic_signal_fence(int mo);
+
+TSAN_ATOMIC_SIZE(8)
+TSAN_ATOMIC_SIZE(16)
+TSAN_ATOMIC_SIZE(32)
+TSAN_ATOMIC_SIZE(64)
+
+void __tsan_atomic_thread_fence(int mo)
+{
+    sim_atomic_fence(mo);
+}
+
+/* Orders the compiler against a signal handler on the same thread: no
+ * other thread can observe anything, so it is not a scheduling point. */
+void __tsan_atomic_signal_fence(int mo)
+{
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+/* ---- plain-access hooks: no-ops (see the file comment) ---- */
+#define TSAN_PLAIN(name) void name(void *addr); void name(void *addr) { (void)addr; }
+TSAN_PLAIN(__tsan_read1)
+TSAN_PLAIN(__tsan_read2)
+TSAN_PLAIN(__tsan_read4)
+TSAN_PLAIN(__tsan_read8)
+TSAN_PLAIN(__tsan_read16)
+TSAN_PLAIN(__tsan_write1)
+TSAN_PLAIN(__tsan_write2)
+TSAN_PLAIN(__tsan_write4)
+TSAN_PLAIN(__tsan_write8)
+TSAN_PLAIN(__tsan_write16)
+TSAN_PLAIN(__tsan_unaligned_read2)
+TSAN_PLAIN(__tsan_unaligned_read4)
+TSAN_PLAIN(__tsan_unaligned_read8)
+TSAN_PLAIN(__tsan_unaligned_read16)
+TSAN_PLAIN(__tsan_unaligned_write2)
+TSAN_PLAIN(__tsan_unaligned_write4)
+TSAN_PLAIN(__tsan_unaligned_write8)
+TSAN_PLAIN(__tsan_unaligned_write16)
+TSAN_PLAIN(__tsan_func_entry)
+void __tsan_func_exit(void);
+void __tsan_func_exit(void)
+{
+}
+void __tsan_read_range(void *addr, size_t n);
+void __tsan_read_range(void *addr, size_t n)
+{
+}
+void __tsan_write_range(void *addr, size_t n);
+void __tsan_write_range(void *addr, size_t n)
+{
+}
+void __tsan_vptr_update(void **vptr, void *val);
+void __tsan_vptr_update(void **vptr, void *val)
+{
+}
+void __tsan_vptr_read(void **vptr);
+void __tsan_vptr_read(void **vptr)
+{
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# CTest install.example: install wakesim to a temporary prefix, build
+# examples/taskloop out of tree against the installed package (CMake and
+# pkg-config), run it under the simulator, and check that it passes with its
+# notify and fails without it, with a reproducer that replays byte for byte.
+# Usage: test-install-example.sh BUILD_DIR SOURCE_DIR C_COMPILER
+set -u
+build=$1 src=$2 cc=$3
+tmp=$(mktemp -d /tmp/wakesim-install.XXXXXX)
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+run() { echo "+ $*"; "$@"; }
+expect() {   # expected-exit-code command...
+  local want=$1; shift
+  echo "+ $*"
+  "$@" > "$tmp/last.out" 2>&1
+  local got=$?
+  cat "$tmp/last.out"
+  [ "$got" = "$want" ] || fail "exit $got, expected $want: $*"
+}
+
+run cmake --install "$build" --prefix "$tmp/prefix" > "$tmp/install.log" ||
+  { cat "$tmp/install.log"; echo "FAIL: install"; exit 1; }
+run cmake -S "$src/examples/taskloop" -B "$tmp/ex" -DCMAKE_C_COMPILER="$cc" \
+    -DCMAKE_PREFIX_PATH="$tmp/prefix" > "$tmp/configure.log" ||
+  { cat "$tmp/configure.log"; echo "FAIL: configure the example"; exit 1; }
+run cmake --build "$tmp/ex" -j2 > "$tmp/build.log" ||
+  { cat "$tmp/build.log"; echo "FAIL: build the example"; exit 1; }
+
+expect 0 "$tmp/ex/taskloop"                                  # the real program
+expect 0 "$tmp/ex/taskloop-sim" --runs 100
+mkdir -p "$tmp/out"
+expect 1 "$tmp/ex/taskloop-sim-nonotify" --runs 100 --out "$tmp/out"
+grep -q "handoff-latency" "$tmp/last.out" || fail "no handoff-latency verdict without the notify"
+repro=$(ls "$tmp"/out/*.repro 2>/dev/null | head -1)
+if [ -z "$repro" ]; then
+  fail "no reproducer written"
+else
+  expect 1 "$tmp/ex/taskloop-sim-nonotify" --replay "$repro" --log
+  cp "$tmp/last.out" "$tmp/replay1.txt"
+  grep -q "identical" "$tmp/replay1.txt" || fail "replay differs from the recording"
+  expect 1 "$tmp/ex/taskloop-sim-nonotify" --replay "$repro" --log
+  cmp -s "$tmp/replay1.txt" "$tmp/last.out" || fail "two replays printed different logs"
+  echo "replays: $(grep -c '' "$tmp/replay1.txt") identical lines"
+  head -n 5 "$repro" > "$tmp/truncated.repro"
+  expect 2 "$tmp/ex/taskloop-sim-nonotify" --replay "$tmp/truncated.repro"
+  expect 2 "$tmp/ex/taskloop-sim-nonotify" --runs nope
+fi
+
+# pkg-config: the same program, built by hand.
+export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
+pc() { pkg-config "$@" wakesim; }
+run "$cc" -o "$tmp/taskloop-pc" "$src/examples/taskloop/taskloop.c" \
+    $(pc --variable=driver_cflags) $(pc --cflags) $(pc --variable=driver_libs) $(pc --libs) \
+    -lpthread || fail "pkg-config build"
+[ -x "$tmp/taskloop-pc" ] && expect 0 "$tmp/taskloop-pc" --runs 20
+
+# The installed CLI finds its scenarios relative to itself.
+(cd / && expect 0 "$tmp/prefix/bin/wakesim" list)
+grep -q "share/wakesim/scenarios" "$tmp/last.out" || fail "installed wakesim does not use share/wakesim/scenarios"
+(cd / && expect 0 "$tmp/prefix/bin/wakesim" run idle-timers --runs 3)
+
+if [ "$fails" -ne 0 ]; then
+  echo "$fails failure(s); work dir kept: $tmp"
+  exit 1
+fi
+rm -rf "$tmp"
+echo "install.example: ok"
