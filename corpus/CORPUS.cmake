@@ -5,7 +5,7 @@ set(WAKESIM_CORPUS_FILES
   regressions/bh-schedule-no-notify/swarm/deadlock/crash-adc83b19e793491b1c6ea0fd8b46cd9f32e592fc
   regressions/missing-notify-add-sqe/schedule_ahci_mmio_inline_submit/sqe-submit-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/missing-notify-add-sqe/swarm/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
-  regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-7761354d43cbf1f4eed6bb3a5deb5009626837be
+  regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-5b93129f9cf7dc82d722365e4019c9996350a611
   regressions/timer-mod-no-notify/schedule_idle_timers/handoff-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/timer-mod-no-notify/swarm/workload-deadline/crash-85e53271e14006f0265921d02d4d736cdc580b0b
   schedule_ahci_mmio_inline_submit/seed-alternate-64

@@ -96,10 +96,10 @@ static struct {
 static void *stack_acquire(void)
 {
     void *map = NULL;
-    pthread_mutex_lock(&stack_pool.lock);
+    sim_real_mutex_lock(&stack_pool.lock);
     if (stack_pool.n > 0)
         map = stack_pool.maps[--stack_pool.n];
-    pthread_mutex_unlock(&stack_pool.lock);
+    sim_real_mutex_unlock(&stack_pool.lock);
     if (map) {
 #ifdef SIM_ASAN
         __asan_unpoison_memory_region((char *)map + SIM_GUARD_SIZE, SIM_STACK_SIZE);
@@ -117,12 +117,12 @@ static void *stack_acquire(void)
 
 static void stack_release(void *map)
 {
-    pthread_mutex_lock(&stack_pool.lock);
+    sim_real_mutex_lock(&stack_pool.lock);
     if (stack_pool.n < SIM_POOL_MAX) {
         stack_pool.maps[stack_pool.n++] = map;
         map = NULL;
     }
-    pthread_mutex_unlock(&stack_pool.lock);
+    sim_real_mutex_unlock(&stack_pool.lock);
     if (map)
         munmap(map, SIM_GUARD_SIZE + SIM_STACK_SIZE);
 }

@@ -311,6 +311,13 @@ struct sim_world {
 
 extern _Thread_local sim_world_t *sim__current_world;
 
+/* The C library's mutex, never the libc seam's simulated one: for the
+ * simulator's own process-wide state (the fiber stack pool), which a
+ * simulated thread may reach but which is not part of any run. */
+#include <pthread.h>
+int sim_real_mutex_lock(pthread_mutex_t *m);
+int sim_real_mutex_unlock(pthread_mutex_t *m);
+
 /* sim/libc/: referenced by sim_world_new so that the libc seam's
  * definitions (read, poll, pthread_*...) are always linked in, even when
  * only a shared library (glib) calls them. */

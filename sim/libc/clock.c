@@ -50,7 +50,7 @@ int64_t sim_libc_deadline_abs(sim_world_t *w, const struct timespec *ts)
 
 int clock_gettime(clockid_t clk, struct timespec *ts)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(clock_gettime)(clk, ts);
     int64_t ns = sim_libc_clock_ns(w);
@@ -69,7 +69,7 @@ static int sleep_until(sim_world_t *w, int64_t deadline)
 
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(nanosleep)(req, rem);
     if (!req || req->tv_nsec < 0 || req->tv_nsec >= 1000000000 || req->tv_sec < 0)
@@ -86,7 +86,7 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
                     struct timespec *rem)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(clock_nanosleep)(clk, flags, req, rem);
     if (!req || req->tv_nsec < 0 || req->tv_nsec >= 1000000000)
@@ -103,7 +103,7 @@ int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 
 int usleep(useconds_t usec)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(usleep)(usec);
     sleep_until(w, w->now + (int64_t)usec * 1000);
@@ -112,7 +112,7 @@ int usleep(useconds_t usec)
 
 unsigned int sleep(unsigned int seconds)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(sleep)(seconds);
     sleep_until(w, w->now + (int64_t)seconds * 1000000000);
@@ -121,7 +121,7 @@ unsigned int sleep(unsigned int seconds)
 
 int sched_yield(void)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(sched_yield)();
     sim_yield();

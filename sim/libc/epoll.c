@@ -100,7 +100,7 @@ static const sim_file_ops_t epoll_ops = {
 
 int epoll_create1(int flags)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(epoll_create1)(flags);
     if (flags & ~EPOLL_CLOEXEC)
@@ -114,7 +114,7 @@ int epoll_create1(int flags)
 
 int epoll_create(int size)
 {
-    if (!sim_libc_world())
+    if (!SIM_LIBC_GATE())
         return SIM_LIBC_REAL(epoll_create)(size);
     if (size <= 0)
         return (int)sim_libc_ret(-EINVAL);
@@ -138,7 +138,7 @@ static bool epoll_reaches(sim_world_t *w, sim_epoll_t *from, const sim_epoll_t *
 
 int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(epoll_ctl)(epfd, op, fd, ev);
     sim_sched_point();
@@ -218,7 +218,7 @@ static int epoll_wait_ns(sim_world_t *w, int epfd, struct epoll_event *events,
 
 int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(epoll_wait)(epfd, events, maxevents, timeout_ms);
     return epoll_wait_ns(w, epfd, events, maxevents,
@@ -228,7 +228,7 @@ int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout_
 int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout_ms,
                 const sigset_t *sigmask)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(epoll_pwait)(epfd, events, maxevents, timeout_ms, sigmask);
     return epoll_wait_ns(w, epfd, events, maxevents,

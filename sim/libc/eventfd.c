@@ -13,7 +13,7 @@ void sim_libc_eventfd_link(void)
 
 int eventfd(unsigned int initval, int flags)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(eventfd)(initval, flags);
     if (flags & ~(EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE))

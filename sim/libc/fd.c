@@ -51,7 +51,7 @@ static ssize_t file_io(sim_world_t *w, int fd, void *buf, size_t len, bool write
 
 ssize_t read(int fd, void *buf, size_t len)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w || fd < SIM_FD_BASE)
         return SIM_LIBC_REAL(read)(fd, buf, len);
     return file_io(w, fd, buf, len, false);
@@ -59,7 +59,7 @@ ssize_t read(int fd, void *buf, size_t len)
 
 ssize_t write(int fd, const void *buf, size_t len)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w || fd < SIM_FD_BASE)
         return SIM_LIBC_REAL(write)(fd, buf, len);
     return file_io(w, fd, (void *)buf, len, true);
@@ -67,7 +67,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 
 int close(int fd)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w || fd < SIM_FD_BASE)
         return SIM_LIBC_REAL(close)(fd);
     sim_file_t *f = sim_fd_lookup(w, fd);
@@ -85,7 +85,7 @@ int close(int fd)
  * (reading a vararg the caller did not pass is undefined). */
 int fcntl(int fd, int cmd, ...)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     bool has_int_arg = cmd == F_SETFL || cmd == F_SETFD || cmd == F_DUPFD ||
                        cmd == F_DUPFD_CLOEXEC || cmd == F_SETOWN || cmd == F_SETSIG ||
                        cmd == F_SETLEASE || cmd == F_NOTIFY || cmd == F_SETPIPE_SZ ||

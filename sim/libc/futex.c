@@ -127,7 +127,7 @@ long syscall(long nr, ...)
 {
     va_list ap;
     va_start(ap, nr);
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     long r;
     if (w && nr == SYS_futex) {
         r = sim_libc_ret(sim_futex(w, ap));

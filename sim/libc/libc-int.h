@@ -26,7 +26,14 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sched.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
 
 /* The world whose simulated thread is calling, or NULL: forward. */
 static inline sim_world_t *sim_libc_world(void)
@@ -35,18 +42,64 @@ static inline sim_world_t *sim_libc_world(void)
     return w && w->current ? w : NULL;
 }
 
+/* Was the call made by a sanitizer runtime (ASan, LSan, UBSan...)?  Its
+ * own bookkeeping (sched_yield in a lock's back-off, pthread_self, close,
+ * thread-specific data) concerns the OS thread, which every simulated
+ * thread shares, and must reach the C library even on a simulated thread:
+ * a scheduling point inside the allocator would unwind a thread holding
+ * its lock.  Answers are cached by return address (code does not move). */
+bool sim_libc_caller_is_runtime(const void *ret_addr);
+
+/* The gate of every seam entry point: the world to act on, or NULL to
+ * forward.  A macro, so that the return address is the entry point's. */
+#define SIM_LIBC_GATE() sim_libc_gate_(__builtin_return_address(0))
+static inline sim_world_t *sim_libc_gate_(const void *ret_addr)
+{
+    sim_world_t *w = sim_libc_world();
+    return w && !sim_libc_caller_is_runtime(ret_addr) ? w : NULL;
+}
+
 /* The definition that the seam's name hides.  A sanitizer runtime linked
  * statically into the executable (clang's ASan) defines its interceptors
  * weakly under the same names, which ours override: reach them through
  * their "__interceptor_" alias first, so they still see every real call. */
 void *sim_libc_resolve(const char *name, const char *version);
 
+/* Every function the seam forwards, resolved once by a constructor
+ * (state.c): resolving lazily would call dlsym, which allocates, from
+ * inside whatever called us, and a sanitizer runtime calls sched_yield or
+ * nanosleep while holding its allocator's lock. */
+#define SIM_LIBC_FORWARDED(X, XV) \
+    X(read) X(write) X(close) X(fcntl) X(poll) X(ppoll) X(eventfd) \
+    X(epoll_create) X(epoll_create1) X(epoll_ctl) X(epoll_wait) X(epoll_pwait) \
+    X(syscall) X(clock_gettime) X(nanosleep) X(clock_nanosleep) X(usleep) \
+    X(sleep) X(sched_yield) \
+    X(pthread_key_create) X(pthread_key_delete) X(pthread_getspecific) \
+    X(pthread_setspecific) X(pthread_create) X(pthread_join) X(pthread_detach) \
+    X(pthread_self) X(pthread_exit) X(pthread_setname_np) \
+    X(pthread_mutex_init) X(pthread_mutex_destroy) X(pthread_mutex_lock) \
+    X(pthread_mutex_trylock) X(pthread_mutex_unlock) \
+    XV(pthread_cond_init, "GLIBC_2.3.2") XV(pthread_cond_destroy, "GLIBC_2.3.2") \
+    XV(pthread_cond_wait, "GLIBC_2.3.2") XV(pthread_cond_timedwait, "GLIBC_2.3.2") \
+    XV(pthread_cond_signal, "GLIBC_2.3.2") XV(pthread_cond_broadcast, "GLIBC_2.3.2")
+
+#define SIM_LIBC_PTR_(fn) __typeof__(fn) *fn;
+#define SIM_LIBC_PTRV_(fn, v) __typeof__(fn) *fn;
+typedef struct {
+    SIM_LIBC_FORWARDED(SIM_LIBC_PTR_, SIM_LIBC_PTRV_)
+} sim_libc_real_t;
+#undef SIM_LIBC_PTR_
+#undef SIM_LIBC_PTRV_
+
+/* Written by the constructor before main (and by the fallback below for a
+ * call that comes first, from another constructor), then only read. */
+extern sim_libc_real_t sim_libc_real;
+
 #define SIM_LIBC_REAL_V(fn, version) __extension__ ({ \
-    static __typeof__(fn) *real_##fn##_; \
-    __typeof__(fn) *r_ = __atomic_load_n(&real_##fn##_, __ATOMIC_RELAXED); \
-    if (!r_) { \
+    __typeof__(fn) *r_ = __atomic_load_n(&sim_libc_real.fn, __ATOMIC_RELAXED); \
+    if (__builtin_expect(!r_, 0)) { \
         r_ = (__typeof__(fn) *)sim_libc_resolve(#fn, version); \
-        __atomic_store_n(&real_##fn##_, r_, __ATOMIC_RELAXED); \
+        __atomic_store_n(&sim_libc_real.fn, r_, __ATOMIC_RELAXED); \
     } \
     r_; })
 #define SIM_LIBC_REAL(fn) SIM_LIBC_REAL_V(fn, NULL)

@@ -36,7 +36,7 @@ static sim_libc_obj_t *mutex_obj(sim_world_t *w, pthread_mutex_t *m)
 
 int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     int r = SIM_LIBC_REAL(pthread_mutex_init)(m, attr);
     if (!w || r)
         return r;
@@ -52,7 +52,7 @@ int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 
 int pthread_mutex_destroy(pthread_mutex_t *m)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_mutex_destroy)(m);
     sim_libc_obj_t *o = mutex_obj(w, m);
@@ -96,7 +96,7 @@ static int mutex_lock(sim_world_t *w, pthread_mutex_t *m, bool try)
 
 int pthread_mutex_lock(pthread_mutex_t *m)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_mutex_lock)(m);
     return mutex_lock(w, m, false);
@@ -104,7 +104,7 @@ int pthread_mutex_lock(pthread_mutex_t *m)
 
 int pthread_mutex_trylock(pthread_mutex_t *m)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_mutex_trylock)(m);
     return mutex_lock(w, m, true);
@@ -112,7 +112,7 @@ int pthread_mutex_trylock(pthread_mutex_t *m)
 
 int pthread_mutex_unlock(pthread_mutex_t *m)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_mutex_unlock)(m);
     sim_libc_obj_t *o = mutex_obj(w, m);
@@ -148,7 +148,7 @@ static int cond_wait(sim_world_t *w, pthread_cond_t *c, pthread_mutex_t *m,
 
 int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (w)
         sim_libc_obj(w, c, SIM_LIBC_OBJ_COND);
     return SIM_LIBC_REAL_V(pthread_cond_init, "GLIBC_2.3.2")(c, attr);
@@ -156,14 +156,14 @@ int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
 
 int pthread_cond_destroy(pthread_cond_t *c)
 {
-    if (sim_libc_world())
+    if (SIM_LIBC_GATE())
         return 0;
     return SIM_LIBC_REAL_V(pthread_cond_destroy, "GLIBC_2.3.2")(c);
 }
 
 int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL_V(pthread_cond_wait, "GLIBC_2.3.2")(c, m);
     return cond_wait(w, c, m, -1);
@@ -172,7 +172,7 @@ int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
                            const struct timespec *abstime)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL_V(pthread_cond_timedwait, "GLIBC_2.3.2")(c, m, abstime);
     if (abstime->tv_nsec < 0 || abstime->tv_nsec >= 1000000000)
@@ -183,7 +183,7 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 
 int pthread_cond_signal(pthread_cond_t *c)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL_V(pthread_cond_signal, "GLIBC_2.3.2")(c);
     sim_cond_signal(&sim_libc_obj(w, c, SIM_LIBC_OBJ_COND)->u.cond);
@@ -192,7 +192,7 @@ int pthread_cond_signal(pthread_cond_t *c)
 
 int pthread_cond_broadcast(pthread_cond_t *c)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL_V(pthread_cond_broadcast, "GLIBC_2.3.2")(c);
     sim_cond_broadcast(&sim_libc_obj(w, c, SIM_LIBC_OBJ_COND)->u.cond);

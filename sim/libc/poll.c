@@ -16,7 +16,7 @@ void sim_libc_poll_link(void)
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(poll)(fds, nfds, timeout_ms);
     int64_t timeout_ns = timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000000;
@@ -26,7 +26,7 @@ int poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
           const sigset_t *sigmask)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(ppoll)(fds, nfds, timeout, sigmask);
     if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 ||

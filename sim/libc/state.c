@@ -13,16 +13,97 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Not instrumented: the sanitizer runtime reaches it (through
+ * pthread_getspecific) from its own fake-stack and allocation paths.  The
+ * thread-specific-data functions have no interceptor, and looking one up
+ * would fail, and a failing lookup allocates its error message. */
+__attribute__((no_sanitize("address")))
 void *sim_libc_resolve(const char *name, const char *version)
 {
-    char alias[96];
-    snprintf(alias, sizeof(alias), "__interceptor_%s", name);
-    void *p = dlsym(RTLD_DEFAULT, alias);
+    static const char *const no_interceptor[] = {
+        "pthread_getspecific", "pthread_setspecific", "pthread_key_create",
+        "pthread_key_delete",
+    };
+    bool try_alias = true;
+    for (size_t i = 0; i < sizeof(no_interceptor) / sizeof(no_interceptor[0]); i++)
+        if (strcmp(name, no_interceptor[i]) == 0)
+            try_alias = false;
+    void *p = NULL;
+    if (try_alias) {
+        char alias[96] = "__interceptor_";
+        strncat(alias, name, sizeof(alias) - strlen(alias) - 1);
+        p = dlsym(RTLD_DEFAULT, alias);
+    }
     if (!p)
         p = version ? dlvsym(RTLD_NEXT, name, version) : dlsym(RTLD_NEXT, name);
     if (!p)
         sim_fatal("libc seam: no definition of %s after the simulator's", name);
     return p;
+}
+
+sim_libc_real_t sim_libc_real;
+
+/* Direct-mapped: one word per entry, the return address with bit 63 set
+ * for "runtime" (user-space addresses stay below 2^47), so a racing reader
+ * on another OS thread sees a whole entry or a miss. */
+enum { CALLER_CACHE = 512 };
+static uintptr_t caller_cache[CALLER_CACHE];
+#define CALLER_RUNTIME ((uintptr_t)1 << 63)
+
+__attribute__((no_sanitize("address")))
+static bool runtime_by_dladdr(const void *ret_addr)
+{
+    Dl_info di;
+    if (!dladdr(ret_addr, &di))
+        return false;
+    static const char *const libs[] = { "libasan", "liblsan", "libubsan", "libtsan",
+                                        "libhwasan" };
+    const char *base = di.dli_fname ? strrchr(di.dli_fname, '/') : NULL;
+    base = base ? base + 1 : di.dli_fname;
+    for (size_t i = 0; base && i < sizeof(libs) / sizeof(libs[0]); i++)
+        if (strncmp(base, libs[i], strlen(libs[i])) == 0)
+            return true;
+    /* A runtime linked statically into the executable (clang). */
+    const char *n = di.dli_sname;
+    return n && (strstr(n, "__asan") || strstr(n, "__lsan") || strstr(n, "__sanitizer") ||
+                 strstr(n, "__ubsan") || strstr(n, "__interceptor"));
+}
+
+__attribute__((no_sanitize("address")))
+bool sim_libc_caller_is_runtime(const void *ret_addr)
+{
+    uintptr_t a = (uintptr_t)ret_addr;
+    size_t slot = (a ^ (a >> 9)) & (CALLER_CACHE - 1);
+    uintptr_t e = __atomic_load_n(&caller_cache[slot], __ATOMIC_RELAXED);
+    if ((e & ~CALLER_RUNTIME) == a)
+        return e & CALLER_RUNTIME;
+    bool runtime = runtime_by_dladdr(ret_addr);
+    __atomic_store_n(&caller_cache[slot], a | (runtime ? CALLER_RUNTIME : 0), __ATOMIC_RELAXED);
+    return runtime;
+}
+
+/* Resolves every forwarded function before main, while no lock of anyone's
+ * is held. */
+__attribute__((constructor))
+static void sim_libc_resolve_all(void)
+{
+#define RESOLVE_(fn) if (!sim_libc_real.fn) \
+        sim_libc_real.fn = (__typeof__(fn) *)sim_libc_resolve(#fn, NULL);
+#define RESOLVEV_(fn, v) if (!sim_libc_real.fn) \
+        sim_libc_real.fn = (__typeof__(fn) *)sim_libc_resolve(#fn, v);
+    SIM_LIBC_FORWARDED(RESOLVE_, RESOLVEV_)
+#undef RESOLVE_
+#undef RESOLVEV_
+}
+
+int sim_real_mutex_lock(pthread_mutex_t *m)
+{
+    return SIM_LIBC_REAL(pthread_mutex_lock)(m);
+}
+
+int sim_real_mutex_unlock(pthread_mutex_t *m)
+{
+    return SIM_LIBC_REAL(pthread_mutex_unlock)(m);
 }
 
 /* Every seam file defines one anchor; referencing them all from

@@ -65,12 +65,29 @@ void sim_libc_thread_keys_destroy(sim_thread_t *t)
     }
 }
 
+/* Keys a sanitizer runtime created for itself: its thread bookkeeping
+ * must see the OS thread, which every simulated thread shares, so these
+ * keys keep the C library's behaviour everywhere. */
+static bool key_of_runtime[PTHREAD_KEYS_MAX];
+
+/* The sanitizer runtime calls the thread-specific-data functions from its
+ * own allocation and fake-stack paths: instrumenting them would recurse. */
+__attribute__((no_sanitize("address")))
 int pthread_key_create(pthread_key_t *key, void (*destructor)(void *))
 {
+    const void *caller = __builtin_return_address(0);
     int r = SIM_LIBC_REAL(pthread_key_create)(key, destructor);
-    if (r == 0 && *key < PTHREAD_KEYS_MAX)
+    if (r == 0 && *key < PTHREAD_KEYS_MAX) {
+        __atomic_store_n(&key_of_runtime[*key], sim_libc_caller_is_runtime(caller), __ATOMIC_RELAXED);
         __atomic_store_n(&key_destructor[*key], destructor, __ATOMIC_RELAXED);
+    }
     return r;
+}
+
+static bool key_is_simulated(sim_world_t *w, pthread_key_t key)
+{
+    return w && key < PTHREAD_KEYS_MAX &&
+           !__atomic_load_n(&key_of_runtime[key], __ATOMIC_RELAXED);
 }
 
 int pthread_key_delete(pthread_key_t key)
@@ -80,10 +97,11 @@ int pthread_key_delete(pthread_key_t key)
     return SIM_LIBC_REAL(pthread_key_delete)(key);
 }
 
+__attribute__((no_sanitize("address")))
 void *pthread_getspecific(pthread_key_t key)
 {
-    sim_world_t *w = sim_libc_world();
-    if (!w)
+    sim_world_t *w = SIM_LIBC_GATE();
+    if (!key_is_simulated(w, key))
         return SIM_LIBC_REAL(pthread_getspecific)(key);
     sim_libc_thread_t *l = w->current->libc;
     for (size_t i = 0; l && i < l->n_keys; i++)
@@ -92,13 +110,12 @@ void *pthread_getspecific(pthread_key_t key)
     return NULL;
 }
 
+__attribute__((no_sanitize("address")))
 int pthread_setspecific(pthread_key_t key, const void *value)
 {
-    sim_world_t *w = sim_libc_world();
-    if (!w)
+    sim_world_t *w = SIM_LIBC_GATE();
+    if (!key_is_simulated(w, key))
         return SIM_LIBC_REAL(pthread_setspecific)(key, value);
-    if (key >= PTHREAD_KEYS_MAX)
-        return EINVAL;
     sim_libc_thread_t *l = tls_of(w->current);
     for (size_t i = 0; i < l->n_keys; i++) {
         if (l->keys[i].key == key) {
@@ -135,7 +152,7 @@ void sim_libc_starts_free(sim_libc_t *l)
 int pthread_create(pthread_t *th, const pthread_attr_t *attr,
                    void *(*fn)(void *), void *arg)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_create)(th, attr, fn, arg);
     sim_libc_t *l = sim_libc_of(w);
@@ -167,7 +184,7 @@ static sim_thread_t *thread_of(sim_world_t *w, pthread_t th)
 
 int pthread_join(pthread_t th, void **retval)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_join)(th, retval);
     sim_thread_t *t = thread_of(w, th);
@@ -183,7 +200,7 @@ int pthread_join(pthread_t th, void **retval)
 
 int pthread_detach(pthread_t th)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_detach)(th);
     return thread_of(w, th) ? 0 : ESRCH;   /* the world frees every thread */
@@ -191,7 +208,7 @@ int pthread_detach(pthread_t th)
 
 pthread_t pthread_self(void)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_self)();
     return (pthread_t)(uintptr_t)w->current;
@@ -199,7 +216,7 @@ pthread_t pthread_self(void)
 
 void pthread_exit(void *retval)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
     {
         SIM_LIBC_REAL(pthread_exit)(retval);
@@ -211,7 +228,7 @@ void pthread_exit(void *retval)
 
 int pthread_setname_np(pthread_t th, const char *name)
 {
-    sim_world_t *w = sim_libc_world();
+    sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_setname_np)(th, name);
     sim_thread_t *t = thread_of(w, th);

@@ -84,13 +84,15 @@ static void violation(wakesim_monitor_t *m, sim_world_t *w, const char *inv,
     va_start(ap, fmt);
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    char *states = sim_world_thread_states(w);
-    size_t n = strlen(inv) + strlen(detail) + strlen(states) + 8;
+    /* Thread states while the run goes on; after it, every thread is
+     * unwound (a deadlock's message carries its own states). */
+    char *states = w->running ? sim_world_thread_states(w) : NULL;
+    size_t n = strlen(inv) + strlen(detail) + (states ? strlen(states) : 0) + 8;
     m->invariant = strdup(inv);
     m->message = malloc(n);
     if (!m->invariant || !m->message)
         sim_fatal("out of memory (monitor)");
-    snprintf(m->message, n, "%s: %s; %s", inv, detail, states);
+    snprintf(m->message, n, "%s: %s%s%s", inv, detail, states ? "; " : "", states ? states : "");
     free(states);
     if (w->running)
         sim_violation(w, "%s", m->message);
@@ -206,9 +208,9 @@ static void on_any(wakesim_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
         int64_t lat = ev->time_ns - p.at;
         if (m->b.wake_ns > 0 && lat > m->b.wake_ns)
             violation(m, w, "wake-latency",
-                      "%s woken at %.3f ms by %s, acted at %.3f ms: %.3f ms > bound %.3f ms",
-                      actor(ev), MS(p.at), p.waker, MS(ev->time_ns), MS(lat),
-                      MS(m->b.wake_ns));
+                      "%s woken at %.3f ms by %s, acted at %.3f ms: %.1f us > bound %.1f us",
+                      actor(ev), MS(p.at), p.waker, MS(ev->time_ns), lat / 1e3,
+                      m->b.wake_ns / 1e3);
         return;
     }
 }
