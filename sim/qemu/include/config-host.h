@@ -32,9 +32,9 @@
  * - CONFIG_EPOLL_CREATE1: without it the epoll fd monitor compiles to its
  *   no-op stubs, so a context that cannot get io_uring uses ppoll (the same
  *   two back ends as loop/).
- * - HAVE_FUTEX: lockcnt and QemuEvent then use QemuMutex/QemuCond, which
- *   wakesim implements over simulated mutexes and condition variables
- *   (sim/qemu/qemu-thread.c) instead of raw futex system calls.
+ * - HAVE_FUTEX: QEMU's qemu/futex.h defines it itself on Linux, so lockcnt
+ *   and QemuEvent use syscall(SYS_futex), which the simulator's libc seam
+ *   answers (sim/libc/futex.c).
  * - CONFIG_LINUX_AIO: no linux-aio back end.
  * - CONFIG_TSAN: QEMU's TSan annotations are for the real TSan runtime; we
  *   only use the compiler's atomic instrumentation.
