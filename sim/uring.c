@@ -463,3 +463,7 @@ int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
             ring_getevents(w, r);
     }
 }
+
+/* io_uring_enter(fd, 0, 0, IORING_ENTER_GETEVENTS): flushes the CQ overflow
+ * into the ring without submitting anything (liburing's
+ * io_uring_get_events, which QEMU calls when the CQ has overflowed). */

@@ -11,6 +11,7 @@ required=(
   liburing-dev libglib2.0-dev libjson-glib-dev
   clang libclang-rt-14-dev llvm
   zip clang-format
+  python3 dpkg-dev xz-utils debian-archive-keyring
 )
 optional=(afl++ rr gdb valgrind)
 

@@ -1,12 +1,16 @@
 /*
  * machine.c - the simulated machine a scenario describes, run in one world.
  *
+ * The event loop under test is a target (target.h): loop/ by default, or
+ * QEMU's own util/ code (sim/qemu/); every loop call goes through its ops.
+ *
  * Threads (all simulated fibers):
  *   main       creates the others, joins the vCPUs, stops the loops, checks
  *              the deadline; its exit ends the run.
- *   main-loop  the main context on a real GMainContext: aio_main_loop_wait()
- *              with the BQL held except around ppoll(), plus the idle timer.
- *   iothread   (target = iothread) its own context, aio_poll(ctx, true).
+ *   main-loop  the main context on a real GMainContext: the target's
+ *              main_loop_wait with the BQL held except around ppoll(), plus
+ *              the idle timer.
+ *   iothread   (target = iothread) its own context, poll(ctx, true).
  *   vcpuN      the workload: per batch, think, hand the requests to the
  *              target by the scenario's submission path, then take each
  *              completion, check its data, think again.
@@ -16,7 +20,7 @@
  * leaks into the next.
  */
 #include <string.h>
-#include "aio.h"
+#include <glib.h>
 #include "aio-os.h"
 #include "genload.h"
 #include "hygiene.h"
@@ -24,6 +28,7 @@
 #include "keyed.h"
 #include "machine.h"
 #include "monitor.h"
+#include "target.h"
 
 #define MAX_VCPUS 16
 
@@ -47,12 +52,13 @@ typedef struct vcpu {
     bool handed_over;            /* batch handed, not yet taken by the target */
     int64_t handed_at_ns;
     int kick_fd;                 /* ioeventfd path */
-    aio_timer_t *timer;          /* timer path */
+    wk_timer_t *timer;           /* timer path */
     char *expected;              /* scratch for data checks */
 } vcpu_t;
 
 struct machine {
     const scn_t *scn;
+    const wk_target_ops_t *ops;  /* the event loop under test */
     sim_world_t *w;
     wk_monitor_t mon;
     sim_event_fn_t *user_on_event;   /* the caller's hook, after the monitors */
@@ -71,11 +77,11 @@ struct machine {
     sim_cond_t cond;
     bool main_ready, io_ready;
 
-    aio_context_t *main_ctx;
-    aio_main_loop_t *ml;
-    aio_timer_t *idle_timer;
-    aio_context_t *io_ctx;
-    aio_context_t *target;
+    wk_ctx_t *main_ctx;
+    wk_main_loop_t *ml;
+    wk_timer_t *idle_timer;
+    wk_ctx_t *io_ctx;
+    wk_ctx_t *target;
 
     unsigned nvcpus;
     vcpu_t vcpus[MAX_VCPUS];
@@ -98,9 +104,9 @@ static void request_done(void *opaque, ssize_t ret)
 static void request_submit(machine_t *m, request_t *r)
 {
     const scn_t *s = m->scn;
-    aio_context_t *ctx = aio_current_context();
-    if (ctx && aio_context_has_sqe(ctx)) {
-        int ret = aio_blk_read(m->devfd, r->buf, s->chunk_bytes, r->offset, request_done, r);
+    wk_ctx_t *ctx = m->ops->current_context();
+    if (ctx && m->ops->context_has_sqe(ctx)) {
+        int ret = m->ops->blk_read(m->devfd, r->buf, s->chunk_bytes, r->offset, request_done, r);
         if (ret < 0) {
             wk_monitor_violation(&m->mon, m->w, WK_INV_DATA, "aio_blk_read failed: %s",
                                  g_strerror(-ret));
@@ -165,16 +171,16 @@ static void hand_over_batch(vcpu_t *v)
     if (s->submit == SCN_SUBMIT_MMIO_INLINE || s->submit == SCN_SUBMIT_MMIO_SYNC) {
         /* AHCI: the register write is emulated under the BQL and the
          * request starts inline, on the main context (current-context rule). */
-        aio_bql_lock();
+        m->ops->bql_lock();
         for (unsigned i = 0; i < s->batch_size; i++) {
             request_submit(m, &v->reqs[i]);
         }
         /* Synchronous I/O from device emulation: the BQL holder polls the
          * main context itself, and so enters the main ring. */
         while (s->submit == SCN_SUBMIT_MMIO_SYNC && batch_completed(v) < s->batch_size) {
-            aio_poll(m->main_ctx, true);
+            m->ops->poll(m->main_ctx, true);
         }
-        aio_bql_unlock();
+        m->ops->bql_unlock();
         return;
     }
     os_mutex_lock(&v->lock);
@@ -186,10 +192,10 @@ static void hand_over_batch(vcpu_t *v)
         os_eventfd_signal(v->kick_fd);
         break;
     case SCN_SUBMIT_BH:
-        aio_bh_schedule_oneshot(m->target, bh_run, v);
+        m->ops->bh_schedule_oneshot(m->target, bh_run, v);
         break;
     case SCN_SUBMIT_TIMER:
-        aio_timer_mod_ns(v->timer, aio_clock_ns());
+        m->ops->timer_mod_ns(v->timer, m->ops->clock_ns());
         break;
     default:
         break;
@@ -270,26 +276,26 @@ static void *vcpu_main(void *arg)
 
 /* ---- the loops ---- */
 
-static void register_devices(machine_t *m, aio_context_t *ctx)
+static void register_devices(machine_t *m, wk_ctx_t *ctx)
 {
     for (unsigned i = 0; i < m->nvcpus; i++) {
         vcpu_t *v = &m->vcpus[i];
         if (m->scn->submit == SCN_SUBMIT_IOEVENTFD) {
-            aio_set_fd_handler(ctx, v->kick_fd, kick_read, NULL, v);
+            m->ops->set_fd_handler(ctx, v->kick_fd, kick_read, v);
         } else if (m->scn->submit == SCN_SUBMIT_TIMER) {
-            v->timer = aio_timer_new(ctx, timer_fire, v);
+            v->timer = m->ops->timer_new(ctx, timer_fire, v);
         }
     }
 }
 
-static void unregister_devices(machine_t *m, aio_context_t *ctx)
+static void unregister_devices(machine_t *m, wk_ctx_t *ctx)
 {
     for (unsigned i = 0; i < m->nvcpus; i++) {
         vcpu_t *v = &m->vcpus[i];
         if (m->scn->submit == SCN_SUBMIT_IOEVENTFD) {
-            aio_set_fd_handler(ctx, v->kick_fd, NULL, NULL, NULL);
+            m->ops->set_fd_handler(ctx, v->kick_fd, NULL, NULL);
         }
-        aio_timer_free(v->timer);
+        m->ops->timer_free(v->timer);
         v->timer = NULL;
     }
 }
@@ -327,11 +333,22 @@ static void name_context_objects(bool main_ctx)
     }
 }
 
-static aio_context_t *context_new_or_fail(machine_t *m, bool main_ctx)
+/* The end-of-run hygiene check reads loop/'s context; the QEMU target's
+ * leftovers are left to the loop-agnostic monitors. */
+static void check_context_hygiene(machine_t *m, wk_ctx_t *ctx, const char *owner)
+{
+    if (m->ops == &wk_target_loop) {
+        wk_hygiene_check_context(&m->mon, m->w, (aio_context_t *)ctx, owner, NULL, 0, NULL, 0);
+    }
+}
+
+static wk_ctx_t *context_new_or_fail(machine_t *m, bool main_ctx)
 {
     int err = 0;
-    name_context_objects(main_ctx);
-    aio_context_t *ctx = aio_context_new_ring(m->scn->backend, m->scn->ring_entries, &err);
+    if (m->ops == &wk_target_loop) {
+        name_context_objects(main_ctx);   /* QEMU's creates other objects */
+    }
+    wk_ctx_t *ctx = m->ops->context_new((int)m->scn->backend, m->scn->ring_entries, &err);
     sim_name_forget_pending();        /* the ppoll back end has no ring */
     if (!ctx) {
         wk_monitor_violation(&m->mon, m->w, WK_INV_HYGIENE, "aio_context_new failed: %s",
@@ -349,7 +366,7 @@ static void stop_read(void *opaque)
 static void idle_timer_fire(void *opaque)
 {
     machine_t *m = opaque;
-    aio_timer_mod_ns(m->idle_timer, aio_clock_ns() + m->scn->main_timer_ns);
+    m->ops->timer_mod_ns(m->idle_timer, m->ops->clock_ns() + m->scn->main_timer_ns);
 }
 
 static void *main_loop_main(void *arg)
@@ -357,64 +374,64 @@ static void *main_loop_main(void *arg)
     machine_t *m = arg;
     /* The monitor knows the main loop by thread id, set before it can poll. */
     m->mon.main_loop_tid = sim_thread_id(sim_thread_self());
-    aio_context_t *ctx = context_new_or_fail(m, true);
+    wk_ctx_t *ctx = context_new_or_fail(m, true);
     if (!ctx) {
         return NULL;
     }
     m->main_ctx = ctx;
-    m->ml = aio_main_loop_new(ctx);
+    m->ml = m->ops->main_loop_new(ctx);
     if (m->scn->main_timer_ns) {
-        m->idle_timer = aio_timer_new(ctx, idle_timer_fire, m);
-        aio_timer_mod_ns(m->idle_timer, aio_clock_ns() + m->scn->main_timer_ns);
+        m->idle_timer = m->ops->timer_new(ctx, idle_timer_fire, m);
+        m->ops->timer_mod_ns(m->idle_timer, m->ops->clock_ns() + m->scn->main_timer_ns);
     }
     if (m->scn->target == SCN_TARGET_MAIN) {
         m->target = ctx;
         register_devices(m, ctx);
     }
-    aio_set_fd_handler(ctx, m->main_stop_fd, stop_read, NULL, &m->main_stop);
-    aio_bql_lock();
+    m->ops->set_fd_handler(ctx, m->main_stop_fd, stop_read, &m->main_stop);
+    m->ops->bql_lock();
     signal_ready(m, &m->main_ready);
     while (!m->main_stop) {
-        aio_main_loop_wait(m->ml, false);
+        m->ops->main_loop_wait(m->ml);
     }
-    aio_set_fd_handler(ctx, m->main_stop_fd, NULL, NULL, NULL);
+    m->ops->set_fd_handler(ctx, m->main_stop_fd, NULL, NULL);
     if (m->scn->target == SCN_TARGET_MAIN) {
         unregister_devices(m, ctx);
     }
-    aio_timer_free(m->idle_timer);
+    m->ops->timer_free(m->idle_timer);
     m->idle_timer = NULL;
-    wk_hygiene_check_context(&m->mon, m->w, ctx, "main-loop", NULL, 0, NULL, 0);
-    aio_context_free(ctx);
-    aio_main_loop_free(m->ml);
+    check_context_hygiene(m, ctx, "main-loop");
+    m->ops->context_free(ctx);
+    m->ops->main_loop_free(m->ml);
     m->main_ctx = NULL;
     m->ml = NULL;
-    aio_main_context_set(NULL);
-    aio_bql_unlock();
+    m->ops->main_context_clear();
+    m->ops->bql_unlock();
     return NULL;
 }
 
 static void *iothread_main(void *arg)
 {
     machine_t *m = arg;
-    aio_context_t *ctx = context_new_or_fail(m, false);
+    wk_ctx_t *ctx = context_new_or_fail(m, false);
     if (!ctx) {
         return NULL;
     }
     m->io_ctx = ctx;
-    aio_thread_context_set(ctx);
+    m->ops->thread_context_set(ctx);
     m->target = ctx;
     register_devices(m, ctx);
-    aio_set_fd_handler(ctx, m->io_stop_fd, stop_read, NULL, &m->io_stop);
+    m->ops->set_fd_handler(ctx, m->io_stop_fd, stop_read, &m->io_stop);
     signal_ready(m, &m->io_ready);
     while (!m->io_stop) {
-        aio_poll(ctx, true);
+        m->ops->poll(ctx, true);
     }
-    aio_set_fd_handler(ctx, m->io_stop_fd, NULL, NULL, NULL);
+    m->ops->set_fd_handler(ctx, m->io_stop_fd, NULL, NULL);
     unregister_devices(m, ctx);
-    wk_hygiene_check_context(&m->mon, m->w, ctx, "iothread", NULL, 0, NULL, 0);
-    aio_context_free(ctx);
+    check_context_hygiene(m, ctx, "iothread");
+    m->ops->context_free(ctx);
     m->io_ctx = NULL;
-    aio_thread_context_set(NULL);
+    m->ops->thread_context_set(NULL);
     return NULL;
 }
 
@@ -424,16 +441,16 @@ static void machine_cleanup(void *arg)
 {
     machine_t *m = arg;
     for (unsigned i = 0; i < m->nvcpus; i++) {
-        aio_timer_free(m->vcpus[i].timer);
+        m->ops->timer_free(m->vcpus[i].timer);
         m->vcpus[i].timer = NULL;
     }
-    aio_timer_free(m->idle_timer);
+    m->ops->timer_free(m->idle_timer);
     if (m->io_ctx) {
-        aio_context_free(m->io_ctx);
+        m->ops->context_free(m->io_ctx);
     }
     if (m->main_ctx) {
-        aio_context_free(m->main_ctx);
-        aio_main_loop_free(m->ml);
+        m->ops->context_free(m->main_ctx);
+        m->ops->main_loop_free(m->ml);
     }
     for (unsigned i = 0; i < m->nvcpus; i++) {
         if (m->vcpus[i].kick_fd >= 0) {
@@ -446,8 +463,7 @@ static void machine_cleanup(void *arg)
     if (m->io_stop_fd >= 0) {
         os_fd_close(m->io_stop_fd);
     }
-    aio_main_context_set(NULL);
-    aio_bql_destroy();
+    m->ops->run_end();
 }
 
 static void vcpus_init(machine_t *m)
@@ -497,8 +513,11 @@ static void *machine_main(void *arg)
     const scn_t *s = m->scn;
     sim_thread_t *vcpu_threads[MAX_VCPUS];
 
-    sim_name_next(SIM_OBJ_MUTEX, "BQL");
-    aio_bql_init();
+    if (m->ops == &wk_target_loop) {
+        sim_name_next(SIM_OBJ_MUTEX, "BQL");
+    }
+    m->ops->run_begin();
+    sim_name_forget_pending();
     sim_name_next(SIM_OBJ_MUTEX, "machine lock");
     os_mutex_init(&m->lock);
     sim_cond_init(&m->cond);
@@ -625,6 +644,7 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     sim_options_t opts = *o;
 
     m->scn = scn;
+    m->ops = wk_target_selected();
     m->main_stop_fd = m->io_stop_fd = -1;
     wk_monitor_init(&m->mon, scn->bound_sqe_submit_ns, scn->bound_cqe_reap_ns,
                     scn->bound_handoff_ns);

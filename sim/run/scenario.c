@@ -62,6 +62,7 @@ static const field_t fields[] = {
     { "machine", "memory-model", FIELD_ENUM, OFF(memory_model), false, .names = memory_model_names },
     { "workload", "kind", FIELD_ENUM, OFF(workload), false, .names = workload_names },
     { "workload", "ops", FIELD_UINT, OFF(gen_ops), false, 1, 100000 },
+    { "scenario", "targets", FIELD_STRING, OFF(targets), false },
 };
 
 static const char *const known_groups[] = {
@@ -410,6 +411,46 @@ static void set_defaults(scn_t *s)
     s->expect = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     s->memory_model = SIM_MEMORY_SC;
     s->expect_model = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    s->targets = g_strdup("loop");
+}
+
+/* The targets a scenario may list, and what the QEMU target cannot model:
+ * a ring size other than QEMU's fixed one, or no io_uring. */
+static bool check_targets(scn_t *s, const line_index_t *ix, GError **err)
+{
+    int line = line_of(ix, "scenario", "targets");
+    char **names = g_strsplit(s->targets, ",", -1);
+    bool ok = names[0] != NULL;
+    if (!ok) {
+        fail_at(err, ix->path, line, "targets is empty (one or more of: loop, qemu)");
+    }
+    for (char **n = names; ok && *n; n++) {
+        g_strstrip(*n);
+        if (strcmp(*n, "loop") != 0 && strcmp(*n, "qemu") != 0) {
+            fail_at(err, ix->path, line, "bad target '%s' in targets (loop, qemu)", *n);
+            ok = false;
+        } else if (strcmp(*n, "qemu") == 0 && (s->backend != AIO_BACKEND_IO_URING ||
+                                                s->ring_entries != 128)) {
+            fail_at(err, ix->path, line, "target qemu needs backend = io_uring with "
+                    "128 ring entries (QEMU's fixed ring size)");
+            ok = false;
+        }
+    }
+    if (ok) {
+        char *joined = g_strjoinv(",", names);
+        g_free(s->targets);
+        s->targets = joined;
+    }
+    g_strfreev(names);
+    return ok;
+}
+
+bool scn_applies_to(const scn_t *s, const char *target)
+{
+    char **names = g_strsplit(s->targets, ",", -1);
+    bool found = g_strv_contains((const gchar *const *)names, target);
+    g_strfreev(names);
+    return found;
 }
 
 /* Cross-field rules, reported at the line of the key that breaks them. */
@@ -454,7 +495,7 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
     if (s->backend == AIO_BACKEND_AUTO && !s->faults.permille[SIM_FAULT_URING_INIT]) {
         s->backend = AIO_BACKEND_IO_URING;   /* the simulated kernel always has it */
     }
-    return true;
+    return check_targets(s, ix, err);
 }
 
 scn_t *scn_load_text(const char *text, const char *path, GError **err)
@@ -520,6 +561,7 @@ void scn_free(scn_t *s)
     g_free(s->text);
     g_hash_table_destroy(s->expect);
     g_hash_table_destroy(s->expect_model);
+    g_free(s->targets);
     g_free(s);
 }
 

@@ -86,6 +86,9 @@ typedef struct {
 
     scn_workload_t workload; /* [workload] kind */
     unsigned gen_ops;        /* generated: operations per program */
+    /* [scenario] targets: the event loops the scenario applies to, comma
+     * separated ("loop", "qemu"); default "loop". */
+    char *targets;
 } scn_t;
 
 /* Loads and validates; NULL with *err set ("FILE:LINE: message"). */
@@ -100,6 +103,9 @@ const char *scn_expected(const scn_t *s, const char *mutant);
 /* The memory model under which that expectation is checked: the one named
  * after '@' in the expectation, else the scenario's. */
 sim_memory_model_t scn_expected_model(const scn_t *s, const char *mutant);
+
+/* Whether the scenario lists target (a wk_target_ops_t name). */
+bool scn_applies_to(const scn_t *s, const char *target);
 
 const char *scn_submit_name(scn_submit_t v);
 const char *scn_target_name(scn_target_t v);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "build-id.h"
 #include "trace.h"
+#include "target.h"
 
 #define GROUP "trace"
 #define SCENARIO_MARKER "# ---- scenario (verbatim, to the end of the file) ----\n"
@@ -69,6 +70,17 @@ void wk_trace_from_outcome(wk_trace_t *t, const scn_t *scn, const char *mutants,
     t->values = g_memdup2(out->decisions, out->n_decisions * sizeof(uint32_t));
     t->bounds = g_memdup2(out->bounds, out->n_decisions * sizeof(uint32_t));
     t->keyed = g_strdup(out->keyed ? out->keyed : "");
+    t->target = g_strdup(wk_target_selected()->name);
+}
+
+/* What the checksum covers besides scenario and decisions: the mutants, and
+ * the target when it is not the default (so loop/ traces stay as they were). */
+static char *checksum_subject(const wk_trace_t *t)
+{
+    if (!t->target || strcmp(t->target, "loop") == 0) {
+        return g_strdup(t->mutants);
+    }
+    return g_strdup_printf("%s@%s", t->mutants, t->target);
 }
 
 /* SHA-256 over what a replay depends on, so that a truncated or edited
@@ -136,10 +148,15 @@ gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
     g_key_file_set_string(kf, GROUP, "build-memory-model", t->build_memory_model ? t->build_memory_model : id.memory_model);
     g_snprintf(buf, sizeof(buf), "%zu", t->n_decisions);
     g_key_file_set_string(kf, GROUP, "keyed-decisions", t->keyed ? t->keyed : "");
-    char *sum = content_checksum(t->scenario_text, dec64, buf, t->mutants,
+    if (t->target && strcmp(t->target, "loop") != 0) {
+        g_key_file_set_string(kf, GROUP, "target", t->target);
+    }
+    char *subject = checksum_subject(t);
+    char *sum = content_checksum(t->scenario_text, dec64, buf, subject,
                                  t->keyed ? t->keyed : "", t->memory_model);
     g_key_file_set_string(kf, GROUP, "checksum", sum);
     g_free(sum);
+    g_free(subject);
 
     char *head = g_key_file_to_data(kf, NULL, NULL);
     char *all = g_strconcat(head, SCENARIO_MARKER, t->scenario_text, NULL);
@@ -305,13 +322,19 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
     }
     g_free(model);
     t->memory_model = (sim_memory_model_t)m;
+    t->target = g_key_file_get_string(kf, GROUP, "target", NULL);
+    if (!t->target) {
+        t->target = g_strdup("loop");   /* traces from before targets existed */
+    }
     char *count_s = g_strdup_printf("%" PRIu64, count);
     if (format != 1 && !(t->keyed = get_str(kf, "keyed-decisions", path, err))) {
         g_free(count_s);
         goto out;
     }
+    char *subject = checksum_subject(t);
     char *sum = content_checksum(format == 1 ? scn64 : scn_verbatim, dec64, count_s,
-                                 t->mutants, format == 1 ? NULL : t->keyed, t->memory_model);
+                                 subject, format == 1 ? NULL : t->keyed, t->memory_model);
+    g_free(subject);
     char *stored = get_str(kf, "checksum", path, err);
     bool sum_ok = stored && strcmp(sum, stored) == 0;
     if (stored && !sum_ok) {
@@ -381,6 +404,7 @@ void wk_trace_clear(wk_trace_t *t)
     g_free(t->scenario_path);
     g_free(t->scenario_text);
     g_free(t->mutants);
+    g_free(t->target);
     g_free(t->strategy);
     g_free(t->verdict);
     g_free(t->message);

@@ -43,9 +43,11 @@ typedef struct {
     /* The non-default decisions keyed to what was decided (keyed.h), for
      * replay across code changes; NULL in format 1 files. */
     char *keyed;
+    char *target;            /* the event loop it ran on ("loop", "qemu") */
 } wk_trace_t;
 
-/* Fills a trace from a finished run (copies what it needs). */
+/* Fills a trace from a finished run (copies what it needs); the target is
+ * the selected one (wk_target_selected()). */
 void wk_trace_from_outcome(wk_trace_t *t, const scn_t *scn, const char *mutants,
                            const char *strategy, uint64_t seed, unsigned pct_depth,
                            int64_t ns_per_step, const wk_outcome_t *out);

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/wait.h>
 #include <glib.h>
 #include "invariant.h"
 #include "keyed.h"
@@ -21,13 +23,17 @@
 #include "build-id.h"
 #include "shrink.h"
 #include "timeline.h"
+#include "target.h"
 #include "trace.h"
+#include <unistd.h>
 
 #define EXIT_VIOLATION 1
 #define EXIT_USAGE 2
 #define EXIT_DIVERGED 3   /* a reproducer no longer replays as recorded */
 
 static const char *prog = "wakesim";
+/* The command line as given, for re-executing a QEMU twin binary. */
+static char **orig_argv;
 
 /* ---- shared helpers ---- */
 
@@ -102,6 +108,100 @@ static char *set_mutants(char **names)
         }
     }
     return g_string_free(list, FALSE);
+}
+
+/* The directory of this executable (its QEMU twins live beside it). */
+static char *self_dir(void)
+{
+    char *exe = g_file_read_link("/proc/self/exe", NULL);
+    char *dir = exe ? g_path_get_dirname(exe) : g_path_get_dirname(prog);
+    g_free(exe);
+    return dir;
+}
+
+/* Chooses the event loop the runs drive, checks the scenario lists it, and
+ * sets the mutants; returns the canonical mutant list, or NULL after
+ * printing why.
+ *   loop: mutants are runtime switches in loop/ (set_mutants).
+ *   qemu: mutants are build-time mutations of QEMU's source; this binary's
+ *         QEMU carries at most one (wk_target_qemu.build_mutation).  For
+ *         another one this re-executes its twin, wakesim-qemu-<mutation>
+ *         beside this binary (or plain wakesim for the unmodified QEMU),
+ *         with the same arguments.  Does not return then. */
+static char *select_target(const char *target, char **names, const scn_t *scn)
+{
+    const char *t = target ? target : "loop";
+    if (strcmp(t, "loop") != 0 && strcmp(t, "qemu") != 0) {
+        fprintf(stderr, "%s: --target must be loop or qemu, got '%s'\n", prog, t);
+        return NULL;
+    }
+    if (!scn_applies_to(scn, t)) {
+        fprintf(stderr, "%s: scenario %s does not apply to target %s (its targets: %s)\n",
+                prog, scn->name, t, scn->targets);
+        return NULL;
+    }
+    if (strcmp(t, "loop") == 0) {
+        wk_target_select(&wk_target_loop);
+        return set_mutants(names);
+    }
+
+    GPtrArray *want = g_ptr_array_new_with_free_func(g_free);
+    const char *env = getenv("WAKESIM_MUTANTS");
+    char **lists[] = { names, NULL };
+    char *env_list[] = { (char *)env, NULL };
+    lists[1] = env && *env ? env_list : NULL;
+    for (int l = 0; l < 2; l++) {
+        for (char **n = lists[l]; n && *n; n++) {
+            char **parts = g_strsplit(*n, ",", -1);
+            for (char **p = parts; *p; p++) {
+                g_strstrip(*p);
+                if (**p && !g_ptr_array_find_with_equal_func(want, *p, g_str_equal, NULL)) {
+                    g_ptr_array_add(want, g_strdup(*p));
+                }
+            }
+            g_strfreev(parts);
+        }
+    }
+    char *result = NULL;
+    if (want->len > 1) {
+        fprintf(stderr, "%s: the qemu target takes one mutation at a time "
+                "(each is a separate build)\n", prog);
+        goto out;
+    }
+    const char *mutation = want->len ? want->pdata[0] : "";
+    const wk_target_ops_t *q = wk_target_find("qemu");
+    if (q && strcmp(q->build_mutation, mutation) == 0) {
+        wk_target_select(q);
+        aio_mutants_clear();
+        result = g_strdup(mutation);
+        goto out;
+    }
+    char *dir = self_dir();
+    char *twin = *mutation ? g_strdup_printf("%s/wakesim-qemu-%s", dir, mutation)
+                           : g_strdup_printf("%s/wakesim", dir);
+    g_free(dir);
+    if (!*mutation && !q && !strstr(prog, "wakesim-qemu-")) {
+        fprintf(stderr, "%s: this wakesim was built without the qemu target; build one "
+                "with tools/qemu-build.sh (or configure with -DWAKESIM_QEMU_SRC=DIR "
+                "-DCMAKE_C_COMPILER=clang)\n", prog);
+    } else if (!g_file_test(twin, G_FILE_TEST_IS_EXECUTABLE)) {
+        fprintf(stderr, "%s: no QEMU build with mutation '%s' (%s not found); the "
+                "mutations are listed by `wakesim list` in a build with the qemu "
+                "target\n", prog, mutation, twin);
+    } else {
+        fflush(stdout);
+        fflush(stderr);
+        char **args = g_strdupv(orig_argv);
+        g_free(args[0]);
+        args[0] = g_strdup(twin);
+        execv(twin, args);
+        fprintf(stderr, "%s: cannot execute %s: %s\n", prog, twin, g_strerror(errno));
+        g_strfreev(args);
+    }
+    g_free(twin);
+out:
+    g_ptr_array_free(want, TRUE);
+    return result;
 }
 
 static uint64_t splitmix64(uint64_t *state)
@@ -182,6 +282,7 @@ static void pct_setup(const scn_t *scn, sim_options_t *o, unsigned depth)
 
 typedef struct {
     char **mutants;
+    char *target;
     char *strategy;
     char *seed_s, *runs_s, *depth_s;
     char *out_dir;
@@ -239,7 +340,10 @@ static int report_found(const scn_t *scn, const char *mutants, const char *dir,
     if (log && logged.log) {
         fputs(logged.log, stdout);
     }
-    char *name = g_strdup_printf("wakesim-%s-%s-%s%s%s%" PRIu64 ".trace", scn->name,
+    const char *target = wk_target_selected()->name;
+    bool other_target = strcmp(target, "loop") != 0;
+    char *name = g_strdup_printf("wakesim-%s%s%s-%s-%s%s%s%" PRIu64 ".trace", scn->name,
+                                 other_target ? "-" : "", other_target ? target : "",
                                  *mutants ? mutants : "fixed",
                                  o->memory_model == SIM_MEMORY_SC ? ""
                                  : sim_memory_model_name(o->memory_model),
@@ -289,6 +393,7 @@ static int cmd_run(int argc, char **argv)
     run_args_t a = { 0 };
     GOptionEntry entries[] = {
         { "mutant", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.mutants, "Enable a mutant (repeatable)", "NAME" },
+        { "target", 't', 0, G_OPTION_ARG_STRING, &a.target, "Event loop: loop (default) or qemu", "T" },
         { "strategy", 's', 0, G_OPTION_ARG_STRING, &a.strategy, "random (default), pct or bytes", "S" },
         { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s, "First seed, or 'random' (the default with --runs > 1; 1 for a single run); run i uses seed+i", "N|random" },
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &a.runs_s, "Number of runs (default 1)", "N" },
@@ -363,7 +468,7 @@ static int cmd_run(int argc, char **argv)
                 a.workload);
         goto out;
     }
-    if (!(scn = load_scenario(argv[1])) || !(mutants = set_mutants(a.mutants))) {
+    if (!(scn = load_scenario(argv[1])) || !(mutants = select_target(a.target, a.mutants, scn))) {
         goto out;
     }
     if (a.workload && strcmp(a.workload, "generated") == 0 &&
@@ -390,8 +495,9 @@ static int cmd_run(int argc, char **argv)
     if (strategy_setup(&a, &o, seed, file_bytes, gen, sizeof(gen)) < 0) {
         goto out;
     }
-    printf("wakesim run: scenario %s (%s), workload %s, mutants: %s, memory model %s, "
-           "strategy %s, seed %" PRIu64 "%s, runs %" PRIu64 "\n", scn->name, scn->path,
+    printf("wakesim run: scenario %s (%s), target %s, workload %s, mutants: %s, memory model "
+           "%s, strategy %s, seed %" PRIu64 "%s, runs %" PRIu64 "\n", scn->name, scn->path,
+           wk_target_selected()->name,
            scn->workload == SCN_WORKLOAD_GENERATED ? "generated" : "batches",
            *mutants ? mutants : "none", sim_memory_model_name(o.memory_model), a.strategy,
            seed, random_seed ? " (random: repeat with --seed it)" : "", runs);
@@ -436,6 +542,7 @@ out:
         g_bytes_unref(file_bytes);
     }
     g_strfreev(a.mutants);
+    g_free(a.target);
     g_free(a.strategy);
     g_free(a.seed_s);
     g_free(a.runs_s);
@@ -467,7 +574,7 @@ static scn_t *load_reproducer(const char *path, wk_trace_t *t, char **mutants)
         return NULL;
     }
     char *names[] = { t->mutants, NULL };
-    if (!(*mutants = set_mutants(names))) {
+    if (!(*mutants = select_target(t->target, names, scn))) {
         scn_free(scn);
         return NULL;
     }
@@ -565,8 +672,8 @@ static int cmd_replay(int argc, char **argv)
         o.on_event = wk_timeline_on_event;
         o.event_opaque = tl;
     }
-    printf("wakesim replay: %s: scenario %s, mutants: %s, memory model %s, found by %s "
-           "seed %" PRIu64 ", %zu decisions%s\n", argv[1], t.scenario_name,
+    printf("wakesim replay: %s: scenario %s, target %s, mutants: %s, memory model %s, found "
+           "by %s seed %" PRIu64 ", %zu decisions%s\n", argv[1], t.scenario_name, t.target,
            *mutants ? mutants : "none", sim_memory_model_name(t.memory_model), t.strategy,
            t.seed, t.n_decisions, keyed ? " (replaying the keyed ones)" : "");
 
@@ -802,14 +909,14 @@ static bool first_failure(const scn_t *scn, sim_memory_model_t model, uint64_t r
     return false;
 }
 
-/* One expectation: mutant (NULL = the fixed code) under model gives
- * "expected" within runs. */
-static int check_one(const scn_t *scn, const char *scn_arg, const char *mutant,
-                     sim_memory_model_t model, const char *expected, uint64_t runs,
-                     const char *out_dir)
+/* One expectation: mutant (NULL = the fixed code) on target under model
+ * gives "expected" within runs. */
+static int check_one(const scn_t *scn, const char *scn_arg, const char *target,
+                     const char *mutant, sim_memory_model_t model, const char *expected,
+                     uint64_t runs, const char *out_dir)
 {
     char *names[] = { (char *)mutant, NULL };
-    char *set = set_mutants(mutant ? names : NULL);
+    char *set = select_target(target, mutant ? names : NULL, scn);
     if (!set) {
         return EXIT_USAGE;
     }
@@ -839,12 +946,43 @@ static int check_one(const scn_t *scn, const char *scn_arg, const char *mutant,
     return ok ? 0 : EXIT_VIOLATION;
 }
 
+/* `wakesim check SCENARIO --target qemu --mutant NAME` in a child process.
+ * A mutation without a twin binary (mutate.py has no site for it in QEMU)
+ * is reported and skipped. */
+static int check_mutant_in_child(const char *scenario, const char *mutant)
+{
+    char *dir = self_dir();
+    char *twin = g_strdup_printf("%s/wakesim-qemu-%s", dir, mutant);
+    g_free(dir);
+    if (!g_file_test(twin, G_FILE_TEST_IS_EXECUTABLE)) {
+        printf("skip %-28s no QEMU twin of this mutant (%s)\n", mutant, twin);
+        g_free(twin);
+        return 0;
+    }
+    char *args[] = { twin, "check", (char *)scenario, "--target", "qemu",
+                     "--mutant", (char *)mutant, NULL };
+    int status = 0;
+    GError *err = NULL;
+    fflush(stdout);
+    if (!g_spawn_sync(NULL, args, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
+                      NULL, &status, &err)) {
+        fprintf(stderr, "%s: cannot run %s: %s\n", prog, twin, err->message);
+        g_error_free(err);
+        g_free(twin);
+        return EXIT_USAGE;
+    }
+    g_free(twin);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_USAGE;
+}
+
 static int cmd_check(int argc, char **argv)
 {
-    char *runs_s = NULL, *out_dir = NULL;
+    char *runs_s = NULL, *out_dir = NULL, *target = NULL, *only = NULL;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s, "Runs for the fixed code (default: the scenario's budget)", "N" },
         { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Directory for reproducers of unexpected verdicts (default .)", "DIR" },
+        { "target", 't', 0, G_OPTION_ARG_STRING, &target, "Event loop: loop (default) or qemu", "T" },
+        { "mutant", 'm', 0, G_OPTION_ARG_STRING, &only, "Check only this mutant", "NAME" },
         { NULL }
     };
     GOptionContext *oc = option_context("SCENARIO - check a scenario's expectations",
@@ -864,12 +1002,18 @@ static int cmd_check(int argc, char **argv)
     if ((runs_s && parse_u64("--runs", runs_s, &runs) < 0) || !(scn = load_scenario(argv[1]))) {
         goto out;
     }
-    printf("wakesim check: scenario %s (%s)\n", scn->name, scn->path);
+    const char *dir = out_dir ? out_dir : ".";
+    if (only) {
+        rc = check_one(scn, argv[1], target, only, scn_expected_model(scn, only),
+                       scn_expected(scn, only), scn->run_budget, dir);
+        goto out;
+    }
+    printf("wakesim check: scenario %s (%s), target %s\n", scn->name, scn->path,
+           target ? target : "loop");
     /* The fixed code: no false alarm under any memory model. */
     rc = 0;
-    const char *dir = out_dir ? out_dir : ".";
     for (int model = 0; model < SIM_MEMORY_COUNT && rc != EXIT_USAGE; model++) {
-        int r = check_one(scn, argv[1], NULL, (sim_memory_model_t)model, "pass",
+        int r = check_one(scn, argv[1], target, NULL, (sim_memory_model_t)model, "pass",
                           runs ? runs : scn->run_budget, dir);
         rc = rc ? rc : r;
     }
@@ -877,13 +1021,21 @@ static int cmd_check(int argc, char **argv)
         const char *name = aio_mutant_name(m);
         const char *expected = scn_expected(scn, name);
         sim_memory_model_t model = scn_expected_model(scn, name);
-        int r = check_one(scn, argv[1], name, model, expected, scn->run_budget, dir);
+        int r;
+        if (target && strcmp(target, "qemu") == 0) {
+            /* Each QEMU mutation is its own binary: check it in a child, so
+             * that select_target() may re-execute the twin. */
+            r = check_mutant_in_child(argv[1], name);
+            rc = rc ? rc : r;
+            continue;
+        }
+        r = check_one(scn, argv[1], target, name, model, expected, scn->run_budget, dir);
         rc = rc ? rc : r;
         if (model != SIM_MEMORY_SC && strcmp(expected, "pass") != 0 && rc != EXIT_USAGE &&
             g_hash_table_contains(scn->expect_model, name)) {
             /* An expectation that says it needs a weaker model ("@tso"):
              * the same budget finds nothing under sequential consistency. */
-            r = check_one(scn, argv[1], name, SIM_MEMORY_SC, "pass", scn->run_budget, dir);
+            r = check_one(scn, argv[1], target, name, SIM_MEMORY_SC, "pass", scn->run_budget, dir);
             rc = rc ? rc : r;
         }
     }
@@ -891,6 +1043,8 @@ out:
     scn_free(scn);
     g_free(runs_s);
     g_free(out_dir);
+    g_free(target);
+    g_free(only);
     g_option_context_free(oc);
     return rc;
 }
@@ -933,6 +1087,10 @@ static int cmd_list(int argc, char **argv)
     for (int m = 0; m < AIO_MUTANT_COUNT; m++) {
         printf("  %-28s %s\n", aio_mutant_name(m), aio_mutant_description(m));
     }
+    const wk_target_ops_t *q = wk_target_find("qemu");
+    printf("targets: loop%s%s%s\n", q ? ", qemu" : "",
+           q && *q->build_mutation ? " with mutation " : "",
+           q ? q->build_mutation : "");
     printf("invariants: %s\n", wk_invariant_list());
     g_ptr_array_free(names, TRUE);
     if (dir) {
@@ -949,11 +1107,11 @@ static void usage(FILE *f)
         "               [--runs N] [--pct-depth D] [--memory-model sc|tso|pso] [--log]\n"
         "                                                    run under many schedules\n"
         "               [--runs N] [--pct-depth D] [--log]   run under many schedules\n"
-        "               [--workload generated]\n"
+        "               [--workload generated] [--target loop|qemu]\n"
         "  replay FILE [--log] [--chrome-trace OUT.json] [--timeline OUT.svg]\n"
         "                                                    replay a reproducer\n"
         "  shrink FILE [-o OUT] [--budget N]                 simplify a reproducer\n"
-        "  check SCENARIO [--runs N]                         check its expectations\n"
+        "  check SCENARIO [--runs N] [--target loop|qemu]    check its expectations\n"
         "  list                                              scenarios and mutants\n"
         "Each command has --help.  Exit: 0 no violation, 1 violation, 2 bad usage/input,\n"
         "3 a reproducer's replay diverged from its recording.\n",
@@ -963,6 +1121,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     prog = argv[0];
+    orig_argv = g_strdupv(argv);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
@@ -992,5 +1151,6 @@ int main(int argc, char **argv)
         rc = EXIT_USAGE;
     }
     g_free(name);
+    g_strfreev(orig_argv);
     return rc;
 }

@@ -1,0 +1,348 @@
+/*
+ * target-qemu.c - the machine's target ops over QEMU's own event loop
+ * (util/async.c, aio-posix.c, fdmon-io_uring.c, ... compiled unmodified from
+ * a QEMU tree, see CMakeLists.txt), used with `wakesim ... --target qemu`.
+ *
+ * The calls are QEMU's API as QEMU's device models use it:
+ *   context       aio_context_new() / g_source_destroy + aio_context_unref()
+ *   glib          aio_get_g_source() attached to a GMainContext that polls
+ *                 through the simulator (sim_g_poll_func); one iteration is
+ *                 QEMU's os_host_main_loop_wait(): prepare, query, BQL
+ *                 released around qemu_poll_ns(), check, dispatch
+ *   BH            aio_bh_schedule_oneshot()
+ *   timer         aio_timer_new(QEMU_CLOCK_REALTIME, SCALE_NS), timer_mod_ns()
+ *   SQE + CQE     aio_add_sqe() with a CqeHandler (block/io_uring.c's way)
+ *   BQL           bql_lock()/bql_unlock() (main-loop-glue.c)
+ *   current ctx   qemu_get_current_aio_context()
+ *
+ * This file includes QEMU headers whose inline functions use qatomic_*(),
+ * so it is compiled with the same atomic instrumentation as QEMU's files.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+#include "qemu/lockcnt.h"
+#include "block/aio.h"
+#include "qemu/event_notifier.h"
+#include "util/aio-posix.h"   /* AioHandler: cleanup after a cut-short run */
+
+#include "main-loop-glue.h"
+#include "sim.h"
+#include "target.h"
+
+const char *wk_qemu_error_message(const Error *err);
+
+#ifndef WAKESIM_QEMU_MUTATION
+#define WAKESIM_QEMU_MUTATION ""
+#endif
+
+/* ---- one block read: an SQE on the current context's ring ---- */
+typedef struct qemu_read {
+    CqeHandler cqe_handler;      /* QEMU passes this back to the callback */
+    int fd;
+    void *buf;
+    size_t len;
+    uint64_t offset;
+    wk_done_t *done;
+    void *opaque;
+    struct qemu_read *prev, *next; /* in flight, freed at run end if cut short */
+} qemu_read_t;
+
+/* Reads in flight in the current run (a run is single-threaded on the OS
+ * level; run_end empties the list, so nothing carries over). */
+static qemu_read_t *reads_in_flight;
+
+static void read_unlink(qemu_read_t *r)
+{
+    if (r->prev) {
+        r->prev->next = r->next;
+    } else {
+        reads_in_flight = r->next;
+    }
+    if (r->next) {
+        r->next->prev = r->prev;
+    }
+}
+
+static void read_prep_sqe(struct io_uring_sqe *sqe, void *opaque)
+{
+    qemu_read_t *r = opaque;
+    io_uring_prep_read(sqe, r->fd, r->buf, (unsigned)r->len, r->offset);
+}
+
+static void read_cqe(CqeHandler *h)
+{
+    qemu_read_t *r = container_of(h, qemu_read_t, cqe_handler);
+    wk_done_t *done = r->done;
+    void *opaque = r->opaque;
+    ssize_t res = h->cqe.res;
+    read_unlink(r);
+    g_free(r);
+    done(opaque, res);
+}
+
+static int tq_blk_read(int fd, void *buf, size_t len, uint64_t offset, wk_done_t *done,
+                         void *opaque)
+{
+    AioContext *ctx = qemu_get_current_aio_context();
+    if (!ctx || !ctx->fdmon_ops->add_sqe) {
+        return -ENOTSUP;
+    }
+    qemu_read_t *r = g_new0(qemu_read_t, 1);
+    *r = (qemu_read_t){ .cqe_handler.cb = read_cqe, .fd = fd, .buf = buf, .len = len,
+                        .offset = offset, .done = done, .opaque = opaque,
+                        .next = reads_in_flight };
+    if (reads_in_flight) {
+        reads_in_flight->prev = r;
+    }
+    reads_in_flight = r;
+    aio_add_sqe(read_prep_sqe, r, &r->cqe_handler);
+    return 0;
+}
+
+/* ---- run life cycle ---- */
+
+/* QEMU's clocks are process-wide and initialised once, as in QEMU's main();
+ * their timer lists hold no timers between runs.  At load time, on the host:
+ * done inside the first run, its atomics would be scheduling points that
+ * later runs do not have, and the first run of a process would differ from
+ * the replay of the same decisions in another. */
+__attribute__((constructor)) static void tq_init_clocks(void)
+{
+    qemu_init_clocks(NULL);
+}
+
+static void tq_run_begin(void)
+{
+    wk_qemu_bql_reset();
+    reads_in_flight = NULL;
+}
+
+static void tq_run_end(void)
+{
+    while (reads_in_flight) {
+        qemu_read_t *r = reads_in_flight;
+        read_unlink(r);
+        g_free(r);
+    }
+    wk_qemu_main_context_set(NULL);
+}
+
+/* ---- contexts ---- */
+
+static wk_ctx_t *tq_context_new(int backend, unsigned ring_entries, int *err)
+{
+    /* QEMU picks io_uring when it can, and its ring size is fixed (128
+     * entries); scenarios for this target ask for io_uring. */
+    (void)backend;
+    (void)ring_entries;
+    Error *local_err = NULL;
+    AioContext *ctx = aio_context_new(&local_err);
+    if (!ctx) {
+        fprintf(stderr, "wakesim qemu target: aio_context_new: %s\n",
+                wk_qemu_error_message(local_err));
+        error_free(local_err);
+        *err = -EIO;
+        return NULL;
+    }
+    return (wk_ctx_t *)ctx;
+}
+
+/* Contexts a cut-short run left with bottom halves still scheduled: QEMU
+ * aborts when finalising one ("BH leaked"), and their callbacks cannot run
+ * without the threads that were waiting for them.  They are detached from
+ * glib and kept here, reachable, until the process ends. */
+static GPtrArray *abandoned_contexts;
+
+static void tq_context_free(wk_ctx_t *wctx)
+{
+    AioContext *ctx = (AioContext *)wctx;
+    if (!sim_thread_self()) {
+        /* After a run was cut short, on the host: the threads that were
+         * inside the loop are gone with their stack frames.  Drop what
+         * they held so finalisation does not wait for them: the BH slices
+         * on their stacks and the list lock (no thread is left to use
+         * either). */
+        QSIMPLEQ_INIT(&ctx->bh_slice_list);
+        qemu_lockcnt_destroy(&ctx->list_lock);
+        qemu_lockcnt_init(&ctx->list_lock);
+        /* The machine's fd handlers are still registered (their threads
+         * did not get to remove them); remove them while the GSource is
+         * alive, or finalisation re-adds their fds to a destroyed source. */
+        int notifier_fd = event_notifier_get_fd(&ctx->notifier);
+        AioHandler *node, *next;
+        QLIST_FOREACH_SAFE(node, &ctx->aio_handlers, node, next) {
+            if (node->pfd.fd != notifier_fd && !QLIST_IS_INSERTED(node, node_deleted)) {
+                aio_set_fd_handler(ctx, node->pfd.fd, NULL, NULL, NULL, NULL, NULL);
+            }
+        }
+    }
+    if (g_source_get_context(&ctx->source)) {
+        g_source_destroy(&ctx->source);
+    }
+    if (!sim_thread_self() && !QSLIST_EMPTY(&ctx->bh_list)) {
+        if (!abandoned_contexts) {
+            abandoned_contexts = g_ptr_array_new();
+        }
+        g_ptr_array_add(abandoned_contexts, ctx);
+        return;
+    }
+    aio_context_unref(ctx);
+}
+
+static bool tq_context_has_sqe(wk_ctx_t *wctx)
+{
+    return ((AioContext *)wctx)->fdmon_ops->add_sqe != NULL;
+}
+
+static wk_ctx_t *tq_current_context(void)
+{
+    return (wk_ctx_t *)qemu_get_current_aio_context();
+}
+
+/* An iothread's context: QEMU's thread-local my_aiocontext, one per
+ * simulated thread here (our qemu/coroutine-tls.h).  QEMU never clears it
+ * (the thread ends); the slot is fresh in the next run. */
+static void tq_thread_context_set(wk_ctx_t *ctx)
+{
+    if (ctx) {
+        qemu_set_current_aio_context((AioContext *)ctx);
+    }
+}
+
+static void tq_main_context_clear(void)
+{
+    wk_qemu_main_context_set(NULL);
+}
+
+/* ---- the main loop: QEMU's os_host_main_loop_wait() shape ---- */
+
+typedef struct {
+    GMainContext *gctx;
+    GPollFD *gfds;
+    gint cap;
+} qemu_main_loop_t;
+
+static wk_main_loop_t *tq_main_loop_new(wk_ctx_t *wctx)
+{
+    AioContext *ctx = (AioContext *)wctx;
+    qemu_main_loop_t *ml = g_new0(qemu_main_loop_t, 1);
+    ml->gctx = g_main_context_new();
+    g_main_context_set_poll_func(ml->gctx, (GPollFunc)sim_g_poll_func);
+    GSource *src = aio_get_g_source(ctx);
+    g_source_attach(src, ml->gctx);
+    g_source_unref(src);
+    wk_qemu_main_context_set(ctx);
+    return (wk_main_loop_t *)ml;
+}
+
+static void tq_main_loop_free(wk_main_loop_t *wml)
+{
+    qemu_main_loop_t *ml = (qemu_main_loop_t *)wml;
+    if (!ml) {
+        return;
+    }
+    g_main_context_unref(ml->gctx);
+    g_free(ml->gfds);
+    g_free(ml);
+}
+
+static void tq_main_loop_wait(wk_main_loop_t *wml)
+{
+    qemu_main_loop_t *ml = (qemu_main_loop_t *)wml;
+    gint max_priority, timeout_ms, n;
+
+    g_main_context_acquire(ml->gctx);
+    g_main_context_prepare(ml->gctx, &max_priority);
+    while ((n = g_main_context_query(ml->gctx, max_priority, &timeout_ms, ml->gfds,
+                                     ml->cap)) > ml->cap) {
+        ml->cap = n;
+        ml->gfds = g_renew(GPollFD, ml->gfds, ml->cap);
+    }
+    bql_unlock();
+    int ret = qemu_poll_ns(ml->gfds, (guint)n,
+                           timeout_ms < 0 ? -1 : (int64_t)timeout_ms * SCALE_MS);
+    bql_lock();
+    if (ret <= 0) {
+        for (gint i = 0; i < n; i++) {
+            ml->gfds[i].revents = 0;
+        }
+    }
+    if (g_main_context_check(ml->gctx, max_priority, ml->gfds, n)) {
+        g_main_context_dispatch(ml->gctx);
+    }
+    g_main_context_release(ml->gctx);
+}
+
+static bool tq_poll(wk_ctx_t *ctx, bool blocking)
+{
+    return aio_poll((AioContext *)ctx, blocking);
+}
+
+static void tq_set_fd_handler(wk_ctx_t *ctx, int fd, wk_cb_t *io_read, void *opaque)
+{
+    aio_set_fd_handler((AioContext *)ctx, fd, io_read, NULL, NULL, NULL, opaque);
+}
+
+static void tq_bh_schedule(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
+{
+    aio_bh_schedule_oneshot((AioContext *)ctx, cb, opaque);
+}
+
+static wk_timer_t *tq_timer_new(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
+{
+    return (wk_timer_t *)aio_timer_new((AioContext *)ctx, QEMU_CLOCK_REALTIME, SCALE_NS,
+                                       cb, opaque);
+}
+
+static void tq_timer_mod(wk_timer_t *t, int64_t expire_ns)
+{
+    timer_mod_ns((QEMUTimer *)t, expire_ns);
+}
+
+static void tq_timer_free_op(wk_timer_t *t)
+{
+    timer_free((QEMUTimer *)t);
+}
+
+static int64_t tq_clock_now_ns(void)
+{
+    return qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+}
+
+static void tq_bql_lock_op(void)
+{
+    bql_lock();
+}
+
+static void tq_bql_unlock_op(void)
+{
+    bql_unlock();
+}
+
+const wk_target_ops_t wk_target_qemu = {
+    .name = "qemu",
+    .build_mutation = WAKESIM_QEMU_MUTATION,
+    .run_begin = tq_run_begin,
+    .run_end = tq_run_end,
+    .context_new = tq_context_new,
+    .context_free = tq_context_free,
+    .context_has_sqe = tq_context_has_sqe,
+    .current_context = tq_current_context,
+    .thread_context_set = tq_thread_context_set,
+    .main_context_clear = tq_main_context_clear,
+    .main_loop_new = tq_main_loop_new,
+    .main_loop_wait = tq_main_loop_wait,
+    .main_loop_free = tq_main_loop_free,
+    .poll = tq_poll,
+    .set_fd_handler = tq_set_fd_handler,
+    .bh_schedule_oneshot = tq_bh_schedule,
+    .timer_new = tq_timer_new,
+    .timer_mod_ns = tq_timer_mod,
+    .timer_free = tq_timer_free_op,
+    .clock_ns = tq_clock_now_ns,
+    .blk_read = tq_blk_read,
+    .bql_lock = tq_bql_lock_op,
+    .bql_unlock = tq_bql_unlock_op,
+};

@@ -1,0 +1,126 @@
+/*
+ * target-loop.c - the machine's target ops over loop/ (the default).  Thin
+ * casts onto loop/'s API: no call here is a scheduling point of its own, so
+ * the decision stream is the one the machine had when it called loop/
+ * directly (the corpus replays unchanged).
+ */
+#include "aio.h"
+#include "target.h"
+
+static void loop_run_begin(void)
+{
+    aio_bql_init();
+}
+
+static void loop_run_end(void)
+{
+    aio_main_context_set(NULL);
+    aio_bql_destroy();
+}
+
+static wk_ctx_t *loop_context_new(int backend, unsigned ring_entries, int *err)
+{
+    return (wk_ctx_t *)aio_context_new_ring((aio_backend_t)backend, ring_entries, err);
+}
+
+static void loop_context_free(wk_ctx_t *ctx)
+{
+    aio_context_free((aio_context_t *)ctx);
+}
+
+static bool loop_context_has_sqe(wk_ctx_t *ctx)
+{
+    return aio_context_has_sqe((aio_context_t *)ctx);
+}
+
+static wk_ctx_t *loop_current_context(void)
+{
+    return (wk_ctx_t *)aio_current_context();
+}
+
+static void loop_thread_context_set(wk_ctx_t *ctx)
+{
+    aio_thread_context_set((aio_context_t *)ctx);
+}
+
+static void loop_main_context_clear(void)
+{
+    aio_main_context_set(NULL);
+}
+
+static wk_main_loop_t *loop_main_loop_new(wk_ctx_t *ctx)
+{
+    return (wk_main_loop_t *)aio_main_loop_new((aio_context_t *)ctx);
+}
+
+static void loop_main_loop_wait(wk_main_loop_t *ml)
+{
+    aio_main_loop_wait((aio_main_loop_t *)ml, false);
+}
+
+static void loop_main_loop_free(wk_main_loop_t *ml)
+{
+    aio_main_loop_free((aio_main_loop_t *)ml);
+}
+
+static bool loop_poll(wk_ctx_t *ctx, bool blocking)
+{
+    return aio_poll((aio_context_t *)ctx, blocking);
+}
+
+static void loop_set_fd_handler(wk_ctx_t *ctx, int fd, wk_cb_t *io_read, void *opaque)
+{
+    aio_set_fd_handler((aio_context_t *)ctx, fd, io_read, NULL, opaque);
+}
+
+static void loop_bh_schedule_oneshot(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
+{
+    aio_bh_schedule_oneshot((aio_context_t *)ctx, cb, opaque);
+}
+
+static wk_timer_t *loop_timer_new(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
+{
+    return (wk_timer_t *)aio_timer_new((aio_context_t *)ctx, cb, opaque);
+}
+
+static void loop_timer_mod_ns(wk_timer_t *t, int64_t expire_ns)
+{
+    aio_timer_mod_ns((aio_timer_t *)t, expire_ns);
+}
+
+static void loop_timer_free(wk_timer_t *t)
+{
+    aio_timer_free((aio_timer_t *)t);
+}
+
+static int loop_blk_read(int fd, void *buf, size_t len, uint64_t offset, wk_done_t *done,
+                         void *opaque)
+{
+    return aio_blk_read(fd, buf, len, offset, done, opaque);
+}
+
+const wk_target_ops_t wk_target_loop = {
+    .name = "loop",
+    .build_mutation = "",
+    .run_begin = loop_run_begin,
+    .run_end = loop_run_end,
+    .context_new = loop_context_new,
+    .context_free = loop_context_free,
+    .context_has_sqe = loop_context_has_sqe,
+    .current_context = loop_current_context,
+    .thread_context_set = loop_thread_context_set,
+    .main_context_clear = loop_main_context_clear,
+    .main_loop_new = loop_main_loop_new,
+    .main_loop_wait = loop_main_loop_wait,
+    .main_loop_free = loop_main_loop_free,
+    .poll = loop_poll,
+    .set_fd_handler = loop_set_fd_handler,
+    .bh_schedule_oneshot = loop_bh_schedule_oneshot,
+    .timer_new = loop_timer_new,
+    .timer_mod_ns = loop_timer_mod_ns,
+    .timer_free = loop_timer_free,
+    .clock_ns = aio_clock_ns,
+    .blk_read = loop_blk_read,
+    .bql_lock = aio_bql_lock,
+    .bql_unlock = aio_bql_unlock,
+};
