@@ -104,6 +104,14 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
 }
 
 for h in "${harnesses[@]}"; do
+    # The schedule-aware custom mutator (fuzz/README.md), not for swarm.
+    mutator=()
+    if [ "$h" != swarm ]; then
+        skip=0
+        [ "$h" = api ] && skip=1
+        compile "$objdir/$h-mutator.o" "$repo/fuzz/schedule-mutator.c" -DWK_MUTATOR_SKIP=$skip
+        mutator=("$objdir/$h-mutator.o")
+    fi
     if [ "$h" = swarm ] || [ "$h" = api ]; then
         compile "$objdir/$h.o" "$repo/fuzz/fuzz_$h.c"
     else
@@ -111,7 +119,7 @@ for h in "${harnesses[@]}"; do
             -DWK_SCENARIO_HEADER="\"scn_${h#schedule_}.h\""
     fi
     # shellcheck disable=SC2086
-    $CXX $CXXFLAGS "$objdir/$h.o" "${common[@]}" $LIB_FUZZING_ENGINE \
+    $CXX $CXXFLAGS "$objdir/$h.o" "${mutator[@]}" "${common[@]}" $LIB_FUZZING_ENGINE \
         -Wl,--start-group "${libs[@]}" -Wl,--end-group "${glib_libs[@]}" \
         -o "$OUT/${h}_fuzzer"
     # Seeds: the harness's seed corpus and every regression found with it
