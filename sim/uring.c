@@ -328,7 +328,8 @@ static void ring_getevents(sim_world_t *w, sim_ring_t *r)
 
 /* Whether a waiter that started when cq_timeouts was timeouts_at and wants
  * wait_nr CQEs is done: as Linux's io_should_wake, enough CQEs, or any
- * TIMEOUT completed meanwhile (a TIMEOUT SQE bounds submit_and_wait(n)). */
+ * TIMEOUT completed since the wait began (a TIMEOUT SQE bounds
+ * submit_and_wait(n)). */
 static bool wait_done(const sim_ring_t *r, unsigned wait_nr, uint64_t timeouts_at)
 {
     return r->cq_ktail - r->cq_khead >= wait_nr || r->cq_timeouts != timeouts_at;
@@ -354,9 +355,11 @@ static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
     /* As io_uring_enter: more CQEs than the CQ holds cannot be awaited. */
     if (wait_nr > r->cq_entries)
         wait_nr = r->cq_entries;
-    uint64_t timeouts_at = r->cq_timeouts;
     unsigned queued = r->user->sq.sqe_tail - r->sq_khead;
     int n = ring_submit(w, r);
+    /* Read after the submit, as io_cqring_wait does: a TIMEOUT its own
+     * batch completed does not end the wait. */
+    uint64_t timeouts_at = r->cq_timeouts;
     /* As io_uring_enter: a batch that stopped short returns at once,
      * without waiting. */
     if ((unsigned)n < queued)
