@@ -171,7 +171,9 @@ struct sim_ring {
     uint64_t completions;      /* non-timeout CQEs posted (TIMEOUT counts) */
     uint64_t batch_completions;/* completions when the current batch began */
     uint64_t cq_timeouts;      /* TIMEOUT CQEs posted (they end any wait) */
-    bool in_batch;             /* submitting: TIMEOUT counts checked at the end */
+    bool in_batch;             /* submitting: CQEs wait in deferred until the end */
+    struct { struct io_uring_cqe cqe; bool is_timeout; } *deferred;
+    size_t n_deferred, cap_deferred;
 };
 
 struct sim_req {

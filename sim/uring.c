@@ -167,6 +167,7 @@ void sim_uring_rings_free(sim_world_t *w)
         free(r->cqes);
         free(r->queued_at);
         free(r->overflow);
+        free(r->deferred);
         r->sq_array = NULL;
     }
     /* The ring objects themselves are freed with the other files, after
@@ -226,6 +227,17 @@ void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
                         int32_t res, uint32_t flags, bool is_timeout)
 {
     struct io_uring_cqe cqe = { .user_data = user_data, .res = res, .flags = flags };
+    /* Inside a submit batch Linux defers the batch's completions and posts
+     * them when the batch ends (ring_submit): until then they neither show
+     * in the CQ nor make the ring fd readable, nor count for TIMEOUTs. */
+    if (r->in_batch) {
+        sim_grow((void **)&r->deferred, &r->cap_deferred, r->n_deferred + 1,
+                 sizeof(*r->deferred));
+        r->deferred[r->n_deferred].cqe = cqe;
+        r->deferred[r->n_deferred].is_timeout = is_timeout;
+        r->n_deferred++;
+        return;
+    }
     sim_emit(w, SIM_EV_CQE_POST, r->file.fd, user_data, res, 0, NULL);
     if (r->n_overflow || !cq_put(w, r, &cqe)) {
         sim_grow((void **)&r->overflow, &r->cap_overflow, r->n_overflow + 1,
@@ -314,6 +326,11 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
         sim_uring_issue(w, r, &sqe);
     }
     r->in_batch = false;
+    for (size_t i = 0; i < r->n_deferred; i++) {
+        const struct io_uring_cqe *c = &r->deferred[i].cqe;
+        sim_uring_post_cqe(w, r, c->user_data, c->res, c->flags, r->deferred[i].is_timeout);
+    }
+    r->n_deferred = 0;
     sim_uring_flush_timeouts(w, r);
     return n;
 }
