@@ -172,7 +172,7 @@ struct sim_ring {
     uint64_t batch_completions;/* completions when the current batch began */
     uint64_t cq_timeouts;      /* TIMEOUT CQEs posted (they end any wait) */
     bool in_batch;             /* submitting: CQEs wait in deferred until the end */
-    struct { struct io_uring_cqe cqe; bool is_timeout; } *deferred;
+    struct { uint64_t user_data; int32_t res; uint32_t flags; bool is_timeout; } *deferred;
     size_t n_deferred, cap_deferred;
 };
 

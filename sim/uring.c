@@ -233,7 +233,9 @@ void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
     if (r->in_batch) {
         sim_grow((void **)&r->deferred, &r->cap_deferred, r->n_deferred + 1,
                  sizeof(*r->deferred));
-        r->deferred[r->n_deferred].cqe = cqe;
+        r->deferred[r->n_deferred].user_data = user_data;
+        r->deferred[r->n_deferred].res = res;
+        r->deferred[r->n_deferred].flags = flags;
         r->deferred[r->n_deferred].is_timeout = is_timeout;
         r->n_deferred++;
         return;
@@ -327,8 +329,8 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
     }
     r->in_batch = false;
     for (size_t i = 0; i < r->n_deferred; i++) {
-        const struct io_uring_cqe *c = &r->deferred[i].cqe;
-        sim_uring_post_cqe(w, r, c->user_data, c->res, c->flags, r->deferred[i].is_timeout);
+        sim_uring_post_cqe(w, r, r->deferred[i].user_data, r->deferred[i].res,
+                           r->deferred[i].flags, r->deferred[i].is_timeout);
     }
     r->n_deferred = 0;
     sim_uring_flush_timeouts(w, r);
