@@ -174,6 +174,7 @@ struct sim_ring {
     bool in_batch;             /* submitting: CQEs wait in deferred until the end */
     struct { uint64_t user_data; int32_t res; uint32_t flags; bool is_timeout; } *deferred;
     size_t n_deferred, cap_deferred;
+    bool flushing_batch;       /* posting them: ring-fd polls wait for the end */
 };
 
 struct sim_req {

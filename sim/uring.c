@@ -206,7 +206,11 @@ static bool cq_put(sim_world_t *w, sim_ring_t *r, const struct io_uring_cqe *cqe
 static void cq_wake(sim_world_t *w, sim_ring_t *r)
 {
     sim_wake_all(w, SIM_WAIT_URING, r);
-    sim_file_changed(w, &r->file);
+    /* While a batch's CQEs are posted, polls on the ring fd wait for the
+     * whole batch: on Linux their task_work queues behind what the batch
+     * already queued (a removed poll's -ECANCELED). */
+    if (!r->flushing_batch)
+        sim_file_changed(w, &r->file);
 }
 
 static void overflow_flush(sim_world_t *w, sim_ring_t *r)
@@ -328,10 +332,14 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
         sim_uring_issue(w, r, &sqe);
     }
     r->in_batch = false;
+    r->flushing_batch = true;
     for (size_t i = 0; i < r->n_deferred; i++) {
         sim_uring_post_cqe(w, r, r->deferred[i].user_data, r->deferred[i].res,
                            r->deferred[i].flags, r->deferred[i].is_timeout);
     }
+    r->flushing_batch = false;
+    if (r->n_deferred)
+        cq_wake(w, r);
     r->n_deferred = 0;
     sim_uring_flush_timeouts(w, r);
     return n;
