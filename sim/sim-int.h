@@ -226,7 +226,10 @@ struct sim_ring {
     uint64_t completions;      /* non-timeout CQEs posted (TIMEOUT counts) */
     uint64_t batch_completions;/* completions when the current batch began */
     uint64_t cq_timeouts;      /* TIMEOUT CQEs posted (they end any wait) */
-    bool in_batch;             /* submitting: TIMEOUT counts checked at the end */
+    bool in_batch;             /* submitting: CQEs wait in deferred until the end */
+    struct { uint64_t user_data; int32_t res; uint32_t flags; bool is_timeout; } *deferred;
+    size_t n_deferred, cap_deferred;
+    bool flushing_batch;       /* posting them: ring-fd polls wait for the end */
 };
 
 struct sim_req {

@@ -179,6 +179,7 @@ void sim_uring_rings_free(sim_world_t *w)
         free(r->cqes);
         free(r->queued_at);
         free(r->overflow);
+        free(r->deferred);
         r->sq_array = NULL;
     }
     /* The ring objects themselves are freed with the other files, after
@@ -217,7 +218,11 @@ static bool cq_put(sim_world_t *w, sim_ring_t *r, const struct io_uring_cqe *cqe
 static void cq_wake(sim_world_t *w, sim_ring_t *r)
 {
     sim_wake_all(w, SIM_WAIT_URING, r);
-    sim_file_changed(w, &r->file);
+    /* While a batch's CQEs are posted, polls on the ring fd wait for the
+     * whole batch: on Linux their task_work queues behind what the batch
+     * already queued (a removed poll's -ECANCELED). */
+    if (!r->flushing_batch)
+        sim_file_changed(w, &r->file);
 }
 
 static void overflow_flush(sim_world_t *w, sim_ring_t *r)
@@ -238,6 +243,19 @@ void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
                         int32_t res, uint32_t flags, bool is_timeout)
 {
     struct io_uring_cqe cqe = { .user_data = user_data, .res = res, .flags = flags };
+    /* Inside a submit batch Linux defers the batch's completions and posts
+     * them when the batch ends (ring_submit): until then they neither show
+     * in the CQ nor make the ring fd readable, nor count for TIMEOUTs. */
+    if (r->in_batch) {
+        sim_grow((void **)&r->deferred, &r->cap_deferred, r->n_deferred + 1,
+                 sizeof(*r->deferred));
+        r->deferred[r->n_deferred].user_data = user_data;
+        r->deferred[r->n_deferred].res = res;
+        r->deferred[r->n_deferred].flags = flags;
+        r->deferred[r->n_deferred].is_timeout = is_timeout;
+        r->n_deferred++;
+        return;
+    }
     sim_emit(w, SIM_EV_CQE_POST, r->file.fd, user_data, res, 0, NULL);
     if (r->n_overflow || !cq_put(w, r, &cqe)) {
         sim_grow((void **)&r->overflow, &r->cap_overflow, r->n_overflow + 1,
@@ -326,6 +344,15 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
         sim_uring_issue(w, r, &sqe);
     }
     r->in_batch = false;
+    r->flushing_batch = true;
+    for (size_t i = 0; i < r->n_deferred; i++) {
+        sim_uring_post_cqe(w, r, r->deferred[i].user_data, r->deferred[i].res,
+                           r->deferred[i].flags, r->deferred[i].is_timeout);
+    }
+    r->flushing_batch = false;
+    if (r->n_deferred)
+        cq_wake(w, r);
+    r->n_deferred = 0;
     sim_uring_flush_timeouts(w, r);
     return n;
 }
@@ -340,7 +367,8 @@ static void ring_getevents(sim_world_t *w, sim_ring_t *r)
 
 /* Whether a waiter that started when cq_timeouts was timeouts_at and wants
  * wait_nr CQEs is done: as Linux's io_should_wake, enough CQEs, or any
- * TIMEOUT completed meanwhile (a TIMEOUT SQE bounds submit_and_wait(n)). */
+ * TIMEOUT completed since the wait began (a TIMEOUT SQE bounds
+ * submit_and_wait(n)). */
 static bool wait_done(const sim_ring_t *r, unsigned wait_nr, uint64_t timeouts_at)
 {
     return r->cq_ktail - r->cq_khead >= wait_nr || r->cq_timeouts != timeouts_at;
@@ -366,9 +394,11 @@ static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
     /* As io_uring_enter: more CQEs than the CQ holds cannot be awaited. */
     if (wait_nr > r->cq_entries)
         wait_nr = r->cq_entries;
-    uint64_t timeouts_at = r->cq_timeouts;
     unsigned queued = r->user->sq.sqe_tail - r->sq_khead;
     int n = ring_submit(w, r);
+    /* Read after the submit, as io_cqring_wait does: a TIMEOUT its own
+     * batch completed does not end the wait. */
+    uint64_t timeouts_at = r->cq_timeouts;
     /* As io_uring_enter: a batch that stopped short returns at once,
      * without waiting. */
     if ((unsigned)n < queued)

@@ -126,5 +126,6 @@ int main(int argc, char **argv)
         }
     }
     printf("\n");
+    g_free(out_dir);
     return rc;
 }

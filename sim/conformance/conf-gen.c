@@ -29,13 +29,14 @@ static void add_object(conf_seq_t *s, conf_obj_kind_t kind, const char *name, ui
 
 #define FILE_SIZE 16384
 
-/* Timers that may fire get distinct durations, 20 ms + 7 ms * i: two of
+/* Timers that may fire get distinct durations, 20 ms + 15 ms * i: two of
  * them never expire within microseconds of each other, where Linux's
- * hrtimer interrupt may post both before a waiter returns (timing, not
- * contract).  Sleeps are 97 ms. */
+ * hrtimer interrupt may post both before a waiter returns, and a thread
+ * descheduled for a few ms on a loaded machine does not see the next one
+ * fire early (timing, not contract).  Sleeps are 97 ms. */
 static int64_t timer_ns(unsigned *timers)
 {
-    return 20000000 + 7000000 * (int64_t)(*timers)++;
+    return 20000000 + 15000000 * (int64_t)(*timers)++;
 }
 
 conf_seq_t *conf_gen_from_bytes(const uint8_t *data, size_t size)

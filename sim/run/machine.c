@@ -86,6 +86,7 @@ struct machine {
     unsigned nvcpus;
     vcpu_t vcpus[MAX_VCPUS];
     sim_faults_t faults;         /* injected in this run */
+    uint64_t max_steps;          /* the run's step limit (0: none) */
 };
 
 /* ---- completions and submission (run on the target's home thread) ---- */
@@ -369,6 +370,26 @@ static void idle_timer_fire(void *opaque)
     m->ops->timer_mod_ns(m->idle_timer, m->ops->clock_ns() + m->scn->main_timer_ns);
 }
 
+/* Steps before the limit at which a main loop that is still going counts
+ * as livelocked (a busy loop: the CQ-overflow spin). */
+#define LIVELOCK_MARGIN 20000
+
+/* Ends a livelocked run from the top of the main loop's iteration, outside
+ * glib: a thread killed inside g_main_context_dispatch() by the step limit
+ * leaves the GSource referenced for ever (a leak per run). */
+static void stop_if_livelocked(machine_t *m)
+{
+    if (!m->max_steps || sim_world_steps(m->w) + LIVELOCK_MARGIN < m->max_steps) {
+        return;
+    }
+    wk_monitor_violation(&m->mon, m->w, WK_INV_LIVELOCK,
+                         "the main loop is still iterating after %" G_GUINT64_FORMAT
+                         " scheduling points with the workload unfinished (a busy loop)",
+                         sim_world_steps(m->w));
+    sim_finish(m->w);
+    sim_yield();                  /* the run ends here: this thread is unwound */
+}
+
 static void *main_loop_main(void *arg)
 {
     machine_t *m = arg;
@@ -392,6 +413,7 @@ static void *main_loop_main(void *arg)
     m->ops->bql_lock();
     signal_ready(m, &m->main_ready);
     while (!m->main_stop) {
+        stop_if_livelocked(m);
         m->ops->main_loop_wait(m->ml);
     }
     m->ops->set_fd_handler(ctx, m->main_stop_fd, NULL, NULL);
@@ -654,6 +676,7 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     opts.event_opaque = m;
     wk_machine_apply_scenario_faults(&opts, scn);
     m->faults = opts.faults;
+    m->max_steps = opts.max_steps;
     if (opts.max_time_ns <= 0 || opts.max_time_ns > scn->deadline_ns * 2) {
         opts.max_time_ns = scn->deadline_ns * 2;
     }
