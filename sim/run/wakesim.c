@@ -601,12 +601,35 @@ static scn_t *load_reproducer(const char *path, wk_trace_t *t, char **mutants)
 
 /* ---- replay ---- */
 
+/* Writes a keyed replay's run as a reproducer of this build, keeping how
+ * the original was found (strategy, seed) so its name still means it. */
+static bool rerecord_trace(const wk_trace_t *orig, const scn_t *scn, const char *mutants,
+                           const wk_outcome_t *out, const char *path)
+{
+    wk_trace_t t = { 0 };
+    GError *err = NULL;
+    wk_trace_from_outcome(&t, scn, mutants, orig->strategy, orig->seed, orig->pct_depth,
+                          orig->ns_per_step, out);
+    g_free(t.scenario_path);
+    t.scenario_path = g_strdup(orig->scenario_path);
+    bool ok = wk_trace_save(&t, path, &err);
+    if (ok) {
+        printf("re-recorded: %s\n", path);
+    } else {
+        fprintf(stderr, "%s: cannot write %s: %s\n", prog, path, err->message);
+        g_error_free(err);
+    }
+    wk_trace_clear(&t);
+    return ok;
+}
+
 static int cmd_replay(int argc, char **argv)
 {
     gboolean log = FALSE, keyed = FALSE, fixed = FALSE;
-    char *chrome = NULL, *svg = NULL;
+    char *chrome = NULL, *svg = NULL, *rerecord = NULL;
     GOptionEntry entries[] = {
         { "log", 'l', 0, G_OPTION_ARG_NONE, &log, "Print the event log", NULL },
+        { "rerecord", 0, 0, G_OPTION_ARG_FILENAME, &rerecord, "With --keyed: when the keyed replay reaches the recorded verdict, write it as a new reproducer for this build (refreshes a regression after a code change)", "OUT" },
         { "keyed", 'k', 0, G_OPTION_ARG_NONE, &keyed, "Replay the keyed decisions (survive code changes): only the verdict must match", NULL },
         { "fixed", 0, 0, G_OPTION_ARG_NONE, &fixed, "Run the fixed code instead of the recorded mutants (with --keyed: must pass)", NULL },
         { "chrome-trace", 0, 0, G_OPTION_ARG_FILENAME, &chrome, "Write the run as a Trace Event file (Perfetto, chrome://tracing)", "OUT.json" },
@@ -630,6 +653,10 @@ static int cmd_replay(int argc, char **argv)
     }
     if (argc != 2) {
         fprintf(stderr, "%s replay: expected one FILE (see --help)\n", prog);
+        goto out;
+    }
+    if (rerecord && (!keyed || fixed)) {
+        fprintf(stderr, "%s replay: --rerecord needs --keyed (and not --fixed)\n", prog);
         goto out;
     }
     if (fixed && !keyed) {
@@ -724,6 +751,9 @@ static int cmd_replay(int argc, char **argv)
             printf("VIOLATION: %s\n", out.message);
         }
         rc = out.result == SIM_RESULT_OK ? 0 : EXIT_VIOLATION;
+        if (rerecord && !rerecord_trace(&t, scn, mutants, &out, rerecord)) {
+            rc = EXIT_USAGE;
+        }
     } else if (strcmp(verdict, t.verdict) != 0 || out.log_hash != t.log_hash) {
         printf("replay differs from the recording: verdict %s (recorded %s), log hash "
                "%016" PRIx64 " (recorded %016" PRIx64 ")\n", verdict, t.verdict,
@@ -756,6 +786,7 @@ out:
     g_free(mutants);
     g_free(chrome);
     g_free(svg);
+    g_free(rerecord);
     g_option_context_free(oc);
     return rc;
 }
