@@ -29,6 +29,7 @@ run cmake --build "$tmp/ex" -j2 > "$tmp/build.log" ||
 
 expect 0 "$tmp/ex/taskloop"                                  # the real program
 expect 0 "$tmp/ex/taskloop-sim" --runs 100
+expect 0 "$tmp/ex/taskloop-sim-atomics" --runs 20          # INSTRUMENT_ATOMICS
 mkdir -p "$tmp/out"
 expect 1 "$tmp/ex/taskloop-sim-nonotify" --runs 100 --out "$tmp/out"
 grep -q "handoff-latency" "$tmp/last.out" || fail "no handoff-latency verdict without the notify"

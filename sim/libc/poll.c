@@ -9,6 +9,7 @@
 #include "libc-int.h"
 
 #include <limits.h>
+#include <stdlib.h>
 
 void sim_libc_poll_link(void)
 {
@@ -38,4 +39,26 @@ int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
                          ? INT64_MAX / 2
                          : (int64_t)timeout->tv_sec * 1000000000 + timeout->tv_nsec;
     return (int)sim_libc_ret(os_ppoll(fds, nfds, timeout_ns));
+}
+
+/* _FORTIFY_SOURCE may turn poll()/ppoll() into these, which call the C
+ * library's poll internally (not through the PLT): check the array size
+ * here and go through the seam. */
+int __poll_chk(struct pollfd *fds, nfds_t nfds, int timeout_ms, size_t fdslen)
+{
+    if (fdslen / sizeof(*fds) < nfds) {
+        fprintf(stderr, "*** buffer overflow detected ***: poll\n");
+        abort();
+    }
+    return poll(fds, nfds, timeout_ms);
+}
+
+int __ppoll_chk(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
+                const sigset_t *sigmask, size_t fdslen)
+{
+    if (fdslen / sizeof(*fds) < nfds) {
+        fprintf(stderr, "*** buffer overflow detected ***: ppoll\n");
+        abort();
+    }
+    return ppoll(fds, nfds, timeout, sigmask);
 }
