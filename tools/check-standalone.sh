@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # check-standalone.sh [SOURCE_DIR] - the repository stands alone: no file
-# tracked by git refers to a file outside it (a sibling ../shared tree, or a
+# tracked by git refers to a file outside it (a design tree beside the checkout, or a
 # machine-specific absolute path).  A person who clones the repository has
 # neither.  Prints each offending line; exit 1 if there is one.
 set -uo pipefail
