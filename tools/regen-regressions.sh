@@ -61,14 +61,14 @@ while IFS= read -r f; do
     mkdir -p "$art/new"
     seeds=()
     [ -d "$root/corpus/$h" ] && seeds=("$root/corpus/$h")
-    WAKESIM_MUTANTS=$mutant WAKESIM_TRACE_DIR= nice "$fz/fuzz_$h" -seed="$try" \
+    WAKESIM_MUTANTS=$mutant WAKESIM_TRACE_DIR="$art" nice "$fz/fuzz_$h" -seed="$try" \
       -max_total_time="$per_try" -error_exitcode=1 -rss_limit_mb=2048 \
       -artifact_prefix="$art/" "$art/new" "${seeds[@]}" >"$art/log" 2>&1
-    crash=$(ls "$art"/crash-* 2>/dev/null | head -1)
+    crash=$(ls "$art"/crash-* 2>/dev/null | grep -v "\.trace$" | head -1)
     [ -n "$crash" ] || continue
-    WAKESIM_MUTANTS=$mutant WAKESIM_TRACE_DIR= "$fz/fuzz_$h" -minimize_crash=1 -runs=10000 \
+    WAKESIM_MUTANTS=$mutant WAKESIM_TRACE_DIR="$art" "$fz/fuzz_$h" -minimize_crash=1 -runs=10000 \
       -artifact_prefix="$art/min-" "$crash" >"$art/min.log" 2>&1
-    for c in $(ls -t "$art"/min-* 2>/dev/null) "$crash"; do
+    for c in $(ls -t "$art"/min-* 2>/dev/null | grep -v "\.trace$") "$crash"; do
       if good "$h" "$mutant" "$inv" "$c"; then
         found=$c
         break 2
@@ -83,6 +83,7 @@ while IFS= read -r f; do
   new="crash-$(sha1sum "$found" | cut -d' ' -f1)"
   dir=$(dirname "$f")
   git -C "$root" rm -q "$f" 2>/dev/null || rm -f "$f"
+  mkdir -p "$dir"                     # git rm drops a directory it empties
   cp "$found" "$dir/$new"
   echo "replaced $rel -> $new"
 done < <(find "$root/corpus/regressions" -type f | LC_ALL=C sort)
