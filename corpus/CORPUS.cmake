@@ -11,17 +11,17 @@ set(WAKESIM_CORPUS_FILES
   regressions/bh-schedule-no-notify/schedule_bh_cross_thread/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/bh-schedule-no-notify/swarm/deadlock/crash-adc83b19e793491b1c6ea0fd8b46cd9f32e592fc
   regressions/current-context-ignores-bql/api/api-contract/crash-9ad73a559828b86f3c789f3e4dd86ab6c4e11acb
-  regressions/fd-handler-set-no-notify/api/handoff-latency/crash-4e5926510e104542482aae7f33af90d9415e41db
+  regressions/fd-handler-set-no-notify/api/handoff-latency/crash-02e160fee3c4c3f4e348517f1ab14eb4372381ea
   regressions/gsource-prepare-no-submit/api/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/gsource-prepare-skips-notify-me/api/handoff-latency/crash-43538559b90a49abecf0853091dc5141dc78befa
   regressions/missing-notify-add-sqe/api/sqe-submit-latency/crash-9565568618aea8035b3227d54be57f712cc48c15
   regressions/missing-notify-add-sqe/schedule_ahci_mmio_inline_submit/sqe-submit-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/missing-notify-add-sqe/swarm/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
-  regressions/notify-skips-full-fence/schedule_bh_back_to_back/deadlock/crash-2bc9af8a85a0ecee44f7b8c46a42c7d74da1a781
-  regressions/notify-skips-full-fence/swarm/deadlock/crash-2da937714a4cc2bc78acb87889ae84df7ab0a1b8
-  regressions/poll-skips-notified-recheck/api/handoff-latency/crash-8f5327e799174f2d0ee534c6eab4e5dddd677b4b
-  regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-20a1ec10224a5c9c07dacb7630c479e557b2462e
-  regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-5b93129f9cf7dc82d722365e4019c9996350a611
+  regressions/notify-skips-full-fence/schedule_bh_back_to_back/deadlock/crash-f460def5629804a62b7b85048a645bf9b037688a
+  regressions/notify-skips-full-fence/swarm/deadlock/crash-6717a2a85f57cdde3a6bf7a4c3d1264875e7eea5
+  regressions/poll-skips-notified-recheck/api/handoff-latency/crash-c16a8f9c485d3e1079246e406d3707a965ddb3ca
+  regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-6cfcebfa7f3566d2c4c5b92e97732ea5dbcbad84
+  regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-e634b666b86b9a031b2a18d9fd04ed45d167f46e
   regressions/timer-mod-no-notify/api/handoff-latency/crash-689e8b5ee907b2a89f3f108c59ba8a691fd04633
   regressions/timer-mod-no-notify/schedule_idle_timers/handoff-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/timer-mod-no-notify/swarm/workload-deadline/crash-85e53271e14006f0265921d02d4d736cdc580b0b
