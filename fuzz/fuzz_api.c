@@ -26,31 +26,31 @@ static const char *const ring_entries[] = { "128", "32", "8", "4" };
 /* The scenario text for a shape (g_free): a reproducer embeds it. */
 static char *api_text(uint8_t b)
 {
-    return g_strdup_printf(
-        "[scenario]\n"
-        "name = api-%02x\n"
-        "description = fuzz_api shape %02x\n"
-        "[machine]\n"
-        "backend = %s\n"
-        "ring-entries = %s\n"
-        "main-loop-timer = %s\n"
-        "vcpus = %u\n"
-        "[device]\n"
-        "submit = bh\n"
-        "latency-min = 0us\n"
-        "latency-max = 200us\n"
-        "[workload]\n"
-        "kind = generated\n"
-        "ops = 24\n"
-        "batches = 1\n"
-        "batch-size = 1\n"
-        "[bounds]\n"
-        "sqe-submit = 10ms\n"
-        "cqe-reap = 10ms\n"
-        "handoff = 10ms\n"
-        "deadline = 10s\n",
-        b, b, (b >> 2) & 1 ? "ppoll" : "io_uring", ring_entries[(b >> 4) & 3],
-        (b >> 3) & 1 ? "499ms" : "0", 1 + (b & 3));
+    return g_strdup_printf("[scenario]\n"
+                           "name = api-%02x\n"
+                           "description = fuzz_api shape %02x\n"
+                           "[machine]\n"
+                           "backend = %s\n"
+                           "ring-entries = %s\n"
+                           "main-loop-timer = %s\n"
+                           "vcpus = %u\n"
+                           "[device]\n"
+                           "submit = bh\n"
+                           "latency-min = 0us\n"
+                           "latency-max = 200us\n"
+                           "[workload]\n"
+                           "kind = generated\n"
+                           "ops = 24\n"
+                           "batches = 1\n"
+                           "batch-size = 1\n"
+                           "[bounds]\n"
+                           "sqe-submit = 10ms\n"
+                           "cqe-reap = 10ms\n"
+                           "handoff = 10ms\n"
+                           "deadline = 10s\n",
+                           b, b, (b >> 2) & 1 ? "ppoll" : "io_uring",
+                           ring_entries[(b >> 4) & 3], (b >> 3) & 1 ? "499ms" : "0",
+                           1 + (b & 3));
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -71,7 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     GError *err = NULL;
     scn_t *scn = scn_load_text(text, "fuzz_api (generated)", &err);
     if (!scn) {
-        fprintf(stderr, "fuzz_api: generated scenario rejected: %s\n%s", err->message, text);
+        fprintf(stderr, "fuzz_api: generated scenario rejected: %s\n%s", err->message,
+                text);
         abort();
     }
     wkf_run(scn, data, size, skip);

@@ -157,9 +157,11 @@ static void report(conf_seq_t *s)
     char *path = g_strdup_printf("%s/conformance-divergence-%.12s.seq",
                                  dir && *dir ? dir : ".", hash);
     g_file_set_contents(path, text, -1, NULL);
-    fprintf(stderr, "==wakesim== CONFORMANCE DIVERGENCE (minimized, %u operations):\n%s"
+    fprintf(stderr,
+            "==wakesim== CONFORMANCE DIVERGENCE (minimized, %u operations):\n%s"
             "  written to: %s\n  replay:     conformance --seeds %d --show %s\n"
-            "  Linux:      conf-real %s\n", s->ops->len, text, path, CONF_FUZZ_SEEDS, path, path);
+            "  Linux:      conf-real %s\n",
+            s->ops->len, text, path, CONF_FUZZ_SEEDS, path, path);
     g_free(path);
     g_free(hash);
     g_free(text);
@@ -182,7 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool ok = sim_can_give(s, lin);
     lines_free(lin);
     if (!ok && diverges(s, 3) && confirmed(s))
-        report(s);                      /* does not return */
+        report(s); /* does not return */
     conf_seq_free(s);
     return 0;
 }

@@ -28,7 +28,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     wkf_init("schedule_" WK_SCENARIO_ID);
     GError *err = NULL;
-    scn = scn_load_text(wk_scenario_text, "scenarios/" WK_SCENARIO_FILE " (embedded)", &err);
+    scn =
+        scn_load_text(wk_scenario_text, "scenarios/" WK_SCENARIO_FILE " (embedded)", &err);
     if (!scn) {
         fprintf(stderr, "fuzz_schedule_%s: %s\n", WK_SCENARIO_ID, err->message);
         exit(2);
@@ -39,7 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!scn) {
-        LLVMFuzzerInitialize(NULL, NULL);  /* engines that skip Initialize */
+        LLVMFuzzerInitialize(NULL, NULL); /* engines that skip Initialize */
     }
     wkf_run(scn, data, size, 0);
     return 0;

@@ -37,7 +37,7 @@
 #include <glib.h>
 #include "wakesim-fuzz.h"
 
-#define WK_SWARM_SHAPE_BYTES 5     /* at most; 3 without the extended bit */
+#define WK_SWARM_SHAPE_BYTES 5 /* at most; 3 without the extended bit */
 
 static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "timer" };
 static const char *const ring_entries[] = { "4", "8", "32", "128" };
@@ -55,15 +55,16 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
     bool ppoll = (b0 >> 5) & 1;
     bool timer = (b0 >> 6) & 1;
     bool jitter = (b0 >> 7) & 1;
-    if (submit == 0) {            /* mmio-inline: the vCPU submits on the main ring */
+    if (submit == 0) { /* mmio-inline: the vCPU submits on the main ring */
         iothread = false;
         ppoll = false;
     }
     unsigned b3 = shape[3], b4 = shape[4];
     bool extended = (b2 >> 7) & 1;
     bool faults = extended && b3 != 0;
-    static const char *const memory_lines[] = {
-        "", "memory-model = tso\n", "memory-model = pso\n", "memory-model = tso\n" };
+    static const char *const memory_lines[] = { "", "memory-model = tso\n",
+                                                "memory-model = pso\n",
+                                                "memory-model = tso\n" };
     const char *memory = extended ? memory_lines[b4 & 3] : "";
     bool denied = faults && ((b3 >> 5) & 1) && submit != 0 && !ppoll;
     unsigned lmin = (b1 >> 2) & 3;
@@ -73,10 +74,16 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
     GString *fg = g_string_new(NULL);
     if (faults) {
         unsigned rate = (unsigned[]){ 10, 30, 100, 250 }[(b3 >> 6) & 3];
-        static const struct { unsigned bit; const char *names; } groups[] = {
-            { 0, "enter-eintr enter-eagain enter-ebusy" }, { 1, "partial-submit" },
-            { 2, "ppoll-eintr" }, { 3, "read-eio read-eagain read-short" },
-            { 4, "eventfd-eagain" }, { 5, "uring-init" },
+        static const struct {
+            unsigned bit;
+            const char *names;
+        } groups[] = {
+            { 0, "enter-eintr enter-eagain enter-ebusy" },
+            { 1, "partial-submit" },
+            { 2, "ppoll-eintr" },
+            { 3, "read-eio read-eagain read-short" },
+            { 4, "eventfd-eagain" },
+            { 5, "uring-init" },
         };
         g_string_append(fg, "[faults]\n");
         for (unsigned i = 0; i < G_N_ELEMENTS(groups); i++) {
@@ -88,39 +95,41 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
             g_strfreev(names);
         }
     }
-    char *text = g_strdup_printf(
-        "[scenario]\n"
-        "name = swarm-%02x%02x%02x\n"
-        "description = fuzz_swarm shape %02x%02x%02x\n"
-        "[machine]\n"
-        "backend = %s\n"
-        "ring-entries = %s\n"
-        "main-loop-timer = %s\n"
-        "vcpus = %u\n"
-        "%s"
-        "[device]\n"
-        "submit = %s\n"
-        "target = %s\n"
-        "latency-min = %s\n"
-        "latency-max = %uus\n"
-        "[workload]\n"
-        "batches = %u\n"
-        "batch-size = %u\n"
-        "chunk-size = 4K\n"
-        "think-before-batch = %s\n"
-        "think-after-completion = %s\n"
-        "think-jitter = %s\n"
-        "[bounds]\n"
-        "sqe-submit = 10ms\n"
-        "cqe-reap = 10ms\n"
-        "handoff = 10ms\n"
-        "deadline = 10s\n%s",
-        b0, b1, b2, b0, b1, b2,
-        ppoll ? "ppoll" : denied ? "auto" : "io_uring", ring_entries[b1 & 3],
-        timer ? "499ms" : "0",
-        vcpus, memory, submit_names[submit], iothread ? "iothread" : "main", lat_min[lmin], lmax_us,
-        1 + ((b1 >> 6) & 3), 1 + (b2 & 7), think[(b2 >> 3) & 3], think[(b2 >> 5) & 3],
-        jitter ? "50us" : "0us", fg->str);
+    char *text =
+        g_strdup_printf("[scenario]\n"
+                        "name = swarm-%02x%02x%02x\n"
+                        "description = fuzz_swarm shape %02x%02x%02x\n"
+                        "[machine]\n"
+                        "backend = %s\n"
+                        "ring-entries = %s\n"
+                        "main-loop-timer = %s\n"
+                        "vcpus = %u\n"
+                        "%s"
+                        "[device]\n"
+                        "submit = %s\n"
+                        "target = %s\n"
+                        "latency-min = %s\n"
+                        "latency-max = %uus\n"
+                        "[workload]\n"
+                        "batches = %u\n"
+                        "batch-size = %u\n"
+                        "chunk-size = 4K\n"
+                        "think-before-batch = %s\n"
+                        "think-after-completion = %s\n"
+                        "think-jitter = %s\n"
+                        "[bounds]\n"
+                        "sqe-submit = 10ms\n"
+                        "cqe-reap = 10ms\n"
+                        "handoff = 10ms\n"
+                        "deadline = 10s\n%s",
+                        b0, b1, b2, b0, b1, b2,
+                        ppoll    ? "ppoll"
+                        : denied ? "auto"
+                                 : "io_uring",
+                        ring_entries[b1 & 3], timer ? "499ms" : "0", vcpus, memory,
+                        submit_names[submit], iothread ? "iothread" : "main", lat_min[lmin],
+                        lmax_us, 1 + ((b1 >> 6) & 3), 1 + (b2 & 7), think[(b2 >> 3) & 3],
+                        think[(b2 >> 5) & 3], jitter ? "50us" : "0us", fg->str);
     g_string_free(fg, TRUE);
     return text;
 }
@@ -147,7 +156,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     scn_t *scn = scn_load_text(text, "fuzz_swarm (generated)", &err);
     if (!scn) {
         /* Every shape must be a valid scenario: this is a harness bug. */
-        fprintf(stderr, "fuzz_swarm: generated scenario rejected: %s\n%s", err->message, text);
+        fprintf(stderr, "fuzz_swarm: generated scenario rejected: %s\n%s", err->message,
+                text);
         abort();
     }
     wkf_run(scn, data, size, skip);

@@ -54,8 +54,8 @@ int main(int argc, char **argv)
         }
         const char *want = expect ? expect : "pass";
         if (strcmp(got, want) != 0) {
-            printf("FAIL %s: expected %s, got %s (harness %s, mutants: %s)\n", argv[i], want,
-                   got, wkf_harness(), *wkf_mutants() ? wkf_mutants() : "none");
+            printf("FAIL %s: expected %s, got %s (harness %s, mutants: %s)\n", argv[i],
+                   want, got, wkf_harness(), *wkf_mutants() ? wkf_mutants() : "none");
             rc = 1;
         }
     }

@@ -68,7 +68,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
     uint8_t *d = data + skip;
 
     switch (next_rand(&r) % 4) {
-    case 0: {   /* move a preemption */
+    case 0: { /* move a preemption */
         size_t start = next_rand(&r) % n, i;
         for (i = start + 1; i < n && d[i] == d[i - 1]; i++) {
         }
@@ -88,14 +88,14 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
         }
         break;
     }
-    case 1: {   /* swap two threads' next steps */
+    case 1: { /* swap two threads' next steps */
         size_t i = next_rand(&r) % (n - 1);
         uint8_t t = d[i];
         d[i] = d[i + 1];
         d[i + 1] = t;
         break;
     }
-    case 2: {   /* a priority change: one value for a run of decisions */
+    case 2: { /* a priority change: one value for a run of decisions */
         size_t i = next_rand(&r) % n;
         size_t len = 1 + next_rand(&r) % 32;
         if (i + len > n) {
@@ -104,7 +104,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
         memset(d + i, (int)(next_rand(&r) % 8), len);
         break;
     }
-    default: {  /* preempt once */
+    default: { /* preempt once */
         size_t i = next_rand(&r) % n;
         d[i] = (uint8_t)(d[i] + 1 + next_rand(&r) % 7);
         break;

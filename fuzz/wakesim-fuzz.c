@@ -23,14 +23,26 @@
 bool wkf_replay_mode;
 
 static char *harness_name;
-static char *mutant_list;         /* canonical "a,b", "" = fixed code */
+static char *mutant_list; /* canonical "a,b", "" = fixed code */
 static char *last_invariant;
 static char *last_message;
 
-const char *wkf_last_invariant(void) { return last_invariant ? last_invariant : "pass"; }
-const char *wkf_last_message(void) { return last_message ? last_message : ""; }
-const char *wkf_mutants(void) { return mutant_list ? mutant_list : ""; }
-const char *wkf_harness(void) { return harness_name ? harness_name : "?"; }
+const char *wkf_last_invariant(void)
+{
+    return last_invariant ? last_invariant : "pass";
+}
+const char *wkf_last_message(void)
+{
+    return last_message ? last_message : "";
+}
+const char *wkf_mutants(void)
+{
+    return mutant_list ? mutant_list : "";
+}
+const char *wkf_harness(void)
+{
+    return harness_name ? harness_name : "?";
+}
 
 void wkf_init(const char *harness)
 {
@@ -59,7 +71,7 @@ void wkf_init(const char *harness)
 #else
                 ""
 #endif
-                );
+        );
     }
 }
 
@@ -119,19 +131,21 @@ static void report(const scn_t *scn, const wk_outcome_t *found, const uint8_t *i
     char *path = write_trace(scn, &logged, sha1);
     char *env = *mut ? g_strdup_printf("WAKESIM_MUTANTS=%s ", mut) : g_strdup("");
     /* The same block as wakesim run / check / replay print. */
-    char *seed = g_strdup_printf("fuzzer input sha1 %s (%zu bytes, harness %s; %s vcpus=%u "
-                                 "submit=%s target=%s backend=%s memory=%s), %zu decisions", sha1,
-                                 size, wkf_harness(), scn->name, scn->vcpus,
-                                 scn_submit_name(scn->submit), scn_target_name(scn->target),
-                                 scn->backend == AIO_BACKEND_IO_URING ? "io_uring" : "ppoll",
-                                 sim_memory_model_name((sim_memory_model_t)scn->memory_model),
-                                 found->n_decisions);
+    char *seed = g_strdup_printf(
+        "fuzzer input sha1 %s (%zu bytes, harness %s; %s vcpus=%u "
+        "submit=%s target=%s backend=%s memory=%s), %zu decisions",
+        sha1, size, wkf_harness(), scn->name, scn->vcpus, scn_submit_name(scn->submit),
+        scn_target_name(scn->target),
+        scn->backend == AIO_BACKEND_IO_URING ? "io_uring" : "ppoll",
+        sim_memory_model_name((sim_memory_model_t)scn->memory_model), found->n_decisions);
     char *cmd = path ? g_strdup_printf("wakesim replay %s [--log]   or: %sfuzz_replay_%s "
-                                       "crash-%s", path, env, wkf_harness(), sha1)
+                                       "crash-%s",
+                                       path, env, wkf_harness(), sha1)
                      : g_strdup_printf("%sfuzz_replay_%s crash-%s   (the input file)", env,
                                        wkf_harness(), sha1);
-    wk_report_t r = { .scn = scn, .mutants = mut, .seed = seed, .replay_cmd = cmd,
-                      .reproducer = path };
+    wk_report_t r = {
+        .scn = scn, .mutants = mut, .seed = seed, .replay_cmd = cmd, .reproducer = path
+    };
     wk_report_print(stderr, &r, found);
     if (strcmp(wk_outcome_verdict(&logged), found->invariant) != 0) {
         fprintf(stderr, "  WARNING: the logged re-run gave '%s' (not deterministic?)\n",

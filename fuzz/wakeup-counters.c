@@ -4,8 +4,8 @@
 #include <string.h>
 #include "wakeup-counters.h"
 
-__attribute__((section("__libfuzzer_extra_counters"), used))
-static uint8_t wk_counters[WK_COUNTERS_SIZE];
+__attribute__((section("__libfuzzer_extra_counters"),
+               used)) static uint8_t wk_counters[WK_COUNTERS_SIZE];
 
 void wk_counters_begin(wk_counters_state_t *s)
 {

@@ -24,10 +24,10 @@
 #define WK_COUNTERS_SIZE 8192
 
 typedef struct {
-    uint32_t in_ppoll;      /* bit per thread id (< 32) */
-    uint32_t blocked;       /* bit per thread id */
-    int sqes_pending;       /* queued, not yet submitted (all rings) */
-    bool eventfd_set;       /* last eventfd event left a non-zero counter */
+    uint32_t in_ppoll; /* bit per thread id (< 32) */
+    uint32_t blocked;  /* bit per thread id */
+    int sqes_pending;  /* queued, not yet submitted (all rings) */
+    bool eventfd_set;  /* last eventfd event left a non-zero counter */
     int prev_kind;
     int prev_thread;
 } wk_counters_state_t;

@@ -115,9 +115,10 @@ bool aio_bh_poll(aio_context_t *ctx)
         s->head = bh->next;
 
         bool clear_after = aio_mutant_on(AIO_MUTANT_BH_FLAGS_CLEARED_AFTER_RUN);
-        unsigned flags = clear_after ? aio_atomic_read(&bh->flags)
-                                     : aio_atomic_fetch_and(&bh->flags,
-                                                            ~(AIO_BH_PENDING | AIO_BH_SCHEDULED));
+        unsigned flags =
+            clear_after
+                ? aio_atomic_read(&bh->flags)
+                : aio_atomic_fetch_and(&bh->flags, ~(AIO_BH_PENDING | AIO_BH_SCHEDULED));
         if ((flags & (AIO_BH_SCHEDULED | AIO_BH_DELETED)) == AIO_BH_SCHEDULED) {
             progress = true;
             bh->cb(bh->opaque);
@@ -136,15 +137,15 @@ bool aio_bh_poll(aio_context_t *ctx)
 bool aio_bh_any_scheduled(aio_context_t *ctx)
 {
     for (aio_bh_t *bh = aio_atomic_load_acquire(&ctx->bh_list); bh; bh = bh->next) {
-        if ((aio_atomic_read(&bh->flags) & (AIO_BH_SCHEDULED | AIO_BH_DELETED))
-            == AIO_BH_SCHEDULED) {
+        if ((aio_atomic_read(&bh->flags) & (AIO_BH_SCHEDULED | AIO_BH_DELETED)) ==
+            AIO_BH_SCHEDULED) {
             return true;
         }
     }
     for (aio_bh_slice_t *s = ctx->bh_slices; s; s = s->next) {
         for (aio_bh_t *bh = s->head; bh; bh = bh->next) {
-            if ((aio_atomic_read(&bh->flags) & (AIO_BH_SCHEDULED | AIO_BH_DELETED))
-                == AIO_BH_SCHEDULED) {
+            if ((aio_atomic_read(&bh->flags) & (AIO_BH_SCHEDULED | AIO_BH_DELETED)) ==
+                AIO_BH_SCHEDULED) {
                 return true;
             }
         }

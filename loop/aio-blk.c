@@ -7,14 +7,14 @@
 #include "aio-internal.h"
 
 typedef struct aio_blk_req {
-    aio_cqe_handler_t cqe;       /* first: the CQE handler is the request */
+    aio_cqe_handler_t cqe; /* first: the CQE handler is the request */
     aio_context_t *ctx;
-    struct aio_blk_req *prev, *next;   /* ctx->blk_reqs, under list_lock */
+    struct aio_blk_req *prev, *next; /* ctx->blk_reqs, under list_lock */
     int fd;
     char *buf;
     size_t len;
     uint64_t offset;
-    size_t done;                 /* bytes already transferred */
+    size_t done; /* bytes already transferred */
     bool is_write;
     aio_blk_cb_t *cb;
     void *opaque;
@@ -78,11 +78,11 @@ static void blk_complete(aio_cqe_handler_t *h)
     int32_t res = h->res;
 
     if (res == -EINTR || res == -EAGAIN) {
-        res = 0;                 /* transient: resubmit the rest */
+        res = 0; /* transient: resubmit the rest */
     } else if (res < 0) {
         goto finish;
     } else if (res == 0) {
-        goto finish_done;        /* end of file: a short transfer */
+        goto finish_done; /* end of file: a short transfer */
     }
     req->done += (size_t)res;
     if (req->done < req->len && aio_add_sqe(blk_prep, req, &req->cqe) == 0) {
@@ -123,14 +123,14 @@ static int blk_submit(int fd, void *buf, size_t len, uint64_t offset, bool is_wr
     return ret;
 }
 
-int aio_blk_read(int fd, void *buf, size_t len, uint64_t offset,
-                 aio_blk_cb_t *cb, void *opaque)
+int aio_blk_read(int fd, void *buf, size_t len, uint64_t offset, aio_blk_cb_t *cb,
+                 void *opaque)
 {
     return blk_submit(fd, buf, len, offset, false, cb, opaque);
 }
 
-int aio_blk_write(int fd, const void *buf, size_t len, uint64_t offset,
-                  aio_blk_cb_t *cb, void *opaque)
+int aio_blk_write(int fd, const void *buf, size_t len, uint64_t offset, aio_blk_cb_t *cb,
+                  void *opaque)
 {
     return blk_submit(fd, (void *)buf, len, offset, true, cb, opaque);
 }

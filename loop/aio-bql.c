@@ -11,7 +11,7 @@
 #include "aio-internal.h"
 
 static os_mutex_t bql;
-static uintptr_t bql_owner;          /* atomic: thread id, 0 when free */
+static uintptr_t bql_owner; /* atomic: thread id, 0 when free */
 static aio_context_t *main_context;
 
 void aio_bql_init(void)
@@ -67,5 +67,6 @@ aio_context_t *aio_current_context(void)
         return ctx;
     }
     return aio_bql_locked() || aio_mutant_on(AIO_MUTANT_CURRENT_CONTEXT_IGNORES_BQL)
-           ? main_context : NULL;
+               ? main_context
+               : NULL;
 }

@@ -13,9 +13,12 @@
 const char *aio_backend_name(aio_backend_t backend)
 {
     switch (backend) {
-    case AIO_BACKEND_POLL:     return "ppoll";
-    case AIO_BACKEND_IO_URING: return "io_uring";
-    default:                   return "auto";
+    case AIO_BACKEND_POLL:
+        return "ppoll";
+    case AIO_BACKEND_IO_URING:
+        return "io_uring";
+    default:
+        return "auto";
     }
 }
 
@@ -49,8 +52,8 @@ static int aio_fdmon_setup(aio_context_t *ctx, aio_backend_t backend)
 aio_context_t *aio_context_new_ring(aio_backend_t backend, unsigned ring_entries,
                                     int *err_out)
 {
-    aio_context_t *ctx = (aio_context_t *)g_source_new(&aio_gsource_funcs,
-                                                       sizeof(aio_context_t));
+    aio_context_t *ctx =
+        (aio_context_t *)g_source_new(&aio_gsource_funcs, sizeof(aio_context_t));
     int ret;
 
     g_source_set_name(&ctx->source, "wakesim-aio");
@@ -120,7 +123,7 @@ void aio_context_free(aio_context_t *ctx)
     if (!ctx) {
         return;
     }
-    ctx->fdmon->cleanup(ctx);        /* after this the kernel holds no handler */
+    ctx->fdmon->cleanup(ctx); /* after this the kernel holds no handler */
     aio_handlers_free_all(ctx);
     aio_blk_free_all(ctx);
     aio_bh_free_all(ctx);

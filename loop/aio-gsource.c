@@ -35,7 +35,7 @@ static gboolean aio_ctx_prepare(GSource *source, gint *timeout)
     /* Submits every queued SQE (user SQEs and re-armed POLL_ADDs) before
      * glib may sleep: only this thread enters the ring. */
     if (ctx->fdmon->gsource_prepare(ctx)) {
-        timeout_ns = 0;      /* SQEs still queued: retry at once, do not sleep */
+        timeout_ns = 0; /* SQEs still queued: retry at once, do not sleep */
     }
 
     *timeout = timeout_ns_to_ms_round_up(timeout_ns);
@@ -57,8 +57,7 @@ static gboolean aio_ctx_check(GSource *source)
     return ready;
 }
 
-static gboolean aio_ctx_dispatch(GSource *source, GSourceFunc callback,
-                                 gpointer user_data)
+static gboolean aio_ctx_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
 {
     aio_context_t *ctx = (aio_context_t *)source;
 

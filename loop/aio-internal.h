@@ -25,20 +25,20 @@ struct aio_handler {
     aio_fd_cb_t *io_read;
     aio_fd_cb_t *io_write;
     void *opaque;
-    short events;            /* POLLIN/POLLOUT wanted */
-    short revents;           /* set by the fd monitor, consumed by dispatch */
-    bool deleted;            /* unlinked logically; freed when safe */
+    short events;  /* POLLIN/POLLOUT wanted */
+    short revents; /* set by the fd monitor, consumed by dispatch */
+    bool deleted;  /* unlinked logically; freed when safe */
     bool on_ready_list;
-    aio_handler_t *next;         /* ctx->handlers */
-    aio_handler_t *ready_next;   /* ctx->ready_handlers */
-    GPollFD gpfd;                /* ppoll back end in GSource mode */
+    aio_handler_t *next;       /* ctx->handlers */
+    aio_handler_t *ready_next; /* ctx->ready_handlers */
+    GPollFD gpfd;              /* ppoll back end in GSource mode */
 
     /* io_uring back end: a one-shot POLL_ADD is in flight while poll_armed;
      * a POLL_REMOVE while remove_pending.  The handler may be freed only when
      * neither is set (the ring may still complete for it otherwise). */
     bool poll_armed;
     bool remove_pending;
-    bool change_queued;          /* on ctx->pending_changes */
+    bool change_queued; /* on ctx->pending_changes */
     aio_handler_t *change_next;
     aio_internal_cqe_t poll_cqe;
     aio_internal_cqe_t remove_cqe;
@@ -69,18 +69,18 @@ extern const aio_fdmon_ops_t aio_fdmon_io_uring_ops;
 
 /* ---- bottom halves ---- */
 enum {
-    AIO_BH_PENDING   = 1 << 0,   /* on the context's list */
-    AIO_BH_SCHEDULED = 1 << 1,   /* should run when dequeued */
-    AIO_BH_DELETED   = 1 << 2,   /* free when dequeued */
-    AIO_BH_ONESHOT   = 1 << 3,   /* free after it runs */
+    AIO_BH_PENDING = 1 << 0,   /* on the context's list */
+    AIO_BH_SCHEDULED = 1 << 1, /* should run when dequeued */
+    AIO_BH_DELETED = 1 << 2,   /* free when dequeued */
+    AIO_BH_ONESHOT = 1 << 3,   /* free after it runs */
 };
 
 struct aio_bh {
     aio_context_t *ctx;
     aio_bh_cb_t *cb;
     void *opaque;
-    unsigned flags;          /* atomic */
-    aio_bh_t *next;          /* atomic push onto ctx->bh_list */
+    unsigned flags; /* atomic */
+    aio_bh_t *next; /* atomic push onto ctx->bh_list */
 };
 
 /* A list of BHs stolen by one aio_bh_poll(); nested polls continue it. */
@@ -94,45 +94,45 @@ struct aio_timer {
     aio_context_t *ctx;
     aio_timer_cb_t *cb;
     void *opaque;
-    int64_t expire_ns;       /* -1 when not armed */
-    aio_timer_t *next;       /* ctx->timers, sorted by expire_ns */
+    int64_t expire_ns; /* -1 when not armed */
+    aio_timer_t *next; /* ctx->timers, sorted by expire_ns */
 };
 
 /* ---- the context ---- */
 struct aio_context {
-    GSource source;          /* first: aio-gsource.c casts between them */
+    GSource source; /* first: aio-gsource.c casts between them */
     const aio_fdmon_ops_t *fdmon;
     aio_backend_t backend;
 
     /* The wakeup handshake (aio-notify.c states the invariants). */
-    unsigned notify_me;      /* atomic: bit 0 GSource, +2 per blocking aio_poll */
-    bool notified;           /* atomic */
-    int notifier_fd;         /* eventfd */
+    unsigned notify_me; /* atomic: bit 0 GSource, +2 per blocking aio_poll */
+    bool notified;      /* atomic */
+    int notifier_fd;    /* eventfd */
 
-    aio_bh_t *bh_list;               /* atomic, lock-free push */
-    aio_bh_slice_t *bh_slices;       /* home thread only */
+    aio_bh_t *bh_list;         /* atomic, lock-free push */
+    aio_bh_slice_t *bh_slices; /* home thread only */
 
     os_mutex_t timer_lock;
     aio_timer_t *timers;
 
-    os_mutex_t list_lock;            /* handlers list and walkers */
+    os_mutex_t list_lock; /* handlers list and walkers */
     aio_handler_t *handlers;
-    unsigned list_walkers;           /* under list_lock */
+    unsigned list_walkers; /* under list_lock */
     bool list_has_deleted;
-    aio_handler_t *ready_handlers;   /* home thread only */
+    aio_handler_t *ready_handlers; /* home thread only */
 
     /* io_uring back end */
     struct io_uring ring;
     bool ring_ok;
-    aio_handler_t *pending_changes;  /* under list_lock: handlers needing SQEs */
-    aio_cqe_handler_t *ready_cqes;   /* home thread: reaped user CQEs, FIFO */
+    aio_handler_t *pending_changes; /* under list_lock: handlers needing SQEs */
+    aio_cqe_handler_t *ready_cqes;  /* home thread: reaped user CQEs, FIFO */
     aio_cqe_handler_t **ready_cqes_tail;
     struct __kernel_timespec wait_ts;
     aio_internal_cqe_t timeout_cqe;
 
     /* SQEs that a non-home thread could not place in a full SQ ring: the
      * home thread moves them into the ring (it alone enters the ring). */
-    struct aio_sqe_overflow *sqe_overflow;   /* under list_lock, FIFO */
+    struct aio_sqe_overflow *sqe_overflow; /* under list_lock, FIFO */
     struct aio_sqe_overflow **sqe_overflow_tail;
     /* Home thread only: the last fill_sq_ring left requests without an SQE
      * (the kernel refused to make room), so the loop must not sleep. */
@@ -145,8 +145,8 @@ struct aio_context {
     aio_handler_t **pollfd_handlers;
     unsigned pollfds_cap;
 
-    uintptr_t home_thread;           /* set by aio_thread_context_set() */
-    struct aio_blk_req *blk_reqs;    /* under list_lock: block I/O in flight */
+    uintptr_t home_thread;        /* set by aio_thread_context_set() */
+    struct aio_blk_req *blk_reqs; /* under list_lock: block I/O in flight */
 };
 
 typedef struct aio_sqe_overflow {
@@ -174,7 +174,7 @@ bool aio_bh_any_scheduled(aio_context_t *ctx);
 void aio_bh_free_all(aio_context_t *ctx);
 
 /* aio-timer.c */
-int64_t aio_timers_deadline_ns(aio_context_t *ctx);   /* -1 none, else ns from now (>= 0) */
+int64_t aio_timers_deadline_ns(aio_context_t *ctx); /* -1 none, else ns from now (>= 0) */
 bool aio_timers_run_expired(aio_context_t *ctx);
 void aio_timers_detach_all(aio_context_t *ctx);
 

@@ -46,8 +46,8 @@ GMainContext *aio_main_loop_gcontext(aio_main_loop_t *ml)
 static gint main_loop_query(aio_main_loop_t *ml, gint max_priority, gint *timeout_ms)
 {
     for (;;) {
-        gint n = g_main_context_query(ml->gctx, max_priority, timeout_ms,
-                                      ml->gfds, ml->cap);
+        gint n =
+            g_main_context_query(ml->gctx, max_priority, timeout_ms, ml->gfds, ml->cap);
         if (n <= ml->cap) {
             return n;
         }
@@ -68,13 +68,13 @@ int aio_main_loop_wait(aio_main_loop_t *ml, bool nonblocking)
         timeout_ms = 0;
     }
     for (gint i = 0; i < n; i++) {
-        ml->pfds[i] = (struct pollfd){ .fd = ml->gfds[i].fd,
-                                       .events = (short)ml->gfds[i].events };
+        ml->pfds[i] =
+            (struct pollfd){ .fd = ml->gfds[i].fd, .events = (short)ml->gfds[i].events };
     }
 
     aio_bql_unlock();
-    int ret = os_ppoll(ml->pfds, (nfds_t)n,
-                       timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000000);
+    int ret =
+        os_ppoll(ml->pfds, (nfds_t)n, timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000000);
     aio_bql_lock();
 
     for (gint i = 0; i < n; i++) {

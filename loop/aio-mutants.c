@@ -17,86 +17,111 @@ static const struct {
     const char *name;
     const char *description;
 } mutant_table[AIO_MUTANT_COUNT] = {
-    [AIO_MUTANT_MISSING_NOTIFY_ADD_SQE] = {
-        "missing-notify-add-sqe",
-        "add_sqe queues without aio_notify(): a BQL holder's SQE waits for the "
-        "main loop's next unrelated wakeup (QEMU 10.2, the seed bug)" },
-    [AIO_MUTANT_GSOURCE_CHECK_SKIPS_CQ] = {
-        "gsource-check-skips-cq",
-        "the GSource check trusts the ring fd's revents and ignores CQEs already "
-        "in the CQ ring (QEMU 10.2 before the seed's second patch)" },
-    [AIO_MUTANT_POLL_SKIPS_NOTIFIED_RECHECK] = {
-        "poll-skips-notified-recheck",
-        "aio_poll raises notify_me and sleeps without re-reading notified" },
-    [AIO_MUTANT_BH_SCHEDULE_NO_NOTIFY] = {
-        "bh-schedule-no-notify",
-        "scheduling a bottom half does not wake the context" },
-    [AIO_MUTANT_TIMER_MOD_NO_NOTIFY] = {
-        "timer-mod-no-notify",
-        "arming a timer that becomes the earliest does not wake the context" },
-    [AIO_MUTANT_CQ_OVERFLOW_NOT_FLUSHED] = {
-        "cq-overflow-not-flushed",
-        "reaping never calls io_uring_get_events() after a CQ overflow: the "
-        "GSource path spins on a readable ring fd with an empty CQ" },
-    [AIO_MUTANT_SUBMIT_FAILURE_SLEEPS] = {
-        "submit-failure-sleeps",
-        "after a failed or partial submit (EAGAIN, EBUSY, EINTR) the loop sleeps with "
-        "SQEs still queued: they wait for an unrelated wakeup" },
-    [AIO_MUTANT_NOTIFY_SKIPS_FULL_FENCE] = {
-        "notify-skips-full-fence",
-        "aio_notify stores notified and loads notify_me with no full fence between: "
-        "store buffering loses the wakeup on x86 (found under --memory-model tso)" },
-    [AIO_MUTANT_NOTIFY_SKIPS_WRITE_FENCE] = {
-        "notify-skips-write-fence",
-        "aio_notify stores notified without the write barrier after publishing the "
-        "work: matters only where stores reorder (pso, ARM, POWER)" },
-    [AIO_MUTANT_ACCEPT_SKIPS_FENCE] = {
-        "accept-skips-fence",
-        "aio_notify_accept clears notified with no full fence before the home thread "
-        "looks at its work" },
-    [AIO_MUTANT_POLL_SKIPS_FULL_FENCE] = {
-        "poll-skips-full-fence",
-        "aio_poll raises notify_me and re-reads notified with no full fence between "
-        "(on x86 the locked add is a full fence: only weaker hardware loses it)" },
-    [AIO_MUTANT_PREPARE_SKIPS_FULL_FENCE] = {
-        "prepare-skips-full-fence",
-        "the GSource prepare raises notify_me with no full fence before computing the "
-        "timeout (on x86 the locked or is a full fence: only weaker hardware loses it)" },
-    [AIO_MUTANT_FD_HANDLER_SET_NO_NOTIFY] = {
-        "fd-handler-set-no-notify",
-        "aio_set_fd_handler() changes the handler set without aio_notify(): a loop "
-        "asleep on the old set never watches the new fd (QEMU 321d1dba8b added the "
-        "missing notify to aio_enable_external())" },
-    [AIO_MUTANT_BH_PENDING_SKIPS_NOTIFY] = {
-        "bh-pending-skips-notify",
-        "scheduling a BH that is still queued (e.g. cancelled, not yet dequeued) returns "
-        "without aio_notify(), so a loop that saw it unscheduled sleeps on (QEMU 924fe1293c "
-        "made qemu_bh_schedule() notify on every call)" },
-    [AIO_MUTANT_BH_FLAGS_CLEARED_AFTER_RUN] = {
-        "bh-flags-cleared-after-run",
-        "aio_bh_poll() clears a BH's PENDING and SCHEDULED bits after its callback instead "
-        "of before, so a schedule racing with the run is wiped out (QEMU e8d3b1a25f "
-        "strengthened the ordering of the scheduled flag against the callback)" },
-    [AIO_MUTANT_GSOURCE_PREPARE_SKIPS_NOTIFY_ME] = {
-        "gsource-prepare-skips-notify-me",
-        "the GSource prepare does not raise bit 0 of notify_me, so producers believe "
-        "nobody is about to sleep and skip the eventfd write while glib polls (QEMU "
-        "eabc977973 replaced the 'is someone dispatching' test that lost these kicks)" },
-    [AIO_MUTANT_GSOURCE_PREPARE_NO_SUBMIT] = {
-        "gsource-prepare-no-submit",
-        "the io_uring GSource prepare neither fills nor submits the SQ ring, so handler "
-        "changes and SQEs queued for the glib-driven loop are never handed to the kernel "
-        "(QEMU ba607ca8bf turned fdmon-io_uring off under the GSource for this)" },
-    [AIO_MUTANT_HANDLER_ADD_DURING_WALK_LOST] = {
-        "handler-add-during-walk-lost",
-        "a handler added or changed by another thread while the home thread walks the "
-        "handler list is never handed to the fd monitor, so its fd never wakes the loop "
-        "(QEMU e62da98527 fixed the same race against the epoll upgrade)" },
-    [AIO_MUTANT_CURRENT_CONTEXT_IGNORES_BQL] = {
-        "current-context-ignores-bql",
-        "aio_current_context() returns the main context to a thread that neither owns a "
-        "context nor holds the BQL, which then queues SQEs on a ring it may not touch "
-        "(QEMU 5f50be9b58: the main context is only current under the BQL)" },
+    [AIO_MUTANT_MISSING_NOTIFY_ADD_SQE] = { "missing-notify-add-sqe",
+                                            "add_sqe queues without aio_notify(): a BQL "
+                                            "holder's SQE waits for the "
+                                            "main loop's next unrelated wakeup (QEMU 10.2, "
+                                            "the seed bug)" },
+    [AIO_MUTANT_GSOURCE_CHECK_SKIPS_CQ] = { "gsource-check-skips-cq",
+                                            "the GSource check trusts the ring fd's "
+                                            "revents and ignores CQEs already "
+                                            "in the CQ ring (QEMU 10.2 before the seed's "
+                                            "second patch)" },
+    [AIO_MUTANT_POLL_SKIPS_NOTIFIED_RECHECK] = { "poll-skips-notified-recheck",
+                                                 "aio_poll raises notify_me and sleeps "
+                                                 "without re-reading notified" },
+    [AIO_MUTANT_BH_SCHEDULE_NO_NOTIFY] = { "bh-schedule-no-notify",
+                                           "scheduling a bottom half does not wake the "
+                                           "context" },
+    [AIO_MUTANT_TIMER_MOD_NO_NOTIFY] = { "timer-mod-no-notify",
+                                         "arming a timer that becomes the earliest does "
+                                         "not wake the context" },
+    [AIO_MUTANT_CQ_OVERFLOW_NOT_FLUSHED] = { "cq-overflow-not-flushed",
+                                             "reaping never calls io_uring_get_events() "
+                                             "after a CQ overflow: the "
+                                             "GSource path spins on a readable ring fd "
+                                             "with an empty CQ" },
+    [AIO_MUTANT_SUBMIT_FAILURE_SLEEPS] = { "submit-failure-sleeps",
+                                           "after a failed or partial submit (EAGAIN, "
+                                           "EBUSY, EINTR) the loop sleeps with "
+                                           "SQEs still queued: they wait for an unrelated "
+                                           "wakeup" },
+    [AIO_MUTANT_NOTIFY_SKIPS_FULL_FENCE] = { "notify-skips-full-fence",
+                                             "aio_notify stores notified and loads "
+                                             "notify_me with no full fence between: "
+                                             "store buffering loses the wakeup on x86 "
+                                             "(found under --memory-model tso)" },
+    [AIO_MUTANT_NOTIFY_SKIPS_WRITE_FENCE] = { "notify-skips-write-fence",
+                                              "aio_notify stores notified without the "
+                                              "write barrier after publishing the "
+                                              "work: matters only where stores reorder "
+                                              "(pso, ARM, POWER)" },
+    [AIO_MUTANT_ACCEPT_SKIPS_FENCE] = { "accept-skips-fence",
+                                        "aio_notify_accept clears notified with no full "
+                                        "fence before the home thread "
+                                        "looks at its work" },
+    [AIO_MUTANT_POLL_SKIPS_FULL_FENCE] = { "poll-skips-full-fence",
+                                           "aio_poll raises notify_me and re-reads "
+                                           "notified with no full fence between "
+                                           "(on x86 the locked add is a full fence: only "
+                                           "weaker hardware loses it)" },
+    [AIO_MUTANT_PREPARE_SKIPS_FULL_FENCE] = { "prepare-skips-full-fence",
+                                              "the GSource prepare raises notify_me with "
+                                              "no full fence before computing the "
+                                              "timeout (on x86 the locked or is a full "
+                                              "fence: only weaker hardware loses it)" },
+    [AIO_MUTANT_FD_HANDLER_SET_NO_NOTIFY] = { "fd-handler-set-no-notify",
+                                              "aio_set_fd_handler() changes the handler "
+                                              "set without aio_notify(): a loop "
+                                              "asleep on the old set never watches the new "
+                                              "fd (QEMU 321d1dba8b added the "
+                                              "missing notify to aio_enable_external())" },
+    [AIO_MUTANT_BH_PENDING_SKIPS_NOTIFY] = { "bh-pending-skips-notify",
+                                             "scheduling a BH that is still queued (e.g. "
+                                             "cancelled, not yet dequeued) returns "
+                                             "without aio_notify(), so a loop that saw it "
+                                             "unscheduled sleeps on (QEMU 924fe1293c "
+                                             "made qemu_bh_schedule() notify on every "
+                                             "call)" },
+    [AIO_MUTANT_BH_FLAGS_CLEARED_AFTER_RUN] = { "bh-flags-cleared-after-run",
+                                                "aio_bh_poll() clears a BH's PENDING and "
+                                                "SCHEDULED bits after its callback instead "
+                                                "of before, so a schedule racing with the "
+                                                "run is wiped out (QEMU e8d3b1a25f "
+                                                "strengthened the ordering of the "
+                                                "scheduled flag against the callback)" },
+    [AIO_MUTANT_GSOURCE_PREPARE_SKIPS_NOTIFY_ME] = { "gsource-prepare-skips-notify-me",
+                                                     "the GSource prepare does not raise "
+                                                     "bit 0 of notify_me, so producers "
+                                                     "believe "
+                                                     "nobody is about to sleep and skip "
+                                                     "the eventfd write while glib polls "
+                                                     "(QEMU "
+                                                     "eabc977973 replaced the 'is someone "
+                                                     "dispatching' test that lost these "
+                                                     "kicks)" },
+    [AIO_MUTANT_GSOURCE_PREPARE_NO_SUBMIT] = { "gsource-prepare-no-submit",
+                                               "the io_uring GSource prepare neither fills "
+                                               "nor submits the SQ ring, so handler "
+                                               "changes and SQEs queued for the "
+                                               "glib-driven loop are never handed to the "
+                                               "kernel "
+                                               "(QEMU ba607ca8bf turned fdmon-io_uring off "
+                                               "under the GSource for this)" },
+    [AIO_MUTANT_HANDLER_ADD_DURING_WALK_LOST] = { "handler-add-during-walk-lost",
+                                                  "a handler added or changed by another "
+                                                  "thread while the home thread walks the "
+                                                  "handler list is never handed to the fd "
+                                                  "monitor, so its fd never wakes the loop "
+                                                  "(QEMU e62da98527 fixed the same race "
+                                                  "against the epoll upgrade)" },
+    [AIO_MUTANT_CURRENT_CONTEXT_IGNORES_BQL] = { "current-context-ignores-bql",
+                                                 "aio_current_context() returns the main "
+                                                 "context to a thread that neither owns a "
+                                                 "context nor holds the BQL, which then "
+                                                 "queues SQEs on a ring it may not touch "
+                                                 "(QEMU 5f50be9b58: the main context is "
+                                                 "only current under the BQL)" },
 };
 
 const char *aio_mutant_name(aio_mutant_t m)

@@ -9,8 +9,7 @@
  * the nearest timer, else -1 (sleep until notified). */
 int64_t aio_compute_timeout_ns(aio_context_t *ctx, bool blocking)
 {
-    if (!blocking || ctx->ready_cqes || ctx->ready_handlers ||
-        aio_bh_any_scheduled(ctx)) {
+    if (!blocking || ctx->ready_cqes || ctx->ready_handlers || aio_bh_any_scheduled(ctx)) {
         return 0;
     }
     return aio_timers_deadline_ns(ctx);

@@ -67,8 +67,7 @@ int aio_add_sqe(aio_sqe_prep_fn_t *prep, void *opaque, aio_cqe_handler_t *handle
     }
 
     bool home = ctx->home_thread == os_thread_self();
-    struct io_uring_sqe *sqe = home ? aio_uring_get_sqe(ctx)
-                                    : io_uring_get_sqe(&ctx->ring);
+    struct io_uring_sqe *sqe = home ? aio_uring_get_sqe(ctx) : io_uring_get_sqe(&ctx->ring);
     if (sqe) {
         aio_uring_prep_user_sqe(sqe, prep, opaque, handler);
     } else {

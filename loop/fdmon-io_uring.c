@@ -20,8 +20,8 @@
 
 #define USER_CQE_TAG ((uintptr_t)1)
 
-#define handler_of(ptr, member) \
-    ((aio_handler_t *)((char *)(ptr) - offsetof(aio_handler_t, member)))
+#define handler_of(ptr, member)                                                            \
+    ((aio_handler_t *)((char *)(ptr)-offsetof(aio_handler_t, member)))
 
 /* The home thread needs an SQE: a full ring is submitted to make room.
  * NULL if that submit took nothing (-EAGAIN, -EBUSY, -EINTR from the
@@ -65,7 +65,7 @@ static void change_to_sqe(aio_context_t *ctx, aio_handler_t *h)
         if (h->poll_armed && !h->remove_pending) {
             struct io_uring_sqe *sqe = aio_uring_get_sqe(ctx);
             if (!sqe) {
-                queue_change_locked(ctx, h);     /* the next fill retries */
+                queue_change_locked(ctx, h); /* the next fill retries */
                 return;
             }
             io_uring_prep_poll_remove(sqe, (__u64)(uintptr_t)&h->poll_cqe);
@@ -76,7 +76,7 @@ static void change_to_sqe(aio_context_t *ctx, aio_handler_t *h)
     } else if (!h->poll_armed) {
         struct io_uring_sqe *sqe = aio_uring_get_sqe(ctx);
         if (!sqe) {
-            queue_change_locked(ctx, h);         /* the next fill retries */
+            queue_change_locked(ctx, h); /* the next fill retries */
             return;
         }
         io_uring_prep_poll_add(sqe, h->fd, (unsigned)h->events);
@@ -96,7 +96,7 @@ static void fill_sq_ring(aio_context_t *ctx)
     aio_handler_t *changes = ctx->pending_changes, *next;
     ctx->pending_changes = NULL;
     for (aio_handler_t *h = changes; h; h = next) {
-        next = h->change_next;                   /* change_to_sqe may requeue h */
+        next = h->change_next; /* change_to_sqe may requeue h */
         h->change_queued = false;
         change_to_sqe(ctx, h);
         ctx->sqe_left_behind |= h->change_queued;
@@ -157,7 +157,8 @@ static unsigned reap_cq_ring(aio_context_t *ctx)
     struct io_uring_cqe *cqe;
     unsigned head, seen = 0;
 
-    io_uring_for_each_cqe(&ctx->ring, head, cqe) {
+    io_uring_for_each_cqe(&ctx->ring, head, cqe)
+    {
         process_cqe(ctx, (uintptr_t)cqe->user_data, cqe->res, cqe->flags);
         seen++;
     }

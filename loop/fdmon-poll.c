@@ -44,8 +44,8 @@ static unsigned fdmon_poll_fill(aio_context_t *ctx)
         if (n == ctx->pollfds_cap) {
             ctx->pollfds_cap = ctx->pollfds_cap ? ctx->pollfds_cap * 2 : 16;
             ctx->pollfds = g_renew(struct pollfd, ctx->pollfds, ctx->pollfds_cap);
-            ctx->pollfd_handlers = g_renew(aio_handler_t *, ctx->pollfd_handlers,
-                                           ctx->pollfds_cap);
+            ctx->pollfd_handlers =
+                g_renew(aio_handler_t *, ctx->pollfd_handlers, ctx->pollfds_cap);
         }
         ctx->pollfds[n] = (struct pollfd){ .fd = h->fd, .events = h->events };
         ctx->pollfd_handlers[n] = h;
@@ -65,8 +65,7 @@ static int fdmon_poll_wait(aio_context_t *ctx, int64_t timeout_ns)
     }
     for (unsigned i = 0; i < n; i++) {
         if (ctx->pollfds[i].revents) {
-            aio_handler_mark_ready(ctx, ctx->pollfd_handlers[i],
-                                   ctx->pollfds[i].revents);
+            aio_handler_mark_ready(ctx, ctx->pollfd_handlers[i], ctx->pollfds[i].revents);
         }
     }
     return ret;

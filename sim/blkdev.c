@@ -22,7 +22,7 @@ struct sim_blkdev {
     sim_file_t file;
     uint64_t size;
     int64_t lat_min, lat_max;
-    uint8_t **pages;          /* size/PAGE overlay pointers, NULL = pattern */
+    uint8_t **pages; /* size/PAGE overlay pointers, NULL = pattern */
     size_t n_pages;
 };
 
@@ -38,7 +38,7 @@ static bool pattern_ready;
 static const uint8_t *pattern_block(void)
 {
     if (!pattern_ready) {
-        uint64_t s = 0x77616b6573696dull;   /* "wakesim" */
+        uint64_t s = 0x77616b6573696dull; /* "wakesim" */
         for (size_t i = 0; i < PAGE; i += 8) {
             uint64_t word = sim_splitmix64(&s);
             memcpy(pattern_body + i, &word, 8);
@@ -69,7 +69,7 @@ static sim_blkdev_t *blkdev_of(sim_file_t *f)
 
 static unsigned blkdev_poll_mask(sim_world_t *w, sim_file_t *f)
 {
-    return POLLIN | POLLOUT;          /* a block device is always ready */
+    return POLLIN | POLLOUT; /* a block device is always ready */
 }
 
 static const sim_file_ops_t blkdev_ops = {
@@ -143,7 +143,7 @@ static void copy_in(sim_blkdev_t *d, uint64_t off, const uint8_t *src, size_t n)
             uint8_t *fresh = malloc(PAGE);
             if (!fresh)
                 sim_fatal("out of memory (block device page)");
-            copy_out(d, o - o % PAGE, fresh, PAGE);  /* pattern first */
+            copy_out(d, o - o % PAGE, fresh, PAGE); /* pattern first */
             *page = fresh;
         }
         (*page)[o % PAGE] = src[i];
@@ -180,7 +180,7 @@ int64_t sim_blkdev_start(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool wri
     if (req->iov && req->iov_n > 1024)
         return -EINVAL;
     if (write)
-        req->len = (size_t)transfer(d, req, true);  /* result, kept for finish */
+        req->len = (size_t)transfer(d, req, true); /* result, kept for finish */
     int64_t span = d->lat_max - d->lat_min;
     int64_t lat = d->lat_min;
     if (span > 0)

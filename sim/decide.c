@@ -36,8 +36,7 @@ static void record(sim_world_t *w, uint32_t value, uint32_t bound, sim_decision_
     d->n++;
 }
 
-static void replay_fail(sim_world_t *w, const char *fmt, size_t i,
-                        uint64_t a, uint64_t b)
+static void replay_fail(sim_world_t *w, const char *fmt, size_t i, uint64_t a, uint64_t b)
 {
     char msg[200];
     snprintf(msg, sizeof(msg), fmt, i, (unsigned long long)a, (unsigned long long)b);
@@ -50,20 +49,23 @@ static uint32_t replay_next(sim_world_t *w, uint32_t n)
     sim_decider_t *d = &w->dec;
     size_t i = d->pos;
     if (i >= d->o.replay_len) {
-        replay_fail(w, "replay: ran out of decisions at #%zu (needed a choice among "
-                    "%llu, record holds %llu)", i, n, d->o.replay_len);
+        replay_fail(w,
+                    "replay: ran out of decisions at #%zu (needed a choice among "
+                    "%llu, record holds %llu)",
+                    i, n, d->o.replay_len);
         return 0;
     }
     d->pos++;
     uint32_t v = d->o.replay[i];
     if (d->o.replay_bounds && d->o.replay_bounds[i] != n) {
-        replay_fail(w, "replay: decision #%zu diverged: recorded among %llu, "
-                    "now among %llu", i, d->o.replay_bounds[i], n);
+        replay_fail(w,
+                    "replay: decision #%zu diverged: recorded among %llu, "
+                    "now among %llu",
+                    i, d->o.replay_bounds[i], n);
         return 0;
     }
     if (v >= n) {
-        replay_fail(w, "replay: decision #%zu value %llu out of range (< %llu)",
-                    i, v, n);
+        replay_fail(w, "replay: decision #%zu value %llu out of range (< %llu)", i, v, n);
         return 0;
     }
     return v;
@@ -237,7 +239,7 @@ sim_thread_t *sim_decide_thread(sim_world_t *w)
     }
     int cur = w->current ? runnable_index_of(w, w->current) : -1;
     sim_decision_info_t info = key_info(w, true);
-    info.dflt = cur >= 0 ? (uint32_t)cur : 0;     /* default_pick(), computed once */
+    info.dflt = cur >= 0 ? (uint32_t)cur : 0; /* default_pick(), computed once */
     info.current_runnable = cur >= 0;
     sim_thread_t *next = runnable_at(w, v);
     info.chosen = next->id;
@@ -252,7 +254,7 @@ uint32_t sim_decide_value(sim_world_t *w, uint32_t n)
     uint32_t v = 0;
     int64_t b;
     if (n <= 1)
-        return 0;                     /* no choice: nothing to record */
+        return 0; /* no choice: nothing to record */
     key_advance(w, false);
     switch (d->o.kind) {
     case SIM_DECIDE_BYTES:
@@ -344,7 +346,7 @@ static int pct_init(sim_decider_t *d)
         return -ENOMEM;
     for (unsigned i = 0; i < k; i++)
         d->pct_slots[i] = i;
-    for (unsigned i = k; i > 1; i--) {         /* Fisher-Yates */
+    for (unsigned i = k; i > 1; i--) { /* Fisher-Yates */
         unsigned j = (unsigned)sim_rng_below(d->rng, i);
         uint32_t tmp = d->pct_slots[i - 1];
         d->pct_slots[i - 1] = d->pct_slots[j];

@@ -16,7 +16,7 @@
 typedef struct {
     sim_file_t file;
     uint64_t count;
-    bool semaphore;            /* EFD_SEMAPHORE: a read takes 1 */
+    bool semaphore; /* EFD_SEMAPHORE: a read takes 1 */
 } sim_eventfd_t;
 
 #define SIM_EVENTFD_MAX (UINT64_MAX - 1)
@@ -105,7 +105,7 @@ int os_eventfd_signal(int fd)
     /* A saturated counter makes write() fail with EAGAIN: the real seam
      * reports success then, the fd being readable anyway. */
     if (sim_fault(w, SIM_FAULT_EVENTFD_EAGAIN))
-        e->count = SIM_EVENTFD_MAX;   /* injected: as if written to the brim */
+        e->count = SIM_EVENTFD_MAX; /* injected: as if written to the brim */
     if (e->count < SIM_EVENTFD_MAX)
         e->count++;
     sim_emit(w, SIM_EV_EVENTFD_SIGNAL, fd, 0, (int64_t)e->count, 0, NULL);
@@ -124,7 +124,7 @@ int64_t os_eventfd_drain(int fd)
     e->count = 0;
     sim_emit(w, SIM_EV_EVENTFD_DRAIN, fd, 0, (int64_t)value, 0, NULL);
     if (value == SIM_EVENTFD_MAX)
-        sim_file_changed(w, &e->file);     /* writable again */
+        sim_file_changed(w, &e->file); /* writable again */
     return (int64_t)value;
 }
 
@@ -168,6 +168,6 @@ int sim_eventfd_read(int fd, uint64_t *value)
     e->count = 0;
     sim_emit(w, SIM_EV_EVENTFD_DRAIN, fd, 0, (int64_t)*value, 0, NULL);
     if (*value == SIM_EVENTFD_MAX)
-        sim_file_changed(w, &e->file);     /* writable again */
+        sim_file_changed(w, &e->file); /* writable again */
     return 0;
 }

@@ -66,7 +66,7 @@ void sim_file_changed(sim_world_t *w, sim_file_t *f)
             continue;
         for (nfds_t j = 0; j < t->poll_n; j++) {
             if (t->poll_fds[j].fd == f->fd) {
-                sim_wake(w, t, 0);   /* it re-checks every fd itself */
+                sim_wake(w, t, 0); /* it re-checks every fd itself */
                 break;
             }
         }
@@ -79,7 +79,7 @@ void os_fd_close(int fd)
     sim_world_t *w = sim__current_world;
     sim_file_t *f = sim_fd_lookup(w, fd);
     if (!f)
-        return;                       /* never close a real fd from the sim */
+        return; /* never close a real fd from the sim */
     if (f->kind == SIM_FILE_URING)
         sim_fatal("os_fd_close on an io_uring fd: use os_uring_exit");
     f->closed = true;

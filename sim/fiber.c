@@ -51,40 +51,39 @@ enum {
  * the C entry, r12 its argument (placed by sim_fiber_create). */
 void sim__fiber_swap(void **save_sp, void *load_sp);
 void sim__fiber_start(void);
-__asm__(
-    ".text\n"
-    ".globl sim__fiber_swap\n"
-    ".hidden sim__fiber_swap\n"
-    ".type sim__fiber_swap,@function\n"
-    "sim__fiber_swap:\n"
-    "    pushq %rbp\n"
-    "    pushq %rbx\n"
-    "    pushq %r12\n"
-    "    pushq %r13\n"
-    "    pushq %r14\n"
-    "    pushq %r15\n"
-    "    movq %rsp, (%rdi)\n"
-    "    movq %rsi, %rsp\n"
-    "    popq %r15\n"
-    "    popq %r14\n"
-    "    popq %r13\n"
-    "    popq %r12\n"
-    "    popq %rbx\n"
-    "    popq %rbp\n"
-    "    ret\n"
-    ".size sim__fiber_swap, .-sim__fiber_swap\n"
-    ".globl sim__fiber_start\n"
-    ".hidden sim__fiber_start\n"
-    ".type sim__fiber_start,@function\n"
-    "sim__fiber_start:\n"
-    "    .cfi_startproc\n"
-    "    .cfi_undefined rip\n"     /* unwinders stop here */
-    "    movq %r12, %rdi\n"
-    "    andq $-16, %rsp\n"
-    "    call *%r13\n"
-    "    ud2\n"
-    "    .cfi_endproc\n"
-    ".size sim__fiber_start, .-sim__fiber_start\n");
+__asm__(".text\n"
+        ".globl sim__fiber_swap\n"
+        ".hidden sim__fiber_swap\n"
+        ".type sim__fiber_swap,@function\n"
+        "sim__fiber_swap:\n"
+        "    pushq %rbp\n"
+        "    pushq %rbx\n"
+        "    pushq %r12\n"
+        "    pushq %r13\n"
+        "    pushq %r14\n"
+        "    pushq %r15\n"
+        "    movq %rsp, (%rdi)\n"
+        "    movq %rsi, %rsp\n"
+        "    popq %r15\n"
+        "    popq %r14\n"
+        "    popq %r13\n"
+        "    popq %r12\n"
+        "    popq %rbx\n"
+        "    popq %rbp\n"
+        "    ret\n"
+        ".size sim__fiber_swap, .-sim__fiber_swap\n"
+        ".globl sim__fiber_start\n"
+        ".hidden sim__fiber_start\n"
+        ".type sim__fiber_start,@function\n"
+        "sim__fiber_start:\n"
+        "    .cfi_startproc\n"
+        "    .cfi_undefined rip\n" /* unwinders stop here */
+        "    movq %r12, %rdi\n"
+        "    andq $-16, %rsp\n"
+        "    call *%r13\n"
+        "    ud2\n"
+        "    .cfi_endproc\n"
+        ".size sim__fiber_start, .-sim__fiber_start\n");
 
 /* ---- the stack cache: memory only, no simulation state ---- */
 static struct {
@@ -152,14 +151,14 @@ int sim_fiber_create(sim_fiber_t *f, sim_fiber_t *host, void (*fn)(void *), void
 
     uintptr_t top = ((uintptr_t)f->stack_bottom + SIM_STACK_SIZE) & ~(uintptr_t)15;
     void **sp = (void **)top - 8;
-    sp[0] = NULL;                    /* r15 */
-    sp[1] = NULL;                    /* r14 */
-    sp[2] = (void *)fiber_main;      /* r13: entry */
-    sp[3] = f;                       /* r12: its argument */
-    sp[4] = NULL;                    /* rbx */
-    sp[5] = NULL;                    /* rbp */
-    sp[6] = (void *)sim__fiber_start;/* return address of the first swap */
-    sp[7] = NULL;                    /* padding: start sees rsp = top - 8 */
+    sp[0] = NULL;                     /* r15 */
+    sp[1] = NULL;                     /* r14 */
+    sp[2] = (void *)fiber_main;       /* r13: entry */
+    sp[3] = f;                        /* r12: its argument */
+    sp[4] = NULL;                     /* rbx */
+    sp[5] = NULL;                     /* rbp */
+    sp[6] = (void *)sim__fiber_start; /* return address of the first swap */
+    sp[7] = NULL;                     /* padding: start sees rsp = top - 8 */
     f->sp = sp;
     return 0;
 }

@@ -12,8 +12,8 @@
 
 #include <stdlib.h>
 
-int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
-                      unsigned submit, unsigned wait_nr, int64_t deadline);
+int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned submit,
+                      unsigned wait_nr, int64_t deadline);
 
 int __io_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
                        unsigned submit, unsigned wait_nr, sigset_t *sigmask)
@@ -118,20 +118,20 @@ unsigned io_uring_peek_batch_cqe(struct io_uring *ring, struct io_uring_cqe **cq
 int __io_uring_sqring_wait(struct io_uring *ring)
 {
     (void)ring;
-    return 0;                         /* no SQPOLL: the SQ never waits */
+    return 0; /* no SQPOLL: the SQ never waits */
 }
 
 /* Raw system-call wrappers and registrations: the simulated kernel has no
  * registered files, buffers or probes.  They fail rather than reach the
  * real kernel. */
-int io_uring_enter(unsigned fd, unsigned to_submit, unsigned min_complete,
-                   unsigned flags, sigset_t *sig)
+int io_uring_enter(unsigned fd, unsigned to_submit, unsigned min_complete, unsigned flags,
+                   sigset_t *sig)
 {
     return -ENOSYS;
 }
 
-int io_uring_enter2(unsigned fd, unsigned to_submit, unsigned min_complete,
-                    unsigned flags, sigset_t *sig, size_t sz)
+int io_uring_enter2(unsigned fd, unsigned to_submit, unsigned min_complete, unsigned flags,
+                    sigset_t *sig, size_t sz)
 {
     return -ENOSYS;
 }
@@ -184,7 +184,7 @@ int io_uring_unregister_buffers(struct io_uring *ring)
 
 int io_uring_register_ring_fd(struct io_uring *ring)
 {
-    return -EOPNOTSUPP;               /* callers fall back to the plain fd */
+    return -EOPNOTSUPP; /* callers fall back to the plain fd */
 }
 
 int io_uring_unregister_ring_fd(struct io_uring *ring)

@@ -15,16 +15,24 @@
 #include <string.h>
 
 static const char *const kind_names[SIM_EV_COUNT] = {
-    [SIM_EV_THREAD_START] = "thread-start", [SIM_EV_THREAD_EXIT] = "thread-exit",
-    [SIM_EV_THREAD_BLOCK] = "block",        [SIM_EV_THREAD_WAKE] = "wake",
+    [SIM_EV_THREAD_START] = "thread-start",
+    [SIM_EV_THREAD_EXIT] = "thread-exit",
+    [SIM_EV_THREAD_BLOCK] = "block",
+    [SIM_EV_THREAD_WAKE] = "wake",
     [SIM_EV_EVENTFD_SIGNAL] = "eventfd-signal",
     [SIM_EV_EVENTFD_DRAIN] = "eventfd-drain",
-    [SIM_EV_PPOLL_ENTER] = "ppoll",         [SIM_EV_PPOLL_RETURN] = "ppoll-return",
-    [SIM_EV_MUTEX_LOCK] = "mutex-lock",     [SIM_EV_MUTEX_UNLOCK] = "mutex-unlock",
-    [SIM_EV_URING_ENTER] = "uring-enter",   [SIM_EV_SQE_QUEUED] = "sqe-queued",
-    [SIM_EV_SQE_SUBMIT] = "sqe-submit",     [SIM_EV_CQE_POST] = "cqe-post",
-    [SIM_EV_CQE_REAP] = "cqe-reap",         [SIM_EV_MONITOR] = "monitor",
-    [SIM_EV_VIOLATION] = "violation",       [SIM_EV_DEADLOCK] = "deadlock",
+    [SIM_EV_PPOLL_ENTER] = "ppoll",
+    [SIM_EV_PPOLL_RETURN] = "ppoll-return",
+    [SIM_EV_MUTEX_LOCK] = "mutex-lock",
+    [SIM_EV_MUTEX_UNLOCK] = "mutex-unlock",
+    [SIM_EV_URING_ENTER] = "uring-enter",
+    [SIM_EV_SQE_QUEUED] = "sqe-queued",
+    [SIM_EV_SQE_SUBMIT] = "sqe-submit",
+    [SIM_EV_CQE_POST] = "cqe-post",
+    [SIM_EV_CQE_REAP] = "cqe-reap",
+    [SIM_EV_MONITOR] = "monitor",
+    [SIM_EV_VIOLATION] = "violation",
+    [SIM_EV_DEADLOCK] = "deadlock",
     [SIM_EV_FAULT] = "fault",
 };
 
@@ -203,8 +211,8 @@ static void format_body(sim_world_t *w, const sim_event_t *ev)
     }
 }
 
-void sim_emit(sim_world_t *w, sim_event_kind_t kind, int64_t object,
-              uint64_t user_data, int64_t value, int64_t value2, const char *text)
+void sim_emit(sim_world_t *w, sim_event_kind_t kind, int64_t object, uint64_t user_data,
+              int64_t value, int64_t value2, const char *text)
 {
     /* Decisions are keyed to "the acting thread's n-th event"; monitor
      * output is not the loop's behaviour and does not count. */
@@ -214,10 +222,14 @@ void sim_emit(sim_world_t *w, sim_event_kind_t kind, int64_t object,
     if (!w->opt.log_enabled && !w->opt.on_event)
         return;
     sim_event_t ev = {
-        .kind = kind, .time_ns = w->now,
+        .kind = kind,
+        .time_ns = w->now,
         .thread = w->kernel_acting ? NULL : w->current,
-        .object = object, .user_data = user_data,
-        .value = value, .value2 = value2, .text = text,
+        .object = object,
+        .user_data = user_data,
+        .value = value,
+        .value2 = value2,
+        .text = text,
     };
     if (w->opt.log_enabled) {
         size_t start = w->log_len;

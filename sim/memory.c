@@ -20,7 +20,9 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 const char *sim_memory_model_name(sim_memory_model_t m)
 {
     static const char *const names[SIM_MEMORY_COUNT] = {
-        [SIM_MEMORY_SC] = "sc", [SIM_MEMORY_TSO] = "tso", [SIM_MEMORY_PSO] = "pso",
+        [SIM_MEMORY_SC] = "sc",
+        [SIM_MEMORY_TSO] = "tso",
+        [SIM_MEMORY_PSO] = "pso",
     };
     return (unsigned)m < SIM_MEMORY_COUNT ? names[m] : "?";
 }
@@ -42,7 +44,7 @@ static sim_thread_t *weak_thread(sim_world_t *w)
 
 uint64_t sim_mem_load(const volatile void *p, unsigned size, int order)
 {
-    (void)order;                       /* loads are never reordered here */
+    (void)order; /* loads are never reordered here */
     sim_world_t *w = sim__current_world;
     sim_mem_sched_point();
     sim_thread_t *t = weak_thread(w);
@@ -89,13 +91,27 @@ uint64_t sim_mem_rmw(volatile void *p, sim_rmw_op_t op, uint64_t v, unsigned siz
     locked_prologue(sim__current_world);
     uint64_t old = sim_memory_read(p, size), nv = v;
     switch (op) {
-    case SIM_RMW_XCHG: nv = v; break;
-    case SIM_RMW_ADD: nv = old + v; break;
-    case SIM_RMW_SUB: nv = old - v; break;
-    case SIM_RMW_OR: nv = old | v; break;
-    case SIM_RMW_AND: nv = old & v; break;
-    case SIM_RMW_XOR: nv = old ^ v; break;
-    case SIM_RMW_NAND: nv = ~(old & v); break;
+    case SIM_RMW_XCHG:
+        nv = v;
+        break;
+    case SIM_RMW_ADD:
+        nv = old + v;
+        break;
+    case SIM_RMW_SUB:
+        nv = old - v;
+        break;
+    case SIM_RMW_OR:
+        nv = old | v;
+        break;
+    case SIM_RMW_AND:
+        nv = old & v;
+        break;
+    case SIM_RMW_XOR:
+        nv = old ^ v;
+        break;
+    case SIM_RMW_NAND:
+        nv = ~(old & v);
+        break;
     }
     sim_memory_write(p, truncate_bits(nv, size), size);
     return old;
@@ -122,5 +138,5 @@ void sim_mem_fence(int order)
     if (order == __ATOMIC_SEQ_CST || order == __ATOMIC_ACQ_REL)
         sim_memory_drain(w, t);
     else if (order == __ATOMIC_RELEASE)
-        sim_memory_write_barrier(w, t);   /* only pso reorders across it */
+        sim_memory_write_barrier(w, t); /* only pso reorders across it */
 }

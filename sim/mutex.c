@@ -37,8 +37,8 @@ void os_mutex_destroy(os_mutex_t *m)
 {
     sim_world_t *w = sim__current_world;
     if (w && w->current && m->world_gen == w->gen && m->owner > 0)
-        sim_violation(w, "os_mutex_destroy of mutex #%u held by thread %d",
-                      m->id, m->owner);
+        sim_violation(w, "os_mutex_destroy of mutex #%u held by thread %d", m->id,
+                      m->owner);
     m->owner = 0;
 }
 
@@ -69,14 +69,14 @@ void os_mutex_unlock(os_mutex_t *m)
     }
     mutex_adopt(w, m);
     if (m->owner != w->current->id)
-        sim_violation(w, "%s: unlock of mutex #%u owned by thread %d",
-                      w->current->name, m->id, m->owner);
+        sim_violation(w, "%s: unlock of mutex #%u owned by thread %d", w->current->name,
+                      m->id, m->owner);
     if (w->mem)
-        sim_memory_drain(w, w->current);   /* the critical section's stores */
+        sim_memory_drain(w, w->current); /* the critical section's stores */
     m->owner = 0;
     sim_emit(w, SIM_EV_MUTEX_UNLOCK, m->id, 0, 0, 0, NULL);
     sim_wake_all(w, SIM_WAIT_MUTEX, m);
-    sim_sched_point();                /* publish: a waiter may run now */
+    sim_sched_point(); /* publish: a waiter may run now */
 }
 
 /* ---- condition variables ---- */

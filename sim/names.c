@@ -61,7 +61,8 @@ void sim_name_mutex_id(sim_world_t *w, const void *addr, uint32_t id)
 {
     for (size_t i = 0; i < w->n_names; i++) {
         sim_obj_name_t *n = &w->names[i];
-        if (!n->pending_for && n->kind == SIM_OBJ_MUTEX && n->key == (int64_t)(intptr_t)addr)
+        if (!n->pending_for && n->kind == SIM_OBJ_MUTEX &&
+            n->key == (int64_t)(intptr_t)addr)
             n->id = id;
     }
 }
@@ -82,7 +83,8 @@ const char *sim_world_mutex_name_at(const sim_world_t *w, const void *addr)
 {
     for (size_t i = w->n_names; i-- > 0;) {
         const sim_obj_name_t *n = &w->names[i];
-        if (!n->pending_for && n->kind == SIM_OBJ_MUTEX && n->key == (int64_t)(intptr_t)addr)
+        if (!n->pending_for && n->kind == SIM_OBJ_MUTEX &&
+            n->key == (int64_t)(intptr_t)addr)
             return n->name;
     }
     return NULL;
@@ -99,7 +101,7 @@ char *sim_world_names_legend(const sim_world_t *w)
     for (size_t i = 0; i < w->n_names; i++) {
         const sim_obj_name_t *n = &w->names[i];
         if (n->pending_for || (n->kind == SIM_OBJ_MUTEX && !n->id))
-            continue;         /* never created, or a mutex never used */
+            continue; /* never created, or a mutex never used */
         char item[96];
         int k = snprintf(item, sizeof(item), "%s%s = %s%lld", len ? ", " : "", n->name,
                          kinds[n->kind],

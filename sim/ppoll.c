@@ -23,10 +23,11 @@ static int poll_scan(sim_world_t *w, struct pollfd *fds, nfds_t nfds)
         if (fds[i].fd < 0)
             continue;
         if (fds[i].fd < SIM_FD_BASE)
-            continue;                 /* a real fd: never ready here */
+            continue; /* a real fd: never ready here */
         sim_file_t *f = sim_fd_lookup(w, fds[i].fd);
         unsigned m = f ? sim_file_poll_mask(w, f) : POLLNVAL;
-        fds[i].revents = (short)(m & ((unsigned)fds[i].events | POLLERR | POLLHUP | POLLNVAL));
+        fds[i].revents =
+            (short)(m & ((unsigned)fds[i].events | POLLERR | POLLHUP | POLLNVAL));
         if (fds[i].revents)
             ready++;
     }

@@ -23,9 +23,9 @@ _Thread_local sim_world_t *sim__current_world;
 const char *sim_wait_kind_name(sim_wait_kind_t k)
 {
     static const char *const names[] = {
-        [SIM_WAIT_NONE] = "none",   [SIM_WAIT_PPOLL] = "ppoll",
-        [SIM_WAIT_MUTEX] = "mutex", [SIM_WAIT_COND] = "cond",
-        [SIM_WAIT_SLEEP] = "sleep", [SIM_WAIT_JOIN] = "join",
+        [SIM_WAIT_NONE] = "none",        [SIM_WAIT_PPOLL] = "ppoll",
+        [SIM_WAIT_MUTEX] = "mutex",      [SIM_WAIT_COND] = "cond",
+        [SIM_WAIT_SLEEP] = "sleep",      [SIM_WAIT_JOIN] = "join",
         [SIM_WAIT_URING] = "uring-wait", [SIM_WAIT_FUTEX] = "futex",
     };
     return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
@@ -106,13 +106,13 @@ static void sched_point(sim_world_t *w, sim_thread_t *t)
     step(w);
     park_if_stopping(w, t);
     if (w->n_runnable <= 1)
-        return;                       /* fast path: no decision */
+        return; /* fast path: no decision */
     if (w->mem && sim_memory_pending(w)) {
         sim_memory_commit_choice(w);
-        park_if_stopping(w, t);       /* a replay may have failed */
+        park_if_stopping(w, t); /* a replay may have failed */
     }
     sim_thread_t *next = sim_decide_thread(w);
-    park_if_stopping(w, t);           /* a replay may have failed */
+    park_if_stopping(w, t); /* a replay may have failed */
     if (next == t)
         return;
     w->next = next;
@@ -131,7 +131,7 @@ void sim_sched_point(void)
 {
     sim_world_t *w = sim__current_world;
     if (!w || !w->current)
-        return;                       /* outside a run, or on the host */
+        return; /* outside a run, or on the host */
     sched_point(w, w->current);
     if (w->mem)
         sim_memory_drain(w, w->current);
@@ -160,14 +160,14 @@ static void block_timeout(sim_world_t *w, void *obj, uint64_t gen)
         sim_wake(w, t, -ETIMEDOUT);
 }
 
-int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj,
-              uint64_t arg, int64_t deadline)
+int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj, uint64_t arg,
+              int64_t deadline)
 {
     sim_thread_t *t = w->current;
     if (!t)
-        return -EDEADLK;              /* the host never blocks */
+        return -EDEADLK; /* the host never blocks */
     if (w->mem)
-        sim_memory_drain(w, t);       /* a blocked thread buffers nothing */
+        sim_memory_drain(w, t); /* a blocked thread buffers nothing */
     park_if_stopping(w, t);
     t->state = SIM_T_BLOCKED;
     w->n_runnable--;
@@ -190,7 +190,7 @@ void sim_wake(sim_world_t *w, sim_thread_t *t, int res)
     if (t->state != SIM_T_BLOCKED)
         return;
     if (w->mem && w->current && !w->kernel_acting)
-        sim_memory_drain(w, w->current);   /* the waker's stores come first */
+        sim_memory_drain(w, w->current); /* the waker's stores come first */
     t->state = SIM_T_RUNNABLE;
     w->n_runnable++;
     t->wake_res = res;
@@ -238,8 +238,8 @@ static void thread_entry(void *arg)
     thread_finish(t->w, t, ret);
 }
 
-static sim_thread_t *thread_new(sim_world_t *w, const char *name,
-                                sim_thread_fn_t *fn, void *arg)
+static sim_thread_t *thread_new(sim_world_t *w, const char *name, sim_thread_fn_t *fn,
+                                void *arg)
 {
     sim_thread_t *t = calloc(1, sizeof(*t));
     if (!t || sim_fiber_create(&t->fiber, &w->host, thread_entry, t) < 0)
@@ -260,21 +260,21 @@ static sim_thread_t *thread_new(sim_world_t *w, const char *name,
     return t;
 }
 
-sim_thread_t *sim_thread_spawn(sim_world_t *w, const char *name,
-                               sim_thread_fn_t *fn, void *arg)
+sim_thread_t *sim_thread_spawn(sim_world_t *w, const char *name, sim_thread_fn_t *fn,
+                               void *arg)
 {
     if (!w || !w->running)
         sim_fatal("sim_thread_spawn outside a run");
     return thread_new(w, name, fn, arg);
 }
 
-sim_thread_t *sim_thread_create(sim_world_t *w, const char *name,
-                                sim_thread_fn_t *fn, void *arg)
+sim_thread_t *sim_thread_create(sim_world_t *w, const char *name, sim_thread_fn_t *fn,
+                                void *arg)
 {
     if (!w || !w->running)
         sim_fatal("sim_thread_create outside a run");
     if (w->mem && w->current)
-        sim_memory_drain(w, w->current);   /* the child sees its creator's stores */
+        sim_memory_drain(w, w->current); /* the child sees its creator's stores */
     sim_thread_t *t = thread_new(w, name, fn, arg);
     sim_sched_point();
     return t;
@@ -390,14 +390,12 @@ static void describe_thread(const sim_thread_t *t, char *item, size_t size)
         }
         snprintf(item, size, " %s%s: ppoll(nfds=%lu, first simulated fd=%d, %lu real);",
                  t->name, d, (unsigned long)t->poll_n, first_sim, real);
-    }
-    else if (t->wait == SIM_WAIT_MUTEX) {
+    } else if (t->wait == SIM_WAIT_MUTEX) {
         const char *name = sim_world_mutex_name_at(t->w, t->wait_obj);
         snprintf(item, size, " %s%s: mutex #%u%s%s (owner thread %d);", t->name, d,
                  ((const os_mutex_t *)t->wait_obj)->id, name ? " " : "", name ? name : "",
                  ((const os_mutex_t *)t->wait_obj)->owner);
-    }
-    else if (t->wait == SIM_WAIT_URING)
+    } else if (t->wait == SIM_WAIT_URING)
         snprintf(item, size, " %s%s: io_uring fd=%d wait_nr=%llu;", t->name, d,
                  ((const sim_ring_t *)t->wait_obj)->file.fd,
                  (unsigned long long)t->wait_arg);

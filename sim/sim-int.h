@@ -17,19 +17,19 @@
 #define WAKESIM_SIM_INT_H
 
 #include "sim.h"
-#include "aio-os.h"   /* the shim: os_mutex_t, liburing types */
+#include "aio-os.h" /* the shim: os_mutex_t, liburing types */
 #include <poll.h>
 #include <string.h>
 
 /* ---- fibers (fiber.c) ---- */
 typedef struct sim_fiber sim_fiber_t;
 struct sim_fiber {
-    void *sp;                  /* saved stack pointer while switched out */
-    void *fake_stack;          /* ASan fake stack saved while switched out */
-    const void *stack_bottom;  /* for ASan: the usable stack range */
+    void *sp;                 /* saved stack pointer while switched out */
+    void *fake_stack;         /* ASan fake stack saved while switched out */
+    const void *stack_bottom; /* for ASan: the usable stack range */
     size_t stack_size;
-    void *mapping;             /* pooled stack (guard page first), or NULL */
-    sim_fiber_t *host;         /* where a new fiber learns its return bounds */
+    void *mapping;     /* pooled stack (guard page first), or NULL */
+    sim_fiber_t *host; /* where a new fiber learns its return bounds */
     void (*fn)(void *arg);
     void *arg;
 };
@@ -48,46 +48,51 @@ void sim_fiber_release(sim_fiber_t *f);
 typedef enum { SIM_T_RUNNABLE, SIM_T_BLOCKED, SIM_T_EXITED } sim_tstate_t;
 
 typedef enum {
-    SIM_WAIT_NONE, SIM_WAIT_PPOLL, SIM_WAIT_MUTEX, SIM_WAIT_COND,
-    SIM_WAIT_SLEEP, SIM_WAIT_JOIN, SIM_WAIT_URING,
-    SIM_WAIT_FUTEX,            /* libc seam: wait_obj = the futex word */
+    SIM_WAIT_NONE,
+    SIM_WAIT_PPOLL,
+    SIM_WAIT_MUTEX,
+    SIM_WAIT_COND,
+    SIM_WAIT_SLEEP,
+    SIM_WAIT_JOIN,
+    SIM_WAIT_URING,
+    SIM_WAIT_FUTEX, /* libc seam: wait_obj = the futex word */
 } sim_wait_kind_t;
 
 const char *sim_wait_kind_name(sim_wait_kind_t k);
 
 struct sim_thread {
     sim_world_t *w;
-    int id;                    /* 1-based, creation order */
+    int id; /* 1-based, creation order */
     char name[32];
     sim_fiber_t fiber;
     sim_tstate_t state;
     bool started, daemon, killed;
     sim_wait_kind_t wait;
-    const void *wait_obj;      /* mutex, cond, ring, thread... */
-    uint64_t wait_arg;         /* kind-specific (uring: wait_nr) */
-    uint64_t wait_seq;         /* world-wide order of blocking (FIFO wakeups) */
-    uint32_t wait_gen;         /* bumped at each wake: stale timers ignore it */
-    int wake_res;              /* 0, or -ETIMEDOUT */
+    const void *wait_obj; /* mutex, cond, ring, thread... */
+    uint64_t wait_arg;    /* kind-specific (uring: wait_nr) */
+    uint64_t wait_seq;    /* world-wide order of blocking (FIFO wakeups) */
+    uint32_t wait_gen;    /* bumped at each wake: stale timers ignore it */
+    int wake_res;         /* 0, or -ETIMEDOUT */
     const struct pollfd *poll_fds;
     nfds_t poll_n;
     sim_thread_fn_t *fn;
     void *arg, *ret;
-    void *home_ctx;            /* os_thread_ctx_get/set */
+    void *home_ctx; /* os_thread_ctx_get/set */
     uint64_t pct_prio;
-    uint64_t n_events;         /* kernel-visible events it emitted: keys decisions */
+    uint64_t n_events;            /* kernel-visible events it emitted: keys decisions */
     struct sim_libc_thread *libc; /* libc seam: pthread keys, handle (sim/libc/) */
 };
 
 /* Blocks the current thread until sim_wake() or the absolute deadline
  * (virtual ns, -1 = none).  Returns 0 or -ETIMEDOUT; -EDEADLK on the host.
  * Never returns to a thread whose run is ending (it is unwound). */
-int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj,
-              uint64_t arg, int64_t deadline);
+int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj, uint64_t arg,
+              int64_t deadline);
 void sim_wake(sim_world_t *w, sim_thread_t *t, int res);
 /* sim_thread_create without its scheduling point: the caller can publish
  * the handle before the new thread may run. */
-sim_thread_t *sim_thread_spawn(sim_world_t *w, const char *name,
-                               sim_thread_fn_t *fn, void *arg);
+sim_thread_t *sim_thread_spawn(sim_world_t *w, const char *name, sim_thread_fn_t *fn,
+                               void *arg);
 /* Wakes every thread blocked with this kind and object; returns how many. */
 int sim_wake_all(sim_world_t *w, sim_wait_kind_t kind, const void *obj);
 /* Ends the run with r (first caller wins); msg may be NULL. */
@@ -97,10 +102,10 @@ sim_result_t sim_sched_run(sim_world_t *w, sim_thread_fn_t *entry, void *arg);
 /* ---- decisions (decide.c) ---- */
 typedef struct {
     sim_decide_opts_t o;
-    size_t pos;                /* next byte (BYTES) or value (REPLAY) */
-    uint64_t rng[4];           /* xoshiro256** state (SEED, PCT) */
-    uint64_t *pct_change;      /* d-1 change-point step numbers */
-    uint32_t *pct_slots;       /* random permutation of k priority slots */
+    size_t pos;           /* next byte (BYTES) or value (REPLAY) */
+    uint64_t rng[4];      /* xoshiro256** state (SEED, PCT) */
+    uint64_t *pct_change; /* d-1 change-point step numbers */
+    uint32_t *pct_slots;  /* random permutation of k priority slots */
     unsigned pct_created;
     uint32_t *values, *bounds; /* the record */
     sim_decision_info_t *info; /* per decision: what the default would pick */
@@ -137,10 +142,10 @@ bool sim_fault(sim_world_t *w, sim_fault_kind_t k);
 typedef void sim_timer_fn_t(sim_world_t *w, void *obj, uint64_t arg);
 typedef struct {
     int64_t when;
-    uint64_t seq;              /* ties fire in insertion order */
+    uint64_t seq; /* ties fire in insertion order */
     sim_timer_fn_t *fn;
     void *obj;
-    uint64_t arg;              /* usually a generation that must still match */
+    uint64_t arg; /* usually a generation that must still match */
 } sim_timer_t;
 
 void sim_timer_add(sim_world_t *w, int64_t when, sim_timer_fn_t *fn, void *obj,
@@ -150,8 +155,12 @@ bool sim_timer_next(const sim_world_t *w, int64_t *when);
 void sim_timers_fire_due(sim_world_t *w);
 
 /* ---- files (fd.c) ---- */
-typedef enum { SIM_FILE_EVENTFD = 1, SIM_FILE_URING, SIM_FILE_BLKDEV,
-               SIM_FILE_EPOLL } sim_file_kind_t;
+typedef enum {
+    SIM_FILE_EVENTFD = 1,
+    SIM_FILE_URING,
+    SIM_FILE_BLKDEV,
+    SIM_FILE_EPOLL
+} sim_file_kind_t;
 typedef struct sim_file sim_file_t;
 
 /* What a kind of file does, like the kernel's file_operations: the fd table,
@@ -173,9 +182,9 @@ struct sim_file {
     sim_file_kind_t kind;
     int fd;
     bool closed;
-    sim_file_t *next_all;      /* every file of the world, freed at the end */
+    sim_file_t *next_all; /* every file of the world, freed at the end */
     const sim_file_ops_t *ops;
-    int status_flags;          /* O_NONBLOCK (libc seam: read/write block?) */
+    int status_flags;                /* O_NONBLOCK (libc seam: read/write block?) */
     struct sim_file_watch *watchers; /* files whose readiness follows this
                                         one's (epoll instances watching it) */
 };
@@ -208,7 +217,7 @@ typedef struct sim_req sim_req_t;
 
 struct sim_ring {
     sim_file_t file;
-    struct io_uring *user;     /* the loop's struct, valid until exit */
+    struct io_uring *user; /* the loop's struct, valid until exit */
     bool live;
     sim_ring_t *next_live;
     unsigned sq_entries, cq_entries;
@@ -218,33 +227,38 @@ struct sim_ring {
     unsigned *sq_array;
     struct io_uring_sqe *sqes;
     struct io_uring_cqe *cqes;
-    unsigned seen_sqe_tail;    /* user sqe_tail already reported queued */
-    unsigned seen_cq_head;     /* CQEs reaped already reported */
-    int64_t *queued_at;        /* per SQ slot: virtual time first seen queued */
+    unsigned seen_sqe_tail; /* user sqe_tail already reported queued */
+    unsigned seen_cq_head;  /* CQEs reaped already reported */
+    int64_t *queued_at;     /* per SQ slot: virtual time first seen queued */
     struct io_uring_cqe *overflow;
     size_t n_overflow, cap_overflow;
-    uint64_t completions;      /* non-timeout CQEs posted (TIMEOUT counts) */
-    uint64_t batch_completions;/* completions when the current batch began */
-    uint64_t cq_timeouts;      /* TIMEOUT CQEs posted (they end any wait) */
-    bool in_batch;             /* submitting: CQEs wait in deferred until the end */
-    struct { uint64_t user_data; int32_t res; uint32_t flags; bool is_timeout; } *deferred;
+    uint64_t completions;       /* non-timeout CQEs posted (TIMEOUT counts) */
+    uint64_t batch_completions; /* completions when the current batch began */
+    uint64_t cq_timeouts;       /* TIMEOUT CQEs posted (they end any wait) */
+    bool in_batch;              /* submitting: CQEs wait in deferred until the end */
+    struct {
+        uint64_t user_data;
+        int32_t res;
+        uint32_t flags;
+        bool is_timeout;
+    } * deferred;
     size_t n_deferred, cap_deferred;
-    bool flushing_batch;       /* posting them: ring-fd polls wait for the end */
+    bool flushing_batch; /* posting them: ring-fd polls wait for the end */
 };
 
 struct sim_req {
-    sim_req_t *next, *prev;    /* pending list of the world, or free list */
-    uint32_t gen;              /* bumped when done: stale timers ignore it */
+    sim_req_t *next, *prev; /* pending list of the world, or free list */
+    uint32_t gen;           /* bumped when done: stale timers ignore it */
     uint8_t opcode;
     bool pending;
-    bool tw_queued;            /* POLL_ADD: a delayed completion is queued */
+    bool tw_queued; /* POLL_ADD: a delayed completion is queued */
     sim_ring_t *ring;
-    sim_thread_t *submitter;   /* whose task_work posts its CQE */
+    sim_thread_t *submitter; /* whose task_work posts its CQE */
     uint64_t user_data;
-    sim_file_t *target;        /* POLL_ADD, READ/WRITE */
-    unsigned poll_mask;        /* POLL_ADD */
-    uint64_t timeout_target;   /* TIMEOUT with count: ring->completions goal */
-    int32_t fault_res;         /* READ: injected result (-EIO, -EAGAIN), or 0 */
+    sim_file_t *target;      /* POLL_ADD, READ/WRITE */
+    unsigned poll_mask;      /* POLL_ADD */
+    uint64_t timeout_target; /* TIMEOUT with count: ring->completions goal */
+    int32_t fault_res;       /* READ: injected result (-EIO, -EAGAIN), or 0 */
     /* READ/WRITE: a single buffer or an iovec array (both user memory) */
     const struct iovec *iov;
     unsigned iov_n;
@@ -256,8 +270,8 @@ struct sim_req {
 /* Reports newly queued SQEs and reaped CQEs of every live ring.  Called at
  * every scheduling point.  Overflowed CQEs stay in the kernel (lazy flush). */
 void sim_uring_observe_all(sim_world_t *w);
-void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
-                        int32_t res, uint32_t flags, bool is_timeout);
+void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data, int32_t res,
+                        uint32_t flags, bool is_timeout);
 bool sim_ring_cq_ready(const sim_ring_t *r);
 /* Ring fd readability: CQEs in the CQ, or overflowed CQEs waiting. */
 bool sim_ring_pollin(const sim_ring_t *r);
@@ -298,20 +312,50 @@ static inline uint64_t sim_memory_read(const volatile void *p, unsigned size)
 {
     const void *q = (const void *)p;
     switch (size) {
-    case 1: { uint8_t v; memcpy(&v, q, 1); return v; }
-    case 2: { uint16_t v; memcpy(&v, q, 2); return v; }
-    case 4: { uint32_t v; memcpy(&v, q, 4); return v; }
-    default: { uint64_t v; memcpy(&v, q, 8); return v; }
+    case 1: {
+        uint8_t v;
+        memcpy(&v, q, 1);
+        return v;
+    }
+    case 2: {
+        uint16_t v;
+        memcpy(&v, q, 2);
+        return v;
+    }
+    case 4: {
+        uint32_t v;
+        memcpy(&v, q, 4);
+        return v;
+    }
+    default: {
+        uint64_t v;
+        memcpy(&v, q, 8);
+        return v;
+    }
     }
 }
 static inline void sim_memory_write(volatile void *p, uint64_t bits, unsigned size)
 {
     void *q = (void *)p;
     switch (size) {
-    case 1: { uint8_t v = (uint8_t)bits; memcpy(q, &v, 1); break; }
-    case 2: { uint16_t v = (uint16_t)bits; memcpy(q, &v, 2); break; }
-    case 4: { uint32_t v = (uint32_t)bits; memcpy(q, &v, 4); break; }
-    default: memcpy(q, &bits, 8); break;
+    case 1: {
+        uint8_t v = (uint8_t)bits;
+        memcpy(q, &v, 1);
+        break;
+    }
+    case 2: {
+        uint16_t v = (uint16_t)bits;
+        memcpy(q, &v, 2);
+        break;
+    }
+    case 4: {
+        uint32_t v = (uint32_t)bits;
+        memcpy(q, &v, 4);
+        break;
+    }
+    default:
+        memcpy(q, &bits, 8);
+        break;
     }
 }
 /* Commits every entry of t's buffer in program order. */
@@ -320,8 +364,8 @@ void sim_memory_drain_all(sim_world_t *w);
 /* t's newest buffered store to exactly [p, p+size): true and *bits. */
 bool sim_memory_forward(sim_world_t *w, sim_thread_t *t, const volatile void *p,
                         unsigned size, uint64_t *bits);
-void sim_memory_buffer(sim_world_t *w, sim_thread_t *t, volatile void *p,
-                       uint64_t bits, unsigned size);
+void sim_memory_buffer(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
+                       unsigned size);
 /* pso: stores after this commit after every store before it. */
 void sim_memory_write_barrier(sim_world_t *w, sim_thread_t *t);
 /* True if any buffer holds a store; if t's does. */
@@ -331,19 +375,22 @@ bool sim_memory_thread_pending(const sim_world_t *w, const sim_thread_t *t);
 void sim_memory_commit_choice(sim_world_t *w);
 
 /* ---- log and events (log.c) ---- */
-void sim_emit(sim_world_t *w, sim_event_kind_t kind, int64_t object,
-              uint64_t user_data, int64_t value, int64_t value2, const char *text);
+void sim_emit(sim_world_t *w, sim_event_kind_t kind, int64_t object, uint64_t user_data,
+              int64_t value, int64_t value2, const char *text);
 void sim_log_free(sim_world_t *w);
 
 /* ---- the world (world.c) ---- */
-typedef struct { void (*fn)(void *); void *arg; } sim_defer_t;
+typedef struct {
+    void (*fn)(void *);
+    void *arg;
+} sim_defer_t;
 
 /* ---- object names (names.c) ---- */
 typedef struct {
     sim_obj_kind_t kind;
-    int pending_for;           /* thread id whose next creation takes it; 0 = taken */
-    int64_t key;               /* mutex: address; eventfd, ring: fd */
-    uint32_t id;               /* mutex: its id, once used */
+    int pending_for; /* thread id whose next creation takes it; 0 = taken */
+    int64_t key;     /* mutex: address; eventfd, ring: fd */
+    uint32_t id;     /* mutex: its id, once used */
     char name[40];
 } sim_obj_name_t;
 void sim_name_created(sim_world_t *w, sim_obj_kind_t kind, int64_t key);
@@ -352,7 +399,7 @@ const char *sim_world_mutex_name_at(const sim_world_t *w, const void *addr);
 
 struct sim_world {
     sim_options_t opt;
-    uint64_t gen;              /* unique per world in this process */
+    uint64_t gen; /* unique per world in this process */
     sim_result_t result;
     bool ran, running, stopping;
     char *message;
@@ -362,35 +409,38 @@ struct sim_world {
     int n_threads;
     size_t cap_threads;
     int n_runnable, live_nondaemon;
-    sim_thread_t *current;     /* NULL while the host runs */
-    sim_thread_t *next;        /* chosen at a scheduling point */
-    sim_thread_t *last_run;    /* the thread resumed last (keys host decisions) */
+    sim_thread_t *current;  /* NULL while the host runs */
+    sim_thread_t *next;     /* chosen at a scheduling point */
+    sim_thread_t *last_run; /* the thread resumed last (keys host decisions) */
     sim_fiber_t host;
-    bool kernel_acting;        /* events are the kernel's (timer expiry) */
+    bool kernel_acting; /* events are the kernel's (timer expiry) */
     uint64_t steps;
     uint64_t wait_seq;
 
-    int64_t now;               /* virtual ns since the start */
-    sim_timer_t *timers;       /* binary min-heap on (when, seq) */
+    int64_t now;         /* virtual ns since the start */
+    sim_timer_t *timers; /* binary min-heap on (when, seq) */
     size_t n_timers, cap_timers;
     uint64_t timer_seq;
 
     sim_decider_t dec;
-    sim_memory_t *mem;         /* store buffers; NULL under sc */
+    sim_memory_t *mem; /* store buffers; NULL under sc */
 
     /* log (log.c) */
     char *log;
     size_t log_len, log_cap;
-    struct { uint64_t ud; uint32_t id; } *ud_names;   /* live user_data names */
+    struct {
+        uint64_t ud;
+        uint32_t id;
+    } * ud_names; /* live user_data names */
     size_t ud_n, ud_cap;
-    uint32_t ud_next_id;       /* next name; names retire at CQE reap */
+    uint32_t ud_next_id; /* next name; names retire at CQE reap */
 
     /* files (fd.c) */
-    sim_file_t **fds;          /* index fd - SIM_FD_BASE; NULL once closed */
+    sim_file_t **fds; /* index fd - SIM_FD_BASE; NULL once closed */
     int n_fds;
     size_t cap_fds;
     sim_file_t *all_files;
-    sim_ring_t *rings;         /* live rings */
+    sim_ring_t *rings; /* live rings */
 
     /* io_uring requests (uring-ops.c) */
     sim_req_t *req_pending, *req_free;
@@ -407,7 +457,7 @@ struct sim_world {
     /* injected faults (fault.c) */
     uint64_t fault_sites[SIM_FAULT_COUNT];
     uint64_t faults_injected[SIM_FAULT_COUNT];
-    struct sim_libc *libc;     /* libc seam state, created on first use */
+    struct sim_libc *libc; /* libc seam state, created on first use */
 };
 
 extern _Thread_local sim_world_t *sim__current_world;

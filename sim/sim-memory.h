@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 typedef enum {
-    SIM_MEMORY_SC,      /* the default: every existing input replays as before */
+    SIM_MEMORY_SC, /* the default: every existing input replays as before */
     SIM_MEMORY_TSO,
     SIM_MEMORY_PSO,
     SIM_MEMORY_COUNT
@@ -41,8 +41,13 @@ const char *sim_memory_model_name(sim_memory_model_t m);
 int sim_memory_model_parse(const char *name);
 
 typedef enum {
-    SIM_RMW_XCHG, SIM_RMW_ADD, SIM_RMW_SUB, SIM_RMW_OR, SIM_RMW_AND,
-    SIM_RMW_XOR, SIM_RMW_NAND,
+    SIM_RMW_XCHG,
+    SIM_RMW_ADD,
+    SIM_RMW_SUB,
+    SIM_RMW_OR,
+    SIM_RMW_AND,
+    SIM_RMW_XOR,
+    SIM_RMW_NAND,
 } sim_rmw_op_t;
 
 /* A load; the calling thread sees its own newest buffered store. */
@@ -53,8 +58,8 @@ uint64_t sim_mem_load(const volatile void *p, unsigned size, int order);
 void sim_mem_store(volatile void *p, uint64_t v, unsigned size, int order);
 /* A locked read-modify-write: drains the caller's buffer, then updates
  * memory at once.  Returns the old value. */
-uint64_t sim_mem_rmw(volatile void *p, sim_rmw_op_t op, uint64_t v,
-                     unsigned size, int order);
+uint64_t sim_mem_rmw(volatile void *p, sim_rmw_op_t op, uint64_t v, unsigned size,
+                     int order);
 /* Compare-and-swap (strong), locked like sim_mem_rmw.  Returns the value
  * found; the swap happened iff it equals expected. */
 uint64_t sim_mem_cmpxchg(volatile void *p, uint64_t expected, uint64_t desired,

@@ -101,18 +101,18 @@ typedef enum {
  * whose ordinal (decision points at that key so far) is >= ordinal, so an
  * extra scheduling point moves it by at most one point, never loses it. */
 typedef struct {
-    const char *thread;        /* T's name */
-    uint64_t events;           /* E */
+    const char *thread; /* T's name */
+    uint64_t events;    /* E */
     uint32_t ordinal;
     bool is_thread;
-    const char *chosen;        /* thread picks: C's name */
-    uint32_t value, bound;     /* value choices */
+    const char *chosen;    /* thread picks: C's name */
+    uint32_t value, bound; /* value choices */
 } sim_keyed_decision_t;
 
 typedef struct {
     sim_decide_kind_t kind;
-    uint64_t seed;                 /* SEED, PCT */
-    const uint8_t *bytes;          /* BYTES: not copied, must outlive the run */
+    uint64_t seed;        /* SEED, PCT */
+    const uint8_t *bytes; /* BYTES: not copied, must outlive the run */
     size_t bytes_len;
     unsigned pct_depth;            /* PCT: d >= 1 */
     uint64_t pct_steps;            /* PCT: n, estimated scheduling points */
@@ -171,7 +171,7 @@ typedef struct {
     uint64_t user_data;
     int64_t value;
     int64_t value2;
-    const char *text;           /* MONITOR, VIOLATION, DEADLOCK; else NULL */
+    const char *text; /* MONITOR, VIOLATION, DEADLOCK; else NULL */
 } sim_event_t;
 
 typedef void sim_event_fn_t(sim_world_t *w, const sim_event_t *ev, void *opaque);
@@ -189,17 +189,17 @@ const char *sim_event_kind_name(sim_event_kind_t kind);
  * ("fault <name> call=<n>").
  * ------------------------------------------------------------------------ */
 typedef enum {
-    SIM_FAULT_PPOLL_EINTR,     /* ppoll returns -EINTR before waiting */
-    SIM_FAULT_ENTER_EINTR,     /* a waiting io_uring_enter is interrupted:
+    SIM_FAULT_PPOLL_EINTR,    /* ppoll returns -EINTR before waiting */
+    SIM_FAULT_ENTER_EINTR,    /* a waiting io_uring_enter is interrupted:
                                   -EINTR if it submitted nothing */
-    SIM_FAULT_ENTER_EAGAIN,    /* io_uring_enter fails with -EAGAIN, nothing submitted */
-    SIM_FAULT_ENTER_EBUSY,     /* io_uring_enter fails with -EBUSY, nothing submitted */
-    SIM_FAULT_PARTIAL_SUBMIT,  /* io_uring_enter submits a strict prefix of the SQ */
-    SIM_FAULT_READ_EIO,        /* a READ completes with -EIO */
-    SIM_FAULT_READ_EAGAIN,     /* a READ completes with -EAGAIN */
-    SIM_FAULT_READ_SHORT,      /* a READ transfers only part of its length */
-    SIM_FAULT_URING_INIT,      /* io_uring_queue_init fails with -EPERM (seccomp) */
-    SIM_FAULT_EVENTFD_EAGAIN,  /* an eventfd write finds the counter saturated */
+    SIM_FAULT_ENTER_EAGAIN,   /* io_uring_enter fails with -EAGAIN, nothing submitted */
+    SIM_FAULT_ENTER_EBUSY,    /* io_uring_enter fails with -EBUSY, nothing submitted */
+    SIM_FAULT_PARTIAL_SUBMIT, /* io_uring_enter submits a strict prefix of the SQ */
+    SIM_FAULT_READ_EIO,       /* a READ completes with -EIO */
+    SIM_FAULT_READ_EAGAIN,    /* a READ completes with -EAGAIN */
+    SIM_FAULT_READ_SHORT,     /* a READ transfers only part of its length */
+    SIM_FAULT_URING_INIT,     /* io_uring_queue_init fails with -EPERM (seccomp) */
+    SIM_FAULT_EVENTFD_EAGAIN, /* an eventfd write finds the counter saturated */
     SIM_FAULT_COUNT
 } sim_fault_kind_t;
 
@@ -221,16 +221,16 @@ uint64_t sim_world_faults_injected(const sim_world_t *w, sim_fault_kind_t k);
  * ------------------------------------------------------------------------ */
 typedef struct {
     sim_decide_opts_t decide;
-    uint64_t max_steps;        /* scheduling points; 0 = unlimited */
-    int64_t max_time_ns;       /* virtual time bound; <= 0 = unlimited */
-    int64_t ns_per_step;       /* virtual cost of one scheduling point */
-    int64_t clock_base_ns;     /* os_clock_ns() at virtual time 0 */
-    bool log_enabled;          /* build the text log (hooks run regardless) */
-    FILE *log_stream;          /* also write each line here (NULL: no) */
-    sim_event_fn_t *on_event;  /* optional hook, called for every event */
+    uint64_t max_steps;       /* scheduling points; 0 = unlimited */
+    int64_t max_time_ns;      /* virtual time bound; <= 0 = unlimited */
+    int64_t ns_per_step;      /* virtual cost of one scheduling point */
+    int64_t clock_base_ns;    /* os_clock_ns() at virtual time 0 */
+    bool log_enabled;         /* build the text log (hooks run regardless) */
+    FILE *log_stream;         /* also write each line here (NULL: no) */
+    sim_event_fn_t *on_event; /* optional hook, called for every event */
     void *event_opaque;
-    int uring_init_error;      /* if < 0, os_uring_init fails with it */
-    sim_faults_t faults;       /* injected faults (all off by default) */
+    int uring_init_error;            /* if < 0, os_uring_init fails with it */
+    sim_faults_t faults;             /* injected faults (all off by default) */
     sim_memory_model_t memory_model; /* sc (default), tso, pso: sim-memory.h */
 } sim_options_t;
 
@@ -244,9 +244,9 @@ void sim_options_print(FILE *f, const sim_options_t *o);
  * Worlds and runs
  * ------------------------------------------------------------------------ */
 typedef enum {
-    SIM_RESULT_OK,           /* all non-daemon threads exited, or sim_finish() */
-    SIM_RESULT_VIOLATION,    /* sim_violation() */
-    SIM_RESULT_DEADLOCK,     /* all blocked, nothing pending */
+    SIM_RESULT_OK,        /* all non-daemon threads exited, or sim_finish() */
+    SIM_RESULT_VIOLATION, /* sim_violation() */
+    SIM_RESULT_DEADLOCK,  /* all blocked, nothing pending */
     SIM_RESULT_STEP_LIMIT,
     SIM_RESULT_TIME_LIMIT,
     SIM_RESULT_REPLAY_ERROR, /* recorded decisions do not fit this run */
@@ -283,8 +283,8 @@ size_t sim_world_decisions(const sim_world_t *w, const uint32_t **values,
  * while current_runnable is a preemption.  Owned by the world. */
 typedef struct {
     uint32_t dflt;
-    bool thread;            /* a thread pick (else a value choice) */
-    bool current_runnable;  /* thread pick: the running thread could go on */
+    bool thread;           /* a thread pick (else a value choice) */
+    bool current_runnable; /* thread pick: the running thread could go on */
     /* Its key (see sim_keyed_decision_t): thread id (0: none), its event
      * count, the ordinal at that key; chosen: thread pick's thread id. */
     int key_thread;
@@ -318,23 +318,23 @@ uint64_t sim_world_log_hash(const sim_world_t *w);
  * ------------------------------------------------------------------------ */
 /* Creates a runnable thread (name is copied, truncated to 31 chars).  The
  * handle stays valid until the world is freed.  A scheduling point. */
-sim_thread_t *sim_thread_create(sim_world_t *w, const char *name,
-                                sim_thread_fn_t *fn, void *arg);
+sim_thread_t *sim_thread_create(sim_world_t *w, const char *name, sim_thread_fn_t *fn,
+                                void *arg);
 /* Blocks until t exits; returns its return value. */
 void *sim_thread_join(sim_thread_t *t);
 /* Ends the calling thread (like returning retval from its function). */
 _Noreturn void sim_thread_exit(void *retval);
 sim_thread_t *sim_thread_self(void);
 const char *sim_thread_name(const sim_thread_t *t);
-int sim_thread_id(const sim_thread_t *t);          /* 1 = main */
+int sim_thread_id(const sim_thread_t *t); /* 1 = main */
 /* A daemon thread does not keep the run alive: the run ends OK when only
  * daemons are left (they are unwound), and a daemon blocked forever is not
  * by itself a deadlock.  Typical: the main-loop thread. */
 void sim_thread_set_daemon(sim_thread_t *t, bool daemon);
 
-void sim_yield(void);                  /* a bare scheduling point */
-void sim_sleep_ns(int64_t ns);         /* blocks for ns of virtual time */
-int64_t sim_now_ns(void);              /* virtual time since the start */
+void sim_yield(void);          /* a bare scheduling point */
+void sim_sleep_ns(int64_t ns); /* blocks for ns of virtual time */
+int64_t sim_now_ns(void);      /* virtual time since the start */
 
 /* A choice in [0, n) from the decision source, recorded like the others
  * (scenario-level nondeterminism: which vCPU acts, how many requests...). */
@@ -350,7 +350,7 @@ struct os_mutex;
 void sim_cond_wait(sim_cond_t *c, struct os_mutex *m);
 /* Returns 0, or -ETIMEDOUT after timeout_ns of virtual time. */
 int sim_cond_timedwait(sim_cond_t *c, struct os_mutex *m, int64_t timeout_ns);
-void sim_cond_signal(sim_cond_t *c);   /* wakes the longest waiter */
+void sim_cond_signal(sim_cond_t *c); /* wakes the longest waiter */
 void sim_cond_broadcast(sim_cond_t *c);
 
 /* Simulated block device: returns its fd (>= SIM_FD_BASE), usable with
@@ -358,12 +358,11 @@ void sim_cond_broadcast(sim_cond_t *c);
  * latency is a decision in [lat_min_ns, lat_max_ns] (16 evenly spaced
  * values, so a fuzzer byte covers the range).  Unwritten bytes read as a
  * deterministic pattern (sim_blkdev_pattern()); writes are stored. */
-int sim_blkdev_create(sim_world_t *w, uint64_t size_bytes,
-                      int64_t lat_min_ns, int64_t lat_max_ns);
+int sim_blkdev_create(sim_world_t *w, uint64_t size_bytes, int64_t lat_min_ns,
+                      int64_t lat_max_ns);
 /* Fills buf with what the device fd holds at [offset, offset+len)
  * (pattern overlaid with writes).  -EBADF if fd is not a block device. */
-int sim_blkdev_expected(sim_world_t *w, int fd, uint64_t offset, void *buf,
-                        size_t len);
+int sim_blkdev_expected(sim_world_t *w, int fd, uint64_t offset, void *buf, size_t len);
 /* The pattern byte of the device fd at offset (independent of writes). */
 uint8_t sim_blkdev_pattern(int fd, uint64_t offset);
 
@@ -378,8 +377,7 @@ int sim_eventfd_read(int fd, uint64_t *value);
 
 /* Monitor events: logged as "monitor <tag> obj=<object> val=<value>" and
  * passed to on_event as SIM_EV_MONITOR.  Not a scheduling point. */
-void sim_monitor_event(sim_world_t *w, const char *tag, int64_t object,
-                       int64_t value);
+void sim_monitor_event(sim_world_t *w, const char *tag, int64_t object, int64_t value);
 /* Flags a violation (the first message is kept) and stops the run: it ends
  * at the calling thread's next scheduling point (at once if called from the
  * host, e.g. an on_event hook run while time advances).  Usable from hooks. */

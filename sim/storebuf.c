@@ -27,21 +27,21 @@
 typedef struct {
     volatile void *addr;
     uint64_t bits;
-    uint32_t epoch;            /* write-barrier epoch when stored (pso) */
+    uint32_t epoch; /* write-barrier epoch when stored (pso) */
     uint8_t size;
 } sim_sb_entry_t;
 
 typedef struct {
     sim_sb_entry_t e[SIM_STOREBUF_CAP];
     unsigned n;
-    uint32_t epoch;            /* bumped by each write barrier */
+    uint32_t epoch; /* bumped by each write barrier */
 } sim_storebuf_t;
 
 struct sim_memory {
     sim_memory_model_t model;
-    sim_storebuf_t *bufs;      /* indexed by thread id - 1, grown on demand */
+    sim_storebuf_t *bufs; /* indexed by thread id - 1, grown on demand */
     size_t n_bufs;
-    unsigned pending;          /* entries in all buffers */
+    unsigned pending; /* entries in all buffers */
 };
 
 int sim_memory_init(sim_world_t *w)
@@ -50,7 +50,7 @@ int sim_memory_init(sim_world_t *w)
     if ((unsigned)m >= SIM_MEMORY_COUNT)
         return -1;
     if (m == SIM_MEMORY_SC)
-        return 0;                      /* no buffers: w->mem stays NULL */
+        return 0; /* no buffers: w->mem stays NULL */
     w->mem = calloc(1, sizeof(*w->mem));
     if (!w->mem)
         return -1;
@@ -138,15 +138,16 @@ bool sim_memory_forward(sim_world_t *w, sim_thread_t *t, const volatile void *p,
     return false;
 }
 
-void sim_memory_buffer(sim_world_t *w, sim_thread_t *t, volatile void *p,
-                       uint64_t bits, unsigned size)
+void sim_memory_buffer(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
+                       unsigned size)
 {
     sim_memory_t *mem = w->mem;
     sim_storebuf_t *b = buf_of(mem, t);
     if (b->n == SIM_STOREBUF_CAP)
         commit_at(mem, b, 0);
-    b->e[b->n++] = (sim_sb_entry_t){ .addr = p, .bits = bits, .epoch = b->epoch,
-                                     .size = (uint8_t)size };
+    b->e[b->n++] = (sim_sb_entry_t){
+        .addr = p, .bits = bits, .epoch = b->epoch, .size = (uint8_t)size
+    };
     mem->pending++;
 }
 
@@ -154,7 +155,7 @@ void sim_memory_write_barrier(sim_world_t *w, sim_thread_t *t)
 {
     sim_storebuf_t *b = buf_of(w->mem, t);
     if (b->n)
-        b->epoch++;                    /* later stores wait for earlier ones */
+        b->epoch++; /* later stores wait for earlier ones */
 }
 
 /* Entry i of b may commit now (see the file comment). */

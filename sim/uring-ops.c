@@ -25,16 +25,26 @@
 const char *sim_uring_op_name(unsigned op)
 {
     switch (op) {
-    case IORING_OP_NOP: return "NOP";
-    case IORING_OP_READV: return "READV";
-    case IORING_OP_WRITEV: return "WRITEV";
-    case IORING_OP_POLL_ADD: return "POLL_ADD";
-    case IORING_OP_POLL_REMOVE: return "POLL_REMOVE";
-    case IORING_OP_TIMEOUT: return "TIMEOUT";
-    case IORING_OP_TIMEOUT_REMOVE: return "TIMEOUT_REMOVE";
-    case IORING_OP_READ: return "READ";
-    case IORING_OP_WRITE: return "WRITE";
-    default: return "OTHER";
+    case IORING_OP_NOP:
+        return "NOP";
+    case IORING_OP_READV:
+        return "READV";
+    case IORING_OP_WRITEV:
+        return "WRITEV";
+    case IORING_OP_POLL_ADD:
+        return "POLL_ADD";
+    case IORING_OP_POLL_REMOVE:
+        return "POLL_REMOVE";
+    case IORING_OP_TIMEOUT:
+        return "TIMEOUT";
+    case IORING_OP_TIMEOUT_REMOVE:
+        return "TIMEOUT_REMOVE";
+    case IORING_OP_READ:
+        return "READ";
+    case IORING_OP_WRITE:
+        return "WRITE";
+    default:
+        return "OTHER";
     }
 }
 
@@ -136,7 +146,8 @@ void sim_uring_cancel_ring(sim_world_t *w, sim_ring_t *r)
 /* POLL_REMOVE / TIMEOUT_REMOVE: the target (if found) is cancelled at
  * once, so nothing posted meanwhile can complete it; Linux then posts the
  * remove's own CQE first and the target's -ECANCELED from task_work. */
-static void cancel_then_post(sim_world_t *w, sim_ring_t *r, sim_req_t *q, uint64_t remove_ud)
+static void cancel_then_post(sim_world_t *w, sim_ring_t *r, sim_req_t *q,
+                             uint64_t remove_ud)
 {
     uint64_t target_ud = q ? q->user_data : 0;
     if (q)
@@ -235,12 +246,12 @@ static void op_poll_add(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe
     q->submitter = w->current;
     unsigned m = poll_result(w, q);
     if (m)
-        req_complete(w, q, (int32_t)m);   /* level-triggered */
+        req_complete(w, q, (int32_t)m); /* level-triggered */
 }
 
 static void op_poll_remove(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
 {
-    if (sqe->len) {                       /* poll update: not simulated */
+    if (sqe->len) { /* poll update: not simulated */
         sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, false);
         return;
     }
@@ -296,8 +307,8 @@ static void op_timeout(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe 
 {
     const struct __kernel_timespec *ts = (const void *)(uintptr_t)sqe->addr;
     int64_t span = (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
-    int64_t when = (sqe->timeout_flags & IORING_TIMEOUT_ABS)
-                       ? span - w->opt.clock_base_ns : w->now + span;
+    int64_t when = (sqe->timeout_flags & IORING_TIMEOUT_ABS) ? span - w->opt.clock_base_ns
+                                                             : w->now + span;
     sim_req_t *q = req_new(w, r, sqe);
     /* Counted from the start of the batch (see ring_submit); a count
      * already reached completes at the batch's end. */
@@ -305,10 +316,9 @@ static void op_timeout(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe 
     sim_timer_add(w, when, timeout_fire, q, q->gen);
 }
 
-static void op_timeout_remove(sim_world_t *w, sim_ring_t *r,
-                              const struct io_uring_sqe *sqe)
+static void op_timeout_remove(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
 {
-    if (sqe->timeout_flags) {             /* TIMEOUT_UPDATE: not simulated */
+    if (sqe->timeout_flags) { /* TIMEOUT_UPDATE: not simulated */
         sim_uring_post_cqe(w, r, sqe->user_data, -EINVAL, 0, false);
         return;
     }

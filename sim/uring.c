@@ -58,7 +58,7 @@ static void ring_point_user(sim_ring_t *r, struct io_uring *ring, unsigned flags
     memset(ring, 0, sizeof(*ring));
     ring->sq.khead = &r->sq_khead;
     ring->sq.ktail = &r->sq_ktail;
-    ring->sq.kring_mask = NULL;       /* deprecated; 2.3 inlines do not read it */
+    ring->sq.kring_mask = NULL; /* deprecated; 2.3 inlines do not read it */
     ring->sq.kring_entries = NULL;
     ring->sq.kflags = &r->sq_kflags;
     ring->sq.kdropped = &r->sq_kdropped;
@@ -82,8 +82,7 @@ static void ring_point_user(sim_ring_t *r, struct io_uring *ring, unsigned flags
     ring->enter_ring_fd = r->file.fd;
     ring->features = IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP |
                      IORING_FEAT_SUBMIT_STABLE | IORING_FEAT_RW_CUR_POS |
-                     IORING_FEAT_FAST_POLL | IORING_FEAT_POLL_32BITS |
-                     IORING_FEAT_EXT_ARG;
+                     IORING_FEAT_FAST_POLL | IORING_FEAT_POLL_32BITS | IORING_FEAT_EXT_ARG;
 }
 
 static unsigned ring_poll_mask(sim_world_t *w, sim_file_t *f)
@@ -105,7 +104,7 @@ int os_uring_init(unsigned entries, struct io_uring *ring, unsigned flags)
     if (w->opt.uring_init_error < 0)
         return w->opt.uring_init_error;
     if (sim_fault(w, SIM_FAULT_URING_INIT))
-        return -EPERM;                /* io_uring denied, as by seccomp */
+        return -EPERM; /* io_uring denied, as by seccomp */
     /* Big SQEs/CQEs and a kernel polling thread change the memory layout or
      * the submission model: not simulated. */
     if (flags & (IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | IORING_SETUP_SQPOLL |
@@ -123,11 +122,15 @@ int os_uring_init(unsigned entries, struct io_uring *ring, unsigned flags)
     r->cqes = calloc(r->cq_entries, sizeof(struct io_uring_cqe));
     r->queued_at = calloc(r->sq_entries, sizeof(int64_t));
     if (!r->sq_array || !r->sqes || !r->cqes || !r->queued_at) {
-        free(r->sq_array); free(r->sqes); free(r->cqes); free(r->queued_at); free(r);
+        free(r->sq_array);
+        free(r->sqes);
+        free(r->cqes);
+        free(r->queued_at);
+        free(r);
         return -ENOMEM;
     }
     for (unsigned i = 0; i < r->sq_entries; i++)
-        r->sq_array[i] = i;           /* liburing sets the identity map once */
+        r->sq_array[i] = i; /* liburing sets the identity map once */
     sim_fd_install(w, &r->file, SIM_FILE_URING, &ring_ops);
     sim_name_created(w, SIM_OBJ_RING, r->file.fd);
     r->user = ring;
@@ -158,7 +161,7 @@ void os_uring_exit(struct io_uring *ring)
     sim_ring_t *r = w ? ring_of(w, ring) : NULL;
     if (!r)
         return;
-    observe_ring(w, r);               /* report the last reaps */
+    observe_ring(w, r); /* report the last reaps */
     sim_uring_cancel_ring(w, r);
     ring_unlink(w, r);
     w->fds[r->file.fd - SIM_FD_BASE] = NULL;
@@ -239,8 +242,8 @@ static void overflow_flush(sim_world_t *w, sim_ring_t *r)
     cq_wake(w, r);
 }
 
-void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
-                        int32_t res, uint32_t flags, bool is_timeout)
+void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data, int32_t res,
+                        uint32_t flags, bool is_timeout)
 {
     struct io_uring_cqe cqe = { .user_data = user_data, .res = res, .flags = flags };
     /* Inside a submit batch Linux defers the batch's completions and posts
@@ -258,8 +261,7 @@ void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data,
     }
     sim_emit(w, SIM_EV_CQE_POST, r->file.fd, user_data, res, 0, NULL);
     if (r->n_overflow || !cq_put(w, r, &cqe)) {
-        sim_grow((void **)&r->overflow, &r->cap_overflow, r->n_overflow + 1,
-                 sizeof(cqe));
+        sim_grow((void **)&r->overflow, &r->cap_overflow, r->n_overflow + 1, sizeof(cqe));
         r->overflow[r->n_overflow++] = cqe;
         /* NODROP: kept, not counted in koverflow (that counts drops). */
         r->sq_kflags |= IORING_SQ_CQ_OVERFLOW;
@@ -333,8 +335,8 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
         /* The slot is free for the user once khead moves (SUBMIT_STABLE:
          * we work from a copy). */
         __atomic_store_n(&r->sq_khead, r->sq_khead + 1, __ATOMIC_RELEASE);
-        sim_emit(w, SIM_EV_SQE_SUBMIT, r->file.fd, sqe.user_data, sqe.opcode,
-                 queued_at, NULL);
+        sim_emit(w, SIM_EV_SQE_SUBMIT, r->file.fd, sqe.user_data, sqe.opcode, queued_at,
+                 NULL);
         n++;
         int err = sim_uring_prep_error(&sqe);
         if (err) {
@@ -382,8 +384,8 @@ static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
 {
     sim_sched_point();
     if (!r->live)
-        return -EBADF;                /* exited while we were preempted */
-    sim_uring_observe_all(w);         /* SQEs queued since the last point */
+        return -EBADF;        /* exited while we were preempted */
+    sim_uring_observe_all(w); /* SQEs queued since the last point */
     unsigned to_submit = r->user->sq.sqe_tail - r->sq_khead;
     sim_emit(w, SIM_EV_URING_ENTER, r->file.fd, 0, to_submit, wait_nr, NULL);
     /* Injected: the enter fails before it submits anything. */
@@ -452,10 +454,10 @@ int os_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
  * the CQ is empty): optionally submit, then return the first CQE once
  * wait_nr are available; -EAGAIN if none and wait_nr == 0.  A deadline
  * (absolute virtual ns, -1 none) makes it return -ETIME. */
-int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
-                      unsigned submit, unsigned wait_nr, int64_t deadline);
-int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
-                      unsigned submit, unsigned wait_nr, int64_t deadline)
+int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned submit,
+                      unsigned wait_nr, int64_t deadline);
+int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned submit,
+                      unsigned wait_nr, int64_t deadline)
 {
     sim_world_t *w = sim__current_world;
     sim_ring_t *r = w ? ring_of(w, ring) : NULL;
@@ -470,7 +472,7 @@ int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
         sim_sched_point();
     }
     if (wait_nr > r->cq_entries)
-        wait_nr = r->cq_entries;   /* as io_uring_enter clamps min_complete */
+        wait_nr = r->cq_entries; /* as io_uring_enter clamps min_complete */
     if (wait_nr)
         ring_getevents(w, r);
     for (;;) {

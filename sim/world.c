@@ -56,11 +56,16 @@ void sim_options_init(sim_options_t *o)
 static const char *decide_name(sim_decide_kind_t k)
 {
     switch (k) {
-    case SIM_DECIDE_BYTES: return "bytes";
-    case SIM_DECIDE_SEED: return "seed";
-    case SIM_DECIDE_PCT: return "pct";
-    case SIM_DECIDE_REPLAY: return "replay";
-    case SIM_DECIDE_KEYED: return "keyed";
+    case SIM_DECIDE_BYTES:
+        return "bytes";
+    case SIM_DECIDE_SEED:
+        return "seed";
+    case SIM_DECIDE_PCT:
+        return "pct";
+    case SIM_DECIDE_REPLAY:
+        return "replay";
+    case SIM_DECIDE_KEYED:
+        return "keyed";
     }
     return "?";
 }
@@ -68,16 +73,16 @@ static const char *decide_name(sim_decide_kind_t k)
 void sim_options_print(FILE *f, const sim_options_t *o)
 {
     const sim_decide_opts_t *d = &o->decide;
-    fprintf(f, "sim: decide=%s seed=%llu bytes=%zu pct_depth=%u pct_steps=%llu "
+    fprintf(f,
+            "sim: decide=%s seed=%llu bytes=%zu pct_depth=%u pct_steps=%llu "
             "pct_threads=%u replay=%zu max_steps=%llu max_time_ns=%lld "
             "ns_per_step=%lld clock_base_ns=%lld log=%d uring_init_error=%d "
             "memory_model=%s\n",
-            decide_name(d->kind), (unsigned long long)d->seed, d->bytes_len,
-            d->pct_depth, (unsigned long long)d->pct_steps, d->pct_threads,
-            d->replay_len, (unsigned long long)o->max_steps,
-            (long long)o->max_time_ns, (long long)o->ns_per_step,
-            (long long)o->clock_base_ns, o->log_enabled, o->uring_init_error,
-            sim_memory_model_name(o->memory_model));
+            decide_name(d->kind), (unsigned long long)d->seed, d->bytes_len, d->pct_depth,
+            (unsigned long long)d->pct_steps, d->pct_threads, d->replay_len,
+            (unsigned long long)o->max_steps, (long long)o->max_time_ns,
+            (long long)o->ns_per_step, (long long)o->clock_base_ns, o->log_enabled,
+            o->uring_init_error, sim_memory_model_name(o->memory_model));
     const sim_faults_t *ft = &o->faults;
     bool any = ft->countdown_n != 0;
     for (int k = 0; k < SIM_FAULT_COUNT; k++)
@@ -97,13 +102,20 @@ void sim_options_print(FILE *f, const sim_options_t *o)
 const char *sim_result_name(sim_result_t r)
 {
     switch (r) {
-    case SIM_RESULT_OK: return "ok";
-    case SIM_RESULT_VIOLATION: return "violation";
-    case SIM_RESULT_DEADLOCK: return "deadlock";
-    case SIM_RESULT_STEP_LIMIT: return "step-limit";
-    case SIM_RESULT_TIME_LIMIT: return "time-limit";
-    case SIM_RESULT_REPLAY_ERROR: return "replay-error";
-    case SIM_RESULT_ERROR: return "error";
+    case SIM_RESULT_OK:
+        return "ok";
+    case SIM_RESULT_VIOLATION:
+        return "violation";
+    case SIM_RESULT_DEADLOCK:
+        return "deadlock";
+    case SIM_RESULT_STEP_LIMIT:
+        return "step-limit";
+    case SIM_RESULT_TIME_LIMIT:
+        return "time-limit";
+    case SIM_RESULT_REPLAY_ERROR:
+        return "replay-error";
+    case SIM_RESULT_ERROR:
+        return "error";
     }
     return "?";
 }
@@ -142,8 +154,8 @@ sim_result_t sim_world_run(sim_world_t *w, sim_thread_fn_t *entry, void *arg)
     if (w->ran || sim__current_world) {
         w->result = SIM_RESULT_ERROR;
         free(w->message);
-        w->message = strdup(w->ran ? "a world runs only once"
-                                   : "sim_world_run inside a run");
+        w->message =
+            strdup(w->ran ? "a world runs only once" : "sim_world_run inside a run");
         return w->result;
     }
     w->ran = true;
@@ -162,7 +174,7 @@ void sim_world_free(sim_world_t *w)
         return;
     if (w->running)
         sim_fatal("sim_world_free during the world's run");
-    sim_libc_world_free(w);           /* before the threads: pthread keys */
+    sim_libc_world_free(w); /* before the threads: pthread keys */
     for (int i = 0; i < w->n_threads; i++) {
         sim_fiber_release(&w->threads[i]->fiber);
         free(w->threads[i]);
@@ -231,7 +243,7 @@ void sim_violation(sim_world_t *w, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (w->stopping)
-        return;                       /* the first verdict stands */
+        return; /* the first verdict stands */
     sim_emit(w, SIM_EV_VIOLATION, 0, 0, 0, 0, msg);
     sim_stop(w, SIM_RESULT_VIOLATION, msg);
 }

@@ -27,12 +27,12 @@
 #include <sys/stat.h>
 #include "aio.h"
 
-#define CHUNK_BYTES     (128 * 1024)
-#define BATCH_CHUNKS    16
-#define THINK_NS        1000000L          /* 1 ms */
-#define MAIN_TIMER_NS   (499 * 1000000LL)
-#define ALIGN_BYTES     4096
-#define PATTERN_SEED    UINT64_C(0x9e3779b97f4a7c15)
+#define CHUNK_BYTES (128 * 1024)
+#define BATCH_CHUNKS 16
+#define THINK_NS 1000000L /* 1 ms */
+#define MAIN_TIMER_NS (499 * 1000000LL)
+#define ALIGN_BYTES 4096
+#define PATTERN_SEED UINT64_C(0x9e3779b97f4a7c15)
 
 /* ---- temporary directory, removed at exit ---- */
 static char *tmp_dir, *tmp_file;
@@ -114,12 +114,23 @@ static bool parse_size(const char *s, uint64_t *out)
     }
     unsigned shift = 0;
     switch (g_ascii_toupper(*end)) {
-    case 'K': shift = 10; end++; break;
-    case 'M': shift = 20; end++; break;
-    case 'G': shift = 30; end++; break;
-    default: break;
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'G':
+        shift = 30;
+        end++;
+        break;
+    default:
+        break;
     }
-    if (shift && (g_ascii_strcasecmp(end, "iB") == 0 || g_ascii_strcasecmp(end, "B") == 0)) {
+    if (shift &&
+        (g_ascii_strcasecmp(end, "iB") == 0 || g_ascii_strcasecmp(end, "B") == 0)) {
         end += strlen(end);
     }
     if (*end || v == 0 || v > (UINT64_MAX >> shift)) {
@@ -204,15 +215,15 @@ typedef struct {
 
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    int done_slots[BATCH_CHUNKS];    /* completion order, under lock */
+    int done_slots[BATCH_CHUNKS]; /* completion order, under lock */
     ssize_t done_ret[BATCH_CHUNKS];
     int done_count;
 
     aio_context_t *ctx;
     aio_timer_t *main_timer;
-    bool stop;                       /* main-loop thread only (set by a BH) */
+    bool stop; /* main-loop thread only (set by a BH) */
     int64_t elapsed_ns;
-    int failed;                      /* exit code, 0 if ok */
+    int failed; /* exit code, 0 if ok */
 } bench_run_t;
 
 typedef struct {
@@ -254,13 +265,13 @@ static void *vcpu_thread(void *opaque)
     for (uint64_t batch_off = 0; batch_off < size && !run->failed;
          batch_off += (uint64_t)CHUNK_BYTES * BATCH_CHUNKS) {
         int n = 0;
-        think();                                   /* before each batch */
+        think(); /* before each batch */
         aio_bql_lock();
         for (; n < BATCH_CHUNKS && batch_off + (uint64_t)n * CHUNK_BYTES < size; n++) {
             slots[n] = (bench_slot_t){ run, n };
             int ret = aio_blk_read(run->file->fd, run->bufs[n], CHUNK_BYTES,
-                                   batch_off + (uint64_t)n * CHUNK_BYTES,
-                                   read_done_cb, &slots[n]);
+                                   batch_off + (uint64_t)n * CHUNK_BYTES, read_done_cb,
+                                   &slots[n]);
             if (ret < 0) {
                 die("aio_blk_read: %s", strerror(-ret));
             }
@@ -284,12 +295,12 @@ static void *vcpu_thread(void *opaque)
             } else {
                 int64_t bad = pattern_check(run->bufs[slot], CHUNK_BYTES, off);
                 if (bad >= 0) {
-                    fprintf(stderr, "bench-iotest: data mismatch at offset %" PRId64
-                            "\n", bad);
+                    fprintf(stderr, "bench-iotest: data mismatch at offset %" PRId64 "\n",
+                            bad);
                     run->failed = 1;
                 }
             }
-            think();                               /* after each completion */
+            think(); /* after each completion */
         }
         pthread_mutex_lock(&run->lock);
         run->done_count = 0;
@@ -343,7 +354,7 @@ static int bench_run(bench_file_t *file, bool mutant, int64_t *elapsed_ns)
     aio_timer_free(run.main_timer);
     aio_thread_context_set(NULL);
     aio_main_context_set(NULL);
-    aio_context_free(run.ctx);       /* first: see aio_main_loop_free() */
+    aio_context_free(run.ctx); /* first: see aio_main_loop_free() */
     aio_main_loop_free(ml);
     aio_bql_destroy();
     aio_mutants_clear();
@@ -394,8 +405,10 @@ int main(int argc, char **argv)
 
     uint64_t size = (uint64_t)128 << 20;
     if (size_arg && (!parse_size(size_arg, &size) || size % CHUNK_BYTES)) {
-        fprintf(stderr, "bench-iotest: bad --size '%s': want a positive multiple of "
-                "128K, e.g. 16M, 128M, 1G\n", size_arg);
+        fprintf(stderr,
+                "bench-iotest: bad --size '%s': want a positive multiple of "
+                "128K, e.g. 16M, 128M, 1G\n",
+                size_arg);
         return 2;
     }
     bool run_fixed = true, run_mutant = true;
@@ -405,15 +418,17 @@ int main(int argc, char **argv)
         } else if (strcmp(mode_arg, "mutant") == 0) {
             run_fixed = false;
         } else if (strcmp(mode_arg, "both") != 0) {
-            fprintf(stderr, "bench-iotest: bad --mode '%s': want fixed, mutant or "
-                    "both\n", mode_arg);
+            fprintf(stderr,
+                    "bench-iotest: bad --mode '%s': want fixed, mutant or "
+                    "both\n",
+                    mode_arg);
             return 2;
         }
     }
 
-    const char *base = dir_arg ? dir_arg
+    const char *base = dir_arg                                   ? dir_arg
                        : (getenv("TMPDIR") && *getenv("TMPDIR")) ? getenv("TMPDIR")
-                       : "/var/tmp";
+                                                                 : "/var/tmp";
     char *templ = g_strdup_printf("%s/wakesim-bench-XXXXXX", base);
     if (!mkdtemp(templ)) {
         fprintf(stderr, "bench-iotest: mkdtemp %s: %s\n", templ, strerror(errno));
@@ -428,8 +443,9 @@ int main(int argc, char **argv)
     char *size_str = format_size(size);
     printf("bench-iotest: %s in 128 KiB reads, batches of %d, 1 ms think time; %s on %s\n",
            size_str, BATCH_CHUNKS,
-           file.direct ? "O_DIRECT" : "buffered (no O_DIRECT here; page cache "
-                                      "dropped with POSIX_FADV_DONTNEED before each run)",
+           file.direct ? "O_DIRECT"
+                       : "buffered (no O_DIRECT here; page cache "
+                         "dropped with POSIX_FADV_DONTNEED before each run)",
            tmp_file);
     fflush(stdout);
 

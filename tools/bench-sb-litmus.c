@@ -38,7 +38,7 @@ typedef struct {
      * notified are adjacent there; separate lines make the race no easier). */
     _Alignas(64) unsigned notify_me;
     _Alignas(64) bool notified;
-    _Alignas(64) unsigned arrived;      /* barrier: 2 per trial */
+    _Alignas(64) unsigned arrived; /* barrier: 2 per trial */
     _Alignas(64) unsigned poller_r1;
     _Alignas(64) unsigned long trials;
     bool fenced;
@@ -77,9 +77,9 @@ static void *poller(void *arg)
         barrier(l, 2 * t);
         jitter(&rng);
         aio_atomic_fetch_add(&l->notify_me, 2u);
-        aio_smp_mb();                      /* aio_poll's fence (a no-op on x86 after a locked add) */
+        aio_smp_mb(); /* aio_poll's fence (a no-op on x86 after a locked add) */
         aio_atomic_set(&l->poller_r1, (unsigned)aio_atomic_read(&l->notified));
-        barrier(l, 2 * t + 1);             /* results visible, variables reset next */
+        barrier(l, 2 * t + 1); /* results visible, variables reset next */
     }
     return NULL;
 }
@@ -89,7 +89,7 @@ static void pin(pthread_t th, int cpu)
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(cpu, &set);
-    pthread_setaffinity_np(th, sizeof(set), &set);   /* best effort */
+    pthread_setaffinity_np(th, sizeof(set), &set); /* best effort */
 }
 
 /* Runs the variant; returns the number of lost wakeups. */
@@ -116,7 +116,7 @@ static unsigned long run(unsigned long trials, bool fenced, double *secs)
     for (unsigned long t = 0; t < trials; t++) {
         barrier(l, 2 * t);
         jitter(&rng);
-        aio_atomic_set(&l->notified, true);          /* aio_notify() */
+        aio_atomic_set(&l->notified, true); /* aio_notify() */
         if (fenced) {
             aio_smp_mb();
         }
@@ -153,9 +153,10 @@ int main(int argc, char **argv)
         }
     }
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    printf("store-buffering litmus (aio_notify vs aio_poll) on %ld online CPU(s), %lu trials "
-           "per variant%s\n", ncpu, trials,
-           ncpu < 2 ? " (one CPU: the threads never overlap, expect 0)" : "");
+    printf(
+        "store-buffering litmus (aio_notify vs aio_poll) on %ld online CPU(s), %lu trials "
+        "per variant%s\n",
+        ncpu, trials, ncpu < 2 ? " (one CPU: the threads never overlap, expect 0)" : "");
     for (int fenced = 0; fenced <= 1; fenced++) {
         double secs;
         unsigned long lost = run(trials, fenced, &secs);

@@ -88,7 +88,8 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &b);
     double dt = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
     printf("%d runs in %.3f s: %.0f runs/s; %.0f steps and %.0f decisions per run, "
-           "%.0f ns per step (log %s)\n", runs, dt, runs / dt, (double)steps / runs,
-           (double)decisions / runs, dt * 1e9 / (double)steps, log ? "on" : "off");
+           "%.0f ns per step (log %s)\n",
+           runs, dt, runs / dt, (double)steps / runs, (double)decisions / runs,
+           dt * 1e9 / (double)steps, log ? "on" : "off");
     return 0;
 }

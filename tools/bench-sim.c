@@ -32,13 +32,15 @@ int main(int argc, char **argv)
 {
     gint runs = 20000;
     gchar *scenario = NULL, *workload = NULL, *model_name = NULL;
-    GOptionEntry entries[] = {
-        { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Runs of the seed scenario (default 20000)", "N" },
-        { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &scenario, "Scenario for runs/s", "FILE" },
-        { "workload", 0, 0, G_OPTION_ARG_FILENAME, &workload, "Scenario for the full workload", "FILE" },
-        { "memory-model", 0, 0, G_OPTION_ARG_STRING, &model_name, "sc (default), tso or pso", "M" },
-        { NULL }
-    };
+    GOptionEntry entries[] = { { "runs", 'n', 0, G_OPTION_ARG_INT, &runs,
+                                 "Runs of the seed scenario (default 20000)", "N" },
+                               { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &scenario,
+                                 "Scenario for runs/s", "FILE" },
+                               { "workload", 0, 0, G_OPTION_ARG_FILENAME, &workload,
+                                 "Scenario for the full workload", "FILE" },
+                               { "memory-model", 0, 0, G_OPTION_ARG_STRING, &model_name,
+                                 "sc (default), tso or pso", "M" },
+                               { NULL } };
     GOptionContext *oc = g_option_context_new("- simulator benchmark");
     GError *err = NULL;
     g_option_context_add_main_entries(oc, entries, NULL);
@@ -46,9 +48,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench-sim: %s\n", err ? err->message : "--runs must be > 0");
         return 2;
     }
-    scn_t *seed = load(scenario ? scenario
-                       : WAKESIM_SOURCE_DIR "/scenarios/ahci-mmio-inline-submit.scn");
-    scn_t *full = load(workload ? workload : WAKESIM_SOURCE_DIR "/tools/bench/seed-128m.scn");
+    scn_t *seed = load(
+        scenario ? scenario : WAKESIM_SOURCE_DIR "/scenarios/ahci-mmio-inline-submit.scn");
+    scn_t *full =
+        load(workload ? workload : WAKESIM_SOURCE_DIR "/tools/bench/seed-128m.scn");
 
     int model = sim_memory_model_parse(model_name ? model_name : "sc");
     if (model < 0) {
@@ -69,15 +72,18 @@ int main(int argc, char **argv)
         o.decide.seed = (uint64_t)i + 1;
         wk_machine_run(seed, &o, &out);
         if (out.result != SIM_RESULT_OK) {
-            fprintf(stderr, "bench-sim: unexpected violation (seed %d): %s\n", i + 1, out.message);
+            fprintf(stderr, "bench-sim: unexpected violation (seed %d): %s\n", i + 1,
+                    out.message);
             return 1;
         }
         steps += out.steps;
         wk_outcome_clear(&out);
     }
     double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
-    printf("seed scenario %-28s %-3s %8d runs  %7.3f s  %8.0f runs/s  %6.0f steps/run  %5.1f M steps/s\n",
-           seed->name, sim_memory_model_name(o.memory_model), runs, secs, runs / secs, (double)steps / runs, steps / secs / 1e6);
+    printf("seed scenario %-28s %-3s %8d runs  %7.3f s  %8.0f runs/s  %6.0f steps/run  "
+           "%5.1f M steps/s\n",
+           seed->name, sim_memory_model_name(o.memory_model), runs, secs, runs / secs,
+           (double)steps / runs, steps / secs / 1e6);
 
     aio_mutant_set(AIO_MUTANT_MISSING_NOTIFY_ADD_SQE, true);
     wk_outcome_t out;
@@ -85,16 +91,20 @@ int main(int argc, char **argv)
     t0 = g_get_monotonic_time();
     wk_machine_run(full, &o, &out);
     double ms = (double)(g_get_monotonic_time() - t0) / 1e3;
-    printf("full workload %-28s mutant missing-notify-add-sqe: %.3f s virtual in %.1f ms wall "
-           "(%s)\n", full->name, out.end_ns / 1e9, ms, wk_outcome_verdict(&out));
+    printf(
+        "full workload %-28s mutant missing-notify-add-sqe: %.3f s virtual in %.1f ms wall "
+        "(%s)\n",
+        full->name, out.end_ns / 1e9, ms, wk_outcome_verdict(&out));
     wk_outcome_clear(&out);
     aio_mutants_clear();
     o.decide.seed = 1;
     t0 = g_get_monotonic_time();
     wk_machine_run(full, &o, &out);
     ms = (double)(g_get_monotonic_time() - t0) / 1e3;
-    printf("full workload %-28s fixed code:                    %.3f s virtual in %.1f ms wall "
-           "(%s)\n", full->name, out.end_ns / 1e9, ms, wk_outcome_verdict(&out));
+    printf(
+        "full workload %-28s fixed code:                    %.3f s virtual in %.1f ms wall "
+        "(%s)\n",
+        full->name, out.end_ns / 1e9, ms, wk_outcome_verdict(&out));
     wk_outcome_clear(&out);
 
     scn_free(seed);

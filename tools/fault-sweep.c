@@ -73,8 +73,10 @@ static int sweep(const char *path, int runs_opt, unsigned rate, const char *out_
         if (out.result != SIM_RESULT_OK && failed++ == 0) {
             char *file = g_strdup_printf("%s/fault-sweep-%s.scn", out_dir, s->name);
             g_file_set_contents(file, text, -1, NULL);
-            printf("FAIL %s run %u: %s\n  replay: wakesim run %s --seed %u --runs 1 --log\n",
-                   s->name, i, out.message ? out.message : wk_outcome_verdict(&out), file, i + 1);
+            printf(
+                "FAIL %s run %u: %s\n  replay: wakesim run %s --seed %u --runs 1 --log\n",
+                s->name, i, out.message ? out.message : wk_outcome_verdict(&out), file,
+                i + 1);
             g_free(file);
         }
         wk_outcome_clear(&out);
@@ -95,19 +97,23 @@ int main(int argc, char **argv)
 {
     gint runs = 0, rate = 50;
     gchar *out_dir = NULL;
-    GOptionEntry entries[] = {
-        { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Runs per scenario (default: its budget)", "N" },
-        { "rate", 0, 0, G_OPTION_ARG_INT, &rate, "Fault rate per mille (default 50)", "P" },
-        { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_dir, "Where failing scenarios go", "DIR" },
-        { NULL }
-    };
-    GOptionContext *oc = g_option_context_new("SCENARIO.scn... - every fault on, every scenario");
+    GOptionEntry entries[] = { { "runs", 'n', 0, G_OPTION_ARG_INT, &runs,
+                                 "Runs per scenario (default: its budget)", "N" },
+                               { "rate", 0, 0, G_OPTION_ARG_INT, &rate,
+                                 "Fault rate per mille (default 50)", "P" },
+                               { "out", 0, 0, G_OPTION_ARG_FILENAME, &out_dir,
+                                 "Where failing scenarios go", "DIR" },
+                               { NULL } };
+    GOptionContext *oc =
+        g_option_context_new("SCENARIO.scn... - every fault on, every scenario");
     g_option_context_add_main_entries(oc, entries, NULL);
     GError *err = NULL;
-    if (!g_option_context_parse(oc, &argc, &argv, &err) || argc < 2 || rate < 1 || rate > 1000 ||
-        runs < 0) {
-        fprintf(stderr, "fault-sweep: %s\n", err ? err->message
-                : "usage: fault-sweep [--runs N] [--rate 1..1000] [--out DIR] SCENARIO.scn...");
+    if (!g_option_context_parse(oc, &argc, &argv, &err) || argc < 2 || rate < 1 ||
+        rate > 1000 || runs < 0) {
+        fprintf(stderr, "fault-sweep: %s\n",
+                err ? err->message
+                    : "usage: fault-sweep [--runs N] [--rate 1..1000] [--out DIR] "
+                      "SCENARIO.scn...");
         return 2;
     }
     g_option_context_free(oc);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs required packages if one is
-# missing, then builds and runs every CTest test twice, in a plain build and
-# under ASan+UBSan, and the real-thread tests (label real) a third time
+# missing, checks the formatting, then builds and runs every CTest test
+# twice, in a plain build and under ASan+UBSan, and the real-thread tests (label real) a third time
 # under ThreadSanitizer.  Build directories and options come from
 # CMakePresets.json (build, build-asan, build-tsan).
 set -euo pipefail
@@ -10,6 +10,9 @@ cd "$root"
 jobs=$(nproc)
 
 "$root/tools/install-deps.sh"
+
+echo "== formatting: tools/check-format.sh (.clang-format, clang-format 14) =="
+"$root/tools/check-format.sh"
 
 run_suite() {   # preset
   cmake --preset "$1" >/dev/null

@@ -94,7 +94,7 @@ static void *loop_run(void *arg)
             free(t);
             t = next;
         }
-        if (l->stop)                  /* set by a task, on this thread */
+        if (l->stop) /* set by a task, on this thread */
             return NULL;
     }
 }
@@ -136,14 +136,14 @@ static void count_task(void *arg)
 static void stop_task(void *arg)
 {
     loop_t *l = arg;
-    l->stop = 1;                      /* runs on the loop thread */
+    l->stop = 1; /* runs on the loop thread */
 }
 
 static void *producer(void *arg)
 {
     (void)arg;
     for (int i = 0; i < TASKS_EACH; i++) {
-        struct timespec pause = { 0, 2000000 };   /* 2 ms */
+        struct timespec pause = { 0, 2000000 }; /* 2 ms */
         nanosleep(&pause, NULL);
         loop_post(&loop, count_task, NULL);
     }

@@ -32,11 +32,14 @@ void wakesim_handoff_end(const char *name, int64_t key);
 #else
 static inline void wakesim_handoff_begin(const char *name, int64_t key, int64_t bound_ns)
 {
-    (void)name; (void)key; (void)bound_ns;
+    (void)name;
+    (void)key;
+    (void)bound_ns;
 }
 static inline void wakesim_handoff_end(const char *name, int64_t key)
 {
-    (void)name; (void)key;
+    (void)name;
+    (void)key;
 }
 #endif
 

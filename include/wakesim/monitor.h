@@ -26,7 +26,7 @@
 
 #include <stdint.h>
 
-#include "sim.h"   /* wakesim/sim.h, next to this header */
+#include "sim.h" /* wakesim/sim.h, next to this header */
 
 #ifdef __cplusplus
 extern "C" {

@@ -107,10 +107,22 @@ static inline int os_uring_get_events(struct io_uring *ring)
 /* ---- locks ---- */
 typedef pthread_mutex_t os_mutex_t;
 
-static inline void os_mutex_init(os_mutex_t *m)    { pthread_mutex_init(m, NULL); }
-static inline void os_mutex_destroy(os_mutex_t *m) { pthread_mutex_destroy(m); }
-static inline void os_mutex_lock(os_mutex_t *m)    { pthread_mutex_lock(m); }
-static inline void os_mutex_unlock(os_mutex_t *m)  { pthread_mutex_unlock(m); }
+static inline void os_mutex_init(os_mutex_t *m)
+{
+    pthread_mutex_init(m, NULL);
+}
+static inline void os_mutex_destroy(os_mutex_t *m)
+{
+    pthread_mutex_destroy(m);
+}
+static inline void os_mutex_lock(os_mutex_t *m)
+{
+    pthread_mutex_lock(m);
+}
+static inline void os_mutex_unlock(os_mutex_t *m)
+{
+    pthread_mutex_unlock(m);
+}
 
 /* ---- thread identity and the per-thread home context ---- */
 static inline uintptr_t os_thread_self(void)

@@ -76,8 +76,13 @@ int main(int argc, char **argv)
         ASSERT_EQ(pread(fd, rbuf, LEN, 0), LEN);
         ASSERT_MEM_EQ(rbuf, wbuf, LEN);
 
-        static const struct { size_t off, len; } reads[] = {
-            { 0, LEN }, { 4096, 8192 }, { 12345, 777 }, { LEN - 1, 1 },
+        static const struct {
+            size_t off, len;
+        } reads[] = {
+            { 0, LEN },
+            { 4096, 8192 },
+            { 12345, 777 },
+            { LEN - 1, 1 },
         };
         for (size_t i = 0; i < G_N_ELEMENTS(reads); i++) {
             blk_result_t r = { 0 };

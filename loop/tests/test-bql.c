@@ -28,7 +28,7 @@ static void *iothread(void *arg)
     aio_thread_context_set(io_ctx);
     ASSERT_PTR_EQ(aio_current_context(), io_ctx);
     aio_bql_lock();
-    ASSERT_PTR_EQ(aio_current_context(), io_ctx);   /* own context wins */
+    ASSERT_PTR_EQ(aio_current_context(), io_ctx); /* own context wins */
     aio_bql_unlock();
     ASSERT_PTR_EQ(aio_current_context(), io_ctx);
     aio_thread_context_set(NULL);

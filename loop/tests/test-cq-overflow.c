@@ -19,8 +19,8 @@
 #define N_READS 24
 #define READ_LEN 4096
 
-static unsigned completed;           /* main-loop thread only */
-static unsigned bad;                 /* reads with a wrong result or bytes */
+static unsigned completed; /* main-loop thread only */
+static unsigned bad;       /* reads with a wrong result or bytes */
 static unsigned char bufs[N_READS][READ_LEN];
 static unsigned char expect[N_READS * READ_LEN];
 
@@ -89,8 +89,8 @@ int main(int argc, char **argv)
         ASSERT_GE(ret, 0);
         iterations++;
     }
-    printf("cq-overflow %s: %u of %d reads completed after %lu iterations\n",
-           argv[1], completed, N_READS, iterations);
+    printf("cq-overflow %s: %u of %d reads completed after %lu iterations\n", argv[1],
+           completed, N_READS, iterations);
     ASSERT_EQ(bad, 0);
     if (mutant) {
         ASSERT_LT(completed, N_READS);

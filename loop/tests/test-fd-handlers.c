@@ -48,15 +48,17 @@ static void pipe_drain(pipe_t *p)
 }
 
 /* Polls until "cond" or 5 s; the fallback keeps a failure from hanging. */
-#define POLL_UNTIL(cond) __extension__ ({                                   \
-    int64_t pu_deadline_ = test_now_ns() + 5000 * MS;                       \
-    while (!(cond) && test_now_ns() < pu_deadline_) {                       \
-        aio_poll(ctx, false);                                               \
-        if (!(cond)) {                                                      \
-            test_sleep_ms(1);                                               \
-        }                                                                   \
-    }                                                                       \
-    (cond); })
+#define POLL_UNTIL(cond)                                                                   \
+    __extension__({                                                                        \
+        int64_t pu_deadline_ = test_now_ns() + 5000 * MS;                                  \
+        while (!(cond) && test_now_ns() < pu_deadline_) {                                  \
+            aio_poll(ctx, false);                                                          \
+            if (!(cond)) {                                                                 \
+                test_sleep_ms(1);                                                          \
+            }                                                                              \
+        }                                                                                  \
+        (cond);                                                                            \
+    })
 
 /* Runs a few iterations so anything wrongly still armed gets a chance. */
 static void settle(void)
@@ -200,7 +202,7 @@ static void test_add_in_callback(void)
 {
     pipe_open(&adder);
     pipe_open(&added);
-    pipe_poke(&added);              /* readable before it is watched */
+    pipe_poke(&added); /* readable before it is watched */
     aio_set_fd_handler(ctx, adder.rfd, adder_cb, NULL, &adder);
     settle();
     ASSERT_EQ(added.runs, 0);

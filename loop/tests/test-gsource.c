@@ -128,8 +128,8 @@ static void test_gsource_timer(void)
 
 /* ---- aio_main_loop_wait releases the BQL around ppoll ---- */
 static aio_context_t *main_ctx;
-static bool ml_in_wait;            /* atomic: set right before the wait */
-static unsigned ml_iterations;     /* atomic */
+static bool ml_in_wait;        /* atomic: set right before the wait */
+static unsigned ml_iterations; /* atomic */
 static bool ml_stop;
 static bool stop_bh_had_bql, stop_bh_on_home;
 static int64_t bql_wait_ns;

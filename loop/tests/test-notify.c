@@ -13,7 +13,7 @@
 
 static aio_context_t *ctx;
 static int64_t notify_sent_ns;
-static bool notify_started;        /* atomic: aio_notify() is being called */
+static bool notify_started; /* atomic: aio_notify() is being called */
 
 /* A blocking aio_poll() may return with nothing done (on io_uring, e.g. the
  * CQE of an earlier wait's TIMEOUT, which ends when another CQE is posted),

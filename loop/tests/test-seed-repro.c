@@ -23,10 +23,10 @@ static aio_context_t *ctx;
 static aio_main_loop_t *ml;
 static pthread_t main_thread;
 
-static bool ml_in_wait;            /* atomic: set right before the wait */
-static unsigned ml_iterations;     /* atomic */
-static int64_t ml_last_wake_ns;    /* atomic: when the last wait returned */
-static bool ml_stop;               /* main-loop thread only (set by a BH) */
+static bool ml_in_wait;         /* atomic: set right before the wait */
+static unsigned ml_iterations;  /* atomic */
+static int64_t ml_last_wake_ns; /* atomic: when the last wait returned */
+static bool ml_stop;            /* main-loop thread only (set by a BH) */
 static aio_timer_t *main_timer;
 
 /* Coverage marks: the seed's interleaving really happened. */
@@ -80,9 +80,8 @@ static void *vcpu_thread(void *opaque)
         test_sleep_ms(50);
 
         aio_bql_lock();
-        bool still_asleep =
-            __atomic_load_n(&ml_in_wait, __ATOMIC_SEQ_CST) &&
-            __atomic_load_n(&ml_iterations, __ATOMIC_SEQ_CST) == iterations;
+        bool still_asleep = __atomic_load_n(&ml_in_wait, __ATOMIC_SEQ_CST) &&
+                            __atomic_load_n(&ml_iterations, __ATOMIC_SEQ_CST) == iterations;
         if (!still_asleep) {
             aio_bql_unlock();
             continue;
@@ -181,7 +180,8 @@ int main(int argc, char **argv)
     int64_t latency = read_done_ns - args.queued_ns;
     int64_t wake = args.first_wake_after_ns - args.queued_ns;
     printf("seed-repro %s: main loop woke %.1f ms after the SQE was queued, "
-           "read completed after %.1f ms\n", argv[1], wake / 1e6, latency / 1e6);
+           "read completed after %.1f ms\n",
+           argv[1], wake / 1e6, latency / 1e6);
     if (mutant) {
         /* Nothing wakes the main loop but its timer (~449 ms away). */
         ASSERT_GT(latency, 200 * MS);

@@ -14,7 +14,7 @@ static aio_context_t *ctx;
 static pthread_t home;
 
 typedef struct {
-    aio_cqe_handler_t cqe;     /* first: the callback gets this pointer */
+    aio_cqe_handler_t cqe; /* first: the callback gets this pointer */
     int id;
     int runs;
     bool on_home;
@@ -140,7 +140,7 @@ static void test_nested_poll_in_handler(void)
 /* ---- more SQEs than ring entries (home thread submits to make room) ---- */
 static void test_ring_full(void)
 {
-    enum { N = 300 };          /* ring: 128 entries */
+    enum { N = 300 }; /* ring: 128 entries */
     req_t *rs = g_new0(req_t, N);
     for (int i = 0; i < N; i++) {
         req_init(&rs[i], 100 + i, req_done);

@@ -42,7 +42,8 @@ static inline int64_t test_fallback_ns(void)
     char *end;
     long long ms = s && *s ? strtoll(s, &end, 10) : 10000;
     if (s && *s && (*end || ms <= 0)) {
-        fprintf(stderr, "WAKESIM_TEST_FALLBACK_MS must be a positive integer, not '%s'\n", s);
+        fprintf(stderr, "WAKESIM_TEST_FALLBACK_MS must be a positive integer, not '%s'\n",
+                s);
         exit(2);
     }
     return (int64_t)ms * MS;
@@ -88,13 +89,15 @@ static inline aio_context_t *test_context_new(aio_backend_t backend)
 }
 
 /* Polls "cond" every millisecond for up to timeout_ms; yields its value. */
-#define WAIT_UNTIL(cond, timeout_ms) __extension__ ({                       \
-    int64_t wu_deadline_ = test_now_ns() + (int64_t)(timeout_ms) * MS;     \
-    bool wu_ok_;                                                            \
-    while (!(wu_ok_ = (cond)) && test_now_ns() < wu_deadline_) {            \
-        test_sleep_ms(1);                                                   \
-    }                                                                       \
-    wu_ok_; })
+#define WAIT_UNTIL(cond, timeout_ms)                                                       \
+    __extension__({                                                                        \
+        int64_t wu_deadline_ = test_now_ns() + (int64_t)(timeout_ms)*MS;                   \
+        bool wu_ok_;                                                                       \
+        while (!(wu_ok_ = (cond)) && test_now_ns() < wu_deadline_) {                       \
+            test_sleep_ms(1);                                                              \
+        }                                                                                  \
+        wu_ok_;                                                                            \
+    })
 
 static inline unsigned test_notify_me(aio_context_t *ctx)
 {

@@ -6,15 +6,21 @@
 #include <string.h>
 #include "conf-exec.h"
 
-#define BAD_OPCODE 250    /* far above any opcode Linux knows */
+#define BAD_OPCODE 250 /* far above any opcode Linux knows */
 
 const char *conf_errno_text(int64_t v, char buf[24])
 {
-    static const struct { int e; const char *name; } names[] = {
-        { EINVAL, "EINVAL" }, { EAGAIN, "EAGAIN" }, { ETIME, "ETIME" },
-        { ECANCELED, "ECANCELED" }, { ENOENT, "ENOENT" }, { EBADF, "EBADF" },
-        { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" }, { EINTR, "EINTR" }, { EIO, "EIO" },
-        { EALREADY, "EALREADY" }, { ENOMEM, "ENOMEM" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+    static const struct {
+        int e;
+        const char *name;
+    } names[] = {
+        { EINVAL, "EINVAL" },         { EAGAIN, "EAGAIN" },
+        { ETIME, "ETIME" },           { ECANCELED, "ECANCELED" },
+        { ENOENT, "ENOENT" },         { EBADF, "EBADF" },
+        { EFAULT, "EFAULT" },         { EBUSY, "EBUSY" },
+        { EINTR, "EINTR" },           { EIO, "EIO" },
+        { EALREADY, "EALREADY" },     { ENOMEM, "ENOMEM" },
+        { EOPNOTSUPP, "EOPNOTSUPP" },
     };
     if (v < 0) {
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -31,9 +37,12 @@ const char *conf_errno_text(int64_t v, char buf[24])
 static const char *revents_text(unsigned r, char buf[48])
 {
     buf[0] = '\0';
-    static const struct { unsigned bit; const char *name; } bits[] = {
-        { POLLIN, "in" }, { POLLOUT, "out" }, { POLLERR, "err" }, { POLLHUP, "hup" },
-        { POLLNVAL, "nval" }, { POLLPRI, "pri" },
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } bits[] = {
+        { POLLIN, "in" },   { POLLOUT, "out" },   { POLLERR, "err" },
+        { POLLHUP, "hup" }, { POLLNVAL, "nval" }, { POLLPRI, "pri" },
     };
     for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
         if (r & bits[i].bit) {
@@ -56,9 +65,9 @@ typedef struct {
     struct io_uring ring;
     int fds[CONF_MAX_OBJECTS];
     bool open[CONF_MAX_OBJECTS];
-    GPtrArray *keep;          /* buffers and timespecs the kernel may still use */
+    GPtrArray *keep; /* buffers and timespecs the kernel may still use */
     GPtrArray *out;
-    bool stopped;             /* after a hang */
+    bool stopped; /* after a hang */
 } exec_t;
 
 char *conf_hang_line(const conf_op_t *op)
@@ -104,7 +113,8 @@ static void reap(exec_t *x)
     struct io_uring_cqe *cqe;
     unsigned head, n = 0;
     GArray *all = g_array_new(FALSE, FALSE, sizeof(struct io_uring_cqe));
-    io_uring_for_each_cqe(&x->ring, head, cqe) {
+    io_uring_for_each_cqe(&x->ring, head, cqe)
+    {
         g_array_append_val(all, *cqe);
         n++;
     }
@@ -272,7 +282,9 @@ static void run_op(exec_t *x, const conf_op_t *op)
 int conf_exec(const conf_backend_t *be, const conf_seq_t *s, GPtrArray *out,
               volatile unsigned *at)
 {
-    exec_t x = { .be = be, .s = s, .out = out, .keep = g_ptr_array_new_with_free_func(g_free) };
+    exec_t x = {
+        .be = be, .s = s, .out = out, .keep = g_ptr_array_new_with_free_func(g_free)
+    };
     for (unsigned i = 0; i < CONF_MAX_OBJECTS; i++)
         x.fds[i] = -1;
     int ret = be->ring_init(s->ring_entries, &x.ring);

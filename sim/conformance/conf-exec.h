@@ -31,11 +31,11 @@ typedef struct {
     int (*submit)(struct io_uring *ring);
     int (*submit_wait)(struct io_uring *ring, unsigned n);
     int (*get_events)(struct io_uring *ring);
-    int (*eventfd_new)(uint64_t initial);                  /* fd or -errno */
-    int (*eventfd_write)(int fd, uint64_t value);          /* 0 or -errno */
-    int (*eventfd_read)(int fd, uint64_t *value);          /* 0 or -errno */
-    int (*poll)(struct pollfd *fds, unsigned n);           /* timeout 0 */
-    int (*file_new)(uint64_t size);                        /* fd or -errno */
+    int (*eventfd_new)(uint64_t initial);         /* fd or -errno */
+    int (*eventfd_write)(int fd, uint64_t value); /* 0 or -errno */
+    int (*eventfd_read)(int fd, uint64_t *value); /* 0 or -errno */
+    int (*poll)(struct pollfd *fds, unsigned n);  /* timeout 0 */
+    int (*file_new)(uint64_t size);               /* fd or -errno */
     void (*close)(int fd);
     void (*sleep_ns)(int64_t ns);
 } conf_backend_t;

@@ -17,10 +17,12 @@ static void add(conf_seq_t *s, conf_op_t op)
     g_array_append_val(s->ops, op);
 }
 
-static void add_object(conf_seq_t *s, conf_obj_kind_t kind, const char *name, uint64_t value)
+static void add_object(conf_seq_t *s, conf_obj_kind_t kind, const char *name,
+                       uint64_t value)
 {
     conf_op_t op = { .kind = kind == CONF_OBJ_FILE ? CONF_OP_FILE : CONF_OP_EVENTFD,
-                     .obj = (int)s->n_objects, .value = value };
+                     .obj = (int)s->n_objects,
+                     .value = value };
     s->objects[s->n_objects].kind = kind;
     strcpy(s->objects[s->n_objects].name, name);
     s->n_objects++;
@@ -44,7 +46,9 @@ conf_seq_t *conf_gen_from_bytes(const uint8_t *data, size_t size)
     reader_t r = { data, data + size };
     static const unsigned ring_sizes[] = { 1, 2, 4, 8 };
     conf_seq_t *s = conf_seq_new(ring_sizes[take(&r, 4)]);
-    static const uint64_t values[] = { 1, 2, 7, UINT64_MAX - 2, UINT64_MAX - 1, UINT64_MAX };
+    static const uint64_t values[] = {
+        1, 2, 7, UINT64_MAX - 2, UINT64_MAX - 1, UINT64_MAX
+    };
     add_object(s, CONF_OBJ_EVENTFD, "e", take(&r, 2) ? 0 : 3);
     add_object(s, CONF_OBJ_EVENTFD, "g", 0);
     add_object(s, CONF_OBJ_FILE, "f", FILE_SIZE);
@@ -104,7 +108,9 @@ conf_seq_t *conf_gen_from_bytes(const uint8_t *data, size_t size)
         case 9: {
             /* Bounded: a 20 ms pure timer first (a TIMEOUT CQE ends any
              * wait), unless the SQ is full, when the wait is skipped. */
-            conf_op_t t = { .kind = CONF_OP_TIMEOUT, .ud = next_ud++, .ns = timer_ns(&timers) };
+            conf_op_t t = { .kind = CONF_OP_TIMEOUT,
+                            .ud = next_ud++,
+                            .ns = timer_ns(&timers) };
             add(s, t);
             op.kind = CONF_OP_SUBMIT_WAIT;
             op.value = 1 + take(&r, 3);

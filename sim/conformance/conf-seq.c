@@ -6,16 +6,27 @@
 #include <string.h>
 #include "conf-seq.h"
 
-G_DEFINE_QUARK(wakesim-conformance, conf_error)
+G_DEFINE_QUARK(wakesim - conformance, conf_error)
 
 static const char *const op_names[CONF_OP_COUNT] = {
-    [CONF_OP_EVENTFD] = "eventfd", [CONF_OP_FILE] = "file", [CONF_OP_NOP] = "nop",
-    [CONF_OP_POLL_ADD] = "poll_add", [CONF_OP_POLL_REMOVE] = "poll_remove",
-    [CONF_OP_TIMEOUT] = "timeout", [CONF_OP_TIMEOUT_REMOVE] = "timeout_remove",
-    [CONF_OP_READ] = "read", [CONF_OP_BAD] = "bad", [CONF_OP_SUBMIT] = "submit",
-    [CONF_OP_SUBMIT_WAIT] = "submit_wait", [CONF_OP_GET_EVENTS] = "get_events",
-    [CONF_OP_REAP] = "reap", [CONF_OP_STATE] = "state", [CONF_OP_WRITE] = "write",
-    [CONF_OP_READ_EFD] = "read_efd", [CONF_OP_PPOLL] = "ppoll", [CONF_OP_CLOSE] = "close",
+    [CONF_OP_EVENTFD] = "eventfd",
+    [CONF_OP_FILE] = "file",
+    [CONF_OP_NOP] = "nop",
+    [CONF_OP_POLL_ADD] = "poll_add",
+    [CONF_OP_POLL_REMOVE] = "poll_remove",
+    [CONF_OP_TIMEOUT] = "timeout",
+    [CONF_OP_TIMEOUT_REMOVE] = "timeout_remove",
+    [CONF_OP_READ] = "read",
+    [CONF_OP_BAD] = "bad",
+    [CONF_OP_SUBMIT] = "submit",
+    [CONF_OP_SUBMIT_WAIT] = "submit_wait",
+    [CONF_OP_GET_EVENTS] = "get_events",
+    [CONF_OP_REAP] = "reap",
+    [CONF_OP_STATE] = "state",
+    [CONF_OP_WRITE] = "write",
+    [CONF_OP_READ_EFD] = "read_efd",
+    [CONF_OP_PPOLL] = "ppoll",
+    [CONF_OP_CLOSE] = "close",
     [CONF_OP_SLEEP] = "sleep",
 };
 
@@ -77,11 +88,15 @@ static bool parse_duration(parse_ctx_t *c, const char *tok, int64_t *out)
 {
     char *end;
     if (!tok || !g_ascii_isdigit(*tok))
-        return fail(c, "expected a duration (e.g. 10ms), got '%s'", tok ? tok : "(nothing)");
+        return fail(c, "expected a duration (e.g. 10ms), got '%s'",
+                    tok ? tok : "(nothing)");
     errno = 0;
     unsigned long long v = strtoull(tok, &end, 10);
-    uint64_t mult = strcmp(end, "ns") == 0 ? 1 : strcmp(end, "us") == 0 ? 1000
-                  : strcmp(end, "ms") == 0 ? 1000000 : strcmp(end, "s") == 0 ? 1000000000 : 0;
+    uint64_t mult = strcmp(end, "ns") == 0   ? 1
+                    : strcmp(end, "us") == 0 ? 1000
+                    : strcmp(end, "ms") == 0 ? 1000000
+                    : strcmp(end, "s") == 0  ? 1000000000
+                                             : 0;
     if (errno || !mult)
         return fail(c, "bad duration '%s' (an integer with ns, us, ms or s)", tok);
     if (v > (uint64_t)60 * 1000000000 / mult)
@@ -128,12 +143,14 @@ static bool parse_obj(parse_ctx_t *c, const conf_seq_t *s, const char *tok, bool
     if (i < 0)
         return fail(c, "unknown object '%s' (define it with eventfd or file first)", tok);
     if (kind >= 0 && s->objects[i].kind != (conf_obj_kind_t)kind)
-        return fail(c, "'%s' is not %s", tok, kind == CONF_OBJ_FILE ? "a file" : "an eventfd");
+        return fail(c, "'%s' is not %s", tok,
+                    kind == CONF_OBJ_FILE ? "a file" : "an eventfd");
     *out = i;
     return true;
 }
 
-static bool add_object(parse_ctx_t *c, conf_seq_t *s, const char *name, conf_obj_kind_t kind)
+static bool add_object(parse_ctx_t *c, conf_seq_t *s, const char *name,
+                       conf_obj_kind_t kind)
 {
     /* Linux reuses a closed fd's number for the next object: the worlds
      * would then disagree about what a stale fd names. */
@@ -152,14 +169,28 @@ static bool add_object(parse_ctx_t *c, conf_seq_t *s, const char *name, conf_obj
 }
 
 /* Number of arguments after the op name: min, max. */
-static const struct { unsigned min, max; } op_args[CONF_OP_COUNT] = {
-    [CONF_OP_EVENTFD] = {1, 2}, [CONF_OP_FILE] = {2, 2}, [CONF_OP_NOP] = {1, 1},
-    [CONF_OP_POLL_ADD] = {3, 3}, [CONF_OP_POLL_REMOVE] = {2, 2}, [CONF_OP_TIMEOUT] = {3, 3},
-    [CONF_OP_TIMEOUT_REMOVE] = {2, 2}, [CONF_OP_READ] = {4, 4}, [CONF_OP_BAD] = {1, 1},
-    [CONF_OP_SUBMIT] = {0, 0}, [CONF_OP_SUBMIT_WAIT] = {1, 1}, [CONF_OP_GET_EVENTS] = {0, 0},
-    [CONF_OP_REAP] = {0, 0}, [CONF_OP_STATE] = {0, 0}, [CONF_OP_WRITE] = {2, 2},
-    [CONF_OP_READ_EFD] = {1, 1}, [CONF_OP_PPOLL] = {1, CONF_MAX_POLL},
-    [CONF_OP_CLOSE] = {1, 1}, [CONF_OP_SLEEP] = {1, 1},
+static const struct {
+    unsigned min, max;
+} op_args[CONF_OP_COUNT] = {
+    [CONF_OP_EVENTFD] = { 1, 2 },
+    [CONF_OP_FILE] = { 2, 2 },
+    [CONF_OP_NOP] = { 1, 1 },
+    [CONF_OP_POLL_ADD] = { 3, 3 },
+    [CONF_OP_POLL_REMOVE] = { 2, 2 },
+    [CONF_OP_TIMEOUT] = { 3, 3 },
+    [CONF_OP_TIMEOUT_REMOVE] = { 2, 2 },
+    [CONF_OP_READ] = { 4, 4 },
+    [CONF_OP_BAD] = { 1, 1 },
+    [CONF_OP_SUBMIT] = { 0, 0 },
+    [CONF_OP_SUBMIT_WAIT] = { 1, 1 },
+    [CONF_OP_GET_EVENTS] = { 0, 0 },
+    [CONF_OP_REAP] = { 0, 0 },
+    [CONF_OP_STATE] = { 0, 0 },
+    [CONF_OP_WRITE] = { 2, 2 },
+    [CONF_OP_READ_EFD] = { 1, 1 },
+    [CONF_OP_PPOLL] = { 1, CONF_MAX_POLL },
+    [CONF_OP_CLOSE] = { 1, 1 },
+    [CONF_OP_SLEEP] = { 1, 1 },
 };
 
 #define MAX_UD 1000000
@@ -277,7 +308,7 @@ conf_seq_t *conf_seq_parse(const char *text, const char *path, GError **err)
         char *keep[CONF_MAX_POLL + 2] = { 0 };
         unsigned n = 0;
         for (char **t = tok; *t; t++) {
-            if (**t) {                /* runs of blanks give empty tokens */
+            if (**t) { /* runs of blanks give empty tokens */
                 if (n < G_N_ELEMENTS(keep))
                     keep[n] = *t;
                 n++;
@@ -326,8 +357,10 @@ conf_seq_t *conf_seq_load(const char *path, GError **err)
 
 static const char *events_text(unsigned ev)
 {
-    return ev == (POLLIN | POLLOUT) ? "in|out" : ev == POLLIN ? "in" : ev == POLLOUT ? "out"
-                                                                                    : "none";
+    return ev == (POLLIN | POLLOUT) ? "in|out"
+           : ev == POLLIN           ? "in"
+           : ev == POLLOUT          ? "out"
+                                    : "none";
 }
 
 static const char *obj_text(const conf_seq_t *s, int obj)

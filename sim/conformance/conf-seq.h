@@ -40,13 +40,28 @@
 #define CONF_MAX_POLL 4
 #define CONF_MAX_FILE_SIZE (1u << 20)
 #define CONF_MAX_READ (1u << 16)
-#define CONF_MAX_VALUE UINT64_MAX   /* eventfd write: Linux rejects it (EINVAL) */
+#define CONF_MAX_VALUE UINT64_MAX /* eventfd write: Linux rejects it (EINVAL) */
 
 typedef enum {
-    CONF_OP_EVENTFD, CONF_OP_FILE, CONF_OP_NOP, CONF_OP_POLL_ADD, CONF_OP_POLL_REMOVE,
-    CONF_OP_TIMEOUT, CONF_OP_TIMEOUT_REMOVE, CONF_OP_READ, CONF_OP_BAD, CONF_OP_SUBMIT,
-    CONF_OP_SUBMIT_WAIT, CONF_OP_GET_EVENTS, CONF_OP_REAP, CONF_OP_STATE, CONF_OP_WRITE,
-    CONF_OP_READ_EFD, CONF_OP_PPOLL, CONF_OP_CLOSE, CONF_OP_SLEEP,
+    CONF_OP_EVENTFD,
+    CONF_OP_FILE,
+    CONF_OP_NOP,
+    CONF_OP_POLL_ADD,
+    CONF_OP_POLL_REMOVE,
+    CONF_OP_TIMEOUT,
+    CONF_OP_TIMEOUT_REMOVE,
+    CONF_OP_READ,
+    CONF_OP_BAD,
+    CONF_OP_SUBMIT,
+    CONF_OP_SUBMIT_WAIT,
+    CONF_OP_GET_EVENTS,
+    CONF_OP_REAP,
+    CONF_OP_STATE,
+    CONF_OP_WRITE,
+    CONF_OP_READ_EFD,
+    CONF_OP_PPOLL,
+    CONF_OP_CLOSE,
+    CONF_OP_SLEEP,
     CONF_OP_COUNT
 } conf_op_kind_t;
 
@@ -62,14 +77,14 @@ typedef struct {
 
 typedef struct {
     conf_op_kind_t kind;
-    int line;                 /* in the text it came from (0: generated) */
+    int line; /* in the text it came from (0: generated) */
     uint64_t ud, target_ud;
-    int obj;                  /* object (or CONF_OBJ_RING) */
-    uint64_t value;           /* initial/written value, size, length, count, N */
+    int obj;        /* object (or CONF_OBJ_RING) */
+    uint64_t value; /* initial/written value, size, length, count, N */
     uint64_t offset;
-    int64_t ns;               /* durations */
-    unsigned events;          /* POLLIN / POLLOUT */
-    unsigned n_poll;          /* ppoll */
+    int64_t ns;      /* durations */
+    unsigned events; /* POLLIN / POLLOUT */
+    unsigned n_poll; /* ppoll */
     int poll_obj[CONF_MAX_POLL];
     unsigned poll_events[CONF_MAX_POLL];
 } conf_op_t;
@@ -78,7 +93,7 @@ typedef struct {
     unsigned ring_entries;
     conf_obj_t objects[CONF_MAX_OBJECTS];
     unsigned n_objects;
-    GArray *ops;              /* of conf_op_t */
+    GArray *ops; /* of conf_op_t */
 } conf_seq_t;
 
 conf_seq_t *conf_seq_new(unsigned ring_entries);

@@ -74,7 +74,8 @@ int conf_sim_run(const conf_seq_t *s, uint64_t seed, GPtrArray *out, char **log)
     sim_world_t *w = sim_world_new(&o);
     run_t r = { .s = s, .out = out };
     sim_result_t res = sim_world_run(w, sequence_thread, &r);
-    const conf_op_t *op = r.at < s->ops->len ? &g_array_index(s->ops, conf_op_t, r.at) : NULL;
+    const conf_op_t *op =
+        r.at < s->ops->len ? &g_array_index(s->ops, conf_op_t, r.at) : NULL;
     if (res == SIM_RESULT_DEADLOCK && op && op->kind == CONF_OP_SUBMIT_WAIT) {
         g_ptr_array_add(out, conf_hang_line(op));
     } else if (res != SIM_RESULT_OK) {

@@ -133,8 +133,10 @@ static int run_one(runner_t *r, const char *path)
     } else {
         char *text = NULL;
         if (!g_file_get_contents(rec_path, &text, NULL, &err)) {
-            fprintf(stderr, "conformance: no recorded Linux outcome for %s: %s "
-                    "(make one with: conformance --record %s)\n", path, err->message, path);
+            fprintf(stderr,
+                    "conformance: no recorded Linux outcome for %s: %s "
+                    "(make one with: conformance --record %s)\n",
+                    path, err->message, path);
             g_error_free(err);
             rc = 2;
             goto out;
@@ -152,8 +154,10 @@ sim_only:;
     if (!r->real_unavailable || r->recorded) {
         int at = conf_first_difference(linux_lines, sim);
         if (at >= 0)
-            report(r, path, s, r->recorded ? "simulator vs recorded Linux" : "simulator vs Linux",
-                   linux_lines, r->recorded ? "Linux (recorded)" : "Linux", sim, "simulator", at);
+            report(r, path, s,
+                   r->recorded ? "simulator vs recorded Linux" : "simulator vs Linux",
+                   linux_lines, r->recorded ? "Linux (recorded)" : "Linux", sim,
+                   "simulator", at);
         else
             r->facts += 0;
     }
@@ -176,11 +180,14 @@ int main(int argc, char **argv)
     gchar *real = NULL;
     GOptionEntry entries[] = {
         { "real", 0, 0, G_OPTION_ARG_FILENAME, &real, "The conf-real program", "PATH" },
-        { "seeds", 0, 0, G_OPTION_ARG_INT, &r.seeds, "Simulator seeds per sequence (3)", "N" },
-        { "show", 0, 0, G_OPTION_ARG_NONE, &r.show, "Print the simulator's outcomes", NULL },
+        { "seeds", 0, 0, G_OPTION_ARG_INT, &r.seeds, "Simulator seeds per sequence (3)",
+          "N" },
+        { "show", 0, 0, G_OPTION_ARG_NONE, &r.show, "Print the simulator's outcomes",
+          NULL },
         { "recorded", 0, 0, G_OPTION_ARG_NONE, &r.recorded,
           "Compare with the recorded Linux outcomes (FILE.linux)", NULL },
-        { "record", 0, 0, G_OPTION_ARG_NONE, &r.record, "Record FILE.linux from this kernel", NULL },
+        { "record", 0, 0, G_OPTION_ARG_NONE, &r.record,
+          "Record FILE.linux from this kernel", NULL },
         { NULL }
     };
     GOptionContext *oc = g_option_context_new("FILE|DIR... - the simulator against Linux");
@@ -188,8 +195,11 @@ int main(int argc, char **argv)
     GError *err = NULL;
     if (!g_option_context_parse(oc, &argc, &argv, &err) || argc < 2 || r.seeds < 1 ||
         (r.record && r.recorded)) {
-        fprintf(stderr, "conformance: %s\n", err ? err->message : "usage: conformance "
-                "[--real PATH] [--seeds N] [--show] [--recorded|--record] FILE|DIR...");
+        fprintf(
+            stderr, "conformance: %s\n",
+            err ? err->message
+                : "usage: conformance "
+                  "[--real PATH] [--seeds N] [--show] [--recorded|--record] FILE|DIR...");
         return 2;
     }
     g_option_context_free(oc);
@@ -232,8 +242,9 @@ int main(int argc, char **argv)
         return 0;
     printf("conformance (%s): %u sequences, %u outcomes compared (%u of them CQEs), "
            "%d simulator seeds each, %u divergences\n",
-           r.recorded ? "simulator vs recorded Linux"
-           : r.real_unavailable ? "simulator only" : "simulator vs Linux",
+           r.recorded           ? "simulator vs recorded Linux"
+           : r.real_unavailable ? "simulator only"
+                                : "simulator vs Linux",
            r.sequences, r.facts, r.cqes, r.seeds, r.divergences);
     if (r.divergences)
         return 1;

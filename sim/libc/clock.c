@@ -34,7 +34,7 @@ int64_t sim_libc_deadline_rel(sim_world_t *w, const struct timespec *ts)
     if (ts->tv_sec < 0)
         return w->now;
     if (ts->tv_sec > INT64_MAX / 4000000000)
-        return -1;                    /* centuries: as good as forever */
+        return -1; /* centuries: as good as forever */
     return w->now + (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
 }
 
@@ -90,7 +90,7 @@ int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
     if (!w)
         return SIM_LIBC_REAL(clock_nanosleep)(clk, flags, req, rem);
     if (!req || req->tv_nsec < 0 || req->tv_nsec >= 1000000000)
-        return EINVAL;                /* returns the error, no errno */
+        return EINVAL; /* returns the error, no errno */
     int64_t deadline = (flags & TIMER_ABSTIME) ? sim_libc_deadline_abs(w, req)
                                                : sim_libc_deadline_rel(w, req);
     if (deadline < 0)

@@ -26,7 +26,7 @@ typedef struct {
     int fd;
     uint32_t events;
     epoll_data_t data;
-    bool disabled;             /* EPOLLONESHOT after its report */
+    bool disabled; /* EPOLLONESHOT after its report */
 } epoll_entry_t;
 
 typedef struct {
@@ -122,12 +122,13 @@ int epoll_create(int size)
 }
 
 /* Would watching target from ep close a loop of epoll instances? */
-static bool epoll_reaches(sim_world_t *w, sim_epoll_t *from, const sim_epoll_t *to, int depth)
+static bool epoll_reaches(sim_world_t *w, sim_epoll_t *from, const sim_epoll_t *to,
+                          int depth)
 {
     if (from == to)
         return true;
     if (depth > 8)
-        return true;                  /* the kernel's nesting limit is 5 */
+        return true; /* the kernel's nesting limit is 5 */
     for (size_t i = 0; i < from->n; i++) {
         sim_epoll_t *inner = epoll_of(w, from->entries[i].fd);
         if (inner && epoll_reaches(w, inner, to, depth + 1))
@@ -210,7 +211,7 @@ static int epoll_wait_ns(sim_world_t *w, int epfd, struct epoll_event *events,
          * through the watch of every target. */
         sim_libc_wait_fd(w, epfd, POLLIN, deadline);
         if (!epoll_of(w, epfd))
-            break;                    /* closed while waiting */
+            break; /* closed while waiting */
     }
     sim_emit(w, SIM_EV_PPOLL_RETURN, (int64_t)ep->n, 0, n, 0, NULL);
     return n;

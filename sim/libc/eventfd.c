@@ -19,6 +19,6 @@ int eventfd(unsigned int initval, int flags)
     if (flags & ~(EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE))
         return (int)sim_libc_ret(-EINVAL);
     sim_sched_point();
-    return (int)sim_libc_ret(sim_eventfd_create(w, initval, flags & EFD_SEMAPHORE,
-                                                flags & EFD_NONBLOCK));
+    return (int)sim_libc_ret(
+        sim_eventfd_create(w, initval, flags & EFD_SEMAPHORE, flags & EFD_NONBLOCK));
 }

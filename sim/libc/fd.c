@@ -73,7 +73,7 @@ int close(int fd)
     sim_file_t *f = sim_fd_lookup(w, fd);
     if (!f)
         return (int)sim_libc_ret(-EBADF);
-    if (f->kind == SIM_FILE_URING)    /* io_uring_queue_exit owns it */
+    if (f->kind == SIM_FILE_URING) /* io_uring_queue_exit owns it */
         return (int)sim_libc_ret(-EINVAL);
     os_fd_close(fd);
     /* Waiters on the fd see POLLNVAL, as after a real close. */
@@ -90,9 +90,8 @@ int fcntl(int fd, int cmd, ...)
                        cmd == F_DUPFD_CLOEXEC || cmd == F_SETOWN || cmd == F_SETSIG ||
                        cmd == F_SETLEASE || cmd == F_NOTIFY || cmd == F_SETPIPE_SZ ||
                        cmd == F_ADD_SEALS;
-    bool no_arg = cmd == F_GETFL || cmd == F_GETFD || cmd == F_GETOWN ||
-                  cmd == F_GETSIG || cmd == F_GETLEASE || cmd == F_GETPIPE_SZ ||
-                  cmd == F_GET_SEALS;
+    bool no_arg = cmd == F_GETFL || cmd == F_GETFD || cmd == F_GETOWN || cmd == F_GETSIG ||
+                  cmd == F_GETLEASE || cmd == F_GETPIPE_SZ || cmd == F_GET_SEALS;
     va_list ap;
     va_start(ap, cmd);
     long arg = 0;
@@ -100,7 +99,7 @@ int fcntl(int fd, int cmd, ...)
     if (has_int_arg)
         arg = va_arg(ap, int);
     else if (!no_arg)
-        parg = va_arg(ap, void *);    /* locks, owner_ex, rw hints: pointers */
+        parg = va_arg(ap, void *); /* locks, owner_ex, rw hints: pointers */
     va_end(ap);
     if (!w || fd < SIM_FD_BASE) {
         if (has_int_arg)
@@ -119,7 +118,7 @@ int fcntl(int fd, int cmd, ...)
         f->status_flags = (int)(arg & O_NONBLOCK);
         return 0;
     case F_GETFD:
-        return FD_CLOEXEC;            /* exec is not simulated */
+        return FD_CLOEXEC; /* exec is not simulated */
     case F_SETFD:
         return 0;
     default:

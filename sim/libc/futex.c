@@ -31,8 +31,7 @@ void sim_libc_futex_link(void)
 
 typedef long syscall_fn_t(long, ...);
 
-__attribute__((no_sanitize("address")))
-static long forward6(long nr, va_list ap)
+__attribute__((no_sanitize("address"))) static long forward6(long nr, va_list ap)
 {
     long a[6];
     for (int i = 0; i < 6; i++)
@@ -49,7 +48,8 @@ static int futex_wait(sim_world_t *w, uint32_t *uaddr, uint32_t val,
         return -EINVAL;
     if (__atomic_load_n(uaddr, __ATOMIC_SEQ_CST) != val)
         return -EAGAIN;
-    int64_t deadline = absolute ? sim_libc_deadline_abs(w, ts) : sim_libc_deadline_rel(w, ts);
+    int64_t deadline =
+        absolute ? sim_libc_deadline_abs(w, ts) : sim_libc_deadline_rel(w, ts);
     sim_monitor_event(w, "futex-wait", o->id, val);
     int r = sim_block(w, SIM_WAIT_FUTEX, uaddr, bitset, deadline);
     return r == -ETIMEDOUT ? -ETIMEDOUT : 0;

@@ -69,6 +69,8 @@ void *sim_libc_resolve(const char *name, const char *version);
  * (state.c): resolving lazily would call dlsym, which allocates, from
  * inside whatever called us, and a sanitizer runtime calls sched_yield or
  * nanosleep while holding its allocator's lock. */
+/* One X-macro list, wrapped by hand. */
+/* clang-format off */
 #define SIM_LIBC_FORWARDED(X, XV) \
     X(read) X(write) X(close) X(fcntl) X(poll) X(ppoll) X(eventfd) \
     X(epoll_create) X(epoll_create1) X(epoll_ctl) X(epoll_wait) X(epoll_pwait) \
@@ -82,6 +84,7 @@ void *sim_libc_resolve(const char *name, const char *version);
     XV(pthread_cond_init, "GLIBC_2.3.2") XV(pthread_cond_destroy, "GLIBC_2.3.2") \
     XV(pthread_cond_wait, "GLIBC_2.3.2") XV(pthread_cond_timedwait, "GLIBC_2.3.2") \
     XV(pthread_cond_signal, "GLIBC_2.3.2") XV(pthread_cond_broadcast, "GLIBC_2.3.2")
+/* clang-format on */
 
 #define SIM_LIBC_PTR_(fn) __typeof__(fn) *fn;
 #define SIM_LIBC_PTRV_(fn, v) __typeof__(fn) *fn;
@@ -95,13 +98,15 @@ typedef struct {
  * call that comes first, from another constructor), then only read. */
 extern sim_libc_real_t sim_libc_real;
 
-#define SIM_LIBC_REAL_V(fn, version) __extension__ ({ \
-    __typeof__(fn) *r_ = __atomic_load_n(&sim_libc_real.fn, __ATOMIC_RELAXED); \
-    if (__builtin_expect(!r_, 0)) { \
-        r_ = (__typeof__(fn) *)sim_libc_resolve(#fn, version); \
-        __atomic_store_n(&sim_libc_real.fn, r_, __ATOMIC_RELAXED); \
-    } \
-    r_; })
+#define SIM_LIBC_REAL_V(fn, version)                                                       \
+    __extension__({                                                                        \
+        __typeof__(fn) *r_ = __atomic_load_n(&sim_libc_real.fn, __ATOMIC_RELAXED);         \
+        if (__builtin_expect(!r_, 0)) {                                                    \
+            r_ = (__typeof__(fn) *)sim_libc_resolve(#fn, version);                         \
+            __atomic_store_n(&sim_libc_real.fn, r_, __ATOMIC_RELAXED);                     \
+        }                                                                                  \
+        r_;                                                                                \
+    })
 #define SIM_LIBC_REAL(fn) SIM_LIBC_REAL_V(fn, NULL)
 
 /* -errno to the libc convention. */
@@ -120,23 +125,31 @@ static inline long sim_libc_ret(long r)
  * (pthread_mutex_t, pthread_cond_t, futex word): the program's memory is
  * never written, so an object used by both the host and simulated threads
  * stays valid for the C library. */
-typedef enum { SIM_LIBC_OBJ_MUTEX = 1, SIM_LIBC_OBJ_COND, SIM_LIBC_OBJ_FUTEX } sim_libc_obj_kind_t;
+typedef enum {
+    SIM_LIBC_OBJ_MUTEX = 1,
+    SIM_LIBC_OBJ_COND,
+    SIM_LIBC_OBJ_FUTEX
+} sim_libc_obj_kind_t;
 
 typedef struct sim_libc_obj {
     const void *addr;
     sim_libc_obj_kind_t kind;
-    uint32_t id;               /* run-stable name: first use order, per kind */
+    uint32_t id; /* run-stable name: first use order, per kind */
     union {
-        struct { os_mutex_t m; int type; unsigned depth; } mutex;
+        struct {
+            os_mutex_t m;
+            int type;
+            unsigned depth;
+        } mutex;
         sim_cond_t cond;
     } u;
 } sim_libc_obj_t;
 
 typedef struct sim_libc {
-    sim_libc_obj_t **slots;    /* open addressing on addr; NULL = empty */
+    sim_libc_obj_t **slots; /* open addressing on addr; NULL = empty */
     size_t n_slots, n_objs;
-    uint32_t next_id[4];       /* per kind */
-    unsigned n_pthreads;       /* threads created through pthread_create */
+    uint32_t next_id[4];           /* per kind */
+    unsigned n_pthreads;           /* threads created through pthread_create */
     struct sim_libc_start *starts; /* their start records, freed with the
                                       world (a thread unwound before it
                                       started never reads its own) */
@@ -156,7 +169,10 @@ sim_libc_obj_t *sim_libc_obj(sim_world_t *w, const void *addr, sim_libc_obj_kind
 
 /* ---- per-thread state (thread.c) ---- */
 typedef struct sim_libc_thread {
-    struct { pthread_key_t key; const void *value; } *keys;
+    struct {
+        pthread_key_t key;
+        const void *value;
+    } * keys;
     size_t n_keys, cap_keys;
 } sim_libc_thread_t;
 

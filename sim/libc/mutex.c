@@ -125,7 +125,7 @@ int pthread_mutex_unlock(pthread_mutex_t *m)
         return 0;
     }
     o->u.mutex.depth = 0;
-    os_mutex_unlock(om);              /* the default type: a violation */
+    os_mutex_unlock(om); /* the default type: a violation */
     return 0;
 }
 

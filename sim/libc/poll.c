@@ -30,8 +30,8 @@ int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
     sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(ppoll)(fds, nfds, timeout, sigmask);
-    if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 ||
-                    timeout->tv_nsec >= 1000000000))
+    if (timeout &&
+        (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000))
         return (int)sim_libc_ret(-EINVAL);
     int64_t timeout_ns = -1;
     if (timeout)

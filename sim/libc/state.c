@@ -17,11 +17,13 @@
  * pthread_getspecific) from its own fake-stack and allocation paths.  The
  * thread-specific-data functions have no interceptor, and looking one up
  * would fail, and a failing lookup allocates its error message. */
-__attribute__((no_sanitize("address")))
-void *sim_libc_resolve(const char *name, const char *version)
+__attribute__((no_sanitize("address"))) void *sim_libc_resolve(const char *name,
+                                                               const char *version)
 {
     static const char *const no_interceptor[] = {
-        "pthread_getspecific", "pthread_setspecific", "pthread_key_create",
+        "pthread_getspecific",
+        "pthread_setspecific",
+        "pthread_key_create",
         "pthread_key_delete",
     };
     bool try_alias = true;
@@ -50,8 +52,7 @@ enum { CALLER_CACHE = 512 };
 static uintptr_t caller_cache[CALLER_CACHE];
 #define CALLER_RUNTIME ((uintptr_t)1 << 63)
 
-__attribute__((no_sanitize("address")))
-static bool runtime_by_dladdr(const void *ret_addr)
+__attribute__((no_sanitize("address"))) static bool runtime_by_dladdr(const void *ret_addr)
 {
     Dl_info di;
     if (!dladdr(ret_addr, &di))
@@ -69,8 +70,8 @@ static bool runtime_by_dladdr(const void *ret_addr)
                  strstr(n, "__ubsan") || strstr(n, "__interceptor"));
 }
 
-__attribute__((no_sanitize("address")))
-bool sim_libc_caller_is_runtime(const void *ret_addr)
+__attribute__((no_sanitize("address"))) bool
+sim_libc_caller_is_runtime(const void *ret_addr)
 {
     uintptr_t a = (uintptr_t)ret_addr;
     size_t slot = (a ^ (a >> 9)) & (CALLER_CACHE - 1);
@@ -78,18 +79,20 @@ bool sim_libc_caller_is_runtime(const void *ret_addr)
     if ((e & ~CALLER_RUNTIME) == a)
         return e & CALLER_RUNTIME;
     bool runtime = runtime_by_dladdr(ret_addr);
-    __atomic_store_n(&caller_cache[slot], a | (runtime ? CALLER_RUNTIME : 0), __ATOMIC_RELAXED);
+    __atomic_store_n(&caller_cache[slot], a | (runtime ? CALLER_RUNTIME : 0),
+                     __ATOMIC_RELAXED);
     return runtime;
 }
 
 /* Resolves every forwarded function before main, while no lock of anyone's
  * is held. */
-__attribute__((constructor))
-static void sim_libc_resolve_all(void)
+__attribute__((constructor)) static void sim_libc_resolve_all(void)
 {
-#define RESOLVE_(fn) if (!sim_libc_real.fn) \
+#define RESOLVE_(fn)                                                                       \
+    if (!sim_libc_real.fn)                                                                 \
         sim_libc_real.fn = (__typeof__(fn) *)sim_libc_resolve(#fn, NULL);
-#define RESOLVEV_(fn, v) if (!sim_libc_real.fn) \
+#define RESOLVEV_(fn, v)                                                                   \
+    if (!sim_libc_real.fn)                                                                 \
         sim_libc_real.fn = (__typeof__(fn) *)sim_libc_resolve(#fn, v);
     SIM_LIBC_FORWARDED(RESOLVE_, RESOLVEV_)
 #undef RESOLVE_

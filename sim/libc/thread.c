@@ -52,8 +52,9 @@ void sim_libc_thread_keys_destroy(sim_thread_t *t)
         for (size_t i = 0; i < l->n_keys; i++) {
             const void *v = l->keys[i].value;
             pthread_key_t k = l->keys[i].key;
-            void (*dtor)(void *) = k < PTHREAD_KEYS_MAX
-                ? __atomic_load_n(&key_destructor[k], __ATOMIC_RELAXED) : NULL;
+            void (*dtor)(void *) =
+                k < PTHREAD_KEYS_MAX ? __atomic_load_n(&key_destructor[k], __ATOMIC_RELAXED)
+                                     : NULL;
             if (!v || !dtor)
                 continue;
             l->keys[i].value = NULL;
@@ -72,13 +73,14 @@ static bool key_of_runtime[PTHREAD_KEYS_MAX];
 
 /* The sanitizer runtime calls the thread-specific-data functions from its
  * own allocation and fake-stack paths: instrumenting them would recurse. */
-__attribute__((no_sanitize("address")))
-int pthread_key_create(pthread_key_t *key, void (*destructor)(void *))
+__attribute__((no_sanitize("address"))) int pthread_key_create(pthread_key_t *key,
+                                                               void (*destructor)(void *))
 {
     const void *caller = __builtin_return_address(0);
     int r = SIM_LIBC_REAL(pthread_key_create)(key, destructor);
     if (r == 0 && *key < PTHREAD_KEYS_MAX) {
-        __atomic_store_n(&key_of_runtime[*key], sim_libc_caller_is_runtime(caller), __ATOMIC_RELAXED);
+        __atomic_store_n(&key_of_runtime[*key], sim_libc_caller_is_runtime(caller),
+                         __ATOMIC_RELAXED);
         __atomic_store_n(&key_destructor[*key], destructor, __ATOMIC_RELAXED);
     }
     return r;
@@ -97,8 +99,7 @@ int pthread_key_delete(pthread_key_t key)
     return SIM_LIBC_REAL(pthread_key_delete)(key);
 }
 
-__attribute__((no_sanitize("address")))
-void *pthread_getspecific(pthread_key_t key)
+__attribute__((no_sanitize("address"))) void *pthread_getspecific(pthread_key_t key)
 {
     sim_world_t *w = SIM_LIBC_GATE();
     if (!key_is_simulated(w, key))
@@ -110,8 +111,8 @@ void *pthread_getspecific(pthread_key_t key)
     return NULL;
 }
 
-__attribute__((no_sanitize("address")))
-int pthread_setspecific(pthread_key_t key, const void *value)
+__attribute__((no_sanitize("address"))) int pthread_setspecific(pthread_key_t key,
+                                                                const void *value)
 {
     sim_world_t *w = SIM_LIBC_GATE();
     if (!key_is_simulated(w, key))
@@ -149,8 +150,8 @@ void sim_libc_starts_free(sim_libc_t *l)
     l->starts = NULL;
 }
 
-int pthread_create(pthread_t *th, const pthread_attr_t *attr,
-                   void *(*fn)(void *), void *arg)
+int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *),
+                   void *arg)
 {
     sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
@@ -203,7 +204,7 @@ int pthread_detach(pthread_t th)
     sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(pthread_detach)(th);
-    return thread_of(w, th) ? 0 : ESRCH;   /* the world frees every thread */
+    return thread_of(w, th) ? 0 : ESRCH; /* the world frees every thread */
 }
 
 pthread_t pthread_self(void)
@@ -217,8 +218,7 @@ pthread_t pthread_self(void)
 void pthread_exit(void *retval)
 {
     sim_world_t *w = SIM_LIBC_GATE();
-    if (!w)
-    {
+    if (!w) {
         SIM_LIBC_REAL(pthread_exit)(retval);
         __builtin_unreachable();
     }

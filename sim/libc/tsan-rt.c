@@ -35,59 +35,82 @@ void __tsan_init(void)
 {
 }
 
-#define TSAN_ATOMIC_SIZE(N) \
-a##N __tsan_atomic##N##_load(const volatile a##N *a, int mo) \
-{ return (a##N)sim_atomic_load(a, sizeof(a##N), mo); } \
-void __tsan_atomic##N##_store(volatile a##N *a, a##N v, int mo) \
-{ sim_atomic_store(a, sizeof(a##N), v, mo); } \
-a##N __tsan_atomic##N##_exchange(volatile a##N *a, a##N v, int mo) \
-{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_XCHG, v, mo); } \
-a##N __tsan_atomic##N##_fetch_add(volatile a##N *a, a##N v, int mo) \
-{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_ADD, v, mo); } \
-a##N __tsan_atomic##N##_fetch_sub(volatile a##N *a, a##N v, int mo) \
-{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_SUB, v, mo); } \
-a##N __tsan_atomic##N##_fetch_and(volatile a##N *a, a##N v, int mo) \
-{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_AND, v, mo); } \
-a##N __tsan_atomic##N##_fetch_or(volatile a##N *a, a##N v, int mo) \
-{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_OR, v, mo); } \
-a##N __tsan_atomic##N##_fetch_xor(volatile a##N *a, a##N v, int mo) \
-{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_XOR, v, mo); } \
-a##N __tsan_atomic##N##_fetch_nand(volatile a##N *a, a##N v, int mo) \
-{ return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_NAND, v, mo); } \
-int __tsan_atomic##N##_compare_exchange_strong(volatile a##N *a, a##N *c, a##N v, \
-                                                int mo, int fmo) \
-{ \
-    uint64_t e = *c; \
-    int ok = sim_atomic_cas(a, sizeof(a##N), &e, v, mo, fmo); \
-    *c = (a##N)e; \
-    return ok; \
-} \
-int __tsan_atomic##N##_compare_exchange_weak(volatile a##N *a, a##N *c, a##N v, \
-                                              int mo, int fmo) \
-{ return __tsan_atomic##N##_compare_exchange_strong(a, c, v, mo, fmo); } \
-a##N __tsan_atomic##N##_compare_exchange_val(volatile a##N *a, a##N c, a##N v, \
-                                             int mo, int fmo) \
-{ \
-    uint64_t e = c; \
-    sim_atomic_cas(a, sizeof(a##N), &e, v, mo, fmo); \
-    return (a##N)e; \
-}
+#define TSAN_ATOMIC_SIZE(N)                                                                \
+    a##N __tsan_atomic##N##_load(const volatile a##N *a, int mo)                           \
+    {                                                                                      \
+        return (a##N)sim_atomic_load(a, sizeof(a##N), mo);                                 \
+    }                                                                                      \
+    void __tsan_atomic##N##_store(volatile a##N *a, a##N v, int mo)                        \
+    {                                                                                      \
+        sim_atomic_store(a, sizeof(a##N), v, mo);                                          \
+    }                                                                                      \
+    a##N __tsan_atomic##N##_exchange(volatile a##N *a, a##N v, int mo)                     \
+    {                                                                                      \
+        return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_XCHG, v, mo);                 \
+    }                                                                                      \
+    a##N __tsan_atomic##N##_fetch_add(volatile a##N *a, a##N v, int mo)                    \
+    {                                                                                      \
+        return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_ADD, v, mo);                  \
+    }                                                                                      \
+    a##N __tsan_atomic##N##_fetch_sub(volatile a##N *a, a##N v, int mo)                    \
+    {                                                                                      \
+        return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_SUB, v, mo);                  \
+    }                                                                                      \
+    a##N __tsan_atomic##N##_fetch_and(volatile a##N *a, a##N v, int mo)                    \
+    {                                                                                      \
+        return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_AND, v, mo);                  \
+    }                                                                                      \
+    a##N __tsan_atomic##N##_fetch_or(volatile a##N *a, a##N v, int mo)                     \
+    {                                                                                      \
+        return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_OR, v, mo);                   \
+    }                                                                                      \
+    a##N __tsan_atomic##N##_fetch_xor(volatile a##N *a, a##N v, int mo)                    \
+    {                                                                                      \
+        return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_XOR, v, mo);                  \
+    }                                                                                      \
+    a##N __tsan_atomic##N##_fetch_nand(volatile a##N *a, a##N v, int mo)                   \
+    {                                                                                      \
+        return (a##N)sim_atomic_rmw(a, sizeof(a##N), SIM_RMW_NAND, v, mo);                 \
+    }                                                                                      \
+    int __tsan_atomic##N##_compare_exchange_strong(volatile a##N *a, a##N *c, a##N v,      \
+                                                   int mo, int fmo)                        \
+    {                                                                                      \
+        uint64_t e = *c;                                                                   \
+        int ok = sim_atomic_cas(a, sizeof(a##N), &e, v, mo, fmo);                          \
+        *c = (a##N)e;                                                                      \
+        return ok;                                                                         \
+    }                                                                                      \
+    int __tsan_atomic##N##_compare_exchange_weak(volatile a##N *a, a##N *c, a##N v,        \
+                                                 int mo, int fmo)                          \
+    {                                                                                      \
+        return __tsan_atomic##N##_compare_exchange_strong(a, c, v, mo, fmo);               \
+    }                                                                                      \
+    a##N __tsan_atomic##N##_compare_exchange_val(volatile a##N *a, a##N c, a##N v, int mo, \
+                                                 int fmo)                                  \
+    {                                                                                      \
+        uint64_t e = c;                                                                    \
+        sim_atomic_cas(a, sizeof(a##N), &e, v, mo, fmo);                                   \
+        return (a##N)e;                                                                    \
+    }
 
 /* Each definition is preceded by its prototype to satisfy -Wmissing-prototypes
  * users; the hooks have no header (the compiler declares them). */
-#define TSAN_DECLARE_SIZE(N) \
-a##N __tsan_atomic##N##_load(const volatile a##N *a, int mo); \
-void __tsan_atomic##N##_store(volatile a##N *a, a##N v, int mo); \
-a##N __tsan_atomic##N##_exchange(volatile a##N *a, a##N v, int mo); \
-a##N __tsan_atomic##N##_fetch_add(volatile a##N *a, a##N v, int mo); \
-a##N __tsan_atomic##N##_fetch_sub(volatile a##N *a, a##N v, int mo); \
-a##N __tsan_atomic##N##_fetch_and(volatile a##N *a, a##N v, int mo); \
-a##N __tsan_atomic##N##_fetch_or(volatile a##N *a, a##N v, int mo); \
-a##N __tsan_atomic##N##_fetch_xor(volatile a##N *a, a##N v, int mo); \
-a##N __tsan_atomic##N##_fetch_nand(volatile a##N *a, a##N v, int mo); \
-int __tsan_atomic##N##_compare_exchange_strong(volatile a##N *a, a##N *c, a##N v, int mo, int fmo); \
-int __tsan_atomic##N##_compare_exchange_weak(volatile a##N *a, a##N *c, a##N v, int mo, int fmo); \
-a##N __tsan_atomic##N##_compare_exchange_val(volatile a##N *a, a##N c, a##N v, int mo, int fmo);
+#define TSAN_DECLARE_SIZE(N)                                                               \
+    a##N __tsan_atomic##N##_load(const volatile a##N *a, int mo);                          \
+    void __tsan_atomic##N##_store(volatile a##N *a, a##N v, int mo);                       \
+    a##N __tsan_atomic##N##_exchange(volatile a##N *a, a##N v, int mo);                    \
+    a##N __tsan_atomic##N##_fetch_add(volatile a##N *a, a##N v, int mo);                   \
+    a##N __tsan_atomic##N##_fetch_sub(volatile a##N *a, a##N v, int mo);                   \
+    a##N __tsan_atomic##N##_fetch_and(volatile a##N *a, a##N v, int mo);                   \
+    a##N __tsan_atomic##N##_fetch_or(volatile a##N *a, a##N v, int mo);                    \
+    a##N __tsan_atomic##N##_fetch_xor(volatile a##N *a, a##N v, int mo);                   \
+    a##N __tsan_atomic##N##_fetch_nand(volatile a##N *a, a##N v, int mo);                  \
+    int __tsan_atomic##N##_compare_exchange_strong(volatile a##N *a, a##N *c, a##N v,      \
+                                                   int mo, int fmo);                       \
+    int __tsan_atomic##N##_compare_exchange_weak(volatile a##N *a, a##N *c, a##N v,        \
+                                                 int mo, int fmo);                         \
+    a##N __tsan_atomic##N##_compare_exchange_val(volatile a##N *a, a##N c, a##N v, int mo, \
+                                                 int fmo);
 
 TSAN_DECLARE_SIZE(8)
 TSAN_DECLARE_SIZE(16)
@@ -115,7 +138,12 @@ void __tsan_atomic_signal_fence(int mo)
 }
 
 /* ---- plain-access hooks: no-ops (see the file comment) ---- */
-#define TSAN_PLAIN(name) void name(void *addr); void name(void *addr) { (void)addr; }
+#define TSAN_PLAIN(name)                                                                   \
+    void name(void *addr);                                                                 \
+    void name(void *addr)                                                                  \
+    {                                                                                      \
+        (void)addr;                                                                        \
+    }
 TSAN_PLAIN(__tsan_read1)
 TSAN_PLAIN(__tsan_read2)
 TSAN_PLAIN(__tsan_read4)

@@ -64,10 +64,12 @@ static void *run_user_main(void *arg)
 
 static void usage(const char *prog)
 {
-    fprintf(stderr,
-            "usage: %s [--seed N] [--runs N] [--pct D] [--sqe-bound-ms X] [--cqe-bound-ms X]\n"
-            "          [--wake-bound-ms X] [--deadline-ms X] [--out DIR] [--log]\n"
-            "          [--replay FILE] [-- program arguments]\n", prog);
+    fprintf(
+        stderr,
+        "usage: %s [--seed N] [--runs N] [--pct D] [--sqe-bound-ms X] [--cqe-bound-ms X]\n"
+        "          [--wake-bound-ms X] [--deadline-ms X] [--out DIR] [--log]\n"
+        "          [--replay FILE] [-- program arguments]\n",
+        prog);
 }
 
 static bool parse_u64(const char *s, uint64_t *v)
@@ -95,8 +97,10 @@ static bool parse_ms(const char *s, int64_t *ns)
 static int parse_args(int argc, char **argv, opts_t *o)
 {
     *o = (opts_t){ .seed = 1, .runs = 100, .out = ".", .prog = argv[0] };
-    o->b = (wakesim_bounds_t){ .sqe_submit_ns = 10000000, .cqe_reap_ns = 10000000,
-                               .wake_ns = 0, .deadline_ns = 10000000000LL };
+    o->b = (wakesim_bounds_t){ .sqe_submit_ns = 10000000,
+                               .cqe_reap_ns = 10000000,
+                               .wake_ns = 0,
+                               .deadline_ns = 10000000000LL };
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -153,7 +157,7 @@ static int parse_args(int argc, char **argv, opts_t *o)
 
 typedef struct {
     sim_result_t result;
-    const char *invariant;     /* NULL: passed */
+    const char *invariant; /* NULL: passed */
     char *message;
     uint64_t hash;
     uint32_t *values, *bounds;
@@ -181,16 +185,17 @@ static void run_world(const opts_t *o, const sim_decide_opts_t *decide, bool pri
     const char *inv = wakesim_monitor_invariant(m);
     char status_msg[96];
     if (!inv && out->result == SIM_RESULT_OK && call.status != 0) {
-        snprintf(status_msg, sizeof(status_msg), "exit-status: main returned %d", call.status);
+        snprintf(status_msg, sizeof(status_msg), "exit-status: main returned %d",
+                 call.status);
         inv = "exit-status";
     }
     if (!inv && out->result != SIM_RESULT_OK && out->result != SIM_RESULT_VIOLATION)
         inv = sim_result_name(out->result);
     out->invariant = inv ? strdup(inv) : NULL;
-    out->message = strdup(!inv ? ""
+    out->message = strdup(!inv                              ? ""
                           : strcmp(inv, "exit-status") == 0 ? status_msg
-                          : *wakesim_monitor_message(m) ? wakesim_monitor_message(m)
-                          : sim_world_message(w));
+                          : *wakesim_monitor_message(m)     ? wakesim_monitor_message(m)
+                                                            : sim_world_message(w));
     out->hash = sim_world_log_hash(w);
     const uint32_t *v, *b;
     out->n = sim_world_decisions(w, &v, &b);
@@ -213,14 +218,15 @@ static const char *base_name(const char *p)
 static int write_repro(const opts_t *o, uint64_t seed, const outcome_t *r, char *path,
                        size_t path_size)
 {
-    snprintf(path, path_size, "%s/%s-seed%" PRIu64 ".repro", o->out, base_name(o->prog), seed);
+    snprintf(path, path_size, "%s/%s-seed%" PRIu64 ".repro", o->out, base_name(o->prog),
+             seed);
     FILE *f = fopen(path, "w");
     if (!f)
         return -1;
     fprintf(f, "wakesim-program-repro 1\n");
     fprintf(f, "program %s\nseed %" PRIu64 "\npct %u\n", base_name(o->prog), seed, o->pct);
-    fprintf(f, "bounds %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 "\n", o->b.sqe_submit_ns,
-            o->b.cqe_reap_ns, o->b.wake_ns, o->b.deadline_ns);
+    fprintf(f, "bounds %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 "\n",
+            o->b.sqe_submit_ns, o->b.cqe_reap_ns, o->b.wake_ns, o->b.deadline_ns);
     fprintf(f, "invariant %s\nlog-hash %016" PRIx64 "\ndecisions %zu\n", r->invariant,
             r->hash, r->n);
     for (size_t i = 0; i < r->n; i++)
@@ -232,9 +238,10 @@ static int write_repro(const opts_t *o, uint64_t seed, const outcome_t *r, char 
 static int explore(opts_t *o)
 {
     printf("%s: %" PRIu64 " schedules from seed %" PRIu64 " (%s), bounds: sqe %.3f ms, "
-           "cqe %.3f ms, wake %.3f ms, deadline %.3f ms\n", base_name(o->prog), o->runs,
-           o->seed, o->pct ? "pct" : "random", o->b.sqe_submit_ns / 1e6,
-           o->b.cqe_reap_ns / 1e6, o->b.wake_ns / 1e6, o->b.deadline_ns / 1e6);
+           "cqe %.3f ms, wake %.3f ms, deadline %.3f ms\n",
+           base_name(o->prog), o->runs, o->seed, o->pct ? "pct" : "random",
+           o->b.sqe_submit_ns / 1e6, o->b.cqe_reap_ns / 1e6, o->b.wake_ns / 1e6,
+           o->b.deadline_ns / 1e6);
     fflush(stdout);
     for (uint64_t i = 0; i < o->runs; i++) {
         uint64_t seed = o->seed + i;
@@ -245,8 +252,10 @@ static int explore(opts_t *o)
         }
         if (pid == 0) {
             sim_decide_opts_t d = { .kind = o->pct ? SIM_DECIDE_PCT : SIM_DECIDE_SEED,
-                                    .seed = seed, .pct_depth = o->pct,
-                                    .pct_steps = 10000, .pct_threads = 4 };
+                                    .seed = seed,
+                                    .pct_depth = o->pct,
+                                    .pct_steps = 10000,
+                                    .pct_threads = 4 };
             outcome_t r;
             run_world(o, &d, false, &r);
             if (!r.invariant)
@@ -254,7 +263,8 @@ static int explore(opts_t *o)
             char path[PATH_MAX];
             printf("VIOLATION (seed %" PRIu64 ") %s\n", seed, r.message);
             if (write_repro(o, seed, &r, path, sizeof(path)) < 0) {
-                fprintf(stderr, "%s: cannot write %s: %s\n", o->prog, path, strerror(errno));
+                fprintf(stderr, "%s: cannot write %s: %s\n", o->prog, path,
+                        strerror(errno));
                 _exit(EXIT_USAGE);
             }
             printf("reproducer: %s\nreplay: %s --replay %s --log\n", path, o->prog, path);
@@ -270,7 +280,8 @@ static int explore(opts_t *o)
             continue;
         if (WIFSIGNALED(st))
             printf("CRASH (seed %" PRIu64 "): signal %d; rerun: %s --seed %" PRIu64
-                   " --runs 1\n", seed, WTERMSIG(st), o->prog, seed);
+                   " --runs 1\n",
+                   seed, WTERMSIG(st), o->prog, seed);
         return WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_VIOLATION;
     }
     printf("%s: all %" PRIu64 " schedules passed\n", base_name(o->prog), o->runs);
@@ -290,8 +301,11 @@ static int read_repro(const opts_t *o, const char *path, opts_t *ro, uint64_t *s
     char line[512];
     int ln = 0;
     int ok = 0;
-#define BAD(what) do { fprintf(stderr, "%s: %s:%d: %s\n", o->prog, path, ln, what); \
-                       goto out; } while (0)
+#define BAD(what)                                                                          \
+    do {                                                                                   \
+        fprintf(stderr, "%s: %s:%d: %s\n", o->prog, path, ln, what);                       \
+        goto out;                                                                          \
+    } while (0)
 #define NEXT() (ln++, fgets(line, sizeof(line), f) != NULL)
     if (!NEXT() || strcmp(line, "wakesim-program-repro 1\n") != 0)
         BAD("not a wakesim program reproducer (first line)");
@@ -322,7 +336,8 @@ static int read_repro(const opts_t *o, const char *path, opts_t *ro, uint64_t *s
         BAD("out of memory");
     for (size_t i = 0; i < *n; i++) {
         uint32_t v, b;
-        if (!NEXT() || sscanf(line, "%" SCNu32 " %" SCNu32, &v, &b) != 2 || b == 0 || v >= b)
+        if (!NEXT() || sscanf(line, "%" SCNu32 " %" SCNu32, &v, &b) != 2 || b == 0 ||
+            v >= b)
             BAD("expected a decision 'VALUE BOUND' with VALUE < BOUND (truncated?)");
         (*values)[i] = v;
         (*bounds)[i] = b;
@@ -344,18 +359,22 @@ static int replay(opts_t *o)
     char inv[64];
     uint32_t *values = NULL, *bounds = NULL;
     size_t n;
-    if (read_repro(o, o->replay, &ro, &seed, inv, sizeof(inv), &hash, &values, &bounds, &n) < 0) {
+    if (read_repro(o, o->replay, &ro, &seed, inv, sizeof(inv), &hash, &values, &bounds,
+                   &n) < 0) {
         free(values);
         free(bounds);
         return EXIT_USAGE;
     }
-    sim_decide_opts_t d = { .kind = SIM_DECIDE_REPLAY, .replay = values,
-                            .replay_bounds = bounds, .replay_len = n };
+    sim_decide_opts_t d = { .kind = SIM_DECIDE_REPLAY,
+                            .replay = values,
+                            .replay_bounds = bounds,
+                            .replay_len = n };
     outcome_t r;
     run_world(&ro, &d, o->log, &r);
     bool same = r.invariant && strcmp(r.invariant, inv) == 0 && r.hash == hash;
-    printf("replay of %s (seed %" PRIu64 "): %s; log hash %016" PRIx64 " (recorded %016" PRIx64
-           ") %s\n", o->replay, seed, r.invariant ? r.message : "no violation", r.hash, hash,
+    printf("replay of %s (seed %" PRIu64 "): %s; log hash %016" PRIx64
+           " (recorded %016" PRIx64 ") %s\n",
+           o->replay, seed, r.invariant ? r.message : "no violation", r.hash, hash,
            same ? "identical" : "DIFFERS");
     free(values);
     free(bounds);

@@ -25,19 +25,34 @@ typedef struct {
     char thread[32];
 } pending_handoff_t;
 
-typedef struct { int64_t ring; uint64_t ud; int64_t at; } pending_cqe_t;
-typedef struct { int64_t ring; int64_t at; } pending_sqe_t;
-typedef struct { int tid; int64_t at; char waker[32]; } pending_wake_t;
+typedef struct {
+    int64_t ring;
+    uint64_t ud;
+    int64_t at;
+} pending_cqe_t;
+typedef struct {
+    int64_t ring;
+    int64_t at;
+} pending_sqe_t;
+typedef struct {
+    int tid;
+    int64_t at;
+    char waker[32];
+} pending_wake_t;
 
 struct wakesim_monitor {
     wakesim_bounds_t b;
     sim_event_fn_t *chained;
     void *chained_opaque;
     char *invariant, *message;
-    pending_handoff_t *ho; size_t n_ho, cap_ho;
-    pending_cqe_t *cqe;   size_t n_cqe, cap_cqe;
-    pending_sqe_t *sqe;   size_t n_sqe, cap_sqe;
-    pending_wake_t *wk;   size_t n_wk, cap_wk;
+    pending_handoff_t *ho;
+    size_t n_ho, cap_ho;
+    pending_cqe_t *cqe;
+    size_t n_cqe, cap_cqe;
+    pending_sqe_t *sqe;
+    size_t n_sqe, cap_sqe;
+    pending_wake_t *wk;
+    size_t n_wk, cap_wk;
 };
 
 wakesim_monitor_t *wakesim_monitor_new(const wakesim_bounds_t *bounds)
@@ -92,7 +107,8 @@ static void violation(wakesim_monitor_t *m, sim_world_t *w, const char *inv,
     m->message = malloc(n);
     if (!m->invariant || !m->message)
         sim_fatal("out of memory (monitor)");
-    snprintf(m->message, n, "%s: %s%s%s", inv, detail, states ? "; " : "", states ? states : "");
+    snprintf(m->message, n, "%s: %s%s%s", inv, detail, states ? "; " : "",
+             states ? states : "");
     free(states);
     if (w->running)
         sim_violation(w, "%s", m->message);
@@ -126,9 +142,11 @@ static void on_handoff(wakesim_monitor_t *m, sim_world_t *w, const sim_event_t *
         int64_t lat = ev->time_ns - h.at;
         if (h.bound > 0 && lat > h.bound)
             violation(m, w, "handoff-latency",
-                      "hand-off %s key %" PRId64 " begun at %.3f ms by %s, ended at %.3f ms "
-                      "by %s: %.3f ms > bound %.3f ms", h.name, h.key, MS(h.at), h.thread,
-                      MS(ev->time_ns), actor(ev), MS(lat), MS(h.bound));
+                      "hand-off %s key %" PRId64
+                      " begun at %.3f ms by %s, ended at %.3f ms "
+                      "by %s: %.3f ms > bound %.3f ms",
+                      h.name, h.key, MS(h.at), h.thread, MS(ev->time_ns), actor(ev),
+                      MS(lat), MS(h.bound));
         return;
     }
 }
@@ -178,9 +196,9 @@ static void on_sqe(wakesim_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
     if (m->b.sqe_submit_ns > 0 && lat > m->b.sqe_submit_ns)
         violation(m, w, "sqe-submit-latency",
                   "SQE (opcode %" PRId64 ") on ring fd %" PRId64 " queued at %.3f ms, "
-                  "submitted at %.3f ms by %s: %.3f ms > bound %.3f ms", ev->value,
-                  ev->object, MS(ev->value2), MS(ev->time_ns), actor(ev), MS(lat),
-                  MS(m->b.sqe_submit_ns));
+                  "submitted at %.3f ms by %s: %.3f ms > bound %.3f ms",
+                  ev->value, ev->object, MS(ev->value2), MS(ev->time_ns), actor(ev),
+                  MS(lat), MS(m->b.sqe_submit_ns));
 }
 
 /* A woken thread "acts" at its next event. */
@@ -189,7 +207,7 @@ static void on_any(wakesim_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
     if (ev->kind == SIM_EV_THREAD_WAKE && ev->value == 0) {
         for (size_t i = 0; i < m->n_wk; i++)
             if (m->wk[i].tid == (int)ev->object)
-                return;               /* the earliest wake counts */
+                return; /* the earliest wake counts */
         sim_grow((void **)&m->wk, &m->cap_wk, m->n_wk + 1, sizeof(*m->wk));
         pending_wake_t *p = &m->wk[m->n_wk++];
         p->tid = (int)ev->object;
@@ -207,10 +225,11 @@ static void on_any(wakesim_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
         m->wk[i] = m->wk[--m->n_wk];
         int64_t lat = ev->time_ns - p.at;
         if (m->b.wake_ns > 0 && lat > m->b.wake_ns)
-            violation(m, w, "wake-latency",
-                      "%s woken at %.3f ms by %s, acted at %.3f ms: %.1f us > bound %.1f us",
-                      actor(ev), MS(p.at), p.waker, MS(ev->time_ns), lat / 1e3,
-                      m->b.wake_ns / 1e3);
+            violation(
+                m, w, "wake-latency",
+                "%s woken at %.3f ms by %s, acted at %.3f ms: %.1f us > bound %.1f us",
+                actor(ev), MS(p.at), p.waker, MS(ev->time_ns), lat / 1e3,
+                m->b.wake_ns / 1e3);
         return;
     }
 }
@@ -269,13 +288,14 @@ void wakesim_monitor_finish(wakesim_monitor_t *m, sim_world_t *w)
         if (h->bound > 0 && now - h->at > h->bound)
             violation(m, w, "handoff-latency",
                       "hand-off %s key %" PRId64 " begun at %.3f ms by %s never ended "
-                      "(run ended at %.3f ms, bound %.3f ms)", h->name, h->key, MS(h->at),
-                      h->thread, MS(now), MS(h->bound));
+                      "(run ended at %.3f ms, bound %.3f ms)",
+                      h->name, h->key, MS(h->at), h->thread, MS(now), MS(h->bound));
     }
     for (size_t i = 0; i < m->n_sqe; i++) {
         if (m->b.sqe_submit_ns > 0 && now - m->sqe[i].at > m->b.sqe_submit_ns)
             violation(m, w, "sqe-submit-latency",
                       "SQE on ring fd %" PRId64 " queued at %.3f ms never submitted "
-                      "(run ended at %.3f ms)", m->sqe[i].ring, MS(m->sqe[i].at), MS(now));
+                      "(run ended at %.3f ms)",
+                      m->sqe[i].ring, MS(m->sqe[i].at), MS(now));
     }
 }

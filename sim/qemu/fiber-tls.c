@@ -17,8 +17,10 @@ void *wk_fiber_tls_slot(void *slots, uint64_t *gens, size_t size)
     int id = w && w->current ? sim_thread_id(w->current) : 0;
     uint64_t gen = w ? w->gen : 0;
     if (id < 0 || id >= WK_FIBER_TLS_SLOTS) {
-        fprintf(stderr, "wakesim qemu target: simulated thread id %d has no "
-                "thread-local slot (WK_FIBER_TLS_SLOTS = %d)\n", id, WK_FIBER_TLS_SLOTS);
+        fprintf(stderr,
+                "wakesim qemu target: simulated thread id %d has no "
+                "thread-local slot (WK_FIBER_TLS_SLOTS = %d)\n",
+                id, WK_FIBER_TLS_SLOTS);
         abort();
     }
     char *slot = (char *)slots + (size_t)id * size;

@@ -19,7 +19,8 @@
 
 static G_NORETURN void not_modelled(const char *what)
 {
-    fprintf(stderr, "wakesim qemu target: %s is not modelled (no scenario uses it)\n", what);
+    fprintf(stderr, "wakesim qemu target: %s is not modelled (no scenario uses it)\n",
+            what);
     abort();
 }
 

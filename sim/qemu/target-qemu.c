@@ -25,7 +25,7 @@
 #include "qemu/lockcnt.h"
 #include "block/aio.h"
 #include "qemu/event_notifier.h"
-#include "util/aio-posix.h"   /* AioHandler: cleanup after a cut-short run */
+#include "util/aio-posix.h" /* AioHandler: cleanup after a cut-short run */
 
 #include "main-loop-glue.h"
 #include "sim.h"
@@ -39,7 +39,7 @@ const char *wk_qemu_error_message(const Error *err);
 
 /* ---- one block read: an SQE on the current context's ring ---- */
 typedef struct qemu_read {
-    CqeHandler cqe_handler;      /* QEMU passes this back to the callback */
+    CqeHandler cqe_handler; /* QEMU passes this back to the callback */
     int fd;
     void *buf;
     size_t len;
@@ -83,15 +83,20 @@ static void read_cqe(CqeHandler *h)
 }
 
 static int tq_blk_read(int fd, void *buf, size_t len, uint64_t offset, wk_done_t *done,
-                         void *opaque)
+                       void *opaque)
 {
     AioContext *ctx = qemu_get_current_aio_context();
     if (!ctx || !ctx->fdmon_ops->add_sqe) {
         return -ENOTSUP;
     }
     qemu_read_t *r = g_new0(qemu_read_t, 1);
-    *r = (qemu_read_t){ .cqe_handler.cb = read_cqe, .fd = fd, .buf = buf, .len = len,
-                        .offset = offset, .done = done, .opaque = opaque,
+    *r = (qemu_read_t){ .cqe_handler.cb = read_cqe,
+                        .fd = fd,
+                        .buf = buf,
+                        .len = len,
+                        .offset = offset,
+                        .done = done,
+                        .opaque = opaque,
                         .next = reads_in_flight };
     if (reads_in_flight) {
         reads_in_flight->prev = r;
@@ -172,7 +177,8 @@ static void tq_context_free(wk_ctx_t *wctx)
          * alive, or finalisation re-adds their fds to a destroyed source. */
         int notifier_fd = event_notifier_get_fd(&ctx->notifier);
         AioHandler *node, *next;
-        QLIST_FOREACH_SAFE(node, &ctx->aio_handlers, node, next) {
+        QLIST_FOREACH_SAFE(node, &ctx->aio_handlers, node, next)
+        {
             if (node->pfd.fd != notifier_fd && !QLIST_IS_INSERTED(node, node_deleted)) {
                 aio_set_fd_handler(ctx, node->pfd.fd, NULL, NULL, NULL, NULL, NULL);
             }
@@ -292,8 +298,8 @@ static void tq_bh_schedule(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
 
 static wk_timer_t *tq_timer_new(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
 {
-    return (wk_timer_t *)aio_timer_new((AioContext *)ctx, QEMU_CLOCK_REALTIME, SCALE_NS,
-                                       cb, opaque);
+    return (wk_timer_t *)aio_timer_new((AioContext *)ctx, QEMU_CLOCK_REALTIME, SCALE_NS, cb,
+                                       opaque);
 }
 
 static void tq_timer_mod(wk_timer_t *t, int64_t expire_ns)

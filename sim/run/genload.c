@@ -32,7 +32,7 @@
 #define GEN_ONESHOTS 3
 #define GEN_READS 3
 #define GEN_CHUNK 4096u
-#define GEN_READS_PER_ACTOR 4096u   /* device space per actor, in chunks */
+#define GEN_READS_PER_ACTOR 4096u /* device space per actor, in chunks */
 
 enum { CTX_MAIN, CTX_IO, CTX_N };
 static const char *const ctx_names[CTX_N] = { "main", "iothread" };
@@ -40,22 +40,36 @@ static const char *const ctx_names[CTX_N] = { "main", "iothread" };
 /* Swarm switches: each run turns a random subset on (value 0 = on, so an
  * empty fuzzer input enables everything). */
 enum {
-    FEAT_BH, FEAT_ONESHOT, FEAT_TIMER, FEAT_FD, FEAT_SQE, FEAT_SYNC_POLL,
-    FEAT_IOTHREAD, FEAT_WORKERS, FEAT_BQL_HOLD, FEAT_COUNT
+    FEAT_BH,
+    FEAT_ONESHOT,
+    FEAT_TIMER,
+    FEAT_FD,
+    FEAT_SQE,
+    FEAT_SYNC_POLL,
+    FEAT_IOTHREAD,
+    FEAT_WORKERS,
+    FEAT_BQL_HOLD,
+    FEAT_COUNT
 };
 
 /* The operations of a program (docs/workloads.md has the contract). */
 typedef enum {
     OP_THINK,
-    OP_BH_SCHEDULE, OP_BH_CANCEL, OP_BH_DELETE_RENEW, OP_BH_ONESHOT,
-    OP_BH_RESCHEDULE,        /* schedule, cancel, think, schedule again */
-    OP_TIMER_MOD, OP_TIMER_DEL,
-    OP_FD_SIGNAL, OP_FD_SET, OP_FD_REMOVE,
-    OP_READ_IOTHREAD,        /* a one-shot BH on the iothread submits a read there */
-    OP_READ_MAIN,            /* BQL holder: add_sqe on the main context */
-    OP_READ_SYNC,            /* BQL holder: read, then aio_poll(main) until done */
-    OP_POLL_NONBLOCKING,     /* BQL holder: aio_poll(main, false) */
-    OP_READ_NO_CONTEXT,      /* no context, no BQL: add_sqe must refuse (-EPERM) */
+    OP_BH_SCHEDULE,
+    OP_BH_CANCEL,
+    OP_BH_DELETE_RENEW,
+    OP_BH_ONESHOT,
+    OP_BH_RESCHEDULE, /* schedule, cancel, think, schedule again */
+    OP_TIMER_MOD,
+    OP_TIMER_DEL,
+    OP_FD_SIGNAL,
+    OP_FD_SET,
+    OP_FD_REMOVE,
+    OP_READ_IOTHREAD,    /* a one-shot BH on the iothread submits a read there */
+    OP_READ_MAIN,        /* BQL holder: add_sqe on the main context */
+    OP_READ_SYNC,        /* BQL holder: read, then aio_poll(main) until done */
+    OP_POLL_NONBLOCKING, /* BQL holder: aio_poll(main, false) */
+    OP_READ_NO_CONTEXT,  /* no context, no BQL: add_sqe must refuse (-EPERM) */
     OP_COUNT
 } gen_op_t;
 
@@ -84,9 +98,9 @@ typedef struct {
     actor_t *a;
     int ctx;
     int fd;
-    int handler;             /* 0 none, 1 or 2: which callback is set */
-    int64_t added_at;        /* sim time the handler was (re)added */
-    bool readable;           /* from the eventfd's own events */
+    int handler;      /* 0 none, 1 or 2: which callback is set */
+    int64_t added_at; /* sim time the handler was (re)added */
+    bool readable;    /* from the eventfd's own events */
     int64_t readable_since;
 } gen_fd_t;
 
@@ -97,7 +111,7 @@ typedef struct {
     uint64_t offset;
     ssize_t ret;
     char buf[GEN_CHUNK];
-    wk_handoff_t ho;         /* iothread path: the BH that submits */
+    wk_handoff_t ho; /* iothread path: the BH that submits */
 } gen_read_t;
 
 struct actor {
@@ -117,7 +131,7 @@ struct actor {
 };
 
 struct gen {
-    sim_faults_t faults;        /* the run's injected faults */
+    sim_faults_t faults; /* the run's injected faults */
     const scn_t *scn;
     sim_world_t *w;
     wk_monitor_t mon;
@@ -220,8 +234,9 @@ static void read_submit(gen_read_t *r)
     gen_t *g = r->a->g;
     int ret = aio_blk_read(g->devfd, r->buf, GEN_CHUNK, r->offset, read_done, r);
     if (ret < 0) {
-        wk_monitor_violation(&g->mon, g->w, WK_INV_DATA, "%s: aio_blk_read on %s failed: %s",
-                             r->a->name, ctx_names[r->ctx], g_strerror(-ret));
+        wk_monitor_violation(&g->mon, g->w, WK_INV_DATA,
+                             "%s: aio_blk_read on %s failed: %s", r->a->name,
+                             ctx_names[r->ctx], g_strerror(-ret));
         read_done(r, ret);
     }
 }
@@ -246,7 +261,8 @@ static gen_read_t *read_slot(actor_t *a, int ctx)
             r->ctx = ctx;
             r->ret = -1;
             r->offset = ((uint64_t)a->index * GEN_READS_PER_ACTOR +
-                         a->reads_issued++ % GEN_READS_PER_ACTOR) * GEN_CHUNK;
+                         a->reads_issued++ % GEN_READS_PER_ACTOR) *
+                        GEN_CHUNK;
             return r;
         }
     }
@@ -303,7 +319,8 @@ static const int64_t timer_delay_ns[] = { 0, 20000, 200000, 1000000, 3000000 };
 static void op_timer_mod(actor_t *a, int ctx)
 {
     gen_timer_t *t = &a->timer[ctx];
-    int64_t deadline = aio_clock_ns() + timer_delay_ns[sim_choose(G_N_ELEMENTS(timer_delay_ns))];
+    int64_t deadline =
+        aio_clock_ns() + timer_delay_ns[sim_choose(G_N_ELEMENTS(timer_delay_ns))];
     wk_timer_watch_arm(&t->watch, deadline);
     aio_timer_mod_ns(t->timer, deadline);
 }
@@ -414,10 +431,11 @@ static void op_read_no_context(actor_t *a)
     if (ret != -EPERM) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_CONTRACT,
                              "%s (no context, no BQL): aio_blk_read returned %d, expected "
-                             "-EPERM", a->name, ret);
+                             "-EPERM",
+                             a->name, ret);
     }
     if (ret < 0) {
-        r->busy = false;     /* refused: nothing in flight */
+        r->busy = false; /* refused: nothing in flight */
     }
 }
 
@@ -487,23 +505,56 @@ static void run_op(actor_t *a, gen_op_t op)
         aio_bql_lock();
     }
     switch (op) {
-    case OP_THINK:           think(); break;
-    case OP_BH_SCHEDULE:     op_bh_schedule(a, ctx); break;
-    case OP_BH_CANCEL:       op_bh_cancel(a, ctx); break;
-    case OP_BH_DELETE_RENEW: op_bh_delete_renew(a, ctx); break;
-    case OP_BH_ONESHOT:      op_bh_oneshot(a, ctx); break;
-    case OP_BH_RESCHEDULE:   op_bh_reschedule(a, ctx); break;
-    case OP_TIMER_MOD:       op_timer_mod(a, ctx); break;
-    case OP_TIMER_DEL:       op_timer_del(a, ctx); break;
-    case OP_FD_SIGNAL:       os_eventfd_signal(a->fd[ctx].fd); break;
-    case OP_FD_SET:          op_fd_set(a, ctx); break;
-    case OP_FD_REMOVE:       op_fd_remove(a, ctx); break;
-    case OP_READ_IOTHREAD:   op_read_iothread(a); break;
-    case OP_READ_MAIN:       op_read_main(a, false); break;
-    case OP_READ_SYNC:       op_read_main(a, true); break;
-    case OP_POLL_NONBLOCKING: op_poll_nonblocking(a); break;
-    case OP_READ_NO_CONTEXT: op_read_no_context(a); break;
-    default: break;
+    case OP_THINK:
+        think();
+        break;
+    case OP_BH_SCHEDULE:
+        op_bh_schedule(a, ctx);
+        break;
+    case OP_BH_CANCEL:
+        op_bh_cancel(a, ctx);
+        break;
+    case OP_BH_DELETE_RENEW:
+        op_bh_delete_renew(a, ctx);
+        break;
+    case OP_BH_ONESHOT:
+        op_bh_oneshot(a, ctx);
+        break;
+    case OP_BH_RESCHEDULE:
+        op_bh_reschedule(a, ctx);
+        break;
+    case OP_TIMER_MOD:
+        op_timer_mod(a, ctx);
+        break;
+    case OP_TIMER_DEL:
+        op_timer_del(a, ctx);
+        break;
+    case OP_FD_SIGNAL:
+        os_eventfd_signal(a->fd[ctx].fd);
+        break;
+    case OP_FD_SET:
+        op_fd_set(a, ctx);
+        break;
+    case OP_FD_REMOVE:
+        op_fd_remove(a, ctx);
+        break;
+    case OP_READ_IOTHREAD:
+        op_read_iothread(a);
+        break;
+    case OP_READ_MAIN:
+        op_read_main(a, false);
+        break;
+    case OP_READ_SYNC:
+        op_read_main(a, true);
+        break;
+    case OP_POLL_NONBLOCKING:
+        op_poll_nonblocking(a);
+        break;
+    case OP_READ_NO_CONTEXT:
+        op_read_no_context(a);
+        break;
+    default:
+        break;
     }
     if (hold) {
         aio_bql_unlock();
@@ -709,10 +760,12 @@ static void check_stale(gen_t *g)
             gen_fd_t *f = &a->fd[c];
             int64_t since = MAX(f->readable_since, f->added_at);
             if (f->handler && f->readable && now - since > g->mon.bound_handoff_ns) {
-                wk_monitor_violation(&g->mon, g->w, WK_INV_HANDOFF,
+                wk_monitor_violation(
+                    &g->mon, g->w, WK_INV_HANDOFF,
                     "fd of %s@%s readable with a handler since %.3f ms, handler not run "
-                    "at %.3f ms (bound %.3f ms)", a->name, ctx_names[c], since / NS_PER_MS,
-                    now / NS_PER_MS, g->mon.bound_handoff_ns / NS_PER_MS);
+                    "at %.3f ms (bound %.3f ms)",
+                    a->name, ctx_names[c], since / NS_PER_MS, now / NS_PER_MS,
+                    g->mon.bound_handoff_ns / NS_PER_MS);
             }
         }
     }
@@ -795,11 +848,13 @@ static void *gen_main(void *arg)
     char line[128];
     int len = g_snprintf(line, sizeof(line), "features");
     for (int f = 0; f < FEAT_COUNT; f++) {
-        len += g_snprintf(line + len, sizeof(line) - (size_t)len, "%c", g->feat[f] ? '1' : '0');
+        len += g_snprintf(line + len, sizeof(line) - (size_t)len, "%c",
+                          g->feat[f] ? '1' : '0');
     }
     sim_monitor_event(g->w, line, 0, 0);
-    g->devfd = sim_blkdev_create(g->w, (uint64_t)GEN_MAX_ACTORS * GEN_READS_PER_ACTOR * GEN_CHUNK,
-                                 s->latency_min_ns, s->latency_max_ns);
+    g->devfd =
+        sim_blkdev_create(g->w, (uint64_t)GEN_MAX_ACTORS * GEN_READS_PER_ACTOR * GEN_CHUNK,
+                          s->latency_min_ns, s->latency_max_ns);
     g->main_stop_fd = os_eventfd_new();
     g->io_stop_fd = os_eventfd_new();
 
@@ -823,7 +878,8 @@ static void *gen_main(void *arg)
     int64_t done_at = sim_now_ns();
 
     /* Quiet period: the longest timer delay plus twice the bound. */
-    sim_sleep_ns(timer_delay_ns[G_N_ELEMENTS(timer_delay_ns) - 1] + 2 * g->mon.bound_handoff_ns);
+    sim_sleep_ns(timer_delay_ns[G_N_ELEMENTS(timer_delay_ns) - 1] +
+                 2 * g->mon.bound_handoff_ns);
     check_stale(g);
     actors_cleanup(g);
 

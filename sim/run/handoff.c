@@ -41,7 +41,8 @@ void wk_handoff_done(wk_handoff_t *h, wk_monitor_t *mon, sim_world_t *w)
     h->since_ns = -1;
     int64_t latency = sim_now_ns() - since;
     if (latency > mon->bound_handoff_ns) {
-        wk_monitor_violation(mon, w, WK_INV_HANDOFF,
+        wk_monitor_violation(
+            mon, w, WK_INV_HANDOFF,
             "%s handed over at %.3f ms, ran at %.3f ms on %s: %.3f ms > bound %.3f ms",
             h->what, since / NS_PER_MS, sim_now_ns() / NS_PER_MS,
             sim_thread_name(sim_thread_self()), latency / NS_PER_MS,
@@ -52,9 +53,10 @@ void wk_handoff_done(wk_handoff_t *h, wk_monitor_t *mon, sim_world_t *w)
 void wk_handoff_check_stale(const wk_handoff_t *h, wk_monitor_t *mon, sim_world_t *w)
 {
     if (h->since_ns >= 0 && sim_now_ns() - h->since_ns > mon->bound_handoff_ns) {
-        wk_monitor_violation(mon, w, WK_INV_HANDOFF,
-            "%s handed over at %.3f ms, still not run at %.3f ms (bound %.3f ms)",
-            h->what, h->since_ns / NS_PER_MS, sim_now_ns() / NS_PER_MS,
+        wk_monitor_violation(
+            mon, w, WK_INV_HANDOFF,
+            "%s handed over at %.3f ms, still not run at %.3f ms (bound %.3f ms)", h->what,
+            h->since_ns / NS_PER_MS, sim_now_ns() / NS_PER_MS,
             mon->bound_handoff_ns / NS_PER_MS);
     }
 }
@@ -83,15 +85,19 @@ void wk_timer_watch_fired(wk_timer_watch_t *t, int64_t clock_ns, wk_monitor_t *m
                           sim_world_t *w)
 {
     if (clock_ns < t->earliest_ns) {
-        wk_monitor_violation(mon, w, WK_INV_TIMER_EARLY,
+        wk_monitor_violation(
+            mon, w, WK_INV_TIMER_EARLY,
             "%s fired at %.3f ms on %s, before every deadline set for it (earliest "
-            "%.3f ms)", t->what, clock_ns / NS_PER_MS, sim_thread_name(sim_thread_self()),
+            "%.3f ms)",
+            t->what, clock_ns / NS_PER_MS, sim_thread_name(sim_thread_self()),
             t->earliest_ns == INT64_MAX ? -1.0 : t->earliest_ns / NS_PER_MS);
     }
     if (t->deadline_ns >= 0 && clock_ns - t->deadline_ns > mon->bound_handoff_ns) {
-        wk_monitor_violation(mon, w, WK_INV_HANDOFF,
+        wk_monitor_violation(
+            mon, w, WK_INV_HANDOFF,
             "%s due at %.3f ms (armed at %.3f ms) fired at %.3f ms on %s: %.3f ms late "
-            "> bound %.3f ms", t->what, t->deadline_ns / NS_PER_MS, t->armed_at_ns / NS_PER_MS,
+            "> bound %.3f ms",
+            t->what, t->deadline_ns / NS_PER_MS, t->armed_at_ns / NS_PER_MS,
             clock_ns / NS_PER_MS, sim_thread_name(sim_thread_self()),
             (clock_ns - t->deadline_ns) / NS_PER_MS, mon->bound_handoff_ns / NS_PER_MS);
     }
@@ -107,8 +113,8 @@ void wk_timer_watch_check_stale(const wk_timer_watch_t *t, int64_t clock_ns,
 {
     if (t->deadline_ns >= 0 && clock_ns - t->deadline_ns > mon->bound_handoff_ns) {
         wk_monitor_violation(mon, w, WK_INV_HANDOFF,
-            "%s due at %.3f ms, not fired at %.3f ms (bound %.3f ms)", t->what,
-            t->deadline_ns / NS_PER_MS, clock_ns / NS_PER_MS,
-            mon->bound_handoff_ns / NS_PER_MS);
+                             "%s due at %.3f ms, not fired at %.3f ms (bound %.3f ms)",
+                             t->what, t->deadline_ns / NS_PER_MS, clock_ns / NS_PER_MS,
+                             mon->bound_handoff_ns / NS_PER_MS);
     }
 }

@@ -24,8 +24,8 @@
 #include "monitor.h"
 
 typedef struct {
-    char what[48];        /* "BH vcpu0.bh@main" */
-    int64_t since_ns;     /* open since; -1 when nothing is pending */
+    char what[48];    /* "BH vcpu0.bh@main" */
+    int64_t since_ns; /* open since; -1 when nothing is pending */
 } wk_handoff_t;
 
 void wk_handoff_init(wk_handoff_t *h, const char *what);
@@ -47,9 +47,9 @@ void wk_handoff_check_stale(const wk_handoff_t *h, wk_monitor_t *mon, sim_world_
  * against the latest deadline. */
 typedef struct {
     char what[48];
-    int64_t deadline_ns;  /* latest deadline set (os_clock_ns() time); -1: none */
-    int64_t armed_at_ns;  /* sim time the latest deadline was set */
-    int64_t earliest_ns;  /* earliest deadline ever set; INT64_MAX: none */
+    int64_t deadline_ns; /* latest deadline set (os_clock_ns() time); -1: none */
+    int64_t armed_at_ns; /* sim time the latest deadline was set */
+    int64_t earliest_ns; /* earliest deadline ever set; INT64_MAX: none */
 } wk_timer_watch_t;
 
 void wk_timer_watch_init(wk_timer_watch_t *t, const char *what);

@@ -63,7 +63,8 @@ static unsigned user_cqes_unreaped(aio_context_t *ctx)
 {
     struct io_uring_cqe *cqe;
     unsigned head, n = 0;
-    io_uring_for_each_cqe(&ctx->ring, head, cqe) {
+    io_uring_for_each_cqe(&ctx->ring, head, cqe)
+    {
         n += (cqe->user_data & USER_TAG) != 0;
     }
     return n;
@@ -87,16 +88,18 @@ void wk_hygiene_check_context(wk_monitor_t *mon, sim_world_t *w, aio_context_t *
     for (aio_cqe_handler_t *h = ctx->ready_cqes; h; h = h->next) {
         ready++;
     }
-    blk = ctx->blk_reqs != NULL;   /* the list's layout is aio-blk.c's */
+    blk = ctx->blk_reqs != NULL; /* the list's layout is aio-blk.c's */
     unsigned bhs = bhs_scheduled(ctx);
     unsigned sqes = ctx->ring_ok ? user_sqes_unsubmitted(ctx) + overflow : overflow;
     unsigned cqes = ctx->ring_ok ? user_cqes_unreaped(ctx) : 0;
     if (bhs || sqes || cqes || ready || handlers || timers || blk) {
-        wk_monitor_violation(mon, w, WK_INV_HYGIENE,
+        wk_monitor_violation(
+            mon, w, WK_INV_HYGIENE,
             "%s's context at the end of the run: %u BH(s) still scheduled, %u user "
             "SQE(s) unsubmitted, %u user CQE(s) unreaped, %u reaped CQE(s) unhandled, "
             "%u fd handler(s) and %u armed timer(s) left registered, %s block request(s) "
-            "in flight", who, bhs, sqes, cqes, ready, handlers, timers, blk ? "some" : "no");
+            "in flight",
+            who, bhs, sqes, cqes, ready, handlers, timers, blk ? "some" : "no");
     }
 }
 
@@ -106,6 +109,7 @@ void wk_hygiene_check_threads(wk_monitor_t *mon, sim_world_t *w)
     if (live > 1) {
         wk_monitor_violation(mon, w, WK_INV_HYGIENE,
                              "%d simulated thread(s) besides main still alive at the end "
-                             "of the run", live - 1);
+                             "of the run",
+                             live - 1);
     }
 }

@@ -8,18 +8,18 @@
 
 #include <stdbool.h>
 
-#define WK_INV_SQE_SUBMIT   "sqe-submit-latency"   /* SQE queued -> submitted */
-#define WK_INV_CQE_REAP     "cqe-reap-latency"     /* CQE posted -> reaped and handled */
-#define WK_INV_HANDOFF      "handoff-latency"      /* BH / fd kick / timer -> run */
-#define WK_INV_DEADLOCK     "deadlock"
-#define WK_INV_DEADLINE     "workload-deadline"    /* workload done in time */
-#define WK_INV_DATA         "data-mismatch"        /* a read returned wrong bytes */
-#define WK_INV_HYGIENE      "end-of-run-hygiene"   /* something survived the run */
+#define WK_INV_SQE_SUBMIT "sqe-submit-latency" /* SQE queued -> submitted */
+#define WK_INV_CQE_REAP "cqe-reap-latency"     /* CQE posted -> reaped and handled */
+#define WK_INV_HANDOFF "handoff-latency"       /* BH / fd kick / timer -> run */
+#define WK_INV_DEADLOCK "deadlock"
+#define WK_INV_DEADLINE "workload-deadline" /* workload done in time */
+#define WK_INV_DATA "data-mismatch"         /* a read returned wrong bytes */
+#define WK_INV_HYGIENE "end-of-run-hygiene" /* something survived the run */
 /* The step limit was hit: threads kept running without the workload
  * finishing (a busy loop, e.g. spinning on a readable ring fd). */
-#define WK_INV_LIVELOCK     "livelock"
-#define WK_INV_TIMER_EARLY  "timer-early"          /* a timer fired before its deadline */
-#define WK_INV_CONTRACT     "api-contract"         /* a call the contract forbids succeeded */
+#define WK_INV_LIVELOCK "livelock"
+#define WK_INV_TIMER_EARLY "timer-early" /* a timer fired before its deadline */
+#define WK_INV_CONTRACT "api-contract"   /* a call the contract forbids succeeded */
 
 bool wk_invariant_known(const char *name);
 /* "a, b, c" for messages. */

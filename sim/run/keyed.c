@@ -14,7 +14,7 @@ char *wk_keyed_encode(const sim_world_t *w)
     for (size_t i = 0; i < n; i++) {
         const sim_decision_info_t *in = &info[i];
         if (values[i] == in->dflt || in->key_thread == 0) {
-            continue;         /* the default policy takes it anyway */
+            continue; /* the default policy takes it anyway */
         }
         g_string_append_printf(s, "%s%s@%" PRIu64 "#%u", s->len ? " " : "",
                                sim_world_thread_name_of(w, in->key_thread), in->key_events,
@@ -78,7 +78,8 @@ bool wk_keyed_parse(const char *text, wk_keyed_t *k, GError **err)
         uint64_t events, ord, v, b;
         const char *p = at ? at + 1 : NULL;
         if (!at || !name_ok(*t, (size_t)(at - *t))) {
-            ok = bad(err, *t, "expected THREAD@EVENTS#ORDINAL then >THREAD or =VALUE/BOUND");
+            ok =
+                bad(err, *t, "expected THREAD@EVENTS#ORDINAL then >THREAD or =VALUE/BOUND");
             break;
         }
         d.thread = g_string_chunk_insert_len(k->names, *t, at - *t);

@@ -24,7 +24,7 @@ char *wk_keyed_encode(const sim_world_t *w);
 typedef struct {
     sim_keyed_decision_t *items;
     size_t n;
-    GStringChunk *names;      /* owns the thread names */
+    GStringChunk *names; /* owns the thread names */
 } wk_keyed_t;
 
 /* Parses the text form; false with *err naming the bad token. */

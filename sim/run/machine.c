@@ -47,21 +47,21 @@ typedef struct vcpu {
     char name[16];
     os_mutex_t lock;
     sim_cond_t cond;
-    request_t *reqs;             /* the current batch */
-    unsigned completed;          /* in the current batch, under lock */
-    bool handed_over;            /* batch handed, not yet taken by the target */
+    request_t *reqs;    /* the current batch */
+    unsigned completed; /* in the current batch, under lock */
+    bool handed_over;   /* batch handed, not yet taken by the target */
     int64_t handed_at_ns;
-    int kick_fd;                 /* ioeventfd path */
-    wk_timer_t *timer;           /* timer path */
-    char *expected;              /* scratch for data checks */
+    int kick_fd;       /* ioeventfd path */
+    wk_timer_t *timer; /* timer path */
+    char *expected;    /* scratch for data checks */
 } vcpu_t;
 
 struct machine {
     const scn_t *scn;
-    const wk_target_ops_t *ops;  /* the event loop under test */
+    const wk_target_ops_t *ops; /* the event loop under test */
     sim_world_t *w;
     wk_monitor_t mon;
-    sim_event_fn_t *user_on_event;   /* the caller's hook, after the monitors */
+    sim_event_fn_t *user_on_event; /* the caller's hook, after the monitors */
     void *user_opaque;
     int devfd;
     /* Shutdown: main writes a loop's stop eventfd, whose fd handler (on the
@@ -85,8 +85,8 @@ struct machine {
 
     unsigned nvcpus;
     vcpu_t vcpus[MAX_VCPUS];
-    sim_faults_t faults;         /* injected in this run */
-    uint64_t max_steps;          /* the run's step limit (0: none) */
+    sim_faults_t faults; /* injected in this run */
+    uint64_t max_steps;  /* the run's step limit (0: none) */
 };
 
 /* ---- completions and submission (run on the target's home thread) ---- */
@@ -107,7 +107,8 @@ static void request_submit(machine_t *m, request_t *r)
     const scn_t *s = m->scn;
     wk_ctx_t *ctx = m->ops->current_context();
     if (ctx && m->ops->context_has_sqe(ctx)) {
-        int ret = m->ops->blk_read(m->devfd, r->buf, s->chunk_bytes, r->offset, request_done, r);
+        int ret =
+            m->ops->blk_read(m->devfd, r->buf, s->chunk_bytes, r->offset, request_done, r);
         if (ret < 0) {
             wk_monitor_violation(&m->mon, m->w, WK_INV_DATA, "aio_blk_read failed: %s",
                                  g_strerror(-ret));
@@ -219,13 +220,15 @@ static void check_data(vcpu_t *v, request_t *r)
     if (r->ret != (ssize_t)len) {
         wk_monitor_violation(&m->mon, m->w, WK_INV_DATA,
                              "%s: read at offset %" G_GUINT64_FORMAT " returned %zd, "
-                             "expected %" G_GUINT64_FORMAT, v->name, r->offset, r->ret, len);
+                             "expected %" G_GUINT64_FORMAT,
+                             v->name, r->offset, r->ret, len);
         return;
     }
     sim_blkdev_expected(m->w, m->devfd, r->offset, v->expected, len);
     if (memcmp(v->expected, r->buf, len) != 0) {
         wk_monitor_violation(&m->mon, m->w, WK_INV_DATA,
-                             "%s: read at offset %" G_GUINT64_FORMAT " returned wrong bytes",
+                             "%s: read at offset %" G_GUINT64_FORMAT
+                             " returned wrong bytes",
                              v->name, r->offset);
     }
 }
@@ -323,7 +326,10 @@ static void wait_ready(machine_t *m, bool *flag)
  * runs in every run, fuzzing included. */
 static void name_context_objects(bool main_ctx)
 {
-    static const struct { sim_obj_kind_t kind; const char *name[2]; } objs[] = {
+    static const struct {
+        sim_obj_kind_t kind;
+        const char *name[2];
+    } objs[] = {
         { SIM_OBJ_MUTEX, { "main-ctx timer lock", "iothread-ctx timer lock" } },
         { SIM_OBJ_MUTEX, { "main-ctx list lock", "iothread-ctx list lock" } },
         { SIM_OBJ_EVENTFD, { "main-ctx notifier", "iothread-ctx notifier" } },
@@ -339,7 +345,8 @@ static void name_context_objects(bool main_ctx)
 static void check_context_hygiene(machine_t *m, wk_ctx_t *ctx, const char *owner)
 {
     if (m->ops == &wk_target_loop) {
-        wk_hygiene_check_context(&m->mon, m->w, (aio_context_t *)ctx, owner, NULL, 0, NULL, 0);
+        wk_hygiene_check_context(&m->mon, m->w, (aio_context_t *)ctx, owner, NULL, 0, NULL,
+                                 0);
     }
 }
 
@@ -347,10 +354,10 @@ static wk_ctx_t *context_new_or_fail(machine_t *m, bool main_ctx)
 {
     int err = 0;
     if (m->ops == &wk_target_loop) {
-        name_context_objects(main_ctx);   /* QEMU's creates other objects */
+        name_context_objects(main_ctx); /* QEMU's creates other objects */
     }
     wk_ctx_t *ctx = m->ops->context_new((int)m->scn->backend, m->scn->ring_entries, &err);
-    sim_name_forget_pending();        /* the ppoll back end has no ring */
+    sim_name_forget_pending(); /* the ppoll back end has no ring */
     if (!ctx) {
         wk_monitor_violation(&m->mon, m->w, WK_INV_HYGIENE, "aio_context_new failed: %s",
                              g_strerror(-err));
@@ -387,7 +394,7 @@ static void stop_if_livelocked(machine_t *m)
                          " scheduling points with the workload unfinished (a busy loop)",
                          sim_world_steps(m->w));
     sim_finish(m->w);
-    sim_yield();                  /* the run ends here: this thread is unwound */
+    sim_yield(); /* the run ends here: this thread is unwound */
 }
 
 static void *main_loop_main(void *arg)
@@ -560,7 +567,8 @@ static void *machine_main(void *arg)
         wait_ready(m, &m->io_ready);
     }
     for (unsigned i = 0; i < m->nvcpus; i++) {
-        vcpu_threads[i] = sim_thread_create(m->w, m->vcpus[i].name, vcpu_main, &m->vcpus[i]);
+        vcpu_threads[i] =
+            sim_thread_create(m->w, m->vcpus[i].name, vcpu_main, &m->vcpus[i]);
     }
     for (unsigned i = 0; i < m->nvcpus; i++) {
         sim_thread_join(vcpu_threads[i]);
@@ -614,7 +622,7 @@ void wk_outcome_fill(wk_outcome_t *out, sim_world_t *w, sim_result_t r,
     out->late_start_ns = mon->late_start_ns;
     out->late_end_ns = mon->late_end_ns;
     /* Only failing runs become reproducers: passing ones skip the work. */
-    if (log_enabled) {                /* the legend goes with a log */
+    if (log_enabled) { /* the legend goes with a log */
         char *legend = sim_world_names_legend(w);
         out->names = g_strdup(legend);
         free(legend);
@@ -631,15 +639,16 @@ void wk_outcome_fill(wk_outcome_t *out, sim_world_t *w, sim_result_t r,
         r = out->result = SIM_RESULT_VIOLATION;
         out->message = g_strdup(mon->message);
     } else if (r != SIM_RESULT_OK) {
-        out->message = g_strdup_printf("%s: %s", r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK
-                                       : sim_result_name(r), sim_world_message(w));
+        out->message = g_strdup_printf(
+            "%s: %s", r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK : sim_result_name(r),
+            sim_world_message(w));
     }
     if (r != SIM_RESULT_OK) {
-        out->invariant = g_strdup(mon->invariant ? mon->invariant
-                                  : r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK
+        out->invariant = g_strdup(mon->invariant               ? mon->invariant
+                                  : r == SIM_RESULT_DEADLOCK   ? WK_INV_DEADLOCK
                                   : r == SIM_RESULT_TIME_LIMIT ? WK_INV_DEADLINE
                                   : r == SIM_RESULT_STEP_LIMIT ? WK_INV_LIVELOCK
-                                  : sim_result_name(r));
+                                                               : sim_result_name(r));
     }
 }
 

@@ -12,26 +12,26 @@
 
 typedef struct {
     sim_result_t result;
-    char *invariant;         /* violated invariant name, or NULL */
-    char *message;           /* the violation text, or NULL */
+    char *invariant; /* violated invariant name, or NULL */
+    char *message;   /* the violation text, or NULL */
     uint64_t steps;
-    int64_t end_ns;          /* virtual time at the end */
+    int64_t end_ns; /* virtual time at the end */
     uint64_t log_hash;
-    char *log;               /* the event log when o->log_enabled, else NULL */
-    uint32_t *decisions;     /* every decision taken, for a reproducer */
+    char *log;           /* the event log when o->log_enabled, else NULL */
+    uint32_t *decisions; /* every decision taken, for a reproducer */
     uint32_t *bounds;
     sim_decision_info_t *info; /* per decision: the default's pick (shrinking) */
     size_t n_decisions;
-    int64_t late_start_ns;   /* a late hand-off's interval, else -1 */
+    int64_t late_start_ns; /* a late hand-off's interval, else -1 */
     int64_t late_end_ns;
-    char *keyed;             /* the non-default decisions, keyed (keyed.h) */
-    char *names;             /* "BQL = mutex id=4, ..." (sim_world_names_legend) */
-    char *states_at_start;   /* "name: state; ..." at late_start_ns, or NULL */
+    char *keyed;               /* the non-default decisions, keyed (keyed.h) */
+    char *names;               /* "BQL = mutex id=4, ..." (sim_world_names_legend) */
+    char *states_at_start;     /* "name: state; ..." at late_start_ns, or NULL */
     char *states_at_detection; /* when the monitor saw it, or NULL */
     unsigned sqes_queued_while_main_loop_slept; /* coverage mark: the seed path was taken */
     uint64_t fault_sites[SIM_FAULT_COUNT];      /* calls of each fault kind */
     uint64_t faults_injected[SIM_FAULT_COUNT];  /* faults injected, per kind */
-    sim_memory_model_t memory_model; /* the run's, for its reproducer */
+    sim_memory_model_t memory_model;            /* the run's, for its reproducer */
 } wk_outcome_t;
 
 /* Runs scn once with the decision source and knobs in *o.  The monitors

@@ -44,7 +44,7 @@ static void violation_v(wk_monitor_t *m, sim_world_t *w, const char *invariant,
                         int64_t start_ns, const char *fmt, va_list ap)
 {
     if (m->invariant) {
-        m->violations++;      /* the first violation is the one reported */
+        m->violations++; /* the first violation is the one reported */
         return;
     }
     char *detail = g_strdup_vprintf(fmt, ap);
@@ -61,9 +61,9 @@ static void violation_v(wk_monitor_t *m, sim_world_t *w, const char *invariant,
         m->late_start_ns = start_ns;
         m->late_end_ns = sim_world_now_ns(w);
         m->states_at_start = wk_history_states_at(&m->history, start_ns);
-        m->message = g_strdup_printf("%s: %s; at %.3f ms (start) threads:%s at detection %s",
-                                     invariant, detail, start_ns / NS_PER_MS,
-                                     m->states_at_start, states);
+        m->message = g_strdup_printf(
+            "%s: %s; at %.3f ms (start) threads:%s at detection %s", invariant, detail,
+            start_ns / NS_PER_MS, m->states_at_start, states);
     } else {
         m->message = g_strdup_printf("%s: %s; %s", invariant, detail, states);
     }
@@ -124,27 +124,38 @@ static void on_cqe_reap(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
     m->cqes_reaped++;
     if (latency > m->bound_cqe_reap_ns) {
         /* No pointers in messages: they differ from run to run. */
-        wk_monitor_late(m, w, WK_INV_CQE_REAP, posted,
+        wk_monitor_late(
+            m, w, WK_INV_CQE_REAP, posted,
             "CQE #%u (res=%" PRId64 ") on %s (ring fd %" PRId64
             ") posted at %.3f ms, reaped at %.3f ms by %s: %.3f ms > bound %.3f ms",
-            m->cqes_reaped, ev->value, ring_name(w, ev->object), ev->object, posted / NS_PER_MS,
-            ev->time_ns / NS_PER_MS, ev->thread ? sim_thread_name(ev->thread) : "kernel",
-            latency / NS_PER_MS, m->bound_cqe_reap_ns / NS_PER_MS);
+            m->cqes_reaped, ev->value, ring_name(w, ev->object), ev->object,
+            posted / NS_PER_MS, ev->time_ns / NS_PER_MS,
+            ev->thread ? sim_thread_name(ev->thread) : "kernel", latency / NS_PER_MS,
+            m->bound_cqe_reap_ns / NS_PER_MS);
     }
 }
 
-static const char *opcode_name(int64_t op)
+const char *wk_opcode_name(int64_t op)
 {
     switch (op) {
-    case IORING_OP_NOP:         return "NOP";
-    case IORING_OP_READ:        return "READ";
-    case IORING_OP_WRITE:       return "WRITE";
-    case IORING_OP_READV:       return "READV";
-    case IORING_OP_WRITEV:      return "WRITEV";
-    case IORING_OP_POLL_ADD:    return "POLL_ADD";
-    case IORING_OP_POLL_REMOVE: return "POLL_REMOVE";
-    case IORING_OP_TIMEOUT:     return "TIMEOUT";
-    default:                    return "other";
+    case IORING_OP_NOP:
+        return "NOP";
+    case IORING_OP_READ:
+        return "READ";
+    case IORING_OP_WRITE:
+        return "WRITE";
+    case IORING_OP_READV:
+        return "READV";
+    case IORING_OP_WRITEV:
+        return "WRITEV";
+    case IORING_OP_POLL_ADD:
+        return "POLL_ADD";
+    case IORING_OP_POLL_REMOVE:
+        return "POLL_REMOVE";
+    case IORING_OP_TIMEOUT:
+        return "TIMEOUT";
+    default:
+        return "other";
     }
 }
 
@@ -153,13 +164,14 @@ static void on_sqe_submit(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev
     int64_t latency = ev->time_ns - ev->value2;
     m->sqes_submitted++;
     if (latency > m->bound_sqe_submit_ns) {
-        wk_monitor_late(m, w, WK_INV_SQE_SUBMIT, ev->value2,
+        wk_monitor_late(
+            m, w, WK_INV_SQE_SUBMIT, ev->value2,
             "SQE #%u (%s) on %s (ring fd %" PRId64
             ") queued at %.3f ms, submitted at %.3f ms by %s: %.3f ms > bound %.3f ms",
-            m->sqes_submitted, opcode_name(ev->value), ring_name(w, ev->object), ev->object,
-            ev->value2 / NS_PER_MS,
-            ev->time_ns / NS_PER_MS, ev->thread ? sim_thread_name(ev->thread) : "kernel",
-            latency / NS_PER_MS, m->bound_sqe_submit_ns / NS_PER_MS);
+            m->sqes_submitted, wk_opcode_name(ev->value), ring_name(w, ev->object), ev->object,
+            ev->value2 / NS_PER_MS, ev->time_ns / NS_PER_MS,
+            ev->thread ? sim_thread_name(ev->thread) : "kernel", latency / NS_PER_MS,
+            m->bound_sqe_submit_ns / NS_PER_MS);
     }
 }
 
@@ -201,9 +213,11 @@ void wk_monitor_handoff(wk_monitor_t *m, sim_world_t *w, const char *what, int64
     int64_t latency = now - start_ns;
     if (latency > m->bound_handoff_ns) {
         wk_monitor_late(m, w, WK_INV_HANDOFF, start_ns,
-            "%s for vcpu%" PRId64 " handed over at %.3f ms, ran at %.3f ms on %s: "
-            "%.3f ms > bound %.3f ms", what, object, start_ns / NS_PER_MS,
-            now / NS_PER_MS, sim_thread_name(sim_thread_self()), latency / NS_PER_MS,
-            m->bound_handoff_ns / NS_PER_MS);
+                        "%s for vcpu%" PRId64
+                        " handed over at %.3f ms, ran at %.3f ms on %s: "
+                        "%.3f ms > bound %.3f ms",
+                        what, object, start_ns / NS_PER_MS, now / NS_PER_MS,
+                        sim_thread_name(sim_thread_self()), latency / NS_PER_MS,
+                        m->bound_handoff_ns / NS_PER_MS);
     }
 }

@@ -15,15 +15,15 @@ typedef struct wk_monitor_s {
     int64_t bound_sqe_submit_ns;
     int64_t bound_cqe_reap_ns;
     int64_t bound_handoff_ns;
-    GHashTable *cqe_posted;      /* (ring fd, user_data) -> GQueue of post times */
-    char *invariant;             /* first violation's invariant */
-    char *message;               /* and its description */
+    GHashTable *cqe_posted; /* (ring fd, user_data) -> GQueue of post times */
+    char *invariant;        /* first violation's invariant */
+    char *message;          /* and its description */
     /* A late hand-off's interval (queued/posted/handed at -> picked up),
      * -1 when the violation is not a late hand-off. */
     int64_t late_start_ns, late_end_ns;
-    char *states_at_start;       /* every thread's state at late_start_ns */
-    char *states_at_detection;   /* and when the violation was seen */
-    wk_history_t history;        /* thread states over time */
+    char *states_at_start;     /* every thread's state at late_start_ns */
+    char *states_at_detection; /* and when the violation was seen */
+    wk_history_t history;      /* thread states over time */
     unsigned violations;
     unsigned sqes_submitted;
     unsigned cqes_reaped;
@@ -33,6 +33,9 @@ typedef struct wk_monitor_s {
     bool main_loop_sleeping;
     unsigned sqes_queued_while_main_loop_slept;
 } wk_monitor_t;
+
+/* "READ", "POLL_ADD"...: the io_uring opcodes the loops use, else "other". */
+const char *wk_opcode_name(int64_t op);
 
 void wk_monitor_init(wk_monitor_t *m, int64_t sqe_ns, int64_t cqe_ns, int64_t handoff_ns);
 void wk_monitor_destroy(wk_monitor_t *m);

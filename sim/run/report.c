@@ -21,10 +21,12 @@ void wk_report_print(FILE *f, const wk_report_t *r, const wk_outcome_t *out)
     fprintf(f, "==wakesim== VIOLATION of %s\n", wk_outcome_verdict(out));
     fprintf(f, "  object:       %s\n", object ? object + 1 : "?");
     if (out->late_start_ns >= 0) {
-        fprintf(f, "  times:        handed over at %.3f ms, picked up at %.3f ms (%.3f ms late "
-                "work), run ended at %.3f ms virtual\n", out->late_start_ns / 1e6,
-                out->late_end_ns / 1e6, (out->late_end_ns - out->late_start_ns) / 1e6,
-                out->end_ns / 1e6);
+        fprintf(
+            f,
+            "  times:        handed over at %.3f ms, picked up at %.3f ms (%.3f ms late "
+            "work), run ended at %.3f ms virtual\n",
+            out->late_start_ns / 1e6, out->late_end_ns / 1e6,
+            (out->late_end_ns - out->late_start_ns) / 1e6, out->end_ns / 1e6);
         fprintf(f, "  at start:     %s\n", skip_space(out->states_at_start));
     } else {
         fprintf(f, "  times:        run ended at %.3f ms virtual, %" PRIu64 " steps\n",

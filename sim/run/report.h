@@ -14,10 +14,10 @@
 
 typedef struct {
     const scn_t *scn;
-    const char *mutants;       /* "" = the fixed code */
-    const char *seed;          /* "random seed 7", "fuzzer input sha1 ...", ... */
-    const char *replay_cmd;    /* the exact command, or NULL */
-    const char *reproducer;    /* its path, or NULL when none was written */
+    const char *mutants;    /* "" = the fixed code */
+    const char *seed;       /* "random seed 7", "fuzzer input sha1 ...", ... */
+    const char *replay_cmd; /* the exact command, or NULL */
+    const char *reproducer; /* its path, or NULL when none was written */
 } wk_report_t;
 
 void wk_report_print(FILE *f, const wk_report_t *r, const wk_outcome_t *out);

@@ -10,9 +10,15 @@
 #include "scenario.h"
 #include "invariant.h"
 
-G_DEFINE_QUARK(wakesim-scenario-error, scn_error)
+G_DEFINE_QUARK(wakesim - scenario - error, scn_error)
 
-typedef enum { FIELD_UINT, FIELD_DURATION, FIELD_SIZE, FIELD_STRING, FIELD_ENUM } field_kind_t;
+typedef enum {
+    FIELD_UINT,
+    FIELD_DURATION,
+    FIELD_SIZE,
+    FIELD_STRING,
+    FIELD_ENUM
+} field_kind_t;
 
 typedef struct {
     const char *group;
@@ -20,13 +26,13 @@ typedef struct {
     field_kind_t kind;
     size_t offset;
     bool required;
-    uint64_t min, max;           /* UINT, DURATION (ns), SIZE (bytes) */
-    const char *const *names;    /* ENUM: NULL-terminated, index = value */
+    uint64_t min, max;        /* UINT, DURATION (ns), SIZE (bytes) */
+    const char *const *names; /* ENUM: NULL-terminated, index = value */
 } field_t;
 
 static const char *const backend_names[] = { "auto", "ppoll", "io_uring", NULL };
-static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh", "timer",
-                                            "mmio-sync", NULL };
+static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh",
+                                            "timer",       "mmio-sync", NULL };
 static const char *const target_names[] = { "main", "iothread", NULL };
 static const char *const strategy_names[] = { "random", "pct", NULL };
 /* Index = sim_memory_model_t. */
@@ -34,13 +40,14 @@ static const char *const memory_model_names[] = { "sc", "tso", "pso", NULL };
 static const char *const workload_names[] = { "batches", "generated", NULL };
 
 #define OFF(m) offsetof(scn_t, m)
-#define MS(n) ((uint64_t)(n) * 1000000)
+#define MS(n) ((uint64_t)(n)*1000000)
 static const field_t fields[] = {
     { "scenario", "name", FIELD_STRING, OFF(name), true },
     { "scenario", "description", FIELD_STRING, OFF(description), false },
     { "machine", "backend", FIELD_ENUM, OFF(backend), false, .names = backend_names },
     { "machine", "ring-entries", FIELD_UINT, OFF(ring_entries), false, 4, 4096 },
-    { "machine", "main-loop-timer", FIELD_DURATION, OFF(main_timer_ns), false, 0, MS(3600000) },
+    { "machine", "main-loop-timer", FIELD_DURATION, OFF(main_timer_ns), false, 0,
+      MS(3600000) },
     { "machine", "vcpus", FIELD_UINT, OFF(vcpus), false, 1, 16 },
     { "device", "submit", FIELD_ENUM, OFF(submit), true, .names = submit_names },
     { "device", "target", FIELD_ENUM, OFF(target), false, .names = target_names },
@@ -49,31 +56,36 @@ static const field_t fields[] = {
     { "workload", "batches", FIELD_UINT, OFF(batches), true, 1, 1000000 },
     { "workload", "batch-size", FIELD_UINT, OFF(batch_size), true, 1, 4096 },
     { "workload", "chunk-size", FIELD_SIZE, OFF(chunk_bytes), false, 512, 16u << 20 },
-    { "workload", "think-before-batch", FIELD_DURATION, OFF(think_before_batch_ns), false, 0, MS(10000) },
-    { "workload", "think-after-completion", FIELD_DURATION, OFF(think_after_completion_ns), false, 0, MS(10000) },
-    { "workload", "think-jitter", FIELD_DURATION, OFF(think_jitter_ns), false, 0, MS(10000) },
-    { "bounds", "sqe-submit", FIELD_DURATION, OFF(bound_sqe_submit_ns), false, 1, MS(3600000) },
+    { "workload", "think-before-batch", FIELD_DURATION, OFF(think_before_batch_ns), false,
+      0, MS(10000) },
+    { "workload", "think-after-completion", FIELD_DURATION, OFF(think_after_completion_ns),
+      false, 0, MS(10000) },
+    { "workload", "think-jitter", FIELD_DURATION, OFF(think_jitter_ns), false, 0,
+      MS(10000) },
+    { "bounds", "sqe-submit", FIELD_DURATION, OFF(bound_sqe_submit_ns), false, 1,
+      MS(3600000) },
     { "bounds", "cqe-reap", FIELD_DURATION, OFF(bound_cqe_reap_ns), false, 1, MS(3600000) },
     { "bounds", "handoff", FIELD_DURATION, OFF(bound_handoff_ns), false, 1, MS(3600000) },
     { "bounds", "deadline", FIELD_DURATION, OFF(deadline_ns), false, 1, MS(86400000) },
     { "expect", "runs", FIELD_UINT, OFF(run_budget), false, 1, 100000000 },
-    { "expect", "strategy", FIELD_ENUM, OFF(check_strategy), false, .names = strategy_names },
+    { "expect", "strategy", FIELD_ENUM, OFF(check_strategy), false,
+      .names = strategy_names },
     { "expect", "pct-depth", FIELD_UINT, OFF(check_pct_depth), false, 1, 64 },
-    { "machine", "memory-model", FIELD_ENUM, OFF(memory_model), false, .names = memory_model_names },
+    { "machine", "memory-model", FIELD_ENUM, OFF(memory_model), false,
+      .names = memory_model_names },
     { "workload", "kind", FIELD_ENUM, OFF(workload), false, .names = workload_names },
     { "workload", "ops", FIELD_UINT, OFF(gen_ops), false, 1, 100000 },
     { "scenario", "targets", FIELD_STRING, OFF(targets), false },
 };
 
-static const char *const known_groups[] = {
-    "scenario", "machine", "device", "workload", "bounds", "expect", "faults", NULL
-};
+static const char *const known_groups[] = { "scenario", "machine", "device", "workload",
+                                            "bounds",   "expect",  "faults", NULL };
 
 /* ---- the line index ---- */
 
 typedef struct {
     const char *path;
-    GHashTable *lines;           /* "group\nkey" or "group" -> line (GINT) */
+    GHashTable *lines; /* "group\nkey" or "group" -> line (GINT) */
 } line_index_t;
 
 static int line_of(const line_index_t *ix, const char *group, const char *key)
@@ -147,8 +159,10 @@ static bool index_lines(const char *text, line_index_t *ix, GError **err)
             g_free(group);
             group = g_strndup(l + 1, (gsize)(end - l - 1));
             if (!in_list(known_groups, group)) {
-                fail_at(err, ix->path, line, "unknown group [%s] (known: scenario, "
-                        "machine, device, workload, bounds, expect, faults)", group);
+                fail_at(err, ix->path, line,
+                        "unknown group [%s] (known: scenario, "
+                        "machine, device, workload, bounds, expect, faults)",
+                        group);
                 ok = false;
                 break;
             }
@@ -276,7 +290,8 @@ static bool set_field(scn_t *s, GKeyFile *kf, const field_t *f, const line_index
         }
         if (idx < 0) {
             char *known = g_strjoinv(", ", (gchar **)f->names);
-            fail_at(err, ix->path, line, "bad value '%s' for %s (one of: %s)", v, f->key, known);
+            fail_at(err, ix->path, line, "bad value '%s' for %s (one of: %s)", v, f->key,
+                    known);
             g_free(known);
             ok = false;
         } else {
@@ -287,19 +302,21 @@ static bool set_field(scn_t *s, GKeyFile *kf, const field_t *f, const line_index
     case FIELD_UINT:
     case FIELD_DURATION:
     case FIELD_SIZE: {
-        const char *what = f->kind == FIELD_UINT ? "a whole number"
-                         : f->kind == FIELD_SIZE ? "a size (e.g. 128K, 4M)"
-                         : "a duration (e.g. 499ms, 50us, 2s)";
-        bool parsed = f->kind == FIELD_UINT ? parse_uint(v, &n)
-                    : f->kind == FIELD_SIZE ? parse_size(v, &n)
-                    : parse_duration(v, &n);
+        const char *what = f->kind == FIELD_UINT   ? "a whole number"
+                           : f->kind == FIELD_SIZE ? "a size (e.g. 128K, 4M)"
+                                                   : "a duration (e.g. 499ms, 50us, 2s)";
+        bool parsed = f->kind == FIELD_UINT   ? parse_uint(v, &n)
+                      : f->kind == FIELD_SIZE ? parse_size(v, &n)
+                                              : parse_duration(v, &n);
         if (!parsed) {
-            fail_at(err, ix->path, line, "bad value '%s' for %s: expected %s", v, f->key, what);
+            fail_at(err, ix->path, line, "bad value '%s' for %s: expected %s", v, f->key,
+                    what);
             ok = false;
         } else if (n < f->min || n > f->max) {
-            fail_at(err, ix->path, line, "%s = %s is out of range [%" G_GUINT64_FORMAT
-                    ", %" G_GUINT64_FORMAT "]%s", f->key, v, f->min, f->max,
-                    f->kind == FIELD_DURATION ? " ns" : "");
+            fail_at(err, ix->path, line,
+                    "%s = %s is out of range [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+                    "]%s",
+                    f->key, v, f->min, f->max, f->kind == FIELD_DURATION ? " ns" : "");
             ok = false;
         } else if (f->kind == FIELD_UINT) {
             *(unsigned *)p = (unsigned)n;
@@ -335,7 +352,8 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
             if (model < 0) {
                 fail_at(err, ix->path, line_of(ix, "expect", *k),
                         "bad memory model '%s' in the expectation for %s (one of: sc, "
-                        "tso, pso)", at + 1, *k);
+                        "tso, pso)",
+                        at + 1, *k);
                 ok = false;
                 g_free(v);
                 break;
@@ -343,8 +361,8 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
         }
         if (strcmp(v, "pass") != 0 && !wk_invariant_known(v)) {
             fail_at(err, ix->path, line_of(ix, "expect", *k),
-                    "bad expectation '%s' for %s: 'pass' or an invariant (%s)",
-                    v, *k, wk_invariant_list());
+                    "bad expectation '%s' for %s: 'pass' or an invariant (%s)", v, *k,
+                    wk_invariant_list());
             ok = false;
         } else if (strcmp(*k, "fixed") == 0 && strcmp(v, "pass") != 0) {
             fail_at(err, ix->path, line_of(ix, "expect", *k),
@@ -353,7 +371,8 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
         } else {
             g_hash_table_insert(s->expect, g_strdup(*k), g_strdup(v));
             if (model >= 0) {
-                g_hash_table_insert(s->expect_model, g_strdup(*k), GINT_TO_POINTER(model + 1));
+                g_hash_table_insert(s->expect_model, g_strdup(*k),
+                                    GINT_TO_POINTER(model + 1));
             }
         }
         g_free(v);
@@ -429,9 +448,10 @@ static bool check_targets(scn_t *s, const line_index_t *ix, GError **err)
         if (strcmp(*n, "loop") != 0 && strcmp(*n, "qemu") != 0) {
             fail_at(err, ix->path, line, "bad target '%s' in targets (loop, qemu)", *n);
             ok = false;
-        } else if (strcmp(*n, "qemu") == 0 && (s->backend != AIO_BACKEND_IO_URING ||
-                                                s->ring_entries != 128)) {
-            fail_at(err, ix->path, line, "target qemu needs backend = io_uring with "
+        } else if (strcmp(*n, "qemu") == 0 &&
+                   (s->backend != AIO_BACKEND_IO_URING || s->ring_entries != 128)) {
+            fail_at(err, ix->path, line,
+                    "target qemu needs backend = io_uring with "
                     "128 ring entries (QEMU's fixed ring size)");
             ok = false;
         }
@@ -493,7 +513,7 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
         return false;
     }
     if (s->backend == AIO_BACKEND_AUTO && !s->faults.permille[SIM_FAULT_URING_INIT]) {
-        s->backend = AIO_BACKEND_IO_URING;   /* the simulated kernel always has it */
+        s->backend = AIO_BACKEND_IO_URING; /* the simulated kernel always has it */
     }
     return check_targets(s, ix, err);
 }
@@ -501,7 +521,8 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
 scn_t *scn_load_text(const char *text, const char *path, GError **err)
 {
     scn_t *s = g_new0(scn_t, 1);
-    line_index_t ix = { path, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
+    line_index_t ix = { path,
+                        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
     GKeyFile *kf = g_key_file_new();
     GError *kerr = NULL;
     bool ok;
@@ -541,7 +562,8 @@ scn_t *scn_load_file(const char *path, GError **err)
         return NULL;
     }
     if (!g_utf8_validate(text, -1, NULL) || strlen(text) == 0) {
-        g_set_error(err, SCN_ERROR, 3, "%s:1: not a scenario (empty or not UTF-8 text)", path);
+        g_set_error(err, SCN_ERROR, 3, "%s:1: not a scenario (empty or not UTF-8 text)",
+                    path);
         g_free(text);
         return NULL;
     }
@@ -598,11 +620,11 @@ char *scn_text_with_generated_workload(const scn_t *s)
         if (*l == '[') {
             in_workload = strcmp(l, "[workload]") == 0;
         }
-        bool is_kind = in_workload && g_str_has_prefix(l, "kind") &&
-                       strchr(l, '=') && strspn(l + 4, " \t=") > 0;
+        bool is_kind = in_workload && g_str_has_prefix(l, "kind") && strchr(l, '=') &&
+                       strspn(l + 4, " \t=") > 0;
         g_free(l);
         if (is_kind) {
-            continue;     /* replaced below */
+            continue; /* replaced below */
         }
         g_string_append(out, lines[i]);
         if (lines[i + 1]) {

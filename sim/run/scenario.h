@@ -16,11 +16,11 @@
 
 /* How a device hands a request to the event loop. */
 typedef enum {
-    SCN_SUBMIT_MMIO_INLINE,  /* vCPU under the BQL calls add_sqe on the main context (AHCI) */
-    SCN_SUBMIT_IOEVENTFD,    /* vCPU kicks an eventfd; the target's loop submits (virtio) */
-    SCN_SUBMIT_BH,           /* vCPU schedules a one-shot BH on the target; it submits */
-    SCN_SUBMIT_TIMER,        /* vCPU arms a short timer on the target; it submits */
-    SCN_SUBMIT_MMIO_SYNC,    /* vCPU under the BQL submits, then runs aio_poll() on the
+    SCN_SUBMIT_MMIO_INLINE, /* vCPU under the BQL calls add_sqe on the main context (AHCI) */
+    SCN_SUBMIT_IOEVENTFD,   /* vCPU kicks an eventfd; the target's loop submits (virtio) */
+    SCN_SUBMIT_BH,          /* vCPU schedules a one-shot BH on the target; it submits */
+    SCN_SUBMIT_TIMER,       /* vCPU arms a short timer on the target; it submits */
+    SCN_SUBMIT_MMIO_SYNC,   /* vCPU under the BQL submits, then runs aio_poll() on the
                                 main context until done (synchronous I/O) */
 } scn_submit_t;
 
@@ -28,49 +28,49 @@ typedef enum { SCN_STRATEGY_RANDOM, SCN_STRATEGY_PCT } scn_strategy_t;
 
 /* What the machine's threads do. */
 typedef enum {
-    SCN_WORKLOAD_BATCHES,    /* vCPUs hand batches of reads over by the submit path */
-    SCN_WORKLOAD_GENERATED,  /* programs of API operations drawn from the decision
+    SCN_WORKLOAD_BATCHES,   /* vCPUs hand batches of reads over by the submit path */
+    SCN_WORKLOAD_GENERATED, /* programs of API operations drawn from the decision
                                 source (genload.c, docs/workloads.md) */
 } scn_workload_t;
 
 /* Which context serves the device. */
 typedef enum {
-    SCN_TARGET_MAIN,         /* the main loop (glib GMainContext, BQL) */
-    SCN_TARGET_IOTHREAD,     /* an iothread running aio_poll() */
+    SCN_TARGET_MAIN,     /* the main loop (glib GMainContext, BQL) */
+    SCN_TARGET_IOTHREAD, /* an iothread running aio_poll() */
 } scn_target_t;
 
 typedef struct {
     char *name;
     char *description;
-    char *path;              /* where it was loaded from ("<trace>" if embedded) */
-    char *text;              /* the file's content, kept for reproducers */
+    char *path; /* where it was loaded from ("<trace>" if embedded) */
+    char *text; /* the file's content, kept for reproducers */
 
-    aio_backend_t backend;   /* ppoll or io_uring */
+    aio_backend_t backend; /* ppoll or io_uring */
     unsigned ring_entries;
-    int64_t main_timer_ns;   /* the main loop's idle periodic timer; 0 = none */
+    int64_t main_timer_ns; /* the main loop's idle periodic timer; 0 = none */
 
     unsigned vcpus;
     scn_submit_t submit;
     scn_target_t target;
 
-    unsigned batches;        /* per vCPU */
-    unsigned batch_size;     /* requests per batch */
+    unsigned batches;    /* per vCPU */
+    unsigned batch_size; /* requests per batch */
     uint64_t chunk_bytes;
     int64_t think_before_batch_ns;
     int64_t think_after_completion_ns;
-    int64_t think_jitter_ns;  /* each think adds a decision in [0, jitter] */
+    int64_t think_jitter_ns; /* each think adds a decision in [0, jitter] */
 
-    int64_t latency_min_ns;  /* device */
+    int64_t latency_min_ns; /* device */
     int64_t latency_max_ns;
 
     /* Monitor bounds (virtual time). */
     int64_t bound_sqe_submit_ns;
     int64_t bound_cqe_reap_ns;
-    int64_t bound_handoff_ns;   /* BH run / fd dispatch / timer fire after hand-off */
-    int64_t deadline_ns;        /* whole workload */
+    int64_t bound_handoff_ns; /* BH run / fd dispatch / timer fire after hand-off */
+    int64_t deadline_ns;      /* whole workload */
 
-    unsigned run_budget;     /* runs within which an expected mutant must show */
-    int check_strategy;      /* how `wakesim check` searches: SCN_STRATEGY_* */
+    unsigned run_budget; /* runs within which an expected mutant must show */
+    int check_strategy;  /* how `wakesim check` searches: SCN_STRATEGY_* */
     unsigned check_pct_depth;
     /* Expected outcome per mutant: invariant name, or "pass".  Keys and
      * values owned by the table. */

@@ -42,9 +42,10 @@ void wk_figures_of(const scn_t *scn, const wk_outcome_t *out, wk_figures_t *f)
 
 void wk_figures_print(FILE *f, const char *label, const wk_figures_t *fig)
 {
-    fprintf(f, "%s: %u preemption%s, %u non-default decision%s (of %zu), %u threads, "
-            "%u workload item%s, %" PRIu64 " steps\n", label, fig->preemptions,
-            fig->preemptions == 1 ? "" : "s", fig->nondefault,
+    fprintf(f,
+            "%s: %u preemption%s, %u non-default decision%s (of %zu), %u threads, "
+            "%u workload item%s, %" PRIu64 " steps\n",
+            label, fig->preemptions, fig->preemptions == 1 ? "" : "s", fig->nondefault,
             fig->nondefault == 1 ? "" : "s", fig->decisions, fig->threads, fig->items,
             fig->items == 1 ? "" : "s", fig->steps);
 }
@@ -124,7 +125,8 @@ char *wk_scenario_text_set(const char *text, const char *group, const char *key,
                 bool match = strcmp(k, key) == 0;
                 g_free(k);
                 if (match) {
-                    g_string_append_printf(o, "%s = %s%s", key, value, lines[i + 1] ? "\n" : "");
+                    g_string_append_printf(o, "%s = %s%s", key, value,
+                                           lines[i + 1] ? "\n" : "");
                     done = true;
                     g_free(l);
                     continue;
@@ -139,8 +141,8 @@ char *wk_scenario_text_set(const char *text, const char *group, const char *key,
     }
     if (!done) {
         if (header_at < 0) {
-            g_string_append_printf(o, "%s%s\n", o->len && o->str[o->len - 1] != '\n' ? "\n" : "",
-                                   header);
+            g_string_append_printf(
+                o, "%s%s\n", o->len && o->str[o->len - 1] != '\n' ? "\n" : "", header);
         }
         if (o->len && o->str[o->len - 1] != '\n') {
             g_string_append_c(o, '\n');
@@ -157,7 +159,7 @@ char *wk_scenario_text_set(const char *text, const char *group, const char *key,
 typedef struct {
     const wk_shrink_opts_t *o;
     const char *signature;
-    wk_shrink_result_t *res;   /* current best: text, scn, out, figures */
+    wk_shrink_result_t *res; /* current best: text, scn, out, figures */
     unsigned budget;
 } shrinker_t;
 
@@ -282,7 +284,8 @@ static bool ddmin(shrinker_t *s, select_fn_t *select, const char *what)
         bool kept = false;
         for (size_t chunk = idx->len; chunk >= 1 && !kept; chunk /= 2) {
             for (size_t start = 0; start < idx->len && !kept; start += chunk) {
-                uint32_t *v = g_memdup2(cur->decisions, cur->n_decisions * sizeof(uint32_t));
+                uint32_t *v =
+                    g_memdup2(cur->decisions, cur->n_decisions * sizeof(uint32_t));
                 for (size_t k = start; k < start + chunk && k < idx->len; k++) {
                     size_t i = g_array_index(idx, size_t, k);
                     v[i] = cur->info[i].dflt;
@@ -329,9 +332,10 @@ static bool ddmin_keyed(shrinker_t *s)
                     }
                 }
                 const wk_outcome_t *cur = &s->res->out;
-                kept = try_run(s, g_strdup(s->res->scenario_text),
-                               scn_load_text(s->res->scenario_text, s->res->scn->path, NULL),
-                               cur->decisions, cur->bounds, cur->n_decisions, &c);
+                kept =
+                    try_run(s, g_strdup(s->res->scenario_text),
+                            scn_load_text(s->res->scenario_text, s->res->scn->path, NULL),
+                            cur->decisions, cur->bounds, cur->n_decisions, &c);
                 g_free(c.items);
                 if (s->res->candidates >= s->budget) {
                     break;
@@ -352,7 +356,11 @@ static bool ddmin_keyed(shrinker_t *s)
 /* Fewer vCPUs, batches, requests per batch: halve, then step down by one. */
 static bool shrink_workload(shrinker_t *s)
 {
-    static const struct { const char *group, *key; size_t off; unsigned min; } knobs[] = {
+    static const struct {
+        const char *group, *key;
+        size_t off;
+        unsigned min;
+    } knobs[] = {
         { "machine", "vcpus", offsetof(scn_t, vcpus), 1 },
         { "workload", "batches", offsetof(scn_t, batches), 1 },
         { "workload", "batch-size", offsetof(scn_t, batch_size), 1 },
@@ -384,7 +392,8 @@ static bool shrink_workload(shrinker_t *s)
                  * threads or requests shift every position. */
                 wk_keyed_t k = { 0 };
                 if (cur->keyed && wk_keyed_parse(cur->keyed, &k, NULL)) {
-                    kept = try_run(s, g_strdup(text), scn_load_text(text, s->res->scn->path, NULL),
+                    kept = try_run(s, g_strdup(text),
+                                   scn_load_text(text, s->res->scn->path, NULL),
                                    cur->decisions, cur->bounds, cur->n_decisions, &k);
                     wk_keyed_clear(&k);
                 }
@@ -438,7 +447,9 @@ bool wk_shrink(const scn_t *scn, const wk_outcome_t *start, const wk_shrink_opts
         return false;
     }
     char *sig = wk_violation_signature(start);
-    shrinker_t s = { .o = o, .signature = sig, .res = res,
+    shrinker_t s = { .o = o,
+                     .signature = sig,
+                     .res = res,
                      .budget = o->max_candidates ? o->max_candidates : 4000 };
     res->scenario_text = g_strdup(scn->text);
     res->scn = scn_load_text(scn->text, scn->path, err);
@@ -453,12 +464,14 @@ bool wk_shrink(const scn_t *scn, const wk_outcome_t *start, const wk_shrink_opts
     res->out = (wk_outcome_t){ 0 };
     wk_figures_of(scn, start, &res->before);
     res->after = res->before;
-    res->after.preemptions = UINT_MAX;          /* anything that fails beats it */
+    res->after.preemptions = UINT_MAX; /* anything that fails beats it */
     try_candidate(&s, g_strdup(scn->text), scn_load_text(scn->text, scn->path, NULL),
                   start->decisions, start->bounds, start->n_decisions);
     if (!res->accepted) {
-        g_set_error(err, SCN_ERROR, 0, "replaying the recorded decisions does not give "
-                    "'%s' again", sig);
+        g_set_error(err, SCN_ERROR, 0,
+                    "replaying the recorded decisions does not give "
+                    "'%s' again",
+                    sig);
         g_free(sig);
         return false;
     }

@@ -19,9 +19,9 @@
 
 typedef struct {
     unsigned preemptions;
-    unsigned nondefault;     /* decisions the default policy would not take */
-    unsigned threads;        /* simulated threads of the machine */
-    unsigned items;          /* workload requests: vcpus * batches * batch size */
+    unsigned nondefault; /* decisions the default policy would not take */
+    unsigned threads;    /* simulated threads of the machine */
+    unsigned items;      /* workload requests: vcpus * batches * batch size */
     uint64_t steps;
     size_t decisions;
 } wk_figures_t;
@@ -35,17 +35,17 @@ void wk_figures_print(FILE *f, const char *label, const wk_figures_t *fig);
 char *wk_violation_signature(const wk_outcome_t *out);
 
 typedef struct {
-    unsigned max_candidates;   /* replays to try at most (0: 4000) */
+    unsigned max_candidates; /* replays to try at most (0: 4000) */
     int64_t ns_per_step;
-    FILE *progress;            /* progress lines, or NULL */
+    FILE *progress; /* progress lines, or NULL */
 } wk_shrink_opts_t;
 
 typedef struct {
-    char *scenario_text;       /* the (possibly smaller) scenario */
-    scn_t *scn;                /* parsed from it */
-    wk_outcome_t out;          /* its run: decisions, verdict, steps */
+    char *scenario_text; /* the (possibly smaller) scenario */
+    scn_t *scn;          /* parsed from it */
+    wk_outcome_t out;    /* its run: decisions, verdict, steps */
     wk_figures_t before, after;
-    unsigned candidates;       /* replays tried */
+    unsigned candidates; /* replays tried */
     unsigned accepted;
 } wk_shrink_result_t;
 

@@ -22,7 +22,7 @@ typedef void wk_cb_t(void *opaque);
 typedef void wk_done_t(void *opaque, ssize_t ret);
 
 typedef struct wk_target_ops {
-    const char *name;            /* "loop", "qemu": what scenarios list */
+    const char *name; /* "loop", "qemu": what scenarios list */
     /* A build-time mutation baked into this target ("" for none). */
     const char *build_mutation;
 
@@ -58,7 +58,7 @@ typedef struct wk_target_ops {
     void (*bh_schedule_oneshot)(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque);
     wk_timer_t *(*timer_new)(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque);
     void (*timer_mod_ns)(wk_timer_t *t, int64_t expire_ns);
-    void (*timer_free)(wk_timer_t *t);   /* NULL is allowed */
+    void (*timer_free)(wk_timer_t *t); /* NULL is allowed */
     int64_t (*clock_ns)(void);
     /* Reads len bytes at offset of a block device fd through an SQE on the
      * current context's ring; done(opaque, res) runs from its CQE handler.

@@ -46,8 +46,8 @@ static int index_of_id(const wk_history_t *h, int64_t id)
  * a table lookup, no string compares on this per-event path. */
 static const char *blocked_state(int64_t kind)
 {
-    static const char *const names[] = { "blocked", "ppoll", "mutex", "cond", "sleep",
-                                         "join", "uring-wait" };
+    static const char *const names[] = { "blocked", "ppoll", "mutex",     "cond",
+                                         "sleep",   "join",  "uring-wait" };
     return kind > 0 && kind < (int64_t)G_N_ELEMENTS(names) ? names[kind] : "blocked";
 }
 

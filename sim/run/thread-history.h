@@ -17,14 +17,14 @@
 
 typedef struct {
     int64_t time_ns;
-    unsigned thread;            /* index into names */
-    const char *state;          /* static string: "runnable", "ppoll", ... */
+    unsigned thread;   /* index into names */
+    const char *state; /* static string: "runnable", "ppoll", ... */
 } wk_state_change_t;
 
 typedef struct {
-    GPtrArray *names;           /* thread names, in start order (char *) */
-    GArray *ids;                /* sim thread id of each name (int) */
-    GArray *changes;            /* wk_state_change_t, in time order */
+    GPtrArray *names; /* thread names, in start order (char *) */
+    GArray *ids;      /* sim thread id of each name (int) */
+    GArray *changes;  /* wk_state_change_t, in time order */
 } wk_history_t;
 
 void wk_history_init(wk_history_t *h);

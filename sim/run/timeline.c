@@ -18,6 +18,7 @@
 #include <liburing.h>
 #include <json-glib/json-glib.h>
 #include "thread-history.h"
+#include "monitor.h"
 #include "timeline.h"
 
 #define LINEAR_NS 20000.0
@@ -25,7 +26,7 @@
 typedef struct {
     int64_t t0, t1;
     unsigned lane;
-    const char *state;       /* css class and legend: static string */
+    const char *state; /* css class and legend: static string */
     char *label;
 } span_t;
 
@@ -37,21 +38,27 @@ typedef struct {
 struct wk_timeline {
     int64_t step_ns;
     wk_history_t hist;
-    GArray *acts;            /* (time, thread index) of every acting event */
-    GArray *spans;           /* span_t: rings and the violation */
-    GArray *lanes;           /* lane_t: threads first, added at finish */
-    GArray *rings;           /* ring fds in order of appearance (int64_t) */
-    GPtrArray *ring_names;   /* and their names (sim_world_object_name) */
-    GHashTable *sq_queued;   /* fd -> GQueue of queued times not yet submitted */
-    GHashTable *cq_posted;   /* (fd, ud) key -> GQueue of post times */
-    GArray *times;           /* every event time, for the axis */
+    GArray *acts;          /* (time, thread index) of every acting event */
+    GArray *spans;         /* span_t: rings and the violation */
+    GArray *lanes;         /* lane_t: threads first, added at finish */
+    GArray *rings;         /* ring fds in order of appearance (int64_t) */
+    GPtrArray *ring_names; /* and their names (sim_world_object_name) */
+    GHashTable *sq_queued; /* fd -> GQueue of queued times not yet submitted */
+    GHashTable *cq_posted; /* (fd, ud) key -> GQueue of post times */
+    GArray *times;         /* every event time, for the axis */
     int64_t end_ns;
     char *title, *verdict, *message;
     int64_t late0, late1;
 };
 
-typedef struct { int64_t t; int thread; } act_t;
-typedef struct { int64_t t; char *label; } posted_t;
+typedef struct {
+    int64_t t;
+    int thread;
+} act_t;
+typedef struct {
+    int64_t t;
+    char *label;
+} posted_t;
 
 static void posted_queue_free(gpointer q)
 {
@@ -74,8 +81,8 @@ wk_timeline_t *wk_timeline_new(int64_t ns_per_step)
     tl->ring_names = g_ptr_array_new_with_free_func(g_free);
     tl->sq_queued = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
                                           (GDestroyNotify)g_queue_free);
-    tl->cq_posted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                          posted_queue_free);
+    tl->cq_posted =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, posted_queue_free);
     tl->times = g_array_new(FALSE, FALSE, sizeof(int64_t));
     tl->late0 = tl->late1 = -1;
     return tl;
@@ -107,21 +114,6 @@ void wk_timeline_free(wk_timeline_t *tl)
     g_free(tl);
 }
 
-static const char *op_name(int64_t op)
-{
-    switch (op) {
-    case IORING_OP_NOP:         return "NOP";
-    case IORING_OP_READ:        return "READ";
-    case IORING_OP_WRITE:       return "WRITE";
-    case IORING_OP_READV:       return "READV";
-    case IORING_OP_WRITEV:      return "WRITEV";
-    case IORING_OP_POLL_ADD:    return "POLL_ADD";
-    case IORING_OP_POLL_REMOVE: return "POLL_REMOVE";
-    case IORING_OP_TIMEOUT:     return "TIMEOUT";
-    default:                    return "op";
-    }
-}
-
 /* Ring lanes are numbered after the threads at finish: until then a span's
  * lane is the ring's position * 2 (SQ) or * 2 + 1 (CQ). */
 static unsigned ring_slot(wk_timeline_t *tl, sim_world_t *w, int64_t fd)
@@ -149,7 +141,8 @@ static GQueue *queue_of(GHashTable *h, gpointer key, bool int_key)
     GQueue *q = g_hash_table_lookup(h, key);
     if (!q) {
         q = g_queue_new();
-        g_hash_table_insert(h, int_key ? g_memdup2(key, sizeof(int64_t)) : g_strdup(key), q);
+        g_hash_table_insert(h, int_key ? g_memdup2(key, sizeof(int64_t)) : g_strdup(key),
+                            q);
     }
     return q;
 }
@@ -161,7 +154,8 @@ void wk_timeline_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
     wk_history_on_event(&tl->hist, ev);
     g_array_append_val(tl->times, ev->time_ns);
     if (ev->thread) {
-        act_t a = { ev->time_ns, wk_history_thread(&tl->hist, sim_thread_name(ev->thread)) };
+        act_t a = { ev->time_ns,
+                    wk_history_thread(&tl->hist, sim_thread_name(ev->thread)) };
         if (a.thread >= 0) {
             g_array_append_val(tl->acts, a);
         }
@@ -170,7 +164,8 @@ void wk_timeline_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
     case SIM_EV_SQE_QUEUED: {
         ring_slot(tl, w, ev->object);
         int64_t fd = ev->object;
-        g_queue_push_tail(queue_of(tl->sq_queued, &fd, true), GSIZE_TO_POINTER(ev->time_ns));
+        g_queue_push_tail(queue_of(tl->sq_queued, &fd, true),
+                          GSIZE_TO_POINTER(ev->time_ns));
         break;
     }
     case SIM_EV_SQE_SUBMIT: {
@@ -178,7 +173,7 @@ void wk_timeline_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
         GQueue *q = queue_of(tl->sq_queued, &fd, true);
         g_queue_remove(q, GSIZE_TO_POINTER((gsize)ev->value2));
         add_span(tl, ev->value2, ev->time_ns, ring_slot(tl, w, fd) * 2, "sqe",
-                 g_strdup_printf("SQE %s ud=%s", op_name(ev->value),
+                 g_strdup_printf("SQE %s ud=%s", wk_opcode_name(ev->value),
                                  sim_world_ud_name(w, ev->user_data, ud)));
         break;
     }
@@ -199,7 +194,8 @@ void wk_timeline_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
         GQueue *q = g_hash_table_lookup(tl->cq_posted, key);
         if (q && !g_queue_is_empty(q)) {
             posted_t *p = g_queue_pop_head(q);
-            add_span(tl, p->t, ev->time_ns, ring_slot(tl, w, ev->object) * 2 + 1, "cqe", p->label);
+            add_span(tl, p->t, ev->time_ns, ring_slot(tl, w, ev->object) * 2 + 1, "cqe",
+                     p->label);
             g_free(p);
         }
         g_free(key);
@@ -295,7 +291,8 @@ static GArray *all_spans(const wk_timeline_t *tl)
         while (j + 1 < tl->acts->len &&
                g_array_index(tl->acts, act_t, j + 1).thread == first->thread &&
                g_array_index(tl->acts, act_t, j + 1).t -
-                   g_array_index(tl->acts, act_t, j).t <= 10 * tl->step_ns) {
+                       g_array_index(tl->acts, act_t, j).t <=
+                   10 * tl->step_ns) {
             j++;
         }
         span_t s = { first->t, g_array_index(tl->acts, act_t, j).t + tl->step_ns,
@@ -310,12 +307,18 @@ static GArray *all_spans(const wk_timeline_t *tl)
 static const char *state_desc(const char *state)
 {
     static const char *const names[][2] = {
-        { "running", "running" }, { "runnable", "runnable (waiting for a CPU)" },
-        { "ppoll", "asleep in ppoll" }, { "mutex", "waiting for a lock" },
-        { "cond", "waiting on a condition" }, { "sleep", "sleeping (think time)" },
-        { "join", "joining a thread" }, { "uring-wait", "waiting in io_uring_enter" },
-        { "sqe", "SQE queued -> submitted" }, { "cqe", "CQE posted -> reaped" },
-        { "sqe-stuck", "SQE never submitted" }, { "cqe-stuck", "CQE never reaped" },
+        { "running", "running" },
+        { "runnable", "runnable (waiting for a CPU)" },
+        { "ppoll", "asleep in ppoll" },
+        { "mutex", "waiting for a lock" },
+        { "cond", "waiting on a condition" },
+        { "sleep", "sleeping (think time)" },
+        { "join", "joining a thread" },
+        { "uring-wait", "waiting in io_uring_enter" },
+        { "sqe", "SQE queued -> submitted" },
+        { "cqe", "CQE posted -> reaped" },
+        { "sqe-stuck", "SQE never submitted" },
+        { "cqe-stuck", "CQE never reaped" },
         { "violation", "the late hand-off" },
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
@@ -415,10 +418,10 @@ gboolean wk_timeline_write_chrome(const wk_timeline_t *tl, const char *path, GEr
 /* ---- SVG ---- */
 
 typedef struct {
-    int64_t *t;              /* sorted distinct times */
-    double *u;               /* axis units at each */
+    int64_t *t; /* sorted distinct times */
+    double *u;  /* axis units at each */
     size_t n;
-    double scale;            /* px per unit */
+    double scale; /* px per unit */
     double x0;
 } axis_t;
 
@@ -430,7 +433,8 @@ static int cmp_i64(const void *a, const void *b)
 
 static double gap_units(int64_t gap)
 {
-    return gap <= LINEAR_NS ? gap / 1000.0 : LINEAR_NS / 1000.0 + 40.0 * log10(gap / LINEAR_NS);
+    return gap <= LINEAR_NS ? gap / 1000.0
+                            : LINEAR_NS / 1000.0 + 40.0 * log10(gap / LINEAR_NS);
 }
 
 static void axis_init(axis_t *ax, const wk_timeline_t *tl, double x0, double width)
@@ -498,21 +502,25 @@ gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError
     axis_t ax;
     axis_init(&ax, tl, LABEL_W, PLOT_W);
     unsigned nl = tl->lanes->len;
-    static const char *const legend[] = { "running", "runnable", "ppoll", "mutex", "cond",
-                                          "sleep", "join", "uring-wait", "sqe", "cqe",
-                                          "violation" };
+    static const char *const legend[] = { "running", "runnable", "ppoll",    "mutex",
+                                          "cond",    "sleep",    "join",     "uring-wait",
+                                          "sqe",     "cqe",      "violation" };
     int height = TOP + (int)nl * LANE_H + 90;
     int width = LABEL_W + PLOT_W + 30;
     GString *s = g_string_new(NULL);
-    g_string_append_printf(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    g_string_append_printf(
+        s,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
         "viewBox=\"0 0 %d %d\">\n<style>%s</style>\n"
         "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>\n",
         width, height, width, height, css, width, height);
     char *title = g_markup_printf_escaped("%s", tl->title);
     char *verdict = g_markup_printf_escaped("verdict: %s", tl->verdict);
-    g_string_append_printf(s, "<text class=\"title\" x=\"10\" y=\"20\">%s</text>\n"
-                           "<text x=\"10\" y=\"40\">%s</text>\n", title, verdict);
+    g_string_append_printf(s,
+                           "<text class=\"title\" x=\"10\" y=\"20\">%s</text>\n"
+                           "<text x=\"10\" y=\"40\">%s</text>\n",
+                           title, verdict);
     g_free(title);
     g_free(verdict);
 
@@ -521,10 +529,12 @@ gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError
         const lane_t *l = &g_array_index(tl->lanes, lane_t, i);
         int y = TOP + (int)i * LANE_H;
         char *name = g_markup_printf_escaped("%s", l->name);
-        g_string_append_printf(s, "<g class=\"lane\" data-lane=\"%s\">"
+        g_string_append_printf(
+            s,
+            "<g class=\"lane\" data-lane=\"%s\">"
             "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>"
-            "<text x=\"10\" y=\"%d\">%s</text></g>\n", name, LABEL_W, y, PLOT_W, LANE_H,
-            i % 2 ? "#fafafa" : "#f0f0f0", y + 16, name);
+            "<text x=\"10\" y=\"%d\">%s</text></g>\n",
+            name, LABEL_W, y, PLOT_W, LANE_H, i % 2 ? "#fafafa" : "#f0f0f0", y + 16, name);
         g_free(name);
     }
     /* Compressed gaps: dashed line and their real length. */
@@ -535,10 +545,12 @@ gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError
         }
         double xa = axis_x(&ax, ax.t[i - 1]), xb = axis_x(&ax, ax.t[i]);
         double xm = (xa + xb) / 2;
-        g_string_append_printf(s, "<line class=\"gap\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
+        g_string_append_printf(
+            s,
+            "<line class=\"gap\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
             "y2=\"%d\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
-            "&#8943; %.1f ms &#8943;</text>\n", xm, TOP - 12, xm, TOP + (int)nl * LANE_H,
-            xm, TOP - 14, gap / 1e6);
+            "&#8943; %.1f ms &#8943;</text>\n",
+            xm, TOP - 12, xm, TOP + (int)nl * LANE_H, xm, TOP - 14, gap / 1e6);
     }
     GArray *spans = all_spans(tl);
     for (guint i = 0; i < spans->len; i++) {
@@ -552,11 +564,13 @@ gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError
         char *tip = g_markup_printf_escaped("%s: %s, %.6f - %.6f ms", l->name,
                                             sp->label ? sp->label : state_desc(sp->state),
                                             sp->t0 / 1e6, sp->t1 / 1e6);
-        g_string_append_printf(s, "<rect class=\"%s\" data-lane=\"%s\" data-state=\"%s\" "
-            "data-t0=\"%" PRId64 "\" data-t1=\"%" PRId64 "\" x=\"%.2f\" y=\"%d\" "
-            "width=\"%.2f\" height=\"%d\"><title>%s</title></rect>\n", sp->state, lane,
-            sp->state, sp->t0, sp->t1, x0, y + (thin ? 2 : 4), w,
-            LANE_H - (thin ? 4 : 8), tip);
+        g_string_append_printf(s,
+                               "<rect class=\"%s\" data-lane=\"%s\" data-state=\"%s\" "
+                               "data-t0=\"%" PRId64 "\" data-t1=\"%" PRId64
+                               "\" x=\"%.2f\" y=\"%d\" "
+                               "width=\"%.2f\" height=\"%d\"><title>%s</title></rect>\n",
+                               sp->state, lane, sp->state, sp->t0, sp->t1, x0,
+                               y + (thin ? 2 : 4), w, LANE_H - (thin ? 4 : 8), tip);
         g_free(lane);
         g_free(tip);
     }
@@ -565,26 +579,33 @@ gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError
     if (tl->late0 >= 0) {
         double x0 = axis_x(&ax, tl->late0), x1 = axis_x(&ax, tl->late1);
         char *msg = g_markup_printf_escaped("%s", tl->message);
-        g_string_append_printf(s, "<rect class=\"late\" data-kind=\"late-handoff\" "
-            "data-t0=\"%" PRId64 "\" data-t1=\"%" PRId64 "\" x=\"%.2f\" y=\"%d\" "
-            "width=\"%.2f\" height=\"%d\"><title>%s</title></rect>\n"
-            "<text x=\"%.1f\" y=\"%d\" fill=\"#e41a1c\">late hand-off: %.3f ms -&gt; %.3f ms"
-            "</text>\n", tl->late0, tl->late1, x0, TOP - 4, x1 - x0 < 2 ? 2 : x1 - x0,
-            (int)nl * LANE_H + 8, msg, x0, TOP + (int)nl * LANE_H + 20, tl->late0 / 1e6,
-            tl->late1 / 1e6);
+        g_string_append_printf(s,
+                               "<rect class=\"late\" data-kind=\"late-handoff\" "
+                               "data-t0=\"%" PRId64 "\" data-t1=\"%" PRId64
+                               "\" x=\"%.2f\" y=\"%d\" "
+                               "width=\"%.2f\" height=\"%d\"><title>%s</title></rect>\n"
+                               "<text x=\"%.1f\" y=\"%d\" fill=\"#e41a1c\">late hand-off: "
+                               "%.3f ms -&gt; %.3f ms"
+                               "</text>\n",
+                               tl->late0, tl->late1, x0, TOP - 4, x1 - x0 < 2 ? 2 : x1 - x0,
+                               (int)nl * LANE_H + 8, msg, x0, TOP + (int)nl * LANE_H + 20,
+                               tl->late0 / 1e6, tl->late1 / 1e6);
         g_free(msg);
     }
     /* Axis ends and legend. */
     int ly = TOP + (int)nl * LANE_H + 45;
-    g_string_append_printf(s, "<text x=\"%d\" y=\"%d\">0 ms</text>"
+    g_string_append_printf(
+        s,
+        "<text x=\"%d\" y=\"%d\">0 ms</text>"
         "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3f ms (virtual; gaps over 20 us "
-        "drawn shorter)</text>\n", LABEL_W, ly - 10, LABEL_W + PLOT_W, ly - 10,
-        tl->end_ns / 1e6);
+        "drawn shorter)</text>\n",
+        LABEL_W, ly - 10, LABEL_W + PLOT_W, ly - 10, tl->end_ns / 1e6);
     for (unsigned i = 0; i < G_N_ELEMENTS(legend); i++) {
         int x = 10 + (int)(i % 6) * 230, y = ly + (int)(i / 6) * 20;
-        g_string_append_printf(s, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"14\" "
-            "height=\"12\"/><text x=\"%d\" y=\"%d\">%s</text>\n", legend[i], x, y, x + 20,
-            y + 11, state_desc(legend[i]));
+        g_string_append_printf(s,
+                               "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"14\" "
+                               "height=\"12\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
+                               legend[i], x, y, x + 20, y + 11, state_desc(legend[i]));
     }
     g_string_append(s, "</svg>\n");
     g_free(ax.t);

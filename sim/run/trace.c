@@ -123,7 +123,8 @@ gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
     g_key_file_set_string(kf, GROUP, "scenario", t->scenario_name);
     g_key_file_set_string(kf, GROUP, "scenario-path", t->scenario_path);
     g_key_file_set_string(kf, GROUP, "mutants", t->mutants);
-    g_key_file_set_string(kf, GROUP, "memory-model", sim_memory_model_name(t->memory_model));
+    g_key_file_set_string(kf, GROUP, "memory-model",
+                          sim_memory_model_name(t->memory_model));
     g_key_file_set_string(kf, GROUP, "strategy", t->strategy);
     g_snprintf(buf, sizeof(buf), "%" PRIu64, t->seed);
     g_key_file_set_string(kf, GROUP, "seed", buf);
@@ -143,9 +144,12 @@ gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
     g_key_file_set_string(kf, GROUP, "decisions", dec64);
     wk_build_id_t id;
     wk_build_id(&id);
-    g_key_file_set_string(kf, GROUP, "build-version", t->build_version ? t->build_version : id.version);
-    g_key_file_set_string(kf, GROUP, "build-compiler", t->build_compiler ? t->build_compiler : id.compiler);
-    g_key_file_set_string(kf, GROUP, "build-memory-model", t->build_memory_model ? t->build_memory_model : id.memory_model);
+    g_key_file_set_string(kf, GROUP, "build-version",
+                          t->build_version ? t->build_version : id.version);
+    g_key_file_set_string(kf, GROUP, "build-compiler",
+                          t->build_compiler ? t->build_compiler : id.compiler);
+    g_key_file_set_string(kf, GROUP, "build-memory-model",
+                          t->build_memory_model ? t->build_memory_model : id.memory_model);
     g_snprintf(buf, sizeof(buf), "%zu", t->n_decisions);
     g_key_file_set_string(kf, GROUP, "keyed-decisions", t->keyed ? t->keyed : "");
     if (t->target && strcmp(t->target, "loop") != 0) {
@@ -200,7 +204,8 @@ static bool get_u64(GKeyFile *kf, const char *key, const char *path, uint64_t *o
     }
     char *end;
     bool ok = g_ascii_isdigit(*v) || *v == '-';
-    guint64 n = *v == '-' ? (guint64)g_ascii_strtoll(v, &end, 10) : g_ascii_strtoull(v, &end, 10);
+    guint64 n =
+        *v == '-' ? (guint64)g_ascii_strtoll(v, &end, 10) : g_ascii_strtoull(v, &end, 10);
     ok = ok && *end == '\0';
     if (!ok) {
         bad(err, path, "key '%s' is not a number: '%s'", key, v);
@@ -218,10 +223,12 @@ static bool decode_decisions(wk_trace_t *t, const char *dec64, uint64_t count,
     gsize pos = 0;
     bool ok = true;
 
-    if (count > len) {           /* each decision takes at least two bytes */
+    if (count > len) { /* each decision takes at least two bytes */
         g_free(raw);
-        bad(err, path, "decision-count %" PRIu64 " but only %zu bytes of decisions "
-            "(truncated?)", count, (size_t)len);
+        bad(err, path,
+            "decision-count %" PRIu64 " but only %zu bytes of decisions "
+            "(truncated?)",
+            count, (size_t)len);
         return false;
     }
     t->values = g_new(uint32_t, count ? count : 1);
@@ -230,15 +237,17 @@ static bool decode_decisions(wk_trace_t *t, const char *dec64, uint64_t count,
         ok = varint_get(raw, len, &pos, &t->values[i]) &&
              varint_get(raw, len, &pos, &t->bounds[i]);
         if (ok && (t->bounds[i] == 0 || t->values[i] >= t->bounds[i])) {
-            bad(err, path, "decision %" PRIu64 " is %u of %u (corrupted)", i,
-                t->values[i], t->bounds[i]);
+            bad(err, path, "decision %" PRIu64 " is %u of %u (corrupted)", i, t->values[i],
+                t->bounds[i]);
             g_free(raw);
             return false;
         }
     }
     if (!ok || pos != len) {
-        bad(err, path, "decisions do not match decision-count %" PRIu64 " (truncated or "
-            "corrupted)", count);
+        bad(err, path,
+            "decisions do not match decision-count %" PRIu64 " (truncated or "
+            "corrupted)",
+            count);
         g_free(raw);
         return false;
     }
@@ -251,7 +260,8 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
 {
     GKeyFile *kf = g_key_file_new();
     GError *kerr = NULL;
-    uint64_t format = 0, count = 0, hash = 0, seed = 0, depth = 0, steps = 0, end = 0, nps = 0;
+    uint64_t format = 0, count = 0, hash = 0, seed = 0, depth = 0, steps = 0, end = 0,
+             nps = 0;
     char *dec64 = NULL, *scn64 = NULL;
     gboolean ok = FALSE;
 
@@ -293,8 +303,9 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
         goto out;
     }
     if ((format == 1) != (scn_verbatim == NULL)) {
-        bad(err, path, format == 1 ? "format 1 with a verbatim scenario"
-                                   : "no scenario after the [trace] keys (truncated?)");
+        bad(err, path,
+            format == 1 ? "format 1 with a verbatim scenario"
+                        : "no scenario after the [trace] keys (truncated?)");
         goto out;
     }
     if (!(t->scenario_name = get_str(kf, "scenario", path, err)) ||
@@ -324,7 +335,7 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
     t->memory_model = (sim_memory_model_t)m;
     t->target = g_key_file_get_string(kf, GROUP, "target", NULL);
     if (!t->target) {
-        t->target = g_strdup("loop");   /* traces from before targets existed */
+        t->target = g_strdup("loop"); /* traces from before targets existed */
     }
     char *count_s = g_strdup_printf("%" PRIu64, count);
     if (format != 1 && !(t->keyed = get_str(kf, "keyed-decisions", path, err))) {
@@ -374,7 +385,8 @@ gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
         /* Recorded build identity (absent from format 1 files). */
         t->build_version = g_key_file_get_string(kf, GROUP, "build-version", NULL);
         t->build_compiler = g_key_file_get_string(kf, GROUP, "build-compiler", NULL);
-        t->build_memory_model = g_key_file_get_string(kf, GROUP, "build-memory-model", NULL);
+        t->build_memory_model =
+            g_key_file_get_string(kf, GROUP, "build-memory-model", NULL);
     }
     if (!decode_decisions(t, dec64, count, path, err)) {
         goto out;

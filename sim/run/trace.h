@@ -15,18 +15,18 @@
 #include "machine.h"
 #include "scenario.h"
 
-#define WK_TRACE_FORMAT 2   /* format 1 (scenario as base64) still loads */
+#define WK_TRACE_FORMAT 2 /* format 1 (scenario as base64) still loads */
 
 typedef struct {
     char *scenario_name;
     char *scenario_path;
     char *scenario_text;
-    char *mutants;           /* comma-separated, "" for the fixed code */
-    char *strategy;          /* how it was found: random, pct, bytes */
+    char *mutants;  /* comma-separated, "" for the fixed code */
+    char *strategy; /* how it was found: random, pct, bytes */
     uint64_t seed;
     unsigned pct_depth;
     int64_t ns_per_step;
-    char *verdict;           /* "pass" or an invariant */
+    char *verdict; /* "pass" or an invariant */
     char *message;
     uint64_t steps;
     int64_t end_ns;
@@ -43,7 +43,7 @@ typedef struct {
     /* The non-default decisions keyed to what was decided (keyed.h), for
      * replay across code changes; NULL in format 1 files. */
     char *keyed;
-    char *target;            /* the event loop it ran on ("loop", "qemu") */
+    char *target; /* the event loop it ran on ("loop", "qemu") */
 } wk_trace_t;
 
 /* Fills a trace from a finished run (copies what it needs); the target is

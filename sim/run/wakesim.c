@@ -31,7 +31,7 @@
 /* wakesim check: runs for a mutant the scenario's [expect] does not name. */
 #define WK_CHECK_UNNAMED_RUNS 300
 #define EXIT_USAGE 2
-#define EXIT_DIVERGED 3   /* a reproducer no longer replays as recorded */
+#define EXIT_DIVERGED 3 /* a reproducer no longer replays as recorded */
 
 static const char *prog = "wakesim";
 /* The command line as given, for re-executing a QEMU twin binary. */
@@ -53,7 +53,7 @@ static const char *scenario_dir(void)
         return d;
     if (dir[0])
         return dir;
-    char exe[PATH_MAX - 64];   /* room for the suffixes below */
+    char exe[PATH_MAX - 64]; /* room for the suffixes below */
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (n <= 0)
         return "scenarios";
@@ -166,8 +166,10 @@ static char *select_target(const char *target, char **names, const scn_t *scn)
     }
     char *result = NULL;
     if (want->len > 1) {
-        fprintf(stderr, "%s: the qemu target takes one mutation at a time "
-                "(each is a separate build)\n", prog);
+        fprintf(stderr,
+                "%s: the qemu target takes one mutation at a time "
+                "(each is a separate build)\n",
+                prog);
         goto out;
     }
     const char *mutation = want->len ? want->pdata[0] : "";
@@ -183,13 +185,17 @@ static char *select_target(const char *target, char **names, const scn_t *scn)
                            : g_strdup_printf("%s/wakesim", dir);
     g_free(dir);
     if (!*mutation && !q && !strstr(prog, "wakesim-qemu-")) {
-        fprintf(stderr, "%s: this wakesim was built without the qemu target; build one "
+        fprintf(stderr,
+                "%s: this wakesim was built without the qemu target; build one "
                 "with tools/qemu-build.sh (or configure with -DWAKESIM_QEMU_SRC=DIR "
-                "-DCMAKE_C_COMPILER=clang)\n", prog);
+                "-DCMAKE_C_COMPILER=clang)\n",
+                prog);
     } else if (!g_file_test(twin, G_FILE_TEST_IS_EXECUTABLE)) {
-        fprintf(stderr, "%s: no QEMU build with mutation '%s' (%s not found); the "
+        fprintf(stderr,
+                "%s: no QEMU build with mutation '%s' (%s not found); the "
                 "mutations are listed by `wakesim list` in a build with the qemu "
-                "target\n", prog, mutation, twin);
+                "target\n",
+                prog, mutation, twin);
     } else {
         fflush(stdout);
         fflush(stderr);
@@ -252,8 +258,8 @@ static int parse_options(GOptionContext *oc, int *argc, char ***argv)
 
 /* Re-runs a decision array with the log on: the log and its hash go into
  * the reproducer, and the re-run proves the run is deterministic. */
-static void rerun_logged(const scn_t *scn, const sim_options_t *base, const wk_outcome_t *found,
-                         wk_outcome_t *out)
+static void rerun_logged(const scn_t *scn, const sim_options_t *base,
+                         const wk_outcome_t *found, wk_outcome_t *out)
 {
     sim_options_t o = *base;
     o.log_enabled = true;
@@ -274,8 +280,8 @@ static void pct_setup(const scn_t *scn, sim_options_t *o, unsigned depth)
     wk_machine_run(scn, &po, &pilot);
     o->decide.pct_steps = pilot.steps ? pilot.steps : 1;
     o->decide.pct_threads = scn->workload == SCN_WORKLOAD_GENERATED
-                            ? scn->vcpus + 4   /* main, main-loop, iothread, a worker */
-                            : scn->vcpus + 2 + (scn->target == SCN_TARGET_IOTHREAD);
+                                ? scn->vcpus + 4 /* main, main-loop, iothread, a worker */
+                                : scn->vcpus + 2 + (scn->target == SCN_TARGET_IOTHREAD);
     o->decide.pct_depth = depth;
     wk_outcome_clear(&pilot);
 }
@@ -336,21 +342,20 @@ static int report_found(const scn_t *scn, const char *mutants, const char *dir,
 
     rerun_logged(scn, o, found, &logged);
     if (strcmp(wk_outcome_verdict(&logged), wk_outcome_verdict(found)) != 0) {
-        printf("warning: re-running the recorded decisions gave '%s' (not deterministic?)\n",
-               wk_outcome_verdict(&logged));
+        printf(
+            "warning: re-running the recorded decisions gave '%s' (not deterministic?)\n",
+            wk_outcome_verdict(&logged));
     }
     if (log && logged.log) {
         fputs(logged.log, stdout);
     }
     const char *target = wk_target_selected()->name;
     bool other_target = strcmp(target, "loop") != 0;
-    char *name = g_strdup_printf("wakesim-%s%s%s-%s-%s%s%s%" PRIu64 ".trace", scn->name,
-                                 other_target ? "-" : "", other_target ? target : "",
-                                 *mutants ? mutants : "fixed",
-                                 o->memory_model == SIM_MEMORY_SC ? ""
-                                 : sim_memory_model_name(o->memory_model),
-                                 o->memory_model == SIM_MEMORY_SC ? "" : "-",
-                                 strategy, seed);
+    char *name = g_strdup_printf(
+        "wakesim-%s%s%s-%s-%s%s%s%" PRIu64 ".trace", scn->name, other_target ? "-" : "",
+        other_target ? target : "", *mutants ? mutants : "fixed",
+        o->memory_model == SIM_MEMORY_SC ? "" : sim_memory_model_name(o->memory_model),
+        o->memory_model == SIM_MEMORY_SC ? "" : "-", strategy, seed);
     for (char *p = name; *p; p++) {
         if (*p == ',') {
             *p = '+';
@@ -364,10 +369,13 @@ static int report_found(const scn_t *scn, const char *mutants, const char *dir,
         g_error_free(err);
     }
     char *seed_s = strcmp(strategy, "pct") == 0
-        ? g_strdup_printf("pct seed %" PRIu64 " depth %u", seed, depth)
-        : g_strdup_printf("%s seed %" PRIu64, strategy, seed);
+                       ? g_strdup_printf("pct seed %" PRIu64 " depth %u", seed, depth)
+                       : g_strdup_printf("%s seed %" PRIu64, strategy, seed);
     char *cmd = saved ? g_strdup_printf("%s replay %s", prog, path) : NULL;
-    wk_report_t r = { .scn = scn, .mutants = mutants, .seed = seed_s, .replay_cmd = cmd,
+    wk_report_t r = { .scn = scn,
+                      .mutants = mutants,
+                      .seed = seed_s,
+                      .replay_cmd = cmd,
                       .reproducer = saved ? path : NULL };
     wk_report_print(stdout, &r, found);
     g_free(seed_s);
@@ -393,22 +401,37 @@ static int cmd_run(int argc, char **argv)
     /* Defaults are filled in after parsing: GOption overwrites a string
      * option's pointer without freeing what was there. */
     run_args_t a = { 0 };
-    GOptionEntry entries[] = {
-        { "mutant", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.mutants, "Enable a mutant (repeatable)", "NAME" },
-        { "target", 't', 0, G_OPTION_ARG_STRING, &a.target, "Event loop: loop (default) or qemu", "T" },
-        { "strategy", 's', 0, G_OPTION_ARG_STRING, &a.strategy, "random (default), pct or bytes", "S" },
-        { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s, "First seed, or 'random' (the default with --runs > 1; 1 for a single run); run i uses seed+i", "N|random" },
-        { "runs", 'n', 0, G_OPTION_ARG_STRING, &a.runs_s, "Number of runs (default 1)", "N" },
-        { "pct-depth", 'd', 0, G_OPTION_ARG_STRING, &a.depth_s, "PCT depth d (default 3)", "D" },
-        { "bytes-file", 0, 0, G_OPTION_ARG_FILENAME, &a.bytes_file, "Decision bytes for --strategy bytes", "FILE" },
-        { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir, "Directory for reproducers (default .)", "DIR" },
-        { "log", 'l', 0, G_OPTION_ARG_NONE, &a.log, "Print the event log of the reported run", NULL },
-        { "memory-model", 0, 0, G_OPTION_ARG_STRING, &a.memory_model, "sc, tso or pso (default: the scenario's, else sc)", "M" },
-        { "workload", 'w', 0, G_OPTION_ARG_STRING, &a.workload, "generated: programs of API operations on the scenario's machine (default: the scenario's own)", "KIND" },
-        { NULL }
-    };
-    GOptionContext *oc = option_context("SCENARIO - run a scenario under many schedules",
-        "SCENARIO is a .scn file or the name of a built-in scenario (wakesim list).", entries);
+    GOptionEntry entries[] = { { "mutant", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.mutants,
+                                 "Enable a mutant (repeatable)", "NAME" },
+                               { "target", 't', 0, G_OPTION_ARG_STRING, &a.target,
+                                 "Event loop: loop (default) or qemu", "T" },
+                               { "strategy", 's', 0, G_OPTION_ARG_STRING, &a.strategy,
+                                 "random (default), pct or bytes", "S" },
+                               { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s,
+                                 "First seed, or 'random' (the default with --runs > 1; 1 "
+                                 "for a single run); run i uses seed+i",
+                                 "N|random" },
+                               { "runs", 'n', 0, G_OPTION_ARG_STRING, &a.runs_s,
+                                 "Number of runs (default 1)", "N" },
+                               { "pct-depth", 'd', 0, G_OPTION_ARG_STRING, &a.depth_s,
+                                 "PCT depth d (default 3)", "D" },
+                               { "bytes-file", 0, 0, G_OPTION_ARG_FILENAME, &a.bytes_file,
+                                 "Decision bytes for --strategy bytes", "FILE" },
+                               { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir,
+                                 "Directory for reproducers (default .)", "DIR" },
+                               { "log", 'l', 0, G_OPTION_ARG_NONE, &a.log,
+                                 "Print the event log of the reported run", NULL },
+                               { "memory-model", 0, 0, G_OPTION_ARG_STRING, &a.memory_model,
+                                 "sc, tso or pso (default: the scenario's, else sc)", "M" },
+                               { "workload", 'w', 0, G_OPTION_ARG_STRING, &a.workload,
+                                 "generated: programs of API operations on the scenario's "
+                                 "machine (default: the scenario's own)",
+                                 "KIND" },
+                               { NULL } };
+    GOptionContext *oc = option_context(
+        "SCENARIO - run a scenario under many schedules",
+        "SCENARIO is a .scn file or the name of a built-in scenario (wakesim list).",
+        entries);
     int rc = EXIT_USAGE;
     uint64_t seed = 1, runs = 1, depth = 3;
     scn_t *scn = NULL;
@@ -434,7 +457,7 @@ static int cmd_run(int argc, char **argv)
     bool random_seed = a.seed_s ? strcmp(a.seed_s, "random") == 0 : runs > 1;
     if (random_seed) {
         seed = g_random_int() | (uint64_t)g_random_int() << 32;
-        seed >>= 1;   /* leave room for seed + i */
+        seed >>= 1; /* leave room for seed + i */
     }
     if ((a.seed_s && !random_seed && parse_u64("--seed", a.seed_s, &seed) < 0) ||
         (a.depth_s && parse_u64("--pct-depth", a.depth_s, &depth) < 0)) {
@@ -465,12 +488,14 @@ static int cmd_run(int argc, char **argv)
                 a.memory_model);
         goto out;
     }
-    if (a.workload && strcmp(a.workload, "generated") != 0 && strcmp(a.workload, "batches") != 0) {
+    if (a.workload && strcmp(a.workload, "generated") != 0 &&
+        strcmp(a.workload, "batches") != 0) {
         fprintf(stderr, "%s run: --workload must be generated or batches, got '%s'\n", prog,
                 a.workload);
         goto out;
     }
-    if (!(scn = load_scenario(argv[1])) || !(mutants = select_target(a.target, a.mutants, scn))) {
+    if (!(scn = load_scenario(argv[1])) ||
+        !(mutants = select_target(a.target, a.mutants, scn))) {
         goto out;
     }
     if (a.workload && strcmp(a.workload, "generated") == 0 &&
@@ -492,20 +517,22 @@ static int cmd_run(int argc, char **argv)
     sim_options_t o;
     sim_options_init(&o);
     o.log_enabled = false;
-    o.memory_model = model >= 0 ? (sim_memory_model_t)model
-                                : (sim_memory_model_t)scn->memory_model;
+    o.memory_model =
+        model >= 0 ? (sim_memory_model_t)model : (sim_memory_model_t)scn->memory_model;
     if (strategy_setup(&a, &o, seed, file_bytes, gen, sizeof(gen)) < 0) {
         goto out;
     }
-    printf("wakesim run: scenario %s (%s), target %s, workload %s, mutants: %s, memory model "
-           "%s, strategy %s, seed %" PRIu64 "%s, runs %" PRIu64 "\n", scn->name, scn->path,
-           wk_target_selected()->name,
-           scn->workload == SCN_WORKLOAD_GENERATED ? "generated" : "batches",
-           *mutants ? mutants : "none", sim_memory_model_name(o.memory_model), a.strategy,
-           seed, random_seed ? " (random: repeat with --seed it)" : "", runs);
+    printf(
+        "wakesim run: scenario %s (%s), target %s, workload %s, mutants: %s, memory model "
+        "%s, strategy %s, seed %" PRIu64 "%s, runs %" PRIu64 "\n",
+        scn->name, scn->path, wk_target_selected()->name,
+        scn->workload == SCN_WORKLOAD_GENERATED ? "generated" : "batches",
+        *mutants ? mutants : "none", sim_memory_model_name(o.memory_model), a.strategy,
+        seed, random_seed ? " (random: repeat with --seed it)" : "", runs);
     if (o.decide.kind == SIM_DECIDE_PCT) {
         pct_setup(scn, &o, (unsigned)depth);
-        sim_pct_bound_print(stdout, o.decide.pct_steps, o.decide.pct_threads, (unsigned)depth);
+        sim_pct_bound_print(stdout, o.decide.pct_steps, o.decide.pct_threads,
+                            (unsigned)depth);
     }
 
     rc = 0;
@@ -588,13 +615,15 @@ static scn_t *load_reproducer(const char *path, wk_trace_t *t, char **mutants)
         printf("note: %s records no build identity (format 1)\n", path);
     } else if (strcmp(t->build_version, id.version) != 0 ||
                strcmp(t->build_compiler ? t->build_compiler : "", id.compiler) != 0 ||
-               strcmp(t->build_memory_model ? t->build_memory_model : "", id.memory_model) != 0) {
-        printf("warning: %s was recorded by another build: version %s, %s, memory model %s; "
-               "this is version %s, %s, memory model %s (a divergence may come from the "
-               "code change)\n", path, t->build_version,
-               t->build_compiler ? t->build_compiler : "?",
-               t->build_memory_model ? t->build_memory_model : "?", id.version, id.compiler,
-               id.memory_model);
+               strcmp(t->build_memory_model ? t->build_memory_model : "",
+                      id.memory_model) != 0) {
+        printf(
+            "warning: %s was recorded by another build: version %s, %s, memory model %s; "
+            "this is version %s, %s, memory model %s (a divergence may come from the "
+            "code change)\n",
+            path, t->build_version, t->build_compiler ? t->build_compiler : "?",
+            t->build_memory_model ? t->build_memory_model : "?", id.version, id.compiler,
+            id.memory_model);
     }
     return scn;
 }
@@ -629,17 +658,28 @@ static int cmd_replay(int argc, char **argv)
     char *chrome = NULL, *svg = NULL, *rerecord = NULL;
     GOptionEntry entries[] = {
         { "log", 'l', 0, G_OPTION_ARG_NONE, &log, "Print the event log", NULL },
-        { "rerecord", 0, 0, G_OPTION_ARG_FILENAME, &rerecord, "With --keyed: when the keyed replay reaches the recorded verdict, write it as a new reproducer for this build (refreshes a regression after a code change)", "OUT" },
-        { "keyed", 'k', 0, G_OPTION_ARG_NONE, &keyed, "Replay the keyed decisions (survive code changes): only the verdict must match", NULL },
-        { "fixed", 0, 0, G_OPTION_ARG_NONE, &fixed, "Run the fixed code instead of the recorded mutants (with --keyed: must pass)", NULL },
-        { "chrome-trace", 0, 0, G_OPTION_ARG_FILENAME, &chrome, "Write the run as a Trace Event file (Perfetto, chrome://tracing)", "OUT.json" },
-        { "timeline", 0, 0, G_OPTION_ARG_FILENAME, &svg, "Draw the run: thread lanes, ring SQ/CQ, the late hand-off", "OUT.svg" },
+        { "rerecord", 0, 0, G_OPTION_ARG_FILENAME, &rerecord,
+          "With --keyed: when the keyed replay reaches the recorded verdict, write it as a "
+          "new reproducer for this build (refreshes a regression after a code change)",
+          "OUT" },
+        { "keyed", 'k', 0, G_OPTION_ARG_NONE, &keyed,
+          "Replay the keyed decisions (survive code changes): only the verdict must match",
+          NULL },
+        { "fixed", 0, 0, G_OPTION_ARG_NONE, &fixed,
+          "Run the fixed code instead of the recorded mutants (with --keyed: must pass)",
+          NULL },
+        { "chrome-trace", 0, 0, G_OPTION_ARG_FILENAME, &chrome,
+          "Write the run as a Trace Event file (Perfetto, chrome://tracing)", "OUT.json" },
+        { "timeline", 0, 0, G_OPTION_ARG_FILENAME, &svg,
+          "Draw the run: thread lanes, ring SQ/CQ, the late hand-off", "OUT.svg" },
         { NULL }
     };
-    GOptionContext *oc = option_context("FILE - replay a reproducer",
+    GOptionContext *oc = option_context(
+        "FILE - replay a reproducer",
         "Re-runs the recorded decisions and checks that the verdict and the event log "
         "(by hash) are the same.  Exit: 0 pass, 1 violation, 2 bad input, 3 the replay "
-        "diverged from the recording.", entries);
+        "diverged from the recording.",
+        entries);
     int rc = EXIT_USAGE;
     wk_trace_t t = { 0 };
     scn_t *scn = NULL;
@@ -660,8 +700,10 @@ static int cmd_replay(int argc, char **argv)
         goto out;
     }
     if (fixed && !keyed) {
-        fprintf(stderr, "%s replay: --fixed needs --keyed (positional decisions of a mutant "
-                "do not fit the fixed code)\n", prog);
+        fprintf(stderr,
+                "%s replay: --fixed needs --keyed (positional decisions of a mutant "
+                "do not fit the fixed code)\n",
+                prog);
         goto out;
     }
     if (!(scn = load_reproducer(argv[1], &t, &mutants))) {
@@ -701,10 +743,12 @@ static int cmd_replay(int argc, char **argv)
         o.on_event = wk_timeline_on_event;
         o.event_opaque = tl;
     }
-    printf("wakesim replay: %s: scenario %s, target %s, mutants: %s, memory model %s, found "
-           "by %s seed %" PRIu64 ", %zu decisions%s\n", argv[1], t.scenario_name, t.target,
-           *mutants ? mutants : "none", sim_memory_model_name(t.memory_model), t.strategy,
-           t.seed, t.n_decisions, keyed ? " (replaying the keyed ones)" : "");
+    printf(
+        "wakesim replay: %s: scenario %s, target %s, mutants: %s, memory model %s, found "
+        "by %s seed %" PRIu64 ", %zu decisions%s\n",
+        argv[1], t.scenario_name, t.target, *mutants ? mutants : "none",
+        sim_memory_model_name(t.memory_model), t.strategy, t.seed, t.n_decisions,
+        keyed ? " (replaying the keyed ones)" : "");
 
     wk_outcome_t out;
     wk_machine_run(scn, &o, &out);
@@ -745,8 +789,9 @@ static int cmd_replay(int argc, char **argv)
     } else if (keyed) {
         printf("keyed replay %s: verdict %s (%zu keyed decisions), %" PRIu64 " steps, "
                "event log hash %016" PRIx64 " (%s the positional recording)\n",
-               fixed ? "of the fixed code" : "reaches the recorded violation", verdict, kd.n,
-               out.steps, out.log_hash, out.log_hash == t.log_hash ? "same as" : "differs from");
+               fixed ? "of the fixed code" : "reaches the recorded violation", verdict,
+               kd.n, out.steps, out.log_hash,
+               out.log_hash == t.log_hash ? "same as" : "differs from");
         if (out.result != SIM_RESULT_OK) {
             printf("VIOLATION: %s\n", out.message);
         }
@@ -756,23 +801,27 @@ static int cmd_replay(int argc, char **argv)
         }
     } else if (strcmp(verdict, t.verdict) != 0 || out.log_hash != t.log_hash) {
         printf("replay differs from the recording: verdict %s (recorded %s), log hash "
-               "%016" PRIx64 " (recorded %016" PRIx64 ")\n", verdict, t.verdict,
-               out.log_hash, t.log_hash);
+               "%016" PRIx64 " (recorded %016" PRIx64 ")\n",
+               verdict, t.verdict, out.log_hash, t.log_hash);
         rc = EXIT_DIVERGED;
     } else {
         if (out.result != SIM_RESULT_OK) {
-            char *seed = g_strdup_printf("%s seed %" PRIu64 " (as recorded)", t.strategy, t.seed);
+            char *seed =
+                g_strdup_printf("%s seed %" PRIu64 " (as recorded)", t.strategy, t.seed);
             char *cmd = g_strdup_printf("%s replay %s", prog, argv[1]);
-            wk_report_t r = { .scn = scn, .mutants = mutants, .seed = seed,
-                              .replay_cmd = cmd, .reproducer = argv[1] };
+            wk_report_t r = { .scn = scn,
+                              .mutants = mutants,
+                              .seed = seed,
+                              .replay_cmd = cmd,
+                              .reproducer = argv[1] };
             printf("VIOLATION: %s\n", out.message);
             wk_report_print(stdout, &r, &out);
             g_free(seed);
             g_free(cmd);
         }
         printf("replay matches the recording: verdict %s, %" PRIu64 " steps, %.3f ms "
-               "virtual, event log hash %016" PRIx64 "\n", verdict, out.steps,
-               out.end_ns / 1e6, out.log_hash);
+               "virtual, event log hash %016" PRIx64 "\n",
+               verdict, out.steps, out.end_ns / 1e6, out.log_hash);
         printf("coverage: %u SQE(s) queued while the main loop slept in ppoll\n",
                out.sqes_queued_while_main_loop_slept);
         rc = out.result == SIM_RESULT_OK ? 0 : EXIT_VIOLATION;
@@ -796,15 +845,19 @@ out:
 static int cmd_shrink(int argc, char **argv)
 {
     char *out_path = NULL, *budget_s = NULL;
-    GOptionEntry entries[] = {
-        { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, "Where to write the shrunk reproducer (default FILE without .trace + .shrunk.trace)", "OUT" },
-        { "budget", 'b', 0, G_OPTION_ARG_STRING, &budget_s, "Replays to try at most (default 4000)", "N" },
-        { NULL }
-    };
-    GOptionContext *oc = option_context("FILE - shrink a reproducer's schedule",
+    GOptionEntry entries[] = { { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
+                                 "Where to write the shrunk reproducer (default FILE "
+                                 "without .trace + .shrunk.trace)",
+                                 "OUT" },
+                               { "budget", 'b', 0, G_OPTION_ARG_STRING, &budget_s,
+                                 "Replays to try at most (default 4000)", "N" },
+                               { NULL } };
+    GOptionContext *oc = option_context(
+        "FILE - shrink a reproducer's schedule",
         "Keeps the same violation (invariant and kind of object) and minimises, in this "
         "order: preemptions, non-default decisions, threads, workload items, steps.  "
-        "Each candidate is checked by replay.", entries);
+        "Each candidate is checked by replay.",
+        entries);
     int rc = EXIT_USAGE;
     wk_trace_t t = { 0 };
     scn_t *scn = NULL;
@@ -822,8 +875,8 @@ static int cmd_shrink(int argc, char **argv)
         fprintf(stderr, "%s shrink: expected one FILE (see --help)\n", prog);
         goto out;
     }
-    if (budget_s && (parse_u64("--budget", budget_s, &budget) < 0 || budget == 0 ||
-                     budget > 1000000)) {
+    if (budget_s &&
+        (parse_u64("--budget", budget_s, &budget) < 0 || budget == 0 || budget > 1000000)) {
         fprintf(stderr, "%s shrink: --budget must be in 1..1000000\n", prog);
         goto out;
     }
@@ -851,7 +904,8 @@ static int cmd_shrink(int argc, char **argv)
     }
     printf("wakesim shrink: %s: scenario %s, mutants: %s, %s\n", argv[1], t.scenario_name,
            *mutants ? mutants : "none", start.message);
-    wk_shrink_opts_t so = { .max_candidates = (unsigned)budget, .ns_per_step = t.ns_per_step,
+    wk_shrink_opts_t so = { .max_candidates = (unsigned)budget,
+                            .ns_per_step = t.ns_per_step,
                             .progress = stdout };
     if (!wk_shrink(scn, &start, &so, &res, &err)) {
         fprintf(stderr, "%s: %s: %s\n", prog, argv[1], err->message);
@@ -883,7 +937,7 @@ static int cmd_shrink(int argc, char **argv)
     }
     wk_trace_from_outcome(&nt, res.scn, t.mutants, "shrink", t.seed, t.pct_depth,
                           t.ns_per_step, &logged);
-    g_free(nt.scenario_path);                 /* where it came from, unannotated */
+    g_free(nt.scenario_path); /* where it came from, unannotated */
     nt.scenario_path = g_strdup(t.scenario_path);
     if (!wk_trace_save(&nt, out_path, &err)) {
         fprintf(stderr, "%s: cannot write %s: %s\n", prog, out_path, err->message);
@@ -892,7 +946,10 @@ static int cmd_shrink(int argc, char **argv)
     }
     char *seed_s = g_strdup_printf("shrunk from %s seed %" PRIu64, t.strategy, t.seed);
     char *cmd = g_strdup_printf("%s replay %s", prog, out_path);
-    wk_report_t r = { .scn = res.scn, .mutants = mutants, .seed = seed_s, .replay_cmd = cmd,
+    wk_report_t r = { .scn = res.scn,
+                      .mutants = mutants,
+                      .seed = seed_s,
+                      .replay_cmd = cmd,
                       .reproducer = out_path };
     wk_report_print(stdout, &r, &logged);
     g_free(seed_s);
@@ -918,7 +975,8 @@ out:
  * true with *out and *seed of the first run that does not pass, false when
  * all pass. */
 static bool first_failure(const scn_t *scn, sim_memory_model_t model, uint64_t runs,
-                          sim_options_t *o, wk_outcome_t *out, uint64_t *seed, uint64_t *used)
+                          sim_options_t *o, wk_outcome_t *out, uint64_t *seed,
+                          uint64_t *used)
 {
     sim_options_init(o);
     o->log_enabled = false;
@@ -927,8 +985,8 @@ static bool first_failure(const scn_t *scn, sim_memory_model_t model, uint64_t r
         pct_setup(scn, o, scn->check_pct_depth);
     }
     for (uint64_t i = 0; i < runs; i++) {
-        o->decide.kind = scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT
-                                                                  : SIM_DECIDE_SEED;
+        o->decide.kind =
+            scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT : SIM_DECIDE_SEED;
         o->decide.seed = 1 + i;
         wk_machine_run(scn, o, out);
         if (out->result != SIM_RESULT_OK) {
@@ -960,18 +1018,19 @@ static int check_one(const scn_t *scn, const char *scn_arg, const char *target,
     const char *got = failed ? wk_outcome_verdict(&out) : "pass";
     bool ok = strcmp(got, expected) == 0;
     const char *strategy = scn->check_strategy == SCN_STRATEGY_PCT ? "pct" : "random";
-    printf("%-4s %-28s %-3s expected %-20s got %-20s after %" PRIu64 " run%s (%s seeds 1..%"
-           PRIu64 ")\n", ok ? "ok" : "FAIL", mutant ? mutant : "fixed",
-           sim_memory_model_name(model), expected, got, used, used == 1 ? "" : "s", strategy,
-           used);
+    printf("%-4s %-28s %-3s expected %-20s got %-20s after %" PRIu64
+           " run%s (%s seeds 1..%" PRIu64 ")\n",
+           ok ? "ok" : "FAIL", mutant ? mutant : "fixed", sim_memory_model_name(model),
+           expected, got, used, used == 1 ? "" : "s", strategy, used);
     if (!ok && failed) {
         /* An unexpected verdict: everything needed to look at it. */
-        report_found(scn, set, out_dir, strategy, seed, scn->check_pct_depth, &o, &out, false);
+        report_found(scn, set, out_dir, strategy, seed, scn->check_pct_depth, &o, &out,
+                     false);
     } else if (!ok) {
         printf("  no run of %" PRIu64 " gave %s; search again with: %s run %s%s%s "
-               "--memory-model %s --strategy %s --seed 1 --runs %" PRIu64 "%s\n", used,
-               expected, prog, scn_arg, mutant ? " --mutant " : "", mutant ? mutant : "",
-               sim_memory_model_name(model), strategy, used,
+               "--memory-model %s --strategy %s --seed 1 --runs %" PRIu64 "%s\n",
+               used, expected, prog, scn_arg, mutant ? " --mutant " : "",
+               mutant ? mutant : "", sim_memory_model_name(model), strategy, used,
                scn->check_strategy == SCN_STRATEGY_PCT ? " --pct-depth N" : "");
     }
     wk_outcome_clear(&out);
@@ -992,8 +1051,8 @@ static int check_mutant_in_child(const char *scenario, const char *mutant)
         g_free(twin);
         return 0;
     }
-    char *args[] = { twin, "check", (char *)scenario, "--target", "qemu",
-                     "--mutant", (char *)mutant, NULL };
+    char *args[] = { twin,   "check",    (char *)scenario, "--target",
+                     "qemu", "--mutant", (char *)mutant,   NULL };
     int status = 0;
     GError *err = NULL;
     fflush(stdout);
@@ -1012,15 +1071,20 @@ static int cmd_check(int argc, char **argv)
 {
     char *runs_s = NULL, *out_dir = NULL, *target = NULL, *only = NULL;
     GOptionEntry entries[] = {
-        { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s, "Runs for the fixed code (default: the scenario's budget)", "N" },
-        { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Directory for reproducers of unexpected verdicts (default .)", "DIR" },
-        { "target", 't', 0, G_OPTION_ARG_STRING, &target, "Event loop: loop (default) or qemu", "T" },
+        { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s,
+          "Runs for the fixed code (default: the scenario's budget)", "N" },
+        { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+          "Directory for reproducers of unexpected verdicts (default .)", "DIR" },
+        { "target", 't', 0, G_OPTION_ARG_STRING, &target,
+          "Event loop: loop (default) or qemu", "T" },
         { "mutant", 'm', 0, G_OPTION_ARG_STRING, &only, "Check only this mutant", "NAME" },
         { NULL }
     };
-    GOptionContext *oc = option_context("SCENARIO - check a scenario's expectations",
+    GOptionContext *oc = option_context(
+        "SCENARIO - check a scenario's expectations",
         "The fixed code must pass every run; each mutant must give its expected verdict "
-        "within the scenario's run budget ([expect] runs).", entries);
+        "within the scenario's run budget ([expect] runs).",
+        entries);
     int rc = EXIT_USAGE;
     uint64_t runs = 0;
     scn_t *scn = NULL;
@@ -1032,7 +1096,8 @@ static int cmd_check(int argc, char **argv)
         fprintf(stderr, "%s check: expected one SCENARIO (see --help)\n", prog);
         goto out;
     }
-    if ((runs_s && parse_u64("--runs", runs_s, &runs) < 0) || !(scn = load_scenario(argv[1]))) {
+    if ((runs_s && parse_u64("--runs", runs_s, &runs) < 0) ||
+        !(scn = load_scenario(argv[1]))) {
         goto out;
     }
     const char *dir = out_dir ? out_dir : ".";
@@ -1067,14 +1132,16 @@ static int cmd_check(int argc, char **argv)
          * should say so) without multiplying the CI time by the size of
          * the catalogue.  Named mutants get the whole budget. */
         bool named = g_hash_table_contains(scn->expect, name);
-        uint64_t budget = named ? scn->run_budget : MIN(scn->run_budget, WK_CHECK_UNNAMED_RUNS);
+        uint64_t budget =
+            named ? scn->run_budget : MIN(scn->run_budget, WK_CHECK_UNNAMED_RUNS);
         r = check_one(scn, argv[1], target, name, model, expected, budget, dir);
         rc = rc ? rc : r;
         if (model != SIM_MEMORY_SC && strcmp(expected, "pass") != 0 && rc != EXIT_USAGE &&
             g_hash_table_contains(scn->expect_model, name)) {
             /* An expectation that says it needs a weaker model ("@tso"):
              * the same budget finds nothing under sequential consistency. */
-            r = check_one(scn, argv[1], target, name, SIM_MEMORY_SC, "pass", scn->run_budget, dir);
+            r = check_one(scn, argv[1], target, name, SIM_MEMORY_SC, "pass",
+                          scn->run_budget, dir);
             rc = rc ? rc : r;
         }
     }
@@ -1128,8 +1195,7 @@ static int cmd_list(int argc, char **argv)
     }
     const wk_target_ops_t *q = wk_target_find("qemu");
     printf("targets: loop%s%s%s\n", q ? ", qemu" : "",
-           q && *q->build_mutation ? " with mutation " : "",
-           q ? q->build_mutation : "");
+           q && *q->build_mutation ? " with mutation " : "", q ? q->build_mutation : "");
     printf("invariants: %s\n", wk_invariant_list());
     g_ptr_array_free(names, TRUE);
     if (dir) {
@@ -1140,7 +1206,8 @@ static int cmd_list(int argc, char **argv)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
+    fprintf(
+        f,
         "usage: %s COMMAND [OPTIONS]\n"
         "  run SCENARIO [--mutant NAME]... [--strategy random|pct|bytes] [--seed N]\n"
         "               [--runs N] [--pct-depth D] [--memory-model sc|tso|pso] [--log]\n"

@@ -63,7 +63,8 @@ static void *scenario(void *arg)
     ASSERT_EQ(memcmp(b, expect + 300, 400), 0);
     for (int i = 0; i < 700; i++) {
         uint8_t got = i < 300 ? a[i] : b[i - 300];
-        uint8_t want = (i >= 100 && i < 612) ? data[i - 100] : sim_blkdev_pattern(fd, (uint64_t)i);
+        uint8_t want =
+            (i >= 100 && i < 612) ? data[i - 100] : sim_blkdev_pattern(fd, (uint64_t)i);
         ASSERT_EQ(got, want);
     }
     /* short read at the end, 0 past it; a non-device fd is EINVAL */

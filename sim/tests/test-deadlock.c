@@ -9,7 +9,7 @@ static void *waiter_a(void *arg)
 {
     (void)arg;
     struct pollfd p = { .fd = efd_b, .events = POLLIN };
-    os_ppoll(&p, 1, -1);              /* waits for b, which waits for a */
+    os_ppoll(&p, 1, -1); /* waits for b, which waits for a */
     os_eventfd_signal(efd_a);
     return NULL;
 }
@@ -29,7 +29,7 @@ static void *eventfd_scenario(void *arg)
     sim_world_t *w = sim_world_current();
     efd_a = os_eventfd_new();
     efd_b = os_eventfd_new();
-    char *leak_check = malloc(64);    /* freed by the deferred cleanup */
+    char *leak_check = malloc(64); /* freed by the deferred cleanup */
     sim_defer(w, free, leak_check);
     sim_thread_t *a = sim_thread_create(w, "waiter-a", waiter_a, NULL);
     sim_thread_t *b = sim_thread_create(w, "waiter-b", waiter_b, NULL);

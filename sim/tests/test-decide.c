@@ -94,8 +94,11 @@ int main(void)
     char *e = bytes_log(NULL, 0, &n0);
     ASSERT_STR_EQ(a, a2);
     ASSERT(strcmp(a, b) != 0);
-    ASSERT_GT(n1, sizeof(in1));       /* defaults continue after the bytes */
-    free(a); free(a2); free(b); free(e);
+    ASSERT_GT(n1, sizeof(in1)); /* defaults continue after the bytes */
+    free(a);
+    free(a2);
+    free(b);
+    free(e);
 
     /* PCT: deterministic per seed, explores something across seeds */
     char *p1 = pct_log(9), *p1b = pct_log(9);
@@ -107,7 +110,8 @@ int main(void)
         free(p);
     }
     ASSERT_GT(differ, 0);
-    free(p1); free(p1b);
+    free(p1);
+    free(p1b);
 
     uint64_t num, den;
     sim_pct_bound(100, 3, 3, &num, &den);

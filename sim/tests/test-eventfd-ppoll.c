@@ -18,10 +18,11 @@ static void *scenario(void *arg)
 {
     (void)arg;
     efd = os_eventfd_new();
-    ASSERT_EQ(os_eventfd_drain(efd), 0);           /* empty: nothing to read */
+    ASSERT_EQ(os_eventfd_drain(efd), 0); /* empty: nothing to read */
     sim_thread_t *t = sim_thread_create(sim_world_current(), "signaller", signaller, NULL);
     /* fd 0 is a real fd: never ready, ignored; -1 is skipped as by poll(). */
-    struct pollfd p[3] = { { .fd = 0, .events = POLLIN }, { .fd = -1 },
+    struct pollfd p[3] = { { .fd = 0, .events = POLLIN },
+                           { .fd = -1 },
                            { .fd = efd, .events = POLLIN } };
     int n = os_ppoll(p, 3, -1);
     ASSERT_EQ(n, 1);

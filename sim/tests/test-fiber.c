@@ -73,10 +73,10 @@ int main(void)
     counter = 0;
     ASSERT_EQ(sim_fiber_create(&fa, &host, fiber_a, NULL), 0);
     ASSERT_EQ(sim_fiber_create(&fb, &host, fiber_b, NULL), 0);
-    sim_fiber_switch(&host, &fa);          /* returns when fb exits */
+    sim_fiber_switch(&host, &fa); /* returns when fb exits */
     ASSERT_EQ(counter, ROUNDS + 1);
     kill_a = true;
-    sim_fiber_switch(&host, &fa);          /* fa exits for good */
+    sim_fiber_switch(&host, &fa); /* fa exits for good */
     sim_fiber_release(&fa);
     sim_fiber_release(&fb);
     printf("ok\n");

@@ -53,7 +53,7 @@ int main(void)
 
     sim_options_t o;
     sim_options_init(&o);
-    o.clock_base_ns = 1000000000000;   /* far from the real clock */
+    o.clock_base_ns = 1000000000000; /* far from the real clock */
     sim_world_t *w = sim_world_new(&o);
     sim_result_t r = sim_world_run(w, scenario, NULL);
     ASSERT_EQ(r, SIM_RESULT_OK);

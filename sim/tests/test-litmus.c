@@ -35,19 +35,83 @@ typedef struct {
 
 /* ---- the programs ---- */
 
-static void *sb0(void *a) { (void)a; aio_atomic_set(&x, 1u); if (fenced) aio_smp_mb(); reg[0] = aio_atomic_read(&y); return NULL; }
-static void *sb1(void *a) { (void)a; aio_atomic_set(&y, 1u); if (fenced) aio_smp_mb(); reg[1] = aio_atomic_read(&x); return NULL; }
+static void *sb0(void *a)
+{
+    (void)a;
+    aio_atomic_set(&x, 1u);
+    if (fenced)
+        aio_smp_mb();
+    reg[0] = aio_atomic_read(&y);
+    return NULL;
+}
+static void *sb1(void *a)
+{
+    (void)a;
+    aio_atomic_set(&y, 1u);
+    if (fenced)
+        aio_smp_mb();
+    reg[1] = aio_atomic_read(&x);
+    return NULL;
+}
 
-static void *mp0(void *a) { (void)a; aio_atomic_set(&d, 1u); if (fenced) aio_smp_wmb(); aio_atomic_set(&f, 1u); return NULL; }
-static void *mp1(void *a) { (void)a; reg[0] = aio_atomic_read(&f); reg[1] = aio_atomic_read(&d); return NULL; }
+static void *mp0(void *a)
+{
+    (void)a;
+    aio_atomic_set(&d, 1u);
+    if (fenced)
+        aio_smp_wmb();
+    aio_atomic_set(&f, 1u);
+    return NULL;
+}
+static void *mp1(void *a)
+{
+    (void)a;
+    reg[0] = aio_atomic_read(&f);
+    reg[1] = aio_atomic_read(&d);
+    return NULL;
+}
 
-static void *lb0(void *a) { (void)a; reg[0] = aio_atomic_read(&x); aio_atomic_set(&y, 1u); return NULL; }
-static void *lb1(void *a) { (void)a; reg[1] = aio_atomic_read(&y); aio_atomic_set(&x, 1u); return NULL; }
+static void *lb0(void *a)
+{
+    (void)a;
+    reg[0] = aio_atomic_read(&x);
+    aio_atomic_set(&y, 1u);
+    return NULL;
+}
+static void *lb1(void *a)
+{
+    (void)a;
+    reg[1] = aio_atomic_read(&y);
+    aio_atomic_set(&x, 1u);
+    return NULL;
+}
 
-static void *iriw_wx(void *a) { (void)a; aio_atomic_set(&x, 1u); return NULL; }
-static void *iriw_wy(void *a) { (void)a; aio_atomic_set(&y, 1u); return NULL; }
-static void *iriw_r0(void *a) { (void)a; reg[0] = aio_atomic_read(&x); reg[1] = aio_atomic_read(&y); return NULL; }
-static void *iriw_r1(void *a) { (void)a; reg[2] = aio_atomic_read(&y); reg[3] = aio_atomic_read(&x); return NULL; }
+static void *iriw_wx(void *a)
+{
+    (void)a;
+    aio_atomic_set(&x, 1u);
+    return NULL;
+}
+static void *iriw_wy(void *a)
+{
+    (void)a;
+    aio_atomic_set(&y, 1u);
+    return NULL;
+}
+static void *iriw_r0(void *a)
+{
+    (void)a;
+    reg[0] = aio_atomic_read(&x);
+    reg[1] = aio_atomic_read(&y);
+    return NULL;
+}
+static void *iriw_r1(void *a)
+{
+    (void)a;
+    reg[2] = aio_atomic_read(&y);
+    reg[3] = aio_atomic_read(&x);
+    return NULL;
+}
 
 static const litmus_t SB = { "SB", 2, { sb0, sb1 } };
 static const litmus_t MP = { "MP", 2, { mp0, mp1 } };
@@ -103,8 +167,8 @@ static void print_outcomes(const litmus_t *l, sim_memory_model_t m, const char *
 
 /* Runs every decision sequence of l under model m; seen[] gets each final
  * register outcome. */
-static void explore(const litmus_t *l, sim_memory_model_t m, bool with_fence,
-                    int n_regs, explored_t *ex)
+static void explore(const litmus_t *l, sim_memory_model_t m, bool with_fence, int n_regs,
+                    explored_t *ex)
 {
     static uint8_t bytes[MAX_DECISIONS];
     memset(ex, 0, sizeof(*ex));
@@ -131,8 +195,8 @@ static void explore(const litmus_t *l, sim_memory_model_t m, bool with_fence,
         size_t n = sim_world_decisions(w, &v, &b);
         ASSERT_LE(n, MAX_DECISIONS);
         for (size_t i = 0; i < n; i++) {
-            ASSERT_LE(b[i], 256);       /* one byte per decision */
-            ASSERT_EQ(v[i], bytes[i]);  /* bytes are the decisions, as given */
+            ASSERT_LE(b[i], 256);      /* one byte per decision */
+            ASSERT_EQ(v[i], bytes[i]); /* bytes are the decisions, as given */
         }
         /* The next sequence: bump the last decision that has an untried
          * alternative, zero everything after it. */

@@ -15,7 +15,10 @@ static uint32_t many[40];
 static sim_memory_model_t model;
 
 /* What other threads would read: memory, bypassing the model. */
-static uint32_t memory_of(const volatile uint32_t *p) { return *p; }
+static uint32_t memory_of(const volatile uint32_t *p)
+{
+    return *p;
+}
 
 static void *single_thread(void *arg)
 {
@@ -65,7 +68,7 @@ static void *single_thread(void *arg)
     /* A load that partly overlaps a buffered store (mixed sizes) drains and
      * reads memory: the right byte either way. */
     sim_mem_store(&x, 0x11223344u, 4, __ATOMIC_RELAXED);
-    ASSERT_EQ(sim_mem_load(&x, 1, __ATOMIC_RELAXED), 0x44);   /* little-endian */
+    ASSERT_EQ(sim_mem_load(&x, 1, __ATOMIC_RELAXED), 0x44); /* little-endian */
     ASSERT_EQ(memory_of(&x), 0x11223344u);
 
     /* The buffer is bounded: the 33rd store commits the oldest. */
@@ -84,7 +87,7 @@ static void check_values(void)
 {
     narrow = 0xff;
     ASSERT_EQ(sim_mem_rmw(&narrow, SIM_RMW_ADD, 1, 1, __ATOMIC_SEQ_CST), 0xff);
-    ASSERT_EQ(narrow, 0);                                   /* wraps at 8 bits */
+    ASSERT_EQ(narrow, 0); /* wraps at 8 bits */
     ASSERT_EQ(sim_mem_rmw(&narrow, SIM_RMW_SUB, 1, 1, __ATOMIC_SEQ_CST), 0);
     ASSERT_EQ(narrow, 0xff);
     half = 0x0f0f;
@@ -101,7 +104,8 @@ static void check_values(void)
     ASSERT_EQ(sim_mem_cmpxchg(&wide, 42, 7, 8, __ATOMIC_SEQ_CST), 42);
     ASSERT_EQ(wide, 7);
     narrow = 0x80;
-    ASSERT_EQ(sim_mem_cmpxchg(&narrow, 0x180, 1, 1, __ATOMIC_SEQ_CST), 0x80); /* compared at 8 bits */
+    ASSERT_EQ(sim_mem_cmpxchg(&narrow, 0x180, 1, 1, __ATOMIC_SEQ_CST),
+              0x80); /* compared at 8 bits */
     ASSERT_EQ(narrow, 1);
 }
 

@@ -16,7 +16,7 @@ static void *incrementer(void *arg)
         ASSERT_EQ(in_cs, 0);
         in_cs = 1;
         int v = shared;
-        sim_yield();                  /* invite others to collide */
+        sim_yield(); /* invite others to collide */
         shared = v + 1;
         in_cs = 0;
         os_mutex_unlock(&lock);
@@ -85,7 +85,8 @@ static void *scenario(void *arg)
 
 static void count_blocks(sim_world_t *w, const sim_event_t *ev, void *opaque)
 {
-    (void)w; (void)opaque;
+    (void)w;
+    (void)opaque;
     if (ev->kind == SIM_EV_THREAD_BLOCK && ev->value == 2 /* SIM_WAIT_MUTEX */)
         mutex_blocks++;
 }

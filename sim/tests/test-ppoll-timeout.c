@@ -9,9 +9,9 @@ static void *scenario(void *arg)
     int efd = os_eventfd_new();
     struct pollfd p = { .fd = efd, .events = POLLIN };
     ASSERT_EQ(sim_now_ns(), 0);
-    ASSERT_EQ(os_ppoll(&p, 1, 0), 0);              /* non-blocking */
+    ASSERT_EQ(os_ppoll(&p, 1, 0), 0); /* non-blocking */
     ASSERT_EQ(sim_now_ns(), 0);
-    ASSERT_EQ(os_ppoll(&p, 1, 5000000), 0);        /* 5 ms, nobody signals */
+    ASSERT_EQ(os_ppoll(&p, 1, 5000000), 0); /* 5 ms, nobody signals */
     ASSERT_EQ(sim_now_ns(), 5000000);
     ASSERT_EQ(os_clock_ns(), 1000000000 + 5000000);
     sim_sleep_ns(250);
@@ -27,7 +27,7 @@ static void *scenario(void *arg)
 int main(void)
 {
     sim_options_t o = test_options(1);
-    o.ns_per_step = 0;                  /* exact times */
+    o.ns_per_step = 0; /* exact times */
     o.clock_base_ns = 1000000000;
     sim_world_t *w = test_run(&o, scenario, NULL);
     ASSERT_RESULT(w, SIM_RESULT_OK);

@@ -35,7 +35,7 @@ static void *scenario(void *arg)
     for (int i = 0; i < 3; i++)
         sim_thread_join(t[i]);
     ASSERT_EQ(aio_atomic_read(&counter), 24);
-    (void)sim_choose(5);              /* a scenario-level value choice */
+    (void)sim_choose(5); /* a scenario-level value choice */
     os_uring_exit(&ring);
     return NULL;
 }

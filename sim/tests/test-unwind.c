@@ -10,7 +10,7 @@ static void *blocked_forever(void *arg)
 {
     int efd = (int)(intptr_t)arg;
     struct pollfd p = { .fd = efd, .events = POLLIN };
-    char *mine = malloc(32);          /* freed by sim_defer at the end */
+    char *mine = malloc(32); /* freed by sim_defer at the end */
     sim_defer(sim_world_current(), free, mine);
     os_ppoll(&p, 1, -1);
     ASSERT(!"unreachable: nobody signals");
@@ -29,11 +29,12 @@ static void *daemon_scenario(void *arg)
     (void)arg;
     sim_world_t *w = sim_world_current();
     int efd = os_eventfd_new();
-    sim_thread_t *d = sim_thread_create(w, "daemon", blocked_forever, (void *)(intptr_t)efd);
+    sim_thread_t *d =
+        sim_thread_create(w, "daemon", blocked_forever, (void *)(intptr_t)efd);
     sim_thread_set_daemon(d, true);
     sim_thread_t *s = sim_thread_create(w, "short", short_lived, NULL);
     ASSERT_EQ((intptr_t)sim_thread_join(s), 42);
-    return NULL;                      /* daemon still blocked: unwound */
+    return NULL; /* daemon still blocked: unwound */
 }
 
 static void *finish_scenario(void *arg)

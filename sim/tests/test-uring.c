@@ -34,19 +34,19 @@ static void test_poll(int efd)
     ASSERT_EQ(*ring.sq.khead, 0);
     sim_yield();
     sim_sleep_ns(1000);
-    ASSERT_EQ(*ring.sq.khead, 0);          /* not consumed until submit */
+    ASSERT_EQ(*ring.sq.khead, 0); /* not consumed until submit */
     ASSERT_EQ(io_uring_cq_ready(&ring), 0);
     ASSERT_EQ(os_uring_submit(&ring), 1);
     ASSERT_EQ(*ring.sq.khead, 1);
     ASSERT_EQ(io_uring_sq_ready(&ring), 0);
-    ASSERT_EQ(io_uring_cq_ready(&ring), 0);   /* eventfd not readable */
+    ASSERT_EQ(io_uring_cq_ready(&ring), 0); /* eventfd not readable */
     struct io_uring_cqe *cqe;
     ASSERT_EQ(io_uring_peek_cqe(&ring, &cqe), -EAGAIN);
 
     ASSERT_EQ(os_eventfd_signal(efd), 0);
     ASSERT_EQ(io_uring_cq_ready(&ring), 1);
     expect_cqe(1, POLLIN);
-    ASSERT_EQ(os_eventfd_signal(efd), 0);  /* one-shot: no second CQE */
+    ASSERT_EQ(os_eventfd_signal(efd), 0); /* one-shot: no second CQE */
     ASSERT_EQ(io_uring_cq_ready(&ring), 0);
 
     /* level-triggered: still readable, so a new POLL_ADD completes at submit */
@@ -61,7 +61,7 @@ static void test_poll(int efd)
     io_uring_prep_poll_remove(sqe, 3);
     io_uring_sqe_set_data64(sqe, 4);
     ASSERT_EQ(os_uring_submit(&ring), 2);
-    expect_cqe(4, 0);                      /* the remove's own CQE first */
+    expect_cqe(4, 0); /* the remove's own CQE first */
     expect_cqe(3, -ECANCELED);
     sqe = io_uring_get_sqe(&ring);
     io_uring_prep_poll_remove(sqe, 99);
@@ -98,7 +98,8 @@ static void test_timeouts(void)
     uint64_t order[3];
     unsigned head, n = 0;
     struct io_uring_cqe *cqe;
-    io_uring_for_each_cqe(&ring, head, cqe) {
+    io_uring_for_each_cqe(&ring, head, cqe)
+    {
         ASSERT_LT(n, 3);
         order[n++] = cqe->user_data;
         if (cqe->user_data == 11)
@@ -189,7 +190,7 @@ static void test_overflow(void)
             io_uring_prep_nop(sqe);
             io_uring_sqe_set_data64(sqe, 100 + 2 * i + j);
         }
-        ASSERT(io_uring_get_sqe(&small) == NULL);   /* SQ full */
+        ASSERT(io_uring_get_sqe(&small) == NULL); /* SQ full */
         ASSERT_EQ(os_uring_submit(&small), 2);
     }
     ASSERT_EQ(io_uring_cq_ready(&small), 4);
@@ -235,7 +236,7 @@ static void on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
         queued_events++;
     if (ev->kind == SIM_EV_SQE_SUBMIT) {
         submit_events++;
-        ASSERT_LE(ev->value2, ev->time_ns);   /* queued before submitted */
+        ASSERT_LE(ev->value2, ev->time_ns); /* queued before submitted */
     }
     if (ev->kind == SIM_EV_CQE_REAP)
         reap_events++;

@@ -26,7 +26,7 @@ static void *writer(void *arg)
 {
     uint64_t v = (uint64_t)(uintptr_t)arg;
     struct timespec d = { 0, 3000000 };
-    nanosleep(&d, NULL);              /* 3 ms of virtual time */
+    nanosleep(&d, NULL); /* 3 ms of virtual time */
     ASSERT_EQ(write(efd, &v, sizeof(v)), 8);
     return (void *)(uintptr_t)42;
 }
@@ -72,7 +72,7 @@ static void *scenario(void *arg)
     ASSERT_EQ(pthread_create(&th, NULL, writer, (void *)(uintptr_t)2), 0);
     t0 = mono_ns();
     ASSERT_EQ(read(bfd, &v, sizeof(v)), 8);
-    ASSERT_EQ(v, 1);                  /* semaphore: one at a time */
+    ASSERT_EQ(v, 1); /* semaphore: one at a time */
     ASSERT(mono_ns() - t0 >= 3000000);
     ASSERT_EQ(read(bfd, &v, sizeof(v)), 8);
     ASSERT_EQ(v, 1);
@@ -106,7 +106,7 @@ static void *scenario(void *arg)
     ASSERT_EQ(epoll_wait(ep, out, 4, -1), 1);
     ASSERT_EQ(out[0].data.u64, 0xabcdef);
     ASSERT_EQ(out[0].events, EPOLLIN);
-    ASSERT_EQ(epoll_wait(ep, out, 4, -1), 1);   /* level: still readable */
+    ASSERT_EQ(epoll_wait(ep, out, 4, -1), 1); /* level: still readable */
     ASSERT_EQ(read(efd, &v, sizeof(v)), 8);
     ASSERT_EQ(epoll_wait(ep, out, 4, 5), 0);
     ASSERT_EQ(pthread_join(th, NULL), 0);
@@ -160,7 +160,8 @@ int main(void)
         uint64_t a = run_once(seed);
         uint64_t b = run_once(seed);
         if (a != b)
-            TEST_FAIL_("seed %llu: log hash differs between two runs", (unsigned long long)seed);
+            TEST_FAIL_("seed %llu: log hash differs between two runs",
+                       (unsigned long long)seed);
     }
     printf("libc fd seam: 20 seeds pass, each replays byte for byte\n");
     return 0;

@@ -43,7 +43,7 @@ static void *scenario(void *arg)
     ctx = g_main_context_new();
     pthread_t loop;
     pthread_create(&loop, NULL, loop_thread, NULL);
-    g_usleep(2000);                   /* the loop is asleep in poll() */
+    g_usleep(2000); /* the loop is asleep in poll() */
     ASSERT_EQ(iterations, 0);
 
     /* g_idle_add on ctx, from this thread. */
@@ -55,7 +55,7 @@ static void *scenario(void *arg)
     while (!g_atomic_int_get(&idle_ran))
         g_usleep(1000);
     ASSERT_EQ(idle_ran, 1);
-    ASSERT_LT(ran_at - attached_at, 1000000);   /* woken, not timed out */
+    ASSERT_LT(ran_at - attached_at, 1000000); /* woken, not timed out */
 
     /* The loop is asleep again: g_main_context_wakeup() alone wakes it. */
     g_usleep(2000);
@@ -89,7 +89,8 @@ int main(void)
             size_t len;
             const char *log = sim_world_log(w, &len);
             if (!strstr(log, "eventfd-signal"))
-                TEST_FAIL_("seed %d: glib's wakeup did not reach the simulated eventfd", seed);
+                TEST_FAIL_("seed %d: glib's wakeup did not reach the simulated eventfd",
+                           seed);
             hash[rep] = sim_world_log_hash(w);
             sim_world_free(w);
         }
@@ -97,6 +98,7 @@ int main(void)
             TEST_FAIL_("seed %d: two runs differ", seed);
     }
     printf("glib wakeup: g_source_attach (idle) and g_main_context_wakeup wake a "
-           "GMainContext asleep in poll, %d seeds, deterministic\n", runs);
+           "GMainContext asleep in poll, %d seeds, deterministic\n",
+           runs);
     return 0;
 }

@@ -26,7 +26,7 @@ static pthread_key_t key;
 
 static void *worker(void *arg)
 {
-    ASSERT_EQ(pthread_getspecific(key), NULL);    /* per simulated thread */
+    ASSERT_EQ(pthread_getspecific(key), NULL); /* per simulated thread */
     ASSERT_EQ(pthread_setspecific(key, arg), 0);
     for (int i = 0; i < ROUNDS; i++) {
         pthread_mutex_lock(&lock);
@@ -110,7 +110,7 @@ static void *scenario(void *arg)
     void *woken;
     ASSERT_EQ(pthread_join(w, &woken), 0);
     ASSERT((intptr_t)woken <= 1);
-    ASSERT_EQ(syscall(SYS_gettid) > 0, 1);        /* forwarded */
+    ASSERT_EQ(syscall(SYS_gettid) > 0, 1); /* forwarded */
     return NULL;
 }
 

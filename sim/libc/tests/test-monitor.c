@@ -3,7 +3,7 @@
  * run: deadlock, workload-deadline, handoff-latency (late, and never
  * ended), wake-latency, sqe-submit-latency, cqe-reap-latency. */
 #include "sim-test.h"
-#define WAKESIM_SIMULATED 1            /* the annotations are live */
+#define WAKESIM_SIMULATED 1 /* the annotations are live */
 #include "../../../include/wakesim/handoff.h"
 #include "../../../include/wakesim/monitor.h"
 
@@ -19,7 +19,7 @@ static int efd;
 static void *blocked_reader(void *arg)
 {
     uint64_t v;
-    (void)!read(efd, &v, sizeof(v));          /* blocking: nobody writes */
+    (void)!read(efd, &v, sizeof(v)); /* blocking: nobody writes */
     return NULL;
 }
 
@@ -56,11 +56,11 @@ static void *handoff_open(void *arg)
 
 static void *writer(void *arg)
 {
-    usleep(1000);                             /* the reader blocks first */
+    usleep(1000); /* the reader blocks first */
     uint64_t one = 1;
     (void)!write(efd, &one, sizeof(one));
     for (int i = 0; i < 20; i++)
-        sched_yield();                        /* keeps running a while */
+        sched_yield(); /* keeps running a while */
     return NULL;
 }
 
@@ -80,7 +80,7 @@ static void *sqe_late(void *arg)
     struct io_uring ring;
     io_uring_queue_init(4, &ring, 0);
     io_uring_prep_nop(io_uring_get_sqe(&ring));
-    usleep(20000);                            /* queued, not submitted */
+    usleep(20000); /* queued, not submitted */
     io_uring_submit(&ring);
     usleep(1000);
     io_uring_queue_exit(&ring);
@@ -93,7 +93,7 @@ static void *cqe_late(void *arg)
     io_uring_queue_init(4, &ring, 0);
     io_uring_prep_nop(io_uring_get_sqe(&ring));
     io_uring_submit(&ring);
-    usleep(20000);                            /* posted, not reaped */
+    usleep(20000); /* posted, not reaped */
     struct io_uring_cqe *cqe;
     io_uring_wait_cqe(&ring, &cqe);
     io_uring_cqe_seen(&ring, cqe);
@@ -122,8 +122,9 @@ static void expect(const char *what, sim_thread_fn_t *fn, wakesim_bounds_t b,
     wakesim_monitor_finish(m, w);
     const char *got = wakesim_monitor_invariant(m);
     if (invariant ? !got || strcmp(got, invariant) != 0 : got != NULL)
-        TEST_FAIL_("%s: expected %s, got %s (%s)", what, invariant ? invariant : "no violation",
-                   got ? got : "no violation", wakesim_monitor_message(m));
+        TEST_FAIL_("%s: expected %s, got %s (%s)", what,
+                   invariant ? invariant : "no violation", got ? got : "no violation",
+                   wakesim_monitor_message(m));
     printf("%-14s %s\n", what, got ? wakesim_monitor_message(m) : "no violation");
     sim_world_free(w);
     wakesim_monitor_free(m);
@@ -131,8 +132,10 @@ static void expect(const char *what, sim_thread_fn_t *fn, wakesim_bounds_t b,
 
 int main(void)
 {
-    wakesim_bounds_t b = { .sqe_submit_ns = 10 * MS, .cqe_reap_ns = 10 * MS,
-                           .wake_ns = 0, .deadline_ns = 1000 * MS };
+    wakesim_bounds_t b = { .sqe_submit_ns = 10 * MS,
+                           .cqe_reap_ns = 10 * MS,
+                           .wake_ns = 0,
+                           .deadline_ns = 1000 * MS };
     expect("deadlock", deadlock, b, "deadlock");
     expect("deadline", too_slow, b, "workload-deadline");
     expect("handoff late", handoff_late, b, "handoff-latency");
@@ -142,7 +145,7 @@ int main(void)
     expect("clean", clean, b, NULL);
     expect("wake ok", woken, b, NULL);
     wakesim_bounds_t tight = b;
-    tight.wake_ns = 50;                       /* below one scheduling step */
+    tight.wake_ns = 50; /* below one scheduling step */
     expect("wake late", woken, tight, "wake-latency");
     return 0;
 }

@@ -9,12 +9,12 @@
 #ifndef WAKESIM_QEMU_NAMES_H
 #define WAKESIM_QEMU_NAMES_H
 
-#define aio_add_sqe        wkqemu_aio_add_sqe
-#define aio_bh_poll        wkqemu_aio_bh_poll
-#define aio_context_new    wkqemu_aio_context_new
-#define aio_notify         wkqemu_aio_notify
-#define aio_notify_accept  wkqemu_aio_notify_accept
-#define aio_poll           wkqemu_aio_poll
+#define aio_add_sqe wkqemu_aio_add_sqe
+#define aio_bh_poll wkqemu_aio_bh_poll
+#define aio_context_new wkqemu_aio_context_new
+#define aio_notify wkqemu_aio_notify
+#define aio_notify_accept wkqemu_aio_notify_accept
+#define aio_poll wkqemu_aio_poll
 #define aio_set_fd_handler wkqemu_aio_set_fd_handler
 
 #endif

@@ -40,8 +40,8 @@ static int walk(const char *path, uint64_t seed, unsigned *points)
     wk_outcome_t base;
     wk_machine_run(s, &o, &base);
     if (base.result != SIM_RESULT_OK) {
-        fprintf(stderr, "FAIL %s seed %" PRIu64 ": the fault-free run gives %s\n", path, seed,
-                wk_outcome_verdict(&base));
+        fprintf(stderr, "FAIL %s seed %" PRIu64 ": the fault-free run gives %s\n", path,
+                seed, wk_outcome_verdict(&base));
         return 1;
     }
     int failures = 0;
@@ -57,16 +57,18 @@ static int walk(const char *path, uint64_t seed, unsigned *points)
             /* Backend io_uring (not auto) has no fallback by design: the
              * context must then fail cleanly, with the reason. */
             bool must_fail = k == SIM_FAULT_URING_INIT && s->backend != AIO_BACKEND_AUTO;
-            bool ok = must_fail ? out.message && strstr(out.message, "aio_context_new failed")
-                                : out.result == SIM_RESULT_OK;
+            bool ok = must_fail
+                          ? out.message && strstr(out.message, "aio_context_new failed")
+                          : out.result == SIM_RESULT_OK;
             if (!ok || out.faults_injected[k] != 1) {
                 failures++;
                 printf("FAIL %s seed %" PRIu64 ": fault %s at call %" PRIu64 ": %s "
-                       "(%" PRIu64 " injected)\n  %s\n  replay: test-fault-walk --seed %"
-                       PRIu64 " --only %s:%" PRIu64 " %s\n",
+                       "(%" PRIu64
+                       " injected)\n  %s\n  replay: test-fault-walk --seed %" PRIu64
+                       " --only %s:%" PRIu64 " %s\n",
                        path, seed, sim_fault_name(k), n, wk_outcome_verdict(&out),
-                       out.faults_injected[k], out.message ? out.message : "",
-                       seed, sim_fault_name(k), n, path);
+                       out.faults_injected[k], out.message ? out.message : "", seed,
+                       sim_fault_name(k), n, path);
             }
             wk_outcome_clear(&out);
         }
@@ -91,12 +93,14 @@ int main(int argc, char **argv)
             only = argv[first + 1];
             first += 2;
         } else {
-            fprintf(stderr, "usage: test-fault-walk [--seed N] [--only KIND:N] SCENARIO.scn...\n");
+            fprintf(stderr,
+                    "usage: test-fault-walk [--seed N] [--only KIND:N] SCENARIO.scn...\n");
             return 2;
         }
     }
     if (first == argc) {
-        fprintf(stderr, "usage: test-fault-walk [--seed N] [--only KIND:N] SCENARIO.scn...\n");
+        fprintf(stderr,
+                "usage: test-fault-walk [--seed N] [--only KIND:N] SCENARIO.scn...\n");
         return 2;
     }
     if (only) {
@@ -104,7 +108,8 @@ int main(int argc, char **argv)
         char *colon = strchr(only, ':');
         int k = colon ? (*colon = '\0', sim_fault_lookup(only)) : -1;
         if (k < 0 || !colon[1]) {
-            fprintf(stderr, "test-fault-walk: --only KIND:N, KIND one of the fault names\n");
+            fprintf(stderr,
+                    "test-fault-walk: --only KIND:N, KIND one of the fault names\n");
             return 2;
         }
         GError *err = NULL;
@@ -134,6 +139,7 @@ int main(int argc, char **argv)
         if (r > rc)
             rc = r;
     }
-    printf("test-fault-walk: %u failure points walked, %s\n", points, rc ? "FAILED" : "all pass");
+    printf("test-fault-walk: %u failure points walked, %s\n", points,
+           rc ? "FAILED" : "all pass");
     return rc;
 }

@@ -67,7 +67,7 @@ static void *scenario(void *arg)
     aio_bh_cancel(bh);
     while (aio_poll(ctx, false)) {
     }
-    aio_poll(ctx, true);          /* the read completes */
+    aio_poll(ctx, true); /* the read completes */
     aio_poll(ctx, false);
     wk_hygiene_check_context(&r->clean, w, ctx, "test", NULL, 0, NULL, 0);
 

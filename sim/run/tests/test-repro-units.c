@@ -12,14 +12,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                      \
-    do {                                                                      \
-        if (!(cond)) {                                                        \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                       \
-            printf(__VA_ARGS__);                                              \
-            printf("\n");                                                     \
-            failures++;                                                       \
-        }                                                                     \
+#define CHECK(cond, ...)                                                                   \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                    \
+            printf(__VA_ARGS__);                                                           \
+            printf("\n");                                                                  \
+            failures++;                                                                    \
+        }                                                                                  \
     } while (0)
 
 static void keyed_parse_good(void)
@@ -34,10 +34,12 @@ static void keyed_parse_good(void)
     }
     CHECK(k.n == 2, "2 decisions, got %zu", k.n);
     CHECK(k.items[0].is_thread && strcmp(k.items[0].thread, "main-loop") == 0 &&
-          k.items[0].events == 20 && k.items[0].ordinal == 1 &&
-          strcmp(k.items[0].chosen, "vcpu0") == 0, "first decision misparsed");
+              k.items[0].events == 20 && k.items[0].ordinal == 1 &&
+              strcmp(k.items[0].chosen, "vcpu0") == 0,
+          "first decision misparsed");
     CHECK(!k.items[1].is_thread && k.items[1].value == 3 && k.items[1].bound == 16 &&
-          k.items[1].events == 5, "second decision misparsed");
+              k.items[1].events == 5,
+          "second decision misparsed");
     wk_keyed_clear(&k);
     CHECK(wk_keyed_parse("", &k, NULL) && k.n == 0, "empty text is no decisions");
     wk_keyed_clear(&k);
@@ -46,10 +48,22 @@ static void keyed_parse_good(void)
 static void keyed_parse_bad(void)
 {
     const char *bad[] = {
-        "main", "main@", "main@x#0>a", "main@1#>a", "main@1#0", "main@1#0>",
-        "main@1#0=5/5", "main@1#0=1/1", "main@1#0=3/16x", "@1#0>a", "ma in@1#0>a",
-        "main@1#0>a b@c", "main@99999999999999999999#0>a", "main@1#0=4294967296/5",
-        "main@1#0>a;rm", "\x01@1#0>a",
+        "main",
+        "main@",
+        "main@x#0>a",
+        "main@1#>a",
+        "main@1#0",
+        "main@1#0>",
+        "main@1#0=5/5",
+        "main@1#0=1/1",
+        "main@1#0=3/16x",
+        "@1#0>a",
+        "ma in@1#0>a",
+        "main@1#0>a b@c",
+        "main@99999999999999999999#0>a",
+        "main@1#0=4294967296/5",
+        "main@1#0>a;rm",
+        "\x01@1#0>a",
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
         wk_keyed_t k;
@@ -65,33 +79,35 @@ static void keyed_parse_bad(void)
     }
 }
 
-static const char scn_text[] =
-    "# a comment\n"
-    "[scenario]\n"
-    "name = units\n"
-    "[machine]\n"
-    "backend = io_uring\n"
-    "vcpus = 2   \n"
-    "main-loop-timer = 499ms\n"
-    "[device]\n"
-    "submit = mmio-inline\n"
-    "latency-min = 50us\n"
-    "latency-max = 400us\n"
-    "[workload]\n"
-    "batches = 2\n"
-    "batch-size = 4\n"
-    "think-before-batch = 1ms\n"
-    "[bounds]\n"
-    "sqe-submit = 10ms\n";
+static const char scn_text[] = "# a comment\n"
+                               "[scenario]\n"
+                               "name = units\n"
+                               "[machine]\n"
+                               "backend = io_uring\n"
+                               "vcpus = 2   \n"
+                               "main-loop-timer = 499ms\n"
+                               "[device]\n"
+                               "submit = mmio-inline\n"
+                               "latency-min = 50us\n"
+                               "latency-max = 400us\n"
+                               "[workload]\n"
+                               "batches = 2\n"
+                               "batch-size = 4\n"
+                               "think-before-batch = 1ms\n"
+                               "[bounds]\n"
+                               "sqe-submit = 10ms\n";
 
 static void scenario_edit(void)
 {
     char *a = wk_scenario_text_set(scn_text, "machine", "vcpus", "1");
-    CHECK(strstr(a, "\nvcpus = 1\n") && !strstr(a, "vcpus = 2"), "vcpus not replaced:\n%s", a);
+    CHECK(strstr(a, "\nvcpus = 1\n") && !strstr(a, "vcpus = 2"), "vcpus not replaced:\n%s",
+          a);
     CHECK(strstr(a, "# a comment\n"), "comment lost");
     char *b = wk_scenario_text_set(a, "workload", "think-jitter", "0");
-    CHECK(strstr(b, "think-before-batch = 1ms\nthink-jitter = 0\n[bounds]"), "key not added to its "
-          "group:\n%s", b);
+    CHECK(strstr(b, "think-before-batch = 1ms\nthink-jitter = 0\n[bounds]"),
+          "key not added to its "
+          "group:\n%s",
+          b);
     GError *err = NULL;
     scn_t *s = scn_load_text(b, "<units>", &err);
     CHECK(s && s->vcpus == 1 && s->batches == 2, "edited text does not load: %s",
@@ -107,7 +123,8 @@ static void scenario_edit(void)
 static void keyed_round_trip(void)
 {
     GError *err = NULL;
-    char *path = g_build_filename(WAKESIM_SCENARIO_DIR, "ahci-mmio-inline-submit.scn", NULL);
+    char *path =
+        g_build_filename(WAKESIM_SCENARIO_DIR, "ahci-mmio-inline-submit.scn", NULL);
     scn_t *scn = scn_load_file(path, &err);
     g_free(path);
     CHECK(scn, "seed scenario: %s", err ? err->message : "");

@@ -17,19 +17,19 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                      \
-    do {                                                                      \
-        if (!(cond)) {                                                        \
-            fprintf(stderr, "timeline-check: FAIL: " __VA_ARGS__);            \
-            fputc('\n', stderr);                                              \
-            failures++;                                                       \
-        }                                                                     \
+#define CHECK(cond, ...)                                                                   \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "timeline-check: FAIL: " __VA_ARGS__);                         \
+            fputc('\n', stderr);                                                           \
+            failures++;                                                                    \
+        }                                                                                  \
     } while (0)
 
 typedef struct {
-    GHashTable *lanes;            /* lane names seen in the SVG */
-    int64_t late0, late1;         /* the late-handoff rect */
-    GArray *asleep;               /* [t0, t1] pairs of --asleep's ppoll rects */
+    GHashTable *lanes;    /* lane names seen in the SVG */
+    int64_t late0, late1; /* the late-handoff rect */
+    GArray *asleep;       /* [t0, t1] pairs of --asleep's ppoll rects */
     const char *asleep_name;
 } svg_t;
 
@@ -71,7 +71,8 @@ static void svg_start(GMarkupParseContext *c, const char *el, const char **names
 int main(int argc, char **argv)
 {
     if (argc < 5 || strcmp(argv[3], "--lanes") != 0) {
-        fprintf(stderr, "usage: %s OUT.json OUT.svg --lanes a,b,c [--asleep THREAD]\n", argv[0]);
+        fprintf(stderr, "usage: %s OUT.json OUT.svg --lanes a,b,c [--asleep THREAD]\n",
+                argv[0]);
         return 2;
     }
     const char *asleep = argc >= 7 && strcmp(argv[5], "--asleep") == 0 ? argv[6] : NULL;
@@ -81,11 +82,13 @@ int main(int argc, char **argv)
     /* ---- the Trace Event file ---- */
     JsonParser *p = json_parser_new();
     if (!json_parser_load_from_file(p, argv[1], &err)) {
-        fprintf(stderr, "timeline-check: FAIL: %s does not parse: %s\n", argv[1], err->message);
+        fprintf(stderr, "timeline-check: FAIL: %s does not parse: %s\n", argv[1],
+                err->message);
         return 1;
     }
     JsonObject *root = json_node_get_object(json_parser_get_root(p));
-    CHECK(root && json_object_has_member(root, "traceEvents"), "%s: no traceEvents", argv[1]);
+    CHECK(root && json_object_has_member(root, "traceEvents"), "%s: no traceEvents",
+          argv[1]);
     JsonArray *evs = root ? json_object_get_array_member(root, "traceEvents") : NULL;
     GHashTable *json_lanes = g_hash_table_new(g_str_hash, g_str_equal);
     double v_ts = -1, v_dur = -1;
@@ -95,8 +98,9 @@ int main(int argc, char **argv)
         const char *name = json_object_get_string_member_with_default(e, "name", "");
         if (strcmp(ph, "M") == 0 && strcmp(name, "thread_name") == 0) {
             JsonObject *a = json_object_get_object_member(e, "args");
-            g_hash_table_add(json_lanes,
-                             (gpointer)json_object_get_string_member_with_default(a, "name", ""));
+            g_hash_table_add(
+                json_lanes,
+                (gpointer)json_object_get_string_member_with_default(a, "name", ""));
         }
         const char *cat = json_object_get_string_member_with_default(e, "cat", "");
         if (strcmp(ph, "X") == 0 && strcmp(cat, "violation") == 0) {
@@ -120,13 +124,14 @@ int main(int argc, char **argv)
     /* Skip the XML declaration: GMarkup takes it as a processing instruction. */
     if (!g_markup_parse_context_parse(mc, text, (gssize)len, &err) ||
         !g_markup_parse_context_end_parse(mc, &err)) {
-        fprintf(stderr, "timeline-check: FAIL: %s does not parse: %s\n", argv[2], err->message);
+        fprintf(stderr, "timeline-check: FAIL: %s does not parse: %s\n", argv[2],
+                err->message);
         return 1;
     }
     CHECK(s.late0 >= 0 && s.late1 > s.late0, "%s: no late-handoff interval", argv[2]);
     /* Same interval in both files (JSON holds microseconds). */
     CHECK(llabs((long long)(v_ts * 1000.0) - s.late0) <= 1 &&
-          llabs((long long)((v_ts + v_dur) * 1000.0) - s.late1) <= 1,
+              llabs((long long)((v_ts + v_dur) * 1000.0) - s.late1) <= 1,
           "violation interval differs: json %.3f+%.3f us, svg %" PRId64 "-%" PRId64 " ns",
           v_ts, v_dur, s.late0, s.late1);
 
@@ -158,9 +163,10 @@ int main(int argc, char **argv)
               argv[2], asleep, s.late0, s.late1);
     }
     if (!failures) {
-        printf("timeline-check: ok: lanes and late interval %.3f-%.3f ms in both files%s%s\n",
-               s.late0 / 1e6, s.late1 / 1e6, asleep ? ", asleep in ppoll: " : "",
-               asleep ? asleep : "");
+        printf(
+            "timeline-check: ok: lanes and late interval %.3f-%.3f ms in both files%s%s\n",
+            s.late0 / 1e6, s.late1 / 1e6, asleep ? ", asleep in ppoll: " : "",
+            asleep ? asleep : "");
     }
     g_markup_parse_context_free(mc);
     g_free(text);

@@ -4,13 +4,16 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#define qatomic_read(ptr)       __atomic_load_n(ptr, __ATOMIC_RELAXED)
-#define qatomic_set(ptr, i)     __atomic_store_n(ptr, i, __ATOMIC_RELAXED)
-#define qatomic_cmpxchg(ptr, old, new) ({ \
-    __typeof__(*ptr) old_ = (old); \
-    __atomic_compare_exchange_n(ptr, &old_, new, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-    old_; })
-#define smp_mb()                __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define qatomic_read(ptr) __atomic_load_n(ptr, __ATOMIC_RELAXED)
+#define qatomic_set(ptr, i) __atomic_store_n(ptr, i, __ATOMIC_RELAXED)
+#define qatomic_cmpxchg(ptr, old, new)                                                     \
+    ({                                                                                     \
+        __typeof__(*ptr) old_ = (old);                                                     \
+        __atomic_compare_exchange_n(ptr, &old_, new, 0, __ATOMIC_SEQ_CST,                  \
+                                    __ATOMIC_SEQ_CST);                                     \
+        old_;                                                                              \
+    })
+#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
 void foreign_racy_increment(uint32_t *p);
 void foreign_cas_increment(uint64_t *p);

@@ -107,7 +107,8 @@ int main(void)
     }
 #endif
     printf("instrumented atomics: %d seeds; the load/store increment lost updates in %d, "
-           "CAS and fetch_add never\n", runs, lost);
+           "CAS and fetch_add never\n",
+           runs, lost);
     ASSERT_GT(lost, 0);
     return 0;
 }

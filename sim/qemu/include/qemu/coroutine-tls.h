@@ -25,27 +25,35 @@
  * run last wrote each slot).  A slot from an earlier run reads as zero. */
 void *wk_fiber_tls_slot(void *slots, uint64_t *gens, size_t size);
 
-#define WK_CO_TLS_STORAGE(type, var)                                          \
-    static type co_tls_##var[WK_FIBER_TLS_SLOTS];                             \
+#define WK_CO_TLS_STORAGE(type, var)                                                       \
+    static type co_tls_##var[WK_FIBER_TLS_SLOTS];                                          \
     static uint64_t co_tls_gen_##var[WK_FIBER_TLS_SLOTS];
 
-#define WK_CO_TLS_ACCESSORS(storage, type, var)                               \
-    storage type *get_ptr_##var(void)                                         \
-    { return wk_fiber_tls_slot(co_tls_##var, co_tls_gen_##var, sizeof(type)); } \
-    storage type get_##var(void) { return *get_ptr_##var(); }                 \
-    storage void set_##var(type v) { *get_ptr_##var() = v; }
+#define WK_CO_TLS_ACCESSORS(storage, type, var)                                            \
+    storage type *get_ptr_##var(void)                                                      \
+    {                                                                                      \
+        return wk_fiber_tls_slot(co_tls_##var, co_tls_gen_##var, sizeof(type));            \
+    }                                                                                      \
+    storage type get_##var(void)                                                           \
+    {                                                                                      \
+        return *get_ptr_##var();                                                           \
+    }                                                                                      \
+    storage void set_##var(type v)                                                         \
+    {                                                                                      \
+        *get_ptr_##var() = v;                                                              \
+    }
 
-#define QEMU_DECLARE_CO_TLS(type, var)                                        \
-    type get_##var(void);                                                     \
-    void set_##var(type v);                                                   \
+#define QEMU_DECLARE_CO_TLS(type, var)                                                     \
+    type get_##var(void);                                                                  \
+    void set_##var(type v);                                                                \
     type *get_ptr_##var(void);
 
-#define QEMU_DEFINE_CO_TLS(type, var)                                         \
-    WK_CO_TLS_STORAGE(type, var)                                              \
+#define QEMU_DEFINE_CO_TLS(type, var)                                                      \
+    WK_CO_TLS_STORAGE(type, var)                                                           \
     WK_CO_TLS_ACCESSORS(, type, var)
 
-#define QEMU_DEFINE_STATIC_CO_TLS(type, var)                                  \
-    WK_CO_TLS_STORAGE(type, var)                                              \
+#define QEMU_DEFINE_STATIC_CO_TLS(type, var)                                               \
+    WK_CO_TLS_STORAGE(type, var)                                                           \
     WK_CO_TLS_ACCESSORS(static __attribute__((unused)), type, var)
 
 #endif
