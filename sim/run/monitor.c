@@ -168,8 +168,8 @@ static void on_sqe_submit(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev
             m, w, WK_INV_SQE_SUBMIT, ev->value2,
             "SQE #%u (%s) on %s (ring fd %" PRId64
             ") queued at %.3f ms, submitted at %.3f ms by %s: %.3f ms > bound %.3f ms",
-            m->sqes_submitted, wk_opcode_name(ev->value), ring_name(w, ev->object), ev->object,
-            ev->value2 / NS_PER_MS, ev->time_ns / NS_PER_MS,
+            m->sqes_submitted, wk_opcode_name(ev->value), ring_name(w, ev->object),
+            ev->object, ev->value2 / NS_PER_MS, ev->time_ns / NS_PER_MS,
             ev->thread ? sim_thread_name(ev->thread) : "kernel", latency / NS_PER_MS,
             m->bound_sqe_submit_ns / NS_PER_MS);
     }
