@@ -6,14 +6,17 @@ set(WAKESIM_CORPUS_FILES
   api/seed-four-vcpus-96
   api/seed-round-robin-64
   api/seed-small-ring-timer-64
+  regressions/bh-flags-cleared-after-run/api/handoff-latency/crash-2e4fe570c0f2af9fe66f6666fe0f277c2a26c5a7
   regressions/bh-pending-skips-notify/api/handoff-latency/crash-54dfa60c6dcc3b76e48c90cfa3acb260821478be
   regressions/bh-schedule-no-notify/api/handoff-latency/crash-ebc531fde0353d16fc8707f0b2609d32342887ce
   regressions/bh-schedule-no-notify/schedule_bh_cross_thread/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/bh-schedule-no-notify/swarm/deadlock/crash-adc83b19e793491b1c6ea0fd8b46cd9f32e592fc
+  regressions/cq-overflow-not-flushed/schedule_ahci_cq_overflow/livelock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/current-context-ignores-bql/api/api-contract/crash-9ad73a559828b86f3c789f3e4dd86ab6c4e11acb
   regressions/fd-handler-set-no-notify/api/handoff-latency/crash-02e160fee3c4c3f4e348517f1ab14eb4372381ea
   regressions/gsource-prepare-no-submit/api/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/gsource-prepare-skips-notify-me/api/handoff-latency/crash-43538559b90a49abecf0853091dc5141dc78befa
+  regressions/handler-add-during-walk-lost/api/handoff-latency/crash-d545c78d0bb17fb6eb866e01ac33ab4ba9b30448
   regressions/missing-notify-add-sqe/api/sqe-submit-latency/crash-9565568618aea8035b3227d54be57f712cc48c15
   regressions/missing-notify-add-sqe/schedule_ahci_mmio_inline_submit/sqe-submit-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/missing-notify-add-sqe/swarm/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709

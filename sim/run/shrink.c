@@ -204,6 +204,7 @@ static bool try_run(shrinker_t *s, char *text, scn_t *scn, const uint32_t *value
     sim_options_init(&o);
     o.log_enabled = false;
     o.ns_per_step = s->o->ns_per_step;
+    o.memory_model = s->o->memory_model;
     o.decide.kind = SIM_DECIDE_BYTES;
     o.decide.bytes = bytes->data;
     o.decide.bytes_len = bytes->len;

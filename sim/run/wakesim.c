@@ -886,6 +886,7 @@ static int cmd_shrink(int argc, char **argv)
     sim_options_t o;
     sim_options_init(&o);
     o.ns_per_step = t.ns_per_step;
+    o.memory_model = t.memory_model;
     o.log_enabled = false;
     o.decide.kind = SIM_DECIDE_REPLAY;
     o.decide.replay = t.values;
@@ -906,6 +907,7 @@ static int cmd_shrink(int argc, char **argv)
            *mutants ? mutants : "none", start.message);
     wk_shrink_opts_t so = { .max_candidates = (unsigned)budget,
                             .ns_per_step = t.ns_per_step,
+                            .memory_model = t.memory_model,
                             .progress = stdout };
     if (!wk_shrink(scn, &start, &so, &res, &err)) {
         fprintf(stderr, "%s: %s: %s\n", prog, argv[1], err->message);
@@ -917,6 +919,7 @@ static int cmd_shrink(int argc, char **argv)
     sim_options_t lo;
     sim_options_init(&lo);
     lo.ns_per_step = t.ns_per_step;
+    lo.memory_model = t.memory_model;
     rerun_logged(res.scn, &lo, &res.out, &logged);
     wk_figures_print(stdout, "before", &res.before);
     wk_figures_print(stdout, "after ", &res.after);
