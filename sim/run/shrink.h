@@ -38,7 +38,7 @@ typedef struct {
     unsigned max_candidates; /* replays to try at most (0: 4000) */
     int64_t ns_per_step;
     sim_memory_model_t memory_model; /* the reproducer's */
-    FILE *progress; /* progress lines, or NULL */
+    FILE *progress;                  /* progress lines, or NULL */
 } wk_shrink_opts_t;
 
 typedef struct {
