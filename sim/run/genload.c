@@ -377,7 +377,13 @@ static void op_bh_reschedule(actor_t *a, int ctx)
 static void op_bh_delete_renew(actor_t *a, int ctx)
 {
     wk_handoff_cancel(&a->bhrec[ctx].ho);
-    aio_bh_delete(a->bh[ctx]);
+    /* The delete hands the BH to the context (freed by its home thread or
+     * by aio_context_free) and is a scheduling point where a finished run
+     * unwinds this thread: drop our pointer first, or gen_cleanup would
+     * free it a second time. */
+    aio_bh_t *old = a->bh[ctx];
+    a->bh[ctx] = NULL;
+    aio_bh_delete(old);
     a->bh[ctx] = aio_bh_new(a->g->ctx[ctx], bh_cb, &a->bhrec[ctx]);
 }
 
@@ -785,8 +791,9 @@ static void actors_cleanup(gen_t *g)
                 op_fd_remove(a, c);
             }
             aio_timer_del(a->timer[c].timer);
-            aio_bh_delete(a->bh[c]);
-            a->bh[c] = NULL;
+            aio_bh_t *bh = a->bh[c];
+            a->bh[c] = NULL; /* before the scheduling point: see op_bh_delete_renew */
+            aio_bh_delete(bh);
         }
     }
 }
