@@ -321,40 +321,19 @@ static void wait_ready(machine_t *m, bool *flag)
     os_mutex_unlock(&m->lock);
 }
 
-/* Names what aio_context_new() creates, in its order (aio-context.c): the
- * timer and list locks, the notifier eventfd, then the ring.  Literals: this
- * runs in every run, fuzzing included. */
-static void name_context_objects(bool main_ctx)
-{
-    static const struct {
-        sim_obj_kind_t kind;
-        const char *name[2];
-    } objs[] = {
-        { SIM_OBJ_MUTEX, { "main-ctx timer lock", "iothread-ctx timer lock" } },
-        { SIM_OBJ_MUTEX, { "main-ctx list lock", "iothread-ctx list lock" } },
-        { SIM_OBJ_EVENTFD, { "main-ctx notifier", "iothread-ctx notifier" } },
-        { SIM_OBJ_RING, { "main-ctx ring", "iothread-ctx ring" } },
-    };
-    for (unsigned i = 0; i < G_N_ELEMENTS(objs); i++) {
-        sim_name_next(objs[i].kind, objs[i].name[main_ctx ? 0 : 1]);
-    }
-}
-
-/* The end-of-run hygiene check reads loop/'s context; the QEMU target's
- * leftovers are left to the loop-agnostic monitors. */
+/* The end-of-run hygiene check of a context, where the target has one. */
 static void check_context_hygiene(machine_t *m, wk_ctx_t *ctx, const char *owner)
 {
-    if (m->ops == &wk_target_loop) {
-        wk_hygiene_check_context(&m->mon, m->w, (aio_context_t *)ctx, owner, NULL, 0, NULL,
-                                 0);
+    if (m->ops->check_leftovers) {
+        m->ops->check_leftovers(ctx, &m->mon, m->w, owner);
     }
 }
 
 static wk_ctx_t *context_new_or_fail(machine_t *m, bool main_ctx)
 {
     int err = 0;
-    if (m->ops == &wk_target_loop) {
-        name_context_objects(main_ctx); /* QEMU's creates other objects */
+    if (m->ops->name_context_objects) {
+        m->ops->name_context_objects(main_ctx);
     }
     wk_ctx_t *ctx = m->ops->context_new((int)m->scn->backend, m->scn->ring_entries, &err);
     sim_name_forget_pending(); /* the ppoll back end has no ring */
@@ -542,11 +521,8 @@ static void *machine_main(void *arg)
     const scn_t *s = m->scn;
     sim_thread_t *vcpu_threads[MAX_VCPUS];
 
-    if (m->ops == &wk_target_loop) {
-        sim_name_next(SIM_OBJ_MUTEX, "BQL");
-    }
     m->ops->run_begin();
-    sim_name_forget_pending();
+    sim_name_forget_pending(); /* a name the target's run_begin left unused */
     sim_name_next(SIM_OBJ_MUTEX, "machine lock");
     os_mutex_init(&m->lock);
     sim_cond_init(&m->cond);

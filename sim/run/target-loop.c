@@ -4,11 +4,15 @@
  * the decision stream is the one the machine had when it called loop/
  * directly (the corpus replays unchanged).
  */
+#include <glib.h>
 #include "aio.h"
+#include "hygiene.h"
+#include "sim.h"
 #include "target.h"
 
 static void loop_run_begin(void)
 {
+    sim_name_next(SIM_OBJ_MUTEX, "BQL");
     aio_bql_init();
 }
 
@@ -26,6 +30,31 @@ static wk_ctx_t *loop_context_new(int backend, unsigned ring_entries, int *err)
 static void loop_context_free(wk_ctx_t *ctx)
 {
     aio_context_free((aio_context_t *)ctx);
+}
+
+/* What aio_context_new() creates, in its order (aio-context.c): the timer
+ * and list locks, the notifier eventfd, then the ring.  Literals: this runs
+ * in every run, fuzzing included. */
+static void loop_name_context_objects(bool main_ctx)
+{
+    static const struct {
+        sim_obj_kind_t kind;
+        const char *name[2];
+    } objs[] = {
+        { SIM_OBJ_MUTEX, { "main-ctx timer lock", "iothread-ctx timer lock" } },
+        { SIM_OBJ_MUTEX, { "main-ctx list lock", "iothread-ctx list lock" } },
+        { SIM_OBJ_EVENTFD, { "main-ctx notifier", "iothread-ctx notifier" } },
+        { SIM_OBJ_RING, { "main-ctx ring", "iothread-ctx ring" } },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(objs); i++) {
+        sim_name_next(objs[i].kind, objs[i].name[main_ctx ? 0 : 1]);
+    }
+}
+
+static void loop_check_leftovers(wk_ctx_t *ctx, struct wk_monitor_s *mon,
+                                 struct sim_world *w, const char *owner)
+{
+    wk_hygiene_check_context(mon, w, (aio_context_t *)ctx, owner, NULL, 0, NULL, 0);
 }
 
 static bool loop_context_has_sqe(wk_ctx_t *ctx)
@@ -106,6 +135,8 @@ const wk_target_ops_t wk_target_loop = {
     .run_end = loop_run_end,
     .context_new = loop_context_new,
     .context_free = loop_context_free,
+    .name_context_objects = loop_name_context_objects,
+    .check_leftovers = loop_check_leftovers,
     .context_has_sqe = loop_context_has_sqe,
     .current_context = loop_current_context,
     .thread_context_set = loop_thread_context_set,

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct sim_world;
+struct wk_monitor_s;
 typedef struct wk_ctx wk_ctx_t;
 typedef struct wk_main_loop wk_main_loop_t;
 typedef struct wk_timer wk_timer_t;
@@ -36,6 +38,15 @@ typedef struct wk_target_ops {
      * NULL and -errno in *err on failure. */
     wk_ctx_t *(*context_new)(int backend, unsigned ring_entries, int *err);
     void (*context_free)(wk_ctx_t *ctx);
+    /* Optional: names, for reports, the simulated objects the next
+     * context_new creates (sim_name_next, in creation order), when the
+     * target knows that order. */
+    void (*name_context_objects)(bool main_ctx);
+    /* Optional: the end-of-run hygiene check of a context before it is
+     * freed (owner names it in the report); NULL leaves leftovers to the
+     * loop-agnostic monitors. */
+    void (*check_leftovers)(wk_ctx_t *ctx, struct wk_monitor_s *mon, struct sim_world *w,
+                            const char *owner);
     bool (*context_has_sqe)(wk_ctx_t *ctx);
     /* The current-context rule: the calling thread's home context, else the
      * main context for a BQL holder, else NULL. */
