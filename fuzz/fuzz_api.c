@@ -67,16 +67,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t skip = size ? WK_API_SHAPE_BYTES : 0;
     wkf_init("api");
 
-    char *text = api_text(shape);
-    GError *err = NULL;
-    scn_t *scn = scn_load_text(text, "fuzz_api (generated)", &err);
-    if (!scn) {
-        fprintf(stderr, "fuzz_api: generated scenario rejected: %s\n%s", err->message,
-                text);
-        abort();
-    }
-    wkf_run(scn, data, size, skip);
-    scn_free(scn);
-    g_free(text);
+    wkf_run_text(api_text(shape), "fuzz_api (generated)", data, size, skip);
     return 0;
 }

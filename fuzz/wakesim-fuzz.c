@@ -193,3 +193,18 @@ void wkf_run(const scn_t *scn, const uint8_t *input, size_t size, size_t skip)
     }
     wk_outcome_clear(&out);
 }
+
+void wkf_run_text(char *text, const char *origin, const uint8_t *input, size_t size,
+                  size_t skip)
+{
+    GError *err = NULL;
+    scn_t *scn = scn_load_text(text, origin, &err);
+    if (!scn) {
+        fprintf(stderr, "%s: generated scenario rejected: %s\n%s", origin, err->message,
+                text);
+        abort();
+    }
+    wkf_run(scn, input, size, skip);
+    scn_free(scn);
+    g_free(text);
+}

@@ -36,6 +36,12 @@ void wkf_init(const char *harness);
  * mode, prints the report and records the verdict (wkf_last_invariant()). */
 void wkf_run(const scn_t *scn, const uint8_t *input, size_t size, size_t skip);
 
+/* wkf_run() on a scenario the harness generated as text (takes ownership of
+ * text; origin names it in messages).  Every generated scenario must load:
+ * a rejected one is a harness bug, printed with its text before abort(). */
+void wkf_run_text(char *text, const char *origin, const uint8_t *input, size_t size,
+                  size_t skip);
+
 /* Replay mode (replay-main.c sets it before LLVMFuzzerInitialize): a
  * violation is recorded instead of abort()ing, and the trace is written
  * only when WAKESIM_TRACE_DIR is set.  Under a fuzzer the trace goes to

@@ -50,12 +50,7 @@ int main(int argc, char **argv)
     home = pthread_self();
     ctx = test_context_home(test_context_new(backend));
 
-    const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char *path = g_strdup_printf("%s/wakesim-test-blk-XXXXXX", tmpdir);
-    int fd = mkstemp(path);
-    ASSERT_GE(fd, 0);
-    unlink(path);
-    g_free(path);
+    int fd = test_tmpfile("test-blk");
 
     enum { LEN = 256 * 1024 };
     unsigned char *wbuf = g_malloc(LEN), *rbuf = g_malloc0(LEN);

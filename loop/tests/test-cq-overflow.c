@@ -35,24 +35,11 @@ static void read_cb(void *opaque, ssize_t ret)
 
 int main(int argc, char **argv)
 {
-    bool mutant;
-    if (argc >= 2 && strcmp(argv[1], "fixed") == 0) {
-        mutant = false;
-    } else if (argc >= 2 && strcmp(argv[1], "mutant") == 0) {
-        mutant = true;
-    } else {
-        fprintf(stderr, "usage: %s fixed|mutant\n", argv[0]);
-        return 2;
-    }
+    bool mutant = test_mutant_from_argv(argc, argv);
     aio_mutants_clear();
     aio_mutant_set(AIO_MUTANT_CQ_OVERFLOW_NOT_FLUSHED, mutant);
 
-    const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char *path = g_strdup_printf("%s/wakesim-cq-overflow-XXXXXX", tmpdir);
-    int fd = mkstemp(path);
-    ASSERT_GE(fd, 0);
-    unlink(path);
-    g_free(path);
+    int fd = test_tmpfile("cq-overflow");
     for (size_t i = 0; i < sizeof(expect); i++) {
         expect[i] = (unsigned char)(i * 13 + 5);
     }

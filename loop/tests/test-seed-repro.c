@@ -118,25 +118,12 @@ static void *vcpu_thread(void *opaque)
 
 int main(int argc, char **argv)
 {
-    bool mutant;
-    if (argc >= 2 && strcmp(argv[1], "fixed") == 0) {
-        mutant = false;
-    } else if (argc >= 2 && strcmp(argv[1], "mutant") == 0) {
-        mutant = true;
-    } else {
-        fprintf(stderr, "usage: %s fixed|mutant\n", argv[0]);
-        return 2;
-    }
+    bool mutant = test_mutant_from_argv(argc, argv);
     aio_mutants_clear();
     aio_mutant_set(AIO_MUTANT_MISSING_NOTIFY_ADD_SQE, mutant);
 
     /* The data the vCPU will read. */
-    const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char *path = g_strdup_printf("%s/wakesim-seed-repro-XXXXXX", tmpdir);
-    int fd = mkstemp(path);
-    ASSERT_GE(fd, 0);
-    unlink(path);
-    g_free(path);
+    int fd = test_tmpfile("seed-repro");
     unsigned char *expect = g_malloc(READ_LEN);
     for (int i = 0; i < READ_LEN; i++) {
         expect[i] = (unsigned char)(i * 7 + 3);

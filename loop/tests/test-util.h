@@ -66,6 +66,32 @@ static inline aio_backend_t test_backend_from_argv(int argc, char **argv)
     exit(2);
 }
 
+/* argv[1]: "fixed" (false) or "mutant" (true), for tests run both ways. */
+static inline bool test_mutant_from_argv(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "fixed") == 0) {
+        return false;
+    }
+    if (argc >= 2 && strcmp(argv[1], "mutant") == 0) {
+        return true;
+    }
+    fprintf(stderr, "usage: %s fixed|mutant\n", argv[0]);
+    exit(2);
+}
+
+/* A fresh file under $TMPDIR (or /tmp), already unlinked: gone with its
+ * last fd.  tag names it while it exists. */
+static inline int test_tmpfile(const char *tag)
+{
+    const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char *path = g_strdup_printf("%s/wakesim-%s-XXXXXX", tmpdir, tag);
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    unlink(path);
+    g_free(path);
+    return fd;
+}
+
 /* A context on the requested back end; exits 77 if io_uring is denied.
  * WAKESIM_MUTANTS applies, so a test can be shown to catch a mutant. */
 static inline aio_context_t *test_context_new(aio_backend_t backend)
