@@ -6,26 +6,26 @@ set(WAKESIM_CORPUS_FILES
   api/seed-four-vcpus-96
   api/seed-round-robin-64
   api/seed-small-ring-timer-64
-  regressions/bh-flags-cleared-after-run/api/handoff-latency/crash-2e4fe570c0f2af9fe66f6666fe0f277c2a26c5a7
-  regressions/bh-pending-skips-notify/api/handoff-latency/crash-54dfa60c6dcc3b76e48c90cfa3acb260821478be
+  regressions/bh-flags-cleared-after-run/api/handoff-latency/crash-08a778992fb23ac779469171b7463939942ccdef
+  regressions/bh-pending-skips-notify/api/handoff-latency/crash-5c5014a86935bade573ff1adeb98cc88ffd31f74
   regressions/bh-schedule-no-notify/api/handoff-latency/crash-ebc531fde0353d16fc8707f0b2609d32342887ce
   regressions/bh-schedule-no-notify/schedule_bh_cross_thread/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/bh-schedule-no-notify/swarm/deadlock/crash-adc83b19e793491b1c6ea0fd8b46cd9f32e592fc
   regressions/cq-overflow-not-flushed/schedule_ahci_cq_overflow/livelock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
-  regressions/current-context-ignores-bql/api/api-contract/crash-9ad73a559828b86f3c789f3e4dd86ab6c4e11acb
-  regressions/fd-handler-set-no-notify/api/handoff-latency/crash-02e160fee3c4c3f4e348517f1ab14eb4372381ea
+  regressions/current-context-ignores-bql/api/api-contract/crash-83eb9c0471819e1eb4d22f18b42fa0e481701d1f
+  regressions/fd-handler-set-no-notify/api/handoff-latency/crash-b0c9055100327ed751db300eb0fd882aa1b6cf79
   regressions/gsource-prepare-no-submit/api/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/gsource-prepare-skips-notify-me/api/handoff-latency/crash-43538559b90a49abecf0853091dc5141dc78befa
-  regressions/handler-add-during-walk-lost/api/handoff-latency/crash-d545c78d0bb17fb6eb866e01ac33ab4ba9b30448
-  regressions/missing-notify-add-sqe/api/sqe-submit-latency/crash-9565568618aea8035b3227d54be57f712cc48c15
+  regressions/handler-add-during-walk-lost/api/handoff-latency/crash-00e730b409cfee3fd7385103e9e7d0c1f0247b27
+  regressions/missing-notify-add-sqe/api/sqe-submit-latency/crash-d98651a1c3216304dd30888476af72c7860ed93a
   regressions/missing-notify-add-sqe/schedule_ahci_mmio_inline_submit/sqe-submit-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/missing-notify-add-sqe/swarm/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/notify-skips-full-fence/schedule_bh_back_to_back/deadlock/crash-f460def5629804a62b7b85048a645bf9b037688a
   regressions/notify-skips-full-fence/swarm/deadlock/crash-6717a2a85f57cdde3a6bf7a4c3d1264875e7eea5
-  regressions/poll-skips-notified-recheck/api/handoff-latency/crash-c16a8f9c485d3e1079246e406d3707a965ddb3ca
+  regressions/poll-skips-notified-recheck/api/handoff-latency/crash-b4158c0d4f9963a15ca418df7934fa48a795cb23
   regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-6cfcebfa7f3566d2c4c5b92e97732ea5dbcbad84
   regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-e634b666b86b9a031b2a18d9fd04ed45d167f46e
-  regressions/timer-mod-no-notify/api/handoff-latency/crash-689e8b5ee907b2a89f3f108c59ba8a691fd04633
+  regressions/timer-mod-no-notify/api/handoff-latency/crash-3ce2da0c39e2a883580674693436a446ef08e92b
   regressions/timer-mod-no-notify/schedule_idle_timers/handoff-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/timer-mod-no-notify/swarm/workload-deadline/crash-85e53271e14006f0265921d02d4d736cdc580b0b
   schedule_ahci_mmio_inline_submit/seed-alternate-64

@@ -72,7 +72,14 @@ bool aio_poll(aio_context_t *ctx, bool blocking)
         /* First submit what this poll queued, the notifier's POLL_ADD re-arm
          * among it: glib polls the ring fd, and an unarmed notifier posts
          * no CQE.  The BQL holder may enter the main ring (see README). */
-        ctx->fdmon->gsource_prepare(ctx);
+        if (ctx->fdmon->gsource_prepare(ctx)) {
+            /* The submit failed (EAGAIN, EBUSY, EINTR) and the re-arm is
+             * still queued, so the notifier cannot post the CQE that would
+             * wake glib.  Wake glib's own poll instead, which needs no ring:
+             * its prepare then submits again.  (Found by the generated
+             * workload on a kernel that refuses some submits.) */
+            g_main_context_wakeup(g_source_get_context(&ctx->source));
+        }
         os_eventfd_signal(ctx->notifier_fd);
     }
     return progress;

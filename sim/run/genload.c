@@ -49,6 +49,7 @@ enum {
     FEAT_IOTHREAD,
     FEAT_WORKERS,
     FEAT_BQL_HOLD,
+    FEAT_PAUSES,
     FEAT_COUNT
 };
 
@@ -162,13 +163,31 @@ struct gen {
 
 static const int64_t think_ns[] = { 0, 0, 0, 0, 1000, 5000, 20000, 100000, 1000000 };
 
-static void think(void)
+/* With the pauses feature, one think in four is a pause of half to three
+ * times the hand-off bound.  Without pauses, the next operation of some
+ * actor usually wakes a loop within the bound anyway, and a lost wakeup
+ * before it goes unseen; a pause gives the monitor time to see it. */
+static const int pause_per_mille_of_bound[] = { 500, 1200, 3000 };
+
+static void think_short(void)
 {
     int64_t ns = think_ns[sim_choose(G_N_ELEMENTS(think_ns))];
     if (ns) {
         sim_sleep_ns(ns);
     } else {
         sim_yield();
+    }
+}
+
+/* Between operations, holding nothing, so a pause delays nobody else. */
+static void think(const gen_t *g)
+{
+    if (g->feat[FEAT_PAUSES] && sim_choose(4) == 0) {
+        int k =
+            pause_per_mille_of_bound[sim_choose(G_N_ELEMENTS(pause_per_mille_of_bound))];
+        sim_sleep_ns(g->mon.bound_handoff_ns / 1000 * k);
+    } else {
+        think_short();
     }
 }
 
@@ -370,7 +389,7 @@ static void op_bh_reschedule(actor_t *a, int ctx)
 {
     op_bh_schedule(a, ctx);
     op_bh_cancel(a, ctx);
-    think();
+    think_short(); /* maybe under the BQL: never a pause here */
     op_bh_schedule(a, ctx);
 }
 
@@ -512,7 +531,7 @@ static void run_op(actor_t *a, gen_op_t op)
     }
     switch (op) {
     case OP_THINK:
-        think();
+        think(g);
         break;
     case OP_BH_SCHEDULE:
         op_bh_schedule(a, ctx);
@@ -575,7 +594,7 @@ static void *actor_main(void *arg)
     for (unsigned i = 0; i < a->g->scn->gen_ops; i++) {
         run_op(a, ops[sim_choose(n)]);
         if (sim_choose(2) == 0) {
-            think();
+            think(a->g);
         }
         reads_collect(a, false);
     }

@@ -1161,10 +1161,17 @@ out:
 /* ---- list ---- */
 
 /* g_ptr_array_sort() hands the comparator pointers to the elements, i.e.
- * char **, not the strings themselves. */
+ * char **, not the strings themselves.  Compares the names without ".scn",
+ * so "generated" sorts before "generated-faults". */
 static gint compare_names(gconstpointer a, gconstpointer b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+    size_t lx = strlen(x) - strlen(".scn"), ly = strlen(y) - strlen(".scn");
+    int c = strncmp(x, y, MIN(lx, ly));
+    if (c != 0) {
+        return c;
+    }
+    return lx < ly ? -1 : lx > ly;
 }
 
 static int cmd_list(int argc, char **argv)
