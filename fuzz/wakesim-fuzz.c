@@ -273,8 +273,8 @@ void wkf_pct_options(const scn_t *scn, unsigned depth, uint64_t seed, sim_option
                                 : scn->vcpus + 2 + (scn->target == SCN_TARGET_IOTHREAD);
 }
 
-size_t wkf_encode_decisions(const wk_outcome_t *run, const uint8_t *prefix, size_t prefix_len,
-                            uint8_t *buf, size_t max)
+size_t wkf_encode_decisions(const wk_outcome_t *run, const uint8_t *prefix,
+                            size_t prefix_len, uint8_t *buf, size_t max)
 {
     size_t n = run->n_decisions;
     /* Bytes running out = the default policy (sim.h), which the recorded

@@ -51,8 +51,8 @@ void wkf_run_text(char *text, const char *origin, const uint8_t *input, size_t s
 #define WKF_PREFIX_MAX 8
 typedef struct {
     scn_t *scn;
-    bool owned;   /* wkf_harness_scenario_clear() frees scn */
-    size_t skip;  /* prefix bytes this input has (fewer if it is short) */
+    bool owned;  /* wkf_harness_scenario_clear() frees scn */
+    size_t skip; /* prefix bytes this input has (fewer if it is short) */
     /* The prefix an input must start with to run scn (the input's own,
      * padded as the harness reads a short one), for inputs made anew. */
     uint8_t prefix[WKF_PREFIX_MAX];
@@ -79,8 +79,8 @@ void wkf_pct_options(const scn_t *scn, unsigned depth, uint64_t seed, sim_option
  * decisions that equal the default policy's are left out (the bytes running
  * out gives the same choices).  Returns the bytes written.  A cut-off
  * encoding is still a valid input, it just replays only a prefix of run. */
-size_t wkf_encode_decisions(const wk_outcome_t *run, const uint8_t *prefix, size_t prefix_len,
-                            uint8_t *buf, size_t max);
+size_t wkf_encode_decisions(const wk_outcome_t *run, const uint8_t *prefix,
+                            size_t prefix_len, uint8_t *buf, size_t max);
 
 /* A fresh input for the harness: the scenario that input[0..size) chooses,
  * run once under PCT (depth, seed), its decisions encoded after the

@@ -74,7 +74,8 @@ int main(int argc, char **argv)
                     why = "the event-log hashes differ";
                 } else if (pct.n_decisions != replay.n_decisions) {
                     why = "the numbers of decisions differ";
-                } else if (strcmp(wk_outcome_verdict(&pct), wk_outcome_verdict(&replay)) != 0 ||
+                } else if (strcmp(wk_outcome_verdict(&pct), wk_outcome_verdict(&replay)) !=
+                               0 ||
                            strcmp(wk_outcome_verdict(&pct), wkf_last_invariant()) != 0) {
                     why = "the verdicts differ";
                 }
