@@ -63,7 +63,7 @@ int main(int argc, char **argv)
                 run_logged(t2.scn, &b, &replay);
                 LLVMFuzzerTestOneInput(buf, len);
 
-                const char *why = NULL;
+                const char *verdict = wk_outcome_verdict(&pct), *why = NULL;
                 if (wkf_internal_runs() != before + 1) {
                     why = "wkf_pct_input did not count exactly one internal run";
                 } else if (len < t.prefix_len || memcmp(buf, t.prefix, t.prefix_len) != 0) {
@@ -74,9 +74,8 @@ int main(int argc, char **argv)
                     why = "the event-log hashes differ";
                 } else if (pct.n_decisions != replay.n_decisions) {
                     why = "the numbers of decisions differ";
-                } else if (strcmp(wk_outcome_verdict(&pct), wk_outcome_verdict(&replay)) !=
-                               0 ||
-                           strcmp(wk_outcome_verdict(&pct), wkf_last_invariant()) != 0) {
+                } else if (strcmp(verdict, wk_outcome_verdict(&replay)) != 0 ||
+                           strcmp(verdict, wkf_last_invariant()) != 0) {
                     why = "the verdicts differ";
                 }
                 if (why) {
