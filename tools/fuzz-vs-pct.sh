@@ -92,7 +92,8 @@ for c in $cases; do
                 if ($7==1) { f++; e[n]=$5 } else { e[n]=1e18 } }
             function med(a, k,  i, j, x) {
                 for (i = 2; i <= k; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j+1] = a[j]; a[j+1] = x }
-                return k % 2 ? a[(k+1)/2] : (a[k/2] + a[k/2+1]) / 2 }
+                if (k % 2) return a[(k+1)/2]
+                return a[k/2+1] >= 1e18 ? 1e18 : (a[k/2] + a[k/2+1]) / 2 }
             END {
                 if (n == 0) exit
                 mn = 1e18; mx = 0
