@@ -4,8 +4,9 @@
  * report when a run violates an invariant (abort() under a fuzzer, a
  * verdict the replay program checks otherwise).
  *
- * A harness defines LLVMFuzzerInitialize (calls wkf_init) and
- * LLVMFuzzerTestOneInput (builds or picks a scenario, calls wkf_run).  The
+ * A harness defines LLVMFuzzerInitialize (calls wkf_init),
+ * wkf_harness_scenario (builds or picks the scenario an input runs) and
+ * LLVMFuzzerTestOneInput (runs that scenario with wkf_run).  The
  * same object links three ways: libFuzzer (-fsanitize=fuzzer),
  * $LIB_FUZZING_ENGINE (OSS-Fuzz, AFL++), and replay-main.c (plain main()).
  */
