@@ -61,12 +61,24 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+void wkf_harness_scenario(const uint8_t *data, size_t size, wkf_harness_scn_t *t)
 {
     uint8_t shape = size ? data[0] : 0;
-    size_t skip = size ? WK_API_SHAPE_BYTES : 0;
     wkf_init("api");
+    *t = (wkf_harness_scn_t){
+        .scn = wkf_load_text(api_text(shape), "fuzz_api (generated)"),
+        .owned = true,
+        .skip = size ? WK_API_SHAPE_BYTES : 0,
+        .prefix = { shape },
+        .prefix_len = WK_API_SHAPE_BYTES,
+    };
+}
 
-    wkf_run_text(api_text(shape), "fuzz_api (generated)", data, size, skip);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    wkf_harness_scn_t t;
+    wkf_harness_scenario(data, size, &t);
+    wkf_run(t.scn, data, size, t.skip);
+    wkf_harness_scenario_clear(&t);
     return 0;
 }

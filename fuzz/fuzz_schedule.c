@@ -37,11 +37,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* No prefix: every byte is a decision. */
+void wkf_harness_scenario(const uint8_t *data, size_t size, wkf_harness_scn_t *t)
 {
+    (void)data;
+    (void)size;
     if (!scn) {
         LLVMFuzzerInitialize(NULL, NULL); /* engines that skip Initialize */
     }
-    wkf_run(scn, data, size, 0);
+    *t = (wkf_harness_scn_t){ .scn = scn };
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    wkf_harness_scn_t t;
+    wkf_harness_scenario(data, size, &t);
+    wkf_run(t.scn, data, size, t.skip);
     return 0;
 }

@@ -142,7 +142,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+void wkf_harness_scenario(const uint8_t *data, size_t size, wkf_harness_scn_t *t)
 {
     uint8_t shape[WK_SWARM_SHAPE_BYTES] = { 0 };
     /* Shape bytes 3 and 4 exist only when b2's extended bit is set. */
@@ -152,6 +152,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wkf_init("swarm");
 
     /* Every shape must be a valid scenario. */
-    wkf_run_text(swarm_text(shape), "fuzz_swarm (generated)", data, size, skip);
+    *t = (wkf_harness_scn_t){
+        .scn = wkf_load_text(swarm_text(shape), "fuzz_swarm (generated)"),
+        .owned = true,
+        .skip = skip,
+        .prefix_len = want, /* a short input's shape, zero-padded, keeps want */
+    };
+    memcpy(t->prefix, shape, want);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    wkf_harness_scn_t t;
+    wkf_harness_scenario(data, size, &t);
+    wkf_run(t.scn, data, size, t.skip);
+    wkf_harness_scenario_clear(&t);
     return 0;
 }

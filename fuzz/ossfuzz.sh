@@ -104,12 +104,14 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
 }
 
 for h in "${harnesses[@]}"; do
-    # The schedule-aware custom mutator (fuzz/README.md), not for swarm.
+    # The schedule-aware custom mutator with its PCT move (fuzz/README.md;
+    # the odds as fuzz/CMakeLists.txt sets them), not for swarm.
     mutator=()
     if [ "$h" != swarm ]; then
-        skip=0
-        [ "$h" = api ] && skip=1
-        compile "$objdir/$h-mutator.o" "$repo/fuzz/schedule-mutator.c" -DWK_MUTATOR_SKIP=$skip
+        skip=0 odds=2
+        [ "$h" = api ] && skip=1 odds=16
+        compile "$objdir/$h-mutator.o" "$repo/fuzz/schedule-mutator.c" -DWK_MUTATOR_SKIP=$skip \
+            -DWK_MUTATOR_PCT_ODDS=$odds
         mutator=("$objdir/$h-mutator.o")
     fi
     if [ "$h" = swarm ] || [ "$h" = api ]; then

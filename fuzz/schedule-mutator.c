@@ -16,15 +16,28 @@
  * The other half it defers to LLVMFuzzerMutate.  Harness-specific prefix
  * bytes (fuzz_swarm's shape, fuzz_api's machine byte) are left alone.
  *
- * Linked only into the fuzz_<harness>_mut variants, to measure against the
- * plain ones (fuzz/README.md).
+ * And once in WK_MUTATOR_PCT_ODDS calls it does what PCT does, for real:
+ * runs the input's scenario once under the simulator's PCT source (depth 2
+ * or 3, a seed from this mutator's randomness) and returns that run's
+ * decisions as the input (wkf_pct_input), so libFuzzer executes, and its
+ * coverage judges, a PCT schedule that the moves above then vary.  Those
+ * internal runs are counted (wkf_internal_runs()) and printed at exit and
+ * with a crash, since they cost as much as an execution.
+ *
+ * Linked into the default fuzz_<harness> and the fuzz_<harness>_mut
+ * variants (fuzz/README.md has the measurements).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "wakesim-fuzz.h"
 
 #ifndef WK_MUTATOR_SKIP
 #define WK_MUTATOR_SKIP 0
+#endif
+/* 0 turns the PCT move off. */
+#ifndef WK_MUTATOR_PCT_ODDS
+#define WK_MUTATOR_PCT_ODDS 2
 #endif
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
@@ -60,6 +73,14 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
 {
     uint32_t r = seed;
     const size_t skip = WK_MUTATOR_SKIP;
+    if (WK_MUTATOR_PCT_ODDS && next_rand(&r) % WK_MUTATOR_PCT_ODDS == 0) {
+        uint64_t pct_seed = (uint64_t)next_rand(&r) << 32 | next_rand(&r);
+        unsigned depth = 2 + next_rand(&r) % 2;
+        size_t n = wkf_pct_input(data, size, depth, pct_seed, data, max_size);
+        if (n > 0) {
+            return n;
+        }
+    }
     if (max_size <= skip + 2 || (next_rand(&r) & 1)) {
         return LLVMFuzzerMutate(data, size, max_size);
     }

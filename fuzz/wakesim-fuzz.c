@@ -26,6 +26,26 @@ static char *harness_name;
 static char *mutant_list; /* canonical "a,b", "" = fixed code */
 static char *last_invariant;
 static char *last_message;
+/* Runs outside the fuzzer's executions (wkf_internal_runs()), and PCT's n
+ * per scenario name from the pilot runs (wkf_pct_options()).  Harness
+ * state, not the simulator's: every run still starts from a fresh world. */
+static uint64_t internal_runs;
+static GHashTable *pilot_steps;
+
+uint64_t wkf_internal_runs(void)
+{
+    return internal_runs;
+}
+
+static void print_internal_runs(void)
+{
+    if (internal_runs) {
+        fprintf(stderr,
+                "wakesim fuzz harness %s: %" PRIu64 " internal simulator runs "
+                "(schedule mutator's PCT moves and pilots; add them to the executions)\n",
+                wkf_harness(), internal_runs);
+    }
+}
 
 const char *wkf_last_invariant(void)
 {
@@ -64,6 +84,7 @@ void wkf_init(const char *harness)
     }
     mutant_list = g_string_free(list, FALSE);
     if (!wkf_replay_mode) {
+        atexit(print_internal_runs);
         fprintf(stderr, "wakesim fuzz harness %s: mutants: %s%s\n", harness,
                 *mutant_list ? mutant_list : "none (fixed code)",
 #ifdef WAKESIM_EXTRA_COUNTERS
@@ -187,6 +208,8 @@ void wkf_run(const scn_t *scn, const uint8_t *input, size_t size, size_t skip)
         last_message = g_strdup(out.message ? out.message : "");
         report(scn, &out, input, size);
         if (!wkf_replay_mode) {
+            /* libFuzzer leaves by _Exit after abort(): no atexit hooks. */
+            print_internal_runs();
             fflush(stderr);
             abort();
         }
@@ -194,8 +217,7 @@ void wkf_run(const scn_t *scn, const uint8_t *input, size_t size, size_t skip)
     wk_outcome_clear(&out);
 }
 
-void wkf_run_text(char *text, const char *origin, const uint8_t *input, size_t size,
-                  size_t skip)
+scn_t *wkf_load_text(char *text, const char *origin)
 {
     GError *err = NULL;
     scn_t *scn = scn_load_text(text, origin, &err);
@@ -204,7 +226,89 @@ void wkf_run_text(char *text, const char *origin, const uint8_t *input, size_t s
                 text);
         abort();
     }
+    g_free(text);
+    return scn;
+}
+
+void wkf_run_text(char *text, const char *origin, const uint8_t *input, size_t size,
+                  size_t skip)
+{
+    scn_t *scn = wkf_load_text(text, origin);
     wkf_run(scn, input, size, skip);
     scn_free(scn);
-    g_free(text);
+}
+
+void wkf_harness_scenario_clear(wkf_harness_scn_t *t)
+{
+    if (t->owned && t->scn) {
+        scn_free(t->scn);
+    }
+    t->scn = NULL;
+}
+
+void wkf_pct_options(const scn_t *scn, unsigned depth, uint64_t seed, sim_options_t *o)
+{
+    base_options(o, scn);
+    o->decide.seed = seed;
+    if (!pilot_steps) {
+        pilot_steps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    gpointer steps = g_hash_table_lookup(pilot_steps, scn->name);
+    if (!steps) {
+        /* As `wakesim run -s pct` does: n is the length of one random run. */
+        sim_options_t po = *o;
+        po.decide.kind = SIM_DECIDE_SEED;
+        wk_outcome_t pilot;
+        wk_machine_run(scn, &po, &pilot);
+        internal_runs++;
+        steps = GSIZE_TO_POINTER(pilot.steps ? (gsize)pilot.steps : 1);
+        g_hash_table_insert(pilot_steps, g_strdup(scn->name), steps);
+        wk_outcome_clear(&pilot);
+    }
+    o->decide.kind = SIM_DECIDE_PCT;
+    o->decide.pct_depth = depth;
+    o->decide.pct_steps = GPOINTER_TO_SIZE(steps);
+    o->decide.pct_threads = scn->workload == SCN_WORKLOAD_GENERATED
+                                ? scn->vcpus + 4 /* main, main-loop, iothread, a worker */
+                                : scn->vcpus + 2 + (scn->target == SCN_TARGET_IOTHREAD);
+}
+
+size_t wkf_encode_decisions(const wk_outcome_t *run, const uint8_t *prefix,
+                            size_t prefix_len, uint8_t *buf, size_t max)
+{
+    size_t n = run->n_decisions;
+    /* Bytes running out = the default policy (sim.h), which the recorded
+     * info says what it would have chosen. */
+    while (n > 0 && run->decisions[n - 1] == run->info[n - 1].dflt) {
+        n--;
+    }
+    size_t len = prefix_len < max ? prefix_len : max;
+    memmove(buf, prefix, len);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t b = run->bounds[i], v = run->decisions[i];
+        size_t width = b <= 256 ? 1 : b <= 65536 ? 2 : 4;
+        if (len + width > max) {
+            break;
+        }
+        for (size_t k = 0; k < width; k++) {
+            buf[len++] = (uint8_t)(v >> (8 * k));
+        }
+    }
+    return len;
+}
+
+size_t wkf_pct_input(const uint8_t *input, size_t size, unsigned depth, uint64_t seed,
+                     uint8_t *out, size_t max)
+{
+    wkf_harness_scn_t t;
+    wkf_harness_scenario(input, size, &t);
+    sim_options_t o;
+    wkf_pct_options(t.scn, depth, seed, &o);
+    wk_outcome_t run;
+    wk_machine_run(t.scn, &o, &run);
+    internal_runs++;
+    size_t len = wkf_encode_decisions(&run, t.prefix, t.prefix_len, out, max);
+    wk_outcome_clear(&run);
+    wkf_harness_scenario_clear(&t);
+    return len;
 }

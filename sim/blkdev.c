@@ -24,6 +24,10 @@ struct sim_blkdev {
     int64_t lat_min, lat_max;
     uint8_t **pages; /* size/PAGE overlay pointers, NULL = pattern */
     size_t n_pages;
+    /* One past the highest page ever written: pages[pages_end..] are all
+     * NULL, so freeing a 1 GiB device that saw a few writes does not walk
+     * 262,144 pointers (9% of fuzz_api's time did). */
+    size_t pages_end;
 };
 
 /* The pattern is one fixed pseudo-random 4 KiB block, whose first 8 bytes
@@ -101,7 +105,7 @@ int sim_blkdev_create(sim_world_t *w, uint64_t size_bytes, int64_t lat_min_ns,
 void sim_blkdev_free(sim_file_t *f)
 {
     sim_blkdev_t *d = (sim_blkdev_t *)f;
-    for (size_t i = 0; i < d->n_pages; i++)
+    for (size_t i = 0; i < d->pages_end; i++)
         free(d->pages[i]);
     free(d->pages);
     free(d);
@@ -145,6 +149,8 @@ static void copy_in(sim_blkdev_t *d, uint64_t off, const uint8_t *src, size_t n)
                 sim_fatal("out of memory (block device page)");
             copy_out(d, o - o % PAGE, fresh, PAGE); /* pattern first */
             *page = fresh;
+            if (o / PAGE >= d->pages_end)
+                d->pages_end = (size_t)(o / PAGE) + 1;
         }
         (*page)[o % PAGE] = src[i];
     }
