@@ -109,8 +109,10 @@ typedef struct {
     unsigned pct_created;
     uint32_t *values, *bounds; /* the record */
     sim_decision_info_t *info; /* per decision: what the default would pick */
-    /* KEYED: entries used; the current key and its decision ordinals */
+    /* KEYED: entries used; the current key and its decision ordinals
+     * (unlabelled entries), and per-label ordinals (labelled ones) */
     bool *keyed_used;
+    sim_label_ords_t *label_ords;
     const sim_thread_t *key_thread;
     uint64_t key_events;
     uint32_t key_thread_ord, key_value_ord;
@@ -121,8 +123,8 @@ int sim_decider_init(sim_world_t *w);
 void sim_decider_fini(sim_decider_t *d);
 /* Picks the next thread among >= 2 runnable ones (records the index). */
 sim_thread_t *sim_decide_thread(sim_world_t *w);
-/* A value in [0, n), recorded. */
-uint32_t sim_decide_value(sim_world_t *w, uint32_t n);
+/* A value in [0, n), recorded; site says what it is (keyed decisions). */
+uint32_t sim_decide_value(sim_world_t *w, uint32_t n, const sim_site_t *site);
 /* A store-buffer commit choice in [0, n): 0 = commit nothing.  Like
  * sim_decide_value, but the random strategies draw 0 more often. */
 uint32_t sim_decide_commit(sim_world_t *w, uint32_t n);
@@ -303,8 +305,16 @@ typedef struct sim_memory sim_memory_t;
 /* Allocates w->mem for tso/pso (NULL for sc); -1 on a bad model. */
 int sim_memory_init(sim_world_t *w);
 void sim_memory_free(sim_world_t *w);
-/* The seam access's scheduling point: like sim_sched_point, no drain. */
-void sim_mem_sched_point(void);
+/* A system call's scheduling point, labelled by the function that takes it
+ * ("os_mutex_lock", "os_ppoll"...): keyed decisions name it so. */
+#define SIM_SCHED_POINT_HERE()                                                             \
+    sim_sched_point_at(__extension__({                                                     \
+        static const sim_site_t sim_here_ = { NULL, __func__, NULL };                      \
+        &sim_here_;                                                                        \
+    }))
+
+/* The seam access's scheduling point: like sim_sched_point_at, no drain. */
+void sim_mem_sched_point(const sim_site_t *site);
 /* Memory itself, inline: every seam access of every model goes through
  * them.  memcpy with a constant size compiles to one move and, unlike a
  * cast, is valid whatever the object's type (bool, unsigned, pointer). */
@@ -412,6 +422,7 @@ struct sim_world {
     sim_thread_t *current;  /* NULL while the host runs */
     sim_thread_t *next;     /* chosen at a scheduling point */
     sim_thread_t *last_run; /* the thread resumed last (keys host decisions) */
+    const sim_site_t *site; /* the scheduling point deciding now (keys decisions) */
     sim_fiber_t host;
     bool kernel_acting; /* events are the kernel's (timer expiry) */
     uint64_t steps;

@@ -321,8 +321,9 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
     /* Injected: Linux may stop early (request allocation failing), leaving
      * the rest in the SQ ring; the count says how many it took. */
     unsigned limit = r->sq_ktail - r->sq_khead;
+    static const sim_site_t partial = { NULL, "partial_submit_len", NULL };
     if (limit >= 2 && sim_fault(w, SIM_FAULT_PARTIAL_SUBMIT))
-        limit = 1 + sim_decide_value(w, limit - 1);
+        limit = 1 + sim_decide_value(w, limit - 1, &partial);
     /* TIMEOUT completion counts start from the CQEs posted before this
      * batch: Linux defers the batch's own completions past the TIMEOUT's
      * prep, so they count towards it (sim_uring_issue reads this). */
@@ -382,7 +383,7 @@ static bool wait_done(const sim_ring_t *r, unsigned wait_nr, uint64_t timeouts_a
  * wait_nr CQEs. */
 static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
 {
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     if (!r->live)
         return -EBADF;        /* exited while we were preempted */
     sim_uring_observe_all(w); /* SQEs queued since the last point */
@@ -427,7 +428,7 @@ int os_uring_get_events(struct io_uring *ring)
     sim_ring_t *r = w ? ring_of(w, ring) : NULL;
     if (!r)
         return -EBADF;
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     if (!r->live)
         return -EBADF;
     sim_uring_observe_all(w);
@@ -469,7 +470,7 @@ int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsi
         if (n < 0)
             return n;
     } else {
-        sim_sched_point();
+        SIM_SCHED_POINT_HERE();
     }
     if (wait_nr > r->cq_entries)
         wait_nr = r->cq_entries; /* as io_uring_enter clamps min_complete */

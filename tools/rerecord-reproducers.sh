@@ -6,9 +6,14 @@
 # A file whose keyed replay no longer reaches its violation is reported and
 # left alone (find a new one with wakesim run, then wakesim shrink).
 #
-#   tools/rerecord-reproducers.sh [WAKESIM]      (default build/sim/run/wakesim)
+# --all also re-records files whose positional replay still matches, which
+# refreshes their keyed decisions to the current key form (labelled keys).
+#
+#   tools/rerecord-reproducers.sh [--all] [WAKESIM]   (default build/sim/run/wakesim)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+all=0
+if [ "${1:-}" = --all ]; then all=1; shift; fi
 wakesim=${1:-$root/build/sim/run/wakesim}
 [ -x "$wakesim" ] || { echo "rerecord-reproducers: no $wakesim" >&2; exit 2; }
 failed=0
@@ -16,7 +21,7 @@ while IFS= read -r f; do
   rel=${f#"$root/"}
   if "$wakesim" replay "$f" >/dev/null 2>&1 || [ $? -eq 1 ]; then
     out=$("$wakesim" replay "$f" 2>&1 | grep -c "^replay matches the recording")
-    if [ "$out" -eq 1 ]; then
+    if [ "$out" -eq 1 ] && [ "$all" -eq 0 ]; then
       echo "current    $rel"
       continue
     fi

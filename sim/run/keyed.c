@@ -10,21 +10,27 @@ char *wk_keyed_encode(const sim_world_t *w)
     const uint32_t *values, *bounds;
     size_t n = sim_world_decisions(w, &values, &bounds);
     const sim_decision_info_t *info = sim_world_decision_info(w);
+    /* Every decision is counted, default or not: SIM_DECIDE_KEYED counts
+     * them all too, and the ordinals must agree. */
+    sim_label_ords_t *ords = sim_label_ords_new();
     GString *s = g_string_new(NULL);
     for (size_t i = 0; i < n; i++) {
         const sim_decision_info_t *in = &info[i];
+        const char *label = sim_label_ords_label(ords, in->site, in->commit);
+        uint32_t ord = sim_label_ords_take(ords, in->key_thread, in->key_events, label);
         if (values[i] == in->dflt || in->key_thread == 0) {
             continue; /* the default policy takes it anyway */
         }
-        g_string_append_printf(s, "%s%s@%" PRIu64 "#%u", s->len ? " " : "",
+        g_string_append_printf(s, "%s%s@%" PRIu64 "#%s#%u", s->len ? " " : "",
                                sim_world_thread_name_of(w, in->key_thread), in->key_events,
-                               in->key_ordinal);
+                               label, ord);
         if (in->thread) {
             g_string_append_printf(s, ">%s", sim_world_thread_name_of(w, in->chosen));
         } else {
             g_string_append_printf(s, "=%u/%u", values[i], bounds[i]);
         }
     }
+    sim_label_ords_free(ords);
     return g_string_free(s, FALSE);
 }
 
@@ -41,6 +47,20 @@ static bool name_ok(const char *p, size_t len)
     }
     for (size_t i = 0; i < len; i++) {
         if (!g_ascii_isalnum(p[i]) && p[i] != '-' && p[i] != '_' && p[i] != '.') {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool label_ok(const char *p, size_t len)
+{
+    if (len == 0 || len > 159 || g_ascii_isdigit(p[0])) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!g_ascii_isalnum(p[i]) && p[i] != '-' && p[i] != '_' && p[i] != '.' &&
+            p[i] != ':') {
             return false;
         }
     }
@@ -79,13 +99,26 @@ bool wk_keyed_parse(const char *text, wk_keyed_t *k, GError **err)
         const char *p = at ? at + 1 : NULL;
         if (!at || !name_ok(*t, (size_t)(at - *t))) {
             ok =
-                bad(err, *t, "expected THREAD@EVENTS#ORDINAL then >THREAD or =VALUE/BOUND");
+                bad(err, *t, "expected THREAD@EVENTS#LABEL#ORDINAL then >THREAD or =VALUE/BOUND");
             break;
         }
         d.thread = g_string_chunk_insert_len(k->names, *t, at - *t);
-        if (!number(&p, UINT64_MAX / 2, &events) || *p++ != '#' ||
-            !number(&p, UINT32_MAX, &ord)) {
-            ok = bad(err, *t, "bad @EVENTS#ORDINAL");
+        if (!number(&p, UINT64_MAX / 2, &events) || *p++ != '#') {
+            ok = bad(err, *t, "bad @EVENTS#");
+            break;
+        }
+        if (!g_ascii_isdigit(*p)) {
+            /* Labelled form: #LABEL#ORDINAL. */
+            const char *end = strchr(p, '#');
+            if (!end || !label_ok(p, (size_t)(end - p))) {
+                ok = bad(err, *t, "bad #LABEL# (letters, digits, _ : . -)");
+                break;
+            }
+            d.label = g_string_chunk_insert_len(k->names, p, end - p);
+            p = end + 1;
+        }
+        if (!number(&p, UINT32_MAX, &ord)) {
+            ok = bad(err, *t, "bad ORDINAL");
             break;
         }
         d.events = events;

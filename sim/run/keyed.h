@@ -6,10 +6,18 @@
  * sim_keyed_decision_t in sim.h for how SIM_DECIDE_KEYED replays them.
  *
  * Text form, one token per decision, separated by spaces:
- *     main-loop@12#0>vcpu0     when main-loop had emitted 12 events, at the
- *                              first decision point there, run vcpu0
- *     vcpu0@5#1=3/16           the second value choice at vcpu0's 5th
- *                              event: 3 of 16 (a device latency, a jitter)
+ *     main-loop@12#aio_bh_poll:fetch_and:flags#0>vcpu0
+ *                        when main-loop had emitted 12 events, at the first
+ *                        decision point labelled aio_bh_poll:fetch_and:flags
+ *                        since then, run vcpu0
+ *     vcpu0@5#blk_latency#1=3/16
+ *                        the second device-latency choice at vcpu0's 5th
+ *                        event: 3 of 16
+ * The label (sim_site_label()) names the scheduling point: only points with
+ * the same label count towards the ordinal, so a point added elsewhere
+ * moves no key.  The first form, without a label (main-loop@12#0>vcpu0:
+ * the ordinal counts every decision at the key), is still parsed and
+ * replayed as it always was.
  */
 #ifndef WAKESIM_KEYED_H
 #define WAKESIM_KEYED_H
