@@ -152,6 +152,8 @@ static void key_advance(sim_world_t *w, bool thread_pick)
         d->key_events = ev;
         d->key_thread_ord = d->key_value_ord = 0;
     }
+    d->key_prog = t ? t->prog_steps : 0;
+    d->key_since = t ? t->n_events - t->prog_events : 0;
     (void)thread_pick;
 }
 
@@ -163,6 +165,8 @@ static sim_decision_info_t key_info(sim_world_t *w, bool thread_pick,
         .key_thread = d->key_thread ? d->key_thread->id : 0,
         .key_events = d->key_events,
         .key_ordinal = thread_pick ? d->key_thread_ord : d->key_value_ord,
+        .key_prog = d->key_prog,
+        .key_since = d->key_since,
         .thread = thread_pick,
         .site = site,
     };
@@ -181,16 +185,19 @@ static label_key_t label_key(sim_world_t *w, const sim_site_t *site, bool commit
     sim_decider_t *d = &w->dec;
     const char *label = sim_label_ords_label(d->label_ords, site, commit);
     uint32_t ord = sim_label_ords_take(d->label_ords, d->key_thread ? d->key_thread->id : 0,
-                                       d->key_events, label);
+                                       d->key_prog, d->key_since, label);
     return (label_key_t){ label, ord };
 }
 
 static bool key_matches(sim_world_t *w, const sim_keyed_decision_t *k, const label_key_t *lk)
 {
     const sim_decider_t *d = &w->dec;
-    return d->key_thread && k->events == d->key_events &&
-           strcmp(k->thread, d->key_thread->name) == 0 &&
-           (!k->label || strcmp(k->label, lk->label) == 0);
+    if (!d->key_thread || strcmp(k->thread, d->key_thread->name) != 0)
+        return false;
+    if (!k->label)
+        return k->events == d->key_events; /* first form */
+    return k->prog == d->key_prog && k->events == d->key_since &&
+           strcmp(k->label, lk->label) == 0;
 }
 
 /* The ordinal an entry is compared with: per label, or (first form) per
@@ -372,7 +379,15 @@ uint32_t sim_choose(uint32_t n)
 {
     static const sim_site_t choose = { NULL, "choose", NULL };
     sim_world_t *w = sim__current_world;
-    return w ? sim_decide_value(w, n, &choose) : 0;
+    if (!w)
+        return 0;
+    if (w->current) {
+        /* A program step: labelled keys count the thread's events from
+         * here, and this choice itself is keyed as "step P, 0 events on". */
+        w->current->prog_steps++;
+        w->current->prog_events = w->current->n_events;
+    }
+    return sim_decide_value(w, n, &choose);
 }
 
 /* ---- PCT ---- */

@@ -80,6 +80,11 @@ struct sim_thread {
     void *home_ctx; /* os_thread_ctx_get/set */
     uint64_t pct_prio;
     uint64_t n_events;            /* kernel-visible events it emitted: keys decisions */
+    /* Program steps: its scenario-level choices (sim_choose()), and n_events
+     * at the last one.  Labelled keys count events from there, so a loop
+     * whose length depends on virtual time only moves keys up to the
+     * thread's next program step. */
+    uint64_t prog_steps, prog_events;
     struct sim_libc_thread *libc; /* libc seam: pthread keys, handle (sim/libc/) */
 };
 
@@ -113,6 +118,7 @@ typedef struct {
      * (unlabelled entries), and per-label ordinals (labelled ones) */
     bool *keyed_used;
     sim_label_ords_t *label_ords;
+    uint64_t key_prog, key_since; /* labelled key: program steps, events since */
     const sim_thread_t *key_thread;
     uint64_t key_events;
     uint32_t key_thread_ord, key_value_ord;

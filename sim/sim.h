@@ -101,7 +101,11 @@ typedef enum {
  * point's label (sim_site_label(): "aio_notify:read:notify_me",
  * "mutex_lock", "after_block:ppoll", "latency"...).  Counting only points
  * with the same label is what makes an unrelated extra scheduling point
- * harmless: it has another label, so no ordinal moves.  A thread pick
+ * harmless: it has another label, so no ordinal moves.  E counts T's events
+ * since its last program step (prog: how many scenario-level choices,
+ * sim_choose(), T has made), because an extra point also costs virtual
+ * time, and a loop that waits for a device or a timer may then run a
+ * different number of times: the drift stops at T's next program step.  A thread pick
  * applies at the first decision point at its key and label whose ordinal
  * is >= ordinal (and whose chosen thread can run); a value at its exact
  * ordinal.  label NULL: the first form of keys, whose ordinal counts every
@@ -109,7 +113,8 @@ typedef enum {
  * labels; still replayed as they were). */
 typedef struct {
     const char *thread; /* T's name */
-    uint64_t events;    /* E */
+    uint64_t prog;      /* labelled: T's program steps (sim_choose() calls) */
+    uint64_t events;    /* E: labelled, T's events since its last program step */
     const char *label;  /* L, or NULL (first form) */
     uint32_t ordinal;
     bool is_thread;
@@ -301,6 +306,7 @@ typedef struct {
     int key_thread;
     uint64_t key_events;
     uint32_t key_ordinal;
+    uint64_t key_prog, key_since; /* labelled key: program steps, events since */
     int chosen;
     bool commit;
     const sim_site_t *site;
@@ -313,9 +319,9 @@ typedef struct {
 char *sim_site_label(const sim_site_t *site, bool commit, char *buf, size_t size);
 
 /* Per-label decision ordinals: feed every decision of a run in order (its
- * key thread and events, its site); each call returns the decision's
- * ordinal among decisions with the same label since its key thread's
- * events last changed.  The encoder (after a run) and SIM_DECIDE_KEYED
+ * key thread, program steps and events since, its site); each call returns
+ * the decision's ordinal among decisions with the same label since its key
+ * thread's key last changed.  The encoder (after a run) and SIM_DECIDE_KEYED
  * (during one) use the same counter, so they agree by construction.
  * Labels are interned: equal text, equal pointer. */
 typedef struct sim_label_ords sim_label_ords_t;
@@ -324,7 +330,7 @@ void sim_label_ords_free(sim_label_ords_t *o);
 /* The interned label of (site, commit); valid until o is freed. */
 const char *sim_label_ords_label(sim_label_ords_t *o, const sim_site_t *site, bool commit);
 /* Counts a decision with interned label at (thread id, events). */
-uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t events,
+uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t prog, uint64_t since,
                              const char *label);
 /* The name of the thread with this id ("" if none). */
 const char *sim_world_thread_name_of(const sim_world_t *w, int id);

@@ -91,7 +91,7 @@ typedef struct {
 } label_count_t;
 
 typedef struct {
-    uint64_t events; /* the counts below are since this event count */
+    uint64_t prog, events; /* the counts below are since this key */
     bool valid;
     label_count_t *counts;
     size_t n_counts, cap_counts;
@@ -152,7 +152,7 @@ const char *sim_label_ords_label(sim_label_ords_t *o, const sim_site_t *site, bo
     return label;
 }
 
-uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t events,
+uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t prog, uint64_t events,
                              const char *label)
 {
     size_t id = thread > 0 ? (size_t)thread : 0;
@@ -163,10 +163,11 @@ uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t events,
         o->n_threads = cap;
     }
     thread_ords_t *t = &o->threads[id];
-    /* Invariant: counts hold only decisions since the thread's events last
-     * changed; a new event starts every label again at 0. */
-    if (!t->valid || t->events != events) {
+    /* Invariant: counts hold only decisions since the thread's key last
+     * changed; a new event or program step starts every label at 0. */
+    if (!t->valid || t->events != events || t->prog != prog) {
         t->valid = true;
+        t->prog = prog;
         t->events = events;
         t->n_counts = 0;
     }

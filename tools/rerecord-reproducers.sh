@@ -6,8 +6,10 @@
 # A file whose keyed replay no longer reaches its violation is reported and
 # left alone (find a new one with wakesim run, then wakesim shrink).
 #
-# --all also re-records files whose positional replay still matches, which
-# refreshes their keyed decisions to the current key form (labelled keys).
+# --all also re-records files whose positional replay still matches, from
+# that exact positional run (wakesim replay --rerecord), which refreshes
+# their keyed decisions to the current key form (labelled keys); their
+# decisions and log hash stay as they were.
 #
 #   tools/rerecord-reproducers.sh [--all] [WAKESIM]   (default build/sim/run/wakesim)
 set -uo pipefail
@@ -23,6 +25,18 @@ while IFS= read -r f; do
     out=$("$wakesim" replay "$f" 2>&1 | grep -c "^replay matches the recording")
     if [ "$out" -eq 1 ] && [ "$all" -eq 0 ]; then
       echo "current    $rel"
+      continue
+    fi
+    if [ "$out" -eq 1 ]; then
+      tmp=$(mktemp)
+      if "$wakesim" replay "$f" --rerecord "$tmp" >/dev/null 2>&1; [ -s "$tmp" ]; then
+        mv "$tmp" "$f"
+        echo "refreshed  $rel"
+      else
+        rm -f "$tmp"
+        echo "FAILED     $rel (could not write its refreshed form)"
+        failed=1
+      fi
       continue
     fi
   fi

@@ -17,13 +17,14 @@ char *wk_keyed_encode(const sim_world_t *w)
     for (size_t i = 0; i < n; i++) {
         const sim_decision_info_t *in = &info[i];
         const char *label = sim_label_ords_label(ords, in->site, in->commit);
-        uint32_t ord = sim_label_ords_take(ords, in->key_thread, in->key_events, label);
+        uint32_t ord =
+            sim_label_ords_take(ords, in->key_thread, in->key_prog, in->key_since, label);
         if (values[i] == in->dflt || in->key_thread == 0) {
             continue; /* the default policy takes it anyway */
         }
-        g_string_append_printf(s, "%s%s@%" PRIu64 "#%s#%u", s->len ? " " : "",
-                               sim_world_thread_name_of(w, in->key_thread), in->key_events,
-                               label, ord);
+        g_string_append_printf(s, "%s%s@%" PRIu64 ".%" PRIu64 "#%s#%u", s->len ? " " : "",
+                               sim_world_thread_name_of(w, in->key_thread), in->key_prog,
+                               in->key_since, label, ord);
         if (in->thread) {
             g_string_append_printf(s, ">%s", sim_world_thread_name_of(w, in->chosen));
         } else {
@@ -99,15 +100,28 @@ bool wk_keyed_parse(const char *text, wk_keyed_t *k, GError **err)
         const char *p = at ? at + 1 : NULL;
         if (!at || !name_ok(*t, (size_t)(at - *t))) {
             ok =
-                bad(err, *t, "expected THREAD@EVENTS#LABEL#ORDINAL then >THREAD or =VALUE/BOUND");
+                bad(err, *t, "expected THREAD@PROG.EVENTS#LABEL#ORDINAL then >THREAD or =VALUE/BOUND");
             break;
         }
         d.thread = g_string_chunk_insert_len(k->names, *t, at - *t);
-        if (!number(&p, UINT64_MAX / 2, &events) || *p++ != '#') {
-            ok = bad(err, *t, "bad @EVENTS#");
+        if (!number(&p, UINT64_MAX / 2, &events)) {
+            ok = bad(err, *t, "bad @EVENTS");
             break;
         }
-        if (!g_ascii_isdigit(*p)) {
+        bool labelled = *p == '.';
+        if (labelled) {
+            p++;
+            d.prog = events;
+            if (!number(&p, UINT64_MAX / 2, &events)) {
+                ok = bad(err, *t, "bad @PROG.EVENTS");
+                break;
+            }
+        }
+        if (*p++ != '#' || labelled != !g_ascii_isdigit(*p)) {
+            ok = bad(err, *t, "expected @PROG.EVENTS#LABEL# or @EVENTS#");
+            break;
+        }
+        if (labelled) {
             /* Labelled form: #LABEL#ORDINAL. */
             const char *end = strchr(p, '#');
             if (!end || !label_ok(p, (size_t)(end - p))) {
