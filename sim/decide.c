@@ -189,7 +189,8 @@ static label_key_t label_key(sim_world_t *w, const sim_site_t *site, bool commit
     return (label_key_t){ label, ord };
 }
 
-static bool key_matches(sim_world_t *w, const sim_keyed_decision_t *k, const label_key_t *lk)
+static bool key_matches(sim_world_t *w, const sim_keyed_decision_t *k,
+                        const label_key_t *lk)
 {
     const sim_decider_t *d = &w->dec;
     if (!d->key_thread || strcmp(k->thread, d->key_thread->name) != 0)

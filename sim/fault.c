@@ -71,7 +71,8 @@ bool sim_fault(sim_world_t *w, sim_fault_kind_t k)
     else
         /* Value 0 (what a fuzzer's exhausted input and the default policy
          * give) means no fault, so a short input cannot fail every call. */
-        hit = f->permille[k] && sim_decide_value(w, 1000, &fault_sites[k]) >= 1000u - f->permille[k];
+        hit = f->permille[k] &&
+              sim_decide_value(w, 1000, &fault_sites[k]) >= 1000u - f->permille[k];
     if (hit) {
         w->faults_injected[k]++;
         sim_emit(w, SIM_EV_FAULT, k, 0, (int64_t)call, 0, fault_names[k]);

@@ -121,8 +121,8 @@ static uint64_t truncate_bits(uint64_t v, unsigned size)
     return size >= 8 ? v : v & ((UINT64_C(1) << (size * 8)) - 1);
 }
 
-uint64_t sim_mem_rmw_at(const sim_site_t *site, volatile void *p, sim_rmw_op_t op, uint64_t v,
-                        unsigned size, int order)
+uint64_t sim_mem_rmw_at(const sim_site_t *site, volatile void *p, sim_rmw_op_t op,
+                        uint64_t v, unsigned size, int order)
 {
     (void)order;
     locked_prologue(sim__current_world, site);

@@ -106,7 +106,7 @@ static void sched_point(sim_world_t *w, sim_thread_t *t, const sim_site_t *site)
     step(w);
     park_if_stopping(w, t);
     if (w->n_runnable <= 1)
-        return; /* fast path: no decision */
+        return;     /* fast path: no decision */
     w->site = site; /* what the decisions taken here are keyed to */
     if (w->mem && sim_memory_pending(w)) {
         sim_memory_commit_choice(w);
@@ -515,7 +515,8 @@ static const sim_site_t *host_pick_site(const sim_thread_t *last)
         return &start;
     if (last->state == SIM_T_EXITED)
         return &exited;
-    if (last->state == SIM_T_BLOCKED && (unsigned)last->wait < sizeof(blocked) / sizeof(blocked[0]))
+    if (last->state == SIM_T_BLOCKED &&
+        (unsigned)last->wait < sizeof(blocked) / sizeof(blocked[0]))
         return &blocked[last->wait];
     return &other;
 }

@@ -79,7 +79,7 @@ struct sim_thread {
     void *arg, *ret;
     void *home_ctx; /* os_thread_ctx_get/set */
     uint64_t pct_prio;
-    uint64_t n_events;            /* kernel-visible events it emitted: keys decisions */
+    uint64_t n_events; /* kernel-visible events it emitted: keys decisions */
     /* Program steps: its scenario-level choices (sim_choose()), and n_events
      * at the last one.  Labelled keys count events from there, so a loop
      * whose length depends on virtual time only moves keys up to the

@@ -87,8 +87,8 @@ uint64_t sim_mem_load_at(const sim_site_t *site, const volatile void *p, unsigne
                          int order);
 void sim_mem_store_at(const sim_site_t *site, volatile void *p, uint64_t v, unsigned size,
                       int order);
-uint64_t sim_mem_rmw_at(const sim_site_t *site, volatile void *p, sim_rmw_op_t op, uint64_t v,
-                        unsigned size, int order);
+uint64_t sim_mem_rmw_at(const sim_site_t *site, volatile void *p, sim_rmw_op_t op,
+                        uint64_t v, unsigned size, int order);
 uint64_t sim_mem_cmpxchg_at(const sim_site_t *site, volatile void *p, uint64_t expected,
                             uint64_t desired, unsigned size, int order);
 void sim_mem_fence_at(const sim_site_t *site, int order);

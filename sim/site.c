@@ -152,8 +152,8 @@ const char *sim_label_ords_label(sim_label_ords_t *o, const sim_site_t *site, bo
     return label;
 }
 
-uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t prog, uint64_t events,
-                             const char *label)
+uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t prog,
+                             uint64_t events, const char *label)
 {
     size_t id = thread > 0 ? (size_t)thread : 0;
     if (id >= o->n_threads) {

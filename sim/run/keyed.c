@@ -99,8 +99,9 @@ bool wk_keyed_parse(const char *text, wk_keyed_t *k, GError **err)
         uint64_t events, ord, v, b;
         const char *p = at ? at + 1 : NULL;
         if (!at || !name_ok(*t, (size_t)(at - *t))) {
-            ok =
-                bad(err, *t, "expected THREAD@PROG.EVENTS#LABEL#ORDINAL then >THREAD or =VALUE/BOUND");
+            ok = bad(
+                err, *t,
+                "expected THREAD@PROG.EVENTS#LABEL#ORDINAL then >THREAD or =VALUE/BOUND");
             break;
         }
         d.thread = g_string_chunk_insert_len(k->names, *t, at - *t);

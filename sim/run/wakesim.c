@@ -660,7 +660,8 @@ static int cmd_replay(int argc, char **argv)
         { "log", 'l', 0, G_OPTION_ARG_NONE, &log, "Print the event log", NULL },
         { "rerecord", 0, 0, G_OPTION_ARG_FILENAME, &rerecord,
           "When the replay reaches the recorded verdict (positional: matches it; --keyed: "
-          "reaches its violation), write it as a new reproducer for this build (refreshes a "
+          "reaches its violation), write it as a new reproducer for this build (refreshes "
+          "a "
           "regression after a code change, or its keyed decisions to the current form)",
           "OUT" },
         { "keyed", 'k', 0, G_OPTION_ARG_NONE, &keyed,

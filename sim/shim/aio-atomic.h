@@ -31,8 +31,8 @@
 #define aio_sim_load_(opname, ptr, order)                                                  \
     __extension__({                                                                        \
         AIO_SIM_TYPE_(ptr) aio_ld_v_;                                                      \
-        uint64_t aio_ld_b_ = sim_mem_load_at(AIO_SIM_SITE_(opname, ptr), (ptr),            \
-                                             sizeof(*(ptr)), (order));                     \
+        uint64_t aio_ld_b_ =                                                               \
+            sim_mem_load_at(AIO_SIM_SITE_(opname, ptr), (ptr), sizeof(*(ptr)), (order));   \
         __builtin_memcpy(&aio_ld_v_, &aio_ld_b_, sizeof(aio_ld_v_));                       \
         aio_ld_v_;                                                                         \
     })
@@ -42,7 +42,7 @@
         AIO_SIM_TYPE_(ptr) aio_st_v_ = (val);                                              \
         uint64_t aio_st_b_ = 0;                                                            \
         __builtin_memcpy(&aio_st_b_, &aio_st_v_, sizeof(aio_st_v_));                       \
-        sim_mem_store_at(AIO_SIM_SITE_(opname, ptr), (ptr), aio_st_b_, sizeof(aio_st_v_),   \
+        sim_mem_store_at(AIO_SIM_SITE_(opname, ptr), (ptr), aio_st_b_, sizeof(aio_st_v_),  \
                          (order));                                                         \
     })
 
@@ -51,9 +51,8 @@
         AIO_SIM_TYPE_(ptr) aio_rmw_v_ = (val), aio_rmw_old_;                               \
         uint64_t aio_rmw_b_ = 0;                                                           \
         __builtin_memcpy(&aio_rmw_b_, &aio_rmw_v_, sizeof(aio_rmw_v_));                    \
-        aio_rmw_b_ =                                                                       \
-            sim_mem_rmw_at(AIO_SIM_SITE_(opname, ptr), (ptr), (op), aio_rmw_b_,            \
-                           sizeof(aio_rmw_v_), __ATOMIC_SEQ_CST);                          \
+        aio_rmw_b_ = sim_mem_rmw_at(AIO_SIM_SITE_(opname, ptr), (ptr), (op), aio_rmw_b_,   \
+                                    sizeof(aio_rmw_v_), __ATOMIC_SEQ_CST);                 \
         __builtin_memcpy(&aio_rmw_old_, &aio_rmw_b_, sizeof(aio_rmw_old_));                \
         aio_rmw_old_;                                                                      \
     })

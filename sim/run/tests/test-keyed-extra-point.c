@@ -46,7 +46,8 @@ typedef struct {
  * picked one point too early or too late shows as notes out of order. */
 static void note(prog_t *p, int i, const char *what)
 {
-    g_string_append_printf(p->order, "%s:%d%s ", sim_thread_name(sim_thread_self()), i, what);
+    g_string_append_printf(p->order, "%s:%d%s ", sim_thread_name(sim_thread_self()), i,
+                           what);
 }
 
 static void *worker(void *arg)
@@ -140,8 +141,8 @@ static bool keyed_replay_matches(const char *text, const char *want, uint64_t se
     wk_keyed_t k;
     GError *err = NULL;
     if (!wk_keyed_parse(text, &k, &err)) {
-        CHECK(false, "seed %llu: %s keyed text rejected: %s", (unsigned long long)seed, form,
-              err->message);
+        CHECK(false, "seed %llu: %s keyed text rejected: %s", (unsigned long long)seed,
+              form, err->message);
         g_clear_error(&err);
         return false;
     }
