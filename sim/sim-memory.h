@@ -49,7 +49,7 @@ int sim_memory_model_parse(const char *name);
  * replayed, never on the hot path. */
 typedef struct sim_site {
     const char *func; /* enclosing function (__func__), or NULL */
-    const char *op;   /* "read", "fetch_or", "mutex_lock", "latency"... */
+    const char *op;   /* "read", "fetch_or", "os_mutex_lock", "blk_latency"... */
     const char *obj;  /* the object as written ("&ctx->notified"), or NULL */
 } sim_site_t;
 

@@ -99,7 +99,7 @@ typedef enum {
  * emitted E events was V of N".  T is the thread at the scheduling point
  * (for a pick made after it blocked, the thread that blocked); L is the
  * point's label (sim_site_label(): "aio_notify:read:notify_me",
- * "mutex_lock", "after_block:ppoll", "latency"...).  Counting only points
+ * "os_mutex_lock", "after_block:ppoll", "blk_latency"...).  Counting only points
  * with the same label is what makes an unrelated extra scheduling point
  * harmless: it has another label, so no ordinal moves.  E counts T's events
  * since its last program step (prog: how many scenario-level choices,
