@@ -152,7 +152,7 @@ static void key_advance(sim_world_t *w, bool thread_pick)
         d->key_events = ev;
         d->key_thread_ord = d->key_value_ord = 0;
     }
-    d->key_prog = t ? t->prog_steps : 0;
+    d->key_prog = t ? (uint32_t)t->prog_steps : 0;
     d->key_since = t ? t->n_events - t->prog_events : 0;
     (void)thread_pick;
 }

@@ -118,7 +118,8 @@ typedef struct {
      * (unlabelled entries), and per-label ordinals (labelled ones) */
     bool *keyed_used;
     sim_label_ords_t *label_ords;
-    uint64_t key_prog, key_since; /* labelled key: program steps, events since */
+    uint32_t key_prog;  /* labelled key: program steps (as recorded: 32 bits) */
+    uint64_t key_since; /* labelled key: events since the last program step */
     const sim_thread_t *key_thread;
     uint64_t key_events;
     uint32_t key_thread_ord, key_value_ord;

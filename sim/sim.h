@@ -298,17 +298,19 @@ typedef struct {
     uint32_t dflt;
     bool thread;           /* a thread pick (else a value choice) */
     bool current_runnable; /* thread pick: the running thread could go on */
+    bool commit;           /* value choice: a store-buffer commit at site */
     /* Its key (see sim_keyed_decision_t): thread id (0: none), its event
      * count, the ordinal at that key (first form); chosen: thread pick's
      * thread id.  site: the scheduling point or value source it was taken
-     * at (its label, with commit: a store-buffer commit taken there); the
-     * per-label ordinal is counted afterwards (sim_label_ords_t). */
+     * at (its label); the per-label ordinal is counted afterwards
+     * (sim_label_ords_t).  Ordered to keep the record at 48 bytes: one is
+     * written per decision. */
     int key_thread;
-    uint64_t key_events;
     uint32_t key_ordinal;
-    uint64_t key_prog, key_since; /* labelled key: program steps, events since */
+    uint64_t key_events;
+    uint64_t key_since; /* labelled key: events since its last program step */
     int chosen;
-    bool commit;
+    uint32_t key_prog; /* labelled key: its program steps */
     const sim_site_t *site;
 } sim_decision_info_t;
 

@@ -23,8 +23,8 @@ char *wk_keyed_encode(const sim_world_t *w)
             continue; /* the default policy takes it anyway */
         }
         g_string_append_printf(s, "%s%s@%" PRIu64 ".%" PRIu64 "#%s#%u", s->len ? " " : "",
-                               sim_world_thread_name_of(w, in->key_thread), in->key_prog,
-                               in->key_since, label, ord);
+                               sim_world_thread_name_of(w, in->key_thread),
+                               (uint64_t)in->key_prog, in->key_since, label, ord);
         if (in->thread) {
             g_string_append_printf(s, ">%s", sim_world_thread_name_of(w, in->chosen));
         } else {
