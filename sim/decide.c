@@ -153,6 +153,7 @@ static void key_advance(sim_world_t *w, bool thread_pick)
         d->key_thread_ord = d->key_value_ord = 0;
     }
     d->key_prog = t ? (uint32_t)t->prog_steps : 0;
+    d->key_wakes = t ? t->kernel_wakes : 0;
     d->key_since = t ? t->n_events - t->prog_events : 0;
     (void)thread_pick;
 }
@@ -166,6 +167,7 @@ static sim_decision_info_t key_info(sim_world_t *w, bool thread_pick,
         .key_events = d->key_events,
         .key_ordinal = thread_pick ? d->key_thread_ord : d->key_value_ord,
         .key_prog = d->key_prog,
+        .key_wakes = d->key_wakes,
         .key_since = d->key_since,
         .thread = thread_pick,
         .site = site,
@@ -185,7 +187,7 @@ static label_key_t label_key(sim_world_t *w, const sim_site_t *site, bool commit
     sim_decider_t *d = &w->dec;
     const char *label = sim_label_ords_label(d->label_ords, site, commit);
     uint32_t ord = sim_label_ords_take(d->label_ords, d->key_thread ? d->key_thread->id : 0,
-                                       d->key_prog, d->key_since, label);
+                                       d->key_prog, d->key_wakes, d->key_since, label);
     return (label_key_t){ label, ord };
 }
 
@@ -197,8 +199,8 @@ static bool key_matches(sim_world_t *w, const sim_keyed_decision_t *k,
         return false;
     if (!k->label)
         return k->events == d->key_events; /* first form */
-    return k->prog == d->key_prog && k->events == d->key_since &&
-           strcmp(k->label, lk->label) == 0;
+    return k->prog == d->key_prog && k->wakes == d->key_wakes &&
+           k->events == d->key_since && strcmp(k->label, lk->label) == 0;
 }
 
 /* The ordinal an entry is compared with: per label, or (first form) per
@@ -386,6 +388,7 @@ uint32_t sim_choose(uint32_t n)
         /* A program step: labelled keys count the thread's events from
          * here, and this choice itself is keyed as "step P, 0 events on". */
         w->current->prog_steps++;
+        w->current->kernel_wakes = 0;
         w->current->prog_events = w->current->n_events;
     }
     return sim_decide_value(w, n, &choose);

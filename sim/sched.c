@@ -207,6 +207,14 @@ void sim_wake(sim_world_t *w, sim_thread_t *t, int res)
     t->poll_fds = NULL;
     t->wait_gen++;
     sim_emit(w, SIM_EV_THREAD_WAKE, t->id, 0, res, 0, t->name);
+    if (w->kernel_acting || !w->current)
+        sim_thread_clock_anchor(t); /* woken when the clock said so */
+}
+
+void sim_thread_clock_anchor(sim_thread_t *t)
+{
+    t->kernel_wakes++;
+    t->prog_events = t->n_events;
 }
 
 int sim_wake_all(sim_world_t *w, sim_wait_kind_t kind, const void *obj)

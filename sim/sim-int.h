@@ -80,11 +80,13 @@ struct sim_thread {
     void *home_ctx; /* os_thread_ctx_get/set */
     uint64_t pct_prio;
     uint64_t n_events; /* kernel-visible events it emitted: keys decisions */
-    /* Program steps: its scenario-level choices (sim_choose()), and n_events
-     * at the last one.  Labelled keys count events from there, so a loop
-     * whose length depends on virtual time only moves keys up to the
-     * thread's next program step. */
+    /* Program steps: its scenario-level choices (sim_choose()); kernel
+     * wakes since the last one (a timer or a device woke it: the clock
+     * decided when); n_events at the last of either.  Labelled keys count
+     * events from there, so a loop whose length depends on virtual time
+     * only moves keys up to the thread's next wake or program step. */
     uint64_t prog_steps, prog_events;
+    uint32_t kernel_wakes;
     struct sim_libc_thread *libc; /* libc seam: pthread keys, handle (sim/libc/) */
 };
 
@@ -94,6 +96,9 @@ struct sim_thread {
 int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj, uint64_t arg,
               int64_t deadline);
 void sim_wake(sim_world_t *w, sim_thread_t *t, int res);
+/* t saw the clock act (a kernel wake, a device completion it reaps):
+ * labelled keys count its events from here (sim_thread_t.kernel_wakes). */
+void sim_thread_clock_anchor(sim_thread_t *t);
 /* sim_thread_create without its scheduling point: the caller can publish
  * the handle before the new thread may run. */
 sim_thread_t *sim_thread_spawn(sim_world_t *w, const char *name, sim_thread_fn_t *fn,
@@ -119,6 +124,7 @@ typedef struct {
     bool *keyed_used;
     sim_label_ords_t *label_ords;
     uint32_t key_prog;  /* labelled key: program steps (as recorded: 32 bits) */
+    uint32_t key_wakes; /* labelled key: kernel wakes since the last step */
     uint64_t key_since; /* labelled key: events since the last program step */
     const sim_thread_t *key_thread;
     uint64_t key_events;
@@ -253,6 +259,11 @@ struct sim_ring {
     } * deferred;
     size_t n_deferred, cap_deferred;
     bool flushing_batch; /* posting them: ring-fd polls wait for the end */
+    /* Per CQE in posting order (= reaping order), not yet seen reaped:
+     * was it posted when the clock said so (kernel: a device, a timer)?
+     * A thread reaping one is anchored like a kernel wake (keys). */
+    bool *by_clock;
+    size_t by_clock_cap, by_clock_head, by_clock_tail;
 };
 
 struct sim_req {

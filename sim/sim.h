@@ -114,7 +114,8 @@ typedef enum {
 typedef struct {
     const char *thread; /* T's name */
     uint64_t prog;      /* labelled: T's program steps (sim_choose() calls) */
-    uint64_t events;    /* E: labelled, T's events since its last program step */
+    uint32_t wakes;     /* labelled: T's kernel wakes since that step */
+    uint64_t events;    /* E: labelled, T's events since that step or wake */
     const char *label;  /* L, or NULL (first form) */
     uint32_t ordinal;
     bool is_thread;
@@ -310,7 +311,8 @@ typedef struct {
     uint64_t key_events;
     uint64_t key_since; /* labelled key: events since its last program step */
     int chosen;
-    uint32_t key_prog; /* labelled key: its program steps */
+    uint32_t key_prog;  /* labelled key: its program steps */
+    uint32_t key_wakes; /* labelled key: kernel wakes since the last step */
     const sim_site_t *site;
 } sim_decision_info_t;
 
@@ -332,8 +334,8 @@ void sim_label_ords_free(sim_label_ords_t *o);
 /* The interned label of (site, commit); valid until o is freed. */
 const char *sim_label_ords_label(sim_label_ords_t *o, const sim_site_t *site, bool commit);
 /* Counts a decision with interned label at (thread id, events). */
-uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t prog, uint64_t since,
-                             const char *label);
+uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t prog, uint32_t wakes,
+                             uint64_t since, const char *label);
 /* The name of the thread with this id ("" if none). */
 const char *sim_world_thread_name_of(const sim_world_t *w, int id);
 const sim_decision_info_t *sim_world_decision_info(const sim_world_t *w);

@@ -92,6 +92,7 @@ typedef struct {
 
 typedef struct {
     uint64_t prog, events; /* the counts below are since this key */
+    uint32_t wakes;
     bool valid;
     label_count_t *counts;
     size_t n_counts, cap_counts;
@@ -152,7 +153,7 @@ const char *sim_label_ords_label(sim_label_ords_t *o, const sim_site_t *site, bo
     return label;
 }
 
-uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t prog,
+uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t prog, uint32_t wakes,
                              uint64_t events, const char *label)
 {
     size_t id = thread > 0 ? (size_t)thread : 0;
@@ -165,9 +166,10 @@ uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t prog,
     thread_ords_t *t = &o->threads[id];
     /* Invariant: counts hold only decisions since the thread's key last
      * changed; a new event or program step starts every label at 0. */
-    if (!t->valid || t->events != events || t->prog != prog) {
+    if (!t->valid || t->events != events || t->prog != prog || t->wakes != wakes) {
         t->valid = true;
         t->prog = prog;
+        t->wakes = wakes;
         t->events = events;
         t->n_counts = 0;
     }

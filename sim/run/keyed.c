@@ -17,14 +17,19 @@ char *wk_keyed_encode(const sim_world_t *w)
     for (size_t i = 0; i < n; i++) {
         const sim_decision_info_t *in = &info[i];
         const char *label = sim_label_ords_label(ords, in->site, in->commit);
-        uint32_t ord =
-            sim_label_ords_take(ords, in->key_thread, in->key_prog, in->key_since, label);
+        uint32_t ord = sim_label_ords_take(ords, in->key_thread, in->key_prog,
+                                           in->key_wakes, in->key_since, label);
         if (values[i] == in->dflt || in->key_thread == 0) {
             continue; /* the default policy takes it anyway */
         }
-        g_string_append_printf(s, "%s%s@%" PRIu64 ".%" PRIu64 "#%s#%u", s->len ? " " : "",
+        /* P.E, or P.K.E after K kernel wakes since the program step */
+        g_string_append_printf(s, "%s%s@%" PRIu64, s->len ? " " : "",
                                sim_world_thread_name_of(w, in->key_thread),
-                               (uint64_t)in->key_prog, in->key_since, label, ord);
+                               (uint64_t)in->key_prog);
+        if (in->key_wakes) {
+            g_string_append_printf(s, ".%u", in->key_wakes);
+        }
+        g_string_append_printf(s, ".%" PRIu64 "#%s#%u", in->key_since, label, ord);
         if (in->thread) {
             g_string_append_printf(s, ">%s", sim_world_thread_name_of(w, in->chosen));
         } else {
@@ -96,7 +101,7 @@ bool wk_keyed_parse(const char *text, wk_keyed_t *k, GError **err)
         }
         sim_keyed_decision_t d = { 0 };
         const char *at = strchr(*t, '@');
-        uint64_t events, ord, v, b;
+        uint64_t events, ev2, ord, v, b;
         const char *p = at ? at + 1 : NULL;
         if (!at || !name_ok(*t, (size_t)(at - *t))) {
             ok = bad(
@@ -116,6 +121,15 @@ bool wk_keyed_parse(const char *text, wk_keyed_t *k, GError **err)
             if (!number(&p, UINT64_MAX / 2, &events)) {
                 ok = bad(err, *t, "bad @PROG.EVENTS");
                 break;
+            }
+            if (*p == '.') { /* PROG.WAKES.EVENTS */
+                p++;
+                if (events > UINT32_MAX || !number(&p, UINT64_MAX / 2, &ev2)) {
+                    ok = bad(err, *t, "bad @PROG.WAKES.EVENTS");
+                    break;
+                }
+                d.wakes = (uint32_t)events;
+                events = ev2;
             }
         }
         if (*p++ != '#' || labelled != !g_ascii_isdigit(*p)) {
