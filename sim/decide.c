@@ -153,8 +153,8 @@ static void key_advance(sim_world_t *w, bool thread_pick)
         d->key_thread_ord = d->key_value_ord = 0;
     }
     d->key_prog = t ? (uint32_t)t->prog_steps : 0;
-    d->key_wakes = t ? t->kernel_wakes : 0;
-    d->key_since = t ? t->n_events - t->prog_events : 0;
+    d->key_wakes = t ? t->clock_anchors : 0;
+    d->key_since = t ? (uint32_t)(t->n_events - t->prog_events) : 0;
     (void)thread_pick;
 }
 
@@ -388,7 +388,7 @@ uint32_t sim_choose(uint32_t n)
         /* A program step: labelled keys count the thread's events from
          * here, and this choice itself is keyed as "step P, 0 events on". */
         w->current->prog_steps++;
-        w->current->kernel_wakes = 0;
+        w->current->clock_anchors = 0;
         w->current->prog_events = w->current->n_events;
     }
     return sim_decide_value(w, n, &choose);

@@ -213,7 +213,7 @@ void sim_wake(sim_world_t *w, sim_thread_t *t, int res)
 
 void sim_thread_clock_anchor(sim_thread_t *t)
 {
-    t->kernel_wakes++;
+    t->clock_anchors++;
     t->prog_events = t->n_events;
 }
 

@@ -80,13 +80,14 @@ struct sim_thread {
     void *home_ctx; /* os_thread_ctx_get/set */
     uint64_t pct_prio;
     uint64_t n_events; /* kernel-visible events it emitted: keys decisions */
-    /* Program steps: its scenario-level choices (sim_choose()); kernel
-     * wakes since the last one (a timer or a device woke it: the clock
-     * decided when); n_events at the last of either.  Labelled keys count
-     * events from there, so a loop whose length depends on virtual time
-     * only moves keys up to the thread's next wake or program step. */
+    /* Program steps: its scenario-level choices (sim_choose()); clock
+     * anchors since the last one (a kernel wake, a reap of a CQE the
+     * kernel posted: the clock decided when); n_events at the last of
+     * either.  Labelled keys count events from there, so a loop whose
+     * length depends on virtual time only moves keys up to the thread's
+     * next anchor or program step. */
     uint64_t prog_steps, prog_events;
-    uint32_t kernel_wakes;
+    uint32_t clock_anchors;
     struct sim_libc_thread *libc; /* libc seam: pthread keys, handle (sim/libc/) */
 };
 
@@ -97,7 +98,7 @@ int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj, uint64_t ar
               int64_t deadline);
 void sim_wake(sim_world_t *w, sim_thread_t *t, int res);
 /* t saw the clock act (a kernel wake, a device completion it reaps):
- * labelled keys count its events from here (sim_thread_t.kernel_wakes). */
+ * labelled keys count its events from here (sim_thread_t.clock_anchors). */
 void sim_thread_clock_anchor(sim_thread_t *t);
 /* sim_thread_create without its scheduling point: the caller can publish
  * the handle before the new thread may run. */
@@ -124,8 +125,8 @@ typedef struct {
     bool *keyed_used;
     sim_label_ords_t *label_ords;
     uint32_t key_prog;  /* labelled key: program steps (as recorded: 32 bits) */
-    uint32_t key_wakes; /* labelled key: kernel wakes since the last step */
-    uint64_t key_since; /* labelled key: events since the last program step */
+    uint32_t key_wakes; /* labelled key: clock anchors since the last step */
+    uint32_t key_since; /* labelled key: events since the last step or anchor */
     const sim_thread_t *key_thread;
     uint64_t key_events;
     uint32_t key_thread_ord, key_value_ord;

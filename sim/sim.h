@@ -103,9 +103,11 @@ typedef enum {
  * with the same label is what makes an unrelated extra scheduling point
  * harmless: it has another label, so no ordinal moves.  E counts T's events
  * since its last program step (prog: how many scenario-level choices,
- * sim_choose(), T has made), because an extra point also costs virtual
- * time, and a loop that waits for a device or a timer may then run a
- * different number of times: the drift stops at T's next program step.  A thread pick
+ * sim_choose(), T has made) or, if later, its last clock anchor (wakes:
+ * how many since that step; an anchor is a kernel wake, or T reaping a CQE
+ * the kernel posted), because an extra point also costs virtual time, and
+ * a loop that waits for a device or a timer may then run a different
+ * number of times: the drift stops where the clock's decision ends it.  A thread pick
  * applies at the first decision point at its key and label whose ordinal
  * is >= ordinal (and whose chosen thread can run); a value at its exact
  * ordinal.  label NULL: the first form of keys, whose ordinal counts every
@@ -114,8 +116,8 @@ typedef enum {
 typedef struct {
     const char *thread; /* T's name */
     uint64_t prog;      /* labelled: T's program steps (sim_choose() calls) */
-    uint32_t wakes;     /* labelled: T's kernel wakes since that step */
-    uint64_t events;    /* E: labelled, T's events since that step or wake */
+    uint32_t wakes;     /* labelled: T's clock anchors since that step */
+    uint64_t events;    /* E: labelled, T's events since that step or anchor */
     const char *label;  /* L, or NULL (first form) */
     uint32_t ordinal;
     bool is_thread;
@@ -304,15 +306,16 @@ typedef struct {
      * count, the ordinal at that key (first form); chosen: thread pick's
      * thread id.  site: the scheduling point or value source it was taken
      * at (its label); the per-label ordinal is counted afterwards
-     * (sim_label_ords_t).  Ordered to keep the record at 48 bytes: one is
-     * written per decision. */
+     * (sim_label_ords_t).  Ordered, and the labelled key kept to 32-bit
+     * counts, so that the record stays at 48 bytes: one is written per
+     * decision. */
     int key_thread;
     uint32_t key_ordinal;
     uint64_t key_events;
-    uint64_t key_since; /* labelled key: events since its last program step */
     int chosen;
     uint32_t key_prog;  /* labelled key: its program steps */
-    uint32_t key_wakes; /* labelled key: kernel wakes since the last step */
+    uint32_t key_wakes; /* labelled key: clock anchors since that step */
+    uint32_t key_since; /* labelled key: events since the last of either */
     const sim_site_t *site;
 } sim_decision_info_t;
 

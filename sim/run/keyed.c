@@ -29,7 +29,7 @@ char *wk_keyed_encode(const sim_world_t *w)
         if (in->key_wakes) {
             g_string_append_printf(s, ".%u", in->key_wakes);
         }
-        g_string_append_printf(s, ".%" PRIu64 "#%s#%u", in->key_since, label, ord);
+        g_string_append_printf(s, ".%u#%s#%u", in->key_since, label, ord);
         if (in->thread) {
             g_string_append_printf(s, ">%s", sim_world_thread_name_of(w, in->chosen));
         } else {

@@ -16,11 +16,16 @@
  *                        second device-latency choice: 3 of 16
  *     vcpu0@8.0#choose#0=2/9
  *                        vcpu0's 8th program step (a sim_choose()) chose 2
+ *     vcpu0@40.3.20#os_mutex_unlock#0>vcpu1
+ *                        20 events after vcpu0's 3rd clock anchor (a kernel
+ *                        wake, a reap of a CQE the kernel posted) since its
+ *                        40th program step, at the first os_mutex_unlock
+ *                        there, run vcpu1
  * The label (sim_site_label()) names the scheduling point: only points with
  * the same label count towards the ordinal, so a point added elsewhere
- * moves no key.  Events count from the thread's last program step, so a
- * loop that runs longer or shorter (an extra point costs virtual time)
- * moves keys only until the thread's next step.  The first form, without
+ * moves no key.  Events count from the thread's last program step or
+ * clock anchor, so a loop that runs longer or shorter (an extra point
+ * costs virtual time) moves keys only until the clock ends it.  The first form, without
  * a label (main-loop@12#0>vcpu0: all the thread's events, the ordinal
  * counting every decision at the key), is still parsed and replayed as it
  * always was.
