@@ -189,8 +189,9 @@ int64_t sim_blkdev_start(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool wri
         req->len = (size_t)transfer(d, req, true); /* result, kept for finish */
     int64_t span = d->lat_max - d->lat_min;
     int64_t lat = d->lat_min;
+    static const sim_site_t latency = { NULL, "blk_latency", NULL };
     if (span > 0)
-        lat += span * sim_decide_value(w, LATENCY_STEPS) / (LATENCY_STEPS - 1);
+        lat += span * sim_decide_value(w, LATENCY_STEPS, &latency) / (LATENCY_STEPS - 1);
     return lat;
 }
 

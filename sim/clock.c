@@ -93,7 +93,7 @@ int64_t sim_world_now_ns(const sim_world_t *w)
 void sim_sleep_ns(int64_t ns)
 {
     sim_world_t *w = sim__current_world;
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     if (!w || !w->current || ns <= 0)
         return;
     int64_t deadline = w->now + ns;

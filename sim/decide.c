@@ -152,36 +152,76 @@ static void key_advance(sim_world_t *w, bool thread_pick)
         d->key_events = ev;
         d->key_thread_ord = d->key_value_ord = 0;
     }
+    d->key_prog = t ? (uint32_t)t->prog_steps : 0;
+    d->key_wakes = t ? t->clock_anchors : 0;
+    d->key_since = t ? (uint32_t)(t->n_events - t->prog_events) : 0;
     (void)thread_pick;
 }
 
-static sim_decision_info_t key_info(sim_world_t *w, bool thread_pick)
+static sim_decision_info_t key_info(sim_world_t *w, bool thread_pick,
+                                    const sim_site_t *site)
 {
     sim_decider_t *d = &w->dec;
     return (sim_decision_info_t){
         .key_thread = d->key_thread ? d->key_thread->id : 0,
         .key_events = d->key_events,
         .key_ordinal = thread_pick ? d->key_thread_ord : d->key_value_ord,
+        .key_prog = d->key_prog,
+        .key_wakes = d->key_wakes,
+        .key_since = d->key_since,
         .thread = thread_pick,
+        .site = site,
     };
 }
 
-static bool key_matches(sim_world_t *w, const sim_keyed_decision_t *k)
+/* KEYED only: the label of the decision about to be taken and its ordinal
+ * among decisions with that label at its key, counted exactly as
+ * wk_keyed_encode() counts them after a run (sim_label_ords_t). */
+typedef struct {
+    const char *label;
+    uint32_t ord;
+} label_key_t;
+
+static label_key_t label_key(sim_world_t *w, const sim_site_t *site, bool commit)
 {
-    const sim_decider_t *d = &w->dec;
-    return d->key_thread && k->events == d->key_events &&
-           strcmp(k->thread, d->key_thread->name) == 0;
+    sim_decider_t *d = &w->dec;
+    const char *label = sim_label_ords_label(d->label_ords, site, commit);
+    uint32_t ord = sim_label_ords_take(d->label_ords, d->key_thread ? d->key_thread->id : 0,
+                                       d->key_prog, d->key_wakes, d->key_since, label);
+    return (label_key_t){ label, ord };
 }
 
-/* KEYED thread pick: the first unused entry at this key whose ordinal has
- * been reached and whose thread can run; else the default. */
-static uint32_t keyed_thread(sim_world_t *w)
+static bool key_matches(sim_world_t *w, const sim_keyed_decision_t *k,
+                        const label_key_t *lk)
+{
+    const sim_decider_t *d = &w->dec;
+    if (!d->key_thread || strcmp(k->thread, d->key_thread->name) != 0)
+        return false;
+    if (!k->label)
+        return k->events == d->key_events; /* first form */
+    return k->prog == d->key_prog && k->wakes == d->key_wakes &&
+           k->events == d->key_since && strcmp(k->label, lk->label) == 0;
+}
+
+/* The ordinal an entry is compared with: per label, or (first form) per
+ * key. */
+static uint32_t key_ord(const sim_decider_t *d, const sim_keyed_decision_t *k,
+                        const label_key_t *lk, bool thread_pick)
+{
+    if (k->label)
+        return lk->ord;
+    return thread_pick ? d->key_thread_ord : d->key_value_ord;
+}
+
+/* KEYED thread pick: the first unused entry at this key (and label) whose
+ * ordinal has been reached and whose thread can run; else the default. */
+static uint32_t keyed_thread(sim_world_t *w, const label_key_t *lk)
 {
     sim_decider_t *d = &w->dec;
     for (size_t i = 0; i < d->o.keyed_len; i++) {
         const sim_keyed_decision_t *k = &d->o.keyed[i];
-        if (d->keyed_used[i] || !k->is_thread || !key_matches(w, k) ||
-            k->ordinal > d->key_thread_ord)
+        if (d->keyed_used[i] || !k->is_thread || !key_matches(w, k, lk) ||
+            k->ordinal > key_ord(d, k, lk, true))
             continue;
         int idx = 0;
         for (int j = 0; j < w->n_threads; j++) {
@@ -198,14 +238,15 @@ static uint32_t keyed_thread(sim_world_t *w)
     return default_pick(w);
 }
 
-/* KEYED value: the entry at this key with this ordinal and bound, else 0. */
-static uint32_t keyed_value(sim_world_t *w, uint32_t n)
+/* KEYED value: the entry at this key (and label) with this ordinal and
+ * bound, else 0. */
+static uint32_t keyed_value(sim_world_t *w, uint32_t n, const label_key_t *lk)
 {
     sim_decider_t *d = &w->dec;
     for (size_t i = 0; i < d->o.keyed_len; i++) {
         const sim_keyed_decision_t *k = &d->o.keyed[i];
-        if (!d->keyed_used[i] && !k->is_thread && key_matches(w, k) &&
-            k->ordinal == d->key_value_ord && k->bound == n && k->value < n) {
+        if (!d->keyed_used[i] && !k->is_thread && key_matches(w, k, lk) &&
+            k->ordinal == key_ord(d, k, lk, false) && k->bound == n && k->value < n) {
             d->keyed_used[i] = true;
             return k->value;
         }
@@ -219,6 +260,7 @@ sim_thread_t *sim_decide_thread(sim_world_t *w)
     uint32_t n = (uint32_t)w->n_runnable, v = 0;
     int64_t b;
     key_advance(w, true);
+    const sim_site_t *site = w->site;
     switch (d->o.kind) {
     case SIM_DECIDE_BYTES:
         b = bytes_next(d, n);
@@ -233,12 +275,14 @@ sim_thread_t *sim_decide_thread(sim_world_t *w)
     case SIM_DECIDE_REPLAY:
         v = replay_next(w, n);
         break;
-    case SIM_DECIDE_KEYED:
-        v = keyed_thread(w);
+    case SIM_DECIDE_KEYED: {
+        label_key_t lk = label_key(w, site, false);
+        v = keyed_thread(w, &lk);
         break;
     }
+    }
     int cur = w->current ? runnable_index_of(w, w->current) : -1;
-    sim_decision_info_t info = key_info(w, true);
+    sim_decision_info_t info = key_info(w, true, site);
     info.dflt = cur >= 0 ? (uint32_t)cur : 0; /* default_pick(), computed once */
     info.current_runnable = cur >= 0;
     sim_thread_t *next = runnable_at(w, v);
@@ -248,7 +292,7 @@ sim_thread_t *sim_decide_thread(sim_world_t *w)
     return next;
 }
 
-uint32_t sim_decide_value(sim_world_t *w, uint32_t n)
+uint32_t sim_decide_value(sim_world_t *w, uint32_t n, const sim_site_t *site)
 {
     sim_decider_t *d = &w->dec;
     uint32_t v = 0;
@@ -268,11 +312,44 @@ uint32_t sim_decide_value(sim_world_t *w, uint32_t n)
     case SIM_DECIDE_REPLAY:
         v = replay_next(w, n);
         break;
-    case SIM_DECIDE_KEYED:
-        v = keyed_value(w, n);
+    case SIM_DECIDE_KEYED: {
+        label_key_t lk = label_key(w, site, false);
+        v = keyed_value(w, n, &lk);
         break;
     }
-    record(w, v, n, key_info(w, false));
+    }
+    record(w, v, n, key_info(w, false, site));
+    d->key_value_ord++;
+    return v;
+}
+
+/* A store-buffer commit choice, replayed (REPLAY, BYTES, KEYED): keyed to
+ * the scheduling point it is taken at, marked as a commit. */
+static uint32_t decide_commit_replayed(sim_world_t *w, uint32_t n)
+{
+    sim_decider_t *d = &w->dec;
+    uint32_t v = 0;
+    int64_t b;
+    key_advance(w, false);
+    switch (d->o.kind) {
+    case SIM_DECIDE_BYTES:
+        b = bytes_next(d, n);
+        v = b < 0 ? 0 : (uint32_t)b;
+        break;
+    case SIM_DECIDE_REPLAY:
+        v = replay_next(w, n);
+        break;
+    case SIM_DECIDE_KEYED: {
+        label_key_t lk = label_key(w, w->site, true);
+        v = keyed_value(w, n, &lk);
+        break;
+    }
+    default:
+        break;
+    }
+    sim_decision_info_t info = key_info(w, false, w->site);
+    info.commit = true;
+    record(w, v, n, info);
     d->key_value_ord++;
     return v;
 }
@@ -280,8 +357,10 @@ uint32_t sim_decide_value(sim_world_t *w, uint32_t n)
 uint32_t sim_decide_commit(sim_world_t *w, uint32_t n)
 {
     sim_decider_t *d = &w->dec;
-    if (n <= 1 || (d->o.kind != SIM_DECIDE_SEED && d->o.kind != SIM_DECIDE_PCT))
-        return sim_decide_value(w, n);
+    if (n <= 1)
+        return 0; /* no choice: nothing to record */
+    if (d->o.kind != SIM_DECIDE_SEED && d->o.kind != SIM_DECIDE_PCT)
+        return decide_commit_replayed(w, n);
     /* A store buffer drains within nanoseconds, but a lost wakeup needs a
      * store to stay buffered across several of the other thread's accesses;
      * so the random strategies keep the buffers with probability
@@ -292,15 +371,27 @@ uint32_t sim_decide_commit(sim_world_t *w, uint32_t n)
     uint32_t v = 0;
     if (sim_rng_below(d->rng, SIM_COMMIT_ODDS) == 0)
         v = 1 + (uint32_t)sim_rng_below(d->rng, n - 1);
-    record(w, v, n, key_info(w, false));
+    sim_decision_info_t info = key_info(w, false, w->site);
+    info.commit = true;
+    record(w, v, n, info);
     d->key_value_ord++;
     return v;
 }
 
 uint32_t sim_choose(uint32_t n)
 {
+    static const sim_site_t choose = { NULL, "choose", NULL };
     sim_world_t *w = sim__current_world;
-    return w ? sim_decide_value(w, n) : 0;
+    if (!w)
+        return 0;
+    if (w->current) {
+        /* A program step: labelled keys count the thread's events from
+         * here, and this choice itself is keyed as "step P, 0 events on". */
+        w->current->prog_steps++;
+        w->current->clock_anchors = 0;
+        w->current->prog_events = w->current->n_events;
+    }
+    return sim_decide_value(w, n, &choose);
 }
 
 /* ---- PCT ---- */
@@ -369,6 +460,7 @@ int sim_decider_init(sim_world_t *w)
         d->keyed_used = calloc(d->o.keyed_len + 1, sizeof(bool));
         if (!d->keyed_used)
             return -ENOMEM;
+        d->label_ords = sim_label_ords_new();
     }
     return 0;
 }
@@ -379,6 +471,7 @@ void sim_decider_fini(sim_decider_t *d)
     free(d->bounds);
     free(d->info);
     free(d->keyed_used);
+    sim_label_ords_free(d->label_ords);
     free(d->pct_slots);
     free(d->pct_change);
     memset(d, 0, sizeof(*d));

@@ -98,7 +98,7 @@ int os_eventfd_new(void)
 int os_eventfd_signal(int fd)
 {
     sim_world_t *w = sim__current_world;
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     sim_eventfd_t *e = eventfd_get(w, fd);
     if (!e)
         return -EBADF;
@@ -116,7 +116,7 @@ int os_eventfd_signal(int fd)
 int64_t os_eventfd_drain(int fd)
 {
     sim_world_t *w = sim__current_world;
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     sim_eventfd_t *e = eventfd_get(w, fd);
     if (!e)
         return -EBADF;
@@ -140,7 +140,7 @@ int sim_eventfd_new(uint64_t initial)
 int sim_eventfd_write(int fd, uint64_t value)
 {
     sim_world_t *w = sim__current_world;
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     sim_eventfd_t *e = eventfd_get(w, fd);
     if (!e)
         return -EBADF;
@@ -158,7 +158,7 @@ int sim_eventfd_write(int fd, uint64_t value)
 int sim_eventfd_read(int fd, uint64_t *value)
 {
     sim_world_t *w = sim__current_world;
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     sim_eventfd_t *e = eventfd_get(w, fd);
     if (!e)
         return -EBADF;

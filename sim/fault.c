@@ -24,6 +24,20 @@ static const char *const fault_names[SIM_FAULT_COUNT] = {
     [SIM_FAULT_EVENTFD_EAGAIN] = "eventfd-eagain",
 };
 
+/* The decision site of each kind's fault choice (keyed decisions). */
+static const sim_site_t fault_sites[SIM_FAULT_COUNT] = {
+    [SIM_FAULT_PPOLL_EINTR] = { NULL, "fault", "ppoll_eintr" },
+    [SIM_FAULT_ENTER_EINTR] = { NULL, "fault", "enter_eintr" },
+    [SIM_FAULT_ENTER_EAGAIN] = { NULL, "fault", "enter_eagain" },
+    [SIM_FAULT_ENTER_EBUSY] = { NULL, "fault", "enter_ebusy" },
+    [SIM_FAULT_PARTIAL_SUBMIT] = { NULL, "fault", "partial_submit" },
+    [SIM_FAULT_READ_EIO] = { NULL, "fault", "read_eio" },
+    [SIM_FAULT_READ_EAGAIN] = { NULL, "fault", "read_eagain" },
+    [SIM_FAULT_READ_SHORT] = { NULL, "fault", "read_short" },
+    [SIM_FAULT_URING_INIT] = { NULL, "fault", "uring_init" },
+    [SIM_FAULT_EVENTFD_EAGAIN] = { NULL, "fault", "eventfd_eagain" },
+};
+
 const char *sim_fault_name(sim_fault_kind_t k)
 {
     return (unsigned)k < SIM_FAULT_COUNT ? fault_names[k] : "?";
@@ -57,7 +71,8 @@ bool sim_fault(sim_world_t *w, sim_fault_kind_t k)
     else
         /* Value 0 (what a fuzzer's exhausted input and the default policy
          * give) means no fault, so a short input cannot fail every call. */
-        hit = f->permille[k] && sim_decide_value(w, 1000) >= 1000u - f->permille[k];
+        hit = f->permille[k] &&
+              sim_decide_value(w, 1000, &fault_sites[k]) >= 1000u - f->permille[k];
     if (hit) {
         w->faults_injected[k]++;
         sim_emit(w, SIM_EV_FAULT, k, 0, (int64_t)call, 0, fault_names[k]);

@@ -42,11 +42,47 @@ static sim_thread_t *weak_thread(sim_world_t *w)
     return w && w->mem && w->current ? w->current : NULL;
 }
 
+/* Sites of accesses made through the unlabelled API (tests, the libc
+ * seam's atomics): named by their operation only. */
+static const sim_site_t load_site = { NULL, "load", NULL };
+static const sim_site_t store_site = { NULL, "store", NULL };
+static const sim_site_t rmw_site = { NULL, "rmw", NULL };
+static const sim_site_t cmpxchg_site = { NULL, "cmpxchg", NULL };
+static const sim_site_t fence_site = { NULL, "fence", NULL };
+
 uint64_t sim_mem_load(const volatile void *p, unsigned size, int order)
+{
+    return sim_mem_load_at(&load_site, p, size, order);
+}
+
+void sim_mem_store(volatile void *p, uint64_t v, unsigned size, int order)
+{
+    sim_mem_store_at(&store_site, p, v, size, order);
+}
+
+uint64_t sim_mem_rmw(volatile void *p, sim_rmw_op_t op, uint64_t v, unsigned size,
+                     int order)
+{
+    return sim_mem_rmw_at(&rmw_site, p, op, v, size, order);
+}
+
+uint64_t sim_mem_cmpxchg(volatile void *p, uint64_t expected, uint64_t desired,
+                         unsigned size, int order)
+{
+    return sim_mem_cmpxchg_at(&cmpxchg_site, p, expected, desired, size, order);
+}
+
+void sim_mem_fence(int order)
+{
+    sim_mem_fence_at(&fence_site, order);
+}
+
+uint64_t sim_mem_load_at(const sim_site_t *site, const volatile void *p, unsigned size,
+                         int order)
 {
     (void)order; /* loads are never reordered here */
     sim_world_t *w = sim__current_world;
-    sim_mem_sched_point();
+    sim_mem_sched_point(site);
     sim_thread_t *t = weak_thread(w);
     uint64_t bits;
     if (t && sim_memory_forward(w, t, p, size, &bits))
@@ -54,10 +90,11 @@ uint64_t sim_mem_load(const volatile void *p, unsigned size, int order)
     return sim_memory_read(p, size);
 }
 
-void sim_mem_store(volatile void *p, uint64_t v, unsigned size, int order)
+void sim_mem_store_at(const sim_site_t *site, volatile void *p, uint64_t v, unsigned size,
+                      int order)
 {
     sim_world_t *w = sim__current_world;
-    sim_mem_sched_point();
+    sim_mem_sched_point(site);
     sim_thread_t *t = weak_thread(w);
     if (!t) {
         sim_memory_write(p, v, size);
@@ -71,9 +108,9 @@ void sim_mem_store(volatile void *p, uint64_t v, unsigned size, int order)
 }
 
 /* Locked instructions drain the store buffer before they execute. */
-static void locked_prologue(sim_world_t *w)
+static void locked_prologue(sim_world_t *w, const sim_site_t *site)
 {
-    sim_mem_sched_point();
+    sim_mem_sched_point(site);
     sim_thread_t *t = weak_thread(w);
     if (t)
         sim_memory_drain(w, t);
@@ -84,11 +121,11 @@ static uint64_t truncate_bits(uint64_t v, unsigned size)
     return size >= 8 ? v : v & ((UINT64_C(1) << (size * 8)) - 1);
 }
 
-uint64_t sim_mem_rmw(volatile void *p, sim_rmw_op_t op, uint64_t v, unsigned size,
-                     int order)
+uint64_t sim_mem_rmw_at(const sim_site_t *site, volatile void *p, sim_rmw_op_t op,
+                        uint64_t v, unsigned size, int order)
 {
     (void)order;
-    locked_prologue(sim__current_world);
+    locked_prologue(sim__current_world, site);
     uint64_t old = sim_memory_read(p, size), nv = v;
     switch (op) {
     case SIM_RMW_XCHG:
@@ -117,21 +154,21 @@ uint64_t sim_mem_rmw(volatile void *p, sim_rmw_op_t op, uint64_t v, unsigned siz
     return old;
 }
 
-uint64_t sim_mem_cmpxchg(volatile void *p, uint64_t expected, uint64_t desired,
-                         unsigned size, int order)
+uint64_t sim_mem_cmpxchg_at(const sim_site_t *site, volatile void *p, uint64_t expected,
+                            uint64_t desired, unsigned size, int order)
 {
     (void)order;
-    locked_prologue(sim__current_world);
+    locked_prologue(sim__current_world, site);
     uint64_t old = sim_memory_read(p, size);
     if (old == truncate_bits(expected, size))
         sim_memory_write(p, desired, size);
     return old;
 }
 
-void sim_mem_fence(int order)
+void sim_mem_fence_at(const sim_site_t *site, int order)
 {
     sim_world_t *w = sim__current_world;
-    sim_mem_sched_point();
+    sim_mem_sched_point(site);
     sim_thread_t *t = weak_thread(w);
     if (!t)
         return;

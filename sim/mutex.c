@@ -50,7 +50,7 @@ void os_mutex_lock(os_mutex_t *m)
         return;
     }
     mutex_adopt(w, m);
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     int self = w->current->id;
     if (m->owner == self)
         sim_violation(w, "%s: recursive lock of mutex #%u", w->current->name, m->id);
@@ -76,7 +76,7 @@ void os_mutex_unlock(os_mutex_t *m)
     m->owner = 0;
     sim_emit(w, SIM_EV_MUTEX_UNLOCK, m->id, 0, 0, 0, NULL);
     sim_wake_all(w, SIM_WAIT_MUTEX, m);
-    sim_sched_point(); /* publish: a waiter may run now */
+    SIM_SCHED_POINT_HERE(); /* publish: a waiter may run now */
 }
 
 /* ---- condition variables ---- */
@@ -124,7 +124,7 @@ static void cond_wake(sim_cond_t *c, bool all)
     if (!w)
         return;
     cond_adopt(w, c);
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     if (all) {
         sim_wake_all(w, SIM_WAIT_COND, c);
         return;

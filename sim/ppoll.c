@@ -39,7 +39,7 @@ int os_ppoll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
     sim_world_t *w = sim__current_world;
     if (!w)
         return -ENOSYS;
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     sim_emit(w, SIM_EV_PPOLL_ENTER, (int64_t)nfds, 0, timeout_ns, 0, NULL);
     int64_t deadline = timeout_ns < 0 ? -1 : w->now + timeout_ns;
     int ready;

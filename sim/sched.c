@@ -101,12 +101,13 @@ static void step(sim_world_t *w)
  * threads' and, for a seam access, the caller's own: committing one of them
  * is a decision taken here, before the thread decision, and only when
  * another thread could observe it now (at least two runnable threads). */
-static void sched_point(sim_world_t *w, sim_thread_t *t)
+static void sched_point(sim_world_t *w, sim_thread_t *t, const sim_site_t *site)
 {
     step(w);
     park_if_stopping(w, t);
     if (w->n_runnable <= 1)
-        return; /* fast path: no decision */
+        return;     /* fast path: no decision */
+    w->site = site; /* what the decisions taken here are keyed to */
     if (w->mem && sim_memory_pending(w)) {
         sim_memory_commit_choice(w);
         park_if_stopping(w, t); /* a replay may have failed */
@@ -127,28 +128,35 @@ static void sched_point(sim_world_t *w, sim_thread_t *t)
  * threads may still run (and see memory without these stores) there.  Calls
  * that publish something before their point drain explicitly (mutex unlock,
  * thread creation, waking a thread). */
-void sim_sched_point(void)
+void sim_sched_point_at(const sim_site_t *site)
 {
     sim_world_t *w = sim__current_world;
     if (!w || !w->current)
         return; /* outside a run, or on the host */
-    sched_point(w, w->current);
+    sched_point(w, w->current, site);
     if (w->mem)
         sim_memory_drain(w, w->current);
 }
 
+void sim_sched_point(void)
+{
+    static const sim_site_t point = { NULL, "point", NULL };
+    sim_sched_point_at(&point);
+}
+
 /* The scheduling point of a seam access (memory.c): no drain. */
-void sim_mem_sched_point(void)
+void sim_mem_sched_point(const sim_site_t *site)
 {
     sim_world_t *w = sim__current_world;
     if (!w || !w->current)
         return;
-    sched_point(w, w->current);
+    sched_point(w, w->current, site);
 }
 
 void sim_yield(void)
 {
-    sim_sched_point();
+    static const sim_site_t yield = { NULL, "yield", NULL };
+    sim_sched_point_at(&yield);
 }
 
 /* ---- blocking ---- */
@@ -199,6 +207,14 @@ void sim_wake(sim_world_t *w, sim_thread_t *t, int res)
     t->poll_fds = NULL;
     t->wait_gen++;
     sim_emit(w, SIM_EV_THREAD_WAKE, t->id, 0, res, 0, t->name);
+    if (w->kernel_acting || !w->current)
+        sim_thread_clock_anchor(t); /* woken when the clock said so */
+}
+
+void sim_thread_clock_anchor(sim_thread_t *t)
+{
+    t->clock_anchors++;
+    t->prog_events = t->n_events;
 }
 
 int sim_wake_all(sim_world_t *w, sim_wait_kind_t kind, const void *obj)
@@ -223,7 +239,8 @@ static void thread_finish(sim_world_t *w, sim_thread_t *t, void *ret)
     if (sim_memory_thread_pending(w, t)) {
         /* Exit is a system call: others may run before it, then it drains.
          * (Only with stores buffered, so that sc runs take no extra point.) */
-        sched_point(w, t);
+        static const sim_site_t exit_site = { NULL, "thread_exit", NULL };
+        sched_point(w, t, &exit_site);
         sim_memory_drain(w, t);
     }
     sim_emit(w, SIM_EV_THREAD_EXIT, t->id, 0, 0, 0, t->name);
@@ -276,14 +293,16 @@ sim_thread_t *sim_thread_create(sim_world_t *w, const char *name, sim_thread_fn_
     if (w->mem && w->current)
         sim_memory_drain(w, w->current); /* the child sees its creator's stores */
     sim_thread_t *t = thread_new(w, name, fn, arg);
-    sim_sched_point();
+    static const sim_site_t create_site = { NULL, "thread_create", NULL };
+    sim_sched_point_at(&create_site);
     return t;
 }
 
 void *sim_thread_join(sim_thread_t *t)
 {
     sim_world_t *w = t->w;
-    sim_sched_point();
+    static const sim_site_t join_site = { NULL, "thread_join", NULL };
+    sim_sched_point_at(&join_site);
     while (t->state != SIM_T_EXITED) {
         if (sim_block(w, SIM_WAIT_JOIN, t, 0, -1) == -EDEADLK)
             return NULL;
@@ -482,6 +501,34 @@ static void unwind_all(sim_world_t *w)
     }
 }
 
+/* The site of a pick the host makes because no thread named the next one:
+ * after the last thread to run blocked (by what it waits for), exited, or
+ * at the start.  Keyed decisions name it like any scheduling point. */
+static const sim_site_t *host_pick_site(const sim_thread_t *last)
+{
+    static const sim_site_t start = { NULL, "start", NULL };
+    static const sim_site_t exited = { NULL, "after_exit", NULL };
+    static const sim_site_t other = { NULL, "host_pick", NULL };
+    static const sim_site_t blocked[] = {
+        [SIM_WAIT_NONE] = { NULL, "after_block", "none" },
+        [SIM_WAIT_PPOLL] = { NULL, "after_block", "ppoll" },
+        [SIM_WAIT_MUTEX] = { NULL, "after_block", "mutex" },
+        [SIM_WAIT_COND] = { NULL, "after_block", "cond" },
+        [SIM_WAIT_SLEEP] = { NULL, "after_block", "sleep" },
+        [SIM_WAIT_JOIN] = { NULL, "after_block", "join" },
+        [SIM_WAIT_URING] = { NULL, "after_block", "uring_wait" },
+        [SIM_WAIT_FUTEX] = { NULL, "after_block", "futex" },
+    };
+    if (!last)
+        return &start;
+    if (last->state == SIM_T_EXITED)
+        return &exited;
+    if (last->state == SIM_T_BLOCKED &&
+        (unsigned)last->wait < sizeof(blocked) / sizeof(blocked[0]))
+        return &blocked[last->wait];
+    return &other;
+}
+
 sim_result_t sim_sched_run(sim_world_t *w, sim_thread_fn_t *entry, void *arg)
 {
     thread_new(w, "main", entry, arg);
@@ -497,8 +544,10 @@ sim_result_t sim_sched_run(sim_world_t *w, sim_thread_fn_t *entry, void *arg)
         }
         sim_thread_t *t = w->next;
         w->next = NULL;
-        if (!t || t->state != SIM_T_RUNNABLE)
+        if (!t || t->state != SIM_T_RUNNABLE) {
+            w->site = host_pick_site(w->last_run);
             t = w->n_runnable == 1 ? NULL : sim_decide_thread(w);
+        }
         if (!t) {
             for (int i = 0; i < w->n_threads && !t; i++)
                 if (w->threads[i]->state == SIM_T_RUNNABLE)

@@ -79,7 +79,15 @@ struct sim_thread {
     void *arg, *ret;
     void *home_ctx; /* os_thread_ctx_get/set */
     uint64_t pct_prio;
-    uint64_t n_events;            /* kernel-visible events it emitted: keys decisions */
+    uint64_t n_events; /* kernel-visible events it emitted: keys decisions */
+    /* Program steps: its scenario-level choices (sim_choose()); clock
+     * anchors since the last one (a kernel wake, a reap of a CQE the
+     * kernel posted: the clock decided when); n_events at the last of
+     * either.  Labelled keys count events from there, so a loop whose
+     * length depends on virtual time only moves keys up to the thread's
+     * next anchor or program step. */
+    uint64_t prog_steps, prog_events;
+    uint32_t clock_anchors;
     struct sim_libc_thread *libc; /* libc seam: pthread keys, handle (sim/libc/) */
 };
 
@@ -89,6 +97,9 @@ struct sim_thread {
 int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj, uint64_t arg,
               int64_t deadline);
 void sim_wake(sim_world_t *w, sim_thread_t *t, int res);
+/* t saw the clock act (a kernel wake, a device completion it reaps):
+ * labelled keys count its events from here (sim_thread_t.clock_anchors). */
+void sim_thread_clock_anchor(sim_thread_t *t);
 /* sim_thread_create without its scheduling point: the caller can publish
  * the handle before the new thread may run. */
 sim_thread_t *sim_thread_spawn(sim_world_t *w, const char *name, sim_thread_fn_t *fn,
@@ -109,8 +120,13 @@ typedef struct {
     unsigned pct_created;
     uint32_t *values, *bounds; /* the record */
     sim_decision_info_t *info; /* per decision: what the default would pick */
-    /* KEYED: entries used; the current key and its decision ordinals */
+    /* KEYED: entries used; the current key and its decision ordinals
+     * (unlabelled entries), and per-label ordinals (labelled ones) */
     bool *keyed_used;
+    sim_label_ords_t *label_ords;
+    uint32_t key_prog;  /* labelled key: program steps (as recorded: 32 bits) */
+    uint32_t key_wakes; /* labelled key: clock anchors since the last step */
+    uint32_t key_since; /* labelled key: events since the last step or anchor */
     const sim_thread_t *key_thread;
     uint64_t key_events;
     uint32_t key_thread_ord, key_value_ord;
@@ -121,8 +137,8 @@ int sim_decider_init(sim_world_t *w);
 void sim_decider_fini(sim_decider_t *d);
 /* Picks the next thread among >= 2 runnable ones (records the index). */
 sim_thread_t *sim_decide_thread(sim_world_t *w);
-/* A value in [0, n), recorded. */
-uint32_t sim_decide_value(sim_world_t *w, uint32_t n);
+/* A value in [0, n), recorded; site says what it is (keyed decisions). */
+uint32_t sim_decide_value(sim_world_t *w, uint32_t n, const sim_site_t *site);
 /* A store-buffer commit choice in [0, n): 0 = commit nothing.  Like
  * sim_decide_value, but the random strategies draw 0 more often. */
 uint32_t sim_decide_commit(sim_world_t *w, uint32_t n);
@@ -244,6 +260,11 @@ struct sim_ring {
     } * deferred;
     size_t n_deferred, cap_deferred;
     bool flushing_batch; /* posting them: ring-fd polls wait for the end */
+    /* Per CQE in posting order (= reaping order), not yet seen reaped:
+     * was it posted when the clock said so (kernel: a device, a timer)?
+     * A thread reaping one is anchored like a kernel wake (keys). */
+    bool *by_clock;
+    size_t by_clock_cap, by_clock_head, by_clock_tail;
 };
 
 struct sim_req {
@@ -303,8 +324,16 @@ typedef struct sim_memory sim_memory_t;
 /* Allocates w->mem for tso/pso (NULL for sc); -1 on a bad model. */
 int sim_memory_init(sim_world_t *w);
 void sim_memory_free(sim_world_t *w);
-/* The seam access's scheduling point: like sim_sched_point, no drain. */
-void sim_mem_sched_point(void);
+/* A system call's scheduling point, labelled by the function that takes it
+ * ("os_mutex_lock", "os_ppoll"...): keyed decisions name it so. */
+#define SIM_SCHED_POINT_HERE()                                                             \
+    sim_sched_point_at(__extension__({                                                     \
+        static const sim_site_t sim_here_ = { NULL, __func__, NULL };                      \
+        &sim_here_;                                                                        \
+    }))
+
+/* The seam access's scheduling point: like sim_sched_point_at, no drain. */
+void sim_mem_sched_point(const sim_site_t *site);
 /* Memory itself, inline: every seam access of every model goes through
  * them.  memcpy with a constant size compiles to one move and, unlike a
  * cast, is valid whatever the object's type (bool, unsigned, pointer). */
@@ -412,6 +441,7 @@ struct sim_world {
     sim_thread_t *current;  /* NULL while the host runs */
     sim_thread_t *next;     /* chosen at a scheduling point */
     sim_thread_t *last_run; /* the thread resumed last (keys host decisions) */
+    const sim_site_t *site; /* the scheduling point deciding now (keys decisions) */
     sim_fiber_t host;
     bool kernel_acting; /* events are the kernel's (timer expiry) */
     uint64_t steps;

@@ -40,6 +40,19 @@ const char *sim_memory_model_name(sim_memory_model_t m);
 /* The model for a name, or -1. */
 int sim_memory_model_parse(const char *name);
 
+/* What a scheduling point is, so that a decision taken there can be keyed
+ * to it (keyed decisions, sim.h): the seam operation and the object it
+ * touches, and for seam accesses the enclosing function.  Never a line
+ * number, which moves with every edit.  Sites are static constants (one
+ * per call site); decisions keep a pointer to theirs, and the label text
+ * (sim_site_label()) is only built when keyed decisions are written or
+ * replayed, never on the hot path. */
+typedef struct sim_site {
+    const char *func; /* enclosing function (__func__), or NULL */
+    const char *op;   /* "read", "fetch_or", "os_mutex_lock", "blk_latency"... */
+    const char *obj;  /* the object as written ("&ctx->notified"), or NULL */
+} sim_site_t;
+
 typedef enum {
     SIM_RMW_XCHG,
     SIM_RMW_ADD,
@@ -68,6 +81,17 @@ uint64_t sim_mem_cmpxchg(volatile void *p, uint64_t expected, uint64_t desired,
  * are write barriers under pso; acquire fences order nothing more than
  * these models already do. */
 void sim_mem_fence(int order);
+
+/* The same accesses at a named site (the seam passes its call site). */
+uint64_t sim_mem_load_at(const sim_site_t *site, const volatile void *p, unsigned size,
+                         int order);
+void sim_mem_store_at(const sim_site_t *site, volatile void *p, uint64_t v, unsigned size,
+                      int order);
+uint64_t sim_mem_rmw_at(const sim_site_t *site, volatile void *p, sim_rmw_op_t op,
+                        uint64_t v, unsigned size, int order);
+uint64_t sim_mem_cmpxchg_at(const sim_site_t *site, volatile void *p, uint64_t expected,
+                            uint64_t desired, unsigned size, int order);
+void sim_mem_fence_at(const sim_site_t *site, int order);
 
 #ifdef __cplusplus
 }

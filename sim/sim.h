@@ -94,15 +94,31 @@ typedef enum {
 } sim_decide_kind_t;
 
 /* A decision keyed to what was decided rather than to its position: "when
- * thread T had emitted E events, run thread C" or "the k-th value choice
- * while T had emitted E events was V of N".  T is the thread at the
- * scheduling point (for a pick made after it blocked, the thread that
- * blocked).  A thread pick applies at the first decision point at its key
- * whose ordinal (decision points at that key so far) is >= ordinal, so an
- * extra scheduling point moves it by at most one point, never loses it. */
+ * thread T had emitted E events, at the k-th decision point labelled L since
+ * then, run thread C" or "the k-th value choice labelled L while T had
+ * emitted E events was V of N".  T is the thread at the scheduling point
+ * (for a pick made after it blocked, the thread that blocked); L is the
+ * point's label (sim_site_label(): "aio_notify:read:notify_me",
+ * "os_mutex_lock", "after_block:ppoll", "blk_latency"...).  Counting only points
+ * with the same label is what makes an unrelated extra scheduling point
+ * harmless: it has another label, so no ordinal moves.  E counts T's events
+ * since its last program step (prog: how many scenario-level choices,
+ * sim_choose(), T has made) or, if later, its last clock anchor (wakes:
+ * how many since that step; an anchor is a kernel wake, or T reaping a CQE
+ * the kernel posted), because an extra point also costs virtual time, and
+ * a loop that waits for a device or a timer may then run a different
+ * number of times: the drift stops where the clock's decision ends it.  A thread pick
+ * applies at the first decision point at its key and label whose ordinal
+ * is >= ordinal (and whose chosen thread can run); a value at its exact
+ * ordinal.  label NULL: the first form of keys, whose ordinal counts every
+ * decision at (T, E) since the key last changed (files written before
+ * labels; still replayed as they were). */
 typedef struct {
     const char *thread; /* T's name */
-    uint64_t events;    /* E */
+    uint64_t prog;      /* labelled: T's program steps (sim_choose() calls) */
+    uint32_t wakes;     /* labelled: T's clock anchors since that step */
+    uint64_t events;    /* E: labelled, T's events since that step or anchor */
+    const char *label;  /* L, or NULL (first form) */
     uint32_t ordinal;
     bool is_thread;
     const char *chosen;    /* thread picks: C's name */
@@ -285,13 +301,44 @@ typedef struct {
     uint32_t dflt;
     bool thread;           /* a thread pick (else a value choice) */
     bool current_runnable; /* thread pick: the running thread could go on */
+    bool commit;           /* value choice: a store-buffer commit at site */
     /* Its key (see sim_keyed_decision_t): thread id (0: none), its event
-     * count, the ordinal at that key; chosen: thread pick's thread id. */
+     * count, the ordinal at that key (first form); chosen: thread pick's
+     * thread id.  site: the scheduling point or value source it was taken
+     * at (its label); the per-label ordinal is counted afterwards
+     * (sim_label_ords_t).  Ordered, and the labelled key kept to 32-bit
+     * counts, so that the record stays at 48 bytes: one is written per
+     * decision. */
     int key_thread;
-    uint64_t key_events;
     uint32_t key_ordinal;
+    uint64_t key_events;
     int chosen;
+    uint32_t key_prog;  /* labelled key: its program steps */
+    uint32_t key_wakes; /* labelled key: clock anchors since that step */
+    uint32_t key_since; /* labelled key: events since the last of either */
+    const sim_site_t *site;
 } sim_decision_info_t;
+
+/* The label of a decision taken at site (commit: a store-buffer commit
+ * choice there), written to buf: "func:op:object" with the object reduced
+ * to its last identifier ("&ctx->notify_me" -> "notify_me"), missing parts
+ * left out, characters [A-Za-z0-9_:.-] only.  Returns buf. */
+char *sim_site_label(const sim_site_t *site, bool commit, char *buf, size_t size);
+
+/* Per-label decision ordinals: feed every decision of a run in order (its
+ * key thread, program steps and events since, its site); each call returns
+ * the decision's ordinal among decisions with the same label since its key
+ * thread's key last changed.  The encoder (after a run) and SIM_DECIDE_KEYED
+ * (during one) use the same counter, so they agree by construction.
+ * Labels are interned: equal text, equal pointer. */
+typedef struct sim_label_ords sim_label_ords_t;
+sim_label_ords_t *sim_label_ords_new(void);
+void sim_label_ords_free(sim_label_ords_t *o);
+/* The interned label of (site, commit); valid until o is freed. */
+const char *sim_label_ords_label(sim_label_ords_t *o, const sim_site_t *site, bool commit);
+/* Counts a decision with interned label at (thread id, events). */
+uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t prog, uint32_t wakes,
+                             uint64_t since, const char *label);
 /* The name of the thread with this id ("" if none). */
 const char *sim_world_thread_name_of(const sim_world_t *w, int id);
 const sim_decision_info_t *sim_world_decision_info(const sim_world_t *w);
@@ -420,6 +467,9 @@ char *sim_world_names_legend(const sim_world_t *w);
 
 /* The shim's scheduling point (also called by every shim atomic). */
 void sim_sched_point(void);
+/* The same, at a named site: decisions taken there are keyed to its label
+ * (sim_keyed_decision_t).  site must outlive the world (a static). */
+void sim_sched_point_at(const sim_site_t *site);
 
 #ifdef __cplusplus
 }

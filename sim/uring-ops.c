@@ -207,14 +207,16 @@ void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f)
                 k++;
                 continue;
             }
-            int64_t delay = (int64_t)sim_decide_value(w, SIM_POLL_TW_STEPS) *
+            static const sim_site_t tw_delay = { NULL, "poll_tw_delay", NULL };
+            int64_t delay = (int64_t)sim_decide_value(w, SIM_POLL_TW_STEPS, &tw_delay) *
                             (SIM_POLL_TW_MAX_NS / (SIM_POLL_TW_STEPS - 1));
             q->tw_queued = true;
             sim_timer_add(w, w->now + delay, poll_tw_fire, q, q->gen);
         }
         if (!k)
             return;
-        uint32_t pick = sim_decide_value(w, k);
+        static const sim_site_t tw_pick = { NULL, "poll_tw_pick", NULL };
+        uint32_t pick = sim_decide_value(w, k, &tw_pick);
         for (sim_req_t *q = w->req_pending; q; q = q->next) {
             if (q->opcode != IORING_OP_POLL_ADD || q->target != f || q->tw_queued ||
                 !poll_result(w, q) || (w->current && w->current != q->submitter))
@@ -354,7 +356,8 @@ static void read_faults(sim_world_t *w, sim_req_t *q)
     else if (sim_fault(w, SIM_FAULT_READ_EAGAIN))
         q->fault_res = -EAGAIN;
     else if (!q->iov && q->len >= 2 && sim_fault(w, SIM_FAULT_READ_SHORT)) {
-        size_t part = q->len * (1 + sim_decide_value(w, 15)) / 16;
+        static const sim_site_t short_len = { NULL, "read_short_len", NULL };
+        size_t part = q->len * (1 + sim_decide_value(w, 15, &short_len)) / 16;
         q->len = part ? part : 1;
     }
 }

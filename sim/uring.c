@@ -183,6 +183,8 @@ void sim_uring_rings_free(sim_world_t *w)
         free(r->queued_at);
         free(r->overflow);
         free(r->deferred);
+        free(r->by_clock);
+        r->by_clock = NULL;
         r->sq_array = NULL;
     }
     /* The ring objects themselves are freed with the other files, after
@@ -203,6 +205,7 @@ void sim_uring_rings_free(sim_world_t *w)
 /* ---- CQEs ---- */
 
 static void observe_reaps(sim_world_t *w, sim_ring_t *r);
+static void by_clock_push(sim_ring_t *r, bool v);
 
 /* Reaps are reported before a CQ slot is reused: the user may have advanced
  * the head with no scheduling point since, and the slot's old entry is the
@@ -260,6 +263,7 @@ void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data, int32
         return;
     }
     sim_emit(w, SIM_EV_CQE_POST, r->file.fd, user_data, res, 0, NULL);
+    by_clock_push(r, w->kernel_acting || !w->current);
     if (r->n_overflow || !cq_put(w, r, &cqe)) {
         sim_grow((void **)&r->overflow, &r->cap_overflow, r->n_overflow + 1, sizeof(cqe));
         r->overflow[r->n_overflow++] = cqe;
@@ -287,12 +291,40 @@ static void observe_ring(sim_world_t *w, sim_ring_t *r)
     observe_reaps(w, r);
 }
 
+static void by_clock_push(sim_ring_t *r, bool v)
+{
+    size_t n = r->by_clock_tail - r->by_clock_head;
+    if (n == r->by_clock_cap) {
+        size_t cap = r->by_clock_cap ? 2 * r->by_clock_cap : 16;
+        bool *a = malloc(cap * sizeof(bool));
+        if (!a)
+            sim_fatal("out of memory");
+        for (size_t i = 0; i < n; i++)
+            a[i] = r->by_clock[(r->by_clock_head + i) & (r->by_clock_cap - 1)];
+        free(r->by_clock);
+        r->by_clock = a;
+        r->by_clock_cap = cap;
+        r->by_clock_head = 0;
+        r->by_clock_tail = n;
+    }
+    r->by_clock[r->by_clock_tail++ & (r->by_clock_cap - 1)] = v;
+}
+
+static bool by_clock_pop(sim_ring_t *r)
+{
+    if (r->by_clock_head == r->by_clock_tail)
+        return false;
+    return r->by_clock[r->by_clock_head++ & (r->by_clock_cap - 1)];
+}
+
 static void observe_reaps(sim_world_t *w, sim_ring_t *r)
 {
     unsigned head = __atomic_load_n(&r->cq_khead, __ATOMIC_ACQUIRE);
     for (; r->seen_cq_head != head; r->seen_cq_head++) {
         const struct io_uring_cqe *c = &r->cqes[r->seen_cq_head & (r->cq_entries - 1)];
         sim_emit(w, SIM_EV_CQE_REAP, r->file.fd, c->user_data, c->res, 0, NULL);
+        if (by_clock_pop(r) && w->current && !w->kernel_acting)
+            sim_thread_clock_anchor(w->current); /* it saw a device or timer act */
     }
 }
 
@@ -321,8 +353,9 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
     /* Injected: Linux may stop early (request allocation failing), leaving
      * the rest in the SQ ring; the count says how many it took. */
     unsigned limit = r->sq_ktail - r->sq_khead;
+    static const sim_site_t partial = { NULL, "partial_submit_len", NULL };
     if (limit >= 2 && sim_fault(w, SIM_FAULT_PARTIAL_SUBMIT))
-        limit = 1 + sim_decide_value(w, limit - 1);
+        limit = 1 + sim_decide_value(w, limit - 1, &partial);
     /* TIMEOUT completion counts start from the CQEs posted before this
      * batch: Linux defers the batch's own completions past the TIMEOUT's
      * prep, so they count towards it (sim_uring_issue reads this). */
@@ -382,7 +415,7 @@ static bool wait_done(const sim_ring_t *r, unsigned wait_nr, uint64_t timeouts_a
  * wait_nr CQEs. */
 static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
 {
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     if (!r->live)
         return -EBADF;        /* exited while we were preempted */
     sim_uring_observe_all(w); /* SQEs queued since the last point */
@@ -427,7 +460,7 @@ int os_uring_get_events(struct io_uring *ring)
     sim_ring_t *r = w ? ring_of(w, ring) : NULL;
     if (!r)
         return -EBADF;
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     if (!r->live)
         return -EBADF;
     sim_uring_observe_all(w);
@@ -469,7 +502,7 @@ int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsi
         if (n < 0)
             return n;
     } else {
-        sim_sched_point();
+        SIM_SCHED_POINT_HERE();
     }
     if (wait_nr > r->cq_entries)
         wait_nr = r->cq_entries; /* as io_uring_enter clamps min_complete */

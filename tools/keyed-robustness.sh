@@ -56,12 +56,23 @@ for f in $(cd "$src/corpus/regressions" && find . -type f | sort); do
 done
 
 echo
-echo "mutants reached (by at least one input):"
-printf '%-30s %-3s %-6s %-5s %-8s %-5s %-8s\n' mutant pos pos+pt keyed keyed+pt bytes bytes+pt
-for m in $(cd "$src/regressions" && ls); do
-  printf '%-30s' "$m"
+echo "mutants reached (by at least one input; any: by some input of any kind):"
+printf '%-32s %-3s %-6s %-5s %-8s %-5s %-8s %-3s %-6s\n' mutant pos pos+pt keyed keyed+pt \
+  bytes bytes+pt any any+pt
+yn() { [ -n "${reached[$1]:-}" ] && echo yes || echo NO; }
+total=0 both=0
+for m in $( (cd "$src/regressions" && ls; cd "$src/corpus/regressions" && ls) | sort -u); do
+  printf '%-32s' "$m"
   for k in pos pos+pt keyed keyed+pt bytes bytes+pt; do
-    printf ' %-*s' $(( ${#k} > 3 ? ${#k} : 3 )) "$([ -n "${reached[$m,$k]:-}" ] && echo yes || echo NO)"
+    printf ' %-*s' $(( ${#k} > 3 ? ${#k} : 3 )) "$(yn "$m,$k")"
   done
-  echo
+  any=NO anypt=NO
+  { [ -n "${reached[$m,pos]:-}" ] || [ -n "${reached[$m,keyed]:-}" ] ||
+    [ -n "${reached[$m,bytes]:-}" ]; } && any=yes
+  { [ -n "${reached[$m,pos+pt]:-}" ] || [ -n "${reached[$m,keyed+pt]:-}" ] ||
+    [ -n "${reached[$m,bytes+pt]:-}" ]; } && anypt=yes
+  printf ' %-3s %-6s\n' "$any" "$anypt"
+  total=$((total + 1))
+  [ "$any" = yes ] && [ "$anypt" = yes ] && both=$((both + 1))
 done
+echo "$both of $total mutants with corpus entries reached in both builds"

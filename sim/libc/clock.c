@@ -61,7 +61,7 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 
 static int sleep_until(sim_world_t *w, int64_t deadline)
 {
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     while (w->now < deadline)
         sim_sleep_ns(deadline - w->now);
     return 0;

@@ -108,7 +108,7 @@ int epoll_create1(int flags)
     sim_epoll_t *ep = calloc(1, sizeof(*ep));
     if (!ep)
         return (int)sim_libc_ret(-ENOMEM);
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     return sim_fd_install(w, &ep->file, SIM_FILE_EPOLL, &epoll_ops);
 }
 
@@ -142,7 +142,7 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
     sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(epoll_ctl)(epfd, op, fd, ev);
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     sim_epoll_t *ep = epoll_of(w, epfd);
     if (!ep)
         return (int)sim_libc_ret(sim_fd_lookup(w, epfd) ? -EINVAL : -EBADF);
@@ -194,7 +194,7 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 static int epoll_wait_ns(sim_world_t *w, int epfd, struct epoll_event *events,
                          int maxevents, int64_t timeout_ns)
 {
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     sim_epoll_t *ep = epoll_of(w, epfd);
     if (!ep)
         return (int)sim_libc_ret(sim_fd_lookup(w, epfd) ? -EINVAL : -EBADF);

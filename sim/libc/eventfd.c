@@ -18,7 +18,7 @@ int eventfd(unsigned int initval, int flags)
         return SIM_LIBC_REAL(eventfd)(initval, flags);
     if (flags & ~(EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE))
         return (int)sim_libc_ret(-EINVAL);
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     return (int)sim_libc_ret(
         sim_eventfd_create(w, initval, flags & EFD_SEMAPHORE, flags & EFD_NONBLOCK));
 }

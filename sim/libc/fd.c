@@ -33,7 +33,7 @@ typedef int64_t file_io_fn_t(sim_world_t *w, sim_file_t *f, void *buf, size_t le
 /* One read or write, retried after a wait while it would block. */
 static ssize_t file_io(sim_world_t *w, int fd, void *buf, size_t len, bool write)
 {
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     for (;;) {
         sim_file_t *f = sim_fd_lookup(w, fd);
         if (!f)

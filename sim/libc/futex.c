@@ -43,7 +43,7 @@ static int futex_wait(sim_world_t *w, uint32_t *uaddr, uint32_t val,
                       const struct timespec *ts, bool absolute, uint32_t bitset)
 {
     sim_libc_obj_t *o = sim_libc_obj(w, uaddr, SIM_LIBC_OBJ_FUTEX);
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     if (bitset == 0)
         return -EINVAL;
     if (__atomic_load_n(uaddr, __ATOMIC_SEQ_CST) != val)
@@ -79,7 +79,7 @@ static int futex_wake(sim_world_t *w, uint32_t *uaddr, int n, uint32_t bitset)
     if (!oldest_waiter(w, uaddr, bitset))
         return 0;
     sim_libc_obj_t *o = sim_libc_obj(w, uaddr, SIM_LIBC_OBJ_FUTEX);
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     int woken = 0;
     sim_thread_t *t;
     while (woken < n && (t = oldest_waiter(w, uaddr, bitset))) {

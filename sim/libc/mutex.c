@@ -68,7 +68,7 @@ static int mutex_lock(sim_world_t *w, pthread_mutex_t *m, bool try)
     int self = sim_thread_id(w->current);
     bool mine = om->world_gen == w->gen && om->owner == self;
     if (mine && o->u.mutex.type == PTHREAD_MUTEX_RECURSIVE) {
-        sim_sched_point();
+        SIM_SCHED_POINT_HERE();
         o->u.mutex.depth++;
         return 0;
     }
@@ -76,7 +76,7 @@ static int mutex_lock(sim_world_t *w, pthread_mutex_t *m, bool try)
         return EDEADLK;
     if (try) {
         /* Check and take with no scheduling point in between. */
-        sim_sched_point();
+        SIM_SCHED_POINT_HERE();
         if (om->world_gen != w->gen) {
             om->world_gen = w->gen;
             om->owner = 0;

@@ -170,7 +170,7 @@ int pthread_create(pthread_t *th, const pthread_attr_t *attr, void *(*fn)(void *
      * scheduling point, and the child may read the variable. */
     sim_thread_t *t = sim_thread_spawn(w, name, pthread_trampoline, s);
     *th = (pthread_t)(uintptr_t)t;
-    sim_sched_point();
+    SIM_SCHED_POINT_HERE();
     return 0;
 }
 

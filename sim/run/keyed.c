@@ -10,21 +10,33 @@ char *wk_keyed_encode(const sim_world_t *w)
     const uint32_t *values, *bounds;
     size_t n = sim_world_decisions(w, &values, &bounds);
     const sim_decision_info_t *info = sim_world_decision_info(w);
+    /* Every decision is counted, default or not: SIM_DECIDE_KEYED counts
+     * them all too, and the ordinals must agree. */
+    sim_label_ords_t *ords = sim_label_ords_new();
     GString *s = g_string_new(NULL);
     for (size_t i = 0; i < n; i++) {
         const sim_decision_info_t *in = &info[i];
+        const char *label = sim_label_ords_label(ords, in->site, in->commit);
+        uint32_t ord = sim_label_ords_take(ords, in->key_thread, in->key_prog,
+                                           in->key_wakes, in->key_since, label);
         if (values[i] == in->dflt || in->key_thread == 0) {
             continue; /* the default policy takes it anyway */
         }
-        g_string_append_printf(s, "%s%s@%" PRIu64 "#%u", s->len ? " " : "",
-                               sim_world_thread_name_of(w, in->key_thread), in->key_events,
-                               in->key_ordinal);
+        /* P.E, or P.K.E after K kernel wakes since the program step */
+        g_string_append_printf(s, "%s%s@%" PRIu64, s->len ? " " : "",
+                               sim_world_thread_name_of(w, in->key_thread),
+                               (uint64_t)in->key_prog);
+        if (in->key_wakes) {
+            g_string_append_printf(s, ".%u", in->key_wakes);
+        }
+        g_string_append_printf(s, ".%u#%s#%u", in->key_since, label, ord);
         if (in->thread) {
             g_string_append_printf(s, ">%s", sim_world_thread_name_of(w, in->chosen));
         } else {
             g_string_append_printf(s, "=%u/%u", values[i], bounds[i]);
         }
     }
+    sim_label_ords_free(ords);
     return g_string_free(s, FALSE);
 }
 
@@ -41,6 +53,20 @@ static bool name_ok(const char *p, size_t len)
     }
     for (size_t i = 0; i < len; i++) {
         if (!g_ascii_isalnum(p[i]) && p[i] != '-' && p[i] != '_' && p[i] != '.') {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool label_ok(const char *p, size_t len)
+{
+    if (len == 0 || len > 159 || g_ascii_isdigit(p[0])) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!g_ascii_isalnum(p[i]) && p[i] != '-' && p[i] != '_' && p[i] != '.' &&
+            p[i] != ':') {
             return false;
         }
     }
@@ -75,17 +101,53 @@ bool wk_keyed_parse(const char *text, wk_keyed_t *k, GError **err)
         }
         sim_keyed_decision_t d = { 0 };
         const char *at = strchr(*t, '@');
-        uint64_t events, ord, v, b;
+        uint64_t events, ev2, ord, v, b;
         const char *p = at ? at + 1 : NULL;
         if (!at || !name_ok(*t, (size_t)(at - *t))) {
-            ok =
-                bad(err, *t, "expected THREAD@EVENTS#ORDINAL then >THREAD or =VALUE/BOUND");
+            ok = bad(
+                err, *t,
+                "expected THREAD@PROG.EVENTS#LABEL#ORDINAL then >THREAD or =VALUE/BOUND");
             break;
         }
         d.thread = g_string_chunk_insert_len(k->names, *t, at - *t);
-        if (!number(&p, UINT64_MAX / 2, &events) || *p++ != '#' ||
-            !number(&p, UINT32_MAX, &ord)) {
-            ok = bad(err, *t, "bad @EVENTS#ORDINAL");
+        if (!number(&p, UINT64_MAX / 2, &events)) {
+            ok = bad(err, *t, "bad @EVENTS");
+            break;
+        }
+        bool labelled = *p == '.';
+        if (labelled) {
+            p++;
+            d.prog = events;
+            if (!number(&p, UINT64_MAX / 2, &events)) {
+                ok = bad(err, *t, "bad @PROG.EVENTS");
+                break;
+            }
+            if (*p == '.') { /* PROG.WAKES.EVENTS */
+                p++;
+                if (events > UINT32_MAX || !number(&p, UINT64_MAX / 2, &ev2)) {
+                    ok = bad(err, *t, "bad @PROG.WAKES.EVENTS");
+                    break;
+                }
+                d.wakes = (uint32_t)events;
+                events = ev2;
+            }
+        }
+        if (*p++ != '#' || labelled != !g_ascii_isdigit(*p)) {
+            ok = bad(err, *t, "expected @PROG.EVENTS#LABEL# or @EVENTS#");
+            break;
+        }
+        if (labelled) {
+            /* Labelled form: #LABEL#ORDINAL. */
+            const char *end = strchr(p, '#');
+            if (!end || !label_ok(p, (size_t)(end - p))) {
+                ok = bad(err, *t, "bad #LABEL# (letters, digits, _ : . -)");
+                break;
+            }
+            d.label = g_string_chunk_insert_len(k->names, p, end - p);
+            p = end + 1;
+        }
+        if (!number(&p, UINT32_MAX, &ord)) {
+            ok = bad(err, *t, "bad ORDINAL");
             break;
         }
         d.events = events;

@@ -6,10 +6,29 @@
  * sim_keyed_decision_t in sim.h for how SIM_DECIDE_KEYED replays them.
  *
  * Text form, one token per decision, separated by spaces:
- *     main-loop@12#0>vcpu0     when main-loop had emitted 12 events, at the
- *                              first decision point there, run vcpu0
- *     vcpu0@5#1=3/16           the second value choice at vcpu0's 5th
- *                              event: 3 of 16 (a device latency, a jitter)
+ *     main-loop@0.12#aio_bh_poll:fetch_and:flags#0>vcpu0
+ *                        when main-loop had emitted 12 events since its
+ *                        last program step (here: it made no scenario
+ *                        choice yet), at the first decision point labelled
+ *                        aio_bh_poll:fetch_and:flags since then, run vcpu0
+ *     vcpu0@7.5#blk_latency#1=3/16
+ *                        5 events after vcpu0's 7th program step, the
+ *                        second device-latency choice: 3 of 16
+ *     vcpu0@8.0#choose#0=2/9
+ *                        vcpu0's 8th program step (a sim_choose()) chose 2
+ *     vcpu0@40.3.20#os_mutex_unlock#0>vcpu1
+ *                        20 events after vcpu0's 3rd clock anchor (a kernel
+ *                        wake, a reap of a CQE the kernel posted) since its
+ *                        40th program step, at the first os_mutex_unlock
+ *                        there, run vcpu1
+ * The label (sim_site_label()) names the scheduling point: only points with
+ * the same label count towards the ordinal, so a point added elsewhere
+ * moves no key.  Events count from the thread's last program step or
+ * clock anchor, so a loop that runs longer or shorter (an extra point
+ * costs virtual time) moves keys only until the clock ends it.  The first form, without
+ * a label (main-loop@12#0>vcpu0: all the thread's events, the ordinal
+ * counting every decision at the key), is still parsed and replayed as it
+ * always was.
  */
 #ifndef WAKESIM_KEYED_H
 #define WAKESIM_KEYED_H

@@ -659,8 +659,10 @@ static int cmd_replay(int argc, char **argv)
     GOptionEntry entries[] = {
         { "log", 'l', 0, G_OPTION_ARG_NONE, &log, "Print the event log", NULL },
         { "rerecord", 0, 0, G_OPTION_ARG_FILENAME, &rerecord,
-          "With --keyed: when the keyed replay reaches the recorded verdict, write it as a "
-          "new reproducer for this build (refreshes a regression after a code change)",
+          "When the replay reaches the recorded verdict (positional: matches it; --keyed: "
+          "reaches its violation), write it as a new reproducer for this build (refreshes "
+          "a "
+          "regression after a code change, or its keyed decisions to the current form)",
           "OUT" },
         { "keyed", 'k', 0, G_OPTION_ARG_NONE, &keyed,
           "Replay the keyed decisions (survive code changes): only the verdict must match",
@@ -695,8 +697,8 @@ static int cmd_replay(int argc, char **argv)
         fprintf(stderr, "%s replay: expected one FILE (see --help)\n", prog);
         goto out;
     }
-    if (rerecord && (!keyed || fixed)) {
-        fprintf(stderr, "%s replay: --rerecord needs --keyed (and not --fixed)\n", prog);
+    if (rerecord && fixed) {
+        fprintf(stderr, "%s replay: --rerecord does not go with --fixed\n", prog);
         goto out;
     }
     if (fixed && !keyed) {
@@ -825,6 +827,11 @@ static int cmd_replay(int argc, char **argv)
         printf("coverage: %u SQE(s) queued while the main loop slept in ppoll\n",
                out.sqes_queued_while_main_loop_slept);
         rc = out.result == SIM_RESULT_OK ? 0 : EXIT_VIOLATION;
+        /* The same run, its keyed decisions written in this build's key
+         * form (the positional decisions and the log stay as they were). */
+        if (rerecord && !rerecord_trace(&t, scn, mutants, &out, rerecord)) {
+            rc = EXIT_USAGE;
+        }
     }
     wk_outcome_clear(&out);
 out:
