@@ -230,14 +230,6 @@ scn_t *wkf_load_text(char *text, const char *origin)
     return scn;
 }
 
-void wkf_run_text(char *text, const char *origin, const uint8_t *input, size_t size,
-                  size_t skip)
-{
-    scn_t *scn = wkf_load_text(text, origin);
-    wkf_run(scn, input, size, skip);
-    scn_free(scn);
-}
-
 void wkf_harness_scenario_clear(wkf_harness_scn_t *t)
 {
     if (t->owned && t->scn) {

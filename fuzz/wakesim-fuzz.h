@@ -38,12 +38,6 @@ void wkf_init(const char *harness);
  * mode, prints the report and records the verdict (wkf_last_invariant()). */
 void wkf_run(const scn_t *scn, const uint8_t *input, size_t size, size_t skip);
 
-/* wkf_run() on a scenario the harness generated as text (takes ownership of
- * text; origin names it in messages).  Every generated scenario must load:
- * a rejected one is a harness bug, printed with its text before abort(). */
-void wkf_run_text(char *text, const char *origin, const uint8_t *input, size_t size,
-                  size_t skip);
-
 /* What one input runs: the scenario its prefix bytes choose and how many
  * of its bytes that prefix takes.  Every harness defines
  * wkf_harness_scenario(), and its LLVMFuzzerTestOneInput runs exactly that
