@@ -356,26 +356,6 @@ static void idle_timer_fire(void *opaque)
     m->ops->timer_mod_ns(m->idle_timer, m->ops->clock_ns() + m->scn->main_timer_ns);
 }
 
-/* Steps before the limit at which a main loop that is still going counts
- * as livelocked (a busy loop: the CQ-overflow spin). */
-#define LIVELOCK_MARGIN 20000
-
-/* Ends a livelocked run from the top of the main loop's iteration, outside
- * glib: a thread killed inside g_main_context_dispatch() by the step limit
- * leaves the GSource referenced for ever (a leak per run). */
-static void stop_if_livelocked(machine_t *m)
-{
-    if (!m->max_steps || sim_world_steps(m->w) + LIVELOCK_MARGIN < m->max_steps) {
-        return;
-    }
-    wk_monitor_violation(&m->mon, m->w, WK_INV_LIVELOCK,
-                         "the main loop is still iterating after %" G_GUINT64_FORMAT
-                         " scheduling points with the workload unfinished (a busy loop)",
-                         sim_world_steps(m->w));
-    sim_finish(m->w);
-    sim_yield(); /* the run ends here: this thread is unwound */
-}
-
 static void *main_loop_main(void *arg)
 {
     machine_t *m = arg;
@@ -399,7 +379,7 @@ static void *main_loop_main(void *arg)
     m->ops->bql_lock();
     signal_ready(m, &m->main_ready);
     while (!m->main_stop) {
-        stop_if_livelocked(m);
+        wk_stop_if_livelocked(&m->mon, m->w, m->max_steps);
         m->ops->main_loop_wait(m->ml);
     }
     m->ops->set_fd_handler(ctx, m->main_stop_fd, NULL, NULL);

@@ -221,3 +221,20 @@ void wk_monitor_handoff(wk_monitor_t *m, sim_world_t *w, const char *what, int64
                         m->bound_handoff_ns / NS_PER_MS);
     }
 }
+
+/* Steps before the limit at which a main loop that is still going counts
+ * as livelocked. */
+#define LIVELOCK_MARGIN 20000
+
+void wk_stop_if_livelocked(wk_monitor_t *m, sim_world_t *w, uint64_t max_steps)
+{
+    if (!max_steps || sim_world_steps(w) + LIVELOCK_MARGIN < max_steps) {
+        return;
+    }
+    wk_monitor_violation(m, w, WK_INV_LIVELOCK,
+                         "the main loop is still iterating after %" PRIu64
+                         " scheduling points with the workload unfinished (a busy loop)",
+                         (uint64_t)sim_world_steps(w));
+    sim_finish(w);
+    sim_yield(); /* the run ends here: this thread is unwound */
+}
