@@ -292,31 +292,40 @@ sim_thread_t *sim_decide_thread(sim_world_t *w)
     return next;
 }
 
+/* A value choice taken from a recording rather than drawn (BYTES, REPLAY,
+ * KEYED; 0 for the drawing kinds); commit says whether it is a store-buffer
+ * commit, which keys differently. */
+static uint32_t value_replayed(sim_world_t *w, uint32_t n, const sim_site_t *site,
+                               bool commit)
+{
+    sim_decider_t *d = &w->dec;
+    switch (d->o.kind) {
+    case SIM_DECIDE_BYTES: {
+        int64_t b = bytes_next(d, n);
+        return b < 0 ? 0 : (uint32_t)b;
+    }
+    case SIM_DECIDE_REPLAY:
+        return replay_next(w, n);
+    case SIM_DECIDE_KEYED: {
+        label_key_t lk = label_key(w, site, commit);
+        return keyed_value(w, n, &lk);
+    }
+    default:
+        return 0;
+    }
+}
+
 uint32_t sim_decide_value(sim_world_t *w, uint32_t n, const sim_site_t *site)
 {
     sim_decider_t *d = &w->dec;
-    uint32_t v = 0;
-    int64_t b;
+    uint32_t v;
     if (n <= 1)
         return 0; /* no choice: nothing to record */
     key_advance(w, false);
-    switch (d->o.kind) {
-    case SIM_DECIDE_BYTES:
-        b = bytes_next(d, n);
-        v = b < 0 ? 0 : (uint32_t)b;
-        break;
-    case SIM_DECIDE_SEED:
-    case SIM_DECIDE_PCT:
+    if (d->o.kind == SIM_DECIDE_SEED || d->o.kind == SIM_DECIDE_PCT) {
         v = (uint32_t)sim_rng_below(d->rng, n);
-        break;
-    case SIM_DECIDE_REPLAY:
-        v = replay_next(w, n);
-        break;
-    case SIM_DECIDE_KEYED: {
-        label_key_t lk = label_key(w, site, false);
-        v = keyed_value(w, n, &lk);
-        break;
-    }
+    } else {
+        v = value_replayed(w, n, site, false);
     }
     record(w, v, n, key_info(w, false, site));
     d->key_value_ord++;
@@ -328,25 +337,8 @@ uint32_t sim_decide_value(sim_world_t *w, uint32_t n, const sim_site_t *site)
 static uint32_t decide_commit_replayed(sim_world_t *w, uint32_t n)
 {
     sim_decider_t *d = &w->dec;
-    uint32_t v = 0;
-    int64_t b;
     key_advance(w, false);
-    switch (d->o.kind) {
-    case SIM_DECIDE_BYTES:
-        b = bytes_next(d, n);
-        v = b < 0 ? 0 : (uint32_t)b;
-        break;
-    case SIM_DECIDE_REPLAY:
-        v = replay_next(w, n);
-        break;
-    case SIM_DECIDE_KEYED: {
-        label_key_t lk = label_key(w, w->site, true);
-        v = keyed_value(w, n, &lk);
-        break;
-    }
-    default:
-        break;
-    }
+    uint32_t v = value_replayed(w, n, w->site, true);
     sim_decision_info_t info = key_info(w, false, w->site);
     info.commit = true;
     record(w, v, n, info);
