@@ -343,6 +343,8 @@ uint32_t sim_label_ords_take(sim_label_ords_t *o, int thread, uint64_t prog, uin
 const char *sim_world_thread_name_of(const sim_world_t *w, int id);
 const sim_decision_info_t *sim_world_decision_info(const sim_world_t *w);
 uint64_t sim_world_steps(const sim_world_t *w);
+/* The run's step limit (options.max_steps; 0: none). */
+uint64_t sim_world_max_steps(const sim_world_t *w);
 int64_t sim_world_now_ns(const sim_world_t *w);
 /* The run-stable name the log uses for a user_data value: the number itself
  * below 2^20, else "#<n>" (a fresh n for each life of the value: a name is

@@ -235,6 +235,11 @@ uint64_t sim_world_steps(const sim_world_t *w)
     return w->steps;
 }
 
+uint64_t sim_world_max_steps(const sim_world_t *w)
+{
+    return w->opt.max_steps;
+}
+
 void sim_violation(sim_world_t *w, const char *fmt, ...)
 {
     char msg[512];

@@ -133,7 +133,6 @@ struct actor {
 
 struct gen {
     sim_faults_t faults; /* the run's injected faults */
-    uint64_t max_steps;  /* the run's step limit (0: none) */
     const scn_t *scn;
     sim_world_t *w;
     wk_monitor_t mon;
@@ -673,7 +672,7 @@ static void *main_loop_main(void *arg)
     aio_bql_lock();
     signal_ready(g, &g->main_ready);
     while (!g->main_stop) {
-        wk_stop_if_livelocked(&g->mon, g->w, g->max_steps);
+        wk_stop_if_livelocked(&g->mon, g->w);
         aio_main_loop_wait(g->ml, false);
     }
     aio_set_fd_handler(ctx, g->main_stop_fd, NULL, NULL, NULL);
@@ -970,12 +969,8 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     g->user_opaque = o->event_opaque;
     opts.on_event = gen_on_event;
     opts.event_opaque = g;
-    wk_machine_apply_scenario_faults(&opts, scn);
+    wk_machine_apply_scenario(&opts, scn);
     g->faults = opts.faults;
-    g->max_steps = opts.max_steps;
-    if (opts.max_time_ns <= 0 || opts.max_time_ns > scn->deadline_ns * 2) {
-        opts.max_time_ns = scn->deadline_ns * 2;
-    }
 
     g->w = sim_world_new(&opts);
     sim_result_t r = sim_world_run(g->w, gen_main, g);

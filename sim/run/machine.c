@@ -86,7 +86,6 @@ struct machine {
     unsigned nvcpus;
     vcpu_t vcpus[MAX_VCPUS];
     sim_faults_t faults; /* injected in this run */
-    uint64_t max_steps;  /* the run's step limit (0: none) */
 };
 
 /* ---- completions and submission (run on the target's home thread) ---- */
@@ -379,7 +378,7 @@ static void *main_loop_main(void *arg)
     m->ops->bql_lock();
     signal_ready(m, &m->main_ready);
     while (!m->main_stop) {
-        wk_stop_if_livelocked(&m->mon, m->w, m->max_steps);
+        wk_stop_if_livelocked(&m->mon, m->w);
         m->ops->main_loop_wait(m->ml);
     }
     m->ops->set_fd_handler(ctx, m->main_stop_fd, NULL, NULL);
@@ -608,16 +607,17 @@ void wk_outcome_fill(wk_outcome_t *out, sim_world_t *w, sim_result_t r,
     }
 }
 
-void wk_machine_apply_scenario_faults(sim_options_t *opts, const scn_t *scn)
+void wk_machine_apply_scenario(sim_options_t *opts, const scn_t *scn)
 {
-    /* The scenario's fault rates, unless the caller chose faults itself
-     * (a count-down run, a swarm's draw). */
     bool caller_faults = opts->faults.countdown_n != 0;
     for (int k = 0; k < SIM_FAULT_COUNT; k++) {
         caller_faults |= opts->faults.permille[k] != 0;
     }
     if (!caller_faults) {
         opts->faults = scn->faults;
+    }
+    if (opts->max_time_ns <= 0 || opts->max_time_ns > scn->deadline_ns * 2) {
+        opts->max_time_ns = scn->deadline_ns * 2;
     }
 }
 
@@ -639,12 +639,8 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     m->user_opaque = o->event_opaque;
     opts.on_event = machine_on_event;
     opts.event_opaque = m;
-    wk_machine_apply_scenario_faults(&opts, scn);
+    wk_machine_apply_scenario(&opts, scn);
     m->faults = opts.faults;
-    m->max_steps = opts.max_steps;
-    if (opts.max_time_ns <= 0 || opts.max_time_ns > scn->deadline_ns * 2) {
-        opts.max_time_ns = scn->deadline_ns * 2;
-    }
 
     m->w = sim_world_new(&opts);
     sim_result_t r = sim_world_run(m->w, machine_main, m);

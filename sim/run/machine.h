@@ -44,9 +44,10 @@ void wk_outcome_clear(wk_outcome_t *out);
 struct wk_monitor_s;
 /* Fills *out from a finished world and its monitors (shared by every
  * workload's machine). */
-/* Puts the scenario's [faults] rates into *opts unless the caller already
- * chose faults (a count-down run, a swarm's draw). */
-void wk_machine_apply_scenario_faults(sim_options_t *opts, const scn_t *scn);
+/* Puts what the scenario decides about a run into *opts: its [faults]
+ * rates unless the caller already chose faults (a count-down run, a swarm's
+ * draw), and a time limit of at most twice its deadline. */
+void wk_machine_apply_scenario(sim_options_t *opts, const scn_t *scn);
 /* Whether READs may fail with -EIO in a run with these faults (an injected
  * fault the guest sees as an I/O error; everything else must be retried
  * away by the loop). */

@@ -226,8 +226,9 @@ void wk_monitor_handoff(wk_monitor_t *m, sim_world_t *w, const char *what, int64
  * as livelocked. */
 #define LIVELOCK_MARGIN 20000
 
-void wk_stop_if_livelocked(wk_monitor_t *m, sim_world_t *w, uint64_t max_steps)
+void wk_stop_if_livelocked(wk_monitor_t *m, sim_world_t *w)
 {
+    uint64_t max_steps = sim_world_max_steps(w);
     if (!max_steps || sim_world_steps(w) + LIVELOCK_MARGIN < max_steps) {
         return;
     }

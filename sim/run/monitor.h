@@ -53,11 +53,11 @@ void wk_monitor_violation(wk_monitor_t *m, sim_world_t *w, const char *invariant
                           const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
 /* Called by a main loop at the top of each iteration: once the run is
- * within a margin of its step limit (max_steps, 0: none) with the loop
+ * within a margin of its step limit (if it has one) with the loop
  * still iterating, reports a livelock (a busy loop, as in the CQ-overflow
  * spin) and ends the run there.  Ending it there, outside glib, matters: a
  * thread the step limit kills inside g_main_context_dispatch() leaves its
  * GSource referenced for ever, a leak per run. */
-void wk_stop_if_livelocked(wk_monitor_t *m, sim_world_t *w, uint64_t max_steps);
+void wk_stop_if_livelocked(wk_monitor_t *m, sim_world_t *w);
 
 #endif
