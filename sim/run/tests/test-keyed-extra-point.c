@@ -17,20 +17,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "keyed.h"
+#include "test-check.h"
 
 enum { ITERATIONS = 6, SEEDS = 20 };
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                    \
-            printf(__VA_ARGS__);                                                           \
-            printf("\n");                                                                  \
-            failures++;                                                                    \
-        }                                                                                  \
-    } while (0)
 
 static const sim_site_t site_a = { "worker", "read", "&shared->a" };
 static const sim_site_t site_b = { "worker", "fetch_or", "&shared->b" };

@@ -9,18 +9,7 @@
 #include "keyed.h"
 #include "machine.h"
 #include "shrink.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                    \
-            printf(__VA_ARGS__);                                                           \
-            printf("\n");                                                                  \
-            failures++;                                                                    \
-        }                                                                                  \
-    } while (0)
+#include "test-check.h"
 
 static void keyed_parse_good(void)
 {
