@@ -2,15 +2,15 @@
 # every atomic access and fence of a translation unit into a call of
 # wakesim's TSan-hook runtime (wakesim_tsan), without ThreadSanitizer's own
 # runtime.  Link the result with wakesim_tsan, never with -fsanitize=thread.
-#   clang: only the atomic hooks, fences and __tsan_init are emitted.
-#   gcc:   plain loads and stores also call __tsan_readN/__tsan_writeN, which
-#          wakesim_tsan defines as no-ops (one empty call per access).
+#   The atomic hooks, fences, __tsan_init, and for plain loads and stores
+#   __tsan_readN/__tsan_writeN: those are not scheduling points, they only
+#   commit the thread's own buffered store to the same location under a
+#   weak memory model (see sim/libc/tsan-rt.c).
 # ThreadSanitizer instrumentation cannot be combined with AddressSanitizer
 # in one translation unit: build instrumented sources without ASan.
 function(wakesim_atomics_compile_options out)
   if(CMAKE_C_COMPILER_ID MATCHES "Clang")
-    set(opts -fsanitize=thread "SHELL:-mllvm -tsan-instrument-memory-accesses=0"
-             "SHELL:-mllvm -tsan-instrument-func-entry-exit=0"
+    set(opts -fsanitize=thread "SHELL:-mllvm -tsan-instrument-func-entry-exit=0"
              "SHELL:-mllvm -tsan-instrument-memintrinsics=0")
   elseif(CMAKE_C_COMPILER_ID STREQUAL "GNU")
     set(opts -fsanitize=thread "SHELL:--param tsan-instrument-func-entry-exit=0")

@@ -6,7 +6,8 @@
  *
  * Under tso/pso, plain stores of the seam enter the calling thread's store
  * buffer (storebuf.c); loads forward from it; locked read-modify-writes and
- * full fences drain it first, as x86 does.  Every other scheduling point
+ * full fences drain it first, as x86 does.  Under arm a read-modify-write
+ * buffers its write instead (see rmw_arm).  Every other scheduling point
  * (system calls, locks, thread operations, blocking, exit) drains it too:
  * see sim_sched_point() in sched.c.
  */
@@ -23,6 +24,7 @@ const char *sim_memory_model_name(sim_memory_model_t m)
         [SIM_MEMORY_SC] = "sc",
         [SIM_MEMORY_TSO] = "tso",
         [SIM_MEMORY_PSO] = "pso",
+        [SIM_MEMORY_ARM] = "arm",
     };
     return (unsigned)m < SIM_MEMORY_COUNT ? names[m] : "?";
 }
@@ -80,11 +82,16 @@ void sim_mem_fence(int order)
 uint64_t sim_mem_load_at(const sim_site_t *site, const volatile void *p, unsigned size,
                          int order)
 {
-    (void)order; /* loads are never reordered here */
     sim_world_t *w = sim__current_world;
     sim_mem_sched_point(site);
     sim_thread_t *t = weak_thread(w);
     uint64_t bits;
+    /* Loads are never reordered with each other.  Under arm a seq_cst load
+     * (ldar) may not pass an earlier release store or RMW; draining is the
+     * simple, stronger form of that rule.  Under tso/pso the store side
+     * already carries the fence. */
+    if (t && order == __ATOMIC_SEQ_CST && sim_memory_model(w) == SIM_MEMORY_ARM)
+        sim_memory_drain(w, t);
     if (t && sim_memory_forward(w, t, p, size, &bits))
         return bits;
     return sim_memory_read(p, size);
@@ -102,18 +109,59 @@ void sim_mem_store_at(const sim_site_t *site, volatile void *p, uint64_t v, unsi
     }
     if (order == __ATOMIC_RELEASE || order == __ATOMIC_ACQ_REL || order == __ATOMIC_SEQ_CST)
         sim_memory_write_barrier(w, t);
+    /* arm: another thread's buffered RMW of p has already read the value
+     * before it; this store may not come between that read and its write. */
+    sim_memory_claim(w, t, p, size, true);
     sim_memory_buffer(w, t, p, v, size);
     if (order == __ATOMIC_SEQ_CST)
         sim_memory_drain(w, t);
 }
 
-/* Locked instructions drain the store buffer before they execute. */
-static void locked_prologue(sim_world_t *w, const sim_site_t *site)
+/* Locked instructions drain the store buffer before they execute
+ * (tso/pso).  Returns the thread if the RMW is to be buffered (arm). */
+static sim_thread_t *rmw_prologue(sim_world_t *w, const sim_site_t *site)
 {
     sim_mem_sched_point(site);
     sim_thread_t *t = weak_thread(w);
-    if (t)
+    if (!t)
+        return NULL;
+    if (sim_memory_model(w) != SIM_MEMORY_ARM) {
         sim_memory_drain(w, t);
+        return NULL;
+    }
+    /* arm: the RMW is a release (stores before it commit first: a write
+     * barrier) and atomic: no other thread's store to the location may
+     * commit between its read and its write, so those commit now, before
+     * the read. */
+    sim_memory_write_barrier(w, t);
+    return t;
+}
+
+/* The value an RMW of t reads: its own newest buffered store, else memory
+ * (after rmw_prologue, no other thread holds a store to p). */
+static uint64_t rmw_read(sim_world_t *w, sim_thread_t *t, volatile void *p, unsigned size)
+{
+    uint64_t bits;
+    if (t) {
+        sim_memory_claim(w, t, p, size, false);
+        if (sim_memory_forward(w, t, p, size, &bits))
+            return bits;
+    }
+    return sim_memory_read(p, size);
+}
+
+/* The write half: to memory (tso/pso, sc), or into t's buffer (arm),
+ * followed by a write barrier so that later stores do not overtake it
+ * (stronger than ARM needs, never weaker). */
+static void rmw_write(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
+                      unsigned size)
+{
+    if (!t) {
+        sim_memory_write(p, bits, size);
+        return;
+    }
+    sim_memory_buffer_rmw(w, t, p, bits, size);
+    sim_memory_write_barrier(w, t);
 }
 
 static uint64_t truncate_bits(uint64_t v, unsigned size)
@@ -125,8 +173,9 @@ uint64_t sim_mem_rmw_at(const sim_site_t *site, volatile void *p, sim_rmw_op_t o
                         uint64_t v, unsigned size, int order)
 {
     (void)order;
-    locked_prologue(sim__current_world, site);
-    uint64_t old = sim_memory_read(p, size), nv = v;
+    sim_world_t *w = sim__current_world;
+    sim_thread_t *t = rmw_prologue(w, site);
+    uint64_t old = rmw_read(w, t, p, size), nv = v;
     switch (op) {
     case SIM_RMW_XCHG:
         nv = v;
@@ -150,7 +199,7 @@ uint64_t sim_mem_rmw_at(const sim_site_t *site, volatile void *p, sim_rmw_op_t o
         nv = ~(old & v);
         break;
     }
-    sim_memory_write(p, truncate_bits(nv, size), size);
+    rmw_write(w, t, p, truncate_bits(nv, size), size);
     return old;
 }
 
@@ -158,10 +207,11 @@ uint64_t sim_mem_cmpxchg_at(const sim_site_t *site, volatile void *p, uint64_t e
                             uint64_t desired, unsigned size, int order)
 {
     (void)order;
-    locked_prologue(sim__current_world, site);
-    uint64_t old = sim_memory_read(p, size);
+    sim_world_t *w = sim__current_world;
+    sim_thread_t *t = rmw_prologue(w, site);
+    uint64_t old = rmw_read(w, t, p, size);
     if (old == truncate_bits(expected, size))
-        sim_memory_write(p, desired, size);
+        rmw_write(w, t, p, desired, size);
     return old;
 }
 

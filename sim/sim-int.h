@@ -321,9 +321,11 @@ void sim_blkdev_free(sim_file_t *f);
 
 /* ---- memory models (memory.c, storebuf.c) ---- */
 typedef struct sim_memory sim_memory_t;
-/* Allocates w->mem for tso/pso (NULL for sc); -1 on a bad model. */
+/* Allocates w->mem for tso/pso/arm (NULL for sc); -1 on a bad model. */
 int sim_memory_init(sim_world_t *w);
 void sim_memory_free(sim_world_t *w);
+/* The world's model (SIM_MEMORY_SC when w->mem is NULL). */
+sim_memory_model_t sim_memory_model(const sim_world_t *w);
 /* A system call's scheduling point, labelled by the function that takes it
  * ("os_mutex_lock", "os_ppoll"...): keyed decisions name it so. */
 #define SIM_SCHED_POINT_HERE()                                                             \
@@ -395,6 +397,20 @@ bool sim_memory_forward(sim_world_t *w, sim_thread_t *t, const volatile void *p,
                         unsigned size, uint64_t *bits);
 void sim_memory_buffer(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
                        unsigned size);
+/* The write half of a read-modify-write (arm): buffered like a store, and
+ * marked, so that other threads' stores to it wait (sim_memory_claim). */
+void sim_memory_buffer_rmw(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
+                           unsigned size);
+/* Before t writes [p, p+size): every other thread's buffered store to it
+ * (only its RMW writes if rmw_only) commits, with every entry of that
+ * thread older than it.  Keeps RMWs atomic when their writes are buffered;
+ * a no-op unless some buffered RMW or store overlaps. */
+void sim_memory_claim(sim_world_t *w, sim_thread_t *t, const volatile void *p,
+                      unsigned size, bool rmw_only);
+/* t's own buffered stores overlapping [p, p+n) commit, with every older
+ * entry of t (a plain access is about to touch them). */
+void sim_memory_commit_own(sim_world_t *w, sim_thread_t *t, const volatile void *p,
+                           size_t n);
 /* pso: stores after this commit after every store before it. */
 void sim_memory_write_barrier(sim_world_t *w, sim_thread_t *t);
 /* True if any buffer holds a store; if t's does. */

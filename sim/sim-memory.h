@@ -12,6 +12,10 @@
  *   pso  TSO plus store-store reordering: buffered stores to different
  *        addresses may commit out of order unless a write barrier
  *        (a release fence or release store) separates them.
+ *   arm  PSO, and a read-modify-write is not a full fence: its write
+ *        enters the buffer like a store, so later loads may pass it, as
+ *        they pass the store half of an ARMv8 ldaxr/stlxr pair or a C11
+ *        seq_cst RMW followed by a relaxed load.
  *
  * Values travel as uint64_t holding the object's bytes as memcpy puts them
  * (little-endian hosts only, see the static assertion in memory.c): the low
@@ -22,6 +26,7 @@
 #ifndef WAKESIM_SIM_MEMORY_H
 #define WAKESIM_SIM_MEMORY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -32,10 +37,11 @@ typedef enum {
     SIM_MEMORY_SC, /* the default: every existing input replays as before */
     SIM_MEMORY_TSO,
     SIM_MEMORY_PSO,
+    SIM_MEMORY_ARM,
     SIM_MEMORY_COUNT
 } sim_memory_model_t;
 
-/* "sc", "tso", "pso" ("?" if out of range). */
+/* "sc", "tso", "pso", "arm" ("?" if out of range). */
 const char *sim_memory_model_name(sim_memory_model_t m);
 /* The model for a name, or -1. */
 int sim_memory_model_parse(const char *name);
@@ -69,18 +75,34 @@ uint64_t sim_mem_load(const volatile void *p, unsigned size, int order);
  * barrier (pso); a seq_cst store is followed by a full fence, as x86
  * compilers emit it (xchg, or mov + mfence). */
 void sim_mem_store(volatile void *p, uint64_t v, unsigned size, int order);
-/* A locked read-modify-write: drains the caller's buffer, then updates
- * memory at once.  Returns the old value. */
+/* A read-modify-write.  tso/pso: locked, it drains the caller's buffer,
+ * then updates memory at once.  arm: it reads the caller's view (its own
+ * buffer, else memory) after other threads' pending stores to the same
+ * location commit, and buffers its write between two write barriers.
+ * Returns the old value. */
 uint64_t sim_mem_rmw(volatile void *p, sim_rmw_op_t op, uint64_t v, unsigned size,
                      int order);
-/* Compare-and-swap (strong), locked like sim_mem_rmw.  Returns the value
- * found; the swap happened iff it equals expected. */
+/* Compare-and-swap (strong), like sim_mem_rmw (a failed one writes
+ * nothing).  Returns the value found; the swap happened iff it equals
+ * expected. */
 uint64_t sim_mem_cmpxchg(volatile void *p, uint64_t expected, uint64_t desired,
                          unsigned size, int order);
 /* seq_cst (and acq_rel) fences drain the caller's buffer; release fences
  * are write barriers under pso; acquire fences order nothing more than
  * these models already do. */
 void sim_mem_fence(int order);
+
+/* The calling simulated thread is about to free p: its buffered stores
+ * commit first (coherence orders them before the allocator's writes).  Not
+ * a scheduling point.  g_free calls it (sim/retire.c). */
+void sim_mem_retire(const void *p);
+
+/* A plain (non-atomic) access of [p, p+n) by the calling simulated thread:
+ * its own buffered stores overlapping it commit first, with every older
+ * entry, so the access sees them and is not overwritten by them later.
+ * Not a scheduling point; a no-op under sc.  Instrumented foreign code
+ * calls it (sim/libc/tsan-rt.c). */
+void sim_mem_plain(const volatile void *p, size_t n);
 
 /* The same accesses at a named site (the seam passes its call site). */
 uint64_t sim_mem_load_at(const sim_site_t *site, const volatile void *p, unsigned size,

@@ -1,12 +1,20 @@
 /*
- * storebuf.c - per-thread store buffers of the tso and pso memory models.
+ * storebuf.c - per-thread store buffers of the tso, pso and arm memory
+ * models.
  *
  * Each simulated thread owns a bounded buffer of stores that other threads
  * cannot see yet.  Invariants:
  *  - Entries are kept in program order (e[0] oldest).  Under tso only e[0]
- *    may commit; under pso an entry may commit when no older entry of the
- *    same thread overlaps it (same-address stores never reorder: coherence)
- *    and no write barrier separates it from e[0] (same epoch as e[0]).
+ *    may commit; under pso and arm an entry may commit when no older entry
+ *    of the same thread overlaps it (same-address stores never reorder:
+ *    coherence) and no write barrier separates it from e[0] (same epoch as
+ *    e[0]).
+ *  - Under arm an entry may be the write half of a read-modify-write
+ *    (rmw).  Its read saw memory with no other thread's store to the
+ *    location pending, and no other thread's store to it enters a buffer
+ *    while it is pending (sim_memory_claim): so no write can come between
+ *    the read and the write in the location's order, which is what makes
+ *    the RMW atomic.
  *  - Memory always holds the committed value; the owner's loads look at its
  *    own buffer first (store forwarding), every other thread reads memory.
  *  - mem->pending counts the entries of all buffers: 0 means no commit
@@ -27,8 +35,9 @@
 typedef struct {
     volatile void *addr;
     uint64_t bits;
-    uint32_t epoch; /* write-barrier epoch when stored (pso) */
+    uint32_t epoch; /* write-barrier epoch when stored (pso, arm) */
     uint8_t size;
+    bool rmw; /* the write half of a read-modify-write (arm) */
 } sim_sb_entry_t;
 
 typedef struct {
@@ -64,6 +73,11 @@ void sim_memory_free(sim_world_t *w)
         free(w->mem->bufs);
     free(w->mem);
     w->mem = NULL;
+}
+
+sim_memory_model_t sim_memory_model(const sim_world_t *w)
+{
+    return w->mem ? w->mem->model : SIM_MEMORY_SC;
 }
 
 static sim_storebuf_t *buf_of(sim_memory_t *mem, const sim_thread_t *t)
@@ -110,10 +124,24 @@ void sim_memory_drain_all(sim_world_t *w)
         sim_memory_drain(w, w->threads[i]);
 }
 
-static bool overlaps(const sim_sb_entry_t *e, const volatile void *p, unsigned size)
+static bool overlaps(const sim_sb_entry_t *e, const volatile void *p, size_t size)
 {
     uintptr_t a = (uintptr_t)e->addr, b = (uintptr_t)p;
     return a < b + size && b < a + e->size;
+}
+
+/* Commits b's entries up to and including its newest one overlapping
+ * [p, p+size) (only RMW writes if rmw_only).  Committing a prefix of a
+ * buffer, in program order, is always allowed. */
+static void commit_through(sim_memory_t *mem, sim_storebuf_t *b, const volatile void *p,
+                           size_t size, bool rmw_only)
+{
+    unsigned last = 0;
+    for (unsigned j = 0; j < b->n; j++)
+        if ((!rmw_only || b->e[j].rmw) && overlaps(&b->e[j], p, size))
+            last = j + 1;
+    while (last-- > 0)
+        commit_at(mem, b, 0);
 }
 
 bool sim_memory_forward(sim_world_t *w, sim_thread_t *t, const volatile void *p,
@@ -138,17 +166,49 @@ bool sim_memory_forward(sim_world_t *w, sim_thread_t *t, const volatile void *p,
     return false;
 }
 
-void sim_memory_buffer(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
-                       unsigned size)
+static void buffer_entry(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
+                         unsigned size, bool rmw)
 {
     sim_memory_t *mem = w->mem;
     sim_storebuf_t *b = buf_of(mem, t);
     if (b->n == SIM_STOREBUF_CAP)
         commit_at(mem, b, 0);
     b->e[b->n++] = (sim_sb_entry_t){
-        .addr = p, .bits = bits, .epoch = b->epoch, .size = (uint8_t)size
+        .addr = p, .bits = bits, .epoch = b->epoch, .size = (uint8_t)size, .rmw = rmw
     };
     mem->pending++;
+}
+
+void sim_memory_buffer(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
+                       unsigned size)
+{
+    buffer_entry(w, t, p, bits, size, false);
+}
+
+void sim_memory_buffer_rmw(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
+                           unsigned size)
+{
+    buffer_entry(w, t, p, bits, size, true);
+}
+
+void sim_memory_claim(sim_world_t *w, sim_thread_t *t, const volatile void *p,
+                      unsigned size, bool rmw_only)
+{
+    sim_memory_t *mem = w->mem;
+    if (!mem || mem->model != SIM_MEMORY_ARM || !mem->pending)
+        return;
+    for (size_t i = 0; i < mem->n_bufs; i++)
+        if (i != (size_t)t->id - 1)
+            commit_through(mem, &mem->bufs[i], p, size, rmw_only);
+}
+
+void sim_memory_commit_own(sim_world_t *w, sim_thread_t *t, const volatile void *p,
+                           size_t n)
+{
+    sim_memory_t *mem = w->mem;
+    if (!mem->pending || (size_t)t->id > mem->n_bufs)
+        return;
+    commit_through(mem, &mem->bufs[t->id - 1], p, n, false);
 }
 
 void sim_memory_write_barrier(sim_world_t *w, sim_thread_t *t)
@@ -163,7 +223,7 @@ static bool may_commit(sim_memory_model_t m, const sim_storebuf_t *b, unsigned i
 {
     if (i == 0)
         return true;
-    if (m != SIM_MEMORY_PSO || b->e[i].epoch != b->e[0].epoch)
+    if (m == SIM_MEMORY_TSO || b->e[i].epoch != b->e[0].epoch)
         return false;
     for (unsigned j = 0; j < i; j++)
         if (overlaps(&b->e[j], b->e[i].addr, b->e[i].size))

@@ -4,7 +4,7 @@
  *   2. wall time to simulate the seed report's whole 128 MiB workload with
  *      the seed bug (about 25 s of virtual time).
  * Usage: bench-sim [--runs N] [--scenario FILE] [--workload FILE]
- *                  [--memory-model sc|tso|pso]   (default: sc)
+ *                  [--memory-model sc|tso|pso|arm]   (default: sc)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 
     int model = sim_memory_model_parse(model_name ? model_name : "sc");
     if (model < 0) {
-        fprintf(stderr, "bench-sim: --memory-model must be sc, tso or pso\n");
+        fprintf(stderr, "bench-sim: --memory-model must be sc, tso, pso or arm\n");
         return 2;
     }
     sim_options_t o;

@@ -5,7 +5,7 @@
  * The TSan-hook runtime (tsan-rt.c) turns every compiler-instrumented atomic
  * into one of these calls.  Each goes to the simulator's memory model
  * (sim-memory.h): a scheduling point, then the access under the run's model
- * (sc, tso or pso), exactly as loop/'s own seam atomics do.  Memory orders
+ * (sc, tso, pso or arm), exactly as loop/'s own seam atomics do.  Memory orders
  * are the C11 ones (0 relaxed .. 5 seq_cst); sizes are 1, 2, 4 or 8 bytes.
  */
 #ifndef WAKESIM_ATOMIC_MODEL_H

@@ -12,11 +12,15 @@
  * scheduling point, then the access), so every atomic access and fence of
  * the foreign code is a place where the simulator may switch threads.
  *
- * Plain loads and stores are not instrumented: a race between plain
+ * Plain loads and stores are not scheduling points: a race between plain
  * accesses is only explored at the atomics, calls and fences around it.
- * Compilers that cannot turn plain-access instrumentation off (gcc 12) emit
- * __tsan_readN / __tsan_writeN: they are defined below as no-ops, so such
- * code links and runs, paying one empty call per access.
+ * They are instrumented all the same (__tsan_readN / __tsan_writeN), for
+ * one reason: foreign code may read or write plainly a location it has
+ * just stored atomically (QEMU's RCU list macros publish a head with
+ * qatomic_rcu_set and later unlink with plain writes).  Under a weak
+ * memory model that store may still be in the thread's buffer, so the
+ * hook commits it first (sim_mem_plain): no decision is taken, and under
+ * sc the hook returns at once.
  *
  * 128-bit atomics are not provided: code using them fails to link.
  */
@@ -137,31 +141,41 @@ void __tsan_atomic_signal_fence(int mo)
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
 
-/* ---- plain-access hooks: no-ops (see the file comment) ---- */
+/* ---- plain-access hooks (see the file comment) ---- */
+/* A plain access of the thread's own buffered location: sim_mem_plain
+ * commits the buffered store first, so the plain read sees it and a plain
+ * write is not overwritten by it later (same-thread coherence). */
+#define TSAN_PLAIN_ACCESS(name, size)                                                      \
+    void name(void *addr);                                                                 \
+    void name(void *addr)                                                                  \
+    {                                                                                      \
+        sim_mem_plain(addr, size);                                                         \
+    }
+TSAN_PLAIN_ACCESS(__tsan_read1, 1)
+TSAN_PLAIN_ACCESS(__tsan_read2, 2)
+TSAN_PLAIN_ACCESS(__tsan_read4, 4)
+TSAN_PLAIN_ACCESS(__tsan_read8, 8)
+TSAN_PLAIN_ACCESS(__tsan_read16, 16)
+TSAN_PLAIN_ACCESS(__tsan_write1, 1)
+TSAN_PLAIN_ACCESS(__tsan_write2, 2)
+TSAN_PLAIN_ACCESS(__tsan_write4, 4)
+TSAN_PLAIN_ACCESS(__tsan_write8, 8)
+TSAN_PLAIN_ACCESS(__tsan_write16, 16)
+TSAN_PLAIN_ACCESS(__tsan_unaligned_read2, 2)
+TSAN_PLAIN_ACCESS(__tsan_unaligned_read4, 4)
+TSAN_PLAIN_ACCESS(__tsan_unaligned_read8, 8)
+TSAN_PLAIN_ACCESS(__tsan_unaligned_read16, 16)
+TSAN_PLAIN_ACCESS(__tsan_unaligned_write2, 2)
+TSAN_PLAIN_ACCESS(__tsan_unaligned_write4, 4)
+TSAN_PLAIN_ACCESS(__tsan_unaligned_write8, 8)
+TSAN_PLAIN_ACCESS(__tsan_unaligned_write16, 16)
+
 #define TSAN_PLAIN(name)                                                                   \
     void name(void *addr);                                                                 \
     void name(void *addr)                                                                  \
     {                                                                                      \
         (void)addr;                                                                        \
     }
-TSAN_PLAIN(__tsan_read1)
-TSAN_PLAIN(__tsan_read2)
-TSAN_PLAIN(__tsan_read4)
-TSAN_PLAIN(__tsan_read8)
-TSAN_PLAIN(__tsan_read16)
-TSAN_PLAIN(__tsan_write1)
-TSAN_PLAIN(__tsan_write2)
-TSAN_PLAIN(__tsan_write4)
-TSAN_PLAIN(__tsan_write8)
-TSAN_PLAIN(__tsan_write16)
-TSAN_PLAIN(__tsan_unaligned_read2)
-TSAN_PLAIN(__tsan_unaligned_read4)
-TSAN_PLAIN(__tsan_unaligned_read8)
-TSAN_PLAIN(__tsan_unaligned_read16)
-TSAN_PLAIN(__tsan_unaligned_write2)
-TSAN_PLAIN(__tsan_unaligned_write4)
-TSAN_PLAIN(__tsan_unaligned_write8)
-TSAN_PLAIN(__tsan_unaligned_write16)
 TSAN_PLAIN(__tsan_func_entry)
 void __tsan_func_exit(void);
 void __tsan_func_exit(void)
@@ -170,10 +184,12 @@ void __tsan_func_exit(void)
 void __tsan_read_range(void *addr, size_t n);
 void __tsan_read_range(void *addr, size_t n)
 {
+    sim_mem_plain(addr, n);
 }
 void __tsan_write_range(void *addr, size_t n);
 void __tsan_write_range(void *addr, size_t n)
 {
+    sim_mem_plain(addr, n);
 }
 void __tsan_vptr_update(void **vptr, void *val);
 void __tsan_vptr_update(void **vptr, void *val)

@@ -36,7 +36,7 @@ static const char *const submit_names[] = { "mmio-inline", "ioeventfd", "bh",
 static const char *const target_names[] = { "main", "iothread", NULL };
 static const char *const strategy_names[] = { "random", "pct", NULL };
 /* Index = sim_memory_model_t. */
-static const char *const memory_model_names[] = { "sc", "tso", "pso", NULL };
+static const char *const memory_model_names[] = { "sc", "tso", "pso", "arm", NULL };
 static const char *const workload_names[] = { "batches", "generated", NULL };
 
 #define OFF(m) offsetof(scn_t, m)
@@ -352,7 +352,7 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
             if (model < 0) {
                 fail_at(err, ix->path, line_of(ix, "expect", *k),
                         "bad memory model '%s' in the expectation for %s (one of: sc, "
-                        "tso, pso)",
+                        "tso, pso, arm)",
                         at + 1, *k);
                 ok = false;
                 g_free(v);

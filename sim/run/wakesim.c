@@ -422,7 +422,8 @@ static int cmd_run(int argc, char **argv)
                                { "log", 'l', 0, G_OPTION_ARG_NONE, &a.log,
                                  "Print the event log of the reported run", NULL },
                                { "memory-model", 0, 0, G_OPTION_ARG_STRING, &a.memory_model,
-                                 "sc, tso or pso (default: the scenario's, else sc)", "M" },
+                                 "sc, tso, pso or arm (default: the scenario's, else sc)",
+                                 "M" },
                                { "workload", 'w', 0, G_OPTION_ARG_STRING, &a.workload,
                                  "generated: programs of API operations on the scenario's "
                                  "machine (default: the scenario's own)",
@@ -484,8 +485,8 @@ static int cmd_run(int argc, char **argv)
     }
     int model = a.memory_model ? sim_memory_model_parse(a.memory_model) : -1;
     if (a.memory_model && model < 0) {
-        fprintf(stderr, "%s run: --memory-model must be sc, tso or pso, got '%s'\n", prog,
-                a.memory_model);
+        fprintf(stderr, "%s run: --memory-model must be sc, tso, pso or arm, got '%s'\n",
+                prog, a.memory_model);
         goto out;
     }
     if (a.workload && strcmp(a.workload, "generated") != 0 &&
@@ -1227,7 +1228,8 @@ static void usage(FILE *f)
         f,
         "usage: %s COMMAND [OPTIONS]\n"
         "  run SCENARIO [--mutant NAME]... [--strategy random|pct|bytes] [--seed N]\n"
-        "               [--runs N] [--pct-depth D] [--memory-model sc|tso|pso] [--log]\n"
+        "               [--runs N] [--pct-depth D] [--memory-model sc|tso|pso|arm] "
+        "[--log]\n"
         "                                                    run under many schedules\n"
         "               [--runs N] [--pct-depth D] [--log]   run under many schedules\n"
         "               [--workload generated] [--target loop|qemu]\n"

@@ -1,6 +1,6 @@
 /*
- * test-litmus.c - the classic litmus tests under the sc, tso and pso memory
- * models, explored exhaustively: every sequence of decisions (thread choices
+ * test-litmus.c - the classic litmus tests under the sc, tso, pso and arm
+ * memory models, explored exhaustively: every sequence of decisions (thread choices
  * and store-buffer commits) is run once, by a depth-first walk over fuzzer
  * bytes (each decision takes one byte; the bytes after the prefix are 0).
  * The set of final register values is then compared with what each model
@@ -17,6 +17,15 @@
  *                                         is multi-copy atomic); sampled
  *                                         with 5,000 seeds per model, not
  *                                         enumerated (five threads)
+ *   SB+RMW  fetch_add(x); r0=y  ||  y=1; mb; r1=x
+ *                                         r0=r1=0: arm only (the RMW's write
+ *                                         waits in the buffer); never with
+ *                                         a full fence after the RMW
+ *   RMW+W   r0=fetch_add(x,1)  ||  x=5;  r1=final x
+ *                                         only 0,5 and 5,6: the RMW is
+ *                                         atomic in every model
+ *   2RMW    r0=fetch_add(x,1)  ||  r1=fetch_add(x,1);  r2=final x
+ *                                         only 0,1,2 and 1,0,2
  */
 #include "sim-test.h"
 #include "aio-atomic.h"
@@ -31,6 +40,7 @@ typedef struct {
     const char *name;
     int n_threads;
     sim_thread_fn_t *fn[4];
+    int final_x_reg; /* the register that gets x after the joins, or 0 */
 } litmus_t;
 
 /* ---- the programs ---- */
@@ -113,7 +123,47 @@ static void *iriw_r1(void *a)
     return NULL;
 }
 
+static void *sbr0(void *a)
+{
+    (void)a;
+    aio_atomic_fetch_add(&x, 1u);
+    if (fenced)
+        aio_smp_mb();
+    reg[0] = aio_atomic_read(&y);
+    return NULL;
+}
+static void *sbr1(void *a)
+{
+    (void)a;
+    aio_atomic_set(&y, 1u);
+    aio_smp_mb();
+    reg[1] = aio_atomic_read(&x);
+    return NULL;
+}
+
+static void *rmw_x0(void *a)
+{
+    (void)a;
+    reg[0] = aio_atomic_fetch_add(&x, 1u);
+    return NULL;
+}
+static void *rmw_x1(void *a)
+{
+    (void)a;
+    reg[1] = aio_atomic_fetch_add(&x, 1u);
+    return NULL;
+}
+static void *store_x5(void *a)
+{
+    (void)a;
+    aio_atomic_set(&x, 5u);
+    return NULL;
+}
+
 static const litmus_t SB = { "SB", 2, { sb0, sb1 } };
+static const litmus_t SBR = { "SB+RMW", 2, { sbr0, sbr1 } };
+static const litmus_t RMWW = { "RMW+W", 2, { rmw_x0, store_x5 }, 1 };
+static const litmus_t RMW2 = { "2RMW", 2, { rmw_x0, rmw_x1 }, 2 };
 static const litmus_t MP = { "MP", 2, { mp0, mp1 } };
 static const litmus_t LB = { "LB", 2, { lb0, lb1 } };
 static const litmus_t IRIW = { "IRIW", 4, { iriw_wx, iriw_wy, iriw_r0, iriw_r1 } };
@@ -131,6 +181,8 @@ static void *litmus_main(void *arg)
         t[i] = sim_thread_create(w, "litmus", l->fn[i], NULL);
     for (int i = 0; i < l->n_threads; i++)
         sim_thread_join(t[i]);
+    if (l->final_x_reg)
+        reg[l->final_x_reg] = x; /* every buffer drained at the joins */
     return NULL;
 }
 
@@ -154,7 +206,7 @@ typedef struct {
 static void print_outcomes(const litmus_t *l, sim_memory_model_t m, const char *how,
                            int n_regs, const explored_t *ex)
 {
-    printf("%-5s %-3s %-8s %8" PRIu64 " executions, outcomes:", l->name,
+    printf("%-6s %-3s %-8s %8" PRIu64 " executions, outcomes:", l->name,
            sim_memory_model_name(m), how, ex->runs);
     for (unsigned o = 0; o < (1u << (4 * n_regs)); o++)
         if (ex->seen[o]) {
@@ -265,6 +317,32 @@ int main(void)
     explore(&SB, SIM_MEMORY_PSO, true, 2, &ex);
     ASSERT(!ex.seen[OUT2(0, 0)]);
 
+    explore(&SB, SIM_MEMORY_ARM, false, 2, &ex);
+    ASSERT(ex.seen[OUT2(0, 0)]);
+    explore(&SB, SIM_MEMORY_ARM, true, 2, &ex);
+    ASSERT(!ex.seen[OUT2(0, 0)]);
+
+    /* SB through a read-modify-write: a locked RMW is a full fence on x86
+     * (and in tso and pso), not on ARM. */
+    for (int m = SIM_MEMORY_SC; m < SIM_MEMORY_COUNT; m++) {
+        explore(&SBR, (sim_memory_model_t)m, false, 2, &ex);
+        ASSERT_EQ(ex.seen[OUT2(0, 0)], m == SIM_MEMORY_ARM);
+        ASSERT(ex.seen[OUT2(0, 1)] && ex.seen[OUT2(1, 0)] && ex.seen[OUT2(1, 1)]);
+        explore(&SBR, (sim_memory_model_t)m, true, 2, &ex);
+        ASSERT(!ex.seen[OUT2(0, 0)]);
+    }
+
+    /* RMW atomicity, in every model. */
+    for (int m = SIM_MEMORY_SC; m < SIM_MEMORY_COUNT; m++) {
+        explore(&RMWW, (sim_memory_model_t)m, false, 2, &ex);
+        for (unsigned o = 0; o < 256; o++)
+            ASSERT_EQ(ex.seen[o], o == OUT2(0, 5) || o == OUT2(5, 6));
+        explore(&RMW2, (sim_memory_model_t)m, false, 3, &ex);
+        for (unsigned o = 0; o < 4096; o++)
+            ASSERT_EQ(ex.seen[o],
+                      o == (OUT2(0, 1) | 2u << 8) || o == (OUT2(1, 0) | 2u << 8));
+    }
+
     /* MP: store-store order. */
     explore(&MP, SIM_MEMORY_SC, false, 2, &ex);
     ASSERT(!ex.seen[OUT2(1, 0)]);
@@ -276,6 +354,10 @@ int main(void)
     explore(&MP, SIM_MEMORY_PSO, true, 2, &ex);
     ASSERT(!ex.seen[OUT2(1, 0)]);
     ASSERT(ex.seen[OUT2(1, 1)]);
+    explore(&MP, SIM_MEMORY_ARM, false, 2, &ex);
+    ASSERT(ex.seen[OUT2(1, 0)]);
+    explore(&MP, SIM_MEMORY_ARM, true, 2, &ex);
+    ASSERT(!ex.seen[OUT2(1, 0)]);
 
     /* LB: loads are never delayed past later stores. */
     for (int m = SIM_MEMORY_SC; m < SIM_MEMORY_COUNT; m++) {

@@ -131,7 +131,7 @@ fi
 # under x86-TSO store buffers, found within the scenario's budget, with a
 # reproducer that records the model and replays byte for byte; under
 # sequential consistency the same budget finds nothing.
-expect_exit 2 "--memory-model must be sc, tso or pso" "$wakesim" run bh-back-to-back --memory-model arm
+expect_exit 2 "--memory-model must be sc, tso, pso or arm" "$wakesim" run bh-back-to-back --memory-model power
 mkdir -p "$work/tso"
 expect_exit 1 "deadlock" "$wakesim" run bh-back-to-back --memory-model tso \
   --mutant notify-skips-full-fence --runs 1000 --out "$work/tso"
@@ -149,8 +149,8 @@ else
   # The model is part of the checksum: a reproducer edited to sc is rejected.
   sed 's/^memory-model=tso$/memory-model=sc/' "$tso_trace" > "$work/tso-as-sc.trace"
   expect_exit 2 "checksum mismatch" "$wakesim" replay "$work/tso-as-sc.trace"
-  sed 's/^memory-model=tso$/memory-model=arm/' "$tso_trace" > "$work/tso-bad.trace"
-  expect_exit 2 "memory-model 'arm'" "$wakesim" replay "$work/tso-bad.trace"
+  sed 's/^memory-model=tso$/memory-model=power/' "$tso_trace" > "$work/tso-bad.trace"
+  expect_exit 2 "memory-model 'power'" "$wakesim" replay "$work/tso-bad.trace"
 fi
 expect_exit 0 "1000 runs, no violation" "$wakesim" run bh-back-to-back --memory-model sc \
   --mutant notify-skips-full-fence --runs 1000 --out "$work/tso"
