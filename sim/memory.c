@@ -4,10 +4,11 @@
  * as the sequentially consistent seam always was, so under sc the decision
  * stream and the event log are the same as before the models existed.
  *
- * Under tso/pso, plain stores of the seam enter the calling thread's store
- * buffer (storebuf.c); loads forward from it; locked read-modify-writes and
- * full fences drain it first, as x86 does.  Under arm a read-modify-write
- * buffers its write instead (see rmw_arm).  Every other scheduling point
+ * Under tso, pso and arm, plain stores of the seam enter the calling
+ * thread's store buffer (storebuf.c); loads forward from it; locked
+ * read-modify-writes and full fences drain it first, as x86 does.  Under
+ * arm a read-modify-write buffers its write instead (rmw_prologue,
+ * rmw_write).  Every other scheduling point
  * (system calls, locks, thread operations, blocking, exit) drains it too:
  * see sim_sched_point() in sched.c.
  */
@@ -150,9 +151,10 @@ static uint64_t rmw_read(sim_world_t *w, sim_thread_t *t, volatile void *p, unsi
     return sim_memory_read(p, size);
 }
 
-/* The write half: to memory (tso/pso, sc), or into t's buffer (arm),
- * followed by a write barrier so that later stores do not overtake it
- * (stronger than ARM needs, never weaker). */
+/* The write half: to memory (tso/pso, sc), or into t's buffer (arm).  No
+ * barrier after it: later stores to other locations may commit first, as
+ * they may pass the store-release half of an ldaxr/stlxr pair (C11 orders
+ * them only after the RMW's read, which has happened). */
 static void rmw_write(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
                       unsigned size)
 {
@@ -161,7 +163,6 @@ static void rmw_write(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_
         return;
     }
     sim_memory_buffer_rmw(w, t, p, bits, size);
-    sim_memory_write_barrier(w, t);
 }
 
 static uint64_t truncate_bits(uint64_t v, unsigned size)

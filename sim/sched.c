@@ -97,7 +97,7 @@ static void step(sim_world_t *w)
     sim_decide_step(w);
 }
 
-/* The scheduling point itself.  Buffered stores (tso/pso) are the other
+/* The scheduling point itself.  Buffered stores (tso, pso, arm) are the other
  * threads' and, for a seam access, the caller's own: committing one of them
  * is a decision taken here, before the thread decision, and only when
  * another thread could observe it now (at least two runnable threads). */

@@ -71,14 +71,14 @@ typedef enum {
 
 /* A load; the calling thread sees its own newest buffered store. */
 uint64_t sim_mem_load(const volatile void *p, unsigned size, int order);
-/* A store: buffered under tso/pso.  A release store is preceded by a write
+/* A store: buffered under tso, pso and arm.  A release store is preceded by a write
  * barrier (pso); a seq_cst store is followed by a full fence, as x86
  * compilers emit it (xchg, or mov + mfence). */
 void sim_mem_store(volatile void *p, uint64_t v, unsigned size, int order);
 /* A read-modify-write.  tso/pso: locked, it drains the caller's buffer,
  * then updates memory at once.  arm: it reads the caller's view (its own
  * buffer, else memory) after other threads' pending stores to the same
- * location commit, and buffers its write between two write barriers.
+ * location commit, and buffers its write after a write barrier.
  * Returns the old value. */
 uint64_t sim_mem_rmw(volatile void *p, sim_rmw_op_t op, uint64_t v, unsigned size,
                      int order);

@@ -342,6 +342,30 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
             continue;
         }
         char *v = g_strstrip(g_key_file_get_string(kf, "expect", *k, NULL));
+        /* "..., runs N": this expectation's own budget. */
+        uint64_t own_runs = 0;
+        char *comma = strchr(v, ',');
+        if (comma) {
+            *comma = '\0';
+            g_strstrip(v);
+            const char *r = g_strstrip(comma + 1);
+            char *end = NULL;
+            if (g_str_has_prefix(r, "runs") && g_ascii_isspace(r[4])) {
+                r += 5;
+                while (g_ascii_isspace(*r))
+                    r++;
+                own_runs = g_ascii_isdigit(*r) ? g_ascii_strtoull(r, &end, 10) : 0;
+            }
+            if (!end || *end || own_runs == 0 || own_runs > 100000000) {
+                fail_at(err, ix->path, line_of(ix, "expect", *k),
+                        "bad budget '%s' in the expectation for %s: 'runs N' with N in "
+                        "1..100000000",
+                        comma + 1, *k);
+                ok = false;
+                g_free(v);
+                break;
+            }
+        }
         /* "invariant@model": the expectation holds under that memory model. */
         char *at = strchr(v, '@');
         int model = -1;
@@ -373,6 +397,11 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
             if (model >= 0) {
                 g_hash_table_insert(s->expect_model, g_strdup(*k),
                                     GINT_TO_POINTER(model + 1));
+            }
+            if (own_runs) {
+                uint64_t *n = g_new(uint64_t, 1);
+                *n = own_runs;
+                g_hash_table_insert(s->expect_runs, g_strdup(*k), n);
             }
         }
         g_free(v);
@@ -430,6 +459,7 @@ static void set_defaults(scn_t *s)
     s->expect = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     s->memory_model = SIM_MEMORY_SC;
     s->expect_model = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    s->expect_runs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     s->targets = g_strdup("loop");
 }
 
@@ -583,6 +613,7 @@ void scn_free(scn_t *s)
     g_free(s->text);
     g_hash_table_destroy(s->expect);
     g_hash_table_destroy(s->expect_model);
+    g_hash_table_destroy(s->expect_runs);
     g_free(s->targets);
     g_free(s);
 }
@@ -608,6 +639,13 @@ sim_memory_model_t scn_expected_model(const scn_t *s, const char *mutant)
     gpointer v = mutant && *mutant ? g_hash_table_lookup(s->expect_model, mutant) : NULL;
     return v ? (sim_memory_model_t)(GPOINTER_TO_INT(v) - 1)
              : (sim_memory_model_t)s->memory_model;
+}
+
+uint64_t scn_expected_runs(const scn_t *s, const char *mutant)
+{
+    const uint64_t *n =
+        mutant && *mutant ? g_hash_table_lookup(s->expect_runs, mutant) : NULL;
+    return n ? *n : s->run_budget;
 }
 
 char *scn_text_with_generated_workload(const scn_t *s)

@@ -83,6 +83,9 @@ typedef struct {
      * expectation needs ("deadlock@tso"): mutant -> GINT_TO_POINTER(model+1). */
     int memory_model;
     GHashTable *expect_model;
+    /* Per mutant, a budget of its own ("deadlock@arm, runs 60000"):
+     * mutant -> uint64_t *.  Others use run_budget. */
+    GHashTable *expect_runs;
 
     scn_workload_t workload; /* [workload] kind */
     unsigned gen_ops;        /* generated: operations per program */
@@ -103,6 +106,9 @@ const char *scn_expected(const scn_t *s, const char *mutant);
 /* The memory model under which that expectation is checked: the one named
  * after '@' in the expectation, else the scenario's. */
 sim_memory_model_t scn_expected_model(const scn_t *s, const char *mutant);
+/* The run budget of that expectation: its own ("..., runs N"), else the
+ * [expect] runs. */
+uint64_t scn_expected_runs(const scn_t *s, const char *mutant);
 
 /* Whether the scenario lists target (a wk_target_ops_t name). */
 bool scn_applies_to(const scn_t *s, const char *target);

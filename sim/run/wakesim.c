@@ -1094,7 +1094,8 @@ static int cmd_check(int argc, char **argv)
     GOptionContext *oc = option_context(
         "SCENARIO - check a scenario's expectations",
         "The fixed code must pass every run; each mutant must give its expected verdict "
-        "within the scenario's run budget ([expect] runs).",
+        "within the scenario's run budget ([expect] runs, or the expectation's own: "
+        "'MUTANT = INVARIANT[@MODEL][, runs N]').",
         entries);
     int rc = EXIT_USAGE;
     uint64_t runs = 0;
@@ -1114,7 +1115,7 @@ static int cmd_check(int argc, char **argv)
     const char *dir = out_dir ? out_dir : ".";
     if (only) {
         rc = check_one(scn, argv[1], target, only, scn_expected_model(scn, only),
-                       scn_expected(scn, only), scn->run_budget, dir);
+                       scn_expected(scn, only), scn_expected_runs(scn, only), dir);
         goto out;
     }
     printf("wakesim check: scenario %s (%s), target %s\n", scn->name, scn->path,
@@ -1143,16 +1144,15 @@ static int cmd_check(int argc, char **argv)
          * should say so) without multiplying the CI time by the size of
          * the catalogue.  Named mutants get the whole budget. */
         bool named = g_hash_table_contains(scn->expect, name);
-        uint64_t budget =
-            named ? scn->run_budget : MIN(scn->run_budget, WK_CHECK_UNNAMED_RUNS);
+        uint64_t budget = named ? scn_expected_runs(scn, name)
+                                : MIN(scn->run_budget, WK_CHECK_UNNAMED_RUNS);
         r = check_one(scn, argv[1], target, name, model, expected, budget, dir);
         rc = rc ? rc : r;
         if (model != SIM_MEMORY_SC && strcmp(expected, "pass") != 0 && rc != EXIT_USAGE &&
             g_hash_table_contains(scn->expect_model, name)) {
             /* An expectation that says it needs a weaker model ("@tso"):
              * the same budget finds nothing under sequential consistency. */
-            r = check_one(scn, argv[1], target, name, SIM_MEMORY_SC, "pass",
-                          scn->run_budget, dir);
+            r = check_one(scn, argv[1], target, name, SIM_MEMORY_SC, "pass", budget, dir);
             rc = rc ? rc : r;
         }
     }

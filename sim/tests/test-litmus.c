@@ -21,6 +21,10 @@
  *                                         r0=r1=0: arm only (the RMW's write
  *                                         waits in the buffer); never with
  *                                         a full fence after the RMW
+ *   MP+RMW  fetch_add(d); f=1  ||  r0=f; r1=d
+ *                                         r0=1,r1=0: arm only (a later store
+ *                                         may pass the RMW's write); never
+ *                                         with smp_wmb between them
  *   RMW+W   r0=fetch_add(x,1)  ||  x=5;  r1=final x
  *                                         only 0,5 and 5,6: the RMW is
  *                                         atomic in every model
@@ -141,6 +145,16 @@ static void *sbr1(void *a)
     return NULL;
 }
 
+static void *mpr0(void *a)
+{
+    (void)a;
+    aio_atomic_fetch_add(&d, 1u);
+    if (fenced)
+        aio_smp_wmb();
+    aio_atomic_set(&f, 1u);
+    return NULL;
+}
+
 static void *rmw_x0(void *a)
 {
     (void)a;
@@ -162,6 +176,7 @@ static void *store_x5(void *a)
 
 static const litmus_t SB = { "SB", 2, { sb0, sb1 } };
 static const litmus_t SBR = { "SB+RMW", 2, { sbr0, sbr1 } };
+static const litmus_t MPR = { "MP+RMW", 2, { mpr0, mp1 } };
 static const litmus_t RMWW = { "RMW+W", 2, { rmw_x0, store_x5 }, 1 };
 static const litmus_t RMW2 = { "2RMW", 2, { rmw_x0, rmw_x1 }, 2 };
 static const litmus_t MP = { "MP", 2, { mp0, mp1 } };
@@ -330,6 +345,14 @@ int main(void)
         ASSERT(ex.seen[OUT2(0, 1)] && ex.seen[OUT2(1, 0)] && ex.seen[OUT2(1, 1)]);
         explore(&SBR, (sim_memory_model_t)m, true, 2, &ex);
         ASSERT(!ex.seen[OUT2(0, 0)]);
+    }
+
+    for (int m = SIM_MEMORY_SC; m < SIM_MEMORY_COUNT; m++) {
+        explore(&MPR, (sim_memory_model_t)m, false, 2, &ex);
+        ASSERT_EQ(ex.seen[OUT2(1, 0)], m == SIM_MEMORY_ARM);
+        explore(&MPR, (sim_memory_model_t)m, true, 2, &ex);
+        ASSERT(!ex.seen[OUT2(1, 0)]);
+        ASSERT(ex.seen[OUT2(1, 1)]);
     }
 
     /* RMW atomicity, in every model. */

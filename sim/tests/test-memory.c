@@ -25,7 +25,7 @@ static void *single_thread(void *arg)
     (void)arg;
     x = y = 0;
     memset(many, 0, sizeof(many));
-    /* A store is buffered: the thread sees it, memory does not (tso/pso). */
+    /* A store is buffered: the thread sees it, memory does not (tso, pso, arm). */
     sim_mem_store(&x, 5, 4, __ATOMIC_RELAXED);
     ASSERT_EQ(sim_mem_load(&x, 4, __ATOMIC_RELAXED), 5);
     ASSERT_EQ(memory_of(&x), model == SIM_MEMORY_SC ? 5 : 0);

@@ -154,6 +154,13 @@ else
 fi
 expect_exit 0 "1000 runs, no violation" "$wakesim" run bh-back-to-back --memory-model sc \
   --mutant notify-skips-full-fence --runs 1000 --out "$work/tso"
+# 5b. An expectation's own budget ("..., runs N") replaces [expect] runs
+# for that mutant, and for its run under sc when it names a model.
+own_budget_scn="$work/own-budget.scn"
+cat "$src/scenarios/bh-back-to-back.scn" > "$own_budget_scn"
+printf 'accept-skips-fence = deadlock@tso, runs 7\n' >> "$own_budget_scn"
+expect_exit 1 "no run of 7 gave deadlock" "$wakesim" check "$own_budget_scn" \
+  -m accept-skips-fence -o "$work"
 # 6. --seed random: the default for many runs, printed so a run repeats.
 expect_exit 0 "(random: repeat with --seed it)" "$wakesim" run ahci-mmio-inline-submit --runs 3
 expect_exit 0 "seed 1, runs 1" "$wakesim" run ahci-mmio-inline-submit
