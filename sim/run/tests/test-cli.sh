@@ -154,6 +154,24 @@ else
 fi
 expect_exit 0 "1000 runs, no violation" "$wakesim" run bh-back-to-back --memory-model sc \
   --mutant notify-skips-full-fence --runs 1000 --out "$work/tso"
+# 5a. The arm model: a read-modify-write is not a full fence, so the fence
+# after aio_poll()'s raise of notify_me matters; the reproducer records the
+# model and replays byte for byte, and the same runs under tso find nothing.
+mkdir -p "$work/arm"
+expect_exit 1 "deadlock" "$wakesim" run bh-back-to-back --memory-model arm \
+  --mutant poll-skips-full-fence --runs 1000 --out "$work/arm"
+arm_trace=$(ls "$work"/arm/*.trace 2>/dev/null | head -1)
+if [ -z "$arm_trace" ]; then
+  fail "no reproducer written under arm"
+else
+  grep -q '^memory-model=arm$' "$arm_trace" || fail "the reproducer does not record memory-model=arm"
+  "$wakesim" replay "$arm_trace" --log > "$work/arm1.txt" 2>&1; rc1=$?
+  "$wakesim" replay "$arm_trace" --log > "$work/arm2.txt" 2>&1; rc2=$?
+  [ "$rc1" -eq 1 ] && [ "$rc2" -eq 1 ] || fail "arm replay exit codes $rc1 $rc2, expected 1 1"
+  cmp -s "$work/arm1.txt" "$work/arm2.txt" || fail "two arm replays differ"
+fi
+expect_exit 0 "1000 runs, no violation" "$wakesim" run bh-back-to-back --memory-model tso \
+  --mutant poll-skips-full-fence --runs 1000 --out "$work/arm"
 # 5b. An expectation's own budget ("..., runs N") replaces [expect] runs
 # for that mutant, and for its run under sc when it names a model.
 own_budget_scn="$work/own-budget.scn"
