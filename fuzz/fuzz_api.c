@@ -11,7 +11,12 @@
  * timer, every feature on, the default schedule.
  *
  * Shape byte (bit fields, low bits first):
- *   vcpus-1 (2) | ppoll back end (1) | idle timer 499 ms (1) | ring entries (2) | spare (2)
+ *   vcpus-1 (2) | ppoll back end (1) | idle timer 499 ms (1) | ring entries (2) |
+ *   arm memory model (1) | spare (1)
+ * The memory-model bit was spare before and clear in every input of
+ * corpus/; arm is the weakest model (it allows every reordering tso and pso
+ * do, and a read-modify-write's write waiting in the store buffer), so one
+ * bit gives the fuzzer every fence mutant.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +39,7 @@ static char *api_text(uint8_t b)
                            "ring-entries = %s\n"
                            "main-loop-timer = %s\n"
                            "vcpus = %u\n"
+                           "%s"
                            "[device]\n"
                            "submit = bh\n"
                            "latency-min = 0us\n"
@@ -50,7 +56,7 @@ static char *api_text(uint8_t b)
                            "deadline = 10s\n",
                            b, b, (b >> 2) & 1 ? "ppoll" : "io_uring",
                            ring_entries[(b >> 4) & 3], (b >> 3) & 1 ? "499ms" : "0",
-                           1 + (b & 3));
+                           1 + (b & 3), (b >> 6) & 1 ? "memory-model = arm\n" : "");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

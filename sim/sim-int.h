@@ -324,6 +324,8 @@ typedef struct sim_memory sim_memory_t;
 /* Allocates w->mem for tso/pso/arm (NULL for sc); -1 on a bad model. */
 int sim_memory_init(sim_world_t *w);
 void sim_memory_free(sim_world_t *w);
+/* Whether g_free is wrapped by retire.c in this executable. */
+bool sim_mem_retire_linked(void);
 /* The world's model (SIM_MEMORY_SC when w->mem is NULL). */
 sim_memory_model_t sim_memory_model(const sim_world_t *w);
 /* A system call's scheduling point, labelled by the function that takes it

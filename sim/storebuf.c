@@ -60,6 +60,14 @@ int sim_memory_init(sim_world_t *w)
         return -1;
     if (m == SIM_MEMORY_SC)
         return 0; /* no buffers: w->mem stays NULL */
+    /* A buffered store must commit before its thread frees the memory
+     * (retire.c), which needs this executable linked with the interface
+     * option of wakesim_sim; without it, weak-memory runs would write into
+     * freed memory. */
+    if (!sim_mem_retire_linked())
+        sim_fatal("weak memory model %s: this executable was not linked with "
+                  "-Wl,--wrap=g_free (an interface link option of wakesim_sim)",
+                  sim_memory_model_name(m));
     w->mem = calloc(1, sizeof(*w->mem));
     if (!w->mem)
         return -1;

@@ -5,10 +5,11 @@
  * builtins) is compiled with -fsanitize=thread but linked with this library
  * instead of the TSan runtime, the way the Linux kernel's KCSAN reuses the
  * same instrumentation.  With clang and
- *   -fsanitize=thread -mllvm -tsan-instrument-memory-accesses=0
- *   -mllvm -tsan-instrument-func-entry-exit=0
- * the compiler emits only the atomic hooks, __tsan_atomic_*_fence and
- * __tsan_init: each atomic hook becomes one call of atomic-model.h (a
+ *   -fsanitize=thread -mllvm -tsan-instrument-func-entry-exit=0
+ *   -mllvm -tsan-instrument-memintrinsics=0
+ * (cmake/WakesimAtomics.cmake) the compiler emits the atomic hooks,
+ * __tsan_atomic_*_fence, __tsan_init and the plain-access hooks (below):
+ * each atomic hook becomes one call of atomic-model.h (a
  * scheduling point, then the access), so every atomic access and fence of
  * the foreign code is a place where the simulator may switch threads.
  *
