@@ -120,11 +120,12 @@ for h in "${harnesses[@]}"; do
         compile "$objdir/$h.o" "$repo/fuzz/fuzz_schedule.c" \
             -DWK_SCENARIO_HEADER="\"scn_${h#schedule_}.h\""
     fi
-    # --wrap=g_free: a weak-memory run commits a thread's buffered stores
-    # before it frees (sim/retire.c; the interface link option of wakesim_sim).
+    # --wrap: a weak-memory run commits a thread's buffered stores before it
+    # frees (sim/retire.c; the interface link options of wakesim_sim).
     # shellcheck disable=SC2086
     $CXX $CXXFLAGS "$objdir/$h.o" "${mutator[@]}" "${common[@]}" $LIB_FUZZING_ENGINE \
-        -Wl,--wrap=g_free -Wl,--start-group "${libs[@]}" -Wl,--end-group "${glib_libs[@]}" \
+        -Wl,--wrap=g_free -Wl,--wrap=g_source_unref -Wl,--wrap=g_main_context_unref \
+        -Wl,--start-group "${libs[@]}" -Wl,--end-group "${glib_libs[@]}" \
         -o "$OUT/${h}_fuzzer" || { echo "ossfuzz.sh: linking ${h}_fuzzer failed" >&2; exit 1; }
     # Seeds: the harness's seed corpus and every regression found with it
     # (they pass on the fixed code and sit right next to known bugs).

@@ -39,10 +39,11 @@ int sim_memory_model_parse(const char *name)
 }
 
 /* The thread whose access this is, after its scheduling point, if the
- * world buffers stores; else NULL (sc, outside a run, on the host). */
+ * world buffers stores; else NULL (sc, outside a run, on the host, or while
+ * the thread releases memory inside glib: see retire.c). */
 static sim_thread_t *weak_thread(sim_world_t *w)
 {
-    return w && w->mem && w->current ? w->current : NULL;
+    return w && w->mem && w->current && !w->current->mem_unbuffered ? w->current : NULL;
 }
 
 /* Sites of accesses made through the unlabelled API (tests, the libc

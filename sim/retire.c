@@ -15,7 +15,11 @@
  *
  * Code under test frees through glib, so g_free is wrapped at link time
  * (-Wl,--wrap=g_free, an interface link option of wakesim_sim): code built
- * into the simulator's executables needs no change.  Committing early is
+ * into the simulator's executables needs no change.  So are the two
+ * releases that may free an event loop's context inside glib, where the
+ * wrap does not reach: g_source_unref (an AioContext is a GSource, and
+ * its notify_me and notified fields are stored through the seam) and
+ * g_main_context_unref (which unrefs the sources attached to it).  Committing early is
  * always allowed, and no scheduling point is taken, so decisions and event
  * logs do not change under sc.
  */
@@ -25,6 +29,10 @@
 
 void __real_g_free(void *p);
 void __wrap_g_free(void *p);
+void __real_g_source_unref(GSource *source);
+void __wrap_g_source_unref(GSource *source);
+void __real_g_main_context_unref(GMainContext *context);
+void __wrap_g_main_context_unref(GMainContext *context);
 
 void sim_mem_retire(const void *p)
 {
@@ -53,4 +61,38 @@ void __wrap_g_free(void *p)
 {
     sim_mem_retire(p);
     __real_g_free(p);
+}
+
+/* A release that may free inside glib runs finalizers first (QEMU's
+ * aio_ctx_finalize stores to the context it is about to lose), then frees
+ * with glib's own, unwrapped g_free: so the thread's buffer commits before,
+ * and its accesses in between go straight to memory. */
+static sim_thread_t *unbuffered_begin(const void *p)
+{
+    sim_world_t *w = sim__current_world;
+    if (!p || !w || !w->mem || !w->current)
+        return NULL;
+    sim_memory_drain(w, w->current);
+    w->current->mem_unbuffered++;
+    return w->current;
+}
+
+static void unbuffered_end(sim_thread_t *t)
+{
+    if (t)
+        t->mem_unbuffered--;
+}
+
+void __wrap_g_source_unref(GSource *source)
+{
+    sim_thread_t *t = unbuffered_begin(source);
+    __real_g_source_unref(source);
+    unbuffered_end(t);
+}
+
+void __wrap_g_main_context_unref(GMainContext *context)
+{
+    sim_thread_t *t = unbuffered_begin(context);
+    __real_g_main_context_unref(context);
+    unbuffered_end(t);
 }

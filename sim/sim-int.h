@@ -67,6 +67,10 @@ struct sim_thread {
     sim_fiber_t fiber;
     sim_tstate_t state;
     bool started, daemon, killed;
+    /* > 0 while the thread releases a context inside glib (retire.c): its
+     * seam accesses go straight to memory, as under sc, because glib frees
+     * the memory right after finalizers that may store to it. */
+    unsigned mem_unbuffered;
     sim_wait_kind_t wait;
     const void *wait_obj; /* mutex, cond, ring, thread... */
     uint64_t wait_arg;    /* kind-specific (uring: wait_nr) */

@@ -66,7 +66,7 @@ int sim_memory_init(sim_world_t *w)
      * freed memory. */
     if (!sim_mem_retire_linked())
         sim_fatal("weak memory model %s: this executable was not linked with "
-                  "-Wl,--wrap=g_free (an interface link option of wakesim_sim)",
+                  "-Wl,--wrap=g_free (interface link options of wakesim_sim)",
                   sim_memory_model_name(m));
     w->mem = calloc(1, sizeof(*w->mem));
     if (!w->mem)
