@@ -132,46 +132,41 @@ fi
 # reproducer that records the model and replays byte for byte; under
 # sequential consistency the same budget finds nothing.
 expect_exit 2 "--memory-model must be sc, tso, pso or arm" "$wakesim" run bh-back-to-back --memory-model power
-mkdir -p "$work/tso"
-expect_exit 1 "deadlock" "$wakesim" run bh-back-to-back --memory-model tso \
-  --mutant notify-skips-full-fence --runs 1000 --out "$work/tso"
-tso_trace=$(ls "$work"/tso/*.trace 2>/dev/null | head -1)
-if [ -z "$tso_trace" ]; then
-  fail "no reproducer written under tso"
-else
-  grep -q '^memory-model=tso$' "$tso_trace" || fail "the reproducer does not record memory-model=tso"
-  "$wakesim" replay "$tso_trace" --log > "$work/tso1.txt" 2>&1; rc1=$?
-  "$wakesim" replay "$tso_trace" --log > "$work/tso2.txt" 2>&1; rc2=$?
-  [ "$rc1" -eq 1 ] && [ "$rc2" -eq 1 ] || fail "tso replay exit codes $rc1 $rc2, expected 1 1"
-  grep -q "replay matches the recording: verdict deadlock" "$work/tso1.txt" ||
-    fail "tso replay does not match: $(tail -2 "$work/tso1.txt")"
-  cmp -s "$work/tso1.txt" "$work/tso2.txt" || fail "two tso replays differ"
-  # The model is part of the checksum: a reproducer edited to sc is rejected.
-  sed 's/^memory-model=tso$/memory-model=sc/' "$tso_trace" > "$work/tso-as-sc.trace"
-  expect_exit 2 "checksum mismatch" "$wakesim" replay "$work/tso-as-sc.trace"
-  sed 's/^memory-model=tso$/memory-model=power/' "$tso_trace" > "$work/tso-bad.trace"
-  expect_exit 2 "memory-model 'power'" "$wakesim" replay "$work/tso-bad.trace"
-fi
-expect_exit 0 "1000 runs, no violation" "$wakesim" run bh-back-to-back --memory-model sc \
-  --mutant notify-skips-full-fence --runs 1000 --out "$work/tso"
+# weak_memory_deadlock MODEL MUTANT WEAKER_MODEL_THAT_PASSES: the mutant
+# deadlocks bh-back-to-back under MODEL within 1000 runs; its reproducer
+# records the model, replays twice to the same verdict byte for byte, and
+# the model is part of its checksum; under the other model 1000 runs pass.
+weak_memory_deadlock() {
+  local model=$1 mutant=$2 other=$3 dir="$work/$1"
+  mkdir -p "$dir"
+  expect_exit 1 "deadlock" "$wakesim" run bh-back-to-back --memory-model "$model" \
+    --mutant "$mutant" --runs 1000 --out "$dir"
+  local trace
+  trace=$(ls "$dir"/*.trace 2>/dev/null | head -1)
+  if [ -z "$trace" ]; then
+    fail "no reproducer written under $model"
+  else
+    grep -q "^memory-model=$model\$" "$trace" ||
+      fail "the reproducer does not record memory-model=$model"
+    "$wakesim" replay "$trace" --log > "$dir/1.txt" 2>&1; rc1=$?
+    "$wakesim" replay "$trace" --log > "$dir/2.txt" 2>&1; rc2=$?
+    [ "$rc1" -eq 1 ] && [ "$rc2" -eq 1 ] || fail "$model replay exit codes $rc1 $rc2, expected 1 1"
+    grep -q "replay matches the recording: verdict deadlock" "$dir/1.txt" ||
+      fail "$model replay does not match: $(tail -2 "$dir/1.txt")"
+    cmp -s "$dir/1.txt" "$dir/2.txt" || fail "two $model replays differ"
+    # The model is part of the checksum: a reproducer edited to sc is rejected.
+    sed "s/^memory-model=$model\$/memory-model=sc/" "$trace" > "$dir/as-sc.trace"
+    expect_exit 2 "checksum mismatch" "$wakesim" replay "$dir/as-sc.trace"
+    sed "s/^memory-model=$model\$/memory-model=power/" "$trace" > "$dir/bad.trace"
+    expect_exit 2 "memory-model 'power'" "$wakesim" replay "$dir/bad.trace"
+  fi
+  expect_exit 0 "1000 runs, no violation" "$wakesim" run bh-back-to-back \
+    --memory-model "$other" --mutant "$mutant" --runs 1000 --out "$dir"
+}
+weak_memory_deadlock tso notify-skips-full-fence sc
 # 5a. The arm model: a read-modify-write is not a full fence, so the fence
-# after aio_poll()'s raise of notify_me matters; the reproducer records the
-# model and replays byte for byte, and the same runs under tso find nothing.
-mkdir -p "$work/arm"
-expect_exit 1 "deadlock" "$wakesim" run bh-back-to-back --memory-model arm \
-  --mutant poll-skips-full-fence --runs 1000 --out "$work/arm"
-arm_trace=$(ls "$work"/arm/*.trace 2>/dev/null | head -1)
-if [ -z "$arm_trace" ]; then
-  fail "no reproducer written under arm"
-else
-  grep -q '^memory-model=arm$' "$arm_trace" || fail "the reproducer does not record memory-model=arm"
-  "$wakesim" replay "$arm_trace" --log > "$work/arm1.txt" 2>&1; rc1=$?
-  "$wakesim" replay "$arm_trace" --log > "$work/arm2.txt" 2>&1; rc2=$?
-  [ "$rc1" -eq 1 ] && [ "$rc2" -eq 1 ] || fail "arm replay exit codes $rc1 $rc2, expected 1 1"
-  cmp -s "$work/arm1.txt" "$work/arm2.txt" || fail "two arm replays differ"
-fi
-expect_exit 0 "1000 runs, no violation" "$wakesim" run bh-back-to-back --memory-model tso \
-  --mutant poll-skips-full-fence --runs 1000 --out "$work/arm"
+# after aio_poll()'s raise of notify_me matters there and only there.
+weak_memory_deadlock arm poll-skips-full-fence tso
 # 5b. An expectation's own budget ("..., runs N") replaces [expect] runs
 # for that mutant, and for its run under sc when it names a model.
 own_budget_scn="$work/own-budget.scn"
