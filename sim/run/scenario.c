@@ -41,6 +41,9 @@ static const char *const workload_names[] = { "batches", "generated", NULL };
 
 #define OFF(m) offsetof(scn_t, m)
 #define MS(n) ((uint64_t)(n)*1000000)
+/* The largest run budget, of the file ([expect] runs) or of one expectation. */
+#define SCN_MAX_RUNS 100000000
+
 static const field_t fields[] = {
     { "scenario", "name", FIELD_STRING, OFF(name), true },
     { "scenario", "description", FIELD_STRING, OFF(description), false },
@@ -67,7 +70,7 @@ static const field_t fields[] = {
     { "bounds", "cqe-reap", FIELD_DURATION, OFF(bound_cqe_reap_ns), false, 1, MS(3600000) },
     { "bounds", "handoff", FIELD_DURATION, OFF(bound_handoff_ns), false, 1, MS(3600000) },
     { "bounds", "deadline", FIELD_DURATION, OFF(deadline_ns), false, 1, MS(86400000) },
-    { "expect", "runs", FIELD_UINT, OFF(run_budget), false, 1, 100000000 },
+    { "expect", "runs", FIELD_UINT, OFF(run_budget), false, 1, SCN_MAX_RUNS },
     { "expect", "strategy", FIELD_ENUM, OFF(check_strategy), false,
       .names = strategy_names },
     { "expect", "pct-depth", FIELD_UINT, OFF(check_pct_depth), false, 1, 64 },
@@ -349,18 +352,16 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
             *comma = '\0';
             g_strstrip(v);
             const char *r = g_strstrip(comma + 1);
-            char *end = NULL;
-            if (g_str_has_prefix(r, "runs") && g_ascii_isspace(r[4])) {
-                r += 5;
-                while (g_ascii_isspace(*r))
-                    r++;
-                own_runs = g_ascii_isdigit(*r) ? g_ascii_strtoull(r, &end, 10) : 0;
-            }
-            if (!end || *end || own_runs == 0 || own_runs > 100000000) {
+            const char *n = g_str_has_prefix(r, "runs") ? r + 4 : "";
+            bool spaced = g_ascii_isspace(*n);
+            while (g_ascii_isspace(*n))
+                n++;
+            if (!spaced || !parse_uint(n, &own_runs) || own_runs < 1 ||
+                own_runs > SCN_MAX_RUNS) {
                 fail_at(err, ix->path, line_of(ix, "expect", *k),
                         "bad budget '%s' in the expectation for %s: 'runs N' with N in "
-                        "1..100000000",
-                        comma + 1, *k);
+                        "1..%d",
+                        r, *k, SCN_MAX_RUNS);
                 ok = false;
                 g_free(v);
                 break;
