@@ -133,8 +133,8 @@ static sim_thread_t *rmw_prologue(sim_world_t *w, const sim_site_t *site)
     }
     /* arm: the RMW is a release (stores before it commit first: a write
      * barrier) and atomic: no other thread's store to the location may
-     * commit between its read and its write, so those commit now, before
-     * the read. */
+     * commit between its read and its write, so rmw_read commits those
+     * before it reads. */
     sim_memory_write_barrier(w, t);
     return t;
 }

@@ -17,11 +17,11 @@
  * (-Wl,--wrap=g_free, an interface link option of wakesim_sim): code built
  * into the simulator's executables needs no change.  So are the two
  * releases that may free an event loop's context inside glib, where the
- * wrap does not reach: g_source_unref (an AioContext is a GSource, and
- * its notify_me and notified fields are stored through the seam) and
- * g_main_context_unref (which unrefs the sources attached to it).  Committing early is
- * always allowed, and no scheduling point is taken, so decisions and event
- * logs do not change under sc.
+ * wrap does not reach: g_source_unref (an AioContext is a GSource, and its
+ * notify_me and notified fields are stored through the seam) and
+ * g_main_context_unref (which unrefs the sources attached to it).
+ * Committing early is always allowed, and no scheduling point is taken, so
+ * decisions and event logs do not change under sc.
  */
 #include "sim-int.h"
 
@@ -34,18 +34,25 @@ void __wrap_g_source_unref(GSource *source);
 void __real_g_main_context_unref(GMainContext *context);
 void __wrap_g_main_context_unref(GMainContext *context);
 
-void sim_mem_retire(const void *p)
+/* The simulated thread making the call, if the world buffers stores. */
+static sim_thread_t *buffering_thread(void)
 {
     sim_world_t *w = sim__current_world;
-    if (p && w && w->mem && w->current)
-        sim_memory_drain(w, w->current);
+    return w && w->mem ? w->current : NULL;
+}
+
+void sim_mem_retire(const void *p)
+{
+    sim_thread_t *t = buffering_thread();
+    if (p && t)
+        sim_memory_drain(sim__current_world, t);
 }
 
 void sim_mem_plain(const volatile void *p, size_t n)
 {
-    sim_world_t *w = sim__current_world;
-    if (w && w->mem && w->current)
-        sim_memory_commit_own(w, w->current, p, n);
+    sim_thread_t *t = buffering_thread();
+    if (t)
+        sim_memory_commit_own(sim__current_world, t, p, n);
 }
 
 bool sim_mem_retire_linked(void)
@@ -69,12 +76,12 @@ void __wrap_g_free(void *p)
  * and its accesses in between go straight to memory. */
 static sim_thread_t *unbuffered_begin(const void *p)
 {
-    sim_world_t *w = sim__current_world;
-    if (!p || !w || !w->mem || !w->current)
+    sim_thread_t *t = buffering_thread();
+    if (!p || !t)
         return NULL;
-    sim_memory_drain(w, w->current);
-    w->current->mem_unbuffered++;
-    return w->current;
+    sim_mem_retire(p);
+    t->mem_unbuffered++;
+    return t;
 }
 
 static void unbuffered_end(sim_thread_t *t)
