@@ -31,10 +31,11 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/wakesimConfig.cmake
               ${PROJECT_SOURCE_DIR}/cmake/WakesimFunctions.cmake
         DESTINATION ${WAKESIM_CMAKE_DIR})
 
-set(WAKESIM_PC_SANITIZE "")
-if(WAKESIM_SANITIZE)
-  set(WAKESIM_PC_SANITIZE "-fsanitize=address,undefined")
-endif()
+# The link options every consumer of the library needs (the sanitizer
+# runtime in a sanitized build, the g_free wraps of sim/retire.c): the same
+# list as wakesim_sim's interface, so the two cannot drift apart.
+get_target_property(pc_link_options wakesim_sim INTERFACE_LINK_OPTIONS)
+list(JOIN pc_link_options " " WAKESIM_PC_LINK_OPTIONS)
 # The prefix as seen from the .pc file's directory (lib/pkgconfig or
 # lib/<multiarch>/pkgconfig), so the installation is relocatable.
 file(RELATIVE_PATH WAKESIM_PC_UP /p/${CMAKE_INSTALL_LIBDIR}/pkgconfig /p)
