@@ -5,7 +5,7 @@
 #   The atomic hooks, fences, __tsan_init, and for plain loads and stores
 #   __tsan_readN/__tsan_writeN: those are not scheduling points, they only
 #   commit the thread's own buffered store to the same location under a
-#   weak memory model (see sim/libc/tsan-rt.c).
+#   weak memory model (see sim/seam/tsan-rt.c).
 # ThreadSanitizer instrumentation cannot be combined with AddressSanitizer
 # in one translation unit: build instrumented sources without ASan.
 function(wakesim_atomics_compile_options out)

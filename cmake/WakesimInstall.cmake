@@ -11,7 +11,7 @@ set(WAKESIM_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/wakesim)
 
 install(TARGETS wakesim_sim wakesim_tsan wakesim_main EXPORT wakesimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(FILES ${PROJECT_SOURCE_DIR}/sim/sim.h
+install(FILES ${PROJECT_SOURCE_DIR}/sim/core/sim.h
               ${PROJECT_SOURCE_DIR}/include/wakesim/handoff.h
               ${PROJECT_SOURCE_DIR}/include/wakesim/monitor.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/wakesim)
@@ -32,7 +32,7 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/wakesimConfig.cmake
         DESTINATION ${WAKESIM_CMAKE_DIR})
 
 # The link options every consumer of the library needs (the sanitizer
-# runtime in a sanitized build, the g_free wraps of sim/retire.c): the same
+# runtime in a sanitized build, the g_free wraps of sim/core/retire.c): the same
 # list as wakesim_sim's interface, so the two cannot drift apart.
 get_target_property(pc_link_options wakesim_sim INTERFACE_LINK_OPTIONS)
 list(JOIN pc_link_options " " WAKESIM_PC_LINK_OPTIONS)

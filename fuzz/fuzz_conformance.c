@@ -1,6 +1,6 @@
 /*
  * fuzz_conformance.c - libFuzzer harness: the bytes generate a conformance
- * sequence (sim/conformance/conf-gen.c), which runs in the simulator and on
+ * sequence (conformance/conf-gen.c), which runs in the simulator and on
  * Linux (the conf-real program: $WAKESIM_CONF_REAL, default the one built
  * beside this harness).  A divergence is re-checked (Linux must give the
  * same outcome three times, then five more 200 ms apart: timing noise on a

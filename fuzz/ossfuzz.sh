@@ -25,7 +25,7 @@ build=$WORK/wakesim-ossfuzz-build
 mkdir -p "$OUT" "$build"
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# 1. The libraries (sim/, loop/ against the sim shim, sim/run/) and the
+# 1. The libraries (sim/, loop/ against the sim shim, sim/harness/) and the
 #    embedded-scenario headers, with $CC $CFLAGS.  Build type None: no
 #    flags but $CFLAGS (asserts stay on).
 cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=None -DCMAKE_C_COMPILER="$CC" \
@@ -57,7 +57,7 @@ for f in $(pkg-config --static --libs glib-2.0); do
 done
 
 # 3. One fuzzer per harness: compile with $CC $CFLAGS, link with $CXX.
-incs=(-I"$repo/fuzz" -I"$build/fuzz/gen" -I"$repo/sim/run" -I"$repo/sim" -I"$repo/loop"
+incs=(-I"$repo/fuzz" -I"$build/fuzz/gen" -I"$repo/sim/harness" -I"$repo/sim/core" -I"$repo/loop"
       $(pkg-config --cflags glib-2.0))
 defs=(-std=gnu11 -D_GNU_SOURCE)
 extra=()
@@ -121,7 +121,7 @@ for h in "${harnesses[@]}"; do
             -DWK_SCENARIO_HEADER="\"scn_${h#schedule_}.h\""
     fi
     # --wrap: a weak-memory run commits a thread's buffered stores before it
-    # frees (sim/retire.c; the interface link options of wakesim_sim).
+    # frees (sim/core/retire.c; the interface link options of wakesim_sim).
     # shellcheck disable=SC2086
     $CXX $CXXFLAGS "$objdir/$h.o" "${mutator[@]}" "${common[@]}" $LIB_FUZZING_ENGINE \
         -Wl,--wrap=g_free -Wl,--wrap=g_source_unref -Wl,--wrap=g_main_context_unref \

@@ -34,7 +34,7 @@ typedef struct {
     double secs;
 } fp_result_t;
 
-/* As `wakesim run --strategy pct` sets PCT up (sim/run/wakesim.c): one
+/* As `wakesim run --strategy pct` sets PCT up (cli/wakesim.c): one
  * random-walk pilot run with the first seed gives the step count n, and the
  * thread count k is the scenario's vCPUs, the main loop, the workload
  * driver and the iothread if any.  The same setup is what makes the printed

@@ -15,7 +15,7 @@
 #   tools/fuzz-vs-pct.sh [BUILD_DIR] [TRIALS] [MAX_SECONDS] [JOBS]
 #
 # BUILD_DIR is a clang build (default build-clang) with fuzz/fuzz_* and
-# sim/run/wakesim.  CASES="harness:mutant:scenario-file ..." and
+# cli/wakesim.  CASES="harness:mutant:scenario-file ..." and
 # VARIANTS="default mut noctr" (fuzz_<h>, fuzz_<h>_mut, fuzz_<h>_noctr) and
 # PCT_DEPTHS="2 3" override the defaults.  Seconds depend on what else the
 # machine runs; the run counts do not.
@@ -33,7 +33,7 @@ variants=${VARIANTS-"default mut noctr"}
 depths=${PCT_DEPTHS-"2 3"}
 
 fz=$build/fuzz
-wakesim=$build/sim/run/wakesim
+wakesim=$build/cli/wakesim
 [ -x "$fz/fuzz_api" ] && [ -x "$wakesim" ] ||
     { echo "no fuzz_api or wakesim in $build (a clang build, cmake --preset build-clang)" >&2; exit 77; }
 work=$(mktemp -d /tmp/fuzz-vs-pct.XXXXXX)

@@ -22,7 +22,7 @@ verdict_of() { sed -n 's/^verdict=//p' "$1"; }
 replay() {
   local b=$1 f=$2; shift 2
   local out rc
-  out=$("$b/sim/run/wakesim" replay "$f" "$@" 2>&1); rc=$?
+  out=$("$b/cli/wakesim" replay "$f" "$@" 2>&1); rc=$?
   if [ "$rc" -eq 1 ]; then echo ok
   elif [ "$rc" -eq 3 ]; then echo lost
   else echo "exit$rc"; fi

@@ -21,4 +21,4 @@ tree=$("$root/tools/qemu-fetch.sh") || rc=$?
 echo "qemu-build: QEMU tree $tree" >&2
 cmake -S "$root" -B "$dir" -DCMAKE_C_COMPILER=clang -DWAKESIM_QEMU_SRC="$tree" "$@" >&2
 cmake --build "$dir" -j"${WAKESIM_JOBS:-2}" --target wakesim_qemu_all >&2
-echo "$dir/sim/run/wakesim"
+echo "$dir/cli/wakesim"

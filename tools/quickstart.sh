@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 2
 cmake --preset build-release >/dev/null || exit 2   # CMakePresets.json
 cmake --build --preset build-release -j"$(nproc)" --target wakesim >/dev/null || exit 2
-wakesim=$root/build-release/sim/run/wakesim
+wakesim=$root/build-release/cli/wakesim
 out=$(mktemp -d)
 
 echo "== 1. the seed bug: wakesim run ahci-mmio-inline-submit --mutant missing-notify-add-sqe"

@@ -11,12 +11,12 @@
 # their keyed decisions to the current key form (labelled keys); their
 # decisions and log hash stay as they were.
 #
-#   tools/rerecord-reproducers.sh [--all] [WAKESIM]   (default build/sim/run/wakesim)
+#   tools/rerecord-reproducers.sh [--all] [WAKESIM]   (default build/cli/wakesim)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 all=0
 if [ "${1:-}" = --all ]; then all=1; shift; fi
-wakesim=${1:-$root/build/sim/run/wakesim}
+wakesim=${1:-$root/build/cli/wakesim}
 [ -x "$wakesim" ] || { echo "rerecord-reproducers: no $wakesim" >&2; exit 2; }
 failed=0
 while IFS= read -r f; do

@@ -6,7 +6,7 @@
 set -uo pipefail
 trace=${1:?usage: rr-replay.sh TRACE [WAKESIM]}
 root=$(cd "$(dirname "$0")/.." && pwd)
-wakesim=${2:-$root/build/sim/run/wakesim}
+wakesim=${2:-$root/build/cli/wakesim}
 if ! command -v rr >/dev/null; then
   echo "rr-replay: rr is not installed (apt-get install rr); skipped"
   exit 77

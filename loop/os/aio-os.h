@@ -3,7 +3,7 @@
  *
  * loop/'s .c files make no system call, clock read, lock operation or liburing entry
  * call except through this header.  The simulator replaces it on the include
- * path (sim/shim/aio-os.h declares the same names), so the same loop/ sources
+ * path (sim/seam/shim/aio-os.h declares the same names), so the same loop/ sources
  * run against a simulated kernel.  The liburing *inline* helpers (get_sqe,
  * prep_*, peek_cqe, cqe_seen...) touch ring memory only and are used directly.
  *

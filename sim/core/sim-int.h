@@ -1,0 +1,536 @@
+/*
+ * sim-int.h - the simulator core's internal types, shared by the sim/ sources only.
+ *
+ * Invariants kept by every file:
+ *  - All run state lives in struct sim_world; the only process-wide things
+ *    are the current-world pointer (thread-local, NULL between runs), the
+ *    world generation counter (an ID source) and the fiber stack cache
+ *    (memory, unpoisoned before reuse).
+ *  - Exactly one fiber runs at a time: either the host (the OS thread's own
+ *    stack, running sim_world_run's scheduler loop) or one simulated thread
+ *    (w->current).  Kernel-side work (timer expiry, CQE posting) runs on
+ *    whichever of them noticed it; it never blocks.
+ *  - Everything kernel-visible is reported through sim_emit(), which keeps
+ *    the log byte-for-byte deterministic for a given decision sequence.
+ */
+#ifndef WAKESIM_SIM_INT_H
+#define WAKESIM_SIM_INT_H
+
+#include "sim.h"
+#include "aio-os.h" /* the shim: os_mutex_t, liburing types */
+#include <poll.h>
+#include <string.h>
+
+/* ---- fibers (fiber.c) ---- */
+typedef struct sim_fiber sim_fiber_t;
+struct sim_fiber {
+    void *sp;                 /* saved stack pointer while switched out */
+    void *fake_stack;         /* ASan fake stack saved while switched out */
+    const void *stack_bottom; /* for ASan: the usable stack range */
+    size_t stack_size;
+    void *mapping;     /* pooled stack (guard page first), or NULL */
+    sim_fiber_t *host; /* where a new fiber learns its return bounds */
+    void (*fn)(void *arg);
+    void *arg;
+};
+
+/* Prepares f to run fn(arg) (which must never return) on a pooled stack. */
+int sim_fiber_create(sim_fiber_t *f, sim_fiber_t *host, void (*fn)(void *), void *arg);
+void sim_fiber_switch(sim_fiber_t *from, sim_fiber_t *to);
+/* Leaves "from" for good: its ASan fake stack is destroyed.  Never returns,
+ * but is not declared _Noreturn: ASan would precede each call with
+ * __asan_handle_no_return, a sigaltstack system call. */
+void sim_fiber_exit(sim_fiber_t *from, sim_fiber_t *to);
+/* Returns the stack of a fiber that has exited (or never started). */
+void sim_fiber_release(sim_fiber_t *f);
+
+/* ---- threads and waits (sched.c) ---- */
+typedef enum { SIM_T_RUNNABLE, SIM_T_BLOCKED, SIM_T_EXITED } sim_tstate_t;
+
+typedef enum {
+    SIM_WAIT_NONE,
+    SIM_WAIT_PPOLL,
+    SIM_WAIT_MUTEX,
+    SIM_WAIT_COND,
+    SIM_WAIT_SLEEP,
+    SIM_WAIT_JOIN,
+    SIM_WAIT_URING,
+    SIM_WAIT_FUTEX, /* libc seam: wait_obj = the futex word */
+} sim_wait_kind_t;
+
+const char *sim_wait_kind_name(sim_wait_kind_t k);
+
+struct sim_thread {
+    sim_world_t *w;
+    int id; /* 1-based, creation order */
+    char name[32];
+    sim_fiber_t fiber;
+    sim_tstate_t state;
+    bool started, daemon, killed;
+    /* > 0 while the thread releases a context inside glib (retire.c): its
+     * seam accesses go straight to memory, as under sc, because glib frees
+     * the memory right after finalizers that may store to it. */
+    unsigned mem_unbuffered;
+    sim_wait_kind_t wait;
+    const void *wait_obj; /* mutex, cond, ring, thread... */
+    uint64_t wait_arg;    /* kind-specific (uring: wait_nr) */
+    uint64_t wait_seq;    /* world-wide order of blocking (FIFO wakeups) */
+    uint32_t wait_gen;    /* bumped at each wake: stale timers ignore it */
+    int wake_res;         /* 0, or -ETIMEDOUT */
+    const struct pollfd *poll_fds;
+    nfds_t poll_n;
+    sim_thread_fn_t *fn;
+    void *arg, *ret;
+    void *home_ctx; /* os_thread_ctx_get/set */
+    uint64_t pct_prio;
+    uint64_t n_events; /* kernel-visible events it emitted: keys decisions */
+    /* Program steps: its scenario-level choices (sim_choose()); clock
+     * anchors since the last one (a kernel wake, a reap of a CQE the
+     * kernel posted: the clock decided when); n_events at the last of
+     * either.  Labelled keys count events from there, so a loop whose
+     * length depends on virtual time only moves keys up to the thread's
+     * next anchor or program step. */
+    uint64_t prog_steps, prog_events;
+    uint32_t clock_anchors;
+    struct sim_libc_thread *libc; /* libc seam: pthread keys, handle (sim/seam/) */
+};
+
+/* Blocks the current thread until sim_wake() or the absolute deadline
+ * (virtual ns, -1 = none).  Returns 0 or -ETIMEDOUT; -EDEADLK on the host.
+ * Never returns to a thread whose run is ending (it is unwound). */
+int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj, uint64_t arg,
+              int64_t deadline);
+void sim_wake(sim_world_t *w, sim_thread_t *t, int res);
+/* t saw the clock act (a kernel wake, a device completion it reaps):
+ * labelled keys count its events from here (sim_thread_t.clock_anchors). */
+void sim_thread_clock_anchor(sim_thread_t *t);
+/* sim_thread_create without its scheduling point: the caller can publish
+ * the handle before the new thread may run. */
+sim_thread_t *sim_thread_spawn(sim_world_t *w, const char *name, sim_thread_fn_t *fn,
+                               void *arg);
+/* Wakes every thread blocked with this kind and object; returns how many. */
+int sim_wake_all(sim_world_t *w, sim_wait_kind_t kind, const void *obj);
+/* Ends the run with r (first caller wins); msg may be NULL. */
+void sim_stop(sim_world_t *w, sim_result_t r, const char *msg);
+sim_result_t sim_sched_run(sim_world_t *w, sim_thread_fn_t *entry, void *arg);
+
+/* ---- decisions (decide.c) ---- */
+typedef struct {
+    sim_decide_opts_t o;
+    size_t pos;           /* next byte (BYTES) or value (REPLAY) */
+    uint64_t rng[4];      /* xoshiro256** state (SEED, PCT) */
+    uint64_t *pct_change; /* d-1 change-point step numbers */
+    uint32_t *pct_slots;  /* random permutation of k priority slots */
+    unsigned pct_created;
+    uint32_t *values, *bounds; /* the record */
+    sim_decision_info_t *info; /* per decision: what the default would pick */
+    /* KEYED: entries used; the current key and its decision ordinals
+     * (unlabelled entries), and per-label ordinals (labelled ones) */
+    bool *keyed_used;
+    sim_label_ords_t *label_ords;
+    uint32_t key_prog;  /* labelled key: program steps (as recorded: 32 bits) */
+    uint32_t key_wakes; /* labelled key: clock anchors since the last step */
+    uint32_t key_since; /* labelled key: events since the last step or anchor */
+    const sim_thread_t *key_thread;
+    uint64_t key_events;
+    uint32_t key_thread_ord, key_value_ord;
+    size_t n, cap;
+} sim_decider_t;
+
+int sim_decider_init(sim_world_t *w);
+void sim_decider_fini(sim_decider_t *d);
+/* Picks the next thread among >= 2 runnable ones (records the index). */
+sim_thread_t *sim_decide_thread(sim_world_t *w);
+/* A value in [0, n), recorded; site says what it is (keyed decisions). */
+uint32_t sim_decide_value(sim_world_t *w, uint32_t n, const sim_site_t *site);
+/* A store-buffer commit choice in [0, n): 0 = commit nothing.  Like
+ * sim_decide_value, but the random strategies draw 0 more often. */
+uint32_t sim_decide_commit(sim_world_t *w, uint32_t n);
+#ifndef SIM_COMMIT_ODDS
+#define SIM_COMMIT_ODDS 8
+#endif
+void sim_decide_thread_created(sim_world_t *w, sim_thread_t *t);
+/* Called at each scheduling point (PCT change points). */
+void sim_decide_step(sim_world_t *w);
+
+/* ---- injected faults (fault.c) ---- */
+/* One call of kind k: true if it must fail now (logged).  Takes a decision
+ * only when k's rate is non-zero. */
+bool sim_fault(sim_world_t *w, sim_fault_kind_t k);
+
+/* ---- virtual time (clock.c) ---- */
+typedef void sim_timer_fn_t(sim_world_t *w, void *obj, uint64_t arg);
+typedef struct {
+    int64_t when;
+    uint64_t seq; /* ties fire in insertion order */
+    sim_timer_fn_t *fn;
+    void *obj;
+    uint64_t arg; /* usually a generation that must still match */
+} sim_timer_t;
+
+void sim_timer_add(sim_world_t *w, int64_t when, sim_timer_fn_t *fn, void *obj,
+                   uint64_t arg);
+bool sim_timer_next(const sim_world_t *w, int64_t *when);
+/* Fires every timer due at w->now, as the kernel. */
+void sim_timers_fire_due(sim_world_t *w);
+
+/* ---- files (fd.c) ---- */
+typedef enum {
+    SIM_FILE_EVENTFD = 1,
+    SIM_FILE_URING,
+    SIM_FILE_BLKDEV,
+    SIM_FILE_EPOLL
+} sim_file_kind_t;
+typedef struct sim_file sim_file_t;
+
+/* What a kind of file does, like the kernel's file_operations: the fd table,
+ * ppoll, epoll and the libc seam only go through this table, so none of them
+ * needs to know what a ring or a block device is.  NULL entries: the
+ * operation is not supported (read/write give -EINVAL). */
+typedef struct sim_file_ops {
+    const char *name;
+    /* Current readiness (POLLIN, POLLOUT...). */
+    unsigned (*poll_mask)(sim_world_t *w, sim_file_t *f);
+    /* Non-blocking transfer: bytes done, or -errno (-EAGAIN: would block). */
+    int64_t (*read)(sim_world_t *w, sim_file_t *f, void *buf, size_t len);
+    int64_t (*write)(sim_world_t *w, sim_file_t *f, const void *buf, size_t len);
+    /* Frees the object when the world is freed (NULL: free(f)). */
+    void (*destroy)(sim_file_t *f);
+} sim_file_ops_t;
+
+struct sim_file {
+    sim_file_kind_t kind;
+    int fd;
+    bool closed;
+    sim_file_t *next_all; /* every file of the world, freed at the end */
+    const sim_file_ops_t *ops;
+    int status_flags;                /* O_NONBLOCK (libc seam: read/write block?) */
+    struct sim_file_watch *watchers; /* files whose readiness follows this
+                                        one's (epoll instances watching it) */
+};
+
+/* Makes watcher "changed" whenever f is (the kernel's epoll wait-queue
+ * callback): a thread polling an epoll fd wakes when a watched fd changes. */
+typedef struct sim_file_watch {
+    sim_file_t *watcher;
+    struct sim_file_watch *next;
+} sim_file_watch_t;
+void sim_file_watch(sim_file_t *f, sim_file_t *watcher);
+void sim_file_unwatch(sim_file_t *f, sim_file_t *watcher);
+
+int sim_fd_install(sim_world_t *w, sim_file_t *f, sim_file_kind_t kind,
+                   const sim_file_ops_t *ops);
+sim_file_t *sim_fd_lookup(sim_world_t *w, int fd);
+/* Current poll mask of a file (POLLIN...). */
+unsigned sim_file_poll_mask(sim_world_t *w, sim_file_t *f);
+/* Called when f may have become ready: wakes ppoll waiters, completes
+ * POLL_ADD requests. */
+void sim_file_changed(sim_world_t *w, sim_file_t *f);
+
+/* ---- eventfd (eventfd.c) ---- */
+/* A new simulated eventfd with counter initval: its fd or -errno. */
+int sim_eventfd_create(sim_world_t *w, uint64_t initval, bool semaphore, bool nonblock);
+
+/* ---- io_uring (uring.c, uring-ops.c) ---- */
+typedef struct sim_ring sim_ring_t;
+typedef struct sim_req sim_req_t;
+
+struct sim_ring {
+    sim_file_t file;
+    struct io_uring *user; /* the loop's struct, valid until exit */
+    bool live;
+    sim_ring_t *next_live;
+    unsigned sq_entries, cq_entries;
+    /* "kernel" words the user-side pointers point at */
+    unsigned sq_khead, sq_ktail, sq_kflags, sq_kdropped;
+    unsigned cq_khead, cq_ktail, cq_kflags, cq_koverflow;
+    unsigned *sq_array;
+    struct io_uring_sqe *sqes;
+    struct io_uring_cqe *cqes;
+    unsigned seen_sqe_tail; /* user sqe_tail already reported queued */
+    unsigned seen_cq_head;  /* CQEs reaped already reported */
+    int64_t *queued_at;     /* per SQ slot: virtual time first seen queued */
+    struct io_uring_cqe *overflow;
+    size_t n_overflow, cap_overflow;
+    uint64_t completions;       /* non-timeout CQEs posted (TIMEOUT counts) */
+    uint64_t batch_completions; /* completions when the current batch began */
+    uint64_t cq_timeouts;       /* TIMEOUT CQEs posted (they end any wait) */
+    bool in_batch;              /* submitting: CQEs wait in deferred until the end */
+    struct {
+        uint64_t user_data;
+        int32_t res;
+        uint32_t flags;
+        bool is_timeout;
+    } * deferred;
+    size_t n_deferred, cap_deferred;
+    bool flushing_batch; /* posting them: ring-fd polls wait for the end */
+    /* Per CQE in posting order (= reaping order), not yet seen reaped:
+     * was it posted when the clock said so (kernel: a device, a timer)?
+     * A thread reaping one is anchored like a kernel wake (keys). */
+    bool *by_clock;
+    size_t by_clock_cap, by_clock_head, by_clock_tail;
+};
+
+struct sim_req {
+    sim_req_t *next, *prev; /* pending list of the world, or free list */
+    uint32_t gen;           /* bumped when done: stale timers ignore it */
+    uint8_t opcode;
+    bool pending;
+    bool tw_queued; /* POLL_ADD: a delayed completion is queued */
+    sim_ring_t *ring;
+    sim_thread_t *submitter; /* whose task_work posts its CQE */
+    uint64_t user_data;
+    sim_file_t *target;      /* POLL_ADD, READ/WRITE */
+    unsigned poll_mask;      /* POLL_ADD */
+    uint64_t timeout_target; /* TIMEOUT with count: ring->completions goal */
+    int32_t fault_res;       /* READ: injected result (-EIO, -EAGAIN), or 0 */
+    /* READ/WRITE: a single buffer or an iovec array (both user memory) */
+    const struct iovec *iov;
+    unsigned iov_n;
+    void *buf;
+    size_t len;
+    uint64_t offset;
+};
+
+/* Reports newly queued SQEs and reaped CQEs of every live ring.  Called at
+ * every scheduling point.  Overflowed CQEs stay in the kernel (lazy flush). */
+void sim_uring_observe_all(sim_world_t *w);
+void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data, int32_t res,
+                        uint32_t flags, bool is_timeout);
+bool sim_ring_cq_ready(const sim_ring_t *r);
+/* Ring fd readability: CQEs in the CQ, or overflowed CQEs waiting. */
+bool sim_ring_pollin(const sim_ring_t *r);
+void sim_uring_rings_free(sim_world_t *w);
+/* uring-ops.c */
+void sim_uring_issue(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe);
+/* The error an SQE fails with before it is issued (0 if none): such an SQE
+ * ends the submit batch, as io_init_req's failures do on Linux. */
+int sim_uring_prep_error(const struct io_uring_sqe *sqe);
+void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f);
+void sim_uring_cancel_ring(sim_world_t *w, sim_ring_t *r);
+void sim_uring_count_completion(sim_world_t *w, sim_ring_t *r);
+/* Completes (with 0) every TIMEOUT of r whose completion count is reached. */
+void sim_uring_flush_timeouts(sim_world_t *w, sim_ring_t *r);
+void sim_reqs_free(sim_world_t *w);
+const char *sim_uring_op_name(unsigned op);
+
+/* ---- block devices (blkdev.c) ---- */
+typedef struct sim_blkdev sim_blkdev_t;
+/* Starts a request on a block device file: returns the completion latency
+ * (>= 0) or -errno.  Writes copy the data now; reads copy at completion. */
+int64_t sim_blkdev_start(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool write);
+/* Completes a request: copies read data; returns the byte count or -errno. */
+int64_t sim_blkdev_finish(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool write);
+void sim_blkdev_free(sim_file_t *f);
+
+/* ---- memory models (memory.c, storebuf.c) ---- */
+typedef struct sim_memory sim_memory_t;
+/* Allocates w->mem for tso/pso/arm (NULL for sc); -1 on a bad model. */
+int sim_memory_init(sim_world_t *w);
+void sim_memory_free(sim_world_t *w);
+/* Whether g_free is wrapped by retire.c in this executable. */
+bool sim_mem_retire_linked(void);
+/* The world's model (SIM_MEMORY_SC when w->mem is NULL). */
+sim_memory_model_t sim_memory_model(const sim_world_t *w);
+/* A system call's scheduling point, labelled by the function that takes it
+ * ("os_mutex_lock", "os_ppoll"...): keyed decisions name it so. */
+#define SIM_SCHED_POINT_HERE()                                                             \
+    sim_sched_point_at(__extension__({                                                     \
+        static const sim_site_t sim_here_ = { NULL, __func__, NULL };                      \
+        &sim_here_;                                                                        \
+    }))
+
+/* The seam access's scheduling point: like sim_sched_point_at, no drain. */
+void sim_mem_sched_point(const sim_site_t *site);
+/* Memory itself, inline: every seam access of every model goes through
+ * them.  memcpy with a constant size compiles to one move and, unlike a
+ * cast, is valid whatever the object's type (bool, unsigned, pointer). */
+static inline uint64_t sim_memory_read(const volatile void *p, unsigned size)
+{
+    const void *q = (const void *)p;
+    switch (size) {
+    case 1: {
+        uint8_t v;
+        memcpy(&v, q, 1);
+        return v;
+    }
+    case 2: {
+        uint16_t v;
+        memcpy(&v, q, 2);
+        return v;
+    }
+    case 4: {
+        uint32_t v;
+        memcpy(&v, q, 4);
+        return v;
+    }
+    default: {
+        uint64_t v;
+        memcpy(&v, q, 8);
+        return v;
+    }
+    }
+}
+static inline void sim_memory_write(volatile void *p, uint64_t bits, unsigned size)
+{
+    void *q = (void *)p;
+    switch (size) {
+    case 1: {
+        uint8_t v = (uint8_t)bits;
+        memcpy(q, &v, 1);
+        break;
+    }
+    case 2: {
+        uint16_t v = (uint16_t)bits;
+        memcpy(q, &v, 2);
+        break;
+    }
+    case 4: {
+        uint32_t v = (uint32_t)bits;
+        memcpy(q, &v, 4);
+        break;
+    }
+    default:
+        memcpy(q, &bits, 8);
+        break;
+    }
+}
+/* Commits every entry of t's buffer in program order. */
+void sim_memory_drain(sim_world_t *w, sim_thread_t *t);
+void sim_memory_drain_all(sim_world_t *w);
+/* t's newest buffered store to exactly [p, p+size): true and *bits. */
+bool sim_memory_forward(sim_world_t *w, sim_thread_t *t, const volatile void *p,
+                        unsigned size, uint64_t *bits);
+void sim_memory_buffer(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
+                       unsigned size);
+/* The write half of a read-modify-write (arm): buffered like a store, and
+ * marked, so that other threads' stores to it wait (sim_memory_claim). */
+void sim_memory_buffer_rmw(sim_world_t *w, sim_thread_t *t, volatile void *p, uint64_t bits,
+                           unsigned size);
+/* Before t writes [p, p+size): every other thread's buffered store to it
+ * (only its RMW writes if rmw_only) commits, with every entry of that
+ * thread older than it.  Keeps RMWs atomic when their writes are buffered;
+ * a no-op unless some buffered RMW or store overlaps. */
+void sim_memory_claim(sim_world_t *w, sim_thread_t *t, const volatile void *p,
+                      unsigned size, bool rmw_only);
+/* t's own buffered stores overlapping [p, p+n) commit, with every older
+ * entry of t (a plain access is about to touch them). */
+void sim_memory_commit_own(sim_world_t *w, sim_thread_t *t, const volatile void *p,
+                           size_t n);
+/* pso: stores after this commit after every store before it. */
+void sim_memory_write_barrier(sim_world_t *w, sim_thread_t *t);
+/* True if any buffer holds a store; if t's does. */
+bool sim_memory_pending(const sim_world_t *w);
+bool sim_memory_thread_pending(const sim_world_t *w, const sim_thread_t *t);
+/* One decision: keep the buffers, or commit one of the candidates. */
+void sim_memory_commit_choice(sim_world_t *w);
+
+/* ---- log and events (log.c) ---- */
+void sim_emit(sim_world_t *w, sim_event_kind_t kind, int64_t object, uint64_t user_data,
+              int64_t value, int64_t value2, const char *text);
+void sim_log_free(sim_world_t *w);
+
+/* ---- the world (world.c) ---- */
+typedef struct {
+    void (*fn)(void *);
+    void *arg;
+} sim_defer_t;
+
+/* ---- object names (names.c) ---- */
+typedef struct {
+    sim_obj_kind_t kind;
+    int pending_for; /* thread id whose next creation takes it; 0 = taken */
+    int64_t key;     /* mutex: address; eventfd, ring: fd */
+    uint32_t id;     /* mutex: its id, once used */
+    char name[40];
+} sim_obj_name_t;
+void sim_name_created(sim_world_t *w, sim_obj_kind_t kind, int64_t key);
+void sim_name_mutex_id(sim_world_t *w, const void *addr, uint32_t id);
+const char *sim_world_mutex_name_at(const sim_world_t *w, const void *addr);
+
+struct sim_world {
+    sim_options_t opt;
+    uint64_t gen; /* unique per world in this process */
+    sim_result_t result;
+    bool ran, running, stopping;
+    char *message;
+
+    /* threads (sched.c) */
+    sim_thread_t **threads;
+    int n_threads;
+    size_t cap_threads;
+    int n_runnable, live_nondaemon;
+    sim_thread_t *current;  /* NULL while the host runs */
+    sim_thread_t *next;     /* chosen at a scheduling point */
+    sim_thread_t *last_run; /* the thread resumed last (keys host decisions) */
+    const sim_site_t *site; /* the scheduling point deciding now (keys decisions) */
+    sim_fiber_t host;
+    bool kernel_acting; /* events are the kernel's (timer expiry) */
+    uint64_t steps;
+    uint64_t wait_seq;
+
+    int64_t now;         /* virtual ns since the start */
+    sim_timer_t *timers; /* binary min-heap on (when, seq) */
+    size_t n_timers, cap_timers;
+    uint64_t timer_seq;
+
+    sim_decider_t dec;
+    sim_memory_t *mem; /* store buffers; NULL under sc */
+
+    /* log (log.c) */
+    char *log;
+    size_t log_len, log_cap;
+    struct {
+        uint64_t ud;
+        uint32_t id;
+    } * ud_names; /* live user_data names */
+    size_t ud_n, ud_cap;
+    uint32_t ud_next_id; /* next name; names retire at CQE reap */
+
+    /* files (fd.c) */
+    sim_file_t **fds; /* index fd - SIM_FD_BASE; NULL once closed */
+    int n_fds;
+    size_t cap_fds;
+    sim_file_t *all_files;
+    sim_ring_t *rings; /* live rings */
+
+    /* io_uring requests (uring-ops.c) */
+    sim_req_t *req_pending, *req_free;
+    size_t n_req_allocated;
+
+    uint32_t next_mutex_id, next_cond_id, next_blkdev_id;
+
+    sim_obj_name_t *names;
+    size_t n_names, cap_names;
+
+    sim_defer_t *defers;
+    size_t n_defers, cap_defers;
+
+    /* injected faults (fault.c) */
+    uint64_t fault_sites[SIM_FAULT_COUNT];
+    uint64_t faults_injected[SIM_FAULT_COUNT];
+    struct sim_libc *libc; /* libc seam state, created on first use */
+};
+
+extern _Thread_local sim_world_t *sim__current_world;
+
+/* The C library's mutex, never the libc seam's simulated one: for the
+ * simulator's own process-wide state (the fiber stack pool), which a
+ * simulated thread may reach but which is not part of any run. */
+#include <pthread.h>
+int sim_real_mutex_lock(pthread_mutex_t *m);
+int sim_real_mutex_unlock(pthread_mutex_t *m);
+
+/* sim/seam/: referenced by sim_world_new so that the libc seam's
+ * definitions (read, poll, pthread_*...) are always linked in, even when
+ * only a shared library (glib) calls them. */
+void sim_libc_link(void);
+/* Frees the libc seam's state of the world (at sim_world_free). */
+void sim_libc_world_free(sim_world_t *w);
+
+/* Grows *arr (of elem bytes) to hold at least need elements; aborts on OOM
+ * (the simulator has no meaningful recovery from it). */
+void sim_grow(void **arr, size_t *cap, size_t need, size_t elem);
+_Noreturn void sim_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

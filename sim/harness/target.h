@@ -1,0 +1,93 @@
+/*
+ * target.h - the event loop a machine drives, as a small ops table: create a
+ * context, attach it to glib, schedule a BH, arm a timer, add an SQE with a
+ * CQE handler, the BQL and the current-context rule.  The machine
+ * (machine.c) only talks to a target through this table, so the same
+ * scenarios drive loop/ (target-loop.c) and QEMU's own util/ code
+ * (targets/qemu/target-qemu.c, built when a QEMU tree is configured).
+ *
+ * Handles are opaque: each target casts them to its own types.
+ */
+#ifndef WAKESIM_TARGET_H
+#define WAKESIM_TARGET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct sim_world;
+struct wk_monitor_s;
+typedef struct wk_ctx wk_ctx_t;
+typedef struct wk_main_loop wk_main_loop_t;
+typedef struct wk_timer wk_timer_t;
+typedef void wk_cb_t(void *opaque);
+typedef void wk_done_t(void *opaque, ssize_t ret);
+
+typedef struct wk_target_ops {
+    const char *name; /* "loop", "qemu": what scenarios list */
+    /* A build-time mutation baked into this target ("" for none). */
+    const char *build_mutation;
+
+    /* Per run: set up and tear down process-wide state of the target (its
+     * BQL, ...).  run_end runs on the host after every thread is unwound. */
+    void (*run_begin)(void);
+    void (*run_end)(void);
+
+    /* Contexts.  backend is the scenario's (loop/'s aio_backend_t values),
+     * ring_entries its ring size; a target may have fixed ones.  Returns
+     * NULL and -errno in *err on failure. */
+    wk_ctx_t *(*context_new)(int backend, unsigned ring_entries, int *err);
+    void (*context_free)(wk_ctx_t *ctx);
+    /* Optional: names, for reports, the simulated objects the next
+     * context_new creates (sim_name_next, in creation order), when the
+     * target knows that order. */
+    void (*name_context_objects)(bool main_ctx);
+    /* Optional: the end-of-run hygiene check of a context before it is
+     * freed (owner names it in the report); NULL leaves leftovers to the
+     * loop-agnostic monitors. */
+    void (*check_leftovers)(wk_ctx_t *ctx, struct wk_monitor_s *mon, struct sim_world *w,
+                            const char *owner);
+    bool (*context_has_sqe)(wk_ctx_t *ctx);
+    /* The current-context rule: the calling thread's home context, else the
+     * main context for a BQL holder, else NULL. */
+    wk_ctx_t *(*current_context)(void);
+    /* Makes ctx the calling thread's home context (an iothread). */
+    void (*thread_context_set)(wk_ctx_t *ctx);
+    /* Forgets the main context at the end of a run. */
+    void (*main_context_clear)(void);
+
+    /* glib: a GMainContext with ctx attached; one iteration with the BQL
+     * released around the poll; main_loop_free after context_free. */
+    wk_main_loop_t *(*main_loop_new)(wk_ctx_t *ctx);
+    void (*main_loop_wait)(wk_main_loop_t *ml);
+    void (*main_loop_free)(wk_main_loop_t *ml);
+    /* aio_poll(ctx, blocking) from the context's home thread or a BQL
+     * holder on the main context. */
+    bool (*poll)(wk_ctx_t *ctx, bool blocking);
+
+    void (*set_fd_handler)(wk_ctx_t *ctx, int fd, wk_cb_t *io_read, void *opaque);
+    void (*bh_schedule_oneshot)(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque);
+    wk_timer_t *(*timer_new)(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque);
+    void (*timer_mod_ns)(wk_timer_t *t, int64_t expire_ns);
+    void (*timer_free)(wk_timer_t *t); /* NULL is allowed */
+    int64_t (*clock_ns)(void);
+    /* Reads len bytes at offset of a block device fd through an SQE on the
+     * current context's ring; done(opaque, res) runs from its CQE handler.
+     * Returns 0 or -errno. */
+    int (*blk_read)(int fd, void *buf, size_t len, uint64_t offset, wk_done_t *done,
+                    void *opaque);
+
+    void (*bql_lock)(void);
+    void (*bql_unlock)(void);
+} wk_target_ops_t;
+
+extern const wk_target_ops_t wk_target_loop;
+
+/* The target every following wk_machine_run() drives (default: loop). */
+void wk_target_select(const wk_target_ops_t *ops);
+const wk_target_ops_t *wk_target_selected(void);
+/* The targets this binary has: "loop", and "qemu" when built with a QEMU
+ * tree.  NULL for an unknown or absent name. */
+const wk_target_ops_t *wk_target_find(const char *name);
+
+#endif

@@ -1,0 +1,48 @@
+# CTest label qemu: QEMU's own event loop under the simulator.  Included from
+# targets/CMakeLists.txt in every build.  A build configured with
+# WAKESIM_QEMU_SRC tests its own wakesim; any other build first builds one
+# in <build>/qemu-target with tools/qemu-build.sh (fetching Debian's QEMU
+# source once into ~/.cache/wakesim), as the fixture qemu.build.  Where the
+# source cannot be had, everything skips (77) and says why.
+if(WAKESIM_QEMU_SRC)
+  set(qemu_wakesim $<TARGET_FILE:wakesim>)
+  set(qemu_fixture "")
+else()
+  set(qemu_dir ${CMAKE_BINARY_DIR}/qemu-target)
+  set(qemu_wakesim ${qemu_dir}/cli/wakesim)
+  set(qemu_fixture qemu_target)
+  add_test(NAME qemu.build
+           COMMAND sh ${PROJECT_SOURCE_DIR}/tools/qemu-build.sh ${qemu_dir}
+                   -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}
+                   -DWAKESIM_SANITIZE=${WAKESIM_SANITIZE})
+  set_tests_properties(qemu.build PROPERTIES LABELS qemu FIXTURES_SETUP qemu_target
+                       SKIP_RETURN_CODE 77 TIMEOUT 1500)
+endif()
+
+# The seed on unmodified QEMU (10,000 runs) and with the seed mutation
+# (sqe-submit-latency of ~499 ms, a reproducer that replays byte for byte).
+add_test(NAME qemu.seed
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-seed.sh ${qemu_wakesim})
+# Every scenario that lists the qemu target: fixed code and the QEMU twins.
+foreach(name ahci-mmio-inline-submit idle-timers virtio-ioeventfd ahci-sync-io
+             bh-cross-thread iothread-submit)
+  add_test(NAME qemu.check.${name}
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/run-if-built.sh ${qemu_wakesim}
+                   check ${PROJECT_SOURCE_DIR}/scenarios/${name}.scn --target qemu)
+  list(APPEND qemu_tests qemu.check.${name})
+endforeach()
+# A mutation whose statement is gone fails the build loudly.
+add_test(NAME qemu.mutate-stale
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-mutate-stale.sh
+                 ${CMAKE_CURRENT_LIST_DIR}/mutate.py ${PROJECT_SOURCE_DIR}/tools/qemu-fetch.sh)
+set_tests_properties(qemu.seed ${qemu_tests} qemu.mutate-stale PROPERTIES
+                     LABELS qemu SKIP_RETURN_CODE 77 TIMEOUT 600)
+if(qemu_fixture)
+  set_tests_properties(qemu.seed ${qemu_tests} PROPERTIES FIXTURES_REQUIRED ${qemu_fixture})
+endif()
+
+# The command line's target checks, with whatever wakesim this build has.
+add_test(NAME sim.target-cli
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-target-cli.sh $<TARGET_FILE:wakesim>
+                 ${PROJECT_SOURCE_DIR})
+set_tests_properties(sim.target-cli PROPERTIES LABELS sim TIMEOUT 120)
