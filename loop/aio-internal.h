@@ -10,6 +10,7 @@
 #include <liburing.h>
 #include "aio.h"
 #include "aio-atomic.h"
+#include "aio-mutants.h"
 #include "aio-os.h"
 
 /* ---- fd handlers ---- */

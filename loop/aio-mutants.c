@@ -2,14 +2,15 @@
  * aio-mutants.c - named fault sites, each re-introducing one real bug.
  *
  * Off by default.  A site reads one bit of aio_mutants_enabled_mask through
- * aio_mutant_on() (aio.h), so a disabled site costs one predictable branch.
+ * aio_mutant_on() (aio-mutants.h), so a disabled site costs one predictable branch.
  * The mask is process state set before contexts run, by API or from
  * WAKESIM_MUTANTS.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "aio.h"
+#include <glib.h>
+#include "aio-mutants.h"
 
 unsigned aio_mutants_enabled_mask;
 

@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "aio.h"
+#include "aio-mutants.h"
 
 #define CHUNK_BYTES (128 * 1024)
 #define BATCH_CHUNKS 16

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <glib.h>
 #include "aio.h"
+#include "aio-mutants.h"
 #include "sim.h"
 #include "sim-memory.h"
 
