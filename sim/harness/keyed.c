@@ -88,6 +88,87 @@ static bool number(const char **p, uint64_t max, uint64_t *out)
     return true;
 }
 
+/* THREAD@EVENTS# or THREAD@PROG.[WAKES.]EVENTS#LABEL#, then ORDINAL: the
+ * key of one decision.  *pp is left after the ordinal. */
+static bool parse_key(wk_keyed_t *k, const char *tok, const char **pp,
+                      sim_keyed_decision_t *d, GError **err)
+{
+    const char *at = strchr(tok, '@');
+    uint64_t events, ev2, ord;
+    if (!at || !name_ok(tok, (size_t)(at - tok))) {
+        return bad(
+            err, tok,
+            "expected THREAD@PROG.EVENTS#LABEL#ORDINAL then >THREAD or =VALUE/BOUND");
+    }
+    const char *p = at + 1;
+    d->thread = g_string_chunk_insert_len(k->names, tok, at - tok);
+    if (!number(&p, UINT64_MAX / 2, &events)) {
+        return bad(err, tok, "bad @EVENTS");
+    }
+    bool labelled = *p == '.';
+    if (labelled) {
+        p++;
+        d->prog = events;
+        if (!number(&p, UINT64_MAX / 2, &events)) {
+            return bad(err, tok, "bad @PROG.EVENTS");
+        }
+        if (*p == '.') { /* PROG.WAKES.EVENTS */
+            p++;
+            if (events > UINT32_MAX || !number(&p, UINT64_MAX / 2, &ev2)) {
+                return bad(err, tok, "bad @PROG.WAKES.EVENTS");
+            }
+            d->wakes = (uint32_t)events;
+            events = ev2;
+        }
+    }
+    if (*p++ != '#' || labelled != !g_ascii_isdigit(*p)) {
+        return bad(err, tok, "expected @PROG.EVENTS#LABEL# or @EVENTS#");
+    }
+    if (labelled) {
+        /* Labelled form: #LABEL#ORDINAL. */
+        const char *end = strchr(p, '#');
+        if (!end || !label_ok(p, (size_t)(end - p))) {
+            return bad(err, tok, "bad #LABEL# (letters, digits, _ : . -)");
+        }
+        d->label = g_string_chunk_insert_len(k->names, p, end - p);
+        p = end + 1;
+    }
+    if (!number(&p, UINT32_MAX, &ord)) {
+        return bad(err, tok, "bad ORDINAL");
+    }
+    d->events = events;
+    d->ordinal = (uint32_t)ord;
+    *pp = p;
+    return true;
+}
+
+/* >THREAD (a thread choice) or =VALUE/BOUND (a value choice). */
+static bool parse_choice(wk_keyed_t *k, const char *tok, const char *p,
+                         sim_keyed_decision_t *d, GError **err)
+{
+    uint64_t v, b;
+    if (*p == '>') {
+        p++;
+        if (!name_ok(p, strlen(p))) {
+            return bad(err, tok, "bad thread name after '>'");
+        }
+        d->is_thread = true;
+        d->chosen = g_string_chunk_insert(k->names, p);
+        return true;
+    }
+    if (*p == '=') {
+        p++;
+        if (!number(&p, UINT32_MAX, &v) || *p++ != '/' || !number(&p, UINT32_MAX, &b) ||
+            *p || b < 2 || v >= b) {
+            return bad(err, tok, "bad =VALUE/BOUND (value < bound, bound >= 2)");
+        }
+        d->value = (uint32_t)v;
+        d->bound = (uint32_t)b;
+        return true;
+    }
+    return bad(err, tok, "expected '>' or '=' after the ordinal");
+}
+
 bool wk_keyed_parse(const char *text, wk_keyed_t *k, GError **err)
 {
     memset(k, 0, sizeof(*k));
@@ -100,80 +181,11 @@ bool wk_keyed_parse(const char *text, wk_keyed_t *k, GError **err)
             continue;
         }
         sim_keyed_decision_t d = { 0 };
-        const char *at = strchr(*t, '@');
-        uint64_t events, ev2, ord, v, b;
-        const char *p = at ? at + 1 : NULL;
-        if (!at || !name_ok(*t, (size_t)(at - *t))) {
-            ok = bad(
-                err, *t,
-                "expected THREAD@PROG.EVENTS#LABEL#ORDINAL then >THREAD or =VALUE/BOUND");
-            break;
+        const char *p;
+        ok = parse_key(k, *t, &p, &d, err) && parse_choice(k, *t, p, &d, err);
+        if (ok) {
+            g_array_append_val(a, d);
         }
-        d.thread = g_string_chunk_insert_len(k->names, *t, at - *t);
-        if (!number(&p, UINT64_MAX / 2, &events)) {
-            ok = bad(err, *t, "bad @EVENTS");
-            break;
-        }
-        bool labelled = *p == '.';
-        if (labelled) {
-            p++;
-            d.prog = events;
-            if (!number(&p, UINT64_MAX / 2, &events)) {
-                ok = bad(err, *t, "bad @PROG.EVENTS");
-                break;
-            }
-            if (*p == '.') { /* PROG.WAKES.EVENTS */
-                p++;
-                if (events > UINT32_MAX || !number(&p, UINT64_MAX / 2, &ev2)) {
-                    ok = bad(err, *t, "bad @PROG.WAKES.EVENTS");
-                    break;
-                }
-                d.wakes = (uint32_t)events;
-                events = ev2;
-            }
-        }
-        if (*p++ != '#' || labelled != !g_ascii_isdigit(*p)) {
-            ok = bad(err, *t, "expected @PROG.EVENTS#LABEL# or @EVENTS#");
-            break;
-        }
-        if (labelled) {
-            /* Labelled form: #LABEL#ORDINAL. */
-            const char *end = strchr(p, '#');
-            if (!end || !label_ok(p, (size_t)(end - p))) {
-                ok = bad(err, *t, "bad #LABEL# (letters, digits, _ : . -)");
-                break;
-            }
-            d.label = g_string_chunk_insert_len(k->names, p, end - p);
-            p = end + 1;
-        }
-        if (!number(&p, UINT32_MAX, &ord)) {
-            ok = bad(err, *t, "bad ORDINAL");
-            break;
-        }
-        d.events = events;
-        d.ordinal = (uint32_t)ord;
-        if (*p == '>') {
-            p++;
-            if (!name_ok(p, strlen(p))) {
-                ok = bad(err, *t, "bad thread name after '>'");
-                break;
-            }
-            d.is_thread = true;
-            d.chosen = g_string_chunk_insert(k->names, p);
-        } else if (*p == '=') {
-            p++;
-            if (!number(&p, UINT32_MAX, &v) || *p++ != '/' || !number(&p, UINT32_MAX, &b) ||
-                *p || b < 2 || v >= b) {
-                ok = bad(err, *t, "bad =VALUE/BOUND (value < bound, bound >= 2)");
-                break;
-            }
-            d.value = (uint32_t)v;
-            d.bound = (uint32_t)b;
-        } else {
-            ok = bad(err, *t, "expected '>' or '=' after the ordinal");
-            break;
-        }
-        g_array_append_val(a, d);
     }
     g_strfreev(toks);
     k->n = a->len;

@@ -331,6 +331,63 @@ static const char *state_desc(const char *state)
 
 /* ---- Chrome Trace Event format ---- */
 
+/* The metadata events that name and order lane i (a Trace Event "thread"). */
+static void chrome_lane_meta(JsonBuilder *b, const wk_timeline_t *tl, guint i)
+{
+    const char *meta[] = { "thread_name", "thread_sort_index" };
+    for (unsigned k = 0; k < 2; k++) {
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "ph");
+        json_builder_add_string_value(b, "M");
+        json_builder_set_member_name(b, "name");
+        json_builder_add_string_value(b, meta[k]);
+        json_builder_set_member_name(b, "pid");
+        json_builder_add_int_value(b, 1);
+        json_builder_set_member_name(b, "tid");
+        json_builder_add_int_value(b, i + 1);
+        json_builder_set_member_name(b, "args");
+        json_builder_begin_object(b);
+        if (k == 0) {
+            json_builder_set_member_name(b, "name");
+            json_builder_add_string_value(b, g_array_index(tl->lanes, lane_t, i).name);
+        } else {
+            json_builder_set_member_name(b, "sort_index");
+            json_builder_add_int_value(b, i);
+        }
+        json_builder_end_object(b);
+        json_builder_end_object(b);
+    }
+}
+
+/* One span as a complete ("X") event. */
+static void chrome_span(JsonBuilder *b, const wk_timeline_t *tl, const span_t *s)
+{
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "ph");
+    json_builder_add_string_value(b, "X");
+    json_builder_set_member_name(b, "name");
+    json_builder_add_string_value(b, s->label ? s->label : state_desc(s->state));
+    json_builder_set_member_name(b, "cat");
+    json_builder_add_string_value(b, s->state);
+    json_builder_set_member_name(b, "pid");
+    json_builder_add_int_value(b, 1);
+    json_builder_set_member_name(b, "tid");
+    json_builder_add_int_value(b, s->lane + 1);
+    /* Trace Event times are microseconds; fractions keep the ns. */
+    json_builder_set_member_name(b, "ts");
+    json_builder_add_double_value(b, s->t0 / 1000.0);
+    json_builder_set_member_name(b, "dur");
+    json_builder_add_double_value(b, (s->t1 - s->t0) / 1000.0);
+    if (strcmp(s->state, "violation") == 0) {
+        json_builder_set_member_name(b, "args");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "message");
+        json_builder_add_string_value(b, tl->message);
+        json_builder_end_object(b);
+    }
+    json_builder_end_object(b);
+}
+
 gboolean wk_timeline_write_chrome(const wk_timeline_t *tl, const char *path, GError **err)
 {
     JsonBuilder *b = json_builder_new();
@@ -349,57 +406,11 @@ gboolean wk_timeline_write_chrome(const wk_timeline_t *tl, const char *path, GEr
     json_builder_set_member_name(b, "traceEvents");
     json_builder_begin_array(b);
     for (guint i = 0; i < tl->lanes->len; i++) {
-        const char *meta[] = { "thread_name", "thread_sort_index" };
-        for (unsigned k = 0; k < 2; k++) {
-            json_builder_begin_object(b);
-            json_builder_set_member_name(b, "ph");
-            json_builder_add_string_value(b, "M");
-            json_builder_set_member_name(b, "name");
-            json_builder_add_string_value(b, meta[k]);
-            json_builder_set_member_name(b, "pid");
-            json_builder_add_int_value(b, 1);
-            json_builder_set_member_name(b, "tid");
-            json_builder_add_int_value(b, i + 1);
-            json_builder_set_member_name(b, "args");
-            json_builder_begin_object(b);
-            if (k == 0) {
-                json_builder_set_member_name(b, "name");
-                json_builder_add_string_value(b, g_array_index(tl->lanes, lane_t, i).name);
-            } else {
-                json_builder_set_member_name(b, "sort_index");
-                json_builder_add_int_value(b, i);
-            }
-            json_builder_end_object(b);
-            json_builder_end_object(b);
-        }
+        chrome_lane_meta(b, tl, i);
     }
     GArray *spans = all_spans(tl);
     for (guint i = 0; i < spans->len; i++) {
-        const span_t *s = &g_array_index(spans, span_t, i);
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "ph");
-        json_builder_add_string_value(b, "X");
-        json_builder_set_member_name(b, "name");
-        json_builder_add_string_value(b, s->label ? s->label : state_desc(s->state));
-        json_builder_set_member_name(b, "cat");
-        json_builder_add_string_value(b, s->state);
-        json_builder_set_member_name(b, "pid");
-        json_builder_add_int_value(b, 1);
-        json_builder_set_member_name(b, "tid");
-        json_builder_add_int_value(b, s->lane + 1);
-        /* Trace Event times are microseconds; fractions keep the ns. */
-        json_builder_set_member_name(b, "ts");
-        json_builder_add_double_value(b, s->t0 / 1000.0);
-        json_builder_set_member_name(b, "dur");
-        json_builder_add_double_value(b, (s->t1 - s->t0) / 1000.0);
-        if (strcmp(s->state, "violation") == 0) {
-            json_builder_set_member_name(b, "args");
-            json_builder_begin_object(b);
-            json_builder_set_member_name(b, "message");
-            json_builder_add_string_value(b, tl->message);
-            json_builder_end_object(b);
-        }
-        json_builder_end_object(b);
+        chrome_span(b, tl, &g_array_index(spans, span_t, i));
     }
     g_array_free(spans, TRUE);
     json_builder_end_array(b);
@@ -497,17 +508,8 @@ static const char *const css =
     ".late{fill:#e41a1c;fill-opacity:0.15;stroke:#e41a1c;stroke-width:2}"
     ".gap{stroke:#888;stroke-dasharray:3,3}";
 
-gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError **err)
+static void svg_header(GString *s, const wk_timeline_t *tl, int width, int height)
 {
-    axis_t ax;
-    axis_init(&ax, tl, LABEL_W, PLOT_W);
-    unsigned nl = tl->lanes->len;
-    static const char *const legend[] = { "running", "runnable", "ppoll",    "mutex",
-                                          "cond",    "sleep",    "join",     "uring-wait",
-                                          "sqe",     "cqe",      "violation" };
-    int height = TOP + (int)nl * LANE_H + 90;
-    int width = LABEL_W + PLOT_W + 30;
-    GString *s = g_string_new(NULL);
     g_string_append_printf(
         s,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -523,9 +525,12 @@ gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError
                            title, verdict);
     g_free(title);
     g_free(verdict);
+}
 
-    /* Lanes and their labels. */
-    for (unsigned i = 0; i < nl; i++) {
+/* Lanes and their labels. */
+static void svg_lanes(GString *s, const wk_timeline_t *tl)
+{
+    for (unsigned i = 0; i < tl->lanes->len; i++) {
         const lane_t *l = &g_array_index(tl->lanes, lane_t, i);
         int y = TOP + (int)i * LANE_H;
         char *name = g_markup_printf_escaped("%s", l->name);
@@ -537,13 +542,17 @@ gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError
             name, LABEL_W, y, PLOT_W, LANE_H, i % 2 ? "#fafafa" : "#f0f0f0", y + 16, name);
         g_free(name);
     }
-    /* Compressed gaps: dashed line and their real length. */
-    for (size_t i = 1; i < ax.n; i++) {
-        int64_t gap = ax.t[i] - ax.t[i - 1];
+}
+
+/* Compressed gaps: dashed line and their real length. */
+static void svg_gaps(GString *s, const axis_t *ax, unsigned nl)
+{
+    for (size_t i = 1; i < ax->n; i++) {
+        int64_t gap = ax->t[i] - ax->t[i - 1];
         if (gap <= 1000000) {
             continue;
         }
-        double xa = axis_x(&ax, ax.t[i - 1]), xb = axis_x(&ax, ax.t[i]);
+        double xa = axis_x(ax, ax->t[i - 1]), xb = axis_x(ax, ax->t[i]);
         double xm = (xa + xb) / 2;
         g_string_append_printf(
             s,
@@ -552,10 +561,14 @@ gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError
             "&#8943; %.1f ms &#8943;</text>\n",
             xm, TOP - 12, xm, TOP + (int)nl * LANE_H, xm, TOP - 14, gap / 1e6);
     }
+}
+
+static void svg_spans(GString *s, const wk_timeline_t *tl, const axis_t *ax)
+{
     GArray *spans = all_spans(tl);
     for (guint i = 0; i < spans->len; i++) {
         const span_t *sp = &g_array_index(spans, span_t, i);
-        double x0 = axis_x(&ax, sp->t0), x1 = axis_x(&ax, sp->t1);
+        double x0 = axis_x(ax, sp->t0), x1 = axis_x(ax, sp->t1);
         double w = x1 - x0 < 1 ? 1 : x1 - x0;
         int y = TOP + (int)sp->lane * LANE_H;
         bool thin = strcmp(sp->state, "running") == 0;
@@ -575,25 +588,34 @@ gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError
         g_free(tip);
     }
     g_array_free(spans, TRUE);
-    /* The late hand-off across every lane, queued -> picked up. */
-    if (tl->late0 >= 0) {
-        double x0 = axis_x(&ax, tl->late0), x1 = axis_x(&ax, tl->late1);
-        char *msg = g_markup_printf_escaped("%s", tl->message);
-        g_string_append_printf(s,
-                               "<rect class=\"late\" data-kind=\"late-handoff\" "
-                               "data-t0=\"%" PRId64 "\" data-t1=\"%" PRId64
-                               "\" x=\"%.2f\" y=\"%d\" "
-                               "width=\"%.2f\" height=\"%d\"><title>%s</title></rect>\n"
-                               "<text x=\"%.1f\" y=\"%d\" fill=\"#e41a1c\">late hand-off: "
-                               "%.3f ms -&gt; %.3f ms"
-                               "</text>\n",
-                               tl->late0, tl->late1, x0, TOP - 4, x1 - x0 < 2 ? 2 : x1 - x0,
-                               (int)nl * LANE_H + 8, msg, x0, TOP + (int)nl * LANE_H + 20,
-                               tl->late0 / 1e6, tl->late1 / 1e6);
-        g_free(msg);
-    }
-    /* Axis ends and legend. */
-    int ly = TOP + (int)nl * LANE_H + 45;
+}
+
+/* The late hand-off across every lane, queued -> picked up. */
+static void svg_late_handoff(GString *s, const wk_timeline_t *tl, const axis_t *ax)
+{
+    unsigned nl = tl->lanes->len;
+    double x0 = axis_x(ax, tl->late0), x1 = axis_x(ax, tl->late1);
+    char *msg = g_markup_printf_escaped("%s", tl->message);
+    g_string_append_printf(
+        s,
+        "<rect class=\"late\" data-kind=\"late-handoff\" "
+        "data-t0=\"%" PRId64 "\" data-t1=\"%" PRId64 "\" x=\"%.2f\" y=\"%d\" "
+        "width=\"%.2f\" height=\"%d\"><title>%s</title></rect>\n"
+        "<text x=\"%.1f\" y=\"%d\" fill=\"#e41a1c\">late hand-off: "
+        "%.3f ms -&gt; %.3f ms"
+        "</text>\n",
+        tl->late0, tl->late1, x0, TOP - 4, x1 - x0 < 2 ? 2 : x1 - x0, (int)nl * LANE_H + 8,
+        msg, x0, TOP + (int)nl * LANE_H + 20, tl->late0 / 1e6, tl->late1 / 1e6);
+    g_free(msg);
+}
+
+/* Axis ends and legend. */
+static void svg_legend(GString *s, const wk_timeline_t *tl)
+{
+    static const char *const legend[] = { "running", "runnable", "ppoll",    "mutex",
+                                          "cond",    "sleep",    "join",     "uring-wait",
+                                          "sqe",     "cqe",      "violation" };
+    int ly = TOP + (int)tl->lanes->len * LANE_H + 45;
     g_string_append_printf(
         s,
         "<text x=\"%d\" y=\"%d\">0 ms</text>"
@@ -607,6 +629,22 @@ gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError
                                "height=\"12\"/><text x=\"%d\" y=\"%d\">%s</text>\n",
                                legend[i], x, y, x + 20, y + 11, state_desc(legend[i]));
     }
+}
+
+gboolean wk_timeline_write_svg(const wk_timeline_t *tl, const char *path, GError **err)
+{
+    axis_t ax;
+    axis_init(&ax, tl, LABEL_W, PLOT_W);
+    unsigned nl = tl->lanes->len;
+    GString *s = g_string_new(NULL);
+    svg_header(s, tl, LABEL_W + PLOT_W + 30, TOP + (int)nl * LANE_H + 90);
+    svg_lanes(s, tl);
+    svg_gaps(s, &ax, nl);
+    svg_spans(s, tl, &ax);
+    if (tl->late0 >= 0) {
+        svg_late_handoff(s, tl, &ax);
+    }
+    svg_legend(s, tl);
     g_string_append(s, "</svg>\n");
     g_free(ax.t);
     g_free(ax.u);
