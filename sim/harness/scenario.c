@@ -335,6 +335,52 @@ static bool set_field(scn_t *s, GKeyFile *kf, const field_t *f, const line_index
     return ok;
 }
 
+/* "..., runs N": this expectation's own budget, cut off v. */
+static bool cut_own_budget(char *v, const char *key, const line_index_t *ix,
+                           uint64_t *own_runs, GError **err)
+{
+    char *comma = strchr(v, ',');
+    if (!comma) {
+        return true;
+    }
+    *comma = '\0';
+    g_strstrip(v);
+    const char *r = g_strstrip(comma + 1);
+    const char *n = g_str_has_prefix(r, "runs") ? r + 4 : "";
+    bool spaced = g_ascii_isspace(*n);
+    while (g_ascii_isspace(*n))
+        n++;
+    if (!spaced || !parse_uint(n, own_runs) || *own_runs < 1 || *own_runs > SCN_MAX_RUNS) {
+        fail_at(err, ix->path, line_of(ix, "expect", key),
+                "bad budget '%s' in the expectation for %s: 'runs N' with N in 1..%d", r,
+                key, SCN_MAX_RUNS);
+        return false;
+    }
+    return true;
+}
+
+/* "invariant@model": the expectation holds under that memory model; the
+ * model is cut off v. */
+static bool cut_model(char *v, const char *key, const line_index_t *ix, int *model,
+                      GError **err)
+{
+    char *at = strchr(v, '@');
+    if (!at) {
+        return true;
+    }
+    *at = '\0';
+    g_strstrip(v);
+    *model = sim_memory_model_parse(g_strstrip(at + 1));
+    if (*model < 0) {
+        fail_at(
+            err, ix->path, line_of(ix, "expect", key),
+            "bad memory model '%s' in the expectation for %s (one of: sc, tso, pso, arm)",
+            at + 1, key);
+        return false;
+    }
+    return true;
+}
+
 static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GError **err)
 {
     gchar **keys = g_key_file_get_keys(kf, "expect", NULL, NULL);
@@ -345,44 +391,13 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
             continue;
         }
         char *v = g_strstrip(g_key_file_get_string(kf, "expect", *k, NULL));
-        /* "..., runs N": this expectation's own budget. */
         uint64_t own_runs = 0;
-        char *comma = strchr(v, ',');
-        if (comma) {
-            *comma = '\0';
-            g_strstrip(v);
-            const char *r = g_strstrip(comma + 1);
-            const char *n = g_str_has_prefix(r, "runs") ? r + 4 : "";
-            bool spaced = g_ascii_isspace(*n);
-            while (g_ascii_isspace(*n))
-                n++;
-            if (!spaced || !parse_uint(n, &own_runs) || own_runs < 1 ||
-                own_runs > SCN_MAX_RUNS) {
-                fail_at(err, ix->path, line_of(ix, "expect", *k),
-                        "bad budget '%s' in the expectation for %s: 'runs N' with N in "
-                        "1..%d",
-                        r, *k, SCN_MAX_RUNS);
-                ok = false;
-                g_free(v);
-                break;
-            }
-        }
-        /* "invariant@model": the expectation holds under that memory model. */
-        char *at = strchr(v, '@');
         int model = -1;
-        if (at) {
-            *at = '\0';
-            g_strstrip(v);
-            model = sim_memory_model_parse(g_strstrip(at + 1));
-            if (model < 0) {
-                fail_at(err, ix->path, line_of(ix, "expect", *k),
-                        "bad memory model '%s' in the expectation for %s (one of: sc, "
-                        "tso, pso, arm)",
-                        at + 1, *k);
-                ok = false;
-                g_free(v);
-                break;
-            }
+        if (!cut_own_budget(v, *k, ix, &own_runs, err) ||
+            !cut_model(v, *k, ix, &model, err)) {
+            ok = false;
+            g_free(v);
+            break;
         }
         if (strcmp(v, "pass") != 0 && !wk_invariant_known(v)) {
             fail_at(err, ix->path, line_of(ix, "expect", *k),
