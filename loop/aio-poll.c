@@ -64,10 +64,9 @@ bool aio_poll(aio_context_t *ctx, bool blocking)
      * drained the eventfd, and left the notifier's POLL_ADD re-arm queued)
      * while that thread sleeps in glib's poll with a timeout computed
      * earlier: a timer armed since, or any later notify, would be missed
-     * until some unrelated wakeup.  Bit 0 of notify_me says glib is polling; hand
-     * the wakeup on so that it prepares again.  (Found by the generated
-     * workload: a vCPU armed a main-context timer, then did a synchronous
-     * read.) */
+     * until some unrelated wakeup (a vCPU that arms a main-context timer,
+     * then does a synchronous read).  Bit 0 of notify_me says glib is
+     * polling; hand the wakeup on so that it prepares again. */
     if (ctx->home_thread != os_thread_self() && (aio_atomic_read(&ctx->notify_me) & 1u)) {
         /* First submit what this poll queued, the notifier's POLL_ADD re-arm
          * among it: glib polls the ring fd, and an unarmed notifier posts
@@ -76,8 +75,7 @@ bool aio_poll(aio_context_t *ctx, bool blocking)
             /* The submit failed (EAGAIN, EBUSY, EINTR) and the re-arm is
              * still queued, so the notifier cannot post the CQE that would
              * wake glib.  Wake glib's own poll instead, which needs no ring:
-             * its prepare then submits again.  (Found by the generated
-             * workload on a kernel that refuses some submits.) */
+             * its prepare then submits again. */
             g_main_context_wakeup(g_source_get_context(&ctx->source));
         }
         os_eventfd_signal(ctx->notifier_fd);

@@ -143,9 +143,9 @@ static void stop_cb(void *opaque)
 
 /* A wait may return with nothing to do (an io_uring completion the monitor
  * consumes itself, glib's own wakeup), and under CPU load such a return can
- * land inside the vCPU's 30 ms sleep: the test used to require the very same
- * wait and failed 2 times in 60 under load.  What must hold is that the main
- * loop sleeps rather than spins, so only a handful of returns is allowed. */
+ * land inside the vCPU's 30 ms sleep, so requiring the very same wait would
+ * be flaky.  What must hold is that the main loop sleeps rather than spins,
+ * so only a handful of returns is allowed. */
 #define ML_MAX_RETURNS_WHILE_IDLE 8
 
 static void *vcpu_thread(void *arg)
