@@ -145,88 +145,126 @@ static void state(exec_t *x)
          n > 0 ? revents_text((unsigned)p.revents, buf) : "0");
 }
 
+static void open_object(exec_t *x, const conf_op_t *op)
+{
+    char buf[24];
+    int fd = op->kind == CONF_OP_EVENTFD ? x->be->eventfd_new(op->value)
+                                         : x->be->file_new(op->value);
+    if (fd < 0) {
+        emit(x, "%s %s: %s", conf_op_name(op->kind), x->s->objects[op->obj].name,
+             conf_errno_text(fd, buf));
+        fd = -1;
+    }
+    x->fds[op->obj] = fd;
+    x->open[op->obj] = fd >= 0;
+}
+
+/* An operation that queues one SQE (NOP, BAD, POLL_ADD, ...); false for any
+ * other kind.  With a full SQ nothing is queued (sqe_for reports it). */
+static bool queue_sqe_op(exec_t *x, const conf_op_t *op)
+{
+    struct io_uring_sqe *sqe;
+    switch (op->kind) {
+    case CONF_OP_NOP:
+    case CONF_OP_BAD:
+    case CONF_OP_POLL_ADD:
+    case CONF_OP_POLL_REMOVE:
+    case CONF_OP_TIMEOUT:
+    case CONF_OP_TIMEOUT_REMOVE:
+    case CONF_OP_READ:
+        break;
+    default:
+        return false;
+    }
+    if (!(sqe = sqe_for(x, op))) {
+        return true;
+    }
+    if (op->kind == CONF_OP_NOP || op->kind == CONF_OP_BAD) {
+        io_uring_prep_nop(sqe);
+        if (op->kind == CONF_OP_BAD) {
+            sqe->opcode = BAD_OPCODE;
+        }
+    } else if (op->kind == CONF_OP_POLL_ADD) {
+        io_uring_prep_poll_add(sqe, fd_of(x, op->obj), op->events);
+    } else if (op->kind == CONF_OP_POLL_REMOVE) {
+        io_uring_prep_poll_remove(sqe, op->target_ud);
+    } else if (op->kind == CONF_OP_TIMEOUT) {
+        struct __kernel_timespec *ts = g_new0(struct __kernel_timespec, 1);
+        ts->tv_sec = op->ns / 1000000000;
+        ts->tv_nsec = op->ns % 1000000000;
+        g_ptr_array_add(x->keep, ts);
+        io_uring_prep_timeout(sqe, ts, (unsigned)op->value, 0);
+    } else if (op->kind == CONF_OP_TIMEOUT_REMOVE) {
+        io_uring_prep_timeout_remove(sqe, op->target_ud, 0);
+    } else {
+        void *b = g_malloc0(op->value ? op->value : 1);
+        g_ptr_array_add(x->keep, b);
+        io_uring_prep_read(sqe, fd_of(x, op->obj), b, (unsigned)op->value, op->offset);
+    }
+    io_uring_sqe_set_data64(sqe, op->ud);
+    return true;
+}
+
+static void submit_wait(exec_t *x, const conf_op_t *op)
+{
+    char buf[24];
+    int r = x->be->submit_wait(&x->ring, (unsigned)op->value);
+    if (r == CONF_HANG) {
+        g_ptr_array_add(x->out, conf_hang_line(op));
+        x->stopped = true;
+    } else {
+        emit(x, "submit_wait %" PRIu64 ": ret=%s", op->value, conf_errno_text(r, buf));
+    }
+}
+
+static void read_eventfd(exec_t *x, const conf_op_t *op)
+{
+    char buf[24];
+    uint64_t v = 0;
+    int r = x->be->eventfd_read(x->fds[op->obj], &v);
+    if (r < 0)
+        emit(x, "read_efd %s: ret=%s", x->s->objects[op->obj].name,
+             conf_errno_text(r, buf));
+    else
+        emit(x, "read_efd %s: value=%" PRIu64, x->s->objects[op->obj].name, v);
+}
+
+static void ppoll_objects(exec_t *x, const conf_op_t *op)
+{
+    char buf[24];
+    struct pollfd p[CONF_MAX_POLL];
+    for (unsigned i = 0; i < op->n_poll; i++)
+        p[i] = (struct pollfd){ .fd = fd_of(x, op->poll_obj[i]),
+                                .events = (short)op->poll_events[i] };
+    int n = x->be->poll(p, op->n_poll);
+    GString *g = g_string_new(NULL);
+    g_string_append_printf(g, "ppoll: ret=%s", conf_errno_text(n, buf));
+    for (unsigned i = 0; i < op->n_poll; i++) {
+        char rb[48];
+        g_string_append_printf(g, " %s", revents_text((unsigned)p[i].revents, rb));
+    }
+    g_ptr_array_add(x->out, g_string_free(g, FALSE));
+}
+
 static void run_op(exec_t *x, const conf_op_t *op)
 {
     const conf_backend_t *be = x->be;
-    struct io_uring_sqe *sqe;
     char buf[24];
 
+    if (queue_sqe_op(x, op)) {
+        return;
+    }
     switch (op->kind) {
     case CONF_OP_EVENTFD:
-    case CONF_OP_FILE: {
-        int fd = op->kind == CONF_OP_EVENTFD ? be->eventfd_new(op->value)
-                                             : be->file_new(op->value);
-        if (fd < 0) {
-            emit(x, "%s %s: %s", conf_op_name(op->kind), x->s->objects[op->obj].name,
-                 conf_errno_text(fd, buf));
-            fd = -1;
-        }
-        x->fds[op->obj] = fd;
-        x->open[op->obj] = fd >= 0;
-        break;
-    }
-    case CONF_OP_NOP:
-        if ((sqe = sqe_for(x, op))) {
-            io_uring_prep_nop(sqe);
-            io_uring_sqe_set_data64(sqe, op->ud);
-        }
-        break;
-    case CONF_OP_BAD:
-        if ((sqe = sqe_for(x, op))) {
-            io_uring_prep_nop(sqe);
-            sqe->opcode = BAD_OPCODE;
-            io_uring_sqe_set_data64(sqe, op->ud);
-        }
-        break;
-    case CONF_OP_POLL_ADD:
-        if ((sqe = sqe_for(x, op))) {
-            io_uring_prep_poll_add(sqe, fd_of(x, op->obj), op->events);
-            io_uring_sqe_set_data64(sqe, op->ud);
-        }
-        break;
-    case CONF_OP_POLL_REMOVE:
-        if ((sqe = sqe_for(x, op))) {
-            io_uring_prep_poll_remove(sqe, op->target_ud);
-            io_uring_sqe_set_data64(sqe, op->ud);
-        }
-        break;
-    case CONF_OP_TIMEOUT:
-        if ((sqe = sqe_for(x, op))) {
-            struct __kernel_timespec *ts = g_new0(struct __kernel_timespec, 1);
-            ts->tv_sec = op->ns / 1000000000;
-            ts->tv_nsec = op->ns % 1000000000;
-            g_ptr_array_add(x->keep, ts);
-            io_uring_prep_timeout(sqe, ts, (unsigned)op->value, 0);
-            io_uring_sqe_set_data64(sqe, op->ud);
-        }
-        break;
-    case CONF_OP_TIMEOUT_REMOVE:
-        if ((sqe = sqe_for(x, op))) {
-            io_uring_prep_timeout_remove(sqe, op->target_ud, 0);
-            io_uring_sqe_set_data64(sqe, op->ud);
-        }
-        break;
-    case CONF_OP_READ:
-        if ((sqe = sqe_for(x, op))) {
-            void *b = g_malloc0(op->value ? op->value : 1);
-            g_ptr_array_add(x->keep, b);
-            io_uring_prep_read(sqe, fd_of(x, op->obj), b, (unsigned)op->value, op->offset);
-            io_uring_sqe_set_data64(sqe, op->ud);
-        }
+    case CONF_OP_FILE:
+        open_object(x, op);
         break;
     case CONF_OP_SUBMIT:
         emit(x, "submit: ret=%s", conf_errno_text(be->submit(&x->ring), buf));
         break;
-    case CONF_OP_SUBMIT_WAIT: {
-        int r = be->submit_wait(&x->ring, (unsigned)op->value);
-        if (r == CONF_HANG) {
-            g_ptr_array_add(x->out, conf_hang_line(op));
-            x->stopped = true;
-        } else {
-            emit(x, "submit_wait %" PRIu64 ": ret=%s", op->value, conf_errno_text(r, buf));
-        }
+    case CONF_OP_SUBMIT_WAIT:
+        submit_wait(x, op);
         break;
-    }
     case CONF_OP_GET_EVENTS:
         emit(x, "get_events: ret=%s", conf_errno_text(be->get_events(&x->ring), buf));
         break;
@@ -240,31 +278,12 @@ static void run_op(exec_t *x, const conf_op_t *op)
         emit(x, "write %s %" PRIu64 ": ret=%s", x->s->objects[op->obj].name, op->value,
              conf_errno_text(be->eventfd_write(x->fds[op->obj], op->value), buf));
         break;
-    case CONF_OP_READ_EFD: {
-        uint64_t v = 0;
-        int r = be->eventfd_read(x->fds[op->obj], &v);
-        if (r < 0)
-            emit(x, "read_efd %s: ret=%s", x->s->objects[op->obj].name,
-                 conf_errno_text(r, buf));
-        else
-            emit(x, "read_efd %s: value=%" PRIu64, x->s->objects[op->obj].name, v);
+    case CONF_OP_READ_EFD:
+        read_eventfd(x, op);
         break;
-    }
-    case CONF_OP_PPOLL: {
-        struct pollfd p[CONF_MAX_POLL];
-        for (unsigned i = 0; i < op->n_poll; i++)
-            p[i] = (struct pollfd){ .fd = fd_of(x, op->poll_obj[i]),
-                                    .events = (short)op->poll_events[i] };
-        int n = be->poll(p, op->n_poll);
-        GString *g = g_string_new(NULL);
-        g_string_append_printf(g, "ppoll: ret=%s", conf_errno_text(n, buf));
-        for (unsigned i = 0; i < op->n_poll; i++) {
-            char rb[48];
-            g_string_append_printf(g, " %s", revents_text((unsigned)p[i].revents, rb));
-        }
-        g_ptr_array_add(x->out, g_string_free(g, FALSE));
+    case CONF_OP_PPOLL:
+        ppoll_objects(x, op);
         break;
-    }
     case CONF_OP_CLOSE:
         if (op->obj >= 0 && x->open[op->obj]) {
             be->close(x->fds[op->obj]);
