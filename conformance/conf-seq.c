@@ -195,6 +195,107 @@ static const struct {
 
 #define MAX_UD 1000000
 
+/* ppoll OBJ:EVENTS...: the objects (or "ring") and the events each polls. */
+static bool parse_ppoll_args(parse_ctx_t *c, conf_seq_t *s, char **tok, unsigned n,
+                             conf_op_t *op)
+{
+    for (unsigned i = 1; i < n; i++) {
+        char *colon = strchr(tok[i], ':');
+        if (!colon)
+            return fail(c, "ppoll takes OBJ:EVENTS, got '%s'", tok[i]);
+        *colon = '\0';
+        if (!parse_obj(c, s, tok[i], true, -1, &op->poll_obj[op->n_poll]) ||
+            !parse_events(c, colon + 1, &op->poll_events[op->n_poll]))
+            return false;
+        op->n_poll++;
+    }
+    return true;
+}
+
+/* eventfd NAME [INITVAL], file NAME SIZE: a new object. */
+static bool parse_object_args(parse_ctx_t *c, conf_seq_t *s, char **tok, unsigned n,
+                              conf_op_t *op)
+{
+    if (op->kind == CONF_OP_EVENTFD) {
+        if (n > 2 && !parse_u64(c, tok[2], UINT64_MAX - 1, &op->value))
+            return false;
+        if (!add_object(c, s, tok[1], CONF_OBJ_EVENTFD))
+            return false;
+    } else if (!parse_u64(c, tok[2], CONF_MAX_FILE_SIZE, &op->value) ||
+               !add_object(c, s, tok[1], CONF_OBJ_FILE)) {
+        return false;
+    }
+    op->obj = (int)s->n_objects - 1;
+    return true;
+}
+
+/* The arguments of op->kind, whose count parse_op has checked. */
+static bool parse_args(parse_ctx_t *c, conf_seq_t *s, char **tok, unsigned n, conf_op_t *op)
+{
+    switch (op->kind) {
+    case CONF_OP_EVENTFD:
+    case CONF_OP_FILE:
+        return parse_object_args(c, s, tok, n, op);
+    case CONF_OP_NOP:
+    case CONF_OP_BAD:
+        if (!parse_u64(c, tok[1], MAX_UD, &op->ud))
+            return false;
+        break;
+    case CONF_OP_POLL_ADD:
+        if (!parse_u64(c, tok[1], MAX_UD, &op->ud) ||
+            !parse_obj(c, s, tok[2], true, CONF_OBJ_EVENTFD, &op->obj) ||
+            !parse_events(c, tok[3], &op->events))
+            return false;
+        if (!op->events)
+            return fail(c, "poll_add needs events");
+        break;
+    case CONF_OP_POLL_REMOVE:
+    case CONF_OP_TIMEOUT_REMOVE:
+        if (!parse_u64(c, tok[1], MAX_UD, &op->ud) ||
+            !parse_u64(c, tok[2], MAX_UD, &op->target_ud))
+            return false;
+        break;
+    case CONF_OP_TIMEOUT:
+        if (!parse_u64(c, tok[1], MAX_UD, &op->ud) || !parse_duration(c, tok[2], &op->ns) ||
+            !parse_u64(c, tok[3], 64, &op->value))
+            return false;
+        break;
+    case CONF_OP_READ:
+        if (!parse_u64(c, tok[1], MAX_UD, &op->ud) ||
+            !parse_obj(c, s, tok[2], false, CONF_OBJ_FILE, &op->obj) ||
+            !parse_u64(c, tok[3], CONF_MAX_READ, &op->value) ||
+            !parse_u64(c, tok[4], CONF_MAX_FILE_SIZE, &op->offset))
+            return false;
+        break;
+    case CONF_OP_SUBMIT_WAIT:
+        if (!parse_u64(c, tok[1], 64, &op->value))
+            return false;
+        break;
+    case CONF_OP_WRITE:
+        if (!parse_obj(c, s, tok[1], false, CONF_OBJ_EVENTFD, &op->obj) ||
+            !parse_u64(c, tok[2], UINT64_MAX, &op->value))
+            return false;
+        break;
+    case CONF_OP_READ_EFD:
+        if (!parse_obj(c, s, tok[1], false, CONF_OBJ_EVENTFD, &op->obj))
+            return false;
+        break;
+    case CONF_OP_CLOSE:
+        if (!parse_obj(c, s, tok[1], false, -1, &op->obj))
+            return false;
+        break;
+    case CONF_OP_PPOLL:
+        return parse_ppoll_args(c, s, tok, n, op);
+    case CONF_OP_SLEEP:
+        if (!parse_duration(c, tok[1], &op->ns))
+            return false;
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
 static bool parse_op(parse_ctx_t *c, conf_seq_t *s, char **tok, unsigned n)
 {
     conf_op_t op = { .line = c->line };
@@ -208,87 +309,8 @@ static bool parse_op(parse_ctx_t *c, conf_seq_t *s, char **tok, unsigned n)
     if (n - 1 < op_args[k].min || n - 1 > op_args[k].max)
         return fail(c, "%s takes %u to %u arguments, got %u", tok[0], op_args[k].min,
                     op_args[k].max, n - 1);
-    switch (op.kind) {
-    case CONF_OP_EVENTFD:
-        if (n > 2 && !parse_u64(c, tok[2], UINT64_MAX - 1, &op.value))
-            return false;
-        if (!add_object(c, s, tok[1], CONF_OBJ_EVENTFD))
-            return false;
-        op.obj = (int)s->n_objects - 1;
-        break;
-    case CONF_OP_FILE:
-        if (!parse_u64(c, tok[2], CONF_MAX_FILE_SIZE, &op.value) ||
-            !add_object(c, s, tok[1], CONF_OBJ_FILE))
-            return false;
-        op.obj = (int)s->n_objects - 1;
-        break;
-    case CONF_OP_NOP:
-    case CONF_OP_BAD:
-        if (!parse_u64(c, tok[1], MAX_UD, &op.ud))
-            return false;
-        break;
-    case CONF_OP_POLL_ADD:
-        if (!parse_u64(c, tok[1], MAX_UD, &op.ud) ||
-            !parse_obj(c, s, tok[2], true, CONF_OBJ_EVENTFD, &op.obj) ||
-            !parse_events(c, tok[3], &op.events))
-            return false;
-        if (!op.events)
-            return fail(c, "poll_add needs events");
-        break;
-    case CONF_OP_POLL_REMOVE:
-    case CONF_OP_TIMEOUT_REMOVE:
-        if (!parse_u64(c, tok[1], MAX_UD, &op.ud) ||
-            !parse_u64(c, tok[2], MAX_UD, &op.target_ud))
-            return false;
-        break;
-    case CONF_OP_TIMEOUT:
-        if (!parse_u64(c, tok[1], MAX_UD, &op.ud) || !parse_duration(c, tok[2], &op.ns) ||
-            !parse_u64(c, tok[3], 64, &op.value))
-            return false;
-        break;
-    case CONF_OP_READ:
-        if (!parse_u64(c, tok[1], MAX_UD, &op.ud) ||
-            !parse_obj(c, s, tok[2], false, CONF_OBJ_FILE, &op.obj) ||
-            !parse_u64(c, tok[3], CONF_MAX_READ, &op.value) ||
-            !parse_u64(c, tok[4], CONF_MAX_FILE_SIZE, &op.offset))
-            return false;
-        break;
-    case CONF_OP_SUBMIT_WAIT:
-        if (!parse_u64(c, tok[1], 64, &op.value))
-            return false;
-        break;
-    case CONF_OP_WRITE:
-        if (!parse_obj(c, s, tok[1], false, CONF_OBJ_EVENTFD, &op.obj) ||
-            !parse_u64(c, tok[2], UINT64_MAX, &op.value))
-            return false;
-        break;
-    case CONF_OP_READ_EFD:
-        if (!parse_obj(c, s, tok[1], false, CONF_OBJ_EVENTFD, &op.obj))
-            return false;
-        break;
-    case CONF_OP_CLOSE:
-        if (!parse_obj(c, s, tok[1], false, -1, &op.obj))
-            return false;
-        break;
-    case CONF_OP_PPOLL:
-        for (unsigned i = 1; i < n; i++) {
-            char *colon = strchr(tok[i], ':');
-            if (!colon)
-                return fail(c, "ppoll takes OBJ:EVENTS, got '%s'", tok[i]);
-            *colon = '\0';
-            if (!parse_obj(c, s, tok[i], true, -1, &op.poll_obj[op.n_poll]) ||
-                !parse_events(c, colon + 1, &op.poll_events[op.n_poll]))
-                return false;
-            op.n_poll++;
-        }
-        break;
-    case CONF_OP_SLEEP:
-        if (!parse_duration(c, tok[1], &op.ns))
-            return false;
-        break;
-    default:
-        break;
-    }
+    if (!parse_args(c, s, tok, n, &op))
+        return false;
     g_array_append_val(s->ops, op);
     return true;
 }
