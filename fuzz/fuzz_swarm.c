@@ -45,6 +45,35 @@ static const char *const lat_min[] = { "0us", "20us", "50us", "200us" };
 static const char *const lat_spread_us[] = { "0", "50", "400", "2000" };
 static const char *const think[] = { "0us", "100us", "1ms", "5ms" };
 
+/* The [faults] group of a shape with faults: byte 3 picks the groups (bits
+ * 0..5) and their rate (bits 6..7); uring-init only where the scenario can
+ * fall back (denied). */
+static char *swarm_faults(unsigned b3, bool denied)
+{
+    unsigned rate = (unsigned[]){ 10, 30, 100, 250 }[(b3 >> 6) & 3];
+    static const struct {
+        unsigned bit;
+        const char *names;
+    } groups[] = {
+        { 0, "enter-eintr enter-eagain enter-ebusy" },
+        { 1, "partial-submit" },
+        { 2, "ppoll-eintr" },
+        { 3, "read-eio read-eagain read-short" },
+        { 4, "eventfd-eagain" },
+        { 5, "uring-init" },
+    };
+    GString *fg = g_string_new("[faults]\n");
+    for (unsigned i = 0; i < G_N_ELEMENTS(groups); i++) {
+        if (!((b3 >> groups[i].bit) & 1) || (groups[i].bit == 5 && !denied))
+            continue;
+        gchar **names = g_strsplit(groups[i].names, " ", -1);
+        for (gchar **n = names; *n; n++)
+            g_string_append_printf(fg, "%s = %u/1000\n", *n, rate);
+        g_strfreev(names);
+    }
+    return g_string_free(fg, FALSE);
+}
+
 /* The scenario text for a shape (g_free). */
 static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
 {
@@ -71,30 +100,7 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
     unsigned lmin_us = (unsigned[]){ 0, 20, 50, 200 }[lmin];
     unsigned lmax_us = lmin_us + (unsigned)atoi(lat_spread_us[(b1 >> 4) & 3]);
 
-    GString *fg = g_string_new(NULL);
-    if (faults) {
-        unsigned rate = (unsigned[]){ 10, 30, 100, 250 }[(b3 >> 6) & 3];
-        static const struct {
-            unsigned bit;
-            const char *names;
-        } groups[] = {
-            { 0, "enter-eintr enter-eagain enter-ebusy" },
-            { 1, "partial-submit" },
-            { 2, "ppoll-eintr" },
-            { 3, "read-eio read-eagain read-short" },
-            { 4, "eventfd-eagain" },
-            { 5, "uring-init" },
-        };
-        g_string_append(fg, "[faults]\n");
-        for (unsigned i = 0; i < G_N_ELEMENTS(groups); i++) {
-            if (!((b3 >> groups[i].bit) & 1) || (groups[i].bit == 5 && !denied))
-                continue;
-            gchar **names = g_strsplit(groups[i].names, " ", -1);
-            for (gchar **n = names; *n; n++)
-                g_string_append_printf(fg, "%s = %u/1000\n", *n, rate);
-            g_strfreev(names);
-        }
-    }
+    char *fault_lines = faults ? swarm_faults(b3, denied) : g_strdup("");
     char *text =
         g_strdup_printf("[scenario]\n"
                         "name = swarm-%02x%02x%02x\n"
@@ -129,8 +135,8 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
                         ring_entries[b1 & 3], timer ? "499ms" : "0", vcpus, memory,
                         submit_names[submit], iothread ? "iothread" : "main", lat_min[lmin],
                         lmax_us, 1 + ((b1 >> 6) & 3), 1 + (b2 & 7), think[(b2 >> 3) & 3],
-                        think[(b2 >> 5) & 3], jitter ? "50us" : "0us", fg->str);
-    g_string_free(fg, TRUE);
+                        think[(b2 >> 5) & 3], jitter ? "50us" : "0us", fault_lines);
+    g_free(fault_lines);
     return text;
 }
 
