@@ -86,20 +86,32 @@ static GPtrArray *sim_outcome(runner_t *r, const char *path, const conf_seq_t *s
     return first;
 }
 
-static int run_one(runner_t *r, const char *path)
+/* Writes the Linux outcome to FILE.linux (--record). */
+static int record_outcome(const char *rec_path, GPtrArray *linux_lines)
 {
     GError *err = NULL;
-    conf_seq_t *s = conf_seq_load(path, &err);
-    if (!s) {
+    GString *g = g_string_new(NULL);
+    for (guint i = 0; i < linux_lines->len; i++)
+        g_string_append_printf(g, "%s\n", (char *)linux_lines->pdata[i]);
+    int rc = 0;
+    if (!g_file_set_contents(rec_path, g->str, (gssize)g->len, &err)) {
         fprintf(stderr, "conformance: %s\n", err->message);
         g_error_free(err);
-        return 2;
+        rc = 2;
+    } else {
+        printf("recorded %s (%u lines)\n", rec_path, linux_lines->len);
     }
-    r->sequences++;
-    char *rec_path = g_strdup_printf("%s.linux", path);
-    GPtrArray *linux_lines = g_ptr_array_new_with_free_func(g_free);
-    int rc = 0;
+    g_string_free(g, TRUE);
+    return rc;
+}
 
+/* The Linux half of a sequence, into linux_lines: run on this kernel, or
+ * read from FILE.linux (--recorded).  Returns 0, 2 on an error, or 77 when
+ * this kernel cannot run it (r->real_unavailable says so). */
+static int linux_outcome(runner_t *r, const char *path, const conf_seq_t *s,
+                         const char *rec_path, GPtrArray *linux_lines)
+{
+    GError *err = NULL;
     if (r->record || !r->recorded) {
         char *why = NULL;
         int real_rc = conf_run_real(r->real, s, linux_lines, &why);
@@ -107,45 +119,31 @@ static int run_one(runner_t *r, const char *path)
             r->real_unavailable = true;
             if (!r->real_why)
                 r->real_why = g_strdup(why);
-            g_free(why);
-            goto sim_only;
-        }
-        if (real_rc != 0) {
+        } else if (real_rc != 0) {
             fprintf(stderr, "conformance: %s: %s\n", path, why);
-            g_free(why);
-            rc = 2;
-            goto out;
+            real_rc = 2;
         }
-        if (r->record) {
-            GString *g = g_string_new(NULL);
-            for (guint i = 0; i < linux_lines->len; i++)
-                g_string_append_printf(g, "%s\n", (char *)linux_lines->pdata[i]);
-            if (!g_file_set_contents(rec_path, g->str, (gssize)g->len, &err)) {
-                fprintf(stderr, "conformance: %s\n", err->message);
-                g_error_free(err);
-                rc = 2;
-            } else {
-                printf("recorded %s (%u lines)\n", rec_path, linux_lines->len);
-            }
-            g_string_free(g, TRUE);
-            goto out;
-        }
-    } else {
-        char *text = NULL;
-        if (!g_file_get_contents(rec_path, &text, NULL, &err)) {
-            fprintf(stderr,
-                    "conformance: no recorded Linux outcome for %s: %s "
-                    "(make one with: conformance --record %s)\n",
-                    path, err->message, path);
-            g_error_free(err);
-            rc = 2;
-            goto out;
-        }
-        conf_lines_from_text(text, linux_lines);
-        g_free(text);
+        g_free(why);
+        return real_rc;
     }
+    char *text = NULL;
+    if (!g_file_get_contents(rec_path, &text, NULL, &err)) {
+        fprintf(stderr,
+                "conformance: no recorded Linux outcome for %s: %s "
+                "(make one with: conformance --record %s)\n",
+                path, err->message, path);
+        g_error_free(err);
+        return 2;
+    }
+    conf_lines_from_text(text, linux_lines);
+    g_free(text);
+    return 0;
+}
 
-sim_only:;
+/* The simulator's outcome, compared with Linux's when there is one. */
+static void compare_with_sim(runner_t *r, const char *path, const conf_seq_t *s,
+                             GPtrArray *linux_lines)
+{
     bool ok;
     GPtrArray *sim = sim_outcome(r, path, s, &ok);
     r->facts += conf_count_facts(sim, &r->cqes);
@@ -158,11 +156,29 @@ sim_only:;
                    r->recorded ? "simulator vs recorded Linux" : "simulator vs Linux",
                    linux_lines, r->recorded ? "Linux (recorded)" : "Linux", sim,
                    "simulator", at);
-        else
-            r->facts += 0;
     }
     g_ptr_array_free(sim, TRUE);
-out:
+}
+
+static int run_one(runner_t *r, const char *path)
+{
+    GError *err = NULL;
+    conf_seq_t *s = conf_seq_load(path, &err);
+    if (!s) {
+        fprintf(stderr, "conformance: %s\n", err->message);
+        g_error_free(err);
+        return 2;
+    }
+    r->sequences++;
+    char *rec_path = g_strdup_printf("%s.linux", path);
+    GPtrArray *linux_lines = g_ptr_array_new_with_free_func(g_free);
+    int rc = linux_outcome(r, path, s, rec_path, linux_lines);
+    if (rc == 0 && r->record) {
+        rc = record_outcome(rec_path, linux_lines);
+    } else if (rc == 0 || rc == 77) {
+        compare_with_sim(r, path, s, linux_lines);
+        rc = 0;
+    }
     g_ptr_array_free(linux_lines, TRUE);
     g_free(rec_path);
     conf_seq_free(s);
@@ -172,6 +188,38 @@ out:
 static gint cmp_str(gconstpointer a, gconstpointer b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sequences named by the arguments: files, and each directory's *.seq
+ * in name order.  NULL (reported) when a directory cannot be read. */
+static GPtrArray *sequence_files(int argc, char **argv)
+{
+    GError *err = NULL;
+    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 1; i < argc; i++) {
+        if (!g_file_test(argv[i], G_FILE_TEST_IS_DIR)) {
+            g_ptr_array_add(files, g_strdup(argv[i]));
+            continue;
+        }
+        GDir *d = g_dir_open(argv[i], 0, &err);
+        if (!d) {
+            fprintf(stderr, "conformance: %s\n", err->message);
+            g_error_free(err);
+            g_ptr_array_free(files, TRUE);
+            return NULL;
+        }
+        GPtrArray *in_dir = g_ptr_array_new();
+        const char *name;
+        while ((name = g_dir_read_name(d)))
+            if (g_str_has_suffix(name, ".seq"))
+                g_ptr_array_add(in_dir, g_build_filename(argv[i], name, NULL));
+        g_dir_close(d);
+        g_ptr_array_sort(in_dir, cmp_str);
+        for (guint j = 0; j < in_dir->len; j++)
+            g_ptr_array_add(files, in_dir->pdata[j]);
+        g_ptr_array_free(in_dir, TRUE);
+    }
+    return files;
 }
 
 int main(int argc, char **argv)
@@ -206,28 +254,9 @@ int main(int argc, char **argv)
     if (real)
         r.real = real;
 
-    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-    for (int i = 1; i < argc; i++) {
-        if (g_file_test(argv[i], G_FILE_TEST_IS_DIR)) {
-            GDir *d = g_dir_open(argv[i], 0, &err);
-            if (!d) {
-                fprintf(stderr, "conformance: %s\n", err->message);
-                return 2;
-            }
-            GPtrArray *in_dir = g_ptr_array_new();
-            const char *name;
-            while ((name = g_dir_read_name(d)))
-                if (g_str_has_suffix(name, ".seq"))
-                    g_ptr_array_add(in_dir, g_build_filename(argv[i], name, NULL));
-            g_dir_close(d);
-            g_ptr_array_sort(in_dir, cmp_str);
-            for (guint j = 0; j < in_dir->len; j++)
-                g_ptr_array_add(files, in_dir->pdata[j]);
-            g_ptr_array_free(in_dir, TRUE);
-        } else {
-            g_ptr_array_add(files, g_strdup(argv[i]));
-        }
-    }
+    GPtrArray *files = sequence_files(argc, argv);
+    if (!files)
+        return 2;
     if (!files->len) {
         fprintf(stderr, "conformance: no sequences given\n");
         return 2;
