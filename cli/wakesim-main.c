@@ -2,8 +2,9 @@
  * wakesim-main.c - main() for a program built against the simulator
  * (wakesim_add_simulated_executable): runs the program's own main, renamed
  * wakesim_user_main at compile time, as the simulated thread "main", under
- * the generic monitors, over many schedules; writes a reproducer for the
- * first violation and replays one byte for byte.
+ * the monitor (wakesim/monitor.h, docs/invariants.md), over many
+ * schedules; writes a reproducer for the first violation and replays one
+ * byte for byte.
  *
  *   PROGRAM [options] [-- program arguments]
  *     --seed N          first seed (default 1); run i uses seed+i
@@ -189,7 +190,10 @@ static void run_world(const opts_t *o, const sim_decide_opts_t *decide, bool pri
                  call.status);
         inv = "exit-status";
     }
-    if (!inv && out->result != SIM_RESULT_OK && out->result != SIM_RESULT_VIOLATION)
+    /* The monitor gave deadlocks and limits their invariant; what is left
+     * (a replay error, a sim_violation() of the program's own) keeps the
+     * result's name. */
+    if (!inv && out->result != SIM_RESULT_OK)
         inv = sim_result_name(out->result);
     out->invariant = inv ? strdup(inv) : NULL;
     out->message = strdup(!inv                              ? ""

@@ -3,10 +3,11 @@
  *
  * A hand-off begins where one thread gives work to another (a task posted to
  * a loop's queue, a request queued on a ring) and ends where the other
- * thread picks it up.  Under the simulator, wakesim's generic monitor
+ * thread picks it up.  Under the simulator, wakesim's monitor
  * (wakesim/monitor.h) checks that every end follows its begin within
- * bound_ns of virtual time, and reports a begin that never ended by the end
- * of the run, which is what a lost wakeup looks like from outside.  Begins
+ * bound_ns of virtual time (handoff-latency), and reports a begin that
+ * never ended by the end of the run, which is what a lost wakeup looks like
+ * from outside.  Begins
  * and ends are matched by (name, key), oldest first, so a FIFO queue can pass
  * key 0 for every item.  Keys appear in the event log: use run-stable numbers
  * (sequence numbers, ids), not pointers, whose values change from process to

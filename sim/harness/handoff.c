@@ -39,25 +39,14 @@ void wk_handoff_done(wk_handoff_t *h, wk_monitor_t *mon, sim_world_t *w)
     }
     int64_t since = h->since_ns;
     h->since_ns = -1;
-    int64_t latency = sim_now_ns() - since;
-    if (latency > mon->bound_handoff_ns) {
-        wk_monitor_violation(
-            mon, w, WK_INV_HANDOFF,
-            "%s handed over at %.3f ms, ran at %.3f ms on %s: %.3f ms > bound %.3f ms",
-            h->what, since / NS_PER_MS, sim_now_ns() / NS_PER_MS,
-            sim_thread_name(sim_thread_self()), latency / NS_PER_MS,
-            mon->bound_handoff_ns / NS_PER_MS);
-    }
+    wk_monitor_handoff_ran(mon, w, h->what, since, mon->bound_handoff_ns);
 }
 
 void wk_handoff_check_stale(const wk_handoff_t *h, wk_monitor_t *mon, sim_world_t *w)
 {
-    if (h->since_ns >= 0 && sim_now_ns() - h->since_ns > mon->bound_handoff_ns) {
-        wk_monitor_violation(
-            mon, w, WK_INV_HANDOFF,
-            "%s handed over at %.3f ms, still not run at %.3f ms (bound %.3f ms)", h->what,
-            h->since_ns / NS_PER_MS, sim_now_ns() / NS_PER_MS,
-            mon->bound_handoff_ns / NS_PER_MS);
+    if (h->since_ns >= 0) {
+        wk_monitor_handoff_open(mon, w, h->what, h->since_ns, mon->bound_handoff_ns,
+                                sim_now_ns());
     }
 }
 

@@ -11,13 +11,15 @@
  *
  * A hand-off lost for good never reports: wk_handoff_check_stale() /
  * wk_timer_watch_check_stale() flag those still open after a quiet period
- * at the end of the workload.  Simulated threads switch only at scheduling
+ * at the end of the workload.  The bound checks themselves are the
+ * monitor's (wk_monitor_handoff_ran / _open), the same ones behind the
+ * machine's hand-offs and the annotations of <wakesim/handoff.h>.  Simulated threads switch only at scheduling
  * points, so these plain fields need no locks; the protocols below keep the
  * records conservative (a race may skip one check, never invent a
  * violation).
  */
-#ifndef WAKESIM_HANDOFF_H
-#define WAKESIM_HANDOFF_H
+#ifndef WAKESIM_HARNESS_HANDOFF_H
+#define WAKESIM_HARNESS_HANDOFF_H
 
 #include <stdbool.h>
 #include <stdint.h>

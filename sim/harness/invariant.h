@@ -1,7 +1,7 @@
 /*
- * invariant.h - the names of the properties the monitors check.  A
- * violation message starts with one of these names, and scenario files use
- * them for expected outcomes.
+ * invariant.h - the names of the properties the monitor checks, one
+ * meaning each (docs/invariants.md).  A violation message starts with one
+ * of these names, and scenario files use them for expected outcomes.
  */
 #ifndef WAKESIM_INVARIANT_H
 #define WAKESIM_INVARIANT_H
@@ -20,6 +20,7 @@
 #define WK_INV_LIVELOCK "livelock"
 #define WK_INV_TIMER_EARLY "timer-early" /* a timer fired before its deadline */
 #define WK_INV_CONTRACT "api-contract"   /* a call the contract forbids succeeded */
+#define WK_INV_WAKE "wake-latency"       /* a woken thread acted within its bound */
 
 bool wk_invariant_known(const char *name);
 /* "a, b, c" for messages. */

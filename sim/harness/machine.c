@@ -589,21 +589,15 @@ void wk_outcome_fill(wk_outcome_t *out, sim_world_t *w, sim_result_t r,
         out->fault_sites[k] = sim_world_fault_sites(w, k);
         out->faults_injected[k] = sim_world_faults_injected(w, k);
     }
+    /* wk_monitor_finish() has made a deadlock or a limit the monitor's
+     * verdict; what is left is a replay error or a misuse. */
     if (mon->invariant) {
-        /* The monitors saw it first; a later deadlock is its consequence. */
         r = out->result = SIM_RESULT_VIOLATION;
         out->message = g_strdup(mon->message);
+        out->invariant = g_strdup(mon->invariant);
     } else if (r != SIM_RESULT_OK) {
-        out->message = g_strdup_printf(
-            "%s: %s", r == SIM_RESULT_DEADLOCK ? WK_INV_DEADLOCK : sim_result_name(r),
-            sim_world_message(w));
-    }
-    if (r != SIM_RESULT_OK) {
-        out->invariant = g_strdup(mon->invariant               ? mon->invariant
-                                  : r == SIM_RESULT_DEADLOCK   ? WK_INV_DEADLOCK
-                                  : r == SIM_RESULT_TIME_LIMIT ? WK_INV_DEADLINE
-                                  : r == SIM_RESULT_STEP_LIMIT ? WK_INV_LIVELOCK
-                                                               : sim_result_name(r));
+        out->message = g_strdup_printf("%s: %s", sim_result_name(r), sim_world_message(w));
+        out->invariant = g_strdup(sim_result_name(r));
     }
 }
 
@@ -644,6 +638,7 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
 
     m->w = sim_world_new(&opts);
     sim_result_t r = sim_world_run(m->w, machine_main, m);
+    wk_monitor_finish(&m->mon, m->w);
 
     wk_outcome_fill(out, m->w, r, &m->mon, opts.log_enabled);
     out->memory_model = opts.memory_model;

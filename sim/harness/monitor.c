@@ -1,16 +1,16 @@
 /*
- * monitor.c - bounded-latency monitors over the simulator's events.
+ * monitor.c - the monitor's verdict and its lifecycle (see monitor.h);
+ * the event-stream checks are in monitor-checks.c.
  *
  * The property (docs/protocol.md): work handed to a context at t is picked up
  * by t + bound whatever the interleaving.  A loop asleep in a timed wait is
  * not a deadlock, so a lost wakeup shows as a latency far above the bound
  * (the seed: ~499 ms against a 10 ms bound), reported when the late event
- * finally happens.
+ * finally happens, or at the end of the run when it never happens.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <liburing.h>
 #include "monitor.h"
 #include "invariant.h"
 
@@ -22,22 +22,34 @@ void wk_monitor_init(wk_monitor_t *m, int64_t sqe_ns, int64_t cqe_ns, int64_t ha
         .bound_sqe_submit_ns = sqe_ns,
         .bound_cqe_reap_ns = cqe_ns,
         .bound_handoff_ns = handoff_ns,
-        .cqe_posted = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-                                            (GDestroyNotify)g_queue_free),
         .late_start_ns = -1,
         .late_end_ns = -1,
     };
+    wk_monitor_pending_init(m);
     wk_history_init(&m->history);
 }
 
 void wk_monitor_destroy(wk_monitor_t *m)
 {
-    g_hash_table_destroy(m->cqe_posted);
+    wk_monitor_pending_destroy(m);
     g_free(m->invariant);
     g_free(m->message);
     g_free(m->states_at_start);
     g_free(m->states_at_detection);
     wk_history_destroy(&m->history);
+}
+
+/* Thread states now: while the run is going, from the world; after it,
+ * every thread has been unwound and there is nothing to show. */
+static char *states_now(sim_world_t *w, bool live)
+{
+    if (!live) {
+        return g_strdup("threads: (the run is over)");
+    }
+    char *s = sim_world_thread_states(w);
+    char *copy = g_strdup(s);
+    free(s);
+    return copy;
 }
 
 static void violation_v(wk_monitor_t *m, sim_world_t *w, const char *invariant,
@@ -47,13 +59,12 @@ static void violation_v(wk_monitor_t *m, sim_world_t *w, const char *invariant,
         m->violations++; /* the first violation is the one reported */
         return;
     }
+    /* The run goes on to its end (monitor.h: the violation policy); the
+     * verdict is the first violation, the log shows where it happened. */
+    bool live = sim_world_current() == w;
     char *detail = g_strdup_vprintf(fmt, ap);
-    /* The run goes on to its end: stopping it here would kill threads in
-     * the middle of glib's dispatch, whose state cannot then be freed.  The
-     * verdict is the first violation; the log shows where it happened. */
-    char *states = sim_world_thread_states(w);
     m->invariant = g_strdup(invariant);
-    m->states_at_detection = g_strdup(states);
+    m->states_at_detection = states_now(w, live);
     if (start_ns >= 0) {
         /* What each thread was doing when the work was handed over is the
          * useful fact (the loop asleep in ppoll); at detection the late
@@ -63,12 +74,17 @@ static void violation_v(wk_monitor_t *m, sim_world_t *w, const char *invariant,
         m->states_at_start = wk_history_states_at(&m->history, start_ns);
         m->message = g_strdup_printf(
             "%s: %s; at %.3f ms (start) threads:%s at detection %s", invariant, detail,
-            start_ns / NS_PER_MS, m->states_at_start, states);
+            start_ns / NS_PER_MS, m->states_at_start, m->states_at_detection);
+    } else if (live) {
+        m->message =
+            g_strdup_printf("%s: %s; %s", invariant, detail, m->states_at_detection);
     } else {
-        m->message = g_strdup_printf("%s: %s; %s", invariant, detail, states);
+        m->message = g_strdup_printf("%s: %s", invariant, detail);
     }
-    free(states);
-    sim_monitor_event(w, invariant, m->violations++, 0);
+    if (live) {
+        sim_monitor_event(w, invariant, m->violations, 0);
+    }
+    m->violations++;
     g_free(detail);
 }
 
@@ -90,91 +106,6 @@ void wk_monitor_late(wk_monitor_t *m, sim_world_t *w, const char *invariant,
     va_end(ap);
 }
 
-static const char *ring_name(sim_world_t *w, int64_t fd)
-{
-    const char *n = sim_world_object_name(w, SIM_OBJ_RING, fd);
-    return n ? n : "a ring";
-}
-
-static int64_t cqe_key(const sim_event_t *ev)
-{
-    return (int64_t)(ev->user_data ^ ((uint64_t)ev->object << 48));
-}
-
-static void on_cqe_post(wk_monitor_t *m, const sim_event_t *ev)
-{
-    int64_t key = cqe_key(ev);
-    GQueue *q = g_hash_table_lookup(m->cqe_posted, &key);
-    if (!q) {
-        q = g_queue_new();
-        g_hash_table_insert(m->cqe_posted, g_memdup2(&key, sizeof(key)), q);
-    }
-    g_queue_push_tail(q, GSIZE_TO_POINTER((gsize)ev->time_ns));
-}
-
-static void on_cqe_reap(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
-{
-    int64_t key = cqe_key(ev);
-    GQueue *q = g_hash_table_lookup(m->cqe_posted, &key);
-    if (!q || g_queue_is_empty(q)) {
-        return;
-    }
-    int64_t posted = (int64_t)GPOINTER_TO_SIZE(g_queue_pop_head(q));
-    int64_t latency = ev->time_ns - posted;
-    m->cqes_reaped++;
-    if (latency > m->bound_cqe_reap_ns) {
-        /* No pointers in messages: they differ from run to run. */
-        wk_monitor_late(
-            m, w, WK_INV_CQE_REAP, posted,
-            "CQE #%u (res=%" PRId64 ") on %s (ring fd %" PRId64
-            ") posted at %.3f ms, reaped at %.3f ms by %s: %.3f ms > bound %.3f ms",
-            m->cqes_reaped, ev->value, ring_name(w, ev->object), ev->object,
-            posted / NS_PER_MS, ev->time_ns / NS_PER_MS,
-            ev->thread ? sim_thread_name(ev->thread) : "kernel", latency / NS_PER_MS,
-            m->bound_cqe_reap_ns / NS_PER_MS);
-    }
-}
-
-const char *wk_opcode_name(int64_t op)
-{
-    switch (op) {
-    case IORING_OP_NOP:
-        return "NOP";
-    case IORING_OP_READ:
-        return "READ";
-    case IORING_OP_WRITE:
-        return "WRITE";
-    case IORING_OP_READV:
-        return "READV";
-    case IORING_OP_WRITEV:
-        return "WRITEV";
-    case IORING_OP_POLL_ADD:
-        return "POLL_ADD";
-    case IORING_OP_POLL_REMOVE:
-        return "POLL_REMOVE";
-    case IORING_OP_TIMEOUT:
-        return "TIMEOUT";
-    default:
-        return "other";
-    }
-}
-
-static void on_sqe_submit(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
-{
-    int64_t latency = ev->time_ns - ev->value2;
-    m->sqes_submitted++;
-    if (latency > m->bound_sqe_submit_ns) {
-        wk_monitor_late(
-            m, w, WK_INV_SQE_SUBMIT, ev->value2,
-            "SQE #%u (%s) on %s (ring fd %" PRId64
-            ") queued at %.3f ms, submitted at %.3f ms by %s: %.3f ms > bound %.3f ms",
-            m->sqes_submitted, wk_opcode_name(ev->value), ring_name(w, ev->object),
-            ev->object, ev->value2 / NS_PER_MS, ev->time_ns / NS_PER_MS,
-            ev->thread ? sim_thread_name(ev->thread) : "kernel", latency / NS_PER_MS,
-            m->bound_sqe_submit_ns / NS_PER_MS);
-    }
-}
-
 void wk_monitor_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
 {
     wk_monitor_t *m = opaque;
@@ -191,35 +122,84 @@ void wk_monitor_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
         if (m->main_loop_sleeping) {
             m->sqes_queued_while_main_loop_slept++;
         }
+        wk_monitor_on_sqe(m, w, ev);
         break;
     case SIM_EV_SQE_SUBMIT:
-        on_sqe_submit(m, w, ev);
+        wk_monitor_on_sqe(m, w, ev);
         break;
     case SIM_EV_CQE_POST:
-        on_cqe_post(m, ev);
-        break;
     case SIM_EV_CQE_REAP:
-        on_cqe_reap(m, w, ev);
+        wk_monitor_on_cqe(m, w, ev);
+        break;
+    case SIM_EV_MONITOR:
+        wk_monitor_on_annotation(m, w, ev);
         break;
     default:
         break;
+    }
+    wk_monitor_on_wake(m, w, ev);
+}
+
+const char *wk_invariant_of_result(sim_result_t r)
+{
+    switch (r) {
+    case SIM_RESULT_DEADLOCK:
+        return WK_INV_DEADLOCK;
+    case SIM_RESULT_TIME_LIMIT:
+        return WK_INV_DEADLINE;
+    case SIM_RESULT_STEP_LIMIT:
+        return WK_INV_LIVELOCK;
+    default:
+        return NULL;
+    }
+}
+
+void wk_monitor_finish(wk_monitor_t *m, sim_world_t *w)
+{
+    sim_result_t r = sim_world_result(w);
+    const char *invariant = wk_invariant_of_result(r);
+    if (invariant) {
+        /* A violation seen first stays the verdict: the deadlock or the
+         * limit is its consequence. */
+        wk_monitor_violation(m, w, invariant, "%s (run ended at %.3f ms)",
+                             sim_world_message(w), sim_world_now_ns(w) / NS_PER_MS);
+    } else if (r == SIM_RESULT_OK && !m->invariant) {
+        wk_monitor_check_left_open(m, w);
+    }
+}
+
+void wk_monitor_handoff_ran(wk_monitor_t *m, sim_world_t *w, const char *what,
+                            int64_t start_ns, int64_t bound_ns)
+{
+    int64_t now = sim_world_now_ns(w);
+    int64_t latency = now - start_ns;
+    if (bound_ns > 0 && latency > bound_ns) {
+        wk_monitor_late(m, w, WK_INV_HANDOFF, start_ns,
+                        "%s handed over at %.3f ms, ran at %.3f ms on %s: "
+                        "%.3f ms > bound %.3f ms",
+                        what, start_ns / NS_PER_MS, now / NS_PER_MS,
+                        sim_thread_name(sim_thread_self()), latency / NS_PER_MS,
+                        bound_ns / NS_PER_MS);
+    }
+}
+
+void wk_monitor_handoff_open(wk_monitor_t *m, sim_world_t *w, const char *what,
+                             int64_t start_ns, int64_t bound_ns, int64_t now_ns)
+{
+    if (bound_ns > 0 && now_ns - start_ns > bound_ns) {
+        wk_monitor_late(
+            m, w, WK_INV_HANDOFF, start_ns,
+            "%s handed over at %.3f ms, still not run at %.3f ms (bound %.3f ms)", what,
+            start_ns / NS_PER_MS, now_ns / NS_PER_MS, bound_ns / NS_PER_MS);
     }
 }
 
 void wk_monitor_handoff(wk_monitor_t *m, sim_world_t *w, const char *what, int64_t object,
                         int64_t start_ns)
 {
-    int64_t now = sim_now_ns();
-    int64_t latency = now - start_ns;
-    if (latency > m->bound_handoff_ns) {
-        wk_monitor_late(m, w, WK_INV_HANDOFF, start_ns,
-                        "%s for vcpu%" PRId64
-                        " handed over at %.3f ms, ran at %.3f ms on %s: "
-                        "%.3f ms > bound %.3f ms",
-                        what, object, start_ns / NS_PER_MS, now / NS_PER_MS,
-                        sim_thread_name(sim_thread_self()), latency / NS_PER_MS,
-                        m->bound_handoff_ns / NS_PER_MS);
-    }
+    char *whom = g_strdup_printf("%s for vcpu%" PRId64, what, object);
+    wk_monitor_handoff_ran(m, w, whom, start_ns, m->bound_handoff_ns);
+    g_free(whom);
 }
 
 /* Steps before the limit at which a main loop that is still going counts

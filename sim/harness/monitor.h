@@ -1,23 +1,44 @@
 /*
- * monitor.h - invariant monitors over the simulator's event stream: SQE
- * queued -> submitted, CQE posted -> reaped, hand-off (BH, fd kick, timer)
- * -> run, each within a bound of virtual time.  Deadlock and the workload's
- * deadline and data are checked by the machine.
+ * monitor.h - the one invariant monitor (docs/invariants.md).  Every driver
+ * uses it: the scenario machine and the generated workload directly (wk_),
+ * user programs through the public wrapper of <wakesim/monitor.h>
+ * (monitor-generic.c), the fuzzers through the machine.
+ *
+ * It watches the simulator's event stream (sim_options_t.on_event) for the
+ * checks that need no knowledge of the event loop -- SQE queued ->
+ * submitted, CQE posted -> reaped, a woken thread acting, annotated
+ * hand-offs (<wakesim/handoff.h>) -- and records the violations the drivers
+ * find themselves (hand-offs of BHs, fds and timers, data, hygiene,
+ * deadline).  After the run, wk_monitor_finish() gives the run's own
+ * failure (deadlock, time or step limit) its verdict and checks what was
+ * left open: hand-offs never ended, SQEs never submitted.
+ *
+ * Violation policy: the first violation is the verdict.  It is recorded
+ * (invariant, message, the threads' states) and, while the run is going,
+ * logged as the monitor event "<invariant>"; the run goes on to its end
+ * (stopping it would kill threads inside glib's dispatch, whose state could
+ * not be freed).  Later violations are only counted.  Only the livelock
+ * check ends the run, because a busy loop would not end it.
  */
-#ifndef WAKESIM_MONITOR_H
-#define WAKESIM_MONITOR_H
+#ifndef WAKESIM_HARNESS_MONITOR_H
+#define WAKESIM_HARNESS_MONITOR_H
 
 #include <glib.h>
 #include "sim.h"
 #include "thread-history.h"
 
 typedef struct wk_monitor_s {
+    /* Bounds in virtual ns; a bound <= 0 turns its check off. */
     int64_t bound_sqe_submit_ns;
     int64_t bound_cqe_reap_ns;
-    int64_t bound_handoff_ns;
-    GHashTable *cqe_posted; /* (ring fd, user_data) -> GQueue of post times */
-    char *invariant;        /* first violation's invariant */
-    char *message;          /* and its description */
+    int64_t bound_handoff_ns; /* the drivers' own hand-offs (BH, fd, timer) */
+    int64_t bound_wake_ns;    /* woken -> acting; 0 (off) unless set */
+    /* Open items, FIFO per key: SQEs by ring, CQEs by (ring, user_data),
+     * annotated hand-offs by (name, key). */
+    GHashTable *pending;
+    GArray *woken;   /* woken threads that have not acted yet */
+    char *invariant; /* first violation's invariant */
+    char *message;   /* and its description */
     /* A late hand-off's interval (queued/posted/handed at -> picked up),
      * -1 when the violation is not a late hand-off. */
     int64_t late_start_ns, late_end_ns;
@@ -34,14 +55,32 @@ typedef struct wk_monitor_s {
     unsigned sqes_queued_while_main_loop_slept;
 } wk_monitor_t;
 
-/* "READ", "POLL_ADD"...: the io_uring opcodes the loops use, else "other". */
-const char *wk_opcode_name(int64_t op);
+/* The kernel's opcode names ("READ", "TIMEOUT_REMOVE", "OTHER").  Exported
+ * by sim.h after the sim-int.h split; until then monitor-opcode-compat.c
+ * defines it.  TEMPORARY declaration: remove once sim.h declares it. */
+const char *sim_uring_opcode_name(unsigned op);
 
 void wk_monitor_init(wk_monitor_t *m, int64_t sqe_ns, int64_t cqe_ns, int64_t handoff_ns);
 void wk_monitor_destroy(wk_monitor_t *m);
 /* sim_options_t.on_event hook; opaque is the wk_monitor_t. */
 void wk_monitor_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque);
-/* A hand-off started at start_ns ran now: checks the bound. */
+/* After sim_world_run(): the run's own failure, if any, becomes the
+ * verdict (unless a violation came first); a run that ended well is then
+ * checked for hand-offs never ended and SQEs never submitted. */
+void wk_monitor_finish(wk_monitor_t *m, sim_world_t *w);
+/* The invariant a run result stands for: deadlock, workload-deadline
+ * (time limit), livelock (step limit); NULL for OK and VIOLATION. */
+const char *wk_invariant_of_result(sim_result_t r);
+
+/* A hand-off of what (begun at start_ns, bound_ns) ran now: checks the
+ * bound.  The single check behind every hand-off the drivers track. */
+void wk_monitor_handoff_ran(wk_monitor_t *m, sim_world_t *w, const char *what,
+                            int64_t start_ns, int64_t bound_ns);
+/* The same hand-off has still not run at now_ns: past its bound? */
+void wk_monitor_handoff_open(wk_monitor_t *m, sim_world_t *w, const char *what,
+                             int64_t start_ns, int64_t bound_ns, int64_t now_ns);
+/* The machine's hand-offs to vCPU number object ("<what> for vcpuN"),
+ * under bound_handoff_ns. */
 void wk_monitor_handoff(wk_monitor_t *m, sim_world_t *w, const char *what, int64_t object,
                         int64_t start_ns);
 /* A hand-off started at start_ns and picked up now was too late: records
@@ -59,5 +98,16 @@ void wk_monitor_violation(wk_monitor_t *m, sim_world_t *w, const char *invariant
  * thread the step limit kills inside g_main_context_dispatch() leaves its
  * GSource referenced for ever, a leak per run. */
 void wk_stop_if_livelocked(wk_monitor_t *m, sim_world_t *w);
+
+/* monitor-checks.c: the event-stream checks, for wk_monitor_on_event(). */
+void wk_monitor_pending_init(wk_monitor_t *m);
+void wk_monitor_pending_destroy(wk_monitor_t *m);
+void wk_monitor_on_sqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
+void wk_monitor_on_cqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
+void wk_monitor_on_annotation(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
+void wk_monitor_on_wake(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
+/* End of run: the oldest hand-off still open past its bound, then the
+ * oldest SQE never submitted past the SQE bound. */
+void wk_monitor_check_left_open(wk_monitor_t *m, sim_world_t *w);
 
 #endif

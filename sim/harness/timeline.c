@@ -173,7 +173,7 @@ void wk_timeline_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
         GQueue *q = queue_of(tl->sq_queued, &fd, true);
         g_queue_remove(q, GSIZE_TO_POINTER((gsize)ev->value2));
         add_span(tl, ev->value2, ev->time_ns, ring_slot(tl, w, fd) * 2, "sqe",
-                 g_strdup_printf("SQE %s ud=%s", wk_opcode_name(ev->value),
+                 g_strdup_printf("SQE %s ud=%s", sim_uring_opcode_name((unsigned)ev->value),
                                  sim_world_ud_name(w, ev->user_data, ud)));
         break;
     }

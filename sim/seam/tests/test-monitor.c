@@ -1,7 +1,8 @@
-/* test-monitor.c - the generic monitors (wakesim/monitor.h) give each
- * verdict from the simulated kernel's events alone, and none on a clean
- * run: deadlock, workload-deadline, handoff-latency (late, and never
- * ended), wake-latency, sqe-submit-latency, cqe-reap-latency. */
+/* test-monitor.c - the monitor of wakesim/monitor.h gives each verdict
+ * from the simulated kernel's events alone, and none on a clean run:
+ * deadlock, workload-deadline, handoff-latency (late, and never ended),
+ * wake-latency, sqe-submit-latency (late, and never submitted),
+ * cqe-reap-latency; the first violation is the verdict. */
 #include "sim-test.h"
 #define WAKESIM_SIMULATED 1 /* the annotations are live */
 #include <wakesim/handoff.h>
@@ -87,6 +88,24 @@ static void *sqe_late(void *arg)
     return NULL;
 }
 
+static void *sqe_never_submitted(void *arg)
+{
+    struct io_uring ring;
+    io_uring_queue_init(4, &ring, 0);
+    io_uring_prep_nop(io_uring_get_sqe(&ring));
+    usleep(20000); /* queued, and the program forgets to submit it */
+    io_uring_queue_exit(&ring);
+    return NULL;
+}
+
+/* A late SQE, then a hand-off never ended: the SQE, first, is the verdict. */
+static void *two_violations(void *arg)
+{
+    wakesim_handoff_begin("job", 3, 5 * MS);
+    sqe_late(arg);
+    return NULL;
+}
+
 static void *cqe_late(void *arg)
 {
     struct io_uring ring;
@@ -110,8 +129,10 @@ static void *clean(void *arg)
     return NULL;
 }
 
-static void expect(const char *what, sim_thread_fn_t *fn, wakesim_bounds_t b,
-                   const char *invariant)
+/* The verdict of fn under bounds b is invariant (NULL: none), and its
+ * message holds detail (NULL: anything). */
+static void expect_detail(const char *what, sim_thread_fn_t *fn, wakesim_bounds_t b,
+                          const char *invariant, const char *detail)
 {
     wakesim_monitor_t *m = wakesim_monitor_new(&b);
     sim_options_t o;
@@ -125,9 +146,18 @@ static void expect(const char *what, sim_thread_fn_t *fn, wakesim_bounds_t b,
         TEST_FAIL_("%s: expected %s, got %s (%s)", what,
                    invariant ? invariant : "no violation", got ? got : "no violation",
                    wakesim_monitor_message(m));
+    if (detail && !strstr(wakesim_monitor_message(m), detail))
+        TEST_FAIL_("%s: message without \"%s\": %s", what, detail,
+                   wakesim_monitor_message(m));
     printf("%-14s %s\n", what, got ? wakesim_monitor_message(m) : "no violation");
     sim_world_free(w);
     wakesim_monitor_free(m);
+}
+
+static void expect(const char *what, sim_thread_fn_t *fn, wakesim_bounds_t b,
+                   const char *invariant)
+{
+    expect_detail(what, fn, b, invariant, NULL);
 }
 
 int main(void)
@@ -141,6 +171,9 @@ int main(void)
     expect("handoff late", handoff_late, b, "handoff-latency");
     expect("handoff open", handoff_open, b, "handoff-latency");
     expect("sqe late", sqe_late, b, "sqe-submit-latency");
+    expect_detail("sqe never", sqe_never_submitted, b, "sqe-submit-latency",
+                  "never submitted");
+    expect_detail("first wins", two_violations, b, "sqe-submit-latency", "SQE #1 (NOP)");
     expect("cqe late", cqe_late, b, "cqe-reap-latency");
     expect("clean", clean, b, NULL);
     expect("wake ok", woken, b, NULL);

@@ -1,0 +1,302 @@
+/*
+ * monitor-checks.c - the checks the monitor makes on the event stream
+ * alone (see monitor.h): SQE queued -> submitted, CQE posted -> reaped,
+ * annotated hand-off begun -> ended, woken thread -> acting, and at the end
+ * of a run what was never submitted or ended.
+ *
+ * Open items wait in one table of FIFO queues: SQEs by ring (submission
+ * takes a ring's SQEs in queue order), CQEs by (ring, user_data), annotated
+ * hand-offs by (name, key), each oldest first.  Messages print no pointers:
+ * they change from process to process, and the log must replay byte for
+ * byte.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include "monitor.h"
+#include "invariant.h"
+
+#define NS_PER_MS 1000000.0
+
+typedef enum { OPEN_SQE, OPEN_CQE, OPEN_HANDOFF } open_kind_t;
+
+typedef struct {
+    open_kind_t kind;
+    int64_t object;   /* ring fd, or a hand-off's key */
+    uint64_t ud;      /* a CQE's user_data */
+    const char *name; /* a hand-off's name (owned by the table) */
+} open_key_t;
+
+typedef struct {
+    int64_t at;    /* queued, posted, begun */
+    int64_t bound; /* a hand-off's own bound */
+    char by[32];   /* who began a hand-off */
+} open_item_t;
+
+typedef struct {
+    int tid;
+    int64_t at;
+    char waker[32];
+} woken_t;
+
+static guint open_key_hash(gconstpointer p)
+{
+    const open_key_t *k = p;
+    guint h =
+        (guint)k->kind * 31u + (guint)k->object * 131u + (guint)(k->ud ^ (k->ud >> 32));
+    return k->name ? h ^ g_str_hash(k->name) : h;
+}
+
+static gboolean open_key_equal(gconstpointer a, gconstpointer b)
+{
+    const open_key_t *x = a, *y = b;
+    return x->kind == y->kind && x->object == y->object && x->ud == y->ud &&
+           g_strcmp0(x->name, y->name) == 0;
+}
+
+static void open_key_free(gpointer p)
+{
+    open_key_t *k = p;
+    g_free((char *)k->name);
+    g_free(k);
+}
+
+static void open_queue_free(gpointer p)
+{
+    g_queue_free_full(p, g_free);
+}
+
+void wk_monitor_pending_init(wk_monitor_t *m)
+{
+    m->pending = g_hash_table_new_full(open_key_hash, open_key_equal, open_key_free,
+                                       open_queue_free);
+    m->woken = g_array_new(FALSE, FALSE, sizeof(woken_t));
+}
+
+void wk_monitor_pending_destroy(wk_monitor_t *m)
+{
+    g_hash_table_destroy(m->pending);
+    g_array_free(m->woken, TRUE);
+}
+
+static open_item_t *open_push(wk_monitor_t *m, const open_key_t *key, int64_t at)
+{
+    GQueue *q = g_hash_table_lookup(m->pending, key);
+    if (!q) {
+        open_key_t *k = g_memdup2(key, sizeof(*key));
+        k->name = g_strdup(key->name);
+        q = g_queue_new();
+        g_hash_table_insert(m->pending, k, q);
+    }
+    open_item_t *it = g_new0(open_item_t, 1);
+    it->at = at;
+    g_queue_push_tail(q, it);
+    return it;
+}
+
+/* The oldest open item of key, removed (g_free it), or NULL. */
+static open_item_t *open_pop(wk_monitor_t *m, const open_key_t *key)
+{
+    GQueue *q = g_hash_table_lookup(m->pending, key);
+    return q ? g_queue_pop_head(q) : NULL;
+}
+
+static const char *ring_name(sim_world_t *w, int64_t fd)
+{
+    const char *n = sim_world_object_name(w, SIM_OBJ_RING, fd);
+    return n ? n : "a ring";
+}
+
+static const char *actor(const sim_event_t *ev)
+{
+    return ev->thread ? sim_thread_name(ev->thread) : "kernel";
+}
+
+void wk_monitor_on_sqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
+{
+    open_key_t key = { .kind = OPEN_SQE, .object = ev->object };
+    if (ev->kind == SIM_EV_SQE_QUEUED) {
+        open_push(m, &key, ev->time_ns);
+        return;
+    }
+    g_free(open_pop(m, &key));
+    int64_t latency = ev->time_ns - ev->value2;
+    m->sqes_submitted++;
+    if (m->bound_sqe_submit_ns > 0 && latency > m->bound_sqe_submit_ns) {
+        wk_monitor_late(
+            m, w, WK_INV_SQE_SUBMIT, ev->value2,
+            "SQE #%u (%s) on %s (ring fd %" PRId64
+            ") queued at %.3f ms, submitted at %.3f ms by %s: %.3f ms > bound %.3f ms",
+            m->sqes_submitted, sim_uring_opcode_name((unsigned)ev->value),
+            ring_name(w, ev->object), ev->object, ev->value2 / NS_PER_MS,
+            ev->time_ns / NS_PER_MS, actor(ev), latency / NS_PER_MS,
+            m->bound_sqe_submit_ns / NS_PER_MS);
+    }
+}
+
+void wk_monitor_on_cqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
+{
+    open_key_t key = { .kind = OPEN_CQE, .object = ev->object, .ud = ev->user_data };
+    if (ev->kind == SIM_EV_CQE_POST) {
+        open_push(m, &key, ev->time_ns);
+        return;
+    }
+    open_item_t *posted = open_pop(m, &key);
+    if (!posted) {
+        return;
+    }
+    int64_t at = posted->at, latency = ev->time_ns - at;
+    g_free(posted);
+    m->cqes_reaped++;
+    if (m->bound_cqe_reap_ns > 0 && latency > m->bound_cqe_reap_ns) {
+        wk_monitor_late(
+            m, w, WK_INV_CQE_REAP, at,
+            "CQE #%u (res=%" PRId64 ") on %s (ring fd %" PRId64
+            ") posted at %.3f ms, reaped at %.3f ms by %s: %.3f ms > bound %.3f ms",
+            m->cqes_reaped, ev->value, ring_name(w, ev->object), ev->object, at / NS_PER_MS,
+            ev->time_ns / NS_PER_MS, actor(ev), latency / NS_PER_MS,
+            m->bound_cqe_reap_ns / NS_PER_MS);
+    }
+}
+
+/* "<name> key <key>", what a hand-off annotation is called in messages. */
+static char *annotation_what(const char *name, int64_t key, const char *by)
+{
+    return g_strdup_printf("hand-off %s key %" PRId64 " (begun by %s)", name, key, by);
+}
+
+/* wakesim_handoff_begin/_end (monitor-handoff.c) log the monitor events
+ * "handoff-begin:<name>" / "handoff-end:<name>", key as object, bound as
+ * value; any other monitor event is not an annotation. */
+void wk_monitor_on_annotation(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
+{
+    const char *text = ev->text ? ev->text : "";
+    bool begin = g_str_has_prefix(text, "handoff-begin:");
+    if (!begin && !g_str_has_prefix(text, "handoff-end:")) {
+        return;
+    }
+    open_key_t key = { .kind = OPEN_HANDOFF,
+                       .object = ev->object,
+                       .name = strchr(text, ':') + 1 };
+    if (begin) {
+        open_item_t *it = open_push(m, &key, ev->time_ns);
+        it->bound = ev->value;
+        g_strlcpy(it->by, actor(ev), sizeof(it->by));
+        return;
+    }
+    open_item_t *it = open_pop(m, &key);
+    if (it) {
+        char *what = annotation_what(key.name, key.object, it->by);
+        wk_monitor_handoff_ran(m, w, what, it->at, it->bound);
+        g_free(what);
+        g_free(it);
+    }
+}
+
+/* A thread woken by a signal "acts" at its next event; the earliest wake
+ * counts.  Off (nothing tracked) while bound_wake_ns <= 0. */
+void wk_monitor_on_wake(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
+{
+    if (m->bound_wake_ns <= 0) {
+        return;
+    }
+    GArray *a = m->woken;
+    if (ev->kind == SIM_EV_THREAD_WAKE && ev->value == 0) {
+        for (guint i = 0; i < a->len; i++) {
+            if (g_array_index(a, woken_t, i).tid == (int)ev->object) {
+                return;
+            }
+        }
+        woken_t p = { .tid = (int)ev->object, .at = ev->time_ns };
+        g_strlcpy(p.waker, actor(ev), sizeof(p.waker));
+        g_array_append_val(a, p);
+        return;
+    }
+    int tid = ev->thread ? sim_thread_id(ev->thread) : 0;
+    for (guint i = 0; tid && i < a->len; i++) {
+        woken_t p = g_array_index(a, woken_t, i);
+        if (p.tid != tid) {
+            continue;
+        }
+        g_array_remove_index_fast(a, i);
+        int64_t latency = ev->time_ns - p.at;
+        if (latency > m->bound_wake_ns) {
+            wk_monitor_late(m, w, WK_INV_WAKE, p.at,
+                            "%s woken at %.3f ms by %s, acted at %.3f ms: %.1f us > bound "
+                            "%.1f us",
+                            actor(ev), p.at / NS_PER_MS, p.waker, ev->time_ns / NS_PER_MS,
+                            latency / 1e3, m->bound_wake_ns / 1e3);
+        }
+        return;
+    }
+}
+
+/* The oldest open item of one kind that is overdue at now. */
+typedef struct {
+    wk_monitor_t *m;
+    open_kind_t kind;
+    int64_t now;
+    const open_key_t *key;
+    const open_item_t *item;
+} oldest_t;
+
+static bool overdue(const oldest_t *o, const open_item_t *it)
+{
+    int64_t bound = o->kind == OPEN_SQE ? o->m->bound_sqe_submit_ns : it->bound;
+    return bound > 0 && o->now - it->at > bound;
+}
+
+/* Ordered by time, then by key, so the table's order never decides. */
+static bool older(const open_key_t *ka, const open_item_t *a, const open_key_t *kb,
+                  const open_item_t *b)
+{
+    if (a->at != b->at) {
+        return a->at < b->at;
+    }
+    if (ka->object != kb->object) {
+        return ka->object < kb->object;
+    }
+    return g_strcmp0(ka->name, kb->name) < 0;
+}
+
+static void find_oldest(gpointer k, gpointer q, gpointer data)
+{
+    oldest_t *o = data;
+    const open_key_t *key = k;
+    if (key->kind != o->kind) {
+        return;
+    }
+    for (GList *l = ((GQueue *)q)->head; l; l = l->next) {
+        const open_item_t *it = l->data;
+        if (overdue(o, it) && (!o->item || older(key, it, o->key, o->item))) {
+            o->key = key;
+            o->item = it;
+        }
+    }
+}
+
+static oldest_t oldest_overdue(wk_monitor_t *m, open_kind_t kind, int64_t now)
+{
+    oldest_t o = { .m = m, .kind = kind, .now = now };
+    g_hash_table_foreach(m->pending, find_oldest, &o);
+    return o;
+}
+
+void wk_monitor_check_left_open(wk_monitor_t *m, sim_world_t *w)
+{
+    int64_t now = sim_world_now_ns(w);
+    oldest_t h = oldest_overdue(m, OPEN_HANDOFF, now);
+    if (h.item) {
+        char *what = annotation_what(h.key->name, h.key->object, h.item->by);
+        wk_monitor_handoff_open(m, w, what, h.item->at, h.item->bound, now);
+        g_free(what);
+    }
+    oldest_t s = oldest_overdue(m, OPEN_SQE, now);
+    if (s.item) {
+        wk_monitor_late(m, w, WK_INV_SQE_SUBMIT, s.item->at,
+                        "SQE on %s (ring fd %" PRId64
+                        ") queued at %.3f ms, never submitted (run ended at %.3f ms, bound "
+                        "%.3f ms)",
+                        ring_name(w, s.key->object), s.key->object, s.item->at / NS_PER_MS,
+                        now / NS_PER_MS, m->bound_sqe_submit_ns / NS_PER_MS);
+    }
+}
