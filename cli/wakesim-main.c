@@ -15,8 +15,14 @@
  *     --deadline-ms X   virtual-time budget of one run (default 10000)
  *     --out DIR         where reproducers go (default .)
  *     --replay FILE     re-run a reproducer; --log prints its event log
- *   Exit: 0 every run passed, 1 a violation (reproducer written, or replayed
- *   identically), 2 bad usage or input, 3 a replay that differs.
+ *   Exit codes are the wakesim command's (cli.h): 0 every run passed, 1 a
+ *   violation (reproducer written, or replayed identically), 2 bad usage or
+ *   input, 3 a replay that differs.
+ *
+ * Reproducers are wakesim traces (trace-format.h) that record the program's
+ * absolute path, its arguments and the bounds: `wakesim replay FILE` runs
+ * PROGRAM --replay FILE.  The older "wakesim-program-repro 1" files still
+ * replay here (program-repro.h), with the arguments given after --.
  *
  * Each run is a fresh child process (fork): the program's globals, its
  * exit() calls and its crashes cannot leak into the next run, and a crash
@@ -32,12 +38,11 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "cli.h"
+#include "program-repro.h"
+#include "trace-format.h"
 
 int wakesim_user_main(int argc, char **argv);
-
-#define EXIT_VIOLATION 1
-#define EXIT_USAGE 2
-#define EXIT_DIVERGED 3
 
 typedef struct {
     uint64_t seed, runs;
@@ -48,6 +53,9 @@ typedef struct {
     int uargc;
     char **uargv;
     const char *prog;
+    /* The simulator's, as recorded in a reproducer. */
+    int64_t ns_per_step;
+    sim_memory_model_t memory_model;
 } opts_t;
 
 typedef struct {
@@ -63,27 +71,6 @@ static void *run_user_main(void *arg)
     return NULL;
 }
 
-static void usage(const char *prog)
-{
-    fprintf(
-        stderr,
-        "usage: %s [--seed N] [--runs N] [--pct D] [--sqe-bound-ms X] [--cqe-bound-ms X]\n"
-        "          [--wake-bound-ms X] [--deadline-ms X] [--out DIR] [--log]\n"
-        "          [--replay FILE] [-- program arguments]\n",
-        prog);
-}
-
-static bool parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(s, &end, 10);
-    if (errno || end == s || *end || *s == '-')
-        return false;
-    *v = x;
-    return true;
-}
-
 static bool parse_ms(const char *s, int64_t *ns)
 {
     char *end;
@@ -95,6 +82,84 @@ static bool parse_ms(const char *s, int64_t *ns)
     return true;
 }
 
+/* The options as given (GOption fills strings; they are checked after). */
+typedef struct {
+    char *seed, *runs, *pct, *out, *replay;
+    char *ms[4]; /* --sqe-bound-ms, --cqe-bound-ms, --wake-bound-ms, --deadline-ms */
+    gboolean log;
+} option_text_t;
+
+static const char *const ms_names[4] = { "--sqe-bound-ms", "--cqe-bound-ms",
+                                         "--wake-bound-ms", "--deadline-ms" };
+
+/* Checks and converts the option text into o; -1 after printing why. */
+static int check_options(const option_text_t *a, opts_t *o)
+{
+    uint64_t n;
+    int64_t *ms[4] = { &o->b.sqe_submit_ns, &o->b.cqe_reap_ns, &o->b.wake_ns,
+                       &o->b.deadline_ns };
+    if ((a->seed && cli_parse_u64("--seed", a->seed, &o->seed) < 0) ||
+        (a->runs && cli_parse_u64("--runs", a->runs, &o->runs) < 0) ||
+        (a->pct && cli_parse_u64("--pct", a->pct, &n) < 0)) {
+        return -1;
+    }
+    if (o->runs == 0 || (a->pct && (n < 1 || n > 16))) {
+        fprintf(stderr, "%s: --runs must be >= 1 and --pct in 1..16\n", cli_prog);
+        return -1;
+    }
+    o->pct = a->pct ? (unsigned)n : 0;
+    for (int i = 0; i < 4; i++) {
+        if (a->ms[i] && (!parse_ms(a->ms[i], ms[i]) || (i == 3 && *ms[i] == 0))) {
+            fprintf(stderr, "%s: bad value for %s: '%s' (milliseconds%s)\n", cli_prog,
+                    ms_names[i], a->ms[i], i == 3 ? ", > 0" : "");
+            return -1;
+        }
+    }
+    o->out = a->out ? a->out : o->out;
+    o->replay = a->replay;
+    o->log = a->log;
+    return 0;
+}
+
+static GOptionContext *runner_options(option_text_t *a)
+{
+    static GOptionEntry entries[] = {
+        { "seed", 0, 0, G_OPTION_ARG_STRING, NULL,
+          "First seed (default 1); run i uses seed+i", "N" },
+        { "runs", 'n', 0, G_OPTION_ARG_STRING, NULL, "Schedules to try (default 100)",
+          "N" },
+        { "pct", 0, 0, G_OPTION_ARG_STRING, NULL,
+          "PCT with depth D instead of a random walk", "D" },
+        { "sqe-bound-ms", 0, 0, G_OPTION_ARG_STRING, NULL,
+          "Bound of an SQE's submission (default 10)", "X" },
+        { "cqe-bound-ms", 0, 0, G_OPTION_ARG_STRING, NULL,
+          "Bound of a CQE's reaping (default 10)", "X" },
+        { "wake-bound-ms", 0, 0, G_OPTION_ARG_STRING, NULL,
+          "Bound of a wake-up (default 0: off)", "X" },
+        { "deadline-ms", 0, 0, G_OPTION_ARG_STRING, NULL,
+          "Virtual-time budget of one run (default 10000)", "X" },
+        { "out", 'o', 0, G_OPTION_ARG_FILENAME, NULL,
+          "Directory for reproducers (default .)", "DIR" },
+        { "replay", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+          "Replay a reproducer (also: wakesim replay FILE)", "FILE" },
+        { "log", 'l', 0, G_OPTION_ARG_NONE, NULL, "With --replay: print the event log",
+          NULL },
+        { NULL }
+    };
+    void *args[] = { &a->seed,  &a->runs,  &a->pct, &a->ms[0],  &a->ms[1],
+                     &a->ms[2], &a->ms[3], &a->out, &a->replay, &a->log };
+    for (size_t i = 0; i < G_N_ELEMENTS(args); i++) {
+        entries[i].arg_data = args[i];
+    }
+    return cli_option_context(
+        "[-- PROGRAM-ARGUMENTS] - run this program under the simulator",
+        "Runs the program's main as the simulated thread \"main\" over many schedules; "
+        "the first violation is written as a reproducer (a wakesim trace).  Exit: 0 every "
+        "run passed, 1 a violation, 2 bad usage or input, 3 a replay that differs.",
+        entries);
+}
+
+/* The runner's options come before "--", the program's after it. */
 static int parse_args(int argc, char **argv, opts_t *o)
 {
     *o = (opts_t){ .seed = 1, .runs = 100, .out = ".", .prog = argv[0] };
@@ -102,57 +167,37 @@ static int parse_args(int argc, char **argv, opts_t *o)
                                .cqe_reap_ns = 10000000,
                                .wake_ns = 0,
                                .deadline_ns = 10000000000LL };
-    int i = 1;
-    for (; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        uint64_t n;
-        if (strcmp(a, "--") == 0) {
-            i++;
-            break;
-        } else if (strcmp(a, "--log") == 0) {
-            o->log = true;
-            continue;
-        } else if (!v) {
-            fprintf(stderr, "%s: %s needs a value (or is unknown)\n", argv[0], a);
-            return -1;
-        }
-        bool ok = true;
-        if (strcmp(a, "--seed") == 0)
-            ok = parse_u64(v, &o->seed);
-        else if (strcmp(a, "--runs") == 0)
-            ok = parse_u64(v, &o->runs) && o->runs > 0;
-        else if (strcmp(a, "--pct") == 0)
-            ok = parse_u64(v, &n) && n >= 1 && n <= 16 && ((o->pct = (unsigned)n), true);
-        else if (strcmp(a, "--sqe-bound-ms") == 0)
-            ok = parse_ms(v, &o->b.sqe_submit_ns);
-        else if (strcmp(a, "--cqe-bound-ms") == 0)
-            ok = parse_ms(v, &o->b.cqe_reap_ns);
-        else if (strcmp(a, "--wake-bound-ms") == 0)
-            ok = parse_ms(v, &o->b.wake_ns);
-        else if (strcmp(a, "--deadline-ms") == 0)
-            ok = parse_ms(v, &o->b.deadline_ns) && o->b.deadline_ns > 0;
-        else if (strcmp(a, "--out") == 0)
-            o->out = v;
-        else if (strcmp(a, "--replay") == 0)
-            o->replay = v;
-        else {
-            fprintf(stderr, "%s: unknown option %s\n", argv[0], a);
-            return -1;
-        }
-        if (!ok) {
-            fprintf(stderr, "%s: bad value for %s: '%s'\n", argv[0], a, v);
-            return -1;
-        }
-        i++;
+    sim_options_t so;
+    sim_options_init(&so);
+    o->ns_per_step = so.ns_per_step;
+    o->memory_model = so.memory_model;
+    int split = 1;
+    while (split < argc && strcmp(argv[split], "--") != 0)
+        split++;
+    option_text_t a = { 0 };
+    GOptionContext *oc = runner_options(&a);
+    int own_argc = split;
+    char **own = g_new0(char *, split + 1);
+    memcpy(own, argv, (size_t)split * sizeof(char *));
+    char **own_start = own;
+    int rc = cli_parse_options(oc, &own_argc, &own);
+    if (rc == 0 && own_argc > 1) {
+        fprintf(stderr,
+                "%s: unexpected argument '%s' (the program's arguments go after --)\n",
+                cli_prog, own[1]);
+        rc = -1;
     }
-    o->uargc = argc - i + 1;
-    o->uargv = calloc((size_t)o->uargc + 1, sizeof(char *));
-    if (!o->uargv)
+    rc = rc == 0 ? check_options(&a, o) : rc;
+    g_free(own_start);
+    g_option_context_free(oc);
+    if (rc < 0)
         return -1;
+    int first = split < argc ? split + 1 : argc; /* after "--" */
+    o->uargc = argc - first + 1;
+    o->uargv = g_new0(char *, (size_t)o->uargc + 1);
     o->uargv[0] = argv[0];
     for (int k = 1; k < o->uargc; k++)
-        o->uargv[k] = argv[i + k - 1];
+        o->uargv[k] = argv[first + k - 1];
     return 0;
 }
 
@@ -161,6 +206,8 @@ typedef struct {
     const char *invariant; /* NULL: passed */
     char *message;
     uint64_t hash;
+    uint64_t steps;
+    int64_t end_ns;
     uint32_t *values, *bounds;
     size_t n;
 } outcome_t;
@@ -173,6 +220,8 @@ static void run_world(const opts_t *o, const sim_decide_opts_t *decide, bool pri
     sim_options_t so;
     sim_options_init(&so);
     so.decide = *decide;
+    so.ns_per_step = o->ns_per_step;
+    so.memory_model = o->memory_model;
     so.log_stream = print_log ? stdout : NULL;
     wakesim_monitor_attach(m, &so);
     sim_world_t *w = sim_world_new(&so);
@@ -201,6 +250,8 @@ static void run_world(const opts_t *o, const sim_decide_opts_t *decide, bool pri
                           : *wakesim_monitor_message(m)     ? wakesim_monitor_message(m)
                                                             : sim_world_message(w));
     out->hash = sim_world_log_hash(w);
+    out->steps = sim_world_steps(w);
+    out->end_ns = sim_world_now_ns(w);
     const uint32_t *v, *b;
     out->n = sim_world_decisions(w, &v, &b);
     out->values = malloc((out->n + 1) * sizeof(uint32_t));
@@ -219,24 +270,71 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
-static int write_repro(const opts_t *o, uint64_t seed, const outcome_t *r, char *path,
-                       size_t path_size)
+/* This program's path, absolute (what `wakesim replay` runs). */
+static char *program_path(const char *argv0)
 {
-    snprintf(path, path_size, "%s/%s-seed%" PRIu64 ".repro", o->out, base_name(o->prog),
-             seed);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "wakesim-program-repro 1\n");
-    fprintf(f, "program %s\nseed %" PRIu64 "\npct %u\n", base_name(o->prog), seed, o->pct);
-    fprintf(f, "bounds %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 "\n",
-            o->b.sqe_submit_ns, o->b.cqe_reap_ns, o->b.wake_ns, o->b.deadline_ns);
-    fprintf(f, "invariant %s\nlog-hash %016" PRIx64 "\ndecisions %zu\n", r->invariant,
-            r->hash, r->n);
-    for (size_t i = 0; i < r->n; i++)
-        fprintf(f, "%" PRIu32 " %" PRIu32 "\n", r->values[i], r->bounds[i]);
-    fprintf(f, "end\n");
-    return fclose(f) == 0 ? 0 : -1;
+    char *exe = g_file_read_link("/proc/self/exe", NULL);
+    return exe ? exe : g_canonicalize_filename(argv0, NULL);
+}
+
+/* The failing run r of seed as a wakesim trace in o->out; its path in
+ * *path (to free). */
+static bool write_repro(const opts_t *o, uint64_t seed, const outcome_t *r, char **path)
+{
+    const char *strategy = o->pct ? "pct" : "random";
+    wk_trace_t t = { .program = program_path(o->prog),
+                     .program_args = g_strdupv(o->uargv + 1),
+                     .program_bounds = { o->b.sqe_submit_ns, o->b.cqe_reap_ns, o->b.wake_ns,
+                                         o->b.deadline_ns },
+                     .mutants = g_strdup(""),
+                     .strategy = g_strdup(strategy),
+                     .seed = seed,
+                     .pct_depth = o->pct,
+                     .ns_per_step = o->ns_per_step,
+                     .verdict = g_strdup(r->invariant),
+                     .message = g_strdup(r->message),
+                     .steps = r->steps,
+                     .end_ns = r->end_ns,
+                     .log_hash = r->hash,
+                     .memory_model = o->memory_model,
+                     .values = g_memdup2(r->values, r->n * sizeof(uint32_t)),
+                     .bounds = g_memdup2(r->bounds, r->n * sizeof(uint32_t)),
+                     .n_decisions = r->n,
+                     .keyed = g_strdup("") };
+    char *name =
+        g_strdup_printf("%s-%s%" PRIu64 ".trace", base_name(o->prog), strategy, seed);
+    *path = g_build_filename(o->out, name, NULL);
+    GError *err = NULL;
+    bool ok = wk_trace_save(&t, *path, &err);
+    if (!ok) {
+        fprintf(stderr, "%s: cannot write %s\n", o->prog, err->message);
+        g_error_free(err);
+    }
+    g_free(name);
+    wk_trace_clear(&t);
+    return ok;
+}
+
+/* One schedule in a child process: exits 0 when it passes, else writes the
+ * reproducer and exits EXIT_VIOLATION (EXIT_USAGE when it cannot). */
+static void explore_one(const opts_t *o, uint64_t seed)
+{
+    sim_decide_opts_t d = { .kind = o->pct ? SIM_DECIDE_PCT : SIM_DECIDE_SEED,
+                            .seed = seed,
+                            .pct_depth = o->pct,
+                            .pct_steps = 10000,
+                            .pct_threads = 4 };
+    outcome_t r;
+    run_world(o, &d, false, &r);
+    if (!r.invariant)
+        _exit(0);
+    char *path = NULL;
+    printf("VIOLATION (seed %" PRIu64 ") %s\n", seed, r.message);
+    if (!write_repro(o, seed, &r, &path))
+        _exit(EXIT_USAGE);
+    printf("reproducer: %s\nreplay: %s --replay %s --log\n", path, o->prog, path);
+    fflush(stdout);
+    _exit(EXIT_VIOLATION);
 }
 
 static int explore(opts_t *o)
@@ -254,27 +352,8 @@ static int explore(opts_t *o)
             perror("fork");
             return EXIT_USAGE;
         }
-        if (pid == 0) {
-            sim_decide_opts_t d = { .kind = o->pct ? SIM_DECIDE_PCT : SIM_DECIDE_SEED,
-                                    .seed = seed,
-                                    .pct_depth = o->pct,
-                                    .pct_steps = 10000,
-                                    .pct_threads = 4 };
-            outcome_t r;
-            run_world(o, &d, false, &r);
-            if (!r.invariant)
-                _exit(0);
-            char path[PATH_MAX];
-            printf("VIOLATION (seed %" PRIu64 ") %s\n", seed, r.message);
-            if (write_repro(o, seed, &r, path, sizeof(path)) < 0) {
-                fprintf(stderr, "%s: cannot write %s: %s\n", o->prog, path,
-                        strerror(errno));
-                _exit(EXIT_USAGE);
-            }
-            printf("reproducer: %s\nreplay: %s --replay %s --log\n", path, o->prog, path);
-            fflush(stdout);
-            _exit(EXIT_VIOLATION);
-        }
+        if (pid == 0)
+            explore_one(o, seed);
         int st;
         if (waitpid(pid, &st, 0) < 0) {
             perror("waitpid");
@@ -292,96 +371,76 @@ static int explore(opts_t *o)
     return 0;
 }
 
-/* Reads a reproducer; errors name file:line. */
-static int read_repro(const opts_t *o, const char *path, opts_t *ro, uint64_t *seed,
-                      char *inv, size_t inv_size, uint64_t *hash, uint32_t **values,
-                      uint32_t **bounds, size_t *n)
+/* Loads a reproducer of either format; -1 after printing why.  A trace
+ * carries the program's arguments: giving others after -- is an error. */
+static int load_repro(const opts_t *o, wk_trace_t *t)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "%s: %s: %s\n", o->prog, path, strerror(errno));
+    GError *err = NULL;
+    if (wk_program_repro_v1_is(o->replay))
+        return wk_program_repro_v1_load(t, o->replay, o->prog) ? 0 : -1;
+    if (!wk_trace_load(t, o->replay, &err)) {
+        fprintf(stderr, "%s: %s\n", o->prog, err->message);
+        g_error_free(err);
         return -1;
     }
-    char line[512];
-    int ln = 0;
-    int ok = 0;
-#define BAD(what)                                                                          \
-    do {                                                                                   \
-        fprintf(stderr, "%s: %s:%d: %s\n", o->prog, path, ln, what);                       \
-        goto out;                                                                          \
-    } while (0)
-#define NEXT() (ln++, fgets(line, sizeof(line), f) != NULL)
-    if (!NEXT() || strcmp(line, "wakesim-program-repro 1\n") != 0)
-        BAD("not a wakesim program reproducer (first line)");
-    char prog[128];
-    if (!NEXT() || sscanf(line, "program %127s", prog) != 1)
-        BAD("expected 'program NAME'");
-    if (strcmp(prog, base_name(o->prog)) != 0)
-        fprintf(stderr, "%s: note: recorded for program %s\n", o->prog, prog);
-    if (!NEXT() || sscanf(line, "seed %" SCNu64, seed) != 1)
-        BAD("expected 'seed N'");
-    if (!NEXT() || sscanf(line, "pct %u", &ro->pct) != 1)
-        BAD("expected 'pct D'");
-    if (!NEXT() || sscanf(line, "bounds %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64,
-                          &ro->b.sqe_submit_ns, &ro->b.cqe_reap_ns, &ro->b.wake_ns,
-                          &ro->b.deadline_ns) != 4)
-        BAD("expected 'bounds SQE CQE WAKE DEADLINE'");
-    char fmt[32];
-    snprintf(fmt, sizeof(fmt), "invariant %%%zus", inv_size - 1);
-    if (!NEXT() || sscanf(line, fmt, inv) != 1)
-        BAD("expected 'invariant NAME'");
-    if (!NEXT() || sscanf(line, "log-hash %" SCNx64, hash) != 1)
-        BAD("expected 'log-hash HEX'");
-    if (!NEXT() || sscanf(line, "decisions %zu", n) != 1 || *n > 100000000)
-        BAD("expected 'decisions N'");
-    *values = malloc((*n + 1) * sizeof(uint32_t));
-    *bounds = malloc((*n + 1) * sizeof(uint32_t));
-    if (!*values || !*bounds)
-        BAD("out of memory");
-    for (size_t i = 0; i < *n; i++) {
-        uint32_t v, b;
-        if (!NEXT() || sscanf(line, "%" SCNu32 " %" SCNu32, &v, &b) != 2 || b == 0 ||
-            v >= b)
-            BAD("expected a decision 'VALUE BOUND' with VALUE < BOUND (truncated?)");
-        (*values)[i] = v;
-        (*bounds)[i] = b;
+    if (!t->program) {
+        fprintf(stderr,
+                "%s: %s is a reproducer of the scenario %s: replay it with `wakesim "
+                "replay %s`\n",
+                o->prog, o->replay, t->scenario_name, o->replay);
+    } else if (o->uargc > 1) {
+        fprintf(stderr, "%s: %s records the program's arguments: give none after --\n",
+                o->prog, o->replay);
+    } else {
+        return 0;
     }
-    if (!NEXT() || strcmp(line, "end\n") != 0)
-        BAD("expected 'end' after the decisions");
-    ok = 1;
-out:
-    fclose(f);
-    return ok ? 0 : -1;
-#undef BAD
-#undef NEXT
+    wk_trace_clear(t);
+    return -1;
+}
+
+/* The options a reproducer recorded, over the command line's. */
+static opts_t recorded_opts(const opts_t *o, const wk_trace_t *t)
+{
+    opts_t ro = *o;
+    ro.pct = t->pct_depth;
+    ro.b.sqe_submit_ns = t->program_bounds.sqe_submit_ns;
+    ro.b.cqe_reap_ns = t->program_bounds.cqe_reap_ns;
+    ro.b.wake_ns = t->program_bounds.wake_ns;
+    ro.b.deadline_ns = t->program_bounds.deadline_ns;
+    if (t->ns_per_step)
+        ro.ns_per_step = t->ns_per_step;
+    ro.memory_model = t->memory_model;
+    if (t->program_args) {
+        ro.uargc = (int)g_strv_length(t->program_args) + 1;
+        ro.uargv = g_new0(char *, (size_t)ro.uargc + 1);
+        ro.uargv[0] = o->uargv[0];
+        memcpy(ro.uargv + 1, t->program_args, (size_t)(ro.uargc - 1) * sizeof(char *));
+    }
+    return ro;
 }
 
 static int replay(opts_t *o)
 {
-    opts_t ro = *o;
-    uint64_t seed, hash;
-    char inv[64];
-    uint32_t *values = NULL, *bounds = NULL;
-    size_t n;
-    if (read_repro(o, o->replay, &ro, &seed, inv, sizeof(inv), &hash, &values, &bounds,
-                   &n) < 0) {
-        free(values);
-        free(bounds);
+    wk_trace_t t;
+    if (load_repro(o, &t) < 0)
         return EXIT_USAGE;
-    }
+    if (strcmp(base_name(t.program), base_name(o->prog)) != 0)
+        fprintf(stderr, "%s: note: recorded for program %s\n", o->prog, t.program);
+    opts_t ro = recorded_opts(o, &t);
     sim_decide_opts_t d = { .kind = SIM_DECIDE_REPLAY,
-                            .replay = values,
-                            .replay_bounds = bounds,
-                            .replay_len = n };
+                            .replay = t.values,
+                            .replay_bounds = t.bounds,
+                            .replay_len = t.n_decisions };
     outcome_t r;
     run_world(&ro, &d, o->log, &r);
-    bool same = r.invariant && strcmp(r.invariant, inv) == 0 && r.hash == hash;
+    bool same = r.invariant && strcmp(r.invariant, t.verdict) == 0 && r.hash == t.log_hash;
     printf("replay of %s (seed %" PRIu64 "): %s; log hash %016" PRIx64
            " (recorded %016" PRIx64 ") %s\n",
-           o->replay, seed, r.invariant ? r.message : "no violation", r.hash, hash,
+           o->replay, t.seed, r.invariant ? r.message : "no violation", r.hash, t.log_hash,
            same ? "identical" : "DIFFERS");
-    free(values);
-    free(bounds);
+    if (ro.uargv != o->uargv)
+        g_free(ro.uargv);
+    wk_trace_clear(&t);
     free(r.values);
     free(r.bounds);
     free(r.message);
@@ -392,12 +451,11 @@ static int replay(opts_t *o)
 int main(int argc, char **argv)
 {
     opts_t o;
-    if (parse_args(argc, argv, &o) < 0) {
-        usage(argv[0]);
+    cli_prog = argv[0];
+    if (parse_args(argc, argv, &o) < 0)
         return EXIT_USAGE;
-    }
     int rc = o.replay ? replay(&o) : explore(&o);
-    free(o.uargv);
+    g_free(o.uargv);
     return rc;
 }
 

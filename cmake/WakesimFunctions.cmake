@@ -3,8 +3,8 @@
 # Builds an ordinary program (its own main(), plain libc, pthreads, epoll,
 # eventfd, liburing, glib) against the simulator: the program's main is
 # compiled as wakesim_user_main and wakesim::main supplies a main() that runs
-# it under the simulator over many schedules (see <name> --help-ish usage in
-# wakesim-main.c: --runs, --seed, --replay FILE).  WAKESIM_SIMULATED is
+# it under the simulator over many schedules (<name> --help: --runs, --seed,
+# --replay FILE; cli/wakesim-main.c).  WAKESIM_SIMULATED is
 # defined, so wakesim/handoff.h annotations are live.  With
 # INSTRUMENT_ATOMICS every atomic access and fence of the sources is a
 # scheduling point too (ThreadSanitizer's hooks, wakesim::tsan runtime).

@@ -33,7 +33,7 @@ expect 0 "$tmp/ex/taskloop-sim-atomics" --runs 20          # INSTRUMENT_ATOMICS
 mkdir -p "$tmp/out"
 expect 1 "$tmp/ex/taskloop-sim-nonotify" --runs 100 --out "$tmp/out"
 grep -q "handoff-latency" "$tmp/last.out" || fail "no handoff-latency verdict without the notify"
-repro=$(ls "$tmp"/out/*.repro 2>/dev/null | head -1)
+repro=$(ls "$tmp"/out/*.trace 2>/dev/null | head -1)
 if [ -z "$repro" ]; then
   fail "no reproducer written"
 else
@@ -43,6 +43,9 @@ else
   expect 1 "$tmp/ex/taskloop-sim-nonotify" --replay "$repro" --log
   cmp -s "$tmp/replay1.txt" "$tmp/last.out" || fail "two replays printed different logs"
   echo "replays: $(grep -c '' "$tmp/replay1.txt") identical lines"
+  # The installed wakesim replays it through the program it names.
+  expect 1 "$tmp/prefix/bin/wakesim" replay "$repro"
+  grep -q "identical" "$tmp/last.out" || fail "wakesim replay of the program's reproducer"
   head -n 5 "$repro" > "$tmp/truncated.repro"
   expect 2 "$tmp/ex/taskloop-sim-nonotify" --replay "$tmp/truncated.repro"
   expect 2 "$tmp/ex/taskloop-sim-nonotify" --runs nope

@@ -9,12 +9,17 @@
  * (and can copy it out as a .scn) and it round-trips byte for byte.  The
  * build that recorded the run is in build-* keys.  Format 1 (the scenario
  * as base64 in scenario-text) still loads.
+ *
+ * A user program's reproducer is format 2 with program keys (program,
+ * program-args, the four *-bound-ns / deadline-ns) in place of the scenario
+ * keys and without the scenario after the marker: the format has one
+ * writer and one reader, the runner's (cli/wakesim-main.c) included.
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include "build-id.h"
-#include "trace.h"
-#include "target.h"
+#include "trace-format.h"
 
 #define GROUP "trace"
 #define SCENARIO_MARKER "# ---- scenario (verbatim, to the end of the file) ----\n"
@@ -45,32 +50,6 @@ static bool varint_get(const guint8 *p, gsize len, gsize *pos, uint32_t *out)
         }
     }
     return false;
-}
-
-void wk_trace_from_outcome(wk_trace_t *t, const scn_t *scn, const char *mutants,
-                           const char *strategy, uint64_t seed, unsigned pct_depth,
-                           int64_t ns_per_step, const wk_outcome_t *out)
-{
-    memset(t, 0, sizeof(*t));
-    t->scenario_name = g_strdup(scn->name);
-    t->scenario_path = g_strdup(scn->path);
-    t->scenario_text = g_strdup(scn->text);
-    t->mutants = g_strdup(mutants ? mutants : "");
-    t->strategy = g_strdup(strategy);
-    t->seed = seed;
-    t->pct_depth = pct_depth;
-    t->ns_per_step = ns_per_step;
-    t->memory_model = out->memory_model;
-    t->verdict = g_strdup(wk_outcome_verdict(out));
-    t->message = g_strdup(out->message ? out->message : "");
-    t->steps = out->steps;
-    t->end_ns = out->end_ns;
-    t->log_hash = out->log_hash;
-    t->n_decisions = out->n_decisions;
-    t->values = g_memdup2(out->decisions, out->n_decisions * sizeof(uint32_t));
-    t->bounds = g_memdup2(out->bounds, out->n_decisions * sizeof(uint32_t));
-    t->keyed = g_strdup(out->keyed ? out->keyed : "");
-    t->target = g_strdup(wk_target_selected()->name);
 }
 
 /* What the checksum covers besides scenario and decisions: the mutants, and
@@ -107,40 +86,72 @@ static char *content_checksum(const char *scn64, const char *dec64, const char *
     return hex;
 }
 
-gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
+/* What a program's checksum covers in place of a scenario's text: what its
+ * replay depends on, its arguments and bounds (not its path: a program
+ * moved or rebuilt elsewhere still replays the file). */
+static char *program_subject(const wk_trace_t *t)
 {
-    GKeyFile *kf = g_key_file_new();
-    GByteArray *dec = g_byte_array_new();
-    char buf[32];
-
-    for (size_t i = 0; i < t->n_decisions; i++) {
-        varint_put(dec, t->values[i]);
-        varint_put(dec, t->bounds[i]);
+    GString *s = g_string_new("program-args");
+    for (char **a = t->program_args; a && *a; a++) {
+        g_string_append_printf(s, " %s", *a);
     }
-    char *dec64 = g_base64_encode(dec->data, dec->len);
+    const wk_trace_bounds_t *b = &t->program_bounds;
+    g_string_append_printf(s, "\nbounds %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64,
+                           b->sqe_submit_ns, b->cqe_reap_ns, b->wake_ns, b->deadline_ns);
+    return g_string_free(s, FALSE);
+}
 
-    g_key_file_set_integer(kf, GROUP, "format", WK_TRACE_FORMAT);
-    g_key_file_set_string(kf, GROUP, "scenario", t->scenario_name);
-    g_key_file_set_string(kf, GROUP, "scenario-path", t->scenario_path);
-    g_key_file_set_string(kf, GROUP, "mutants", t->mutants);
+static void set_i64(GKeyFile *kf, const char *key, int64_t v)
+{
+    char buf[32];
+    g_snprintf(buf, sizeof(buf), "%" PRId64, v);
+    g_key_file_set_string(kf, GROUP, key, buf);
+}
+
+static void set_u64(GKeyFile *kf, const char *key, uint64_t v)
+{
+    char buf[32];
+    g_snprintf(buf, sizeof(buf), "%" PRIu64, v);
+    g_key_file_set_string(kf, GROUP, key, buf);
+}
+
+/* What ran: the scenario's keys, or the program's. */
+static void save_what_ran(GKeyFile *kf, const wk_trace_t *t)
+{
+    if (!t->program) {
+        g_key_file_set_string(kf, GROUP, "scenario", t->scenario_name);
+        g_key_file_set_string(kf, GROUP, "scenario-path", t->scenario_path);
+        g_key_file_set_string(kf, GROUP, "mutants", t->mutants);
+        return;
+    }
+    static const char *const none[] = { NULL };
+    const char *const *args = t->program_args ? (const char *const *)t->program_args : none;
+    g_key_file_set_string(kf, GROUP, "program", t->program);
+    g_key_file_set_string_list(kf, GROUP, "program-args", args,
+                               g_strv_length((char **)args));
+    set_i64(kf, "sqe-bound-ns", t->program_bounds.sqe_submit_ns);
+    set_i64(kf, "cqe-bound-ns", t->program_bounds.cqe_reap_ns);
+    set_i64(kf, "wake-bound-ns", t->program_bounds.wake_ns);
+    set_i64(kf, "deadline-ns", t->program_bounds.deadline_ns);
+}
+
+/* How it was found, how it ended, its decisions and the recording build. */
+static void save_run(GKeyFile *kf, const wk_trace_t *t, const char *dec64)
+{
+    char buf[32];
     g_key_file_set_string(kf, GROUP, "memory-model",
                           sim_memory_model_name(t->memory_model));
     g_key_file_set_string(kf, GROUP, "strategy", t->strategy);
-    g_snprintf(buf, sizeof(buf), "%" PRIu64, t->seed);
-    g_key_file_set_string(kf, GROUP, "seed", buf);
+    set_u64(kf, "seed", t->seed);
     g_key_file_set_integer(kf, GROUP, "pct-depth", (gint)t->pct_depth);
-    g_snprintf(buf, sizeof(buf), "%" PRId64, t->ns_per_step);
-    g_key_file_set_string(kf, GROUP, "ns-per-step", buf);
+    set_i64(kf, "ns-per-step", t->ns_per_step);
     g_key_file_set_string(kf, GROUP, "verdict", t->verdict);
     g_key_file_set_string(kf, GROUP, "message", t->message);
-    g_snprintf(buf, sizeof(buf), "%" PRIu64, t->steps);
-    g_key_file_set_string(kf, GROUP, "steps", buf);
-    g_snprintf(buf, sizeof(buf), "%" PRId64, t->end_ns);
-    g_key_file_set_string(kf, GROUP, "end-ns", buf);
+    set_u64(kf, "steps", t->steps);
+    set_i64(kf, "end-ns", t->end_ns);
     g_snprintf(buf, sizeof(buf), "%016" PRIx64, t->log_hash);
     g_key_file_set_string(kf, GROUP, "log-hash", buf);
-    g_snprintf(buf, sizeof(buf), "%zu", t->n_decisions);
-    g_key_file_set_string(kf, GROUP, "decision-count", buf);
+    set_u64(kf, "decision-count", t->n_decisions);
     g_key_file_set_string(kf, GROUP, "decisions", dec64);
     wk_build_id_t id;
     wk_build_id(&id);
@@ -150,20 +161,47 @@ gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
                           t->build_compiler ? t->build_compiler : id.compiler);
     g_key_file_set_string(kf, GROUP, "build-memory-model",
                           t->build_memory_model ? t->build_memory_model : id.memory_model);
-    g_snprintf(buf, sizeof(buf), "%zu", t->n_decisions);
     g_key_file_set_string(kf, GROUP, "keyed-decisions", t->keyed ? t->keyed : "");
     if (t->target && strcmp(t->target, "loop") != 0) {
         g_key_file_set_string(kf, GROUP, "target", t->target);
     }
-    char *subject = checksum_subject(t);
-    char *sum = content_checksum(t->scenario_text, dec64, buf, subject,
-                                 t->keyed ? t->keyed : "", t->memory_model);
+}
+
+/* The checksum of a trace as saved (format 2). */
+static char *trace_checksum(const wk_trace_t *t, const char *dec64)
+{
+    char count[32];
+    g_snprintf(count, sizeof(count), "%zu", t->n_decisions);
+    char *what = t->program ? program_subject(t) : g_strdup(t->scenario_text);
+    char *subject = t->program ? g_strdup("") : checksum_subject(t);
+    char *sum = content_checksum(what, dec64, count, subject, t->keyed ? t->keyed : "",
+                                 t->memory_model);
+    g_free(subject);
+    g_free(what);
+    return sum;
+}
+
+gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err)
+{
+    GKeyFile *kf = g_key_file_new();
+    GByteArray *dec = g_byte_array_new();
+
+    for (size_t i = 0; i < t->n_decisions; i++) {
+        varint_put(dec, t->values[i]);
+        varint_put(dec, t->bounds[i]);
+    }
+    char *dec64 = g_base64_encode(dec->data, dec->len);
+
+    g_key_file_set_integer(kf, GROUP, "format", WK_TRACE_FORMAT);
+    save_what_ran(kf, t);
+    save_run(kf, t, dec64);
+    char *sum = trace_checksum(t, dec64);
     g_key_file_set_string(kf, GROUP, "checksum", sum);
     g_free(sum);
-    g_free(subject);
 
     char *head = g_key_file_to_data(kf, NULL, NULL);
-    char *all = g_strconcat(head, SCENARIO_MARKER, t->scenario_text, NULL);
+    char *all = t->program ? g_strdup(head)
+                           : g_strconcat(head, SCENARIO_MARKER, t->scenario_text, NULL);
     gboolean ok = g_file_set_contents(path, all, -1, err);
     g_free(head);
     g_free(all);
@@ -256,154 +294,260 @@ static bool decode_decisions(wk_trace_t *t, const char *dec64, uint64_t count,
     return true;
 }
 
-gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
+/* A user program's reproducer of the runner's older format: the program
+ * that wrote it replays it (its name is on the second line). */
+static void old_program_format(const char *contents, const char *path, GError **err)
 {
-    GKeyFile *kf = g_key_file_new();
+    char name[128] = "PROGRAM";
+    const char *line2 = strchr(contents, '\n');
+    if (line2) {
+        sscanf(line2 + 1, "program %127s", name);
+    }
+    g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                "%s: a user program's reproducer in the older format "
+                "(wakesim-program-repro 1), which records the program's name only: "
+                "replay it with the program, `%s --replay %s`",
+                path, name, path);
+}
+
+/* What loading one file keeps between its steps. */
+typedef struct {
+    GKeyFile *kf;
+    const char *path;
+    uint64_t format, count;
+    char *dec64, *scn64, *scn_verbatim;
+} loader_t;
+
+/* Reads the file, splits off a format 2 scenario (it follows the marker
+ * line; the key file is what comes before it) and parses the keys. */
+static bool load_keys(loader_t *l, GError **err)
+{
     GError *kerr = NULL;
-    uint64_t format = 0, count = 0, hash = 0, seed = 0, depth = 0, steps = 0, end = 0,
-             nps = 0;
-    char *dec64 = NULL, *scn64 = NULL;
-    gboolean ok = FALSE;
-
-    char *contents = NULL, *scn_verbatim = NULL;
+    char *contents = NULL;
     gsize clen = 0;
-
-    memset(t, 0, sizeof(*t));
-    if (!g_file_get_contents(path, &contents, &clen, &kerr)) {
+    bool ok = false;
+    if (!g_file_get_contents(l->path, &contents, &clen, &kerr)) {
         g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s", kerr->message);
         g_error_free(kerr);
-        goto out;
+        return false;
     }
     if (strlen(contents) != clen || !g_utf8_validate(contents, -1, NULL)) {
-        bad(err, path, "not text");
+        bad(err, l->path, "not text");
         goto out;
     }
-    /* Format 2: the scenario follows the marker line; the key file is what
-     * comes before it. */
+    if (g_str_has_prefix(contents, WK_PROGRAM_REPRO_V1)) {
+        old_program_format(contents, l->path, err);
+        goto out;
+    }
     char *marker = strstr(contents, "\n" SCENARIO_MARKER);
     if (marker) {
-        scn_verbatim = g_strdup(marker + 1 + strlen(SCENARIO_MARKER));
+        l->scn_verbatim = g_strdup(marker + 1 + strlen(SCENARIO_MARKER));
         marker[1] = '\0';
     }
-    if (!g_key_file_load_from_data(kf, contents, (gsize)-1, G_KEY_FILE_NONE, &kerr)) {
-        bad(err, path, "%s", kerr->message);
+    if (!g_key_file_load_from_data(l->kf, contents, (gsize)-1, G_KEY_FILE_NONE, &kerr)) {
+        bad(err, l->path, "%s", kerr->message);
         g_error_free(kerr);
         goto out;
     }
-    if (!g_key_file_has_group(kf, GROUP)) {
-        bad(err, path, "no [%s] group", GROUP);
-        goto out;
+    ok = true;
+out:
+    g_free(contents);
+    return ok;
+}
+
+/* The [trace] group, its format, and a scenario after the keys exactly
+ * when the format and the kind of trace want one. */
+static bool load_format(loader_t *l, bool program, GError **err)
+{
+    if (!get_u64(l->kf, "format", l->path, &l->format, err)) {
+        return false;
     }
-    if (!get_u64(kf, "format", path, &format, err)) {
-        goto out;
+    if (l->format != 1 && l->format != WK_TRACE_FORMAT) {
+        bad(err, l->path, "format %" PRIu64 " (this wakesim reads formats 1 and %d)",
+            l->format, WK_TRACE_FORMAT);
+        return false;
     }
-    if (format != 1 && format != WK_TRACE_FORMAT) {
-        bad(err, path, "format %" PRIu64 " (this wakesim reads formats 1 and %d)", format,
-            WK_TRACE_FORMAT);
-        goto out;
+    if (program && (l->format == 1 || l->scn_verbatim)) {
+        bad(err, l->path,
+            l->format == 1 ? "format 1 with a program" : "a program with a scenario");
+        return false;
     }
-    if ((format == 1) != (scn_verbatim == NULL)) {
-        bad(err, path,
-            format == 1 ? "format 1 with a verbatim scenario"
-                        : "no scenario after the [trace] keys (truncated?)");
-        goto out;
+    if (!program && (l->format == 1) != (l->scn_verbatim == NULL)) {
+        bad(err, l->path,
+            l->format == 1 ? "format 1 with a verbatim scenario"
+                           : "no scenario after the [trace] keys (truncated?)");
+        return false;
     }
-    if (!(t->scenario_name = get_str(kf, "scenario", path, err)) ||
-        !(t->scenario_path = get_str(kf, "scenario-path", path, err)) ||
-        !(t->mutants = get_str(kf, "mutants", path, err)) ||
-        !(t->strategy = get_str(kf, "strategy", path, err)) ||
+    return true;
+}
+
+static bool get_i64(GKeyFile *kf, const char *key, const char *path, int64_t *out,
+                    GError **err)
+{
+    uint64_t v;
+    bool ok = get_u64(kf, key, path, &v, err);
+    *out = (int64_t)v;
+    return ok;
+}
+
+/* What ran: a program's keys. */
+static bool load_program(loader_t *l, wk_trace_t *t, GError **err)
+{
+    wk_trace_bounds_t *b = &t->program_bounds;
+    GKeyFile *kf = l->kf;
+    if (!(t->program = get_str(kf, "program", l->path, err))) {
+        return false;
+    }
+    t->program_args = g_key_file_get_string_list(kf, GROUP, "program-args", NULL, NULL);
+    if (!t->program_args) {
+        bad(err, l->path, "missing key '%s'", "program-args");
+        return false;
+    }
+    t->mutants = g_strdup("");
+    return get_i64(kf, "sqe-bound-ns", l->path, &b->sqe_submit_ns, err) &&
+           get_i64(kf, "cqe-bound-ns", l->path, &b->cqe_reap_ns, err) &&
+           get_i64(kf, "wake-bound-ns", l->path, &b->wake_ns, err) &&
+           get_i64(kf, "deadline-ns", l->path, &b->deadline_ns, err);
+}
+
+/* What ran: a scenario's keys. */
+static bool load_scenario_keys(loader_t *l, wk_trace_t *t, GError **err)
+{
+    return (t->scenario_name = get_str(l->kf, "scenario", l->path, err)) &&
+           (t->scenario_path = get_str(l->kf, "scenario-path", l->path, err)) &&
+           (t->mutants = get_str(l->kf, "mutants", l->path, err));
+}
+
+/* How it was found and how it ended. */
+static bool load_run(loader_t *l, wk_trace_t *t, GError **err)
+{
+    GKeyFile *kf = l->kf;
+    const char *path = l->path;
+    uint64_t depth = 0, nps = 0, end = 0;
+    if (!(t->strategy = get_str(kf, "strategy", path, err)) ||
         !(t->verdict = get_str(kf, "verdict", path, err)) ||
         !(t->message = get_str(kf, "message", path, err)) ||
-        !(dec64 = get_str(kf, "decisions", path, err)) ||
-        (format == 1 && !(scn64 = get_str(kf, "scenario-text", path, err))) ||
-        !get_u64(kf, "seed", path, &seed, err) ||
+        !(l->dec64 = get_str(kf, "decisions", path, err)) ||
+        (l->format == 1 && !(l->scn64 = get_str(kf, "scenario-text", path, err))) ||
+        !get_u64(kf, "seed", path, &t->seed, err) ||
         !get_u64(kf, "pct-depth", path, &depth, err) ||
         !get_u64(kf, "ns-per-step", path, &nps, err) ||
-        !get_u64(kf, "steps", path, &steps, err) ||
+        !get_u64(kf, "steps", path, &t->steps, err) ||
         !get_u64(kf, "end-ns", path, &end, err) ||
-        !get_u64(kf, "decision-count", path, &count, err)) {
-        goto out;
+        !get_u64(kf, "decision-count", path, &l->count, err)) {
+        return false;
     }
+    t->pct_depth = (unsigned)depth;
+    t->ns_per_step = (int64_t)nps;
+    t->end_ns = (int64_t)end;
     char *model = g_key_file_get_string(kf, GROUP, "memory-model", NULL);
     int m = model ? sim_memory_model_parse(model) : SIM_MEMORY_SC;
     if (m < 0) {
         bad(err, path, "memory-model '%s' (one of: sc, tso, pso)", model);
-        g_free(model);
-        goto out;
     }
     g_free(model);
-    t->memory_model = (sim_memory_model_t)m;
-    t->target = g_key_file_get_string(kf, GROUP, "target", NULL);
-    if (!t->target) {
-        t->target = g_strdup("loop"); /* traces from before targets existed */
-    }
-    char *count_s = g_strdup_printf("%" PRIu64, count);
-    if (format != 1 && !(t->keyed = get_str(kf, "keyed-decisions", path, err))) {
-        g_free(count_s);
-        goto out;
-    }
-    char *subject = checksum_subject(t);
-    char *sum = content_checksum(format == 1 ? scn64 : scn_verbatim, dec64, count_s,
-                                 subject, format == 1 ? NULL : t->keyed, t->memory_model);
-    g_free(subject);
-    char *stored = get_str(kf, "checksum", path, err);
+    t->memory_model = m < 0 ? SIM_MEMORY_SC : (sim_memory_model_t)m;
+    return m >= 0;
+}
+
+/* The checksum over what the replay depends on must be the stored one. */
+static bool check_checksum(loader_t *l, wk_trace_t *t, GError **err)
+{
+    char *count_s = g_strdup_printf("%" PRIu64, l->count);
+    char *what = t->program ? program_subject(t)
+                            : g_strdup(l->format == 1 ? l->scn64 : l->scn_verbatim);
+    char *subject = t->program ? g_strdup("") : checksum_subject(t);
+    char *sum = content_checksum(what, l->dec64, count_s, subject,
+                                 l->format == 1 ? NULL : t->keyed, t->memory_model);
+    char *stored = get_str(l->kf, "checksum", l->path, err);
     bool sum_ok = stored && strcmp(sum, stored) == 0;
     if (stored && !sum_ok) {
-        bad(err, path, "checksum mismatch (truncated or edited)");
+        bad(err, l->path, "checksum mismatch (truncated or edited)");
     }
+    g_free(what);
+    g_free(subject);
     g_free(count_s);
     g_free(sum);
     g_free(stored);
-    if (!sum_ok) {
-        goto out;
-    }
-    char *hash_s = get_str(kf, "log-hash", path, err);
+    return sum_ok;
+}
+
+static bool load_log_hash(loader_t *l, wk_trace_t *t, GError **err)
+{
+    char *hash_s = get_str(l->kf, "log-hash", l->path, err);
     if (!hash_s) {
-        goto out;
+        return false;
     }
     char *hash_end;
-    hash = g_ascii_strtoull(hash_s, &hash_end, 16);
+    t->log_hash = g_ascii_strtoull(hash_s, &hash_end, 16);
     bool hash_ok = strlen(hash_s) == 16 && *hash_end == '\0';
     g_free(hash_s);
     if (!hash_ok) {
-        bad(err, path, "log-hash is not 16 hex digits");
-        goto out;
+        bad(err, l->path, "log-hash is not 16 hex digits");
     }
-    if (format == 1) {
+    return hash_ok;
+}
+
+/* The scenario text (format 1: base64; format 2: verbatim, a program has
+ * none) and the recording build (absent from format 1 files). */
+static bool load_scenario_text(loader_t *l, wk_trace_t *t, GError **err)
+{
+    if (l->format == 1) {
         gsize scn_len = 0;
-        guchar *scn_raw = g_base64_decode(scn64, &scn_len);
+        guchar *scn_raw = g_base64_decode(l->scn64, &scn_len);
         t->scenario_text = g_strndup((const char *)scn_raw, scn_len);
         g_free(scn_raw);
         if (scn_len == 0 || strlen(t->scenario_text) != scn_len ||
             !g_utf8_validate(t->scenario_text, -1, NULL)) {
-            bad(err, path, "scenario-text is not base64 of a scenario");
-            goto out;
+            bad(err, l->path, "scenario-text is not base64 of a scenario");
+            return false;
         }
-    } else {
-        t->scenario_text = scn_verbatim;
-        scn_verbatim = NULL;
-        /* Recorded build identity (absent from format 1 files). */
-        t->build_version = g_key_file_get_string(kf, GROUP, "build-version", NULL);
-        t->build_compiler = g_key_file_get_string(kf, GROUP, "build-compiler", NULL);
-        t->build_memory_model =
-            g_key_file_get_string(kf, GROUP, "build-memory-model", NULL);
+        return true;
     }
-    if (!decode_decisions(t, dec64, count, path, err)) {
-        goto out;
+    t->scenario_text = l->scn_verbatim;
+    l->scn_verbatim = NULL;
+    t->build_version = g_key_file_get_string(l->kf, GROUP, "build-version", NULL);
+    t->build_compiler = g_key_file_get_string(l->kf, GROUP, "build-compiler", NULL);
+    t->build_memory_model = g_key_file_get_string(l->kf, GROUP, "build-memory-model", NULL);
+    return true;
+}
+
+static bool load_trace(loader_t *l, wk_trace_t *t, GError **err)
+{
+    if (!load_keys(l, err)) {
+        return false;
     }
-    t->seed = seed;
-    t->pct_depth = (unsigned)depth;
-    t->ns_per_step = (int64_t)nps;
-    t->steps = steps;
-    t->end_ns = (int64_t)end;
-    t->log_hash = hash;
-    ok = TRUE;
-out:
-    g_free(dec64);
-    g_free(scn64);
-    g_free(contents);
-    g_free(scn_verbatim);
-    g_key_file_free(kf);
+    if (!g_key_file_has_group(l->kf, GROUP)) {
+        bad(err, l->path, "no [%s] group", GROUP);
+        return false;
+    }
+    bool program = g_key_file_has_key(l->kf, GROUP, "program", NULL);
+    if (!load_format(l, program, err) ||
+        !(program ? load_program(l, t, err) : load_scenario_keys(l, t, err)) ||
+        !load_run(l, t, err)) {
+        return false;
+    }
+    t->target = g_key_file_get_string(l->kf, GROUP, "target", NULL);
+    if (!t->target && !program) {
+        t->target = g_strdup("loop"); /* traces from before targets existed */
+    }
+    if (l->format != 1 && !(t->keyed = get_str(l->kf, "keyed-decisions", l->path, err))) {
+        return false;
+    }
+    return check_checksum(l, t, err) && load_log_hash(l, t, err) &&
+           load_scenario_text(l, t, err) &&
+           decode_decisions(t, l->dec64, l->count, l->path, err);
+}
+
+gboolean wk_trace_load(wk_trace_t *t, const char *path, GError **err)
+{
+    loader_t l = { .kf = g_key_file_new(), .path = path };
+    memset(t, 0, sizeof(*t));
+    bool ok = load_trace(&l, t, err);
+    g_free(l.dec64);
+    g_free(l.scn64);
+    g_free(l.scn_verbatim);
+    g_key_file_free(l.kf);
     if (!ok) {
         wk_trace_clear(t);
     }
@@ -426,5 +570,7 @@ void wk_trace_clear(wk_trace_t *t)
     g_free(t->build_compiler);
     g_free(t->build_memory_model);
     g_free(t->keyed);
+    g_free(t->program);
+    g_strfreev(t->program_args);
     memset(t, 0, sizeof(*t));
 }

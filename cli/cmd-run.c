@@ -1,0 +1,304 @@
+/*
+ * cmd-run.c - wakesim run: a scenario under many schedules of one decision
+ * strategy; the first violation is printed with a reproducer.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "commands.h"
+#include "target.h"
+
+/* The options as given; defaults are filled in after parsing (GOption
+ * overwrites a string option's pointer without freeing what was there). */
+typedef struct {
+    char **mutants;
+    char *target;
+    char *strategy;
+    char *seed_s, *runs_s, *depth_s;
+    char *out_dir;
+    char *bytes_file;
+    char *memory_model;
+    char *workload;
+    gboolean log;
+} run_args_t;
+
+/* The options checked and converted. */
+typedef struct {
+    uint64_t seed, runs, depth;
+    bool random_seed; /* no --seed with many runs, or --seed random */
+    int memory_model; /* -1: the scenario's */
+    GBytes *file_bytes;
+    uint8_t gen[4096]; /* --strategy bytes without a file: from the seed */
+} run_config_t;
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static int strategy_setup(const run_args_t *a, run_config_t *c, sim_options_t *o,
+                          uint64_t seed)
+{
+    if (strcmp(a->strategy, "random") == 0) {
+        o->decide.kind = SIM_DECIDE_SEED;
+        o->decide.seed = seed;
+    } else if (strcmp(a->strategy, "pct") == 0) {
+        o->decide.kind = SIM_DECIDE_PCT;
+        o->decide.seed = seed;
+    } else if (strcmp(a->strategy, "bytes") == 0) {
+        o->decide.kind = SIM_DECIDE_BYTES;
+        if (c->file_bytes) {
+            o->decide.bytes = g_bytes_get_data(c->file_bytes, &o->decide.bytes_len);
+        } else {
+            uint64_t st = seed;
+            for (size_t i = 0; i < sizeof(c->gen); i += 8) {
+                uint64_t r = splitmix64(&st);
+                memcpy(c->gen + i, &r, MIN(8, sizeof(c->gen) - i));
+            }
+            o->decide.bytes = c->gen;
+            o->decide.bytes_len = sizeof(c->gen);
+        }
+    } else {
+        fprintf(stderr, "%s: --strategy must be random, pct or bytes, got '%s'\n", cli_prog,
+                a->strategy);
+        return -1;
+    }
+    return 0;
+}
+
+/* --runs, --seed, --pct-depth.  Many runs explore new schedules each time
+ * unless a seed is given: a fixed default would make every CI run repeat
+ * the same ones.  The seed is printed, so any run can be repeated. */
+static int parse_counts(const run_args_t *a, run_config_t *c)
+{
+    if ((a->runs_s && cli_parse_u64("--runs", a->runs_s, &c->runs) < 0)) {
+        return -1;
+    }
+    c->random_seed = a->seed_s ? strcmp(a->seed_s, "random") == 0 : c->runs > 1;
+    if (c->random_seed) {
+        c->seed = g_random_int() | (uint64_t)g_random_int() << 32;
+        c->seed >>= 1; /* leave room for seed + i */
+    }
+    if ((a->seed_s && !c->random_seed &&
+         cli_parse_u64("--seed", a->seed_s, &c->seed) < 0) ||
+        (a->depth_s && cli_parse_u64("--pct-depth", a->depth_s, &c->depth) < 0)) {
+        return -1;
+    }
+    if (c->runs == 0 || c->depth == 0 || c->depth > 64) {
+        fprintf(stderr, "%s run: --runs must be >= 1 and --pct-depth in 1..64\n", cli_prog);
+        return -1;
+    }
+    return 0;
+}
+
+/* --bytes-file, --memory-model, --workload. */
+static int parse_inputs(const run_args_t *a, run_config_t *c)
+{
+    if (a->bytes_file && c->runs > 1) {
+        fprintf(stderr, "%s run: --bytes-file gives one schedule: use --runs 1\n",
+                cli_prog);
+        return -1;
+    }
+    if (a->bytes_file) {
+        GError *err = NULL;
+        char *data;
+        gsize len;
+        if (!g_file_get_contents(a->bytes_file, &data, &len, &err)) {
+            fprintf(stderr, "%s: %s\n", cli_prog, err->message);
+            g_error_free(err);
+            return -1;
+        }
+        c->file_bytes = g_bytes_new_take(data, len);
+    }
+    c->memory_model = a->memory_model ? sim_memory_model_parse(a->memory_model) : -1;
+    if (a->memory_model && c->memory_model < 0) {
+        fprintf(stderr, "%s run: --memory-model must be sc, tso, pso or arm, got '%s'\n",
+                cli_prog, a->memory_model);
+        return -1;
+    }
+    if (a->workload && strcmp(a->workload, "generated") != 0 &&
+        strcmp(a->workload, "batches") != 0) {
+        fprintf(stderr, "%s run: --workload must be generated or batches, got '%s'\n",
+                cli_prog, a->workload);
+        return -1;
+    }
+    return 0;
+}
+
+/* The scenario with --workload generated applied, through its text so that
+ * a reproducer embeds the workload too.  Frees scn; NULL after printing
+ * why. */
+static scn_t *with_generated_workload(scn_t *scn)
+{
+    char *text = scn_text_with_generated_workload(scn);
+    GError *err = NULL;
+    scn_t *gen = scn_load_text(text, scn->path, &err);
+    g_free(text);
+    if (!gen) {
+        fprintf(stderr, "%s: %s\n", cli_prog, err->message);
+        g_error_free(err);
+    }
+    scn_free(scn);
+    return gen;
+}
+
+static void print_header(const scn_t *scn, const char *mutants, const run_args_t *a,
+                         const run_config_t *c, const sim_options_t *o)
+{
+    printf(
+        "wakesim run: scenario %s (%s), target %s, workload %s, mutants: %s, memory model "
+        "%s, strategy %s, seed %" PRIu64 "%s, runs %" PRIu64 "\n",
+        scn->name, scn->path, wk_target_selected()->name,
+        scn->workload == SCN_WORKLOAD_GENERATED ? "generated" : "batches",
+        *mutants ? mutants : "none", sim_memory_model_name(o->memory_model), a->strategy,
+        c->seed, c->random_seed ? " (random: repeat with --seed it)" : "", c->runs);
+}
+
+/* Runs seed, seed+1, ... until a violation (reported) or --runs. */
+static int run_schedules(const scn_t *scn, const char *mutants, const run_args_t *a,
+                         run_config_t *c, sim_options_t *o)
+{
+    int rc = 0;
+    gint64 t0 = g_get_monotonic_time();
+    uint64_t done = 0;
+    for (uint64_t i = 0; i < c->runs; i++, done++) {
+        wk_outcome_t out;
+        uint64_t run_seed = c->seed + i;
+        if (strategy_setup(a, c, o, run_seed) < 0) {
+            rc = EXIT_USAGE;
+            break;
+        }
+        wk_machine_run(scn, o, &out);
+        if (out.result != SIM_RESULT_OK) {
+            printf("VIOLATION in run %u (seed %" PRIu64 "): %s\n", (unsigned)i, run_seed,
+                   out.message);
+            rc = cli_report_found(scn, mutants, a->out_dir, a->strategy, run_seed,
+                                  (unsigned)c->depth, o, &out, a->log);
+            wk_outcome_clear(&out);
+            done++;
+            break;
+        }
+        if (a->log && i + 1 == c->runs) {
+            wk_outcome_t logged;
+            cli_rerun_logged(scn, o, &out, &logged);
+            fputs(logged.log, stdout);
+            wk_outcome_clear(&logged);
+        }
+        wk_outcome_clear(&out);
+    }
+    double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+    printf("%" PRIu64 " run%s, %s, %.3f s, %.0f runs/s\n", done, done == 1 ? "" : "s",
+           rc == 0 ? "no violation" : "1 violation", secs, secs > 0 ? done / secs : 0.0);
+    return rc;
+}
+
+/* Loads the scenario, selects target and mutants, sets up the options and
+ * runs the schedules. */
+static int run_scenario(const char *arg, const run_args_t *a, run_config_t *c)
+{
+    int rc = EXIT_USAGE;
+    char *mutants = NULL;
+    scn_t *scn = cli_load_scenario(arg);
+    if (!scn || !(mutants = cli_select_target(a->target, a->mutants, scn))) {
+        goto out;
+    }
+    if (a->workload && strcmp(a->workload, "generated") == 0 &&
+        scn->workload != SCN_WORKLOAD_GENERATED && !(scn = with_generated_workload(scn))) {
+        goto out;
+    }
+    sim_options_t o;
+    sim_options_init(&o);
+    o.log_enabled = false;
+    o.memory_model = c->memory_model >= 0 ? (sim_memory_model_t)c->memory_model
+                                          : (sim_memory_model_t)scn->memory_model;
+    if (strategy_setup(a, c, &o, c->seed) < 0) {
+        goto out;
+    }
+    print_header(scn, mutants, a, c, &o);
+    if (o.decide.kind == SIM_DECIDE_PCT) {
+        cli_pct_setup(scn, &o, (unsigned)c->depth);
+        sim_pct_bound_print(stdout, o.decide.pct_steps, o.decide.pct_threads,
+                            (unsigned)c->depth);
+    }
+    rc = run_schedules(scn, mutants, a, c, &o);
+out:
+    scn_free(scn);
+    g_free(mutants);
+    return rc;
+}
+
+static void run_args_clear(run_args_t *a)
+{
+    g_strfreev(a->mutants);
+    g_free(a->target);
+    g_free(a->strategy);
+    g_free(a->seed_s);
+    g_free(a->runs_s);
+    g_free(a->depth_s);
+    g_free(a->out_dir);
+    g_free(a->bytes_file);
+    g_free(a->memory_model);
+    g_free(a->workload);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_args_t a = { 0 };
+    GOptionEntry entries[] = { { "mutant", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.mutants,
+                                 "Enable a mutant (repeatable)", "NAME" },
+                               { "target", 't', 0, G_OPTION_ARG_STRING, &a.target,
+                                 "Event loop: loop (default) or qemu", "T" },
+                               { "strategy", 's', 0, G_OPTION_ARG_STRING, &a.strategy,
+                                 "random (default), pct or bytes", "S" },
+                               { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s,
+                                 "First seed, or 'random' (the default with --runs > 1; 1 "
+                                 "for a single run); run i uses seed+i",
+                                 "N|random" },
+                               { "runs", 'n', 0, G_OPTION_ARG_STRING, &a.runs_s,
+                                 "Number of runs (default 1)", "N" },
+                               { "pct-depth", 'd', 0, G_OPTION_ARG_STRING, &a.depth_s,
+                                 "PCT depth d (default 3)", "D" },
+                               { "bytes-file", 0, 0, G_OPTION_ARG_FILENAME, &a.bytes_file,
+                                 "Decision bytes for --strategy bytes", "FILE" },
+                               { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir,
+                                 "Directory for reproducers (default .)", "DIR" },
+                               { "log", 'l', 0, G_OPTION_ARG_NONE, &a.log,
+                                 "Print the event log of the reported run", NULL },
+                               { "memory-model", 0, 0, G_OPTION_ARG_STRING, &a.memory_model,
+                                 "sc, tso, pso or arm (default: the scenario's, else sc)",
+                                 "M" },
+                               { "workload", 'w', 0, G_OPTION_ARG_STRING, &a.workload,
+                                 "generated: programs of API operations on the scenario's "
+                                 "machine (default: the scenario's own)",
+                                 "KIND" },
+                               { NULL } };
+    GOptionContext *oc = cli_option_context(
+        "SCENARIO - run a scenario under many schedules",
+        "SCENARIO is a .scn file or the name of a built-in scenario (wakesim list).",
+        entries);
+    int rc = EXIT_USAGE;
+    run_config_t c = { .seed = 1, .runs = 1, .depth = 3 };
+
+    if (cli_parse_options(oc, &argc, &argv) < 0) {
+        goto out;
+    }
+    a.strategy = a.strategy ? a.strategy : g_strdup("random");
+    a.out_dir = a.out_dir ? a.out_dir : g_strdup(".");
+    if (argc != 2) {
+        fprintf(stderr, "%s run: expected one SCENARIO (see --help)\n", cli_prog);
+        goto out;
+    }
+    if (parse_counts(&a, &c) == 0 && parse_inputs(&a, &c) == 0) {
+        rc = run_scenario(argv[1], &a, &c);
+    }
+out:
+    if (c.file_bytes) {
+        g_bytes_unref(c.file_bytes);
+    }
+    run_args_clear(&a);
+    g_option_context_free(oc);
+    return rc;
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# test-program-repro.sh WAKESIM PROGRAM TRACE_TO_V1 - a user program's
+# reproducer (PROGRAM: a program linked with libwakesim-main.a that violates
+# handoff-latency) is a wakesim trace: the program replays it, `wakesim
+# replay` runs the program on it, and both say the replay is identical.  The
+# runner's older format still replays in the program, and wakesim says how
+# to replay it; misuse is exit 2 with the reason; --help is exit 0.
+set -u
+wakesim=$1 prog=$2 to_v1=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_exit CODE PATTERN CMD... : exit code and a substring of stdout+stderr
+expect_exit() {
+  local want=$1 pattern=$2; shift 2
+  local rc
+  "$@" > "$work/out" 2>&1; rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    fail "'$*' exited $rc, expected $want; output:"; head -5 "$work/out"
+  elif [ -n "$pattern" ] && ! grep -qF -- "$pattern" "$work/out"; then
+    fail "'$*' output lacks '$pattern'; output:"; head -5 "$work/out"
+  else
+    echo "ok: '$*' -> $rc"
+  fi
+}
+
+expect_exit 0 "--replay" "$prog" --help
+expect_exit 0 "usage:" "$wakesim" --help
+expect_exit 0 "user program" "$wakesim" replay --help
+expect_exit 2 "--runs must be a non-negative integer" "$prog" --runs nope
+expect_exit 2 "the program's arguments go after --" "$prog" stray
+
+# A violation and its reproducer, in the trace format.
+expect_exit 1 "handoff-latency" "$prog" --runs 100 --out "$work"
+trace=$(ls "$work"/*.trace 2>/dev/null | head -1)
+[ -n "$trace" ] || { fail "no reproducer (*.trace) written"; exit 1; }
+grep -q "^format=2$" "$trace" && grep -q "^program=/" "$trace" ||
+  fail "the reproducer is not a format 2 trace with the program's absolute path"
+
+# The program replays it; wakesim replays it through the program, the same
+# run byte for byte (after wakesim's line saying what it runs).
+expect_exit 1 "identical" "$prog" --replay "$trace" --log
+cp "$work/out" "$work/by-program.txt"
+expect_exit 1 "identical" "$wakesim" replay "$trace" --log
+grep -q "^wakesim replay: .*user program" "$work/out" || fail "wakesim does not say it runs the program"
+tail -n +2 "$work/out" > "$work/by-wakesim.txt"
+cmp -s "$work/by-program.txt" "$work/by-wakesim.txt" ||
+  fail "wakesim replay and the program's own replay differ"
+
+# What only a scenario's replay does, and a program that is not there.
+expect_exit 2 "only --log goes with it" "$wakesim" replay "$trace" --keyed
+sed 's|^program=.*|program=/nonexistent/taskloop|' "$trace" > "$work/moved.trace"
+expect_exit 2 "--replay $work/moved.trace" "$wakesim" replay "$work/moved.trace"
+expect_exit 1 "identical" "$prog" --replay "$work/moved.trace"
+expect_exit 2 "not of a scenario" "$wakesim" shrink "$trace"
+# A damaged reproducer, and arguments beside one that records its own.
+head -n 5 "$trace" > "$work/truncated.trace"
+expect_exit 2 "missing key" "$prog" --replay "$work/truncated.trace"
+expect_exit 2 "records the program's arguments" "$prog" --replay "$trace" -- extra
+
+# The runner's older format: the program still replays it (identically);
+# wakesim cannot (no path recorded) and says how.
+"$to_v1" "$trace" "$work/old.repro" || fail "trace-to-v1"
+expect_exit 1 "identical" "$prog" --replay "$work/old.repro"
+expect_exit 2 "$(basename "$prog") --replay $work/old.repro" "$wakesim" replay "$work/old.repro"
+head -n 5 "$work/old.repro" > "$work/old-truncated.repro"
+expect_exit 2 "old-truncated.repro:6: expected 'invariant NAME'" "$prog" --replay "$work/old-truncated.repro"
+
+# A scenario's reproducer given to the program.
+(cd "$work" && "$wakesim" run ahci-mmio-inline-submit --mutant missing-notify-add-sqe \
+  --seed 1 --out "$work" > /dev/null)
+scn_trace=$(ls "$work"/wakesim-*.trace 2>/dev/null | head -1)
+expect_exit 2 "wakesim replay" "$prog" --replay "$scn_trace"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "test-program-repro: ok"
