@@ -180,7 +180,7 @@ static void format_body(sim_world_t *w, const sim_event_t *ev)
     case SIM_EV_SQE_SUBMIT:
         put_kv(w, " fd=", ev->object);
         put_str(w, " op=");
-        put_str(w, sim_uring_op_name((unsigned)ev->value));
+        put_str(w, ev->text ? ev->text : "?"); /* the opcode's name */
         put_ud(w, ev->user_data, UD_SUBMIT);
         put_kv(w, " queued_at=", ev->value2);
         break;
