@@ -121,10 +121,12 @@ for h in "${harnesses[@]}"; do
             -DWK_SCENARIO_HEADER="\"scn_${h#schedule_}.h\""
     fi
     # --wrap: a weak-memory run commits a thread's buffered stores before it
-    # frees (sim/core/retire.c; the interface link options of wakesim_sim).
+    # frees (sim/core/retire.c); --undefined: every object of the libc seam
+    # (sim/seam/state.c); both from the interface link options of wakesim_sim.
     # shellcheck disable=SC2086
     $CXX $CXXFLAGS "$objdir/$h.o" "${mutator[@]}" "${common[@]}" $LIB_FUZZING_ENGINE \
         -Wl,--wrap=g_free -Wl,--wrap=g_source_unref -Wl,--wrap=g_main_context_unref \
+        -Wl,--undefined=sim_libc_link \
         -Wl,--start-group "${libs[@]}" -Wl,--end-group "${glib_libs[@]}" \
         -o "$OUT/${h}_fuzzer" || { echo "ossfuzz.sh: linking ${h}_fuzzer failed" >&2; exit 1; }
     # Seeds: the harness's seed corpus and every regression found with it

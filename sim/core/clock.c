@@ -73,12 +73,6 @@ void sim_timers_fire_due(sim_world_t *w)
     w->kernel_acting = was;
 }
 
-int64_t os_clock_ns(void)
-{
-    sim_world_t *w = sim__current_world;
-    return w ? w->opt.clock_base_ns + w->now : 0;
-}
-
 int64_t sim_now_ns(void)
 {
     sim_world_t *w = sim__current_world;

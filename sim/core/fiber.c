@@ -16,7 +16,6 @@
  */
 #include "sim-int.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -87,18 +86,34 @@ __asm__(".text\n"
 
 /* ---- the stack cache: memory only, no simulation state ---- */
 static struct {
-    pthread_mutex_t lock;
+    bool locked;
     void *maps[SIM_POOL_MAX];
     int n;
-} stack_pool = { PTHREAD_MUTEX_INITIALIZER, { 0 }, 0 };
+} stack_pool;
+
+/* A spin lock, not a pthread mutex: the libc seam defines
+ * pthread_mutex_lock in the program, and a simulated thread creating a
+ * thread reaches the pool.  The section is one push or pop; contention
+ * needs two worlds on two OS threads creating threads at once. */
+static void pool_lock(void)
+{
+    while (__atomic_test_and_set(&stack_pool.locked, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&stack_pool.locked, __ATOMIC_RELAXED))
+            ;
+}
+
+static void pool_unlock(void)
+{
+    __atomic_clear(&stack_pool.locked, __ATOMIC_RELEASE);
+}
 
 static void *stack_acquire(void)
 {
     void *map = NULL;
-    sim_real_mutex_lock(&stack_pool.lock);
+    pool_lock();
     if (stack_pool.n > 0)
         map = stack_pool.maps[--stack_pool.n];
-    sim_real_mutex_unlock(&stack_pool.lock);
+    pool_unlock();
     if (map) {
 #ifdef SIM_ASAN
         __asan_unpoison_memory_region((char *)map + SIM_GUARD_SIZE, SIM_STACK_SIZE);
@@ -116,12 +131,12 @@ static void *stack_acquire(void)
 
 static void stack_release(void *map)
 {
-    sim_real_mutex_lock(&stack_pool.lock);
+    pool_lock();
     if (stack_pool.n < SIM_POOL_MAX) {
         stack_pool.maps[stack_pool.n++] = map;
         map = NULL;
     }
-    sim_real_mutex_unlock(&stack_pool.lock);
+    pool_unlock();
     if (map)
         munmap(map, SIM_GUARD_SIZE + SIM_STACK_SIZE);
 }

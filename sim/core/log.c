@@ -127,6 +127,31 @@ static void put_ud(sim_world_t *w, uint64_t ud, ud_use_t use)
         w->ud_names[i] = w->ud_names[--w->ud_n];
 }
 
+/* The body of an io_uring event: the ring's fd first. */
+static void format_ring_event(sim_world_t *w, const sim_event_t *ev)
+{
+    put_kv(w, " fd=", ev->object);
+    switch (ev->kind) {
+    case SIM_EV_URING_ENTER:
+        put_kv(w, " to_submit=", ev->value);
+        put_kv(w, " wait_nr=", ev->value2);
+        break;
+    case SIM_EV_SQE_QUEUED:
+        put_kv(w, " idx=", ev->value);
+        break;
+    case SIM_EV_SQE_SUBMIT:
+        put_str(w, " op=");
+        put_str(w, ev->text ? ev->text : "?"); /* the opcode's name */
+        put_ud(w, ev->user_data, UD_SUBMIT);
+        put_kv(w, " queued_at=", ev->value2);
+        break;
+    default: /* CQE_POST, CQE_REAP */
+        put_ud(w, ev->user_data, ev->kind == SIM_EV_CQE_REAP ? UD_RETIRE : UD_LOOKUP);
+        put_kv(w, " res=", ev->value);
+        break;
+    }
+}
+
 static void format_body(sim_world_t *w, const sim_event_t *ev)
 {
     put_str(w, kind_names[ev->kind]);
@@ -169,26 +194,11 @@ static void format_body(sim_world_t *w, const sim_event_t *ev)
         put_kv(w, " id=", ev->object);
         break;
     case SIM_EV_URING_ENTER:
-        put_kv(w, " fd=", ev->object);
-        put_kv(w, " to_submit=", ev->value);
-        put_kv(w, " wait_nr=", ev->value2);
-        break;
     case SIM_EV_SQE_QUEUED:
-        put_kv(w, " fd=", ev->object);
-        put_kv(w, " idx=", ev->value);
-        break;
     case SIM_EV_SQE_SUBMIT:
-        put_kv(w, " fd=", ev->object);
-        put_str(w, " op=");
-        put_str(w, sim_uring_op_name((unsigned)ev->value));
-        put_ud(w, ev->user_data, UD_SUBMIT);
-        put_kv(w, " queued_at=", ev->value2);
-        break;
     case SIM_EV_CQE_POST:
     case SIM_EV_CQE_REAP:
-        put_kv(w, " fd=", ev->object);
-        put_ud(w, ev->user_data, ev->kind == SIM_EV_CQE_REAP ? UD_RETIRE : UD_LOOKUP);
-        put_kv(w, " res=", ev->value);
+        format_ring_event(w, ev);
         break;
     case SIM_EV_MONITOR:
         put_str(w, " ");

@@ -77,7 +77,7 @@ static void park_if_stopping(sim_world_t *w, sim_thread_t *t)
 /* ---- scheduling points ---- */
 
 /* Work done at every scheduling point, whoever runs: virtual time, timers,
- * limits, ring observation. */
+ * limits, the higher layers' hooks (ring observation). */
 static void step(sim_world_t *w)
 {
     w->steps++;
@@ -92,8 +92,8 @@ static void step(sim_world_t *w)
     }
     if (w->n_timers && w->timers[0].when <= w->now)
         sim_timers_fire_due(w);
-    if (w->rings)
-        sim_uring_observe_all(w);
+    for (unsigned i = 0; i < w->n_step_hooks; i++)
+        w->step_hooks[i](w);
     sim_decide_step(w);
 }
 
@@ -171,6 +171,12 @@ static void block_timeout(sim_world_t *w, void *obj, uint64_t gen)
 int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj, uint64_t arg,
               int64_t deadline)
 {
+    return sim_block_described(w, kind, obj, arg, deadline, NULL);
+}
+
+int sim_block_described(sim_world_t *w, sim_wait_kind_t kind, const void *obj, uint64_t arg,
+                        int64_t deadline, sim_wait_describe_fn *describe)
+{
     sim_thread_t *t = w->current;
     if (!t)
         return -EDEADLK; /* the host never blocks */
@@ -182,6 +188,7 @@ int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj, uint64_t ar
     t->wait = kind;
     t->wait_obj = obj;
     t->wait_arg = arg;
+    t->wait_describe = describe;
     t->wait_seq = ++w->wait_seq;
     t->wake_res = 0;
     sim_emit(w, SIM_EV_THREAD_BLOCK, t->id, 0, kind, deadline, sim_wait_kind_name(kind));
@@ -204,7 +211,7 @@ void sim_wake(sim_world_t *w, sim_thread_t *t, int res)
     t->wake_res = res;
     t->wait = SIM_WAIT_NONE;
     t->wait_obj = NULL;
-    t->poll_fds = NULL;
+    t->wait_describe = NULL;
     t->wait_gen++;
     sim_emit(w, SIM_EV_THREAD_WAKE, t->id, 0, res, 0, t->name);
     if (w->kernel_acting || !w->current)
@@ -345,27 +352,6 @@ void sim_thread_set_daemon(sim_thread_t *t, bool daemon)
     t->w->live_nondaemon += daemon ? -1 : 1;
 }
 
-/* ---- the seam's thread identity ---- */
-
-uintptr_t os_thread_self(void)
-{
-    sim_world_t *w = sim__current_world;
-    return w && w->current ? (uintptr_t)w->current->id : 0;
-}
-
-void *os_thread_ctx_get(void)
-{
-    sim_world_t *w = sim__current_world;
-    return w && w->current ? w->current->home_ctx : NULL;
-}
-
-void os_thread_ctx_set(void *ctx)
-{
-    sim_world_t *w = sim__current_world;
-    if (w && w->current)
-        w->current->home_ctx = ctx;
-}
-
 /* ---- the host loop ---- */
 
 static void resume(sim_world_t *w, sim_thread_t *t)
@@ -396,30 +382,14 @@ static void describe_thread(const sim_thread_t *t, char *item, size_t size)
     else if (t->wait == SIM_WAIT_JOIN)
         snprintf(item, size, " %s%s: join(%s);", t->name, d,
                  ((const sim_thread_t *)t->wait_obj)->name);
-    else if (t->wait == SIM_WAIT_PPOLL) {
-        /* Simulated fds only: a real fd's number (glib's wakeup eventfd)
-         * depends on the process, and this text goes into the event log. */
-        int first_sim = -1;
-        unsigned long real = 0;
-        for (unsigned long i = 0; i < (unsigned long)t->poll_n; i++) {
-            if (t->poll_fds[i].fd < SIM_FD_BASE)
-                real++;
-            else if (first_sim < 0)
-                first_sim = t->poll_fds[i].fd;
-        }
-        snprintf(item, size, " %s%s: ppoll(nfds=%lu, first simulated fd=%d, %lu real);",
-                 t->name, d, (unsigned long)t->poll_n, first_sim, real);
-    } else if (t->wait == SIM_WAIT_MUTEX) {
-        const char *name = sim_world_mutex_name_at(t->w, t->wait_obj);
-        snprintf(item, size, " %s%s: mutex #%u%s%s (owner thread %d);", t->name, d,
-                 ((const os_mutex_t *)t->wait_obj)->id, name ? " " : "", name ? name : "",
-                 ((const os_mutex_t *)t->wait_obj)->owner);
-    } else if (t->wait == SIM_WAIT_URING)
-        snprintf(item, size, " %s%s: io_uring fd=%d wait_nr=%llu;", t->name, d,
-                 ((const sim_ring_t *)t->wait_obj)->file.fd,
-                 (unsigned long long)t->wait_arg);
-    else
-        snprintf(item, size, " %s%s: %s;", t->name, d, sim_wait_kind_name(t->wait));
+    else {
+        char what[112]; /* fits item[160] after the longest name */
+        if (t->wait_describe)
+            t->wait_describe(t, what, sizeof(what));
+        else
+            snprintf(what, sizeof(what), "%s", sim_wait_kind_name(t->wait));
+        snprintf(item, size, " %s%s: %s;", t->name, d, what);
+    }
 }
 
 char *sim_world_thread_states(const sim_world_t *w)

@@ -1,5 +1,7 @@
 /*
- * sim-int.h - the simulator core's internal types, shared by the sim/ sources only.
+ * sim-int.h - the simulator core's internal types (sim/core/).  The layers
+ * above it (sim/kernel/kernel.h, sim/seam/libc-int.h) include it; it names
+ * nothing of theirs but the opaque per-layer state pointers of the world.
  *
  * Invariants kept by every file:
  *  - All run state lives in struct sim_world; the only process-wide things
@@ -17,8 +19,8 @@
 #define WAKESIM_SIM_INT_H
 
 #include "sim.h"
-#include "aio-os.h" /* the shim: os_mutex_t, liburing types */
-#include <poll.h>
+
+#include <errno.h>
 #include <string.h>
 
 /* ---- fibers (fiber.c) ---- */
@@ -56,9 +58,16 @@ typedef enum {
     SIM_WAIT_JOIN,
     SIM_WAIT_URING,
     SIM_WAIT_FUTEX, /* libc seam: wait_obj = the futex word */
+    SIM_WAIT_COUNT
 } sim_wait_kind_t;
 
 const char *sim_wait_kind_name(sim_wait_kind_t k);
+
+/* What a blocked thread waits for, as the deadlock report and
+ * sim_world_thread_states print it ("ppoll(nfds=2, ...)"): given by the
+ * layer that blocks it (sim_block_described), which alone knows what
+ * wait_obj points at.  Writes at most size bytes, NUL included. */
+typedef void sim_wait_describe_fn(const sim_thread_t *t, char *buf, size_t size);
 
 struct sim_thread {
     sim_world_t *w;
@@ -72,13 +81,12 @@ struct sim_thread {
      * the memory right after finalizers that may store to it. */
     unsigned mem_unbuffered;
     sim_wait_kind_t wait;
-    const void *wait_obj; /* mutex, cond, ring, thread... */
-    uint64_t wait_arg;    /* kind-specific (uring: wait_nr) */
-    uint64_t wait_seq;    /* world-wide order of blocking (FIFO wakeups) */
-    uint32_t wait_gen;    /* bumped at each wake: stale timers ignore it */
-    int wake_res;         /* 0, or -ETIMEDOUT */
-    const struct pollfd *poll_fds;
-    nfds_t poll_n;
+    const void *wait_obj;                /* mutex, cond, ring, thread, pollfd array... */
+    uint64_t wait_arg;                   /* kind-specific (uring: wait_nr; ppoll: nfds) */
+    sim_wait_describe_fn *wait_describe; /* NULL: the wait kind's name */
+    uint64_t wait_seq;                   /* world-wide order of blocking (FIFO wakeups) */
+    uint32_t wait_gen;                   /* bumped at each wake: stale timers ignore it */
+    int wake_res;                        /* 0, or -ETIMEDOUT */
     sim_thread_fn_t *fn;
     void *arg, *ret;
     void *home_ctx; /* os_thread_ctx_get/set */
@@ -92,7 +100,7 @@ struct sim_thread {
      * next anchor or program step. */
     uint64_t prog_steps, prog_events;
     uint32_t clock_anchors;
-    struct sim_libc_thread *libc; /* libc seam: pthread keys, handle (sim/seam/) */
+    struct sim_libc_thread *libc; /* the libc seam's, opaque here (sim/seam/) */
 };
 
 /* Blocks the current thread until sim_wake() or the absolute deadline
@@ -100,6 +108,9 @@ struct sim_thread {
  * Never returns to a thread whose run is ending (it is unwound). */
 int sim_block(sim_world_t *w, sim_wait_kind_t kind, const void *obj, uint64_t arg,
               int64_t deadline);
+/* sim_block, with what the thread waits for described by describe. */
+int sim_block_described(sim_world_t *w, sim_wait_kind_t kind, const void *obj, uint64_t arg,
+                        int64_t deadline, sim_wait_describe_fn *describe);
 void sim_wake(sim_world_t *w, sim_thread_t *t, int res);
 /* t saw the clock act (a kernel wake, a device completion it reaps):
  * labelled keys count its events from here (sim_thread_t.clock_anchors). */
@@ -153,11 +164,6 @@ void sim_decide_thread_created(sim_world_t *w, sim_thread_t *t);
 /* Called at each scheduling point (PCT change points). */
 void sim_decide_step(sim_world_t *w);
 
-/* ---- injected faults (fault.c) ---- */
-/* One call of kind k: true if it must fail now (logged).  Takes a decision
- * only when k's rate is non-zero. */
-bool sim_fault(sim_world_t *w, sim_fault_kind_t k);
-
 /* ---- virtual time (clock.c) ---- */
 typedef void sim_timer_fn_t(sim_world_t *w, void *obj, uint64_t arg);
 typedef struct {
@@ -174,155 +180,6 @@ bool sim_timer_next(const sim_world_t *w, int64_t *when);
 /* Fires every timer due at w->now, as the kernel. */
 void sim_timers_fire_due(sim_world_t *w);
 
-/* ---- files (fd.c) ---- */
-typedef enum {
-    SIM_FILE_EVENTFD = 1,
-    SIM_FILE_URING,
-    SIM_FILE_BLKDEV,
-    SIM_FILE_EPOLL
-} sim_file_kind_t;
-typedef struct sim_file sim_file_t;
-
-/* What a kind of file does, like the kernel's file_operations: the fd table,
- * ppoll, epoll and the libc seam only go through this table, so none of them
- * needs to know what a ring or a block device is.  NULL entries: the
- * operation is not supported (read/write give -EINVAL). */
-typedef struct sim_file_ops {
-    const char *name;
-    /* Current readiness (POLLIN, POLLOUT...). */
-    unsigned (*poll_mask)(sim_world_t *w, sim_file_t *f);
-    /* Non-blocking transfer: bytes done, or -errno (-EAGAIN: would block). */
-    int64_t (*read)(sim_world_t *w, sim_file_t *f, void *buf, size_t len);
-    int64_t (*write)(sim_world_t *w, sim_file_t *f, const void *buf, size_t len);
-    /* Frees the object when the world is freed (NULL: free(f)). */
-    void (*destroy)(sim_file_t *f);
-} sim_file_ops_t;
-
-struct sim_file {
-    sim_file_kind_t kind;
-    int fd;
-    bool closed;
-    sim_file_t *next_all; /* every file of the world, freed at the end */
-    const sim_file_ops_t *ops;
-    int status_flags;                /* O_NONBLOCK (libc seam: read/write block?) */
-    struct sim_file_watch *watchers; /* files whose readiness follows this
-                                        one's (epoll instances watching it) */
-};
-
-/* Makes watcher "changed" whenever f is (the kernel's epoll wait-queue
- * callback): a thread polling an epoll fd wakes when a watched fd changes. */
-typedef struct sim_file_watch {
-    sim_file_t *watcher;
-    struct sim_file_watch *next;
-} sim_file_watch_t;
-void sim_file_watch(sim_file_t *f, sim_file_t *watcher);
-void sim_file_unwatch(sim_file_t *f, sim_file_t *watcher);
-
-int sim_fd_install(sim_world_t *w, sim_file_t *f, sim_file_kind_t kind,
-                   const sim_file_ops_t *ops);
-sim_file_t *sim_fd_lookup(sim_world_t *w, int fd);
-/* Current poll mask of a file (POLLIN...). */
-unsigned sim_file_poll_mask(sim_world_t *w, sim_file_t *f);
-/* Called when f may have become ready: wakes ppoll waiters, completes
- * POLL_ADD requests. */
-void sim_file_changed(sim_world_t *w, sim_file_t *f);
-
-/* ---- eventfd (eventfd.c) ---- */
-/* A new simulated eventfd with counter initval: its fd or -errno. */
-int sim_eventfd_create(sim_world_t *w, uint64_t initval, bool semaphore, bool nonblock);
-
-/* ---- io_uring (uring.c, uring-ops.c) ---- */
-typedef struct sim_ring sim_ring_t;
-typedef struct sim_req sim_req_t;
-
-struct sim_ring {
-    sim_file_t file;
-    struct io_uring *user; /* the loop's struct, valid until exit */
-    bool live;
-    sim_ring_t *next_live;
-    unsigned sq_entries, cq_entries;
-    /* "kernel" words the user-side pointers point at */
-    unsigned sq_khead, sq_ktail, sq_kflags, sq_kdropped;
-    unsigned cq_khead, cq_ktail, cq_kflags, cq_koverflow;
-    unsigned *sq_array;
-    struct io_uring_sqe *sqes;
-    struct io_uring_cqe *cqes;
-    unsigned seen_sqe_tail; /* user sqe_tail already reported queued */
-    unsigned seen_cq_head;  /* CQEs reaped already reported */
-    int64_t *queued_at;     /* per SQ slot: virtual time first seen queued */
-    struct io_uring_cqe *overflow;
-    size_t n_overflow, cap_overflow;
-    uint64_t completions;       /* non-timeout CQEs posted (TIMEOUT counts) */
-    uint64_t batch_completions; /* completions when the current batch began */
-    uint64_t cq_timeouts;       /* TIMEOUT CQEs posted (they end any wait) */
-    bool in_batch;              /* submitting: CQEs wait in deferred until the end */
-    struct {
-        uint64_t user_data;
-        int32_t res;
-        uint32_t flags;
-        bool is_timeout;
-    } * deferred;
-    size_t n_deferred, cap_deferred;
-    bool flushing_batch; /* posting them: ring-fd polls wait for the end */
-    /* Per CQE in posting order (= reaping order), not yet seen reaped:
-     * was it posted when the clock said so (kernel: a device, a timer)?
-     * A thread reaping one is anchored like a kernel wake (keys). */
-    bool *by_clock;
-    size_t by_clock_cap, by_clock_head, by_clock_tail;
-};
-
-struct sim_req {
-    sim_req_t *next, *prev; /* pending list of the world, or free list */
-    uint32_t gen;           /* bumped when done: stale timers ignore it */
-    uint8_t opcode;
-    bool pending;
-    bool tw_queued; /* POLL_ADD: a delayed completion is queued */
-    sim_ring_t *ring;
-    sim_thread_t *submitter; /* whose task_work posts its CQE */
-    uint64_t user_data;
-    sim_file_t *target;      /* POLL_ADD, READ/WRITE */
-    unsigned poll_mask;      /* POLL_ADD */
-    uint64_t timeout_target; /* TIMEOUT with count: ring->completions goal */
-    int32_t fault_res;       /* READ: injected result (-EIO, -EAGAIN), or 0 */
-    /* READ/WRITE: a single buffer or an iovec array (both user memory) */
-    const struct iovec *iov;
-    unsigned iov_n;
-    void *buf;
-    size_t len;
-    uint64_t offset;
-};
-
-/* Reports newly queued SQEs and reaped CQEs of every live ring.  Called at
- * every scheduling point.  Overflowed CQEs stay in the kernel (lazy flush). */
-void sim_uring_observe_all(sim_world_t *w);
-void sim_uring_post_cqe(sim_world_t *w, sim_ring_t *r, uint64_t user_data, int32_t res,
-                        uint32_t flags, bool is_timeout);
-bool sim_ring_cq_ready(const sim_ring_t *r);
-/* Ring fd readability: CQEs in the CQ, or overflowed CQEs waiting. */
-bool sim_ring_pollin(const sim_ring_t *r);
-void sim_uring_rings_free(sim_world_t *w);
-/* uring-ops.c */
-void sim_uring_issue(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe);
-/* The error an SQE fails with before it is issued (0 if none): such an SQE
- * ends the submit batch, as io_init_req's failures do on Linux. */
-int sim_uring_prep_error(const struct io_uring_sqe *sqe);
-void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f);
-void sim_uring_cancel_ring(sim_world_t *w, sim_ring_t *r);
-void sim_uring_count_completion(sim_world_t *w, sim_ring_t *r);
-/* Completes (with 0) every TIMEOUT of r whose completion count is reached. */
-void sim_uring_flush_timeouts(sim_world_t *w, sim_ring_t *r);
-void sim_reqs_free(sim_world_t *w);
-const char *sim_uring_op_name(unsigned op);
-
-/* ---- block devices (blkdev.c) ---- */
-typedef struct sim_blkdev sim_blkdev_t;
-/* Starts a request on a block device file: returns the completion latency
- * (>= 0) or -errno.  Writes copy the data now; reads copy at completion. */
-int64_t sim_blkdev_start(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool write);
-/* Completes a request: copies read data; returns the byte count or -errno. */
-int64_t sim_blkdev_finish(sim_world_t *w, sim_file_t *f, sim_req_t *req, bool write);
-void sim_blkdev_free(sim_file_t *f);
-
 /* ---- memory models (memory.c, storebuf.c) ---- */
 typedef struct sim_memory sim_memory_t;
 /* Allocates w->mem for tso/pso/arm (NULL for sc); -1 on a bad model. */
@@ -334,9 +191,12 @@ bool sim_mem_retire_linked(void);
 sim_memory_model_t sim_memory_model(const sim_world_t *w);
 /* A system call's scheduling point, labelled by the function that takes it
  * ("os_mutex_lock", "os_ppoll"...): keyed decisions name it so. */
-#define SIM_SCHED_POINT_HERE()                                                             \
+#define SIM_SCHED_POINT_HERE() SIM_SCHED_POINT_NAMED(__func__)
+/* The same, labelled fn_name: for an entry point whose scheduling point
+ * is taken by the function it calls (os_mutex_lock -> sim_mutex_lock). */
+#define SIM_SCHED_POINT_NAMED(fn_name)                                                     \
     sim_sched_point_at(__extension__({                                                     \
-        static const sim_site_t sim_here_ = { NULL, __func__, NULL };                      \
+        static const sim_site_t sim_here_ = { NULL, fn_name, NULL };                       \
         &sim_here_;                                                                        \
     }))
 
@@ -436,6 +296,22 @@ typedef struct {
     void *arg;
 } sim_defer_t;
 
+/* The layers above the core, in order.  Each keeps its per-world state
+ * behind an opaque pointer of the world, creates it on first use and
+ * registers its free function then; sim_world_free frees the highest
+ * layer first (the seam before the kernel it uses). */
+typedef enum { SIM_LAYER_KERNEL, SIM_LAYER_SEAM, SIM_LAYER_COUNT } sim_layer_t;
+typedef void sim_layer_free_fn(sim_world_t *w);
+void sim_world_on_free(sim_world_t *w, sim_layer_t layer, sim_layer_free_fn *fn);
+
+/* Work a higher layer does at every scheduling point (after the due
+ * timers, before the decision source's step): the io_uring code reports
+ * SQEs queued and CQEs reaped in user memory there.  A hook stays for the
+ * rest of the run; registering the same one twice is a no-op. */
+typedef void sim_step_hook_fn(sim_world_t *w);
+enum { SIM_MAX_STEP_HOOKS = 4 };
+void sim_world_add_step_hook(sim_world_t *w, sim_step_hook_fn *fn);
+
 /* ---- object names (names.c) ---- */
 typedef struct {
     sim_obj_kind_t kind;
@@ -487,46 +363,24 @@ struct sim_world {
     size_t ud_n, ud_cap;
     uint32_t ud_next_id; /* next name; names retire at CQE reap */
 
-    /* files (fd.c) */
-    sim_file_t **fds; /* index fd - SIM_FD_BASE; NULL once closed */
-    int n_fds;
-    size_t cap_fds;
-    sim_file_t *all_files;
-    sim_ring_t *rings; /* live rings */
-
-    /* io_uring requests (uring-ops.c) */
-    sim_req_t *req_pending, *req_free;
-    size_t n_req_allocated;
-
-    uint32_t next_mutex_id, next_cond_id, next_blkdev_id;
-
     sim_obj_name_t *names;
     size_t n_names, cap_names;
 
     sim_defer_t *defers;
     size_t n_defers, cap_defers;
 
-    /* injected faults (fault.c) */
-    uint64_t fault_sites[SIM_FAULT_COUNT];
-    uint64_t faults_injected[SIM_FAULT_COUNT];
-    struct sim_libc *libc; /* libc seam state, created on first use */
+    /* at each scheduling point (step in sched.c): a plain array, the hot
+     * path calls through it */
+    sim_step_hook_fn *step_hooks[SIM_MAX_STEP_HOOKS];
+    unsigned n_step_hooks;
+
+    /* the layers above: opaque here, created on first use by their owner */
+    struct sim_kernel *kernel; /* sim/kernel/kernel.h */
+    struct sim_libc *libc;     /* sim/seam/libc-int.h */
+    sim_layer_free_fn *layer_free[SIM_LAYER_COUNT];
 };
 
 extern _Thread_local sim_world_t *sim__current_world;
-
-/* The C library's mutex, never the libc seam's simulated one: for the
- * simulator's own process-wide state (the fiber stack pool), which a
- * simulated thread may reach but which is not part of any run. */
-#include <pthread.h>
-int sim_real_mutex_lock(pthread_mutex_t *m);
-int sim_real_mutex_unlock(pthread_mutex_t *m);
-
-/* sim/seam/: referenced by sim_world_new so that the libc seam's
- * definitions (read, poll, pthread_*...) are always linked in, even when
- * only a shared library (glib) calls them. */
-void sim_libc_link(void);
-/* Frees the libc seam's state of the world (at sim_world_free). */
-void sim_libc_world_free(sim_world_t *w);
 
 /* Grows *arr (of elem bytes) to hold at least need elements; aborts on OOM
  * (the simulator has no meaningful recovery from it). */

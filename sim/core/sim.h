@@ -168,7 +168,8 @@ typedef enum {
     SIM_EV_SQE_QUEUED,     /* object = ring fd, value = sq index, user_data (may
                               still be unset if seen before prep) */
     SIM_EV_SQE_SUBMIT,     /* object = ring fd, user_data, value = opcode,
-                              value2 = virtual time it was first seen queued */
+                              value2 = virtual time it was first seen queued,
+                              text = sim_uring_opcode_name(opcode) */
     SIM_EV_CQE_POST,       /* object = ring fd, user_data, value = res */
     SIM_EV_CQE_REAP,       /* object = ring fd, user_data, value = res */
     SIM_EV_MONITOR,        /* from sim_monitor_event(): text = tag */
@@ -187,12 +188,16 @@ typedef struct {
     uint64_t user_data;
     int64_t value;
     int64_t value2;
-    const char *text; /* MONITOR, VIOLATION, DEADLOCK; else NULL */
+    const char *text; /* as each kind says above (the thread events: a name);
+                         else NULL */
 } sim_event_t;
 
 typedef void sim_event_fn_t(sim_world_t *w, const sim_event_t *ev, void *opaque);
 
 const char *sim_event_kind_name(sim_event_kind_t kind);
+/* An io_uring opcode as event logs print it ("POLL_ADD", "TIMEOUT_REMOVE";
+ * "OTHER" for one the simulator does not name). */
+const char *sim_uring_opcode_name(unsigned op);
 
 /* ------------------------------------------------------------------------
  * Injected faults: what Linux may do that a kind kernel never does.  Each

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sim_files_free(sim_world_t *w);
-
 /* An ID source, not simulation state: lets a mutex tell which world last
  * used it. */
 static uint64_t world_gen_counter;
@@ -99,6 +97,32 @@ void sim_options_print(FILE *f, const sim_options_t *o)
     fprintf(f, "\n");
 }
 
+static const char *const fault_names[SIM_FAULT_COUNT] = {
+    [SIM_FAULT_PPOLL_EINTR] = "ppoll-eintr",
+    [SIM_FAULT_ENTER_EINTR] = "enter-eintr",
+    [SIM_FAULT_ENTER_EAGAIN] = "enter-eagain",
+    [SIM_FAULT_ENTER_EBUSY] = "enter-ebusy",
+    [SIM_FAULT_PARTIAL_SUBMIT] = "partial-submit",
+    [SIM_FAULT_READ_EIO] = "read-eio",
+    [SIM_FAULT_READ_EAGAIN] = "read-eagain",
+    [SIM_FAULT_READ_SHORT] = "read-short",
+    [SIM_FAULT_URING_INIT] = "uring-init",
+    [SIM_FAULT_EVENTFD_EAGAIN] = "eventfd-eagain",
+};
+
+const char *sim_fault_name(sim_fault_kind_t k)
+{
+    return (unsigned)k < SIM_FAULT_COUNT ? fault_names[k] : "?";
+}
+
+int sim_fault_lookup(const char *name)
+{
+    for (int i = 0; i < SIM_FAULT_COUNT; i++)
+        if (strcmp(name, fault_names[i]) == 0)
+            return i;
+    return -1;
+}
+
 const char *sim_result_name(sim_result_t r)
 {
     switch (r) {
@@ -122,7 +146,6 @@ const char *sim_result_name(sim_result_t r)
 
 sim_world_t *sim_world_new(const sim_options_t *o)
 {
-    sim_libc_link();
     sim_world_t *w = calloc(1, sizeof(*w));
     if (!w)
         return NULL;
@@ -174,15 +197,17 @@ void sim_world_free(sim_world_t *w)
         return;
     if (w->running)
         sim_fatal("sim_world_free during the world's run");
-    sim_libc_world_free(w); /* before the threads: pthread keys */
+    /* Highest layer first, and before the threads: the seam runs pthread
+     * key destructors of thread values. */
+    for (int l = SIM_LAYER_COUNT - 1; l >= 0; l--)
+        if (w->layer_free[l])
+            w->layer_free[l](w);
     for (int i = 0; i < w->n_threads; i++) {
         sim_fiber_release(&w->threads[i]->fiber);
         free(w->threads[i]);
     }
     free(w->threads);
     free(w->names);
-    sim_files_free(w);
-    sim_reqs_free(w);
     free(w->timers);
     sim_decider_fini(&w->dec);
     sim_memory_free(w);
@@ -256,6 +281,21 @@ void sim_violation(sim_world_t *w, const char *fmt, ...)
 void sim_finish(sim_world_t *w)
 {
     sim_stop(w, SIM_RESULT_OK, NULL);
+}
+
+void sim_world_on_free(sim_world_t *w, sim_layer_t layer, sim_layer_free_fn *fn)
+{
+    w->layer_free[layer] = fn;
+}
+
+void sim_world_add_step_hook(sim_world_t *w, sim_step_hook_fn *fn)
+{
+    for (unsigned i = 0; i < w->n_step_hooks; i++)
+        if (w->step_hooks[i] == fn)
+            return;
+    if (w->n_step_hooks == SIM_MAX_STEP_HOOKS)
+        sim_fatal("more than %d step hooks", SIM_MAX_STEP_HOOKS);
+    w->step_hooks[w->n_step_hooks++] = fn;
 }
 
 void sim_defer(sim_world_t *w, void (*fn)(void *arg), void *arg)

@@ -55,10 +55,6 @@ typedef struct wk_monitor_s {
     unsigned sqes_queued_while_main_loop_slept;
 } wk_monitor_t;
 
-/* The kernel's opcode names ("READ", "TIMEOUT_REMOVE", "OTHER").  Exported
- * by sim.h after the sim-int.h split; until then monitor-opcode-compat.c
- * defines it.  TEMPORARY declaration: remove once sim.h declares it. */
-const char *sim_uring_opcode_name(unsigned op);
 
 void wk_monitor_init(wk_monitor_t *m, int64_t sqe_ns, int64_t cqe_ns, int64_t handoff_ns);
 void wk_monitor_destroy(wk_monitor_t *m);

@@ -9,7 +9,7 @@
  * Write data is copied when the request starts (our SUBMIT_STABLE), read
  * data when it completes (so a buffer reused too early shows up).
  */
-#include "sim-int.h"
+#include "kernel.h"
 #include "prng.h"
 
 #include <stdlib.h>

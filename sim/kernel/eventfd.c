@@ -7,7 +7,7 @@
  * points *before* they act: the interleaving "about to signal" / "about to
  * drain" is exactly where lost wakeups live.
  */
-#include "sim-int.h"
+#include "kernel.h"
 
 #include <fcntl.h>
 #include <stdlib.h>

@@ -7,22 +7,9 @@
  * injects the same ones.  A kind with rate 0 takes no decision: runs with
  * faults off consume exactly the decisions they did before faults existed.
  */
-#include "sim-int.h"
+#include "kernel.h"
 
 #include <string.h>
-
-static const char *const fault_names[SIM_FAULT_COUNT] = {
-    [SIM_FAULT_PPOLL_EINTR] = "ppoll-eintr",
-    [SIM_FAULT_ENTER_EINTR] = "enter-eintr",
-    [SIM_FAULT_ENTER_EAGAIN] = "enter-eagain",
-    [SIM_FAULT_ENTER_EBUSY] = "enter-ebusy",
-    [SIM_FAULT_PARTIAL_SUBMIT] = "partial-submit",
-    [SIM_FAULT_READ_EIO] = "read-eio",
-    [SIM_FAULT_READ_EAGAIN] = "read-eagain",
-    [SIM_FAULT_READ_SHORT] = "read-short",
-    [SIM_FAULT_URING_INIT] = "uring-init",
-    [SIM_FAULT_EVENTFD_EAGAIN] = "eventfd-eagain",
-};
 
 /* The decision site of each kind's fault choice (keyed decisions). */
 static const sim_site_t fault_sites[SIM_FAULT_COUNT] = {
@@ -38,33 +25,21 @@ static const sim_site_t fault_sites[SIM_FAULT_COUNT] = {
     [SIM_FAULT_EVENTFD_EAGAIN] = { NULL, "fault", "eventfd_eagain" },
 };
 
-const char *sim_fault_name(sim_fault_kind_t k)
-{
-    return (unsigned)k < SIM_FAULT_COUNT ? fault_names[k] : "?";
-}
-
-int sim_fault_lookup(const char *name)
-{
-    for (int i = 0; i < SIM_FAULT_COUNT; i++)
-        if (strcmp(name, fault_names[i]) == 0)
-            return i;
-    return -1;
-}
-
 uint64_t sim_world_fault_sites(const sim_world_t *w, sim_fault_kind_t k)
 {
-    return (unsigned)k < SIM_FAULT_COUNT ? w->fault_sites[k] : 0;
+    return (unsigned)k < SIM_FAULT_COUNT && w->kernel ? w->kernel->fault_sites[k] : 0;
 }
 
 uint64_t sim_world_faults_injected(const sim_world_t *w, sim_fault_kind_t k)
 {
-    return (unsigned)k < SIM_FAULT_COUNT ? w->faults_injected[k] : 0;
+    return (unsigned)k < SIM_FAULT_COUNT && w->kernel ? w->kernel->faults_injected[k] : 0;
 }
 
 bool sim_fault(sim_world_t *w, sim_fault_kind_t k)
 {
     const sim_faults_t *f = &w->opt.faults;
-    uint64_t call = ++w->fault_sites[k];
+    sim_kernel_t *kernel = sim_kernel(w);
+    uint64_t call = ++kernel->fault_sites[k];
     bool hit;
     if (f->countdown_n)
         hit = f->countdown_kind == k && f->countdown_n == call;
@@ -74,8 +49,8 @@ bool sim_fault(sim_world_t *w, sim_fault_kind_t k)
         hit = f->permille[k] &&
               sim_decide_value(w, 1000, &fault_sites[k]) >= 1000u - f->permille[k];
     if (hit) {
-        w->faults_injected[k]++;
-        sim_emit(w, SIM_EV_FAULT, k, 0, (int64_t)call, 0, fault_names[k]);
+        kernel->faults_injected[k]++;
+        sim_emit(w, SIM_EV_FAULT, k, 0, (int64_t)call, 0, sim_fault_name(k));
     }
     return hit;
 }

@@ -7,29 +7,64 @@
  * work (POLL_ADD, timers) may still point at it, as the kernel's own file
  * references would.
  */
-#include "sim-int.h"
+#include "kernel.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+static void kernel_free(sim_world_t *w);
+
+sim_kernel_t *sim_kernel_create(sim_world_t *w)
+{
+    sim_kernel_t *k = calloc(1, sizeof(*k));
+    if (!k)
+        sim_fatal("out of memory (kernel state)");
+    w->kernel = k;
+    sim_world_on_free(w, SIM_LAYER_KERNEL, kernel_free);
+    return k;
+}
 
 int sim_fd_install(sim_world_t *w, sim_file_t *f, sim_file_kind_t kind,
                    const sim_file_ops_t *ops)
 {
-    sim_grow((void **)&w->fds, &w->cap_fds, (size_t)w->n_fds + 1, sizeof(*w->fds));
+    sim_kernel_t *k = sim_kernel(w);
+    sim_grow((void **)&k->fds, &k->cap_fds, (size_t)k->n_fds + 1, sizeof(*k->fds));
     f->kind = kind;
-    f->fd = SIM_FD_BASE + w->n_fds;
+    f->fd = SIM_FD_BASE + k->n_fds;
     f->closed = false;
     f->ops = ops;
-    f->next_all = w->all_files;
-    w->all_files = f;
-    w->fds[w->n_fds++] = f;
+    f->next_all = k->all_files;
+    k->all_files = f;
+    k->fds[k->n_fds++] = f;
     return f->fd;
 }
 
 sim_file_t *sim_fd_lookup(sim_world_t *w, int fd)
 {
-    if (!w || fd < SIM_FD_BASE || fd - SIM_FD_BASE >= w->n_fds)
+    if (!w || fd < SIM_FD_BASE)
         return NULL;
-    return w->fds[fd - SIM_FD_BASE];
+    sim_kernel_t *k = sim_kernel(w);
+    return fd - SIM_FD_BASE < k->n_fds ? k->fds[fd - SIM_FD_BASE] : NULL;
+}
+
+void sim_fd_forget(sim_world_t *w, int fd)
+{
+    sim_kernel(w)->fds[fd - SIM_FD_BASE] = NULL;
+}
+
+int sim_fd_close(sim_world_t *w, int fd)
+{
+    sim_file_t *f = sim_fd_lookup(w, fd);
+    if (!f)
+        return -EBADF;
+    if (f->ops && f->ops->release) {
+        int r = f->ops->release(w, f);
+        if (r < 0)
+            return r;
+    }
+    f->closed = true;
+    sim_fd_forget(w, fd);
+    return 0;
 }
 
 void sim_file_watch(sim_file_t *f, sim_file_t *watcher)
@@ -64,8 +99,9 @@ void sim_file_changed(sim_world_t *w, sim_file_t *f)
         sim_thread_t *t = w->threads[i];
         if (t->state != SIM_T_BLOCKED || t->wait != SIM_WAIT_PPOLL)
             continue;
-        for (nfds_t j = 0; j < t->poll_n; j++) {
-            if (t->poll_fds[j].fd == f->fd) {
+        const struct pollfd *fds = t->wait_obj; /* sim_ppoll_block */
+        for (uint64_t j = 0; j < t->wait_arg; j++) {
+            if (fds[j].fd == f->fd) {
                 sim_wake(w, t, 0); /* it re-checks every fd itself */
                 break;
             }
@@ -80,18 +116,16 @@ void os_fd_close(int fd)
     sim_file_t *f = sim_fd_lookup(w, fd);
     if (!f)
         return; /* never close a real fd from the sim */
-    if (f->kind == SIM_FILE_URING)
-        sim_fatal("os_fd_close on an io_uring fd: use os_uring_exit");
-    f->closed = true;
-    w->fds[fd - SIM_FD_BASE] = NULL;
+    int r = sim_fd_close(w, fd);
+    if (r < 0)
+        sim_fatal("os_fd_close on an %s fd refused (%s): it has its own exit call",
+                  f->ops->name, strerror(-r));
 }
 
-/* Frees every file object of the world (at sim_world_free). */
-void sim_files_free(sim_world_t *w);
-void sim_files_free(sim_world_t *w)
+/* Frees every file object of the world. */
+static void files_free(sim_kernel_t *k)
 {
-    sim_uring_rings_free(w);
-    sim_file_t *f = w->all_files;
+    sim_file_t *f = k->all_files;
     while (f) {
         sim_file_t *next = f->next_all;
         while (f->watchers) {
@@ -101,13 +135,18 @@ void sim_files_free(sim_world_t *w)
         }
         if (f->ops && f->ops->destroy)
             f->ops->destroy(f);
-        else if (f->kind != SIM_FILE_URING)
+        else
             free(f);
         f = next;
     }
-    w->all_files = NULL;
-    free(w->fds);
-    w->fds = NULL;
-    w->n_fds = 0;
-    w->cap_fds = 0;
+    free(k->fds);
+}
+
+static void kernel_free(sim_world_t *w)
+{
+    sim_kernel_t *k = w->kernel;
+    files_free(k);
+    sim_reqs_free(w);
+    free(k);
+    w->kernel = NULL;
 }

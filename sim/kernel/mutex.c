@@ -1,5 +1,6 @@
 /*
- * mutex.c - os_mutex_t and sim_cond_t on simulated threads.
+ * mutex.c - mutexes (loop/'s os_mutex_t, the libc seam's pthread mutexes)
+ * and sim_cond_t on simulated threads.
  *
  * A mutex is a plain struct embedded in loop/ objects; the world keeps no
  * list of them.  Waiters are found by scanning blocked threads for
@@ -12,19 +13,32 @@
  * Outside a simulated thread (sim_defer cleanups, no run at all) lock and
  * unlock do not block: they mark the host (-1) as owner.
  */
-#include "sim-int.h"
+#include "kernel.h"
 
-static void mutex_adopt(sim_world_t *w, os_mutex_t *m)
+static void mutex_adopt(sim_world_t *w, sim_mutex_t *m)
 {
     if (m->world_gen == w->gen)
         return;
     m->world_gen = w->gen;
     m->owner = 0;
-    m->id = ++w->next_mutex_id;
+    m->id = sim_mutex_next_id(w);
     sim_name_mutex_id(w, m, m->id);
 }
 
-void os_mutex_init(os_mutex_t *m)
+uint32_t sim_mutex_next_id(sim_world_t *w)
+{
+    return ++sim_kernel(w)->next_mutex_id;
+}
+
+static void describe_mutex_wait(const sim_thread_t *t, char *buf, size_t size)
+{
+    const sim_mutex_t *m = t->wait_obj;
+    const char *name = sim_world_mutex_name_at(t->w, m);
+    snprintf(buf, size, "mutex #%u%s%s (owner thread %d)", m->id, name ? " " : "",
+             name ? name : "", m->owner);
+}
+
+void sim_mutex_init(sim_mutex_t *m)
 {
     m->world_gen = 0;
     m->owner = 0;
@@ -33,7 +47,7 @@ void os_mutex_init(os_mutex_t *m)
         sim_name_created(sim__current_world, SIM_OBJ_MUTEX, (int64_t)(intptr_t)m);
 }
 
-void os_mutex_destroy(os_mutex_t *m)
+void sim_mutex_destroy(sim_mutex_t *m)
 {
     sim_world_t *w = sim__current_world;
     if (w && w->current && m->world_gen == w->gen && m->owner > 0)
@@ -42,7 +56,7 @@ void os_mutex_destroy(os_mutex_t *m)
     m->owner = 0;
 }
 
-void os_mutex_lock(os_mutex_t *m)
+void sim_mutex_lock(sim_mutex_t *m)
 {
     sim_world_t *w = sim__current_world;
     if (!w || !w->current) {
@@ -50,17 +64,17 @@ void os_mutex_lock(os_mutex_t *m)
         return;
     }
     mutex_adopt(w, m);
-    SIM_SCHED_POINT_HERE();
+    SIM_SCHED_POINT_NAMED("os_mutex_lock");
     int self = w->current->id;
     if (m->owner == self)
         sim_violation(w, "%s: recursive lock of mutex #%u", w->current->name, m->id);
     while (m->owner != 0)
-        sim_block(w, SIM_WAIT_MUTEX, m, 0, -1);
+        sim_block_described(w, SIM_WAIT_MUTEX, m, 0, -1, describe_mutex_wait);
     m->owner = self;
     sim_emit(w, SIM_EV_MUTEX_LOCK, m->id, 0, 0, 0, NULL);
 }
 
-void os_mutex_unlock(os_mutex_t *m)
+void sim_mutex_unlock(sim_mutex_t *m)
 {
     sim_world_t *w = sim__current_world;
     if (!w || !w->current) {
@@ -76,7 +90,7 @@ void os_mutex_unlock(os_mutex_t *m)
     m->owner = 0;
     sim_emit(w, SIM_EV_MUTEX_UNLOCK, m->id, 0, 0, 0, NULL);
     sim_wake_all(w, SIM_WAIT_MUTEX, m);
-    SIM_SCHED_POINT_HERE(); /* publish: a waiter may run now */
+    SIM_SCHED_POINT_NAMED("os_mutex_unlock"); /* publish: a waiter may run now */
 }
 
 /* ---- condition variables ---- */
@@ -86,7 +100,7 @@ static void cond_adopt(sim_world_t *w, sim_cond_t *c)
     if (c->world_gen == w->gen)
         return;
     c->world_gen = w->gen;
-    c->id = ++w->next_cond_id;
+    c->id = ++sim_kernel(w)->next_cond_id;
 }
 
 void sim_cond_init(sim_cond_t *c)
@@ -95,7 +109,7 @@ void sim_cond_init(sim_cond_t *c)
     c->id = 0;
 }
 
-int sim_cond_timedwait(sim_cond_t *c, os_mutex_t *m, int64_t timeout_ns)
+int sim_cond_wait_mutex(sim_cond_t *c, sim_mutex_t *m, int64_t timeout_ns)
 {
     sim_world_t *w = sim__current_world;
     if (!w || !w->current)
@@ -109,13 +123,8 @@ int sim_cond_timedwait(sim_cond_t *c, os_mutex_t *m, int64_t timeout_ns)
     sim_emit(w, SIM_EV_MUTEX_UNLOCK, m->id, 0, 0, 0, NULL);
     sim_wake_all(w, SIM_WAIT_MUTEX, m);
     int res = sim_block(w, SIM_WAIT_COND, c, 0, deadline);
-    os_mutex_lock(m);
+    sim_mutex_lock(m);
     return res == -ETIMEDOUT ? -ETIMEDOUT : 0;
-}
-
-void sim_cond_wait(sim_cond_t *c, os_mutex_t *m)
-{
-    sim_cond_timedwait(c, m, -1);
 }
 
 static void cond_wake(sim_cond_t *c, bool all)

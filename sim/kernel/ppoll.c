@@ -7,7 +7,7 @@
  * eventfd, say) are never ready: nothing in a run writes to them.  Closed or
  * unknown simulated fds report POLLNVAL, as the kernel does.
  */
-#include "sim-int.h"
+#include "kernel.h"
 
 unsigned sim_file_poll_mask(sim_world_t *w, sim_file_t *f)
 {
@@ -34,6 +34,28 @@ static int poll_scan(sim_world_t *w, struct pollfd *fds, nfds_t nfds)
     return ready;
 }
 
+/* Simulated fds only: a real fd's number (glib's wakeup eventfd) depends
+ * on the process, and this text goes into the event log. */
+static void describe_ppoll(const sim_thread_t *t, char *buf, size_t size)
+{
+    const struct pollfd *fds = t->wait_obj;
+    int first_sim = -1;
+    unsigned long real = 0;
+    for (unsigned long i = 0; i < (unsigned long)t->wait_arg; i++) {
+        if (fds[i].fd < SIM_FD_BASE)
+            real++;
+        else if (first_sim < 0)
+            first_sim = fds[i].fd;
+    }
+    snprintf(buf, size, "ppoll(nfds=%lu, first simulated fd=%d, %lu real)",
+             (unsigned long)t->wait_arg, first_sim, real);
+}
+
+int sim_ppoll_block(sim_world_t *w, const struct pollfd *fds, nfds_t nfds, int64_t deadline)
+{
+    return sim_block_described(w, SIM_WAIT_PPOLL, fds, nfds, deadline, describe_ppoll);
+}
+
 int os_ppoll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
 {
     sim_world_t *w = sim__current_world;
@@ -54,9 +76,7 @@ int os_ppoll(struct pollfd *fds, nfds_t nfds, int64_t timeout_ns)
             ready = -EINTR;
             break;
         }
-        w->current->poll_fds = fds;
-        w->current->poll_n = nfds;
-        sim_block(w, SIM_WAIT_PPOLL, fds, nfds, deadline);
+        sim_ppoll_block(w, fds, nfds, deadline);
     }
     sim_emit(w, SIM_EV_PPOLL_RETURN, (int64_t)nfds, 0, ready, 0, NULL);
     return ready;

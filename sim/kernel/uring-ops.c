@@ -17,12 +17,14 @@
  * timer still queued for it does nothing; request objects are recycled and
  * only freed with the world.
  */
-#include "sim-int.h"
+#include "kernel.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-const char *sim_uring_op_name(unsigned op)
+/* The one opcode-name table: event logs (sqe-submit op=), the monitors and
+ * the timeline print these names. */
+const char *sim_uring_opcode_name(unsigned op)
 {
     switch (op) {
     case IORING_OP_NOP:
@@ -52,14 +54,15 @@ const char *sim_uring_op_name(unsigned op)
 
 static sim_req_t *req_new(sim_world_t *w, sim_ring_t *r, const struct io_uring_sqe *sqe)
 {
-    sim_req_t *q = w->req_free;
+    sim_kernel_t *k = sim_kernel(w);
+    sim_req_t *q = k->req_free;
     if (q) {
-        w->req_free = q->next;
+        k->req_free = q->next;
     } else {
         q = calloc(1, sizeof(*q));
         if (!q)
             sim_fatal("out of memory (io_uring request)");
-        w->n_req_allocated++;
+        k->n_req_allocated++;
     }
     uint32_t gen = q->gen;
     memset(q, 0, sizeof(*q));
@@ -70,7 +73,7 @@ static sim_req_t *req_new(sim_world_t *w, sim_ring_t *r, const struct io_uring_s
     /* pending list: append, so scans see requests in submission order */
     q->pending = true;
     q->next = NULL;
-    sim_req_t **p = &w->req_pending;
+    sim_req_t **p = &k->req_pending;
     sim_req_t *prev = NULL;
     while (*p) {
         prev = *p;
@@ -85,17 +88,18 @@ static void req_done(sim_world_t *w, sim_req_t *q)
 {
     if (!q->pending)
         return;
+    sim_kernel_t *k = sim_kernel(w);
     if (q->prev)
         q->prev->next = q->next;
     else
-        w->req_pending = q->next;
+        k->req_pending = q->next;
     if (q->next)
         q->next->prev = q->prev;
     q->pending = false;
     q->gen++;
-    q->next = w->req_free;
+    q->next = k->req_free;
     q->prev = NULL;
-    w->req_free = q;
+    k->req_free = q;
 }
 
 /* Completes q with res and recycles it. */
@@ -111,7 +115,7 @@ static void req_complete(sim_world_t *w, sim_req_t *q, int32_t res)
 
 static sim_req_t *req_find(sim_world_t *w, sim_ring_t *r, uint8_t opcode, uint64_t ud)
 {
-    for (sim_req_t *q = w->req_pending; q; q = q->next)
+    for (sim_req_t *q = sim_kernel(w)->req_pending; q; q = q->next)
         if (q->ring == r && q->opcode == opcode && q->user_data == ud)
             return q;
     return NULL;
@@ -119,7 +123,8 @@ static sim_req_t *req_find(sim_world_t *w, sim_ring_t *r, uint8_t opcode, uint64
 
 void sim_reqs_free(sim_world_t *w)
 {
-    sim_req_t *lists[2] = { w->req_pending, w->req_free };
+    sim_kernel_t *k = sim_kernel(w);
+    sim_req_t *lists[2] = { k->req_pending, k->req_free };
     for (int i = 0; i < 2; i++) {
         sim_req_t *q = lists[i];
         while (q) {
@@ -128,13 +133,13 @@ void sim_reqs_free(sim_world_t *w)
             q = next;
         }
     }
-    w->req_pending = w->req_free = NULL;
+    k->req_pending = k->req_free = NULL;
 }
 
 /* A ring going away: its requests vanish without CQEs. */
 void sim_uring_cancel_ring(sim_world_t *w, sim_ring_t *r)
 {
-    sim_req_t *q = w->req_pending;
+    sim_req_t *q = sim_kernel(w)->req_pending;
     while (q) {
         sim_req_t *next = q->next;
         if (q->ring == r)
@@ -196,7 +201,7 @@ void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f)
         /* Ready polls whose CQE is posted now; the order among several is
          * the kernel's choice (Linux completed three as 3,2,1): a decision. */
         unsigned k = 0;
-        for (sim_req_t *q = w->req_pending; q; q = q->next) {
+        for (sim_req_t *q = sim_kernel(w)->req_pending; q; q = q->next) {
             if (q->opcode != IORING_OP_POLL_ADD || q->target != f || q->tw_queued ||
                 !poll_result(w, q))
                 continue;
@@ -217,7 +222,7 @@ void sim_uring_poll_wake(sim_world_t *w, sim_file_t *f)
             return;
         static const sim_site_t tw_pick = { NULL, "poll_tw_pick", NULL };
         uint32_t pick = sim_decide_value(w, k, &tw_pick);
-        for (sim_req_t *q = w->req_pending; q; q = q->next) {
+        for (sim_req_t *q = sim_kernel(w)->req_pending; q; q = q->next) {
             if (q->opcode != IORING_OP_POLL_ADD || q->target != f || q->tw_queued ||
                 !poll_result(w, q) || (w->current && w->current != q->submitter))
                 continue;
@@ -283,7 +288,7 @@ void sim_uring_count_completion(sim_world_t *w, sim_ring_t *r)
 void sim_uring_flush_timeouts(sim_world_t *w, sim_ring_t *r)
 {
 restart:
-    for (sim_req_t *q = w->req_pending; q; q = q->next) {
+    for (sim_req_t *q = sim_kernel(w)->req_pending; q; q = q->next) {
         if (q->opcode == IORING_OP_TIMEOUT && q->ring == r && q->timeout_target &&
             r->completions >= q->timeout_target) {
             req_complete(w, q, 0);

@@ -12,11 +12,12 @@
  * IORING_SQ_CQ_OVERFLOW is set.  As on Linux the list is flushed lazily: only
  * by an enter that gets events (wait_nr > 0, or any enter while the flag is
  * set, which is what liburing's submit does, and io_uring_get_events()).
- * Meanwhile the ring fd polls readable with the CQ possibly empty.  Queued SQEs and reaped CQEs happen in user memory
- * without any call: sim_uring_observe_all() notices them at every scheduling
- * point and reports them as events.
+ * Meanwhile the ring fd polls readable with the CQ possibly empty.  Queued
+ * SQEs and reaped CQEs happen in user memory without any call:
+ * sim_uring_observe_all(), the world's step hook from the first ring on,
+ * notices them at every scheduling point and reports them as events.
  */
-#include "sim-int.h"
+#include "kernel.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,12 @@ bool sim_ring_cq_ready(const sim_ring_t *r)
 bool sim_ring_pollin(const sim_ring_t *r)
 {
     return sim_ring_cq_ready(r) || r->n_overflow;
+}
+
+static void describe_uring_wait(const sim_thread_t *t, char *buf, size_t size)
+{
+    snprintf(buf, size, "io_uring fd=%d wait_nr=%llu",
+             ((const sim_ring_t *)t->wait_obj)->file.fd, (unsigned long long)t->wait_arg);
 }
 
 static unsigned round_pow2(unsigned n)
@@ -90,10 +97,31 @@ static unsigned ring_poll_mask(sim_world_t *w, sim_file_t *f)
     return POLLOUT | (sim_ring_pollin((sim_ring_t *)f) ? POLLIN : 0);
 }
 
-/* No destroy: rings are freed with their arrays by sim_uring_rings_free. */
+/* close(2) on a ring fd: refused, io_uring_queue_exit (os_uring_exit) owns
+ * it. */
+static int ring_release(sim_world_t *w, sim_file_t *f)
+{
+    return -EINVAL;
+}
+
+static void ring_destroy(sim_file_t *f)
+{
+    sim_ring_t *r = (sim_ring_t *)f;
+    free(r->sq_array);
+    free(r->sqes);
+    free(r->cqes);
+    free(r->queued_at);
+    free(r->overflow);
+    free(r->deferred);
+    free(r->by_clock);
+    free(r);
+}
+
 static const sim_file_ops_t ring_ops = {
     .name = "io_uring",
     .poll_mask = ring_poll_mask,
+    .release = ring_release,
+    .destroy = ring_destroy,
 };
 
 int os_uring_init(unsigned entries, struct io_uring *ring, unsigned flags)
@@ -135,8 +163,9 @@ int os_uring_init(unsigned entries, struct io_uring *ring, unsigned flags)
     sim_name_created(w, SIM_OBJ_RING, r->file.fd);
     r->user = ring;
     r->live = true;
-    r->next_live = w->rings;
-    w->rings = r;
+    r->next_live = sim_kernel(w)->rings;
+    sim_kernel(w)->rings = r;
+    sim_world_add_step_hook(w, sim_uring_observe_all);
     ring_point_user(r, ring, flags);
     return 0;
 }
@@ -145,7 +174,7 @@ static void observe_ring(sim_world_t *w, sim_ring_t *r);
 
 static void ring_unlink(sim_world_t *w, sim_ring_t *r)
 {
-    for (sim_ring_t **p = &w->rings; *p; p = &(*p)->next_live) {
+    for (sim_ring_t **p = &sim_kernel(w)->rings; *p; p = &(*p)->next_live) {
         if (*p == r) {
             *p = r->next_live;
             break;
@@ -164,42 +193,11 @@ void os_uring_exit(struct io_uring *ring)
     observe_ring(w, r); /* report the last reaps */
     sim_uring_cancel_ring(w, r);
     ring_unlink(w, r);
-    w->fds[r->file.fd - SIM_FD_BASE] = NULL;
+    sim_fd_forget(w, r->file.fd);
     r->file.closed = true;
     memset(ring, 0, sizeof(*ring));
     ring->ring_fd = -1;
     ring->enter_ring_fd = -1;
-}
-
-void sim_uring_rings_free(sim_world_t *w)
-{
-    for (sim_file_t *f = w->all_files; f; f = f->next_all) {
-        if (f->kind != SIM_FILE_URING)
-            continue;
-        sim_ring_t *r = (sim_ring_t *)f;
-        free(r->sq_array);
-        free(r->sqes);
-        free(r->cqes);
-        free(r->queued_at);
-        free(r->overflow);
-        free(r->deferred);
-        free(r->by_clock);
-        r->by_clock = NULL;
-        r->sq_array = NULL;
-    }
-    /* The ring objects themselves are freed with the other files, after
-     * this walk is done (they are list nodes). */
-    sim_file_t **p = &w->all_files;
-    while (*p) {
-        sim_file_t *f = *p;
-        if (f->kind == SIM_FILE_URING) {
-            *p = f->next_all;
-            free(f);
-        } else {
-            p = &f->next_all;
-        }
-    }
-    w->rings = NULL;
 }
 
 /* ---- CQEs ---- */
@@ -330,7 +328,7 @@ static void observe_reaps(sim_world_t *w, sim_ring_t *r)
 
 void sim_uring_observe_all(sim_world_t *w)
 {
-    for (sim_ring_t *r = w->rings; r; r = r->next_live)
+    for (sim_ring_t *r = sim_kernel(w)->rings; r; r = r->next_live)
         observe_ring(w, r);
 }
 
@@ -369,7 +367,7 @@ static int ring_submit(sim_world_t *w, sim_ring_t *r)
          * we work from a copy). */
         __atomic_store_n(&r->sq_khead, r->sq_khead + 1, __ATOMIC_RELEASE);
         sim_emit(w, SIM_EV_SQE_SUBMIT, r->file.fd, sqe.user_data, sqe.opcode, queued_at,
-                 NULL);
+                 sim_uring_opcode_name(sqe.opcode));
         n++;
         int err = sim_uring_prep_error(&sqe);
         if (err) {
@@ -445,7 +443,8 @@ static int ring_enter(sim_world_t *w, sim_ring_t *r, unsigned wait_nr)
          * submitted (else the submitted count). */
         if (w->current && sim_fault(w, SIM_FAULT_ENTER_EINTR))
             return n ? n : -EINTR;
-        if (sim_block(w, SIM_WAIT_URING, r, wait_nr, -1) == -EDEADLK)
+        if (sim_block_described(w, SIM_WAIT_URING, r, wait_nr, -1, describe_uring_wait) ==
+            -EDEADLK)
             break;
         if (r->live)
             ring_getevents(w, r);
@@ -488,8 +487,6 @@ int os_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
  * wait_nr are available; -EAGAIN if none and wait_nr == 0.  A deadline
  * (absolute virtual ns, -1 none) makes it return -ETIME. */
 int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned submit,
-                      unsigned wait_nr, int64_t deadline);
-int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned submit,
                       unsigned wait_nr, int64_t deadline)
 {
     sim_world_t *w = sim__current_world;
@@ -522,7 +519,8 @@ int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsi
             return -ETIME;
         if (w->current && sim_fault(w, SIM_FAULT_ENTER_EINTR))
             return -EINTR;
-        if (sim_block(w, SIM_WAIT_URING, r, wait_nr, deadline) == -EDEADLK)
+        if (sim_block_described(w, SIM_WAIT_URING, r, wait_nr, deadline,
+                                describe_uring_wait) == -EDEADLK)
             return -EAGAIN;
         if (r->live)
             ring_getevents(w, r);

@@ -23,9 +23,7 @@ void sim_libc_fd_link(void)
 int sim_libc_wait_fd(sim_world_t *w, int fd, short events, int64_t deadline)
 {
     struct pollfd p = { .fd = fd, .events = events };
-    w->current->poll_fds = &p;
-    w->current->poll_n = 1;
-    return sim_block(w, SIM_WAIT_PPOLL, &p, 1, deadline);
+    return sim_ppoll_block(w, &p, 1, deadline);
 }
 
 typedef int64_t file_io_fn_t(sim_world_t *w, sim_file_t *f, void *buf, size_t len);
@@ -71,11 +69,9 @@ int close(int fd)
     if (!w || fd < SIM_FD_BASE)
         return SIM_LIBC_REAL(close)(fd);
     sim_file_t *f = sim_fd_lookup(w, fd);
-    if (!f)
-        return (int)sim_libc_ret(-EBADF);
-    if (f->kind == SIM_FILE_URING) /* io_uring_queue_exit owns it */
-        return (int)sim_libc_ret(-EINVAL);
-    os_fd_close(fd);
+    int r = sim_fd_close(w, fd);
+    if (r < 0)
+        return (int)sim_libc_ret(r);
     /* Waiters on the fd see POLLNVAL, as after a real close. */
     sim_file_changed(w, f);
     return 0;

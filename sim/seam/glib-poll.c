@@ -8,7 +8,7 @@
  * glib's clock follows the virtual one on simulated threads (glib-clock.c),
  * so glib timeout sources fire in virtual time.
  */
-#include "sim-int.h"
+#include "kernel.h"
 
 #include <glib.h>
 

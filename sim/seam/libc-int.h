@@ -22,7 +22,7 @@
 #ifndef WAKESIM_LIBC_INT_H
 #define WAKESIM_LIBC_INT_H
 
-#include "sim-int.h"
+#include "kernel.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -137,7 +137,7 @@ typedef struct sim_libc_obj {
     uint32_t id; /* run-stable name: first use order, per kind */
     union {
         struct {
-            os_mutex_t m;
+            sim_mutex_t m;
             int type;
             unsigned depth;
         } mutex;

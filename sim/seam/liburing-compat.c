@@ -8,12 +8,9 @@
  * simulator target, so any other entry point is a link error, not a silent
  * trip to the real kernel.
  */
-#include "sim-int.h"
+#include "kernel.h"
 
 #include <stdlib.h>
-
-int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsigned submit,
-                      unsigned wait_nr, int64_t deadline);
 
 int __io_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,
                        unsigned submit, unsigned wait_nr, sigset_t *sigmask)

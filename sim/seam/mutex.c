@@ -5,7 +5,7 @@
  * program's pthread_mutex_t / pthread_cond_t (state.c): the program's bytes
  * are never written, so static initializers work and an object also used by
  * the host outside runs stays valid for the C library.  The semantics are
- * those of os_mutex_t and sim_cond_t (sim/kernel/mutex.c): lock and unlock are
+ * those of sim_mutex_t and sim_cond_t (sim/kernel/mutex.c): lock and unlock are
  * scheduling points, unlock lets the scheduler pick among the waiters, and
  * a condition wait releases the mutex and blocks with nothing in between.
  * The mutex type comes from pthread_mutex_init's attribute, or from the
@@ -25,7 +25,7 @@ static sim_libc_obj_t *mutex_obj(sim_world_t *w, pthread_mutex_t *m)
 {
     sim_libc_obj_t *o = sim_libc_obj(w, m, SIM_LIBC_OBJ_MUTEX);
     if (o->u.mutex.m.world_gen == 0) {
-        os_mutex_init(&o->u.mutex.m);
+        sim_mutex_init(&o->u.mutex.m);
         /* Static initializers: glibc's kind 1 = recursive, 2 = error
          * checking; 0 and 3 (adaptive) behave as the default type. */
         int kind = m->__data.__kind & 3;
@@ -41,7 +41,7 @@ int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
     if (!w || r)
         return r;
     sim_libc_obj_t *o = sim_libc_obj(w, m, SIM_LIBC_OBJ_MUTEX);
-    os_mutex_init(&o->u.mutex.m);
+    sim_mutex_init(&o->u.mutex.m);
     int type = PTHREAD_MUTEX_DEFAULT;
     if (attr)
         pthread_mutexattr_gettype(attr, &type);
@@ -64,7 +64,7 @@ int pthread_mutex_destroy(pthread_mutex_t *m)
 static int mutex_lock(sim_world_t *w, pthread_mutex_t *m, bool try)
 {
     sim_libc_obj_t *o = mutex_obj(w, m);
-    os_mutex_t *om = &o->u.mutex.m;
+    sim_mutex_t *om = &o->u.mutex.m;
     int self = sim_thread_id(w->current);
     bool mine = om->world_gen == w->gen && om->owner == self;
     if (mine && o->u.mutex.type == PTHREAD_MUTEX_RECURSIVE) {
@@ -80,7 +80,7 @@ static int mutex_lock(sim_world_t *w, pthread_mutex_t *m, bool try)
         if (om->world_gen != w->gen) {
             om->world_gen = w->gen;
             om->owner = 0;
-            om->id = ++w->next_mutex_id;
+            om->id = sim_mutex_next_id(w);
         }
         if (om->owner != 0)
             return EBUSY;
@@ -89,7 +89,7 @@ static int mutex_lock(sim_world_t *w, pthread_mutex_t *m, bool try)
         o->u.mutex.depth = 1;
         return 0;
     }
-    os_mutex_lock(om);
+    sim_mutex_lock(om);
     o->u.mutex.depth = 1;
     return 0;
 }
@@ -116,7 +116,7 @@ int pthread_mutex_unlock(pthread_mutex_t *m)
     if (!w)
         return SIM_LIBC_REAL(pthread_mutex_unlock)(m);
     sim_libc_obj_t *o = mutex_obj(w, m);
-    os_mutex_t *om = &o->u.mutex.m;
+    sim_mutex_t *om = &o->u.mutex.m;
     bool mine = om->world_gen == w->gen && om->owner == sim_thread_id(w->current);
     if (!mine && o->u.mutex.type != PTHREAD_MUTEX_DEFAULT)
         return EPERM;
@@ -125,7 +125,7 @@ int pthread_mutex_unlock(pthread_mutex_t *m)
         return 0;
     }
     o->u.mutex.depth = 0;
-    os_mutex_unlock(om); /* the default type: a violation */
+    sim_mutex_unlock(om); /* the default type: a violation */
     return 0;
 }
 
@@ -141,7 +141,7 @@ static int cond_wait(sim_world_t *w, pthread_cond_t *c, pthread_mutex_t *m,
         return EPERM;
     unsigned depth = mo->u.mutex.depth;
     int64_t timeout = deadline < 0 ? -1 : deadline > w->now ? deadline - w->now : 0;
-    int r = sim_cond_timedwait(&co->u.cond, &mo->u.mutex.m, timeout);
+    int r = sim_cond_wait_mutex(&co->u.cond, &mo->u.mutex.m, timeout);
     mo->u.mutex.depth = depth;
     return r == -ETIMEDOUT ? ETIMEDOUT : 0;
 }

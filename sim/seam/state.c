@@ -99,18 +99,11 @@ __attribute__((constructor)) static void sim_libc_resolve_all(void)
 #undef RESOLVEV_
 }
 
-int sim_real_mutex_lock(pthread_mutex_t *m)
-{
-    return SIM_LIBC_REAL(pthread_mutex_lock)(m);
-}
-
-int sim_real_mutex_unlock(pthread_mutex_t *m)
-{
-    return SIM_LIBC_REAL(pthread_mutex_unlock)(m);
-}
-
-/* Every seam file defines one anchor; referencing them all from
- * sim_world_new pulls every object of the static library into the link. */
+/* Every seam file defines one anchor, and sim_libc_link references them
+ * all.  Nothing in a program may call the seam's definitions by name (glib
+ * reaches them through the PLT), so wakesim_sim's link interface asks for
+ * sim_libc_link (-Wl,--undefined, sim/CMakeLists.txt): that pulls every
+ * seam object of the static library into the link. */
 void sim_libc_fd_link(void);
 void sim_libc_eventfd_link(void);
 void sim_libc_poll_link(void);
@@ -132,12 +125,15 @@ void sim_libc_link(void)
     sim_libc_mutex_link();
 }
 
+static void libc_world_free(sim_world_t *w);
+
 sim_libc_t *sim_libc_of(sim_world_t *w)
 {
     if (!w->libc) {
         w->libc = calloc(1, sizeof(*w->libc));
         if (!w->libc)
             sim_fatal("out of memory (libc seam)");
+        sim_world_on_free(w, SIM_LAYER_SEAM, libc_world_free);
     }
     return w->libc;
 }
@@ -197,7 +193,7 @@ sim_libc_obj_t *sim_libc_obj(sim_world_t *w, const void *addr, sim_libc_obj_kind
     return o;
 }
 
-void sim_libc_world_free(sim_world_t *w)
+static void libc_world_free(sim_world_t *w)
 {
     for (int i = 0; i < w->n_threads; i++) {
         sim_thread_t *t = w->threads[i];

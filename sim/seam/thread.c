@@ -35,6 +35,7 @@ static void (*key_destructor[PTHREAD_KEYS_MAX])(void *);
 static sim_libc_thread_t *tls_of(sim_thread_t *t)
 {
     if (!t->libc) {
+        sim_libc_of(t->w); /* whose free runs the key destructors */
         t->libc = calloc(1, sizeof(*t->libc));
         if (!t->libc)
             sim_fatal("out of memory (thread-specific data)");

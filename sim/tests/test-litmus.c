@@ -316,9 +316,9 @@ static void sample(const litmus_t *l, sim_memory_model_t m, int n_regs, uint64_t
 
 static explored_t ex;
 
-int main(void)
+/* SB: the lost-wakeup shape. */
+static void check_store_buffering(void)
 {
-    /* SB: the lost-wakeup shape. */
     explore(&SB, SIM_MEMORY_SC, false, 2, &ex);
     ASSERT(!ex.seen[OUT2(0, 0)]);
     ASSERT(ex.seen[OUT2(0, 1)] && ex.seen[OUT2(1, 0)] && ex.seen[OUT2(1, 1)]);
@@ -336,9 +336,13 @@ int main(void)
     ASSERT(ex.seen[OUT2(0, 0)]);
     explore(&SB, SIM_MEMORY_ARM, true, 2, &ex);
     ASSERT(!ex.seen[OUT2(0, 0)]);
+}
 
-    /* SB through a read-modify-write: a locked RMW is a full fence on x86
-     * (and in tso and pso), not on ARM. */
+/* SB and MP through read-modify-writes: a locked RMW is a full fence on
+ * x86 (and in tso and pso), not on ARM; and RMWs stay atomic in every
+ * model. */
+static void check_rmw(void)
+{
     for (int m = SIM_MEMORY_SC; m < SIM_MEMORY_COUNT; m++) {
         explore(&SBR, (sim_memory_model_t)m, false, 2, &ex);
         ASSERT_EQ(ex.seen[OUT2(0, 0)], m == SIM_MEMORY_ARM);
@@ -355,7 +359,6 @@ int main(void)
         ASSERT(ex.seen[OUT2(1, 1)]);
     }
 
-    /* RMW atomicity, in every model. */
     for (int m = SIM_MEMORY_SC; m < SIM_MEMORY_COUNT; m++) {
         explore(&RMWW, (sim_memory_model_t)m, false, 2, &ex);
         for (unsigned o = 0; o < 256; o++)
@@ -365,8 +368,11 @@ int main(void)
             ASSERT_EQ(ex.seen[o],
                       o == (OUT2(0, 1) | 2u << 8) || o == (OUT2(1, 0) | 2u << 8));
     }
+}
 
-    /* MP: store-store order. */
+/* MP: store-store order. */
+static void check_message_passing(void)
+{
     explore(&MP, SIM_MEMORY_SC, false, 2, &ex);
     ASSERT(!ex.seen[OUT2(1, 0)]);
     explore(&MP, SIM_MEMORY_TSO, false, 2, &ex);
@@ -381,18 +387,24 @@ int main(void)
     ASSERT(ex.seen[OUT2(1, 0)]);
     explore(&MP, SIM_MEMORY_ARM, true, 2, &ex);
     ASSERT(!ex.seen[OUT2(1, 0)]);
+}
 
-    /* LB: loads are never delayed past later stores. */
+/* LB: loads are never delayed past later stores. */
+static void check_load_buffering(void)
+{
     for (int m = SIM_MEMORY_SC; m < SIM_MEMORY_COUNT; m++) {
         explore(&LB, (sim_memory_model_t)m, false, 2, &ex);
         ASSERT(!ex.seen[OUT2(1, 1)]);
         ASSERT(ex.seen[OUT2(0, 0)] && ex.seen[OUT2(0, 1)] && ex.seen[OUT2(1, 0)]);
     }
+}
 
-    /* IRIW: one global order of stores (multi-copy atomicity).  Five
-     * threads are too many to enumerate here, so it is sampled; the sample
-     * must reach every one of the 15 allowed outcomes, which shows it covers
-     * the space the forbidden one lives in. */
+/* IRIW: one global order of stores (multi-copy atomicity).  Five threads
+ * are too many to enumerate here, so it is sampled; the sample must reach
+ * every one of the 15 allowed outcomes, which shows it covers the space the
+ * forbidden one lives in. */
+static void check_iriw(void)
+{
     for (int m = SIM_MEMORY_SC; m < SIM_MEMORY_COUNT; m++) {
         sample(&IRIW, (sim_memory_model_t)m, 4, IRIW_SEEDS, &ex);
         ASSERT(!ex.seen[OUT4(1, 0, 1, 0)]);
@@ -403,5 +415,14 @@ int main(void)
         }
         ASSERT_EQ(allowed, 15);
     }
+}
+
+int main(void)
+{
+    check_store_buffering();
+    check_rmw();
+    check_message_passing();
+    check_load_buffering();
+    check_iriw();
     return 0;
 }

@@ -20,11 +20,9 @@ static uint32_t memory_of(const volatile uint32_t *p)
     return *p;
 }
 
-static void *single_thread(void *arg)
+/* Buffering and the fences that drain it or not. */
+static void check_fences(void)
 {
-    (void)arg;
-    x = y = 0;
-    memset(many, 0, sizeof(many));
     /* A store is buffered: the thread sees it, memory does not (tso, pso, arm). */
     sim_mem_store(&x, 5, 4, __ATOMIC_RELAXED);
     ASSERT_EQ(sim_mem_load(&x, 4, __ATOMIC_RELAXED), 5);
@@ -38,6 +36,11 @@ static void *single_thread(void *arg)
     sim_mem_fence(__ATOMIC_RELEASE);
     sim_mem_fence(__ATOMIC_ACQUIRE);
     ASSERT_EQ(memory_of(&x), model == SIM_MEMORY_SC ? 6 : 5);
+}
+
+/* What drains besides a full fence: RMWs, seq_cst accesses, system calls. */
+static void check_drains(void)
+{
     /* A locked operation on another location drains everything first
      * (tso, pso).  Under arm the RMW's write is buffered after the earlier
      * stores, and forwarded to its own thread. */
@@ -71,7 +74,11 @@ static void *single_thread(void *arg)
     ASSERT_EQ(memory_of(&x), model == SIM_MEMORY_SC ? 8 : 7);
     sim_yield();
     ASSERT_EQ(memory_of(&x), 8);
+}
 
+/* Forwarding to the storing thread, mixed sizes, the buffer's bound. */
+static void check_buffer(void)
+{
     /* The newest of several buffered stores to one location is forwarded,
      * and the last one wins in memory. */
     sim_mem_store(&x, 9, 4, __ATOMIC_RELAXED);
@@ -96,6 +103,16 @@ static void *single_thread(void *arg)
     ASSERT_EQ(memory_of(&many[1]), model == SIM_MEMORY_SC ? 2 : 0);
     sim_mem_fence(__ATOMIC_SEQ_CST);
     ASSERT_EQ(memory_of(&many[32]), 33);
+}
+
+static void *single_thread(void *arg)
+{
+    (void)arg;
+    x = y = 0;
+    memset(many, 0, sizeof(many));
+    check_fences();
+    check_drains();
+    check_buffer();
     return NULL;
 }
 
