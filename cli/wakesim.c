@@ -176,6 +176,9 @@ static char *select_target(const char *target, char **names, const scn_t *scn)
     const wk_target_ops_t *q = wk_target_find("qemu");
     if (q && strcmp(q->build_mutation, mutation) == 0) {
         wk_target_select(q);
+        if (wk_machine_check_target(prog, scn) != 0) {
+            goto out;
+        }
         aio_mutants_clear();
         result = g_strdup(mutation);
         goto out;
@@ -513,6 +516,9 @@ static int cmd_run(int argc, char **argv)
         }
         scn_free(scn);
         scn = gen;
+    }
+    if (wk_machine_check_target(prog, scn) != 0) {
+        goto out;
     }
 
     sim_options_t o;
