@@ -264,7 +264,7 @@ static void *vcpu_main(void *arg)
     return NULL;
 }
 
-/* ---- the loops ---- */
+/* ---- the devices on their loop (threads.c hooks) ---- */
 
 static void register_devices(machine_t *m, wk_ctx_t *ctx)
 {
