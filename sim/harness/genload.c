@@ -6,8 +6,8 @@
  *              joins the actors, waits a quiet period, checks that every
  *              hand-off was served, cleans up, stops the loops.
  *   main-loop  the main context on a GMainContext, BQL held except around
- *              ppoll() (as in machine.c).
- *   iothread   (feature) its own context, aio_poll(ctx, true).
+ *              ppoll() (threads.c, as for the scenario machine).
+ *   iothread   (feature) its own context, poll(ctx, true) (threads.c).
  *   vcpuN      actors that may take the BQL: everything a worker does, plus
  *              block reads on the main context under the BQL, synchronous
  *              reads that poll the main context, non-blocking polls.
@@ -16,7 +16,8 @@
  * Every object an actor acts on is its own (its BH, timer and fd per
  * context, its one-shot and read slots), so each hand-off record has one
  * writer besides the thread that serves it (handoff.h).  Which operation,
- * on which context, with which delay: sim_choose().
+ * on which context, with which delay: sim_choose().  Every event-loop call
+ * goes through the selected target's ops (target.h).
  */
 #include <inttypes.h>
 #include <string.h>
