@@ -209,6 +209,9 @@ static int run_scenario(const char *arg, const run_args_t *a, run_config_t *c)
         scn->workload != SCN_WORKLOAD_GENERATED && !(scn = with_generated_workload(scn))) {
         goto out;
     }
+    if (wk_machine_check_target(cli_prog, scn) != 0) {
+        goto out;
+    }
     sim_options_t o;
     sim_options_init(&o);
     o.log_enabled = false;

@@ -154,7 +154,7 @@ static void exec_qemu_twin(const char *mutation, bool have_qemu)
  * QEMU carries at most one (wk_target_qemu.build_mutation).  For another
  * one this re-executes its twin, wakesim-qemu-<mutation> beside this
  * binary (or plain wakesim for the unmodified QEMU). */
-static char *select_qemu(char **names)
+static char *select_qemu(char **names, const scn_t *scn)
 {
     GPtrArray *want = qemu_wanted_mutations(names);
     char *result = NULL;
@@ -169,6 +169,9 @@ static char *select_qemu(char **names)
     const wk_target_ops_t *q = wk_target_find("qemu");
     if (q && strcmp(q->build_mutation, mutation) == 0) {
         wk_target_select(q);
+        if (wk_machine_check_target(cli_prog, scn) != 0) {
+            goto out;
+        }
         aio_mutants_clear();
         result = g_strdup(mutation);
         goto out;
@@ -196,5 +199,5 @@ char *cli_select_target(const char *target, char **names, const scn_t *scn)
         wk_target_select(&wk_target_loop);
         return cli_set_mutants(names);
     }
-    return select_qemu(names);
+    return select_qemu(names, scn);
 }

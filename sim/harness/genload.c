@@ -6,8 +6,8 @@
  *              joins the actors, waits a quiet period, checks that every
  *              hand-off was served, cleans up, stops the loops.
  *   main-loop  the main context on a GMainContext, BQL held except around
- *              ppoll() (as in machine.c).
- *   iothread   (feature) its own context, aio_poll(ctx, true).
+ *              ppoll() (threads.c, as for the scenario machine).
+ *   iothread   (feature) its own context, poll(ctx, true) (threads.c).
  *   vcpuN      actors that may take the BQL: everything a worker does, plus
  *              block reads on the main context under the BQL, synchronous
  *              reads that poll the main context, non-blocking polls.
@@ -16,17 +16,18 @@
  * Every object an actor acts on is its own (its BH, timer and fd per
  * context, its one-shot and read slots), so each hand-off record has one
  * writer besides the thread that serves it (handoff.h).  Which operation,
- * on which context, with which delay: sim_choose().
+ * on which context, with which delay: sim_choose().  Every event-loop call
+ * goes through the selected target's ops (target.h).
  */
 #include <inttypes.h>
 #include <string.h>
-#include "aio.h"
 #include "aio-os.h"
 #include "genload.h"
 #include "handoff.h"
 #include "hygiene.h"
 #include "invariant.h"
 #include "monitor.h"
+#include "threads.h"
 
 #define GEN_MAX_ACTORS 8
 #define GEN_ONESHOTS 3
@@ -34,7 +35,7 @@
 #define GEN_CHUNK 4096u
 #define GEN_READS_PER_ACTOR 4096u /* device space per actor, in chunks */
 
-enum { CTX_MAIN, CTX_IO, CTX_N };
+enum { CTX_MAIN = WK_LOOP_MAIN, CTX_IO = WK_LOOP_IO, CTX_N = WK_LOOP_N };
 static const char *const ctx_names[CTX_N] = { "main", "iothread" };
 
 /* Swarm switches: each run turns a random subset on (value 0 = on, so an
@@ -91,7 +92,7 @@ typedef struct {
 
 typedef struct {
     actor_t *a;
-    aio_timer_t *timer;
+    wk_timer_t *timer;
     wk_timer_watch_t watch;
 } gen_timer_t;
 
@@ -122,7 +123,7 @@ struct actor {
     char name[16];
     os_mutex_t lock;
     sim_cond_t cond;
-    aio_bh_t *bh[CTX_N];
+    wk_bh_t *bh[CTX_N];
     gen_bh_t bhrec[CTX_N];
     gen_oneshot_t oneshot[GEN_ONESHOTS];
     gen_timer_t timer[CTX_N];
@@ -134,6 +135,7 @@ struct actor {
 struct gen {
     sim_faults_t faults; /* the run's injected faults */
     const scn_t *scn;
+    const wk_target_ops_t *ops; /* the event loop under test */
     sim_world_t *w;
     wk_monitor_t mon;
     sim_event_fn_t *user_on_event;
@@ -142,15 +144,7 @@ struct gen {
     int devfd;
     char expected[GEN_CHUNK];
 
-    os_mutex_t lock;
-    sim_cond_t cond;
-    bool main_ready, io_ready;
-    int main_stop_fd, io_stop_fd;
-    bool main_stop, io_stop;
-
-    aio_context_t *ctx[CTX_N];
-    aio_main_loop_t *ml;
-    aio_timer_t *idle_timer;
+    wk_loops_t loops; /* main-loop, iothread: their contexts in loops.ctx[CTX_*] */
 
     unsigned nactors;
     actor_t actors[GEN_MAX_ACTORS];
@@ -210,7 +204,7 @@ static void oneshot_cb(void *opaque)
 static void timer_cb(void *opaque)
 {
     gen_timer_t *r = opaque;
-    wk_timer_watch_fired(&r->watch, aio_clock_ns(), &r->a->g->mon, r->a->g->w);
+    wk_timer_watch_fired(&r->watch, r->a->g->ops->clock_ns(), &r->a->g->mon, r->a->g->w);
 }
 
 static void fd_served(gen_fd_t *r)
@@ -251,7 +245,7 @@ static void read_done(void *opaque, ssize_t ret)
 static void read_submit(gen_read_t *r)
 {
     gen_t *g = r->a->g;
-    int ret = aio_blk_read(g->devfd, r->buf, GEN_CHUNK, r->offset, read_done, r);
+    int ret = g->ops->blk_read(g->devfd, r->buf, GEN_CHUNK, r->offset, read_done, r);
     if (ret < 0) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_DATA,
                              "%s: aio_blk_read on %s failed: %s", r->a->name,
@@ -330,25 +324,26 @@ static void reads_collect(actor_t *a, bool wait)
 
 static int pick_ctx(gen_t *g)
 {
-    return g->ctx[CTX_IO] ? (int)sim_choose(CTX_N) : CTX_MAIN;
+    return g->loops.ctx[CTX_IO] ? (int)sim_choose(CTX_N) : CTX_MAIN;
 }
 
 static const int64_t timer_delay_ns[] = { 0, 20000, 200000, 1000000, 3000000 };
 
 static void op_timer_mod(actor_t *a, int ctx)
 {
+    const wk_target_ops_t *ops = a->g->ops;
     gen_timer_t *t = &a->timer[ctx];
     int64_t deadline =
-        aio_clock_ns() + timer_delay_ns[sim_choose(G_N_ELEMENTS(timer_delay_ns))];
+        ops->clock_ns() + timer_delay_ns[sim_choose(G_N_ELEMENTS(timer_delay_ns))];
     wk_timer_watch_arm(&t->watch, deadline);
-    aio_timer_mod_ns(t->timer, deadline);
+    ops->timer_mod_ns(t->timer, deadline);
 }
 
 static void op_timer_del(actor_t *a, int ctx)
 {
     gen_timer_t *t = &a->timer[ctx];
     wk_timer_watch_disarm(&t->watch);
-    aio_timer_del(t->timer);
+    a->g->ops->timer_del(t->timer);
 }
 
 static void op_fd_set(actor_t *a, int ctx)
@@ -360,25 +355,25 @@ static void op_fd_set(actor_t *a, int ctx)
         f->added_at = sim_now_ns();
     }
     f->handler = which;
-    aio_set_fd_handler(g->ctx[ctx], f->fd, which == 1 ? fd_cb_a : fd_cb_b, NULL, f);
+    g->ops->set_fd_handler(g->loops.ctx[ctx], f->fd, which == 1 ? fd_cb_a : fd_cb_b, f);
 }
 
 static void op_fd_remove(actor_t *a, int ctx)
 {
     gen_fd_t *f = &a->fd[ctx];
-    aio_set_fd_handler(a->g->ctx[ctx], f->fd, NULL, NULL, NULL);
+    a->g->ops->set_fd_handler(a->g->loops.ctx[ctx], f->fd, NULL, NULL);
     f->handler = 0;
 }
 
 static void op_bh_schedule(actor_t *a, int ctx)
 {
     wk_handoff_start(&a->bhrec[ctx].ho);
-    aio_bh_schedule(a->bh[ctx]);
+    a->g->ops->bh_schedule(a->bh[ctx]);
 }
 
 static void op_bh_cancel(actor_t *a, int ctx)
 {
-    aio_bh_cancel(a->bh[ctx]);
+    a->g->ops->bh_cancel(a->bh[ctx]);
     wk_handoff_cancel(&a->bhrec[ctx].ho);
 }
 
@@ -400,10 +395,11 @@ static void op_bh_delete_renew(actor_t *a, int ctx)
      * by aio_context_free) and is a scheduling point where a finished run
      * unwinds this thread: drop our pointer first, or gen_cleanup would
      * free it a second time. */
-    aio_bh_t *old = a->bh[ctx];
+    const wk_target_ops_t *ops = a->g->ops;
+    wk_bh_t *old = a->bh[ctx];
     a->bh[ctx] = NULL;
-    aio_bh_delete(old);
-    a->bh[ctx] = aio_bh_new(a->g->ctx[ctx], bh_cb, &a->bhrec[ctx]);
+    ops->bh_delete(old);
+    a->bh[ctx] = ops->bh_new(a->g->loops.ctx[ctx], bh_cb, &a->bhrec[ctx]);
 }
 
 static void op_bh_oneshot(actor_t *a, int ctx)
@@ -413,7 +409,7 @@ static void op_bh_oneshot(actor_t *a, int ctx)
         if (!o->busy) {
             o->busy = true;
             wk_handoff_start(&o->ho);
-            aio_bh_schedule_oneshot(a->g->ctx[ctx], oneshot_cb, o);
+            a->g->ops->bh_schedule_oneshot(a->g->loops.ctx[ctx], oneshot_cb, o);
             return;
         }
     }
@@ -424,7 +420,7 @@ static void op_read_iothread(actor_t *a)
     gen_read_t *r = read_slot(a, CTX_IO);
     if (r) {
         wk_handoff_start(&r->ho);
-        aio_bh_schedule_oneshot(a->g->ctx[CTX_IO], read_bh_cb, r);
+        a->g->ops->bh_schedule_oneshot(a->g->loops.ctx[CTX_IO], read_bh_cb, r);
     }
 }
 
@@ -432,15 +428,15 @@ static void op_read_iothread(actor_t *a)
 static void op_read_main(actor_t *a, bool sync)
 {
     gen_t *g = a->g;
-    aio_bql_lock();
+    g->ops->bql_lock();
     gen_read_t *r = read_slot(a, CTX_MAIN);
     if (r) {
         read_submit(r);
         while (sync && !r->done) {
-            aio_poll(g->ctx[CTX_MAIN], true);
+            g->ops->poll(g->loops.ctx[CTX_MAIN], true);
         }
     }
-    aio_bql_unlock();
+    g->ops->bql_unlock();
 }
 
 /* The contract's negative case: a thread with no context of its own and
@@ -452,7 +448,7 @@ static void op_read_no_context(actor_t *a)
     if (!r) {
         return;
     }
-    int ret = aio_blk_read(g->devfd, r->buf, GEN_CHUNK, r->offset, read_done, r);
+    int ret = g->ops->blk_read(g->devfd, r->buf, GEN_CHUNK, r->offset, read_done, r);
     if (ret != -EPERM) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_CONTRACT,
                              "%s (no context, no BQL): aio_blk_read returned %d, expected "
@@ -466,9 +462,10 @@ static void op_read_no_context(actor_t *a)
 
 static void op_poll_nonblocking(actor_t *a)
 {
-    aio_bql_lock();
-    aio_poll(a->g->ctx[CTX_MAIN], false);
-    aio_bql_unlock();
+    const wk_target_ops_t *ops = a->g->ops;
+    ops->bql_lock();
+    ops->poll(a->g->loops.ctx[CTX_MAIN], false);
+    ops->bql_unlock();
 }
 
 /* The operations this actor may do in this run: the contract (who may call
@@ -500,7 +497,7 @@ static unsigned allowed_ops(actor_t *a, gen_op_t *ops)
         ops[n++] = OP_FD_SET;
         ops[n++] = OP_FD_REMOVE;
     }
-    if (g->feat[FEAT_SQE] && uring && g->ctx[CTX_IO]) {
+    if (g->feat[FEAT_SQE] && uring && g->loops.ctx[CTX_IO]) {
         ops[n++] = OP_READ_IOTHREAD;
     }
     if (a->vcpu && g->feat[FEAT_SQE] && uring) {
@@ -527,7 +524,7 @@ static void run_op(actor_t *a, gen_op_t op)
                 op != OP_THINK && sim_choose(2) == 0;
     int ctx = op < OP_READ_IOTHREAD ? pick_ctx(g) : CTX_MAIN;
     if (hold) {
-        aio_bql_lock();
+        g->ops->bql_lock();
     }
     switch (op) {
     case OP_THINK:
@@ -582,7 +579,7 @@ static void run_op(actor_t *a, gen_op_t op)
         break;
     }
     if (hold) {
-        aio_bql_unlock();
+        g->ops->bql_unlock();
     }
 }
 
@@ -602,118 +599,71 @@ static void *actor_main(void *arg)
     return NULL;
 }
 
-/* ---- the loops ---- */
-
-static void stop_read(void *opaque)
-{
-    bool *flag = opaque;
-    *flag = true;
-}
-
-static void idle_timer_fire(void *opaque)
-{
-    gen_t *g = opaque;
-    aio_timer_mod_ns(g->idle_timer, aio_clock_ns() + g->scn->main_timer_ns);
-}
-
-static void signal_ready(gen_t *g, bool *flag)
-{
-    os_mutex_lock(&g->lock);
-    *flag = true;
-    sim_cond_broadcast(&g->cond);
-    os_mutex_unlock(&g->lock);
-}
-
-static void wait_ready(gen_t *g, bool *flag)
-{
-    os_mutex_lock(&g->lock);
-    while (!*flag) {
-        sim_cond_wait(&g->cond, (struct os_mutex *)&g->lock);
-    }
-    os_mutex_unlock(&g->lock);
-}
-
-static aio_context_t *context_new_or_fail(gen_t *g)
-{
-    int err = 0;
-    aio_context_t *ctx = aio_context_new_ring(g->scn->backend, g->scn->ring_entries, &err);
-    if (!ctx) {
-        wk_monitor_violation(&g->mon, g->w, WK_INV_HYGIENE, "aio_context_new failed: %s",
-                             g_strerror(-err));
-    }
-    return ctx;
-}
+/* ---- the loops (threads.c) ---- */
 
 /* The home thread frees its context's timers (a timer is freed where it
  * cannot be firing), after the hygiene check saw them disarmed. */
 static void free_timers_of(gen_t *g, int ctx)
 {
     for (unsigned i = 0; i < g->nactors; i++) {
-        aio_timer_free(g->actors[i].timer[ctx].timer);
+        g->ops->timer_free(g->actors[i].timer[ctx].timer);
         g->actors[i].timer[ctx].timer = NULL;
     }
 }
 
-static void *main_loop_main(void *arg)
+static void loop_checked(void *opaque, int which, wk_ctx_t *ctx)
 {
-    gen_t *g = arg;
-    aio_context_t *ctx = context_new_or_fail(g);
-    if (!ctx) {
-        signal_ready(g, &g->main_ready);
-        return NULL;
-    }
-    g->ctx[CTX_MAIN] = ctx;
-    g->ml = aio_main_loop_new(ctx);
-    if (g->scn->main_timer_ns) {
-        g->idle_timer = aio_timer_new(ctx, idle_timer_fire, g);
-        aio_timer_mod_ns(g->idle_timer, aio_clock_ns() + g->scn->main_timer_ns);
-    }
-    aio_set_fd_handler(ctx, g->main_stop_fd, stop_read, NULL, &g->main_stop);
-    aio_bql_lock();
-    signal_ready(g, &g->main_ready);
-    while (!g->main_stop) {
-        wk_stop_if_livelocked(&g->mon, g->w);
-        aio_main_loop_wait(g->ml, false);
-    }
-    aio_set_fd_handler(ctx, g->main_stop_fd, NULL, NULL, NULL);
-    aio_timer_free(g->idle_timer);
-    g->idle_timer = NULL;
-    wk_hygiene_check_context(&g->mon, g->w, ctx, "main-loop", NULL, 0, NULL, 0);
-    free_timers_of(g, CTX_MAIN);
-    aio_context_free(ctx);
-    aio_main_loop_free(g->ml);
-    g->ctx[CTX_MAIN] = NULL;
-    g->ml = NULL;
-    aio_main_context_set(NULL);
-    aio_bql_unlock();
-    return NULL;
-}
-
-static void *iothread_main(void *arg)
-{
-    gen_t *g = arg;
-    aio_context_t *ctx = context_new_or_fail(g);
-    if (!ctx) {
-        signal_ready(g, &g->io_ready);
-        return NULL;
-    }
-    g->ctx[CTX_IO] = ctx;
-    aio_thread_context_set(ctx);
-    aio_set_fd_handler(ctx, g->io_stop_fd, stop_read, NULL, &g->io_stop);
-    signal_ready(g, &g->io_ready);
-    while (!g->io_stop) {
-        aio_poll(ctx, true);
-    }
-    aio_set_fd_handler(ctx, g->io_stop_fd, NULL, NULL, NULL);
-    wk_hygiene_check_context(&g->mon, g->w, ctx, "iothread", NULL, 0, NULL, 0);
-    free_timers_of(g, CTX_IO);
-    aio_context_free(ctx);
-    g->ctx[CTX_IO] = NULL;
-    aio_thread_context_set(NULL);
-    return NULL;
+    (void)ctx;
+    free_timers_of(opaque, which);
 }
 
 /* ---- main ---- */
+
+static void actor_name(gen_t *g, actor_t *a)
+{
+    unsigned i = (unsigned)a->index;
+    if (a->vcpu) {
+        g_snprintf(a->name, sizeof(a->name), "vcpu%u", i);
+    } else {
+        g_snprintf(a->name, sizeof(a->name), "worker%u", i - g->scn->vcpus);
+    }
+}
+
+/* The hand-off records of the actor's one-shot BHs and reads. */
+static void actor_init_slots(actor_t *a)
+{
+    char what[48];
+    for (unsigned k = 0; k < GEN_ONESHOTS; k++) {
+        a->oneshot[k].a = a;
+        g_snprintf(what, sizeof(what), "one-shot BH %u of %s", k, a->name);
+        wk_handoff_init(&a->oneshot[k].ho, what);
+    }
+    for (unsigned k = 0; k < GEN_READS; k++) {
+        a->reads[k].a = a;
+        g_snprintf(what, sizeof(what), "read BH %u of %s", k, a->name);
+        wk_handoff_init(&a->reads[k].ho, what);
+    }
+}
+
+/* The actor's own BH, timer and eventfd on context c. */
+static void actor_init_on(actor_t *a, int c)
+{
+    gen_t *g = a->g;
+    wk_ctx_t *ctx = g->loops.ctx[c];
+    char what[48];
+    a->bhrec[c].a = a;
+    a->bhrec[c].ctx = c;
+    g_snprintf(what, sizeof(what), "BH of %s@%s", a->name, ctx_names[c]);
+    wk_handoff_init(&a->bhrec[c].ho, what);
+    a->bh[c] = g->ops->bh_new(ctx, bh_cb, &a->bhrec[c]);
+    a->timer[c].a = a;
+    g_snprintf(what, sizeof(what), "timer of %s@%s", a->name, ctx_names[c]);
+    wk_timer_watch_init(&a->timer[c].watch, what);
+    a->timer[c].timer = g->ops->timer_new(ctx, timer_cb, &a->timer[c]);
+    a->fd[c].a = a;
+    a->fd[c].ctx = c;
+    a->fd[c].fd = os_eventfd_new();
+}
 
 static void actors_init(gen_t *g)
 {
@@ -724,50 +674,34 @@ static void actors_init(gen_t *g)
         a->g = g;
         a->index = (int)i;
         a->vcpu = i < g->scn->vcpus;
-        if (a->vcpu) {
-            g_snprintf(a->name, sizeof(a->name), "vcpu%u", i);
-        } else {
-            g_snprintf(a->name, sizeof(a->name), "worker%u", i - g->scn->vcpus);
-        }
+        actor_name(g, a);
         os_mutex_init(&a->lock);
         sim_cond_init(&a->cond);
-        for (unsigned k = 0; k < GEN_ONESHOTS; k++) {
-            char what[48];
-            a->oneshot[k].a = a;
-            g_snprintf(what, sizeof(what), "one-shot BH %u of %s", k, a->name);
-            wk_handoff_init(&a->oneshot[k].ho, what);
-        }
-        for (unsigned k = 0; k < GEN_READS; k++) {
-            char what[48];
-            a->reads[k].a = a;
-            g_snprintf(what, sizeof(what), "read BH %u of %s", k, a->name);
-            wk_handoff_init(&a->reads[k].ho, what);
-        }
+        actor_init_slots(a);
         for (int c = 0; c < CTX_N; c++) {
-            char what[48];
-            if (!g->ctx[c]) {
-                continue;
+            if (g->loops.ctx[c]) {
+                actor_init_on(a, c);
             }
-            a->bhrec[c].a = a;
-            a->bhrec[c].ctx = c;
-            g_snprintf(what, sizeof(what), "BH of %s@%s", a->name, ctx_names[c]);
-            wk_handoff_init(&a->bhrec[c].ho, what);
-            a->bh[c] = aio_bh_new(g->ctx[c], bh_cb, &a->bhrec[c]);
-            a->timer[c].a = a;
-            g_snprintf(what, sizeof(what), "timer of %s@%s", a->name, ctx_names[c]);
-            wk_timer_watch_init(&a->timer[c].watch, what);
-            a->timer[c].timer = aio_timer_new(g->ctx[c], timer_cb, &a->timer[c]);
-            a->fd[c].a = a;
-            a->fd[c].ctx = c;
-            a->fd[c].fd = os_eventfd_new();
         }
+    }
+}
+
+/* An fd of the actor readable with a handler for longer than the bound. */
+static void check_stale_fd(gen_t *g, actor_t *a, int c, int64_t now)
+{
+    gen_fd_t *f = &a->fd[c];
+    int64_t since = MAX(f->readable_since, f->added_at);
+    if (f->handler && f->readable) {
+        char what[48];
+        g_snprintf(what, sizeof(what), "fd of %s@%s", a->name, ctx_names[c]);
+        wk_monitor_handoff_open(&g->mon, g->w, what, since, g->mon.bound_handoff_ns, now);
     }
 }
 
 /* After the quiet period every hand-off must have been served. */
 static void check_stale(gen_t *g)
 {
-    int64_t clock = aio_clock_ns();
+    int64_t clock = g->ops->clock_ns();
     int64_t now = sim_now_ns();
     for (unsigned i = 0; i < g->nactors; i++) {
         actor_t *a = &g->actors[i];
@@ -778,19 +712,12 @@ static void check_stale(gen_t *g)
             wk_handoff_check_stale(&a->reads[k].ho, &g->mon, g->w);
         }
         for (int c = 0; c < CTX_N; c++) {
-            if (!g->ctx[c]) {
+            if (!g->loops.ctx[c]) {
                 continue;
             }
             wk_handoff_check_stale(&a->bhrec[c].ho, &g->mon, g->w);
             wk_timer_watch_check_stale(&a->timer[c].watch, clock, &g->mon, g->w);
-            gen_fd_t *f = &a->fd[c];
-            int64_t since = MAX(f->readable_since, f->added_at);
-            if (f->handler && f->readable) {
-                char what[48];
-                g_snprintf(what, sizeof(what), "fd of %s@%s", a->name, ctx_names[c]);
-                wk_monitor_handoff_open(&g->mon, g->w, what, since, g->mon.bound_handoff_ns,
-                                        now);
-            }
+            check_stale_fd(g, a, c, now);
         }
     }
 }
@@ -802,41 +729,38 @@ static void actors_cleanup(gen_t *g)
     for (unsigned i = 0; i < g->nactors; i++) {
         actor_t *a = &g->actors[i];
         for (int c = 0; c < CTX_N; c++) {
-            if (!g->ctx[c]) {
+            if (!g->loops.ctx[c]) {
                 continue;
             }
             if (a->fd[c].handler) {
                 op_fd_remove(a, c);
             }
-            aio_timer_del(a->timer[c].timer);
-            aio_bh_t *bh = a->bh[c];
+            g->ops->timer_del(a->timer[c].timer);
+            wk_bh_t *bh = a->bh[c];
             a->bh[c] = NULL; /* before the scheduling point: see op_bh_delete_renew */
-            aio_bh_delete(bh);
+            g->ops->bh_delete(bh);
         }
     }
 }
 
+/* Runs after the run ended, on no simulated thread: frees what killed
+ * threads left behind. */
 static void gen_cleanup(void *arg)
 {
     gen_t *g = arg;
     for (int c = 0; c < CTX_N; c++) {
-        if (g->ctx[c]) {
+        if (g->loops.ctx[c]) {
             free_timers_of(g, c);
         }
     }
-    aio_timer_free(g->idle_timer);
-    if (g->ctx[CTX_IO]) {
-        aio_context_free(g->ctx[CTX_IO]);
-    }
-    if (g->ctx[CTX_MAIN]) {
-        aio_context_free(g->ctx[CTX_MAIN]);
-        aio_main_loop_free(g->ml);
-    }
+    wk_loops_free_contexts(&g->loops);
     for (unsigned i = 0; i < g->nactors; i++) {
         /* Reusable BHs are their owner's: with the contexts gone nobody
          * else holds them (a queued one was unlinked by the free). */
         for (int c = 0; c < CTX_N; c++) {
-            g_free(g->actors[i].bh[c]);
+            if (g->actors[i].bh[c]) {
+                g->ops->bh_free_after_context(g->actors[i].bh[c]);
+            }
             g->actors[i].bh[c] = NULL;
         }
     }
@@ -847,26 +771,12 @@ static void gen_cleanup(void *arg)
             }
         }
     }
-    if (g->main_stop_fd >= 0) {
-        os_fd_close(g->main_stop_fd);
-    }
-    if (g->io_stop_fd >= 0) {
-        os_fd_close(g->io_stop_fd);
-    }
-    aio_main_context_set(NULL);
-    aio_bql_destroy();
+    wk_loops_close(&g->loops);
 }
 
-static void *gen_main(void *arg)
+/* Each run draws its features, and says which in the event log. */
+static void draw_features(gen_t *g)
 {
-    gen_t *g = arg;
-    const scn_t *s = g->scn;
-    sim_thread_t *threads[GEN_MAX_ACTORS];
-
-    aio_bql_init();
-    os_mutex_init(&g->lock);
-    sim_cond_init(&g->cond);
-    sim_defer(g->w, gen_cleanup, g);
     for (int f = 0; f < FEAT_COUNT; f++) {
         g->feat[f] = sim_choose(4) != 3;
     }
@@ -877,29 +787,37 @@ static void *gen_main(void *arg)
                           g->feat[f] ? '1' : '0');
     }
     sim_monitor_event(g->w, line, 0, 0);
+}
+
+static void run_actors(gen_t *g)
+{
+    const char *names[GEN_MAX_ACTORS];
+    void *args[GEN_MAX_ACTORS];
+    for (unsigned i = 0; i < g->nactors; i++) {
+        names[i] = g->actors[i].name;
+        args[i] = &g->actors[i];
+    }
+    wk_threads_run_all(g->w, g->nactors, names, actor_main, args);
+}
+
+static void *gen_main(void *arg)
+{
+    gen_t *g = arg;
+    const scn_t *s = g->scn;
+
+    wk_loops_begin(&g->loops);
+    sim_defer(g->w, gen_cleanup, g);
+    draw_features(g);
     g->devfd =
         sim_blkdev_create(g->w, (uint64_t)GEN_MAX_ACTORS * GEN_READS_PER_ACTOR * GEN_CHUNK,
                           s->latency_min_ns, s->latency_max_ns);
-    g->main_stop_fd = os_eventfd_new();
-    g->io_stop_fd = os_eventfd_new();
-
-    sim_thread_t *main_loop = sim_thread_create(g->w, "main-loop", main_loop_main, g);
-    wait_ready(g, &g->main_ready);
-    sim_thread_t *iothread = NULL;
-    if (g->feat[FEAT_IOTHREAD] || s->target == SCN_TARGET_IOTHREAD) {
-        iothread = sim_thread_create(g->w, "iothread", iothread_main, g);
-        wait_ready(g, &g->io_ready);
-    }
-    if (!g->ctx[CTX_MAIN]) {
+    wk_loops_open_stop_fds(&g->loops);
+    if (!wk_loops_start(&g->loops,
+                        g->feat[FEAT_IOTHREAD] || s->target == SCN_TARGET_IOTHREAD)) {
         return NULL;
     }
     actors_init(g);
-    for (unsigned i = 0; i < g->nactors; i++) {
-        threads[i] = sim_thread_create(g->w, g->actors[i].name, actor_main, &g->actors[i]);
-    }
-    for (unsigned i = 0; i < g->nactors; i++) {
-        sim_thread_join(threads[i]);
-    }
+    run_actors(g);
     int64_t done_at = sim_now_ns();
 
     /* Quiet period: the longest timer delay plus twice the bound. */
@@ -907,13 +825,7 @@ static void *gen_main(void *arg)
                  2 * g->mon.bound_handoff_ns);
     check_stale(g);
     actors_cleanup(g);
-
-    if (iothread) {
-        os_eventfd_signal(g->io_stop_fd);
-        sim_thread_join(iothread);
-    }
-    os_eventfd_signal(g->main_stop_fd);
-    sim_thread_join(main_loop);
+    wk_loops_stop(&g->loops);
     wk_hygiene_check_threads(&g->mon, g->w);
     if (done_at > s->deadline_ns) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_DEADLINE,
@@ -954,13 +866,29 @@ static void gen_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
     }
 }
 
+/* What the actors call on the target, besides what their loop threads
+ * need (wk_loops_missing_op). */
+static const wk_target_op_t needed_ops[] = {
+    WK_TARGET_OP(bh_schedule_oneshot), WK_TARGET_OP(bh_new),
+    WK_TARGET_OP(bh_schedule),         WK_TARGET_OP(bh_cancel),
+    WK_TARGET_OP(bh_delete),           WK_TARGET_OP(bh_free_after_context),
+    WK_TARGET_OP(timer_del),           WK_TARGET_OP(blk_read),
+};
+
+const char *wk_genload_missing_op(const wk_target_ops_t *ops)
+{
+    const char *missing = wk_loops_missing_op(ops);
+    return missing ? missing
+                   : wk_target_first_missing(ops, needed_ops, G_N_ELEMENTS(needed_ops));
+}
+
 void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
 {
     gen_t *g = g_new0(gen_t, 1);
     sim_options_t opts = *o;
 
     g->scn = scn;
-    g->main_stop_fd = g->io_stop_fd = -1;
+    g->ops = wk_target_selected();
     wk_monitor_init(&g->mon, scn->bound_sqe_submit_ns, scn->bound_cqe_reap_ns,
                     scn->bound_handoff_ns);
     g->user_on_event = o->on_event;
@@ -971,6 +899,9 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     g->faults = opts.faults;
 
     g->w = sim_world_new(&opts);
+    wk_loops_init(&g->loops, g->ops, scn, g->w, &g->mon);
+    g->loops.hooks.checked = loop_checked;
+    g->loops.opaque = g;
     sim_result_t r = sim_world_run(g->w, gen_main, g);
     wk_monitor_finish(&g->mon, g->w);
     wk_outcome_fill(out, g->w, r, &g->mon, opts.log_enabled);

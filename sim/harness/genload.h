@@ -11,8 +11,14 @@
 
 #include "machine.h"
 #include "scenario.h"
+#include "target.h"
 
-/* Runs scn (workload = generated) once; same contract as wk_machine_run(). */
+/* Runs scn (workload = generated) once on the selected target; same
+ * contract as wk_machine_run(). */
 void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out);
+
+/* The first target operation the generated workload needs that ops lacks,
+ * or NULL. */
+const char *wk_genload_missing_op(const wk_target_ops_t *ops);
 
 #endif

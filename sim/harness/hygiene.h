@@ -4,25 +4,34 @@
  * be freed must hold no user SQE unsubmitted (in the SQ ring or on the
  * overflow list), no user CQE unreaped or reaped but unhandled, no bottom
  * half still scheduled, no block request in flight, no fd handler or armed
- * timer beyond the ones its owner names as its own; and the run's main
+ * timer beyond the ones its owner keeps on purpose; and the run's main
  * thread, after joining its workload, must be the only live thread.
  *
  * Each finding is an end-of-run-hygiene violation like any other (the
- * first violation of a run stays its verdict).  The checks read loop/'s
- * private state from the simulator's side: loop/ itself carries no hook.
+ * first violation of a run stays its verdict).  Counting a context's
+ * leftovers needs its loop's private state, so each target counts its own
+ * (its check_leftovers op, target.h; loop/'s in targets/loop/) and reports
+ * them here.
  */
 #ifndef WAKESIM_HYGIENE_H
 #define WAKESIM_HYGIENE_H
 
-#include "aio.h"
 #include "monitor.h"
 
-/* Checks ctx, owned by the calling thread and quiescent (its loop has
- * returned).  keep_fds / keep_timers: handlers and armed timers the owner
- * still holds on purpose (its stop fd, its idle timer). */
-void wk_hygiene_check_context(wk_monitor_t *mon, sim_world_t *w, aio_context_t *ctx,
-                              const char *who, const int *keep_fds, unsigned n_keep_fds,
-                              aio_timer_t *const *keep_timers, unsigned n_keep_timers);
+/* What a quiescent context still holds that its owner did not keep. */
+typedef struct {
+    unsigned bhs_scheduled;
+    unsigned user_sqes_unsubmitted;
+    unsigned user_cqes_unreaped;
+    unsigned cqes_unhandled; /* reaped, handler not run */
+    unsigned fd_handlers;
+    unsigned armed_timers;
+    bool blk_requests; /* some block request in flight */
+} wk_leftovers_t;
+
+/* A violation naming owner's context when left holds anything. */
+void wk_hygiene_report_leftovers(wk_monitor_t *mon, sim_world_t *w, const char *owner,
+                                 const wk_leftovers_t *left);
 
 /* Checks that the calling thread is the run's only live thread. */
 void wk_hygiene_check_threads(wk_monitor_t *mon, sim_world_t *w);

@@ -9,8 +9,9 @@
  *              the deadline; its exit ends the run.
  *   main-loop  the main context on a real GMainContext: the target's
  *              main_loop_wait with the BQL held except around ppoll(), plus
- *              the idle timer.
- *   iothread   (target = iothread) its own context, poll(ctx, true).
+ *              the idle timer (threads.c).
+ *   iothread   (target = iothread) its own context, poll(ctx, true)
+ *              (threads.c).
  *   vcpuN      the workload: per batch, think, hand the requests to the
  *              target by the scenario's submission path, then take each
  *              completion, check its data, think again.
@@ -19,6 +20,7 @@
  * cut short (violation, deadlock) sim_defer() frees what is left, so no run
  * leaks into the next.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <glib.h>
 #include "aio-os.h"
@@ -29,6 +31,7 @@
 #include "machine.h"
 #include "monitor.h"
 #include "target.h"
+#include "threads.h"
 
 #define MAX_VCPUS 16
 
@@ -64,24 +67,8 @@ struct machine {
     sim_event_fn_t *user_on_event; /* the caller's hook, after the monitors */
     void *user_opaque;
     int devfd;
-    /* Shutdown: main writes a loop's stop eventfd, whose fd handler (on the
-     * loop's own thread) sets its flag.  A bare aio_notify() would not do:
-     * the GSource prepare does not read "notified", so a notify that lands
-     * before the loop raises notify_me is lost unless there is work to see
-     * (QEMU pairs every notify with work).  And main never touches a
-     * context another thread may be freeing. */
-    int main_stop_fd, io_stop_fd;
-    bool main_stop, io_stop;
-
-    os_mutex_t lock;
-    sim_cond_t cond;
-    bool main_ready, io_ready;
-
-    wk_ctx_t *main_ctx;
-    wk_main_loop_t *ml;
-    wk_timer_t *idle_timer;
-    wk_ctx_t *io_ctx;
-    wk_ctx_t *target;
+    wk_loops_t loops; /* main-loop, iothread (threads.c) */
+    wk_ctx_t *target; /* the context serving the devices, once up */
 
     unsigned nvcpus;
     vcpu_t vcpus[MAX_VCPUS];
@@ -179,7 +166,7 @@ static void hand_over_batch(vcpu_t *v)
         /* Synchronous I/O from device emulation: the BQL holder polls the
          * main context itself, and so enters the main ring. */
         while (s->submit == SCN_SUBMIT_MMIO_SYNC && batch_completed(v) < s->batch_size) {
-            m->ops->poll(m->main_ctx, true);
+            m->ops->poll(m->loops.ctx[WK_LOOP_MAIN], true);
         }
         m->ops->bql_unlock();
         return;
@@ -277,7 +264,7 @@ static void *vcpu_main(void *arg)
     return NULL;
 }
 
-/* ---- the loops ---- */
+/* ---- the devices on their loop (threads.c hooks) ---- */
 
 static void register_devices(machine_t *m, wk_ctx_t *ctx)
 {
@@ -303,123 +290,28 @@ static void unregister_devices(machine_t *m, wk_ctx_t *ctx)
     }
 }
 
-static void signal_ready(machine_t *m, bool *flag)
+/* The context the scenario puts the devices on: their handlers and timers
+ * are registered there, on its own thread, and removed before it is freed. */
+static bool serves_devices(const machine_t *m, int which)
 {
-    os_mutex_lock(&m->lock);
-    *flag = true;
-    sim_cond_broadcast(&m->cond);
-    os_mutex_unlock(&m->lock);
+    return (which == WK_LOOP_MAIN) == (m->scn->target == SCN_TARGET_MAIN);
 }
 
-static void wait_ready(machine_t *m, bool *flag)
-{
-    os_mutex_lock(&m->lock);
-    while (!*flag) {
-        sim_cond_wait(&m->cond, (struct os_mutex *)&m->lock);
-    }
-    os_mutex_unlock(&m->lock);
-}
-
-/* The end-of-run hygiene check of a context, where the target has one. */
-static void check_context_hygiene(machine_t *m, wk_ctx_t *ctx, const char *owner)
-{
-    if (m->ops->check_leftovers) {
-        m->ops->check_leftovers(ctx, &m->mon, m->w, owner);
-    }
-}
-
-static wk_ctx_t *context_new_or_fail(machine_t *m, bool main_ctx)
-{
-    int err = 0;
-    if (m->ops->name_context_objects) {
-        m->ops->name_context_objects(main_ctx);
-    }
-    wk_ctx_t *ctx = m->ops->context_new((int)m->scn->backend, m->scn->ring_entries, &err);
-    sim_name_forget_pending(); /* the ppoll back end has no ring */
-    if (!ctx) {
-        wk_monitor_violation(&m->mon, m->w, WK_INV_HYGIENE, "aio_context_new failed: %s",
-                             g_strerror(-err));
-    }
-    return ctx;
-}
-
-static void stop_read(void *opaque)
-{
-    bool *flag = opaque;
-    *flag = true;
-}
-
-static void idle_timer_fire(void *opaque)
+static void loop_attach(void *opaque, int which, wk_ctx_t *ctx)
 {
     machine_t *m = opaque;
-    m->ops->timer_mod_ns(m->idle_timer, m->ops->clock_ns() + m->scn->main_timer_ns);
-}
-
-static void *main_loop_main(void *arg)
-{
-    machine_t *m = arg;
-    /* The monitor knows the main loop by thread id, set before it can poll. */
-    m->mon.main_loop_tid = sim_thread_id(sim_thread_self());
-    wk_ctx_t *ctx = context_new_or_fail(m, true);
-    if (!ctx) {
-        return NULL;
-    }
-    m->main_ctx = ctx;
-    m->ml = m->ops->main_loop_new(ctx);
-    if (m->scn->main_timer_ns) {
-        m->idle_timer = m->ops->timer_new(ctx, idle_timer_fire, m);
-        m->ops->timer_mod_ns(m->idle_timer, m->ops->clock_ns() + m->scn->main_timer_ns);
-    }
-    if (m->scn->target == SCN_TARGET_MAIN) {
+    if (serves_devices(m, which)) {
         m->target = ctx;
         register_devices(m, ctx);
     }
-    m->ops->set_fd_handler(ctx, m->main_stop_fd, stop_read, &m->main_stop);
-    m->ops->bql_lock();
-    signal_ready(m, &m->main_ready);
-    while (!m->main_stop) {
-        wk_stop_if_livelocked(&m->mon, m->w);
-        m->ops->main_loop_wait(m->ml);
-    }
-    m->ops->set_fd_handler(ctx, m->main_stop_fd, NULL, NULL);
-    if (m->scn->target == SCN_TARGET_MAIN) {
-        unregister_devices(m, ctx);
-    }
-    m->ops->timer_free(m->idle_timer);
-    m->idle_timer = NULL;
-    check_context_hygiene(m, ctx, "main-loop");
-    m->ops->context_free(ctx);
-    m->ops->main_loop_free(m->ml);
-    m->main_ctx = NULL;
-    m->ml = NULL;
-    m->ops->main_context_clear();
-    m->ops->bql_unlock();
-    return NULL;
 }
 
-static void *iothread_main(void *arg)
+static void loop_detach(void *opaque, int which, wk_ctx_t *ctx)
 {
-    machine_t *m = arg;
-    wk_ctx_t *ctx = context_new_or_fail(m, false);
-    if (!ctx) {
-        return NULL;
+    machine_t *m = opaque;
+    if (serves_devices(m, which)) {
+        unregister_devices(m, ctx);
     }
-    m->io_ctx = ctx;
-    m->ops->thread_context_set(ctx);
-    m->target = ctx;
-    register_devices(m, ctx);
-    m->ops->set_fd_handler(ctx, m->io_stop_fd, stop_read, &m->io_stop);
-    signal_ready(m, &m->io_ready);
-    while (!m->io_stop) {
-        m->ops->poll(ctx, true);
-    }
-    m->ops->set_fd_handler(ctx, m->io_stop_fd, NULL, NULL);
-    unregister_devices(m, ctx);
-    check_context_hygiene(m, ctx, "iothread");
-    m->ops->context_free(ctx);
-    m->io_ctx = NULL;
-    m->ops->thread_context_set(NULL);
-    return NULL;
 }
 
 /* Runs after the run ended, on no simulated thread: frees what killed
@@ -431,26 +323,13 @@ static void machine_cleanup(void *arg)
         m->ops->timer_free(m->vcpus[i].timer);
         m->vcpus[i].timer = NULL;
     }
-    m->ops->timer_free(m->idle_timer);
-    if (m->io_ctx) {
-        m->ops->context_free(m->io_ctx);
-    }
-    if (m->main_ctx) {
-        m->ops->context_free(m->main_ctx);
-        m->ops->main_loop_free(m->ml);
-    }
+    wk_loops_free_contexts(&m->loops);
     for (unsigned i = 0; i < m->nvcpus; i++) {
         if (m->vcpus[i].kick_fd >= 0) {
             os_fd_close(m->vcpus[i].kick_fd);
         }
     }
-    if (m->main_stop_fd >= 0) {
-        os_fd_close(m->main_stop_fd);
-    }
-    if (m->io_stop_fd >= 0) {
-        os_fd_close(m->io_stop_fd);
-    }
-    m->ops->run_end();
+    wk_loops_close(&m->loops);
 }
 
 static void vcpus_init(machine_t *m)
@@ -494,48 +373,37 @@ static void vcpus_free(machine_t *m)
     }
 }
 
+static void run_vcpus(machine_t *m)
+{
+    const char *names[MAX_VCPUS];
+    void *args[MAX_VCPUS];
+    for (unsigned i = 0; i < m->nvcpus; i++) {
+        names[i] = m->vcpus[i].name;
+        args[i] = &m->vcpus[i];
+    }
+    wk_threads_run_all(m->w, m->nvcpus, names, vcpu_main, args);
+}
+
 static void *machine_main(void *arg)
 {
     machine_t *m = arg;
     const scn_t *s = m->scn;
-    sim_thread_t *vcpu_threads[MAX_VCPUS];
 
-    m->ops->run_begin();
-    sim_name_forget_pending(); /* a name the target's run_begin left unused */
-    sim_name_next(SIM_OBJ_MUTEX, "machine lock");
-    os_mutex_init(&m->lock);
-    sim_cond_init(&m->cond);
+    wk_loops_begin(&m->loops);
     sim_defer(m->w, machine_cleanup, m);
     uint64_t size = (uint64_t)s->vcpus * s->batches * s->batch_size * s->chunk_bytes;
     m->devfd = sim_blkdev_create(m->w, size, s->latency_min_ns, s->latency_max_ns);
     vcpus_init(m);
-    sim_name_next(SIM_OBJ_EVENTFD, "main-loop stop");
-    m->main_stop_fd = os_eventfd_new();
-    sim_name_next(SIM_OBJ_EVENTFD, "iothread stop");
-    m->io_stop_fd = os_eventfd_new();
-
-    sim_thread_t *main_loop = sim_thread_create(m->w, "main-loop", main_loop_main, m);
-    wait_ready(m, &m->main_ready);
-    sim_thread_t *iothread = NULL;
-    if (s->target == SCN_TARGET_IOTHREAD) {
-        iothread = sim_thread_create(m->w, "iothread", iothread_main, m);
-        wait_ready(m, &m->io_ready);
+    wk_loops_open_stop_fds(&m->loops);
+    /* A context that could not be created is already a violation; with no
+     * context to serve them, the vCPUs have nothing to do. */
+    if (!wk_loops_start(&m->loops, s->target == SCN_TARGET_IOTHREAD) || !m->target) {
+        return NULL;
     }
-    for (unsigned i = 0; i < m->nvcpus; i++) {
-        vcpu_threads[i] =
-            sim_thread_create(m->w, m->vcpus[i].name, vcpu_main, &m->vcpus[i]);
-    }
-    for (unsigned i = 0; i < m->nvcpus; i++) {
-        sim_thread_join(vcpu_threads[i]);
-    }
+    run_vcpus(m);
     int64_t done_at = sim_now_ns();
 
-    if (iothread) {
-        os_eventfd_signal(m->io_stop_fd);
-        sim_thread_join(iothread);
-    }
-    os_eventfd_signal(m->main_stop_fd);
-    sim_thread_join(main_loop);
+    wk_loops_stop(&m->loops);
     wk_hygiene_check_threads(&m->mon, m->w);
 
     if (done_at > s->deadline_ns) {
@@ -615,8 +483,45 @@ void wk_machine_apply_scenario(sim_options_t *opts, const scn_t *scn)
     }
 }
 
+/* What the vCPUs and the devices call on the target, besides what the loop
+ * threads need (wk_loops_missing_op). */
+static const wk_target_op_t needed_ops[] = {
+    WK_TARGET_OP(context_has_sqe),
+    WK_TARGET_OP(current_context),
+    WK_TARGET_OP(bh_schedule_oneshot),
+    WK_TARGET_OP(blk_read),
+};
+
+const char *wk_machine_missing_op(const scn_t *scn, const wk_target_ops_t *ops)
+{
+    if (scn->workload == SCN_WORKLOAD_GENERATED) {
+        return wk_genload_missing_op(ops);
+    }
+    const char *missing = wk_loops_missing_op(ops);
+    return missing ? missing
+                   : wk_target_first_missing(ops, needed_ops, G_N_ELEMENTS(needed_ops));
+}
+
+int wk_machine_check_target(const char *prog, const scn_t *scn)
+{
+    const wk_target_ops_t *ops = wk_target_selected();
+    const char *missing = wk_machine_missing_op(scn, ops);
+    if (!missing) {
+        return 0;
+    }
+    fprintf(stderr, "%s: target %s lacks operation %s, which the %s workload needs\n", prog,
+            ops->name, missing,
+            scn->workload == SCN_WORKLOAD_GENERATED ? "generated" : "batches");
+    return 2;
+}
+
 void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
 {
+    /* Drivers check up front (wk_machine_check_target); one that did not
+     * still never runs a target without the operations the workload uses. */
+    if (wk_machine_check_target("wakesim", scn) != 0) {
+        exit(2);
+    }
     if (scn->workload == SCN_WORKLOAD_GENERATED) {
         wk_genload_run(scn, o, out);
         return;
@@ -626,7 +531,6 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
 
     m->scn = scn;
     m->ops = wk_target_selected();
-    m->main_stop_fd = m->io_stop_fd = -1;
     wk_monitor_init(&m->mon, scn->bound_sqe_submit_ns, scn->bound_cqe_reap_ns,
                     scn->bound_handoff_ns);
     m->user_on_event = o->on_event;
@@ -637,6 +541,12 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     m->faults = opts.faults;
 
     m->w = sim_world_new(&opts);
+    wk_loops_init(&m->loops, m->ops, scn, m->w, &m->mon);
+    m->loops.hooks.attach = loop_attach;
+    m->loops.hooks.detach = loop_detach;
+    m->loops.opaque = m;
+    m->loops.name_objects = true;
+    m->loops.tell_monitor_main_loop = true;
     sim_result_t r = sim_world_run(m->w, machine_main, m);
     wk_monitor_finish(&m->mon, m->w);
 

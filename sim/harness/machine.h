@@ -41,6 +41,15 @@ typedef struct {
 void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out);
 void wk_outcome_clear(wk_outcome_t *out);
 
+struct wk_target_ops;
+/* The first operation scn's workload needs that target ops lacks, or NULL. */
+const char *wk_machine_missing_op(const scn_t *scn, const struct wk_target_ops *ops);
+/* Before any run: 0 when the selected target has every operation scn's
+ * workload needs; else says which it lacks on stderr ("PROG: target T lacks
+ * operation OP, which the W workload needs") and returns 2, the exit status
+ * for it.  wk_machine_run() exits with it rather than run without them. */
+int wk_machine_check_target(const char *prog, const scn_t *scn);
+
 struct wk_monitor_s;
 /* Fills *out from a finished world and its monitors (shared by every
  * workload's machine). */

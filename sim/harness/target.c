@@ -1,5 +1,5 @@
 /*
- * target.c - which target the machine drives.  loop/ is always there; the
+ * target.c - which target the workloads drive.  loop/ is always there; the
  * QEMU target exists only in binaries linked with a QEMU tree's event loop
  * (targets/qemu/), which define wk_target_qemu.
  */
@@ -29,6 +29,19 @@ const wk_target_ops_t *wk_target_find(const char *name)
     }
     if (strcmp(name, "qemu") == 0 && &wk_target_qemu) {
         return &wk_target_qemu;
+    }
+    return NULL;
+}
+
+const char *wk_target_first_missing(const wk_target_ops_t *ops,
+                                    const wk_target_op_t *needed, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        void (*fn)(void);
+        memcpy(&fn, (const char *)ops + needed[i].offset, sizeof(fn));
+        if (!fn) {
+            return needed[i].name;
+        }
     }
     return NULL;
 }

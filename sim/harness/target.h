@@ -1,17 +1,23 @@
 /*
- * target.h - the event loop a machine drives, as a small ops table: create a
- * context, attach it to glib, schedule a BH, arm a timer, add an SQE with a
- * CQE handler, the BQL and the current-context rule.  The machine
- * (machine.c) only talks to a target through this table, so the same
- * scenarios drive loop/ (target-loop.c) and QEMU's own util/ code
- * (targets/qemu/target-qemu.c, built when a QEMU tree is configured).
+ * target.h - the event loop a workload drives, as a small ops table: create
+ * a context, attach it to glib, bottom halves, timers, fd handlers, an SQE
+ * with a CQE handler, the BQL and the current-context rule.  The scenario
+ * machine (machine.c), the generated workload (genload.c) and their loop
+ * threads (threads.c) only talk to a target through this table, so the
+ * same workloads drive loop/ (targets/loop/target-loop.c) and QEMU's own
+ * util/ code (targets/qemu/target-qemu.c, built when a QEMU tree is
+ * configured).
  *
- * Handles are opaque: each target casts them to its own types.
+ * Handles are opaque: each target casts them to its own types.  An
+ * operation a target lacks is NULL; each workload lists the operations it
+ * needs (WK_TARGET_OP), and a run asking a target for one it lacks is
+ * refused before it starts (wk_machine_check_target).
  */
 #ifndef WAKESIM_TARGET_H
 #define WAKESIM_TARGET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -20,6 +26,7 @@ struct wk_monitor_s;
 typedef struct wk_ctx wk_ctx_t;
 typedef struct wk_main_loop wk_main_loop_t;
 typedef struct wk_timer wk_timer_t;
+typedef struct wk_bh wk_bh_t;
 typedef void wk_cb_t(void *opaque);
 typedef void wk_done_t(void *opaque, ssize_t ret);
 
@@ -31,6 +38,9 @@ typedef struct wk_target_ops {
     /* Per run: set up and tear down process-wide state of the target (its
      * BQL, ...).  run_end runs on the host after every thread is unwound. */
     void (*run_begin)(void);
+    /* Optional: names, for reports, the simulated objects the next
+     * run_begin creates (sim_name_next). */
+    void (*name_run_objects)(void);
     void (*run_end)(void);
 
     /* Contexts.  backend is the scenario's (loop/'s aio_backend_t values),
@@ -65,10 +75,21 @@ typedef struct wk_target_ops {
      * holder on the main context. */
     bool (*poll)(wk_ctx_t *ctx, bool blocking);
 
+    /* io_read NULL removes fd's handler. */
     void (*set_fd_handler)(wk_ctx_t *ctx, int fd, wk_cb_t *io_read, void *opaque);
     void (*bh_schedule_oneshot)(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque);
+    /* A reusable bottom half of ctx, run on ctx's home thread. */
+    wk_bh_t *(*bh_new)(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque);
+    void (*bh_schedule)(wk_bh_t *bh);
+    void (*bh_cancel)(wk_bh_t *bh);
+    /* Hands bh to its context, which frees it; may be a scheduling point. */
+    void (*bh_delete)(wk_bh_t *bh);
+    /* On the host after a cut-short run: frees a BH that was never deleted,
+     * once its context is freed (which unlinked it). */
+    void (*bh_free_after_context)(wk_bh_t *bh);
     wk_timer_t *(*timer_new)(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque);
     void (*timer_mod_ns)(wk_timer_t *t, int64_t expire_ns);
+    void (*timer_del)(wk_timer_t *t);
     void (*timer_free)(wk_timer_t *t); /* NULL is allowed */
     int64_t (*clock_ns)(void);
     /* Reads len bytes at offset of a block device fd through an SQE on the
@@ -82,6 +103,21 @@ typedef struct wk_target_ops {
 } wk_target_ops_t;
 
 extern const wk_target_ops_t wk_target_loop;
+
+/* One operation of the table, by name, for a workload's list of the
+ * operations it needs. */
+typedef struct {
+    const char *name;
+    size_t offset; /* of its pointer in wk_target_ops_t */
+} wk_target_op_t;
+#define WK_TARGET_OP(field)                                                                \
+    {                                                                                      \
+#field, offsetof(wk_target_ops_t, field)                                           \
+    }
+
+/* The name of the first of needed[0..n) that ops lacks (NULL), or NULL. */
+const char *wk_target_first_missing(const wk_target_ops_t *ops,
+                                    const wk_target_op_t *needed, size_t n);
 
 /* The target every following wk_machine_run() drives (default: loop). */
 void wk_target_select(const wk_target_ops_t *ops);

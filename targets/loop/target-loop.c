@@ -6,14 +6,13 @@
  */
 #include <glib.h>
 #include "aio.h"
-#include "hygiene.h"
+#include "leftovers.h"
 #include "sim.h"
 #include "target.h"
 
-static void loop_run_begin(void)
+static void loop_name_run_objects(void)
 {
     sim_name_next(SIM_OBJ_MUTEX, "BQL");
-    aio_bql_init();
 }
 
 static void loop_run_end(void)
@@ -49,12 +48,6 @@ static void loop_name_context_objects(bool main_ctx)
     for (unsigned i = 0; i < G_N_ELEMENTS(objs); i++) {
         sim_name_next(objs[i].kind, objs[i].name[main_ctx ? 0 : 1]);
     }
-}
-
-static void loop_check_leftovers(wk_ctx_t *ctx, struct wk_monitor_s *mon,
-                                 struct sim_world *w, const char *owner)
-{
-    wk_hygiene_check_context(mon, w, (aio_context_t *)ctx, owner, NULL, 0, NULL, 0);
 }
 
 static bool loop_context_has_sqe(wk_ctx_t *ctx)
@@ -107,6 +100,33 @@ static void loop_bh_schedule_oneshot(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
     aio_bh_schedule_oneshot((aio_context_t *)ctx, cb, opaque);
 }
 
+static wk_bh_t *loop_bh_new(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
+{
+    return (wk_bh_t *)aio_bh_new((aio_context_t *)ctx, cb, opaque);
+}
+
+static void loop_bh_schedule(wk_bh_t *bh)
+{
+    aio_bh_schedule((aio_bh_t *)bh);
+}
+
+static void loop_bh_cancel(wk_bh_t *bh)
+{
+    aio_bh_cancel((aio_bh_t *)bh);
+}
+
+static void loop_bh_delete(wk_bh_t *bh)
+{
+    aio_bh_delete((aio_bh_t *)bh);
+}
+
+/* aio_context_free() unlinks the BHs still on its list without freeing the
+ * reusable ones (their owners hold them): what is left is plain memory. */
+static void loop_bh_free_after_context(wk_bh_t *bh)
+{
+    g_free(bh);
+}
+
 static wk_timer_t *loop_timer_new(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
 {
     return (wk_timer_t *)aio_timer_new((aio_context_t *)ctx, cb, opaque);
@@ -115,6 +135,11 @@ static wk_timer_t *loop_timer_new(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
 static void loop_timer_mod_ns(wk_timer_t *t, int64_t expire_ns)
 {
     aio_timer_mod_ns((aio_timer_t *)t, expire_ns);
+}
+
+static void loop_timer_del(wk_timer_t *t)
+{
+    aio_timer_del((aio_timer_t *)t);
 }
 
 static void loop_timer_free(wk_timer_t *t)
@@ -131,7 +156,8 @@ static int loop_blk_read(int fd, void *buf, size_t len, uint64_t offset, wk_done
 const wk_target_ops_t wk_target_loop = {
     .name = "loop",
     .build_mutation = "",
-    .run_begin = loop_run_begin,
+    .name_run_objects = loop_name_run_objects,
+    .run_begin = aio_bql_init,
     .run_end = loop_run_end,
     .context_new = loop_context_new,
     .context_free = loop_context_free,
@@ -147,8 +173,14 @@ const wk_target_ops_t wk_target_loop = {
     .poll = loop_poll,
     .set_fd_handler = loop_set_fd_handler,
     .bh_schedule_oneshot = loop_bh_schedule_oneshot,
+    .bh_new = loop_bh_new,
+    .bh_schedule = loop_bh_schedule,
+    .bh_cancel = loop_bh_cancel,
+    .bh_delete = loop_bh_delete,
+    .bh_free_after_context = loop_bh_free_after_context,
     .timer_new = loop_timer_new,
     .timer_mod_ns = loop_timer_mod_ns,
+    .timer_del = loop_timer_del,
     .timer_free = loop_timer_free,
     .clock_ns = aio_clock_ns,
     .blk_read = loop_blk_read,

@@ -9,11 +9,19 @@
  *                 through the simulator (sim_g_poll_func); one iteration is
  *                 QEMU's os_host_main_loop_wait(): prepare, query, BQL
  *                 released around qemu_poll_ns(), check, dispatch
- *   BH            aio_bh_schedule_oneshot()
- *   timer         aio_timer_new(QEMU_CLOCK_REALTIME, SCALE_NS), timer_mod_ns()
+ *   BH            aio_bh_schedule_oneshot(); aio_bh_new(), qemu_bh_schedule(),
+ *                 qemu_bh_cancel(), qemu_bh_delete()
+ *   timer         aio_timer_new(QEMU_CLOCK_REALTIME, SCALE_NS), timer_mod_ns(),
+ *                 timer_del()
  *   SQE + CQE     aio_add_sqe() with a CqeHandler (block/io_uring.c's way)
  *   BQL           bql_lock()/bql_unlock() (main-loop-glue.c)
  *   current ctx   qemu_get_current_aio_context()
+ *
+ * Not mapped (NULL in the table): check_leftovers (optional), and
+ * bh_free_after_context: what a cut-short run leaves of a reusable BH
+ * belongs to QEMU's abandoned context (tq_context_free), so the generated
+ * workload, which needs it, is refused on this target
+ * (wk_machine_check_target) until it is decided.
  *
  * This file includes QEMU headers whose inline functions use qatomic_*(),
  * so it is compiled with the same atomic instrumentation as QEMU's files.
@@ -296,6 +304,26 @@ static void tq_bh_schedule(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
     aio_bh_schedule_oneshot((AioContext *)ctx, cb, opaque);
 }
 
+static wk_bh_t *tq_bh_new(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
+{
+    return (wk_bh_t *)aio_bh_new((AioContext *)ctx, cb, opaque);
+}
+
+static void tq_bh_schedule_op(wk_bh_t *bh)
+{
+    qemu_bh_schedule((QEMUBH *)bh);
+}
+
+static void tq_bh_cancel_op(wk_bh_t *bh)
+{
+    qemu_bh_cancel((QEMUBH *)bh);
+}
+
+static void tq_bh_delete_op(wk_bh_t *bh)
+{
+    qemu_bh_delete((QEMUBH *)bh);
+}
+
 static wk_timer_t *tq_timer_new(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
 {
     return (wk_timer_t *)aio_timer_new((AioContext *)ctx, QEMU_CLOCK_REALTIME, SCALE_NS, cb,
@@ -305,6 +333,11 @@ static wk_timer_t *tq_timer_new(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
 static void tq_timer_mod(wk_timer_t *t, int64_t expire_ns)
 {
     timer_mod_ns((QEMUTimer *)t, expire_ns);
+}
+
+static void tq_timer_del_op(wk_timer_t *t)
+{
+    timer_del((QEMUTimer *)t);
 }
 
 static void tq_timer_free_op(wk_timer_t *t)
@@ -344,8 +377,13 @@ const wk_target_ops_t wk_target_qemu = {
     .poll = tq_poll,
     .set_fd_handler = tq_set_fd_handler,
     .bh_schedule_oneshot = tq_bh_schedule,
+    .bh_new = tq_bh_new,
+    .bh_schedule = tq_bh_schedule_op,
+    .bh_cancel = tq_bh_cancel_op,
+    .bh_delete = tq_bh_delete_op,
     .timer_new = tq_timer_new,
     .timer_mod_ns = tq_timer_mod,
+    .timer_del = tq_timer_del_op,
     .timer_free = tq_timer_free_op,
     .clock_ns = tq_clock_now_ns,
     .blk_read = tq_blk_read,

@@ -1,11 +1,11 @@
 /*
  * test-hygiene.c - the end-of-run hygiene monitor finds what it names.
  *
- * A context left with one of each leftover (a scheduled BH, a block read
- * whose SQE was never submitted, an fd handler, an armed timer) must give
- * one end-of-run-hygiene violation counting each; the same context once
- * cleaned must give none; a thread still alive besides main must be
- * flagged.  Exit 0 pass, 1 fail.
+ * A loop/ context left with one of each leftover (a scheduled BH, a block
+ * read whose SQE was never submitted, an fd handler, an armed timer) must
+ * give one end-of-run-hygiene violation counting each, through the loop
+ * target's check_leftovers; the same context once cleaned must give none; a
+ * thread still alive besides main must be flagged.  Exit 0 pass, 1 fail.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include "hygiene.h"
 #include "invariant.h"
 #include "sim-test.h"
+#include "target.h"
 
 static void nop(void *opaque)
 {
@@ -59,7 +60,7 @@ static void *scenario(void *arg)
     aio_timer_mod_ns(t, aio_clock_ns() + 1000000);
     ASSERT_EQ(aio_blk_read(dev, buf, sizeof(buf), 0, read_done, NULL), 0);
 
-    wk_hygiene_check_context(&r->dirty, w, ctx, "test", NULL, 0, NULL, 0);
+    wk_target_loop.check_leftovers((wk_ctx_t *)ctx, &r->dirty, w, "test");
 
     /* Clean up the way an owner should, then check again. */
     aio_timer_del(t);
@@ -69,7 +70,7 @@ static void *scenario(void *arg)
     }
     aio_poll(ctx, true); /* the read completes */
     aio_poll(ctx, false);
-    wk_hygiene_check_context(&r->clean, w, ctx, "test", NULL, 0, NULL, 0);
+    wk_target_loop.check_leftovers((wk_ctx_t *)ctx, &r->clean, w, "test");
 
     sim_thread_create(w, "sleeper", sleeper, NULL);
     wk_hygiene_check_threads(&r->threads, w);
