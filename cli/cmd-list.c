@@ -6,7 +6,7 @@
 #include <string.h>
 #include "commands.h"
 #include "invariant.h"
-#include "target.h"
+#include "targets.h"
 
 /* g_ptr_array_sort() hands the comparator pointers to the elements, i.e.
  * char **, not the strings themselves.  Compares the names without ".scn",

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
-#include "target.h"
+#include "targets.h"
 
 char **cli_orig_argv;
 

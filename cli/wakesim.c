@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "targets.h"
 
 typedef struct {
     const char *name;
@@ -41,6 +42,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    wk_target_select(&wk_target_loop); /* the default; --target re-selects */
     cli_prog = argv[0];
     if (argc < 2) {
         usage(stderr);

@@ -25,16 +25,16 @@ build=$WORK/wakesim-ossfuzz-build
 mkdir -p "$OUT" "$build"
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# 1. The libraries (sim/, loop/ against the sim shim, sim/harness/) and the
+# 1. The libraries (sim/, loop/ against the sim shim, sim/harness/, targets/) and the
 #    embedded-scenario headers, with $CC $CFLAGS.  Build type None: no
 #    flags but $CFLAGS (asserts stay on).
 cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=None -DCMAKE_C_COMPILER="$CC" \
       -DCMAKE_C_FLAGS="$CFLAGS" >"$build/cmake.log" 2>&1 \
     || { cat "$build/cmake.log"; exit 1; }
-cmake --build "$build" -j"$jobs" --target wakesim_run >"$build/build.log" 2>&1 \
+cmake --build "$build" -j"$jobs" --target wakesim_targets >"$build/build.log" 2>&1 \
     || { cat "$build/build.log"; exit 1; }
 libs=()
-for l in wakesim_run wakesim_loop_sim wakesim; do   # wakesim: the simulator (wakesim_sim)
+for l in wakesim_targets wakesim_run wakesim_loop_sim wakesim; do   # wakesim: the simulator (wakesim_sim)
     libs+=("$(find "$build" -name "lib$l.a" | head -1)")
 done
 
@@ -57,7 +57,7 @@ for f in $(pkg-config --static --libs glib-2.0); do
 done
 
 # 3. One fuzzer per harness: compile with $CC $CFLAGS, link with $CXX.
-incs=(-I"$repo/fuzz" -I"$build/fuzz/gen" -I"$repo/sim/harness" -I"$repo/sim/core" -I"$repo/loop"
+incs=(-I"$repo/fuzz" -I"$build/fuzz/gen" -I"$repo/sim/harness" -I"$repo/targets" -I"$repo/sim/core" -I"$repo/loop"
       $(pkg-config --cflags glib-2.0))
 defs=(-std=gnu11 -D_GNU_SOURCE)
 extra=()

@@ -15,6 +15,7 @@
 #include "machine.h"
 #include "report.h"
 #include "trace.h"
+#include "targets.h"
 #include "wakesim-fuzz.h"
 #ifdef WAKESIM_EXTRA_COUNTERS
 #include "wakeup-counters.h"
@@ -70,6 +71,7 @@ void wkf_init(const char *harness)
         return;
     }
     harness_name = g_strdup(harness);
+    wk_target_select(&wk_target_loop);
     aio_mutants_clear();
     if (aio_mutants_from_env() < 0) {
         fprintf(stderr, "%s: bad WAKESIM_MUTANTS (see `wakesim list` for the names)\n",

@@ -21,6 +21,7 @@
 #include "aio.h"
 #include "machine.h"
 #include "scenario.h"
+#include "targets.h"
 
 #ifndef WAKESIM_SOURCE_DIR
 #define WAKESIM_SOURCE_DIR "."
@@ -126,6 +127,7 @@ bad:
 
 int main(int argc, char **argv)
 {
+    wk_target_select(&wk_target_loop);
     gchar *runs_s = NULL, *seed_s = NULL, *depth_s = NULL, *strategy = NULL;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s,

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include "machine.h"
 #include "scenario.h"
+#include "targets.h"
 
 #ifndef WAKESIM_SOURCE_DIR
 #define WAKESIM_SOURCE_DIR "."
@@ -30,6 +31,7 @@ static scn_t *load(const char *path)
 
 int main(int argc, char **argv)
 {
+    wk_target_select(&wk_target_loop);
     gint runs = 20000;
     gchar *scenario = NULL, *workload = NULL, *model_name = NULL;
     GOptionEntry entries[] = { { "runs", 'n', 0, G_OPTION_ARG_INT, &runs,

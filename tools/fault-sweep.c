@@ -19,6 +19,7 @@
 #include <string.h>
 #include "machine.h"
 #include "scenario.h"
+#include "targets.h"
 
 static uint64_t totals[SIM_FAULT_COUNT];
 
@@ -95,6 +96,7 @@ static int sweep(const char *path, int runs_opt, unsigned rate, const char *out_
 
 int main(int argc, char **argv)
 {
+    wk_target_select(&wk_target_loop);
     gint runs = 0, rate = 50;
     gchar *out_dir = NULL;
     GOptionEntry entries[] = { { "runs", 'n', 0, G_OPTION_ARG_INT, &runs,

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <glib.h>
 #include "wakesim-fuzz.h"
+#include "targets.h"
 
 #define INPUT_CAP 65536
 
@@ -31,6 +32,7 @@ static void run_logged(const scn_t *scn, sim_options_t *o, wk_outcome_t *out)
 
 int main(int argc, char **argv)
 {
+    wk_target_select(&wk_target_loop);
     bool expect_violation = argc > 1 && strcmp(argv[1], "--expect-violation") == 0;
     wkf_replay_mode = true; /* a violation is recorded, not abort()ed */
     LLVMFuzzerInitialize(&argc, &argv);

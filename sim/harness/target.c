@@ -1,36 +1,28 @@
 /*
- * target.c - which target the workloads drive.  loop/ is always there; the
- * QEMU target exists only in binaries linked with a QEMU tree's event loop
- * (targets/qemu/), which define wk_target_qemu.
+ * target.c - which target the workloads drive.  The harness knows targets
+ * only through their ops tables: a driver selects one (targets/targets.h)
+ * before the first run.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "target.h"
 
-/* Defined by targets/qemu/target-qemu.c in binaries built with a QEMU tree. */
-extern const wk_target_ops_t wk_target_qemu __attribute__((weak));
-
-/* Chosen once by the command line before any run, like the mutant mask. */
-static const wk_target_ops_t *selected = &wk_target_loop;
+/* Chosen once by the driver before any run, like the mutant mask. */
+static const wk_target_ops_t *selected;
 
 void wk_target_select(const wk_target_ops_t *ops)
 {
-    selected = ops ? ops : &wk_target_loop;
+    selected = ops;
 }
 
 const wk_target_ops_t *wk_target_selected(void)
 {
+    if (!selected) {
+        fprintf(stderr, "wakesim: no target selected before a run (wk_target_select)\n");
+        exit(2);
+    }
     return selected;
-}
-
-const wk_target_ops_t *wk_target_find(const char *name)
-{
-    if (strcmp(name, "loop") == 0) {
-        return &wk_target_loop;
-    }
-    if (strcmp(name, "qemu") == 0 && &wk_target_qemu) {
-        return &wk_target_qemu;
-    }
-    return NULL;
 }
 
 const char *wk_target_first_missing(const wk_target_ops_t *ops,

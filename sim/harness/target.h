@@ -102,8 +102,6 @@ typedef struct wk_target_ops {
     void (*bql_unlock)(void);
 } wk_target_ops_t;
 
-extern const wk_target_ops_t wk_target_loop;
-
 /* One operation of the table, by name, for a workload's list of the
  * operations it needs. */
 typedef struct {
@@ -119,11 +117,9 @@ typedef struct {
 const char *wk_target_first_missing(const wk_target_ops_t *ops,
                                     const wk_target_op_t *needed, size_t n);
 
-/* The target every following wk_machine_run() drives (default: loop). */
+/* The target every following wk_machine_run() drives; selecting none
+ * before a run is a programming error (reported, exit 2). */
 void wk_target_select(const wk_target_ops_t *ops);
 const wk_target_ops_t *wk_target_selected(void);
-/* The targets this binary has: "loop", and "qemu" when built with a QEMU
- * tree.  NULL for an unknown or absent name. */
-const wk_target_ops_t *wk_target_find(const char *name);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * target-loop.c - the machine's target ops over loop/ (the default).  Thin
+ * target-loop.c - the machine's target ops over loop/.  Thin
  * casts onto loop/'s API: no call here is a scheduling point of its own, so
  * the decision stream is the one the machine had when it called loop/
  * directly (the corpus replays unchanged).
@@ -8,7 +8,7 @@
 #include "aio.h"
 #include "leftovers.h"
 #include "sim.h"
-#include "target.h"
+#include "targets.h"
 
 static void loop_name_run_objects(void)
 {

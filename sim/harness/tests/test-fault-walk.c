@@ -20,6 +20,7 @@
 #include <string.h>
 #include "machine.h"
 #include "scenario.h"
+#include "targets.h"
 
 static int walk(const char *path, uint64_t seed, unsigned *points)
 {
@@ -82,6 +83,7 @@ static int walk(const char *path, uint64_t seed, unsigned *points)
 
 int main(int argc, char **argv)
 {
+    wk_target_select(&wk_target_loop);
     uint64_t seed = 1;
     int rc = 0, first = 1;
     const char *only = NULL;

@@ -15,7 +15,7 @@
 #include "hygiene.h"
 #include "invariant.h"
 #include "sim-test.h"
-#include "target.h"
+#include "targets.h"
 
 static void nop(void *opaque)
 {

@@ -10,6 +10,7 @@
 #include "machine.h"
 #include "shrink.h"
 #include "test-check.h"
+#include "targets.h"
 
 static void keyed_parse_good(void)
 {
@@ -156,6 +157,7 @@ static void keyed_round_trip(void)
 
 int main(void)
 {
+    wk_target_select(&wk_target_loop);
     keyed_parse_good();
     keyed_parse_bad();
     scenario_edit();

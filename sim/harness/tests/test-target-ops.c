@@ -11,7 +11,7 @@
 #include <string.h>
 #include "machine.h"
 #include "sim-test.h"
-#include "target.h"
+#include "targets.h"
 
 static scn_t *load(const char *name, bool generated)
 {
