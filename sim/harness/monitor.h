@@ -55,7 +55,6 @@ typedef struct wk_monitor_s {
     unsigned sqes_queued_while_main_loop_slept;
 } wk_monitor_t;
 
-
 void wk_monitor_init(wk_monitor_t *m, int64_t sqe_ns, int64_t cqe_ns, int64_t handoff_ns);
 void wk_monitor_destroy(wk_monitor_t *m);
 /* sim_options_t.on_event hook; opaque is the wk_monitor_t. */
