@@ -29,6 +29,49 @@ static scn_t *load(const char *path)
     return s;
 }
 
+/* Runs/s of the seed scenario on the fixed code, seeds 1..runs. */
+static int bench_runs(const scn_t *seed, sim_options_t *o, gint runs)
+{
+    aio_mutants_clear();
+    uint64_t steps = 0;
+    gint64 t0 = g_get_monotonic_time();
+    for (gint i = 0; i < runs; i++) {
+        wk_outcome_t out;
+        o->decide.seed = (uint64_t)i + 1;
+        wk_machine_run(seed, o, &out);
+        if (out.result != SIM_RESULT_OK) {
+            fprintf(stderr, "bench-sim: unexpected violation (seed %d): %s\n", i + 1,
+                    out.message);
+            return 1;
+        }
+        steps += out.steps;
+        wk_outcome_clear(&out);
+    }
+    double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+    printf("seed scenario %-28s %-3s %8d runs  %7.3f s  %8.0f runs/s  %6.0f steps/run  "
+           "%5.1f M steps/s\n",
+           seed->name, sim_memory_model_name(o->memory_model), runs, secs, runs / secs,
+           (double)steps / runs, steps / secs / 1e6);
+    return 0;
+}
+
+/* Wall time of one run of the whole workload, seed 1, with or without the
+ * seed bug. */
+static void bench_full(const scn_t *full, sim_options_t *o, const char *label, bool mutant)
+{
+    aio_mutants_clear();
+    aio_mutant_set(AIO_MUTANT_MISSING_NOTIFY_ADD_SQE, mutant);
+    wk_outcome_t out;
+    o->decide.seed = 1;
+    gint64 t0 = g_get_monotonic_time();
+    wk_machine_run(full, o, &out);
+    double ms = (double)(g_get_monotonic_time() - t0) / 1e3;
+    printf("full workload %-28s %s %.3f s virtual in %.1f ms wall (%s)\n", full->name,
+           label, out.end_ns / 1e9, ms, wk_outcome_verdict(&out));
+    wk_outcome_clear(&out);
+    aio_mutants_clear();
+}
+
 int main(int argc, char **argv)
 {
     wk_target_select(&wk_target_loop);
@@ -66,48 +109,11 @@ int main(int argc, char **argv)
     o.decide.kind = SIM_DECIDE_SEED;
     o.memory_model = (sim_memory_model_t)model;
 
-    aio_mutants_clear();
-    uint64_t steps = 0;
-    gint64 t0 = g_get_monotonic_time();
-    for (gint i = 0; i < runs; i++) {
-        wk_outcome_t out;
-        o.decide.seed = (uint64_t)i + 1;
-        wk_machine_run(seed, &o, &out);
-        if (out.result != SIM_RESULT_OK) {
-            fprintf(stderr, "bench-sim: unexpected violation (seed %d): %s\n", i + 1,
-                    out.message);
-            return 1;
-        }
-        steps += out.steps;
-        wk_outcome_clear(&out);
+    if (bench_runs(seed, &o, runs) != 0) {
+        return 1;
     }
-    double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
-    printf("seed scenario %-28s %-3s %8d runs  %7.3f s  %8.0f runs/s  %6.0f steps/run  "
-           "%5.1f M steps/s\n",
-           seed->name, sim_memory_model_name(o.memory_model), runs, secs, runs / secs,
-           (double)steps / runs, steps / secs / 1e6);
-
-    aio_mutant_set(AIO_MUTANT_MISSING_NOTIFY_ADD_SQE, true);
-    wk_outcome_t out;
-    o.decide.seed = 1;
-    t0 = g_get_monotonic_time();
-    wk_machine_run(full, &o, &out);
-    double ms = (double)(g_get_monotonic_time() - t0) / 1e3;
-    printf(
-        "full workload %-28s mutant missing-notify-add-sqe: %.3f s virtual in %.1f ms wall "
-        "(%s)\n",
-        full->name, out.end_ns / 1e9, ms, wk_outcome_verdict(&out));
-    wk_outcome_clear(&out);
-    aio_mutants_clear();
-    o.decide.seed = 1;
-    t0 = g_get_monotonic_time();
-    wk_machine_run(full, &o, &out);
-    ms = (double)(g_get_monotonic_time() - t0) / 1e3;
-    printf(
-        "full workload %-28s fixed code:                    %.3f s virtual in %.1f ms wall "
-        "(%s)\n",
-        full->name, out.end_ns / 1e9, ms, wk_outcome_verdict(&out));
-    wk_outcome_clear(&out);
+    bench_full(full, &o, "mutant missing-notify-add-sqe:", true);
+    bench_full(full, &o, "fixed code:                   ", false);
 
     scn_free(seed);
     scn_free(full);
