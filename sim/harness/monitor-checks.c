@@ -4,11 +4,14 @@
  * annotated hand-off begun -> ended, woken thread -> acting, and at the end
  * of a run what was never submitted or ended.
  *
- * Open items wait in one table of FIFO queues: SQEs by ring (submission
- * takes a ring's SQEs in queue order), CQEs by (ring, user_data), annotated
- * hand-offs by (name, key), each oldest first.  Messages print no pointers:
- * they change from process to process, and the log must replay byte for
- * byte.
+ * Open items wait in one array, in the order they were opened: SQEs keyed
+ * by ring (submission takes a ring's SQEs in queue order), CQEs by (ring,
+ * user_data), annotated hand-offs by (name, key).  Closing one takes the
+ * oldest of its key.  Few are open at a time (at most what the rings and
+ * the program hold), so a scan beats a hash table, and the array's memory
+ * is reused from event to event: the monitor runs on every event of every
+ * run.  Messages print no pointers: they change from process to process,
+ * and the log must replay byte for byte.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -38,66 +41,55 @@ typedef struct {
     char waker[32];
 } woken_t;
 
-static guint open_key_hash(gconstpointer p)
-{
-    const open_key_t *k = p;
-    guint h =
-        (guint)k->kind * 31u + (guint)k->object * 131u + (guint)(k->ud ^ (k->ud >> 32));
-    return k->name ? h ^ g_str_hash(k->name) : h;
-}
+typedef struct {
+    open_key_t key;
+    open_item_t item;
+} open_entry_t;
 
-static gboolean open_key_equal(gconstpointer a, gconstpointer b)
+static bool same_key(const open_key_t *x, const open_key_t *y)
 {
-    const open_key_t *x = a, *y = b;
     return x->kind == y->kind && x->object == y->object && x->ud == y->ud &&
            g_strcmp0(x->name, y->name) == 0;
 }
 
-static void open_key_free(gpointer p)
-{
-    open_key_t *k = p;
-    g_free((char *)k->name);
-    g_free(k);
-}
-
-static void open_queue_free(gpointer p)
-{
-    g_queue_free_full(p, g_free);
-}
-
 void wk_monitor_pending_init(wk_monitor_t *m)
 {
-    m->pending = g_hash_table_new_full(open_key_hash, open_key_equal, open_key_free,
-                                       open_queue_free);
+    m->pending = g_array_new(FALSE, FALSE, sizeof(open_entry_t));
     m->woken = g_array_new(FALSE, FALSE, sizeof(woken_t));
 }
 
 void wk_monitor_pending_destroy(wk_monitor_t *m)
 {
-    g_hash_table_destroy(m->pending);
+    for (guint i = 0; i < m->pending->len; i++) {
+        g_free((char *)g_array_index(m->pending, open_entry_t, i).key.name);
+    }
+    g_array_free(m->pending, TRUE);
     g_array_free(m->woken, TRUE);
 }
 
+/* Opens an item of key at time at; the pointer is valid until the next
+ * push or pop. */
 static open_item_t *open_push(wk_monitor_t *m, const open_key_t *key, int64_t at)
 {
-    GQueue *q = g_hash_table_lookup(m->pending, key);
-    if (!q) {
-        open_key_t *k = g_memdup2(key, sizeof(*key));
-        k->name = g_strdup(key->name);
-        q = g_queue_new();
-        g_hash_table_insert(m->pending, k, q);
-    }
-    open_item_t *it = g_new0(open_item_t, 1);
-    it->at = at;
-    g_queue_push_tail(q, it);
-    return it;
+    open_entry_t e = { .key = *key, .item = { .at = at } };
+    e.key.name = g_strdup(key->name);
+    g_array_append_val(m->pending, e);
+    return &g_array_index(m->pending, open_entry_t, m->pending->len - 1).item;
 }
 
-/* The oldest open item of key, removed (g_free it), or NULL. */
-static open_item_t *open_pop(wk_monitor_t *m, const open_key_t *key)
+/* Closes the oldest open item of key into *out; false if none is open. */
+static bool open_pop(wk_monitor_t *m, const open_key_t *key, open_item_t *out)
 {
-    GQueue *q = g_hash_table_lookup(m->pending, key);
-    return q ? g_queue_pop_head(q) : NULL;
+    for (guint i = 0; i < m->pending->len; i++) {
+        open_entry_t *e = &g_array_index(m->pending, open_entry_t, i);
+        if (same_key(&e->key, key)) {
+            *out = e->item;
+            g_free((char *)e->key.name);
+            g_array_remove_index(m->pending, i);
+            return true;
+        }
+    }
+    return false;
 }
 
 static const char *ring_name(sim_world_t *w, int64_t fd)
@@ -118,7 +110,8 @@ void wk_monitor_on_sqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
         open_push(m, &key, ev->time_ns);
         return;
     }
-    g_free(open_pop(m, &key));
+    open_item_t queued;
+    open_pop(m, &key, &queued);
     int64_t latency = ev->time_ns - ev->value2;
     m->sqes_submitted++;
     if (m->bound_sqe_submit_ns > 0 && latency > m->bound_sqe_submit_ns) {
@@ -140,12 +133,11 @@ void wk_monitor_on_cqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
         open_push(m, &key, ev->time_ns);
         return;
     }
-    open_item_t *posted = open_pop(m, &key);
-    if (!posted) {
+    open_item_t posted;
+    if (!open_pop(m, &key, &posted)) {
         return;
     }
-    int64_t at = posted->at, latency = ev->time_ns - at;
-    g_free(posted);
+    int64_t at = posted.at, latency = ev->time_ns - at;
     m->cqes_reaped++;
     if (m->bound_cqe_reap_ns > 0 && latency > m->bound_cqe_reap_ns) {
         wk_monitor_late(
@@ -183,12 +175,11 @@ void wk_monitor_on_annotation(wk_monitor_t *m, sim_world_t *w, const sim_event_t
         g_strlcpy(it->by, actor(ev), sizeof(it->by));
         return;
     }
-    open_item_t *it = open_pop(m, &key);
-    if (it) {
-        char *what = annotation_what(key.name, key.object, it->by);
-        wk_monitor_handoff_ran(m, w, what, it->at, it->bound);
+    open_item_t it;
+    if (open_pop(m, &key, &it)) {
+        char *what = annotation_what(key.name, key.object, it.by);
+        wk_monitor_handoff_ran(m, w, what, it.at, it.bound);
         g_free(what);
-        g_free(it);
     }
 }
 
@@ -258,26 +249,17 @@ static bool older(const open_key_t *ka, const open_item_t *a, const open_key_t *
     return g_strcmp0(ka->name, kb->name) < 0;
 }
 
-static void find_oldest(gpointer k, gpointer q, gpointer data)
-{
-    oldest_t *o = data;
-    const open_key_t *key = k;
-    if (key->kind != o->kind) {
-        return;
-    }
-    for (GList *l = ((GQueue *)q)->head; l; l = l->next) {
-        const open_item_t *it = l->data;
-        if (overdue(o, it) && (!o->item || older(key, it, o->key, o->item))) {
-            o->key = key;
-            o->item = it;
-        }
-    }
-}
-
 static oldest_t oldest_overdue(wk_monitor_t *m, open_kind_t kind, int64_t now)
 {
     oldest_t o = { .m = m, .kind = kind, .now = now };
-    g_hash_table_foreach(m->pending, find_oldest, &o);
+    for (guint i = 0; i < m->pending->len; i++) {
+        const open_entry_t *e = &g_array_index(m->pending, open_entry_t, i);
+        if (e->key.kind == kind && overdue(&o, &e->item) &&
+            (!o.item || older(&e->key, &e->item, o.key, o.item))) {
+            o.key = &e->key;
+            o.item = &e->item;
+        }
+    }
     return o;
 }
 

@@ -35,7 +35,7 @@ typedef struct wk_monitor_s {
     int64_t bound_wake_ns;    /* woken -> acting; 0 (off) unless set */
     /* Open items, FIFO per key: SQEs by ring, CQEs by (ring, user_data),
      * annotated hand-offs by (name, key). */
-    GHashTable *pending;
+    GArray *pending; /* open items, oldest first (monitor-checks.c) */
     GArray *woken;   /* woken threads that have not acted yet */
     char *invariant; /* first violation's invariant */
     char *message;   /* and its description */
