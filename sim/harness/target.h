@@ -94,7 +94,8 @@ typedef struct wk_target_ops {
     int64_t (*clock_ns)(void);
     /* Reads len bytes at offset of a block device fd through an SQE on the
      * current context's ring; done(opaque, res) runs from its CQE handler.
-     * Returns 0 or -errno. */
+     * Returns 0, -EPERM when the caller has no current context, -ENOTSUP
+     * when that context has no ring, or another -errno. */
     int (*blk_read)(int fd, void *buf, size_t len, uint64_t offset, wk_done_t *done,
                     void *opaque);
 

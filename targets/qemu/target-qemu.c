@@ -17,11 +17,7 @@
  *   BQL           bql_lock()/bql_unlock() (main-loop-glue.c)
  *   current ctx   qemu_get_current_aio_context()
  *
- * Not mapped (NULL in the table): check_leftovers (optional), and
- * bh_free_after_context: what a cut-short run leaves of a reusable BH
- * belongs to QEMU's abandoned context (tq_context_free), so the generated
- * workload, which needs it, is refused on this target
- * (wk_machine_check_target) until it is decided.
+ * Not mapped (NULL in the table): check_leftovers (optional).
  *
  * This file includes QEMU headers whose inline functions use qatomic_*(),
  * so it is compiled with the same atomic instrumentation as QEMU's files.
@@ -93,8 +89,14 @@ static void read_cqe(CqeHandler *h)
 static int tq_blk_read(int fd, void *buf, size_t len, uint64_t offset, wk_done_t *done,
                        void *opaque)
 {
+    /* QEMU's aio_add_sqe() has no guard: a caller without a current
+     * context (neither an iothread nor a BQL holder) is a bug in the
+     * caller.  The target interface's errors say which rule it broke. */
     AioContext *ctx = qemu_get_current_aio_context();
-    if (!ctx || !ctx->fdmon_ops->add_sqe) {
+    if (!ctx) {
+        return -EPERM;
+    }
+    if (!ctx->fdmon_ops->add_sqe) {
         return -ENOTSUP;
     }
     qemu_read_t *r = g_new0(qemu_read_t, 1);
@@ -324,6 +326,15 @@ static void tq_bh_delete_op(wk_bh_t *bh)
     qemu_bh_delete((QEMUBH *)bh);
 }
 
+/* After a cut-short run, on the host, the contexts are gone: finalised
+ * (their BH list was empty, so this BH was on none), or abandoned with
+ * their list (tq_context_free), never to be walked again.  Either way
+ * nothing reaches the BH but its owner: aio_bh_new_full's g_new0 memory. */
+static void tq_bh_free_after_context(wk_bh_t *bh)
+{
+    g_free(bh);
+}
+
 static wk_timer_t *tq_timer_new(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque)
 {
     return (wk_timer_t *)aio_timer_new((AioContext *)ctx, QEMU_CLOCK_REALTIME, SCALE_NS, cb,
@@ -381,6 +392,7 @@ const wk_target_ops_t wk_target_qemu = {
     .bh_schedule = tq_bh_schedule_op,
     .bh_cancel = tq_bh_cancel_op,
     .bh_delete = tq_bh_delete_op,
+    .bh_free_after_context = tq_bh_free_after_context,
     .timer_new = tq_timer_new,
     .timer_mod_ns = tq_timer_mod,
     .timer_del = tq_timer_del_op,
