@@ -121,6 +121,15 @@ bool aio_bh_poll(aio_context_t *ctx)
                 : aio_atomic_fetch_and(&bh->flags, ~(AIO_BH_PENDING | AIO_BH_SCHEDULED));
         if ((flags & (AIO_BH_SCHEDULED | AIO_BH_DELETED)) == AIO_BH_SCHEDULED) {
             progress = true;
+#ifdef WAKESIM_EXTRA_BH_EVENT
+            /* Test builds only (cmake -DWAKESIM_EXTRA_BH_EVENT=ON): a
+             * harmless lock round per BH run (a context-private lock no
+             * other thread takes), two more kernel-visible events and
+             * scheduling points.  Regression inputs must survive it. */
+            os_mutex_lock(&ctx->bh_stats_lock);
+            ctx->bh_runs++;
+            os_mutex_unlock(&ctx->bh_stats_lock);
+#endif
             bh->cb(bh->opaque);
         }
         if (clear_after) {

@@ -64,6 +64,9 @@ aio_context_t *aio_context_new_ring(aio_backend_t backend, unsigned ring_entries
     g_source_set_can_recurse(&ctx->source, true);
     os_mutex_init(&ctx->timer_lock);
     os_mutex_init(&ctx->list_lock);
+#ifdef WAKESIM_EXTRA_BH_EVENT
+    os_mutex_init(&ctx->bh_stats_lock);
+#endif
     ctx->ready_cqes_tail = &ctx->ready_cqes;
     ctx->sqe_overflow_tail = &ctx->sqe_overflow;
     ctx->ring_entries = ring_entries ? ring_entries : AIO_RING_ENTRIES_DEFAULT;
@@ -87,6 +90,9 @@ fail:
     }
     os_mutex_destroy(&ctx->timer_lock);
     os_mutex_destroy(&ctx->list_lock);
+#ifdef WAKESIM_EXTRA_BH_EVENT
+    os_mutex_destroy(&ctx->bh_stats_lock);
+#endif
     g_source_unref(&ctx->source);
     if (err_out) {
         *err_out = ret;
@@ -136,6 +142,9 @@ void aio_context_free(aio_context_t *ctx)
     os_fd_close(ctx->notifier_fd);
     os_mutex_destroy(&ctx->timer_lock);
     os_mutex_destroy(&ctx->list_lock);
+#ifdef WAKESIM_EXTRA_BH_EVENT
+    os_mutex_destroy(&ctx->bh_stats_lock);
+#endif
     g_source_destroy(&ctx->source);
     g_source_unref(&ctx->source);
 }

@@ -148,6 +148,10 @@ struct aio_context {
 
     uintptr_t home_thread;        /* set by aio_thread_context_set() */
     struct aio_blk_req *blk_reqs; /* under list_lock: block I/O in flight */
+#ifdef WAKESIM_EXTRA_BH_EVENT
+    os_mutex_t bh_stats_lock; /* test builds only: see aio_bh_poll() */
+    unsigned long bh_runs;    /* under bh_stats_lock */
+#endif
 };
 
 typedef struct aio_sqe_overflow {
