@@ -273,6 +273,22 @@ static int skip_or_fail(const runner_t *r)
     return rc;
 }
 
+/* The totals line; the exit code of a run that compared everything. */
+static int summarize(const runner_t *r)
+{
+    printf("conformance (%s): %u sequences, %u outcomes compared (%u of them CQEs), "
+           "%d simulator seeds each, %u divergences\n",
+           r->recorded           ? "simulator vs recorded Linux"
+           : r->real_unavailable ? "simulator only"
+                                 : "simulator vs Linux",
+           r->sequences, r->facts, r->cqes, r->seeds, r->divergences);
+    if (r->divergences)
+        return 1;
+    if (r->real_unavailable && !r->recorded)
+        return skip_or_fail(r);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     runner_t r = { .real = CONF_REAL_DEFAULT, .seeds = 3 };
@@ -312,23 +328,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "conformance: no sequences given\n");
         return 2;
     }
-    for (guint i = 0; i < files->len; i++) {
-        int rc = run_one(&r, files->pdata[i]);
-        if (rc)
-            return rc;
-    }
+    int rc = 0;
+    for (guint i = 0; i < files->len && !rc; i++)
+        rc = run_one(&r, files->pdata[i]);
     g_ptr_array_free(files, TRUE);
-    if (r.record)
-        return 0;
-    printf("conformance (%s): %u sequences, %u outcomes compared (%u of them CQEs), "
-           "%d simulator seeds each, %u divergences\n",
-           r.recorded           ? "simulator vs recorded Linux"
-           : r.real_unavailable ? "simulator only"
-                                : "simulator vs Linux",
-           r.sequences, r.facts, r.cqes, r.seeds, r.divergences);
-    if (r.divergences)
-        return 1;
-    if (r.real_unavailable && !r.recorded)
-        return skip_or_fail(&r);
-    return 0;
+    if (!rc && !r.record)
+        rc = summarize(&r);
+    g_free(r.rec_kernel);
+    g_free(r.real_why);
+    g_free(real);
+    return rc;
 }
