@@ -196,6 +196,7 @@ int cmd_check(int argc, char **argv)
         goto out;
     }
     if ((runs_s && cli_parse_u64("--runs", runs_s, &runs) < 0) ||
+        cli_prepare_out_dir(out_dir ? out_dir : ".") < 0 ||
         !(scn = cli_load_scenario(argv[1]))) {
         goto out;
     }

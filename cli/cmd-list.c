@@ -22,11 +22,12 @@ static gint compare_names(gconstpointer a, gconstpointer b)
     return lx < ly ? -1 : lx > ly;
 }
 
-/* The .scn files of the scenario directory, sorted by name. */
-static GPtrArray *scenario_files(void)
+/* The built-in scenarios' file names (the directory's .scn files, else
+ * the compiled-in ones), sorted by name. */
+static GPtrArray *scenario_files(const char *dir_path)
 {
-    GDir *dir = g_dir_open(cli_scenario_dir(), 0, NULL);
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GDir *dir = dir_path ? g_dir_open(dir_path, 0, NULL) : NULL;
     const char *n;
     while (dir && (n = g_dir_read_name(dir))) {
         if (g_str_has_suffix(n, ".scn")) {
@@ -36,18 +37,22 @@ static GPtrArray *scenario_files(void)
     if (dir) {
         g_dir_close(dir);
     }
+    for (unsigned i = 0; !dir_path && i < cli_builtin_scenario_count(); i++) {
+        g_ptr_array_add(names, g_strdup_printf("%s.scn", cli_builtin_scenario_name(i)));
+    }
     g_ptr_array_sort(names, compare_names);
     return names;
 }
 
 static void list_scenarios(void)
 {
-    printf("scenarios (%s):\n", cli_scenario_dir());
-    GPtrArray *names = scenario_files();
+    const char *dir = cli_scenario_dir();
+    printf("scenarios (%s):\n", dir ? dir : "built into this binary");
+    GPtrArray *names = scenario_files(dir);
     for (guint i = 0; i < names->len; i++) {
-        char *path = g_build_filename(cli_scenario_dir(), names->pdata[i], NULL);
+        char *name = g_strndup(names->pdata[i], strlen(names->pdata[i]) - strlen(".scn"));
         GError *err = NULL;
-        scn_t *s = scn_load_file(path, &err);
+        scn_t *s = cli_scenario_by_name(name, &err);
         if (s) {
             printf("  %-28s %s\n", s->name, s->description ? s->description : "");
             scn_free(s);
@@ -55,7 +60,7 @@ static void list_scenarios(void)
             printf("  %-28s (invalid: %s)\n", (char *)names->pdata[i], err->message);
             g_error_free(err);
         }
-        g_free(path);
+        g_free(name);
     }
     g_ptr_array_free(names, TRUE);
 }

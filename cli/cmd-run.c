@@ -294,7 +294,8 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "%s run: expected one SCENARIO (see --help)\n", cli_prog);
         goto out;
     }
-    if (parse_counts(&a, &c) == 0 && parse_inputs(&a, &c) == 0) {
+    if (parse_counts(&a, &c) == 0 && parse_inputs(&a, &c) == 0 &&
+        cli_prepare_out_dir(a.out_dir) == 0) {
         rc = run_scenario(argv[1], &a, &c);
     }
 out:

@@ -24,8 +24,15 @@ int cmd_list(int argc, char **argv);
 /* The command line as given, for re-executing a QEMU twin binary. */
 extern char **cli_orig_argv;
 
-/* The directory of the built-in scenarios. */
+/* The directory of the built-in scenarios; NULL when none is found, and
+ * the copies compiled into this binary serve instead. */
 const char *cli_scenario_dir(void);
+/* The compiled-in scenarios: how many, and the ith's name (file name
+ * without .scn, in file name order). */
+unsigned cli_builtin_scenario_count(void);
+const char *cli_builtin_scenario_name(unsigned i);
+/* The built-in scenario name: from the directory, else compiled in. */
+scn_t *cli_scenario_by_name(const char *name, GError **err);
 /* A path, or the name of a built-in scenario; NULL after printing why. */
 scn_t *cli_load_scenario(const char *arg);
 /* Sets exactly the named mutants (plus WAKESIM_MUTANTS); NULL names: the
@@ -49,6 +56,10 @@ void cli_rerun_logged(const scn_t *scn, const sim_options_t *base,
 /* PCT's n (scheduling points) from a pilot run, and k (threads) from the
  * scenario's shape. */
 void cli_pct_setup(const scn_t *scn, sim_options_t *o, unsigned depth);
+/* Creates dir for reproducers (with its parents, as mkdir -p) and checks it
+ * can be written: before any run, so a found violation is never lost for
+ * want of a place.  -1 after printing why. */
+int cli_prepare_out_dir(const char *dir);
 /* Writes a reproducer of a failing run into dir (logged re-run of its
  * decisions) and prints the violation block.  Returns EXIT_VIOLATION. */
 int cli_report_found(const scn_t *scn, const char *mutants, const char *dir,

@@ -3,9 +3,11 @@
  * runs again: the logged re-run of a failing run, its file and report, and
  * loading a file back with its scenario, target and mutants.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "build-id.h"
 #include "commands.h"
 #include "report.h"
@@ -35,6 +37,21 @@ void cli_pct_setup(const scn_t *scn, sim_options_t *o, unsigned depth)
                                 : scn->vcpus + 2 + (scn->target == SCN_TARGET_IOTHREAD);
     o->decide.pct_depth = depth;
     wk_outcome_clear(&pilot);
+}
+
+int cli_prepare_out_dir(const char *dir)
+{
+    if (g_mkdir_with_parents(dir, 0777) < 0) {
+        fprintf(stderr, "%s: --out %s: cannot create the directory: %s\n", cli_prog, dir,
+                g_strerror(errno));
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK) < 0) {
+        fprintf(stderr, "%s: --out %s: cannot write reproducers there: %s\n", cli_prog, dir,
+                g_strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 /* wakesim-SCENARIO[-TARGET]-MUTANTS[-MODEL]-STRATEGYSEED.trace, the

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
+#include "builtin-scenarios.h" /* generated: cli/embed-scenarios.cmake */
 #include "targets.h"
 
 char **cli_orig_argv;
@@ -19,19 +20,21 @@ char **cli_orig_argv;
  * installed wakesim works wherever it is installed or moved:
  * <bindir>/../share/wakesim/scenarios (an installation), then
  * <bindir>/scenarios (the build tree links it to the sources at configure
- * time). */
+ * time).  NULL when neither exists: the compiled-in copies serve then. */
 const char *cli_scenario_dir(void)
 {
     static char dir[PATH_MAX];
+    static bool searched;
     const char *d = getenv("WAKESIM_SCENARIOS");
     if (d && *d)
         return d;
-    if (dir[0])
-        return dir;
+    if (searched)
+        return dir[0] ? dir : NULL;
+    searched = true;
     char exe[PATH_MAX - 64]; /* room for the suffixes below */
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (n <= 0)
-        return "scenarios";
+        return NULL;
     exe[n] = '\0';
     char *slash = strrchr(exe, '/');
     if (slash)
@@ -40,7 +43,42 @@ const char *cli_scenario_dir(void)
     if (access(dir, R_OK | X_OK) == 0)
         return dir;
     snprintf(dir, sizeof(dir), "%s/scenarios", exe);
-    return dir;
+    if (access(dir, R_OK | X_OK) == 0)
+        return dir;
+    dir[0] = '\0';
+    return NULL;
+}
+
+unsigned cli_builtin_scenario_count(void)
+{
+    return CLI_BUILTIN_SCENARIOS;
+}
+
+const char *cli_builtin_scenario_name(unsigned i)
+{
+    return i < CLI_BUILTIN_SCENARIOS ? cli_builtin_scenarios[i].name : NULL;
+}
+
+scn_t *cli_scenario_by_name(const char *name, GError **err)
+{
+    const char *dir = cli_scenario_dir();
+    if (dir) {
+        char *path = g_strdup_printf("%s/%s.scn", dir, name);
+        scn_t *s = scn_load_file(path, err);
+        g_free(path);
+        return s;
+    }
+    for (unsigned i = 0; i < CLI_BUILTIN_SCENARIOS; i++) {
+        if (strcmp(cli_builtin_scenarios[i].name, name) == 0) {
+            char *path = g_strdup_printf("<built-in>/%s.scn", name);
+            scn_t *s = scn_load_text(cli_builtin_scenarios[i].text, path, err);
+            g_free(path);
+            return s;
+        }
+    }
+    g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                "no file '%s' and no built-in scenario of that name (wakesim list)", name);
+    return NULL;
 }
 
 scn_t *cli_load_scenario(const char *arg)
@@ -50,9 +88,7 @@ scn_t *cli_load_scenario(const char *arg)
     if (g_file_test(arg, G_FILE_TEST_EXISTS) || strchr(arg, '/')) {
         s = scn_load_file(arg, &err);
     } else {
-        char *path = g_strdup_printf("%s/%s.scn", cli_scenario_dir(), arg);
-        s = scn_load_file(path, &err);
-        g_free(path);
+        s = cli_scenario_by_name(arg, &err);
     }
     if (!s) {
         fprintf(stderr, "%s: %s\n", cli_prog, err->message);

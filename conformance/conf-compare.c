@@ -1,5 +1,6 @@
 /* conf-compare.c - outcome comparison and the Linux half's process. */
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include "conf-compare.h"
 
@@ -88,4 +89,42 @@ int conf_run_real(const char *conf_real, const conf_seq_t *s, GPtrArray *out, ch
     g_string_free(o, TRUE);
     g_string_free(e, TRUE);
     return rc;
+}
+
+int conf_probe_real(const char *conf_real, char **msg)
+{
+    char *argv[] = { (char *)conf_real, (char *)"--probe", NULL };
+    char *out = NULL, *err_text = NULL;
+    int status = 0;
+    GError *err = NULL;
+    if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err_text,
+                      &status, &err)) {
+        *msg = g_strdup_printf("cannot run %s --probe: %s", conf_real, err->message);
+        g_error_free(err);
+        return 1;
+    }
+    int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    *msg = g_strdup(g_strstrip(rc == 0 ? out : err_text));
+    g_free(out);
+    g_free(err_text);
+    return rc;
+}
+
+char *conf_kernel_header(void)
+{
+    struct utsname u;
+    return g_strdup_printf("%s%s", CONF_KERNEL_PREFIX, uname(&u) == 0 ? u.release : "?");
+}
+
+/* Leading "#" lines of a recorded outcome are about it, not of it. */
+const char *conf_strip_header(GPtrArray *lines, char **kernel)
+{
+    *kernel = NULL;
+    while (lines->len && ((char *)lines->pdata[0])[0] == '#') {
+        const char *l = lines->pdata[0];
+        if (!*kernel && g_str_has_prefix(l, CONF_KERNEL_PREFIX))
+            *kernel = g_strdup(l + strlen(CONF_KERNEL_PREFIX));
+        g_ptr_array_remove_index(lines, 0);
+    }
+    return *kernel;
 }

@@ -3,9 +3,13 @@
  * on the real kernel through liburing and prints its outcome lines.
  *
  *   conf-real FILE      (FILE "-": the sequence text on stdin)
+ *   conf-real --probe   whether this machine has io_uring: one bare
+ *                       io_uring_setup() system call, not liburing, so a
+ *                       skip of the suite can be told from a machine that
+ *                       cannot run it (conformance.c)
  *
- * Exit 0 done, 2 bad input, 77 io_uring unavailable here (the reason on
- * stderr).  A separate program because liburing and the simulator define
+ * Exit 0 done (--probe: io_uring_setup works), 2 bad input, 77 io_uring
+ * unavailable here (the reason on stderr).  A separate program because liburing and the simulator define
  * the same entry points: the simulator must never link liburing.
  */
 #include <errno.h>
@@ -17,6 +21,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include "conf-exec.h"
 
 static int real_ring_init(unsigned entries, struct io_uring *ring)
@@ -132,10 +138,30 @@ static const conf_backend_t real_backend = {
     .sleep_ns = real_sleep_ns,
 };
 
+/* io_uring_setup(2) with 4 entries, as any ring here would start. */
+static int probe(void)
+{
+    struct io_uring_params p;
+    struct utsname u;
+    memset(&p, 0, sizeof(p));
+    const char *release = uname(&u) == 0 ? u.release : "?";
+    long fd = syscall(__NR_io_uring_setup, 4, &p);
+    if (fd < 0) {
+        fprintf(stderr, "io_uring_setup(4) fails on Linux %s: %s\n", release,
+                strerror(errno));
+        return 77;
+    }
+    close((int)fd);
+    printf("io_uring_setup(4) works on Linux %s\n", release);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--probe") == 0)
+        return probe();
     if (argc != 2) {
-        fprintf(stderr, "usage: %s FILE|-\n", argv[0]);
+        fprintf(stderr, "usage: %s FILE|- | --probe\n", argv[0]);
         return 2;
     }
     GError *err = NULL;

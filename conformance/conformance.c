@@ -6,11 +6,16 @@
  *       live: the simulator (under N seeds, all must agree) against Linux
  *       through conf-real.  Exit 0 no divergence, 1 divergence, 2 bad
  *       input, 77 io_uring unavailable here (the simulator half still runs).
+ *       A skip is never silent: when the Linux half did not run, conf-real
+ *       --probe (a bare io_uring_setup) decides; if io_uring works here the
+ *       run fails (exit 1) instead of skipping.
  *   conformance --recorded [--seeds N] FILE|DIR...
  *       the simulator against the outcome recorded from Linux beside each
- *       sequence (FILE.linux): runs anywhere.
+ *       sequence (FILE.linux, whose first line names the kernel that
+ *       produced it; comparisons skip it): runs anywhere.
  *   conformance --record [--real PATH] FILE|DIR...
- *       writes FILE.linux from this machine's kernel.
+ *       writes FILE.linux from this machine's kernel; exit 2 with the reason
+ *       (nothing written) where io_uring is unavailable.
  *
  * A DIR stands for its *.seq files, in name order.  A divergence prints
  * the sequence, both outcomes and the commands that replay each half.
@@ -32,6 +37,7 @@ typedef struct {
     unsigned sequences, facts, cqes, divergences;
     bool real_unavailable;
     char *real_why;
+    char *rec_kernel; /* the kernel that recorded the current FILE.linux */
 } runner_t;
 
 static void print_lines(const char *title, const GPtrArray *l, int mark)
@@ -91,6 +97,9 @@ static int record_outcome(const char *rec_path, GPtrArray *linux_lines)
 {
     GError *err = NULL;
     GString *g = g_string_new(NULL);
+    char *header = conf_kernel_header();
+    g_string_append_printf(g, "%s\n", header);
+    g_free(header);
     for (guint i = 0; i < linux_lines->len; i++)
         g_string_append_printf(g, "%s\n", (char *)linux_lines->pdata[i]);
     int rc = 0;
@@ -137,6 +146,14 @@ static int linux_outcome(runner_t *r, const char *path, const conf_seq_t *s,
     }
     conf_lines_from_text(text, linux_lines);
     g_free(text);
+    g_free(r->rec_kernel);
+    if (!conf_strip_header(linux_lines, &r->rec_kernel)) {
+        fprintf(stderr,
+                "conformance: %s does not say which kernel recorded it (its first line "
+                "must be '%s<uname -r>'): re-record it with conformance --record %s\n",
+                rec_path, CONF_KERNEL_PREFIX, path);
+        return 2;
+    }
     return 0;
 }
 
@@ -151,11 +168,14 @@ static void compare_with_sim(runner_t *r, const char *path, const conf_seq_t *s,
         print_lines(path, sim, -1);
     if (!r->real_unavailable || r->recorded) {
         int at = conf_first_difference(linux_lines, sim);
+        char *linux_name = r->recorded
+                               ? g_strdup_printf("Linux (recorded on %s)", r->rec_kernel)
+                               : g_strdup("Linux");
         if (at >= 0)
             report(r, path, s,
                    r->recorded ? "simulator vs recorded Linux" : "simulator vs Linux",
-                   linux_lines, r->recorded ? "Linux (recorded)" : "Linux", sim,
-                   "simulator", at);
+                   linux_lines, linux_name, sim, "simulator", at);
+        g_free(linux_name);
     }
     g_ptr_array_free(sim, TRUE);
 }
@@ -173,7 +193,13 @@ static int run_one(runner_t *r, const char *path)
     char *rec_path = g_strdup_printf("%s.linux", path);
     GPtrArray *linux_lines = g_ptr_array_new_with_free_func(g_free);
     int rc = linux_outcome(r, path, s, rec_path, linux_lines);
-    if (rc == 0 && r->record) {
+    if (rc == 77 && r->record) {
+        fprintf(stderr,
+                "conformance: --record needs io_uring on this machine, and it is "
+                "unavailable: %s; nothing recorded\n",
+                r->real_why);
+        rc = 2;
+    } else if (rc == 0 && r->record) {
         rc = record_outcome(rec_path, linux_lines);
     } else if (rc == 0 || rc == 77) {
         compare_with_sim(r, path, s, linux_lines);
@@ -222,6 +248,47 @@ static GPtrArray *sequence_files(int argc, char **argv)
     return files;
 }
 
+/* The Linux half did not run.  That is a skip (77) only where io_uring
+ * cannot be set up on this machine; where it can, something stopped the
+ * comparison that should not have, and the run fails. */
+static int skip_or_fail(const runner_t *r)
+{
+    char *probe = NULL;
+    int rc = conf_probe_real(r->real, &probe);
+    if (rc == 0) {
+        printf(
+            "FAIL: the Linux half did not run (%s), yet io_uring works here (%s --probe: "
+            "%s): a skip is allowed only where io_uring is unavailable\n",
+            r->real_why, r->real, probe);
+        rc = 1;
+    } else if (rc == 77) {
+        printf("SKIP: io_uring is unavailable on this machine (%s --probe: %s); the Linux "
+               "half did not run: %s\n",
+               r->real, probe, r->real_why);
+    } else {
+        fprintf(stderr, "conformance: %s\n", probe);
+        rc = 2;
+    }
+    g_free(probe);
+    return rc;
+}
+
+/* The totals line; the exit code of a run that compared everything. */
+static int summarize(const runner_t *r)
+{
+    printf("conformance (%s): %u sequences, %u outcomes compared (%u of them CQEs), "
+           "%d simulator seeds each, %u divergences\n",
+           r->recorded           ? "simulator vs recorded Linux"
+           : r->real_unavailable ? "simulator only"
+                                 : "simulator vs Linux",
+           r->sequences, r->facts, r->cqes, r->seeds, r->divergences);
+    if (r->divergences)
+        return 1;
+    if (r->real_unavailable && !r->recorded)
+        return skip_or_fail(r);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     runner_t r = { .real = CONF_REAL_DEFAULT, .seeds = 3 };
@@ -261,25 +328,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "conformance: no sequences given\n");
         return 2;
     }
-    for (guint i = 0; i < files->len; i++) {
-        int rc = run_one(&r, files->pdata[i]);
-        if (rc)
-            return rc;
-    }
+    int rc = 0;
+    for (guint i = 0; i < files->len && !rc; i++)
+        rc = run_one(&r, files->pdata[i]);
     g_ptr_array_free(files, TRUE);
-    if (r.record)
-        return 0;
-    printf("conformance (%s): %u sequences, %u outcomes compared (%u of them CQEs), "
-           "%d simulator seeds each, %u divergences\n",
-           r.recorded           ? "simulator vs recorded Linux"
-           : r.real_unavailable ? "simulator only"
-                                : "simulator vs Linux",
-           r.sequences, r.facts, r.cqes, r.seeds, r.divergences);
-    if (r.divergences)
-        return 1;
-    if (r.real_unavailable && !r.recorded) {
-        printf("SKIP: the Linux half did not run: %s\n", r.real_why);
-        return 77;
-    }
-    return 0;
+    if (!rc && !r.record)
+        rc = summarize(&r);
+    g_free(r.rec_kernel);
+    g_free(r.real_why);
+    g_free(real);
+    return rc;
 }

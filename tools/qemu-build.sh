@@ -6,7 +6,8 @@
 # with clang and -DWAKESIM_QEMU_SRC=<tree>, and builds `wakesim` (with QEMU's
 # unmodified event loop) and its mutation twins wakesim-qemu-<mutation>.
 # Prints the path of that wakesim last.  Exit 77 (with the reason) when no
-# QEMU source or no clang can be had, as CTest's skip code.
+# clang, or no QEMU source for want of apt or network, as CTest's skip code;
+# exit 1 when apt works but the fetch failed (qemu-fetch.sh): a failure.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR [CMAKE_ARGS...]" >&2; exit 2; }

@@ -1,8 +1,9 @@
 /*
  * hygiene.h - the end-of-run hygiene monitor: when a workload is over and
  * its loops have stopped, nothing may be left behind.  A context about to
- * be freed must hold no user SQE unsubmitted (in the SQ ring or on the
- * overflow list), no user CQE unreaped or reaped but unhandled, no bottom
+ * be freed must hold no user SQE unsubmitted (on the overflow list, or in
+ * the SQ ring and not consumed by the kernel: a partial submit leaves some
+ * past liburing's own head), no user CQE unreaped or reaped but unhandled, no bottom
  * half still scheduled, no block request in flight, no fd handler or armed
  * timer beyond the ones its owner keeps on purpose; and the run's main
  * thread, after joining its workload, must be the only live thread.

@@ -33,12 +33,15 @@ static unsigned bhs_scheduled(aio_context_t *ctx)
     return n;
 }
 
-/* User SQEs written into the SQ ring and not yet handed to the kernel. */
+/* User SQEs written into the SQ ring that the kernel has not consumed:
+ * from the kernel's head, not liburing's sqe_head, which moves to the tail
+ * when liburing flushes, so a partial submit's rest (flushed, not consumed)
+ * would go uncounted.  The same range io_uring_sq_ready() measures. */
 static unsigned user_sqes_unsubmitted(aio_context_t *ctx)
 {
     struct io_uring_sq *sq = &ctx->ring.sq;
-    unsigned n = 0;
-    for (unsigned i = sq->sqe_head; i != sq->sqe_tail; i++) {
+    unsigned head = __atomic_load_n(sq->khead, __ATOMIC_ACQUIRE), n = 0;
+    for (unsigned i = head; i != sq->sqe_tail; i++) {
         n += (sq->sqes[i & sq->ring_mask].user_data & USER_TAG) != 0;
     }
     return n;

@@ -2,8 +2,10 @@
 # targets/CMakeLists.txt in every build.  A build configured with
 # WAKESIM_QEMU_SRC tests its own wakesim; any other build first builds one
 # in <build>/qemu-target with tools/qemu-build.sh (fetching Debian's QEMU
-# source once into ~/.cache/wakesim), as the fixture qemu.build.  Where the
-# source cannot be had, everything skips (77) and says why.
+# source once into ~/.cache/wakesim; the newest Debian offers when the pinned
+# version is gone), as the fixture qemu.build.  Where the source cannot be
+# had for want of apt or network, everything skips (77) and says why; where
+# apt works but the fetch fails, qemu.build fails (exit 1) and so does CI.
 if(WAKESIM_QEMU_SRC)
   set(qemu_wakesim $<TARGET_FILE:wakesim>)
   set(qemu_fixture "")
@@ -31,6 +33,13 @@ foreach(name ahci-mmio-inline-submit idle-timers virtio-ioeventfd ahci-sync-io
                    check ${PROJECT_SOURCE_DIR}/scenarios/${name}.scn --target qemu)
   list(APPEND qemu_tests qemu.check.${name})
 endforeach()
+# qemu-fetch.sh's choices against a fake apt, offline: the pinned version,
+# the newest when it is gone, 77 only without network, 1 when apt works but
+# the fetch fails (and qemu-build.sh passes that on).
+add_test(NAME qemu.fetch
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-fetch.sh
+                 ${PROJECT_SOURCE_DIR}/tools/qemu-fetch.sh ${PROJECT_SOURCE_DIR}/tools/qemu-build.sh)
+set_tests_properties(qemu.fetch PROPERTIES LABELS qemu SKIP_RETURN_CODE 77 TIMEOUT 120)
 # A mutation whose statement is gone fails the build loudly.
 add_test(NAME qemu.mutate-stale
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-mutate-stale.sh

@@ -10,9 +10,13 @@
  * reports the error as the guest would see it); a failed io_uring setup
  * must fall back to ppoll with backend auto, and fail the context cleanly
  * with backend io_uring.  A failure prints the
- * command that replays it.
+ * command that replays it.  A scenario whose fault-free run reaches no
+ * failure point (of the kind --kind names, or of any kind) fails: a walk
+ * over nothing proves nothing, and it is what a fault count that stopped
+ * counting would look like.
  *
- * Usage: test-fault-walk [--seed N] SCENARIO.scn...
+ * Usage: test-fault-walk [--seed N] [--kind KIND] SCENARIO.scn...
+ *        test-fault-walk [--seed N] --only KIND:N SCENARIO.scn
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,7 +26,12 @@
 #include "scenario.h"
 #include "targets.h"
 
-static int walk(const char *path, uint64_t seed, unsigned *points)
+#define USAGE                                                                              \
+    "usage: test-fault-walk [--seed N] [--kind KIND | --only KIND:N] SCENARIO.scn...\n"
+
+/* Walks every failure point of path's run under seed, of kind only_kind
+ * (-1: every kind); adds their number to *points. */
+static int walk(const char *path, uint64_t seed, int only_kind, unsigned *points)
 {
     GError *err = NULL;
     scn_t *s = scn_load_file(path, &err);
@@ -46,8 +55,11 @@ static int walk(const char *path, uint64_t seed, unsigned *points)
         return 1;
     }
     int failures = 0;
+    unsigned walked_here = 0;
     for (int k = 0; k < SIM_FAULT_COUNT; k++) {
         unsigned walked = 0;
+        if (only_kind >= 0 && k != only_kind)
+            continue;
         for (uint64_t n = 1; n <= base.fault_sites[k]; n++) {
             sim_options_t f = o;
             f.faults.countdown_kind = (sim_fault_kind_t)k;
@@ -74,70 +86,87 @@ static int walk(const char *path, uint64_t seed, unsigned *points)
             wk_outcome_clear(&out);
         }
         printf("%s: %-15s %u failure points walked\n", s->name, sim_fault_name(k), walked);
-        *points += walked;
+        walked_here += walked;
+    }
+    *points += walked_here;
+    if (!walked_here) {
+        failures++;
+        printf("FAIL %s seed %" PRIu64
+               ": no failure point%s%s reached: nothing was walked\n",
+               path, seed, only_kind >= 0 ? " of kind " : "",
+               only_kind >= 0 ? sim_fault_name(only_kind) : "");
     }
     wk_outcome_clear(&base);
     scn_free(s);
     return failures ? 1 : 0;
 }
 
+/* One point, with the event log: what a failure report asks for. */
+static int run_only(const char *only, const char *path, uint64_t seed)
+{
+    char *spec = g_strdup(only), *colon = strchr(spec, ':');
+    int k = colon ? (*colon = '\0', sim_fault_lookup(spec)) : -1;
+    if (k < 0 || !colon[1]) {
+        fprintf(stderr, "test-fault-walk: --only KIND:N, KIND one of the fault names\n");
+        g_free(spec);
+        return 2;
+    }
+    GError *err = NULL;
+    scn_t *s = scn_load_file(path, &err);
+    if (!s) {
+        fprintf(stderr, "test-fault-walk: %s\n", err->message);
+        g_free(spec);
+        return 2;
+    }
+    sim_options_t o;
+    sim_options_init(&o);
+    o.decide.kind = SIM_DECIDE_SEED;
+    o.decide.seed = seed;
+    o.faults.countdown_kind = (sim_fault_kind_t)k;
+    o.faults.countdown_n = strtoull(colon + 1, NULL, 10);
+    o.log_stream = stdout;
+    wk_outcome_t out;
+    wk_machine_run(s, &o, &out);
+    printf("verdict: %s\n", wk_outcome_verdict(&out));
+    int rc = out.result == SIM_RESULT_OK ? 0 : 1;
+    wk_outcome_clear(&out);
+    scn_free(s);
+    g_free(spec);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     wk_target_select(&wk_target_loop);
     uint64_t seed = 1;
-    int rc = 0, first = 1;
+    int rc = 0, first = 1, kind = -1;
     const char *only = NULL;
-    while (first < argc && argv[first][0] == '-') {
-        if (strcmp(argv[first], "--seed") == 0 && first + 1 < argc) {
+    while (first + 1 < argc && argv[first][0] == '-') {
+        if (strcmp(argv[first], "--seed") == 0) {
             seed = strtoull(argv[first + 1], NULL, 10);
-            first += 2;
-        } else if (strcmp(argv[first], "--only") == 0 && first + 1 < argc) {
+        } else if (strcmp(argv[first], "--only") == 0) {
             only = argv[first + 1];
-            first += 2;
+        } else if (strcmp(argv[first], "--kind") == 0) {
+            kind = sim_fault_lookup(argv[first + 1]);
+            if (kind < 0) {
+                fprintf(stderr, "test-fault-walk: --kind %s: not a fault name\n",
+                        argv[first + 1]);
+                return 2;
+            }
         } else {
-            fprintf(stderr,
-                    "usage: test-fault-walk [--seed N] [--only KIND:N] SCENARIO.scn...\n");
-            return 2;
+            break;
         }
+        first += 2;
     }
-    if (first == argc) {
-        fprintf(stderr,
-                "usage: test-fault-walk [--seed N] [--only KIND:N] SCENARIO.scn...\n");
+    if (first == argc || argv[first][0] == '-') {
+        fprintf(stderr, USAGE);
         return 2;
     }
-    if (only) {
-        /* One point, with the event log: what a failure report asks for. */
-        char *colon = strchr(only, ':');
-        int k = colon ? (*colon = '\0', sim_fault_lookup(only)) : -1;
-        if (k < 0 || !colon[1]) {
-            fprintf(stderr,
-                    "test-fault-walk: --only KIND:N, KIND one of the fault names\n");
-            return 2;
-        }
-        GError *err = NULL;
-        scn_t *s = scn_load_file(argv[first], &err);
-        if (!s) {
-            fprintf(stderr, "test-fault-walk: %s\n", err->message);
-            return 2;
-        }
-        sim_options_t o;
-        sim_options_init(&o);
-        o.decide.kind = SIM_DECIDE_SEED;
-        o.decide.seed = seed;
-        o.faults.countdown_kind = (sim_fault_kind_t)k;
-        o.faults.countdown_n = strtoull(colon + 1, NULL, 10);
-        o.log_stream = stdout;
-        wk_outcome_t out;
-        wk_machine_run(s, &o, &out);
-        printf("verdict: %s\n", wk_outcome_verdict(&out));
-        rc = out.result == SIM_RESULT_OK ? 0 : 1;
-        wk_outcome_clear(&out);
-        scn_free(s);
-        return rc;
-    }
+    if (only)
+        return run_only(only, argv[first], seed);
     unsigned points = 0;
     for (int i = first; i < argc; i++) {
-        int r = walk(argv[i], seed, &points);
+        int r = walk(argv[i], seed, kind, &points);
         if (r > rc)
             rc = r;
     }
