@@ -204,6 +204,7 @@ static int judge_positional(const replay_args_t *a, const replay_t *r,
                             .reproducer = r->path };
         printf("VIOLATION: %s\n", out->message);
         wk_report_print(stdout, &rep, out);
+        cli_print_target_code(r->mutants);
         g_free(seed);
         g_free(cmd);
     }

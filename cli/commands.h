@@ -68,6 +68,9 @@ void cli_crash_host(const cli_crash_t *k, const char *strategy, uint64_t seed);
 int cli_report_crash(const scn_t *scn, const char *mutants, const char *dir,
                      const char *strategy, uint64_t seed, unsigned depth,
                      const sim_options_t *o, const cli_crash_t *found, bool log);
+/* "  target code: QEMU ..., mutation: M" under a violation block, for a
+ * target built from other code than this build's (QEMU's). */
+void cli_print_target_code(const char *mutants);
 /* Loads a reproducer (wk_trace_load); false after printing why. */
 bool cli_read_trace(const char *path, wk_trace_t *t);
 /* A loaded scenario reproducer's scenario, with its target and mutants

@@ -59,6 +59,17 @@ static char *reproducer_name(const scn_t *scn, const char *mutants, const char *
     return name;
 }
 
+/* The code a target not this build's own ran (QEMU's tree and files, and
+ * its build-time mutation), under the violation block. */
+void cli_print_target_code(const char *mutants)
+{
+    const char *id = wk_target_selected()->build_identity;
+    if (id && *id) {
+        printf("  target code:  %s, mutation: %s\n", id,
+               mutants && *mutants ? mutants : "none (as the tree has it)");
+    }
+}
+
 /* The violation block of a run found by strategy and seed; path is the
  * reproducer written, or NULL when it could not be. */
 static void print_found(const scn_t *scn, const char *mutants, const char *strategy,
@@ -75,6 +86,7 @@ static void print_found(const scn_t *scn, const char *mutants, const char *strat
                       .replay_cmd = cmd,
                       .reproducer = path };
     wk_report_print(stdout, &r, found);
+    cli_print_target_code(mutants);
     g_free(seed_s);
     g_free(cmd);
 }
@@ -230,6 +242,25 @@ static void note_recording_build(const char *path, const wk_trace_t *t)
     }
 }
 
+/* A target built from other code (another QEMU tree, or one changed by
+ * hand) may schedule differently: say so first, as for another build. */
+static void note_target_identity(const char *path, const wk_trace_t *t)
+{
+    const char *mine = wk_target_selected()->build_identity;
+    const char *rec = t->target_identity ? t->target_identity : "";
+    if (!*mine && !*rec) {
+        return;
+    }
+    if (!*rec) {
+        printf("note: %s records no identity of the %s code it ran; this binary's is %s\n",
+               path, t->target, mine);
+    } else if (strcmp(rec, mine) != 0) {
+        printf("warning: %s was recorded with other %s code: %s; this binary has %s (a "
+               "divergence may come from the code difference)\n",
+               path, t->target, rec, *mine ? mine : "none");
+    }
+}
+
 bool cli_read_trace(const char *path, wk_trace_t *t)
 {
     GError *err = NULL;
@@ -265,6 +296,7 @@ scn_t *cli_reproducer_scenario(const char *path, wk_trace_t *t, char **mutants)
         return NULL;
     }
     note_recording_build(path, t);
+    note_target_identity(path, t);
     return scn;
 }
 
