@@ -49,6 +49,13 @@ expect 1 "$crashy" run ahci-mmio-inline-submit --strategy pct --seed 1 --runs 20
 pct=$(ls "$work"/*pct*.trace | head -1)
 expect 1 "$crashy" replay "$pct" -- "replay matches the recording: verdict crash"
 
+# wakesim check: the fixed code's crash at seed 2, recorded the same way.
+rm -f "$work"/*.trace
+expect 1 "$crashy" check ahci-mmio-inline-submit --runs 30 --out "$work" -- \
+  "VIOLATION in fixed sc seed 2: crash: SIGSEGV on simulated thread main-loop" \
+  "==wakesim== VIOLATION of crash" "seed:         random seed 2"
+expect 1 "$crashy" replay "$trace" -- "replay matches the recording: verdict crash"
+
 # A user program through libwakesim-main.
 (cd "$work" && expect 1 "$prog" --runs 20 -- \
   "VIOLATION (seed 2) crash: SIGSEGV on simulated thread pthread-2" "reproducer: ")
