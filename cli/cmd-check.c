@@ -20,33 +20,111 @@ typedef struct {
     const char *out_dir;
 } check_t;
 
+/* The command that re-runs one schedule of this check after a crash: the
+ * same arguments, the mutant, and --crash-rerun MODEL:SEED (written into
+ * place before each run: the crash handler cannot allocate). */
+typedef struct {
+    char **argv;
+    char spec[48], label[96];
+} rerun_cmd_t;
+
+static void rerun_cmd_init(rerun_cmd_t *r, const char *mutant)
+{
+    guint n = cli_orig_argv ? g_strv_length(cli_orig_argv) : 0;
+    r->argv = n ? g_new0(char *, n + 5) : NULL;
+    if (n) {
+        memcpy(r->argv, cli_orig_argv, n * sizeof(char *));
+        r->argv[n++] = "--crash-rerun";
+        r->argv[n++] = r->spec;
+        r->argv[n++] = mutant ? "--mutant" : NULL;
+        r->argv[n] = (char *)mutant;
+    }
+}
+
 /* Runs up to "runs" seeds (1, 2, ...) under memory model "model"; returns
  * true with *out and *seed of the first run that does not pass, false when
- * all pass. */
-static bool first_failure(const scn_t *scn, sim_memory_model_t model, uint64_t runs,
-                          sim_options_t *o, wk_outcome_t *out, uint64_t *seed,
-                          uint64_t *used)
+ * all pass.  A crash is reported by the guard (see check_rerun). */
+static bool first_failure(const scn_t *scn, const char *mutant, sim_memory_model_t model,
+                          uint64_t runs, sim_options_t *o, wk_outcome_t *out,
+                          uint64_t *seed, uint64_t *used)
 {
     sim_options_init(o);
     o->log_enabled = false;
     o->memory_model = model;
+    rerun_cmd_t rr;
+    rerun_cmd_init(&rr, mutant);
+    fflush(stdout);
+    cli_crash_guard_arm(rr.argv, EXIT_VIOLATION, "VIOLATION",
+                        "re-running that schedule in a child process to record it\n");
+    cli_crash_guard_run("the PCT pilot run");
     if (scn->check_strategy == SCN_STRATEGY_PCT) {
         cli_pct_setup(scn, o, scn->check_pct_depth);
     }
-    for (uint64_t i = 0; i < runs; i++) {
+    bool failed = false;
+    *used = runs;
+    for (uint64_t i = 0; i < runs && !failed; i++) {
         o->decide.kind =
             scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT : SIM_DECIDE_SEED;
         o->decide.seed = 1 + i;
+        g_snprintf(rr.spec, sizeof(rr.spec), "%s:%" PRIu64, sim_memory_model_name(model),
+                   1 + i);
+        g_snprintf(rr.label, sizeof(rr.label), "%s %s seed %" PRIu64,
+                   mutant ? mutant : "fixed", sim_memory_model_name(model), 1 + i);
+        cli_crash_guard_run(rr.label);
         wk_machine_run(scn, o, out);
         if (out->result != SIM_RESULT_OK) {
             *seed = 1 + i;
             *used = i + 1;
-            return true;
+            failed = true;
+        } else {
+            wk_outcome_clear(out);
         }
-        wk_outcome_clear(out);
     }
-    *used = runs;
-    return false;
+    cli_crash_guard_disarm();
+    g_free(rr.argv);
+    return failed;
+}
+
+/* --crash-rerun MODEL:SEED: the schedule whose crash the guard reported,
+ * in a child process, recorded as a reproducer. */
+static int check_rerun(const scn_t *scn, const char *target, const char *mutant,
+                       const char *spec, const char *out_dir)
+{
+    char **parts = g_strsplit(spec, ":", 2);
+    int model = parts[0] ? sim_memory_model_parse(parts[0]) : -1;
+    uint64_t seed = 0;
+    int rc = EXIT_USAGE;
+    char *names[] = { (char *)mutant, NULL };
+    char *set = NULL;
+    if (model < 0 || !parts[1] || cli_parse_u64("--crash-rerun", parts[1], &seed) < 0 ||
+        !(set = cli_select_target(target, mutant ? names : NULL, scn))) {
+        goto out;
+    }
+    const char *strategy = scn->check_strategy == SCN_STRATEGY_PCT ? "pct" : "random";
+    sim_options_t o;
+    sim_options_init(&o);
+    o.log_enabled = false;
+    o.memory_model = (sim_memory_model_t)model;
+    if (scn->check_strategy == SCN_STRATEGY_PCT) {
+        cli_pct_setup(scn, &o, scn->check_pct_depth);
+    }
+    o.decide.kind =
+        scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT : SIM_DECIDE_SEED;
+    o.decide.seed = seed;
+    cli_crash_t k;
+    if (cli_run_in_child(scn, &o, &k)) {
+        rc = cli_report_crash(scn, set, out_dir, strategy, seed, scn->check_pct_depth, &o,
+                              &k, false);
+    } else {
+        printf("re-running %s seed %" PRIu64 " alone gave '%s', not the crash\n", strategy,
+               seed, k.what[0] ? k.what : "no verdict");
+        rc = EXIT_VIOLATION;
+    }
+    cli_crash_clear(&k);
+out:
+    g_free(set);
+    g_strfreev(parts);
+    return rc;
 }
 
 /* One expectation: mutant (NULL = the fixed code) on the target under
@@ -63,7 +141,7 @@ static int check_one(const check_t *c, const char *mutant, sim_memory_model_t mo
     uint64_t used = 0, seed = 0;
     sim_options_t o;
     wk_outcome_t out = { 0 };
-    bool failed = first_failure(scn, model, runs, &o, &out, &seed, &used);
+    bool failed = first_failure(scn, mutant, model, runs, &o, &out, &seed, &used);
     const char *got = failed ? wk_outcome_verdict(&out) : "pass";
     bool ok = strcmp(got, expected) == 0;
     const char *strategy = scn->check_strategy == SCN_STRATEGY_PCT ? "pct" : "random";
@@ -167,7 +245,7 @@ static int check_all(const check_t *c, uint64_t runs)
 
 int cmd_check(int argc, char **argv)
 {
-    char *runs_s = NULL, *out_dir = NULL, *target = NULL, *only = NULL;
+    char *runs_s = NULL, *out_dir = NULL, *target = NULL, *only = NULL, *rerun = NULL;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s,
           "Runs for the fixed code (default: the scenario's budget)", "N" },
@@ -176,6 +254,8 @@ int cmd_check(int argc, char **argv)
         { "target", 't', 0, G_OPTION_ARG_STRING, &target,
           "Event loop: loop (default) or qemu", "T" },
         { "mutant", 'm', 0, G_OPTION_ARG_STRING, &only, "Check only this mutant", "NAME" },
+        { "crash-rerun", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &rerun,
+          "(internal) record a crash's schedule", "MODEL:SEED" },
         { NULL }
     };
     GOptionContext *oc = cli_option_context(
@@ -201,6 +281,10 @@ int cmd_check(int argc, char **argv)
         goto out;
     }
     check_t c = { scn, argv[1], target, out_dir ? out_dir : "." };
+    if (rerun) {
+        rc = check_rerun(scn, target, only, rerun, c.out_dir);
+        goto out;
+    }
     rc = only ? check_one(&c, only, scn_expected_model(scn, only), scn_expected(scn, only),
                           scn_expected_runs(scn, only))
               : check_all(&c, runs);
@@ -210,6 +294,7 @@ out:
     g_free(out_dir);
     g_free(target);
     g_free(only);
+    g_free(rerun);
     g_option_context_free(oc);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
+#include "invariant.h"
 #include "keyed.h"
 #include "report.h"
 #include "timeline.h"
@@ -203,6 +204,7 @@ static int judge_positional(const replay_args_t *a, const replay_t *r,
                             .reproducer = r->path };
         printf("VIOLATION: %s\n", out->message);
         wk_report_print(stdout, &rep, out);
+        cli_print_target_code(r->mutants);
         g_free(seed);
         g_free(cmd);
     }
@@ -214,7 +216,45 @@ static int judge_positional(const replay_args_t *a, const replay_t *r,
     return rerecord(a, r, out, out->result == SIM_RESULT_OK ? 0 : EXIT_VIOLATION);
 }
 
-/* Runs the loaded reproducer and compares the run with the recording. */
+/* A crash reproducer replays in a child process (crash.h): its crash
+ * record is compared with the recording (signal, thread, log hash). */
+static int replay_crash(const replay_args_t *a, replay_t *r, const sim_options_t *o)
+{
+    if (a->keyed || a->rerecord || r->tl) {
+        fprintf(stderr,
+                "%s replay: %s records a crash, which replays its positional decisions in "
+                "a child process: --keyed, --rerecord, --chrome-trace and --timeline do "
+                "not go with it\n",
+                cli_prog, r->path);
+        return EXIT_USAGE;
+    }
+    cli_crash_t k;
+    bool crashed = cli_run_in_child(r->scn, o, &k);
+    if (crashed && k.host) {
+        cli_crash_host(&k, r->t.strategy, r->t.seed);
+    }
+    int rc = EXIT_DIVERGED;
+    if (a->log && k.log) {
+        fputs(k.log, stdout);
+    }
+    wk_outcome_t out;
+    cli_crash_outcome(&k, r->t.memory_model, &out);
+    if (!crashed) {
+        printf("replay differs from the recording: verdict %s (recorded %s: %s)\n",
+               k.what[0] ? k.what : "none", r->t.verdict, r->t.message);
+    } else if (strcmp(out.message, r->t.message) != 0) {
+        printf("replay differs from the recording: %s (recorded %s)\n", out.message,
+               r->t.message);
+    } else {
+        rc = judge_positional(a, r, &out);
+    }
+    wk_outcome_clear(&out);
+    cli_crash_clear(&k);
+    return rc;
+}
+
+/* Runs the loaded reproducer and compares the run with the recording.  A
+ * crash of a replay that recorded none is reported by the guard. */
 static int replay_scenario(const replay_args_t *a, replay_t *r)
 {
     sim_options_t o;
@@ -225,8 +265,21 @@ static int replay_scenario(const replay_args_t *a, replay_t *r)
         r->path, r->t.scenario_name, r->t.target, *r->mutants ? r->mutants : "none",
         sim_memory_model_name(r->t.memory_model), r->t.strategy, r->t.seed,
         r->t.n_decisions, a->keyed ? " (replaying the keyed ones)" : "");
+    if (strcmp(r->t.verdict, WK_INV_CRASH) == 0) {
+        return replay_crash(a, r, &o);
+    }
+    char *label = g_strdup_printf("the replay of %s", r->path);
+    char *after = g_strdup_printf("replay differs from the recording: verdict crash "
+                                  "(recorded %s)\n",
+                                  r->t.verdict);
+    fflush(stdout);
+    cli_crash_guard_arm(NULL, EXIT_DIVERGED, "VIOLATION", after);
+    cli_crash_guard_run(label);
     wk_outcome_t out;
     wk_machine_run(r->scn, &o, &out);
+    cli_crash_guard_disarm();
+    g_free(label);
+    g_free(after);
     if (a->log && out.log) {
         /* The log keeps ids (its hash must not depend on names): the
          * legend says which is which. */

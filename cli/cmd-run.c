@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "crash.h"
 #include "target.h"
 
 /* The options as given; defaults are filled in after parsing (GOption
@@ -19,6 +20,7 @@ typedef struct {
     char *bytes_file;
     char *memory_model;
     char *workload;
+    char *crash_rerun_s; /* hidden: re-run run I of a crash (crash.h) */
     gboolean log;
 } run_args_t;
 
@@ -26,6 +28,8 @@ typedef struct {
 typedef struct {
     uint64_t seed, runs, depth;
     bool random_seed; /* no --seed with many runs, or --seed random */
+    bool crash_rerun; /* only run crash_run, in a child process */
+    uint64_t crash_run;
     int memory_model; /* -1: the scenario's */
     GBytes *file_bytes;
     uint8_t gen[4096]; /* --strategy bytes without a file: from the seed */
@@ -87,6 +91,11 @@ static int parse_counts(const run_args_t *a, run_config_t *c)
         (a->depth_s && cli_parse_u64("--pct-depth", a->depth_s, &c->depth) < 0)) {
         return -1;
     }
+    if (a->crash_rerun_s &&
+        cli_parse_u64("--crash-rerun", a->crash_rerun_s, &c->crash_run) < 0) {
+        return -1;
+    }
+    c->crash_rerun = a->crash_rerun_s != NULL;
     if (c->runs == 0 || c->depth == 0 || c->depth > 64) {
         fprintf(stderr, "%s run: --runs must be >= 1 and --pct-depth in 1..64\n", cli_prog);
         return -1;
@@ -157,13 +166,53 @@ static void print_header(const scn_t *scn, const char *mutants, const run_args_t
         c->seed, c->random_seed ? " (random: repeat with --seed it)" : "", c->runs);
 }
 
-/* Runs seed, seed+1, ... until a violation (reported) or --runs. */
+/* The command that re-runs run i of this one in a clean process after a
+ * crash: the same arguments, the first seed made explicit, --crash-rerun
+ * i.  The crash handler cannot allocate: the index and the label are
+ * written into place before each run. */
+typedef struct {
+    char **argv;
+    char seed[24], index[24];
+    char label[96];
+} rerun_cmd_t;
+
+static void rerun_cmd_init(rerun_cmd_t *r, uint64_t seed)
+{
+    guint n = cli_orig_argv ? g_strv_length(cli_orig_argv) : 0;
+    r->argv = NULL;
+    if (n == 0) {
+        return;
+    }
+    r->argv = g_new0(char *, n + 5);
+    memcpy(r->argv, cli_orig_argv, n * sizeof(char *));
+    g_snprintf(r->seed, sizeof(r->seed), "%" PRIu64, seed);
+    r->argv[n] = "--seed";
+    r->argv[n + 1] = r->seed;
+    r->argv[n + 2] = "--crash-rerun";
+    r->argv[n + 3] = r->index;
+}
+
+static void rerun_cmd_at(rerun_cmd_t *r, uint64_t i, uint64_t seed)
+{
+    g_snprintf(r->index, sizeof(r->index), "%" PRIu64, i);
+    g_snprintf(r->label, sizeof(r->label), "run %" PRIu64 " (seed %" PRIu64 ")", i, seed);
+    cli_crash_guard_run(r->label);
+}
+
+/* Runs seed, seed+1, ... until a violation (reported) or --runs.  A crash
+ * is reported by the guard, which re-executes this command with
+ * --crash-rerun (rerun_crash). */
 static int run_schedules(const scn_t *scn, const char *mutants, const run_args_t *a,
                          run_config_t *c, sim_options_t *o)
 {
     int rc = 0;
     gint64 t0 = g_get_monotonic_time();
     uint64_t done = 0;
+    rerun_cmd_t rr;
+    rerun_cmd_init(&rr, c->seed);
+    fflush(stdout); /* the guard writes to the fd */
+    cli_crash_guard_arm(rr.argv, EXIT_VIOLATION, "VIOLATION",
+                        "re-running that schedule in a child process to record it\n");
     for (uint64_t i = 0; i < c->runs; i++, done++) {
         wk_outcome_t out;
         uint64_t run_seed = c->seed + i;
@@ -171,8 +220,10 @@ static int run_schedules(const scn_t *scn, const char *mutants, const run_args_t
             rc = EXIT_USAGE;
             break;
         }
+        rerun_cmd_at(&rr, i, run_seed);
         wk_machine_run(scn, o, &out);
         if (out.result != SIM_RESULT_OK) {
+            cli_crash_guard_disarm();
             printf("VIOLATION in run %u (seed %" PRIu64 "): %s\n", (unsigned)i, run_seed,
                    out.message);
             rc = cli_report_found(scn, mutants, a->out_dir, a->strategy, run_seed,
@@ -189,10 +240,71 @@ static int run_schedules(const scn_t *scn, const char *mutants, const run_args_t
         }
         wk_outcome_clear(&out);
     }
+    cli_crash_guard_disarm();
+    g_free(rr.argv);
     double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
     printf("%" PRIu64 " run%s, %s, %.3f s, %.0f runs/s\n", done, done == 1 ? "" : "s",
            rc == 0 ? "no violation" : "1 violation", secs, secs > 0 ? done / secs : 0.0);
     return rc;
+}
+
+/* --crash-rerun I: run I of the command (whose guard reported a crash)
+ * again in a child process; its crash is the verdict. */
+static int rerun_crash(const scn_t *scn, const char *mutants, const run_args_t *a,
+                       run_config_t *c, sim_options_t *o)
+{
+    uint64_t seed = c->seed + c->crash_run;
+    if (c->crash_run >= c->runs || strategy_setup(a, c, o, seed) < 0) {
+        fprintf(stderr, "%s run: --crash-rerun must name one of the runs\n", cli_prog);
+        return EXIT_USAGE;
+    }
+    cli_crash_t k;
+    int rc = EXIT_VIOLATION;
+    if (cli_run_in_child(scn, o, &k)) {
+        /* The command as run, its first seed explicit (the guard's
+         * re-execution added "--seed S --crash-rerun I"). */
+        guint n = cli_orig_argv ? g_strv_length(cli_orig_argv) : 0;
+        char **shown = g_new0(char *, n + 1);
+        memcpy(shown, cli_orig_argv, (n >= 2 ? n - 2 : 0) * sizeof(char *));
+        char *cmd = g_strjoinv(" ", shown);
+        g_free(shown);
+        printf("found by: %s (run %" PRIu64 ", %s seed %" PRIu64 ")\n", cmd, c->crash_run,
+               a->strategy, seed);
+        g_free(cmd);
+        rc = cli_report_crash(scn, mutants, a->out_dir, a->strategy, seed,
+                              (unsigned)c->depth, o, &k, a->log);
+    } else {
+        printf("re-running %s seed %" PRIu64 " alone in a child process gave '%s', not the "
+               "crash: the crash depends on what earlier runs left in the process, or on "
+               "wakesim itself\n",
+               a->strategy, seed, k.what[0] ? k.what : "no verdict");
+    }
+    printf("%" PRIu64 " runs before it without a violation, then 1 run, 1 violation (a "
+           "crash)\n",
+           c->crash_run);
+    cli_crash_clear(&k);
+    return rc;
+}
+
+/* PCT's pilot run (cli_pct_setup), in this process: a crash in it is
+ * reported and ends the command (the pilot is the random walk from the
+ * first seed, which the same command with --strategy random records). */
+static void pct_pilot(const scn_t *scn, const run_config_t *c, sim_options_t *o)
+{
+    char label[96];
+    g_snprintf(label, sizeof(label), "the PCT pilot run (random seed %" PRIu64 ")",
+               c->seed);
+    fflush(stdout);
+    cli_crash_guard_arm(NULL, EXIT_VIOLATION, "VIOLATION",
+                        "no reproducer: the pilot is the random walk from the first seed; "
+                        "record it with --strategy random --runs 1\n");
+    cli_crash_guard_run(label);
+    cli_pct_setup(scn, o, (unsigned)c->depth);
+    cli_crash_guard_disarm();
+    if (!c->crash_rerun) {
+        sim_pct_bound_print(stdout, o->decide.pct_steps, o->decide.pct_threads,
+                            (unsigned)c->depth);
+    }
 }
 
 /* Loads the scenario, selects target and mutants, sets up the options and
@@ -220,13 +332,14 @@ static int run_scenario(const char *arg, const run_args_t *a, run_config_t *c)
     if (strategy_setup(a, c, &o, c->seed) < 0) {
         goto out;
     }
-    print_header(scn, mutants, a, c, &o);
-    if (o.decide.kind == SIM_DECIDE_PCT) {
-        cli_pct_setup(scn, &o, (unsigned)c->depth);
-        sim_pct_bound_print(stdout, o.decide.pct_steps, o.decide.pct_threads,
-                            (unsigned)c->depth);
+    if (!c->crash_rerun) {
+        print_header(scn, mutants, a, c, &o);
     }
-    rc = run_schedules(scn, mutants, a, c, &o);
+    if (o.decide.kind == SIM_DECIDE_PCT) {
+        pct_pilot(scn, c, &o);
+    }
+    rc = c->crash_rerun ? rerun_crash(scn, mutants, a, c, &o)
+                        : run_schedules(scn, mutants, a, c, &o);
 out:
     scn_free(scn);
     g_free(mutants);
@@ -245,39 +358,43 @@ static void run_args_clear(run_args_t *a)
     g_free(a->bytes_file);
     g_free(a->memory_model);
     g_free(a->workload);
+    g_free(a->crash_rerun_s);
 }
 
 int cmd_run(int argc, char **argv)
 {
     run_args_t a = { 0 };
-    GOptionEntry entries[] = { { "mutant", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.mutants,
-                                 "Enable a mutant (repeatable)", "NAME" },
-                               { "target", 't', 0, G_OPTION_ARG_STRING, &a.target,
-                                 "Event loop: loop (default) or qemu", "T" },
-                               { "strategy", 's', 0, G_OPTION_ARG_STRING, &a.strategy,
-                                 "random (default), pct or bytes", "S" },
-                               { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s,
-                                 "First seed, or 'random' (the default with --runs > 1; 1 "
-                                 "for a single run); run i uses seed+i",
-                                 "N|random" },
-                               { "runs", 'n', 0, G_OPTION_ARG_STRING, &a.runs_s,
-                                 "Number of runs (default 1)", "N" },
-                               { "pct-depth", 'd', 0, G_OPTION_ARG_STRING, &a.depth_s,
-                                 "PCT depth d (default 3)", "D" },
-                               { "bytes-file", 0, 0, G_OPTION_ARG_FILENAME, &a.bytes_file,
-                                 "Decision bytes for --strategy bytes", "FILE" },
-                               { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir,
-                                 "Directory for reproducers (default .)", "DIR" },
-                               { "log", 'l', 0, G_OPTION_ARG_NONE, &a.log,
-                                 "Print the event log of the reported run", NULL },
-                               { "memory-model", 0, 0, G_OPTION_ARG_STRING, &a.memory_model,
-                                 "sc, tso, pso or arm (default: the scenario's, else sc)",
-                                 "M" },
-                               { "workload", 'w', 0, G_OPTION_ARG_STRING, &a.workload,
-                                 "generated: programs of API operations on the scenario's "
-                                 "machine (default: the scenario's own)",
-                                 "KIND" },
-                               { NULL } };
+    GOptionEntry entries[] = {
+        { "mutant", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &a.mutants,
+          "Enable a mutant (repeatable)", "NAME" },
+        { "target", 't', 0, G_OPTION_ARG_STRING, &a.target,
+          "Event loop: loop (default) or qemu", "T" },
+        { "strategy", 's', 0, G_OPTION_ARG_STRING, &a.strategy,
+          "random (default), pct or bytes", "S" },
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s,
+          "First seed, or 'random' (the default with --runs > 1; 1 "
+          "for a single run); run i uses seed+i",
+          "N|random" },
+        { "runs", 'n', 0, G_OPTION_ARG_STRING, &a.runs_s, "Number of runs (default 1)",
+          "N" },
+        { "pct-depth", 'd', 0, G_OPTION_ARG_STRING, &a.depth_s, "PCT depth d (default 3)",
+          "D" },
+        { "bytes-file", 0, 0, G_OPTION_ARG_FILENAME, &a.bytes_file,
+          "Decision bytes for --strategy bytes", "FILE" },
+        { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir,
+          "Directory for reproducers (default .)", "DIR" },
+        { "log", 'l', 0, G_OPTION_ARG_NONE, &a.log,
+          "Print the event log of the reported run", NULL },
+        { "memory-model", 0, 0, G_OPTION_ARG_STRING, &a.memory_model,
+          "sc, tso, pso or arm (default: the scenario's, else sc)", "M" },
+        { "crash-rerun", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &a.crash_rerun_s,
+          "(internal) re-run run I after a crash", "I" },
+        { "workload", 'w', 0, G_OPTION_ARG_STRING, &a.workload,
+          "generated: programs of API operations on the scenario's "
+          "machine (default: the scenario's own)",
+          "KIND" },
+        { NULL }
+    };
     GOptionContext *oc = cli_option_context(
         "SCENARIO - run a scenario under many schedules",
         "SCENARIO is a .scn file or the name of a built-in scenario (wakesim list).",

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "cli.h"
+#include "crash.h"
 #include "machine.h"
 #include "scenario.h"
 #include "trace.h"
@@ -65,6 +66,22 @@ int cli_prepare_out_dir(const char *dir);
 int cli_report_found(const scn_t *scn, const char *mutants, const char *dir,
                      const char *strategy, uint64_t seed, unsigned depth,
                      const sim_options_t *o, const wk_outcome_t *found, bool log);
+/* Runs scn once under o in a child process (crash.h): true when it
+ * crashed (*k filled), else k->what is its verdict. */
+bool cli_run_in_child(const scn_t *scn, const sim_options_t *o, cli_crash_t *k);
+/* The outcome of a crashed run: invariant "crash", what the child sent. */
+void cli_crash_outcome(const cli_crash_t *k, sim_memory_model_t model, wk_outcome_t *out);
+/* A crash with no simulated thread running: says "wakesim itself
+ * crashed" with the seed and dies of the signal. */
+void cli_crash_host(const cli_crash_t *k, const char *strategy, uint64_t seed);
+/* cli_report_found() for a crash: the logged re-run in a child process,
+ * the reproducer, the violation block.  Returns EXIT_VIOLATION. */
+int cli_report_crash(const scn_t *scn, const char *mutants, const char *dir,
+                     const char *strategy, uint64_t seed, unsigned depth,
+                     const sim_options_t *o, const cli_crash_t *found, bool log);
+/* "  target code: QEMU ..., mutation: M" under a violation block, for a
+ * target built from other code than this build's (QEMU's). */
+void cli_print_target_code(const char *mutants);
 /* Loads a reproducer (wk_trace_load); false after printing why. */
 bool cli_read_trace(const char *path, wk_trace_t *t);
 /* A loaded scenario reproducer's scenario, with its target and mutants

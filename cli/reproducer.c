@@ -5,11 +5,13 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "build-id.h"
 #include "commands.h"
+#include "invariant.h"
 #include "report.h"
 #include "target.h"
 
@@ -74,6 +76,17 @@ static char *reproducer_name(const scn_t *scn, const char *mutants, const char *
     return name;
 }
 
+/* The code a target not this build's own ran (QEMU's tree and files, and
+ * its build-time mutation), under the violation block. */
+void cli_print_target_code(const char *mutants)
+{
+    const char *id = wk_target_selected()->build_identity;
+    if (id && *id) {
+        printf("  target code:  %s, mutation: %s\n", id,
+               mutants && *mutants ? mutants : "none (as the tree has it)");
+    }
+}
+
 /* The violation block of a run found by strategy and seed; path is the
  * reproducer written, or NULL when it could not be. */
 static void print_found(const scn_t *scn, const char *mutants, const char *strategy,
@@ -90,8 +103,33 @@ static void print_found(const scn_t *scn, const char *mutants, const char *strat
                       .replay_cmd = cmd,
                       .reproducer = path };
     wk_report_print(stdout, &r, found);
+    cli_print_target_code(mutants);
     g_free(seed_s);
     g_free(cmd);
+}
+
+/* Writes the logged run's reproducer and prints the violation block of
+ * the run found. */
+static int save_and_print(const scn_t *scn, const char *mutants, const char *dir,
+                          const char *strategy, uint64_t seed, unsigned depth,
+                          const sim_options_t *o, const wk_outcome_t *logged,
+                          const wk_outcome_t *found)
+{
+    wk_trace_t t;
+    GError *err = NULL;
+    char *name = reproducer_name(scn, mutants, strategy, seed, o->memory_model);
+    char *path = g_build_filename(dir, name, NULL);
+    wk_trace_from_outcome(&t, scn, mutants, strategy, seed, depth, o->ns_per_step, logged);
+    bool saved = wk_trace_save(&t, path, &err);
+    if (!saved) {
+        fprintf(stderr, "%s: cannot write reproducer: %s\n", cli_prog, err->message);
+        g_error_free(err);
+    }
+    print_found(scn, mutants, strategy, seed, depth, saved ? path : NULL, found);
+    wk_trace_clear(&t);
+    g_free(path);
+    g_free(name);
+    return EXIT_VIOLATION;
 }
 
 int cli_report_found(const scn_t *scn, const char *mutants, const char *dir,
@@ -99,9 +137,6 @@ int cli_report_found(const scn_t *scn, const char *mutants, const char *dir,
                      const sim_options_t *o, const wk_outcome_t *found, bool log)
 {
     wk_outcome_t logged;
-    wk_trace_t t;
-    GError *err = NULL;
-
     cli_rerun_logged(scn, o, found, &logged);
     if (strcmp(wk_outcome_verdict(&logged), wk_outcome_verdict(found)) != 0) {
         printf(
@@ -111,20 +146,95 @@ int cli_report_found(const scn_t *scn, const char *mutants, const char *dir,
     if (log && logged.log) {
         fputs(logged.log, stdout);
     }
-    char *name = reproducer_name(scn, mutants, strategy, seed, o->memory_model);
-    char *path = g_build_filename(dir, name, NULL);
-    wk_trace_from_outcome(&t, scn, mutants, strategy, seed, depth, o->ns_per_step, &logged);
-    bool saved = wk_trace_save(&t, path, &err);
-    if (!saved) {
-        fprintf(stderr, "%s: cannot write reproducer: %s\n", cli_prog, err->message);
-        g_error_free(err);
-    }
-    print_found(scn, mutants, strategy, seed, depth, saved ? path : NULL, found);
-    wk_trace_clear(&t);
+    int rc = save_and_print(scn, mutants, dir, strategy, seed, depth, o, &logged, found);
     wk_outcome_clear(&logged);
-    g_free(path);
-    g_free(name);
-    return EXIT_VIOLATION;
+    return rc;
+}
+
+/* ---- crashes (crash.h) ---- */
+
+typedef struct {
+    const scn_t *scn;
+    const sim_options_t *o;
+} child_run_t;
+
+static const char *child_run(void *arg)
+{
+    static char verdict[64];
+    const child_run_t *r = arg;
+    wk_outcome_t out;
+    wk_machine_run(r->scn, r->o, &out);
+    g_strlcpy(verdict, wk_outcome_verdict(&out), sizeof(verdict));
+    wk_outcome_clear(&out);
+    return verdict;
+}
+
+bool cli_run_in_child(const scn_t *scn, const sim_options_t *o, cli_crash_t *k)
+{
+    child_run_t r = { scn, o };
+    return cli_crash_fork(child_run, &r, k);
+}
+
+void cli_crash_outcome(const cli_crash_t *k, sim_memory_model_t model, wk_outcome_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->result = SIM_RESULT_VIOLATION;
+    out->invariant = g_strdup(WK_INV_CRASH);
+    out->message = cli_crash_message(k);
+    out->steps = k->steps;
+    out->end_ns = k->end_ns;
+    out->log_hash = k->log_hash;
+    out->log = g_strdup(k->log);
+    out->decisions = g_memdup2(k->values, k->n * sizeof(uint32_t));
+    out->bounds = g_memdup2(k->bounds, k->n * sizeof(uint32_t));
+    out->n_decisions = k->n;
+    out->late_start_ns = out->late_end_ns = -1;
+    out->keyed = g_strdup("");
+    out->memory_model = model;
+}
+
+void cli_crash_host(const cli_crash_t *k, const char *strategy, uint64_t seed)
+{
+    printf("wakesim itself crashed: %s with no simulated thread running (the simulator's "
+           "host loop), in %s seed %" PRIu64 "; not a verdict on the code under test, no "
+           "reproducer\n",
+           cli_crash_signal_name(k->signo), strategy, seed);
+    fflush(stdout);
+    signal(k->signo ? k->signo : SIGABRT, SIG_DFL);
+    raise(k->signo ? k->signo : SIGABRT);
+}
+
+int cli_report_crash(const scn_t *scn, const char *mutants, const char *dir,
+                     const char *strategy, uint64_t seed, unsigned depth,
+                     const sim_options_t *o, const cli_crash_t *found, bool log)
+{
+    if (found->host) {
+        cli_crash_host(found, strategy, seed);
+    }
+    sim_options_t lo = *o;
+    lo.log_enabled = true;
+    lo.decide.kind = SIM_DECIDE_REPLAY;
+    lo.decide.replay = found->values;
+    lo.decide.replay_bounds = found->bounds;
+    lo.decide.replay_len = found->n;
+    cli_crash_t lk;
+    bool again = cli_run_in_child(scn, &lo, &lk);
+    wk_outcome_t out, logged;
+    cli_crash_outcome(found, o->memory_model, &out);
+    cli_crash_outcome(again ? &lk : found, o->memory_model, &logged);
+    if (!again || strcmp(logged.message, out.message) != 0) {
+        printf(
+            "warning: re-running the recorded decisions gave '%s' (not deterministic?)\n",
+            again ? logged.message : lk.what);
+    }
+    if (log && logged.log) {
+        fputs(logged.log, stdout);
+    }
+    int rc = save_and_print(scn, mutants, dir, strategy, seed, depth, o, &logged, &out);
+    wk_outcome_clear(&out);
+    wk_outcome_clear(&logged);
+    cli_crash_clear(&lk);
+    return rc;
 }
 
 /* Another build may schedule differently: say so before a divergence is
@@ -146,6 +256,25 @@ static void note_recording_build(const char *path, const wk_trace_t *t)
             path, t->build_version, t->build_compiler ? t->build_compiler : "?",
             t->build_memory_model ? t->build_memory_model : "?", id.version, id.compiler,
             id.memory_model);
+    }
+}
+
+/* A target built from other code (another QEMU tree, or one changed by
+ * hand) may schedule differently: say so first, as for another build. */
+static void note_target_identity(const char *path, const wk_trace_t *t)
+{
+    const char *mine = wk_target_selected()->build_identity;
+    const char *rec = t->target_identity ? t->target_identity : "";
+    if (!*mine && !*rec) {
+        return;
+    }
+    if (!*rec) {
+        printf("note: %s records no identity of the %s code it ran; this binary's is %s\n",
+               path, t->target, mine);
+    } else if (strcmp(rec, mine) != 0) {
+        printf("warning: %s was recorded with other %s code: %s; this binary has %s (a "
+               "divergence may come from the code difference)\n",
+               path, t->target, rec, *mine ? mine : "none");
     }
 }
 
@@ -184,6 +313,7 @@ scn_t *cli_reproducer_scenario(const char *path, wk_trace_t *t, char **mutants)
         return NULL;
     }
     note_recording_build(path, t);
+    note_target_identity(path, t);
     return scn;
 }
 

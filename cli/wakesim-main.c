@@ -39,6 +39,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
+#include "crash.h"
 #include "program-repro.h"
 #include "trace-format.h"
 
@@ -317,7 +318,7 @@ static bool write_repro(const opts_t *o, uint64_t seed, const outcome_t *r, char
 
 /* One schedule in a child process: exits 0 when it passes, else writes the
  * reproducer and exits EXIT_VIOLATION (EXIT_USAGE when it cannot). */
-static void explore_one(const opts_t *o, uint64_t seed)
+static _Noreturn void explore_one(const opts_t *o, uint64_t seed)
 {
     sim_decide_opts_t d = { .kind = o->pct ? SIM_DECIDE_PCT : SIM_DECIDE_SEED,
                             .seed = seed,
@@ -337,6 +338,49 @@ static void explore_one(const opts_t *o, uint64_t seed)
     _exit(EXIT_VIOLATION);
 }
 
+typedef struct {
+    const opts_t *o;
+    uint64_t seed;
+} explore_arg_t;
+
+static const char *explore_child(void *arg)
+{
+    const explore_arg_t *e = arg;
+    explore_one(e->o, e->seed);
+}
+
+/* A crash of run seed (what its child sent back): the reproducer, whose
+ * verdict is "crash".  Returns the exit code. */
+static int report_crash(const opts_t *o, uint64_t seed, const cli_crash_t *k)
+{
+    if (k->host) {
+        printf("wakesim itself crashed: %s with no simulated thread running, in seed "
+               "%" PRIu64 "; not a verdict on the program, no reproducer\n",
+               cli_crash_signal_name(k->signo), seed);
+        return EXIT_USAGE;
+    }
+    char *msg = cli_crash_message(k);
+    outcome_t r = { .result = SIM_RESULT_VIOLATION,
+                    .invariant = "crash",
+                    .message = msg,
+                    .hash = k->log_hash,
+                    .steps = k->steps,
+                    .end_ns = k->end_ns,
+                    .values = k->values,
+                    .bounds = k->bounds,
+                    .n = k->n };
+    char *path = NULL;
+    printf("VIOLATION (seed %" PRIu64 ") %s\n", seed, msg);
+    int rc = EXIT_USAGE;
+    if (write_repro(o, seed, &r, &path)) {
+        printf("reproducer: %s\nreplay: %s --replay %s --log\n", path, o->prog, path);
+        rc = EXIT_VIOLATION;
+    }
+    g_free(path);
+    g_free(msg);
+    return rc;
+}
+
 static int explore(opts_t *o)
 {
     printf("%s: %" PRIu64 " schedules from seed %" PRIu64 " (%s), bounds: sqe %.3f ms, "
@@ -344,28 +388,19 @@ static int explore(opts_t *o)
            base_name(o->prog), o->runs, o->seed, o->pct ? "pct" : "random",
            o->b.sqe_submit_ns / 1e6, o->b.cqe_reap_ns / 1e6, o->b.wake_ns / 1e6,
            o->b.deadline_ns / 1e6);
-    fflush(stdout);
     for (uint64_t i = 0; i < o->runs; i++) {
-        uint64_t seed = o->seed + i;
-        pid_t pid = fork();
-        if (pid < 0) {
-            perror("fork");
-            return EXIT_USAGE;
+        explore_arg_t e = { o, o->seed + i };
+        cli_crash_t k;
+        bool crashed = cli_crash_fork(explore_child, &e, &k);
+        int st = k.wait_status;
+        int rc = crashed         ? report_crash(o, e.seed, &k)
+                 : st < 0        ? EXIT_USAGE
+                 : WIFEXITED(st) ? WEXITSTATUS(st)
+                                 : EXIT_VIOLATION;
+        cli_crash_clear(&k);
+        if (rc != 0) {
+            return rc;
         }
-        if (pid == 0)
-            explore_one(o, seed);
-        int st;
-        if (waitpid(pid, &st, 0) < 0) {
-            perror("waitpid");
-            return EXIT_USAGE;
-        }
-        if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-            continue;
-        if (WIFSIGNALED(st))
-            printf("CRASH (seed %" PRIu64 "): signal %d; rerun: %s --seed %" PRIu64
-                   " --runs 1\n",
-                   seed, WTERMSIG(st), o->prog, seed);
-        return WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_VIOLATION;
     }
     printf("%s: all %" PRIu64 " schedules passed\n", base_name(o->prog), o->runs);
     return 0;
@@ -419,6 +454,45 @@ static opts_t recorded_opts(const opts_t *o, const wk_trace_t *t)
     return ro;
 }
 
+typedef struct {
+    const opts_t *o;
+    const sim_decide_opts_t *d;
+} replay_arg_t;
+
+static const char *replay_child(void *arg)
+{
+    const replay_arg_t *a = arg;
+    outcome_t r;
+    run_world(a->o, a->d, false, &r);
+    return r.invariant ? r.invariant : "pass";
+}
+
+/* A crash reproducer replays in a child process (crash.h); *r is what it
+ * gave, as run_world() fills it. */
+static void replay_crash(const opts_t *o, const sim_decide_opts_t *d, bool log,
+                         outcome_t *r)
+{
+    replay_arg_t a = { o, d };
+    cli_crash_t k;
+    bool crashed = cli_crash_fork(replay_child, &a, &k) && !k.host;
+    if (log && k.log) {
+        fputs(k.log, stdout);
+    }
+    *r = (outcome_t){ .result = crashed ? SIM_RESULT_VIOLATION : SIM_RESULT_OK,
+                      .invariant = crashed ? strdup("crash") : NULL,
+                      .message = crashed ? cli_crash_message(&k) : strdup(""),
+                      .hash = k.log_hash,
+                      .steps = k.steps,
+                      .end_ns = k.end_ns };
+    if (!crashed) {
+        printf("replay of %s: %s, not the recorded crash\n", o->replay,
+               k.host      ? "wakesim itself crashed"
+               : k.what[0] ? k.what
+                           : "no verdict");
+    }
+    cli_crash_clear(&k);
+}
+
 static int replay(opts_t *o)
 {
     wk_trace_t t;
@@ -432,8 +506,23 @@ static int replay(opts_t *o)
                             .replay_bounds = t.bounds,
                             .replay_len = t.n_decisions };
     outcome_t r;
-    run_world(&ro, &d, o->log, &r);
-    bool same = r.invariant && strcmp(r.invariant, t.verdict) == 0 && r.hash == t.log_hash;
+    if (strcmp(t.verdict, "crash") == 0) {
+        replay_crash(&ro, &d, o->log, &r);
+    } else {
+        char *label = g_strdup_printf("the replay of %s", o->replay);
+        char *after = g_strdup_printf("replay of %s DIFFERS: verdict crash (recorded %s)\n",
+                                      o->replay, t.verdict);
+        fflush(stdout);
+        cli_crash_guard_arm(NULL, EXIT_DIVERGED, "VIOLATION", after);
+        cli_crash_guard_run(label);
+        run_world(&ro, &d, o->log, &r);
+        cli_crash_guard_disarm();
+        g_free(label);
+        g_free(after);
+    }
+    bool same = r.invariant && strcmp(r.invariant, t.verdict) == 0 &&
+                r.hash == t.log_hash &&
+                (strcmp(t.verdict, "crash") != 0 || strcmp(r.message, t.message) == 0);
     printf("replay of %s (seed %" PRIu64 "): %s; log hash %016" PRIx64
            " (recorded %016" PRIx64 ") %s\n",
            o->replay, t.seed, r.invariant ? r.message : "no violation", r.hash, t.log_hash,

@@ -21,6 +21,9 @@
 #define WK_INV_TIMER_EARLY "timer-early" /* a timer fired before its deadline */
 #define WK_INV_CONTRACT "api-contract"   /* a call the contract forbids succeeded */
 #define WK_INV_WAKE "wake-latency"       /* a woken thread acted within its bound */
+/* A fatal signal or a sanitizer's error on a simulated thread (the code
+ * under test crashed): cli/crash.h. */
+#define WK_INV_CRASH "crash"
 
 bool wk_invariant_known(const char *name);
 /* "a, b, c" for messages. */

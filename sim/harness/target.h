@@ -34,6 +34,10 @@ typedef struct wk_target_ops {
     const char *name; /* "loop", "qemu": what scenarios list */
     /* A build-time mutation baked into this target ("" for none). */
     const char *build_mutation;
+    /* The code this target was built from, for reproducers ("" when it is
+     * this build's own, loop/): QEMU's version and a hash of its files as
+     * compiled (targets/qemu/identity.cmake). */
+    const char *build_identity;
 
     /* Per run: set up and tear down process-wide state of the target (its
      * BQL, ...).  run_end runs on the host after every thread is unwound. */

@@ -60,6 +60,11 @@ typedef struct {
      * program's. */
     char *keyed;
     char *target; /* the event loop a scenario ran on ("loop", "qemu") */
+    /* The code of that target when it is not this build's own (QEMU's
+     * version and file hash: wk_target_ops_t.build_identity); NULL or "":
+     * none recorded.  Not covered by the checksum: like build-*, it says
+     * where the file came from, not what the replay runs. */
+    char *target_identity;
 } wk_trace_t;
 
 gboolean wk_trace_save(const wk_trace_t *t, const char *path, GError **err);

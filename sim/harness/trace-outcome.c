@@ -29,4 +29,6 @@ void wk_trace_from_outcome(wk_trace_t *t, const scn_t *scn, const char *mutants,
     t->bounds = g_memdup2(out->bounds, out->n_decisions * sizeof(uint32_t));
     t->keyed = g_strdup(out->keyed ? out->keyed : "");
     t->target = g_strdup(wk_target_selected()->name);
+    const char *id = wk_target_selected()->build_identity;
+    t->target_identity = id && *id ? g_strdup(id) : NULL;
 }

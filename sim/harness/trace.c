@@ -7,7 +7,8 @@
  * Format 2 (written now): the [trace] group, then a marker line, then the
  * scenario text verbatim up to the end of the file, so a person reads it
  * (and can copy it out as a .scn) and it round-trips byte for byte.  The
- * build that recorded the run is in build-* keys.  Format 1 (the scenario
+ * build that recorded the run is in build-* keys, and the code of a target
+ * that is not this build's own (QEMU's) in target-identity.  Format 1 (the scenario
  * as base64 in scenario-text) still loads.
  *
  * A user program's reproducer is format 2 with program keys (program,
@@ -164,6 +165,9 @@ static void save_run(GKeyFile *kf, const wk_trace_t *t, const char *dec64)
     g_key_file_set_string(kf, GROUP, "keyed-decisions", t->keyed ? t->keyed : "");
     if (t->target && strcmp(t->target, "loop") != 0) {
         g_key_file_set_string(kf, GROUP, "target", t->target);
+    }
+    if (t->target_identity && *t->target_identity) {
+        g_key_file_set_string(kf, GROUP, "target-identity", t->target_identity);
     }
 }
 
@@ -531,6 +535,7 @@ static bool load_trace(loader_t *l, wk_trace_t *t, GError **err)
     if (!t->target && !program) {
         t->target = g_strdup("loop"); /* traces from before targets existed */
     }
+    t->target_identity = g_key_file_get_string(l->kf, GROUP, "target-identity", NULL);
     if (l->format != 1 && !(t->keyed = get_str(l->kf, "keyed-decisions", l->path, err))) {
         return false;
     }
@@ -561,6 +566,7 @@ void wk_trace_clear(wk_trace_t *t)
     g_free(t->scenario_text);
     g_free(t->mutants);
     g_free(t->target);
+    g_free(t->target_identity);
     g_free(t->strategy);
     g_free(t->verdict);
     g_free(t->message);

@@ -156,6 +156,7 @@ static int loop_blk_read(int fd, void *buf, size_t len, uint64_t offset, wk_done
 const wk_target_ops_t wk_target_loop = {
     .name = "loop",
     .build_mutation = "",
+    .build_identity = "",
     .name_run_objects = loop_name_run_objects,
     .run_begin = aio_bql_init,
     .run_end = loop_run_end,

@@ -33,6 +33,7 @@
 
 #include "main-loop-glue.h"
 #include "sim.h"
+#include "wakesim-qemu-identity.h"
 #include "target.h"
 
 const char *wk_qemu_error_message(const Error *err);
@@ -374,6 +375,7 @@ static void tq_bql_unlock_op(void)
 const wk_target_ops_t wk_target_qemu = {
     .name = "qemu",
     .build_mutation = WAKESIM_QEMU_MUTATION,
+    .build_identity = WAKESIM_QEMU_IDENTITY,
     .run_begin = tq_run_begin,
     .run_end = tq_run_end,
     .context_new = tq_context_new,
