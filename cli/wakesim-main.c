@@ -117,6 +117,13 @@ static int check_options(const option_text_t *a, opts_t *o)
         }
     }
     o->out = a->out ? a->out : o->out;
+    /* Created before any run, as wakesim run does: a reproducer that
+     * cannot be written is a lost finding. */
+    if (g_mkdir_with_parents(o->out, 0777) < 0 || access(o->out, W_OK | X_OK) < 0) {
+        fprintf(stderr, "%s: --out %s: cannot write reproducers there: %s\n", o->prog,
+                o->out, g_strerror(errno));
+        return -1;
+    }
     o->replay = a->replay;
     o->log = a->log;
     return 0;

@@ -74,6 +74,12 @@ expect_exit 2 "old-truncated.repro:6: expected 'invariant NAME'" "$prog" --repla
 scn_trace=$(ls "$work"/wakesim-*.trace 2>/dev/null | head -1)
 expect_exit 2 "wakesim replay" "$prog" --replay "$scn_trace"
 
+# --out DIR is created (mkdir -p) as wakesim run creates it; one that cannot
+# be is a usage error before any run.
+(cd "$work" && "$prog" --out "$work/new/dir" --runs 50 > /dev/null)
+ls "$work"/new/dir/*.trace > /dev/null 2>&1 || { echo "FAIL: --out did not create $work/new/dir"; failures=$((failures + 1)); }
+expect_exit 2 "cannot write reproducers there" "$prog" --out /proc/self/nope --runs 5
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1
