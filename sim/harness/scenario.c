@@ -420,11 +420,10 @@ static bool parse_outcome(const char *v, const char *key, const line_index_t *ix
         }
     }
     if (why) {
-        fail_at(
-            err, ix->path, line,
-            "bad expectation '%s' for %s: '%s' %s (an expectation is 'pass', 'found' "
-            "or invariants separated by '|': %s)",
-            v, key, alts[i - 1], why, wk_invariant_list());
+        fail_at(err, ix->path, line,
+                "bad expectation '%s' for %s: '%s' %s (an expectation is 'pass', 'found' "
+                "or invariants separated by '|': %s)",
+                v, key, alts[i - 1], why, wk_invariant_list());
     } else {
         *out = g_strjoinv(" | ", alts);
     }
