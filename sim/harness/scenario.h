@@ -82,10 +82,10 @@ typedef struct {
     sim_faults_t faults;
     /* The memory model runs use unless told otherwise ([machine]
      * memory-model, a sim_memory_model_t), and per mutant the model its
-     * expectation needs ("deadlock@tso"): mutant -> GINT_TO_POINTER(model+1). */
+     * expectation needs ("found@tso"): mutant -> GINT_TO_POINTER(model+1). */
     int memory_model;
     GHashTable *expect_model;
-    /* Per mutant, a budget of its own ("deadlock@arm, runs 60000"):
+    /* Per mutant, a budget of its own ("found@arm, runs 60000"):
      * mutant -> uint64_t *.  Others use run_budget. */
     GHashTable *expect_runs;
 
