@@ -1,7 +1,10 @@
 /*
  * cmd-check.c - wakesim check: a scenario's own expectations.  The fixed
- * code must pass every run under every memory model; each mutant must give
- * the verdict its [expect] line names within its run budget.
+ * code must pass every run under every memory model; each mutant the
+ * [expect] names must give a violation of the kind its line names ("found":
+ * any; else one of the listed invariants) within its run budget, or pass
+ * every run if the line says "pass".  Mutants the file does not name are not
+ * checked (--unnamed N runs them for information).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,15 +12,15 @@
 #include <sys/wait.h>
 #include "commands.h"
 
-/* wakesim check: runs for a mutant the scenario's [expect] does not name. */
-#define WK_CHECK_UNNAMED_RUNS 300
-
 /* What every expectation of one check shares. */
 typedef struct {
     const scn_t *scn;
     const char *scn_arg; /* as given on the command line */
     const char *target;  /* NULL: loop */
     const char *out_dir;
+    uint64_t first_seed; /* runs use seeds first_seed, first_seed + 1, ... */
+    uint64_t budget;     /* every expectation's runs; 0: the file's budgets */
+    uint64_t unnamed;    /* runs of each mutant the file does not name; 0: none */
 } check_t;
 
 /* The command that re-runs one schedule of this check after a crash: the
@@ -41,50 +44,119 @@ static void rerun_cmd_init(rerun_cmd_t *r, const char *mutant)
     }
 }
 
-/* Runs up to "runs" seeds (1, 2, ...) under memory model "model"; returns
- * true with *out and *seed of the first run that does not pass, false when
- * all pass.  A crash is reported by the guard (see check_rerun). */
-static bool first_failure(const scn_t *scn, const char *mutant, sim_memory_model_t model,
-                          uint64_t runs, sim_options_t *o, wk_outcome_t *out,
-                          uint64_t *seed, uint64_t *used)
+/* What the search for one expectation saw. */
+typedef struct {
+    uint64_t used;       /* runs made */
+    char *got;           /* the verdict the expectation names, NULL: none */
+    uint64_t other_seed; /* the first violation it does not name; 0: none */
+    char *other;         /* that violation's invariant */
+} search_t;
+
+static const char *strategy_name(const scn_t *scn)
 {
-    sim_options_init(o);
-    o->log_enabled = false;
-    o->memory_model = model;
+    return scn->check_strategy == SCN_STRATEGY_PCT ? "pct" : "random";
+}
+
+/* Runs the seed into *out, with the options of every run of a search. */
+static void run_seed(const scn_t *scn, sim_options_t *o, uint64_t seed, wk_outcome_t *out)
+{
+    o->decide.kind =
+        scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT : SIM_DECIDE_SEED;
+    o->decide.seed = seed;
+    wk_machine_run(scn, o, out);
+}
+
+/* Runs up to "runs" seeds under memory model "model" until one gives a
+ * violation that "expected" names.  Violations it does not name are noted
+ * (the first) and the search goes on, except for "pass", which the first
+ * violation refutes. */
+static void search(const check_t *c, const char *mutant, sim_memory_model_t model,
+                   const char *expected, uint64_t runs, sim_options_t *o, search_t *r)
+{
+    const scn_t *scn = c->scn;
+    bool want_pass = strcmp(expected, "pass") == 0;
     rerun_cmd_t rr;
     rerun_cmd_init(&rr, mutant);
     fflush(stdout);
     cli_crash_guard_arm(rr.argv, EXIT_VIOLATION, "VIOLATION",
                         "re-running that schedule in a child process to record it\n");
     cli_crash_guard_run("the PCT pilot run");
+    sim_options_init(o);
+    o->log_enabled = false;
+    o->memory_model = model;
     if (scn->check_strategy == SCN_STRATEGY_PCT) {
         cli_pct_setup(scn, o, scn->check_pct_depth);
     }
-    bool failed = false;
-    *used = runs;
-    for (uint64_t i = 0; i < runs && !failed; i++) {
-        o->decide.kind =
-            scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT : SIM_DECIDE_SEED;
-        o->decide.seed = 1 + i;
+    *r = (search_t){ .used = runs };
+    for (uint64_t i = 0; i < runs; i++) {
+        wk_outcome_t out = { 0 };
+        uint64_t seed = c->first_seed + i;
         g_snprintf(rr.spec, sizeof(rr.spec), "%s:%" PRIu64, sim_memory_model_name(model),
-                   1 + i);
+                   seed);
         g_snprintf(rr.label, sizeof(rr.label), "%s %s seed %" PRIu64,
-                   mutant ? mutant : "fixed", sim_memory_model_name(model), 1 + i);
+                   mutant ? mutant : "fixed", sim_memory_model_name(model), seed);
         cli_crash_guard_run(rr.label);
-        wk_machine_run(scn, o, out);
-        if (out->result != SIM_RESULT_OK) {
-            *seed = 1 + i;
-            *used = i + 1;
-            failed = true;
+        run_seed(scn, o, seed, &out);
+        const char *verdict = wk_outcome_verdict(&out);
+        bool stop = out.result != SIM_RESULT_OK;
+        if (stop && !want_pass && scn_outcome_accepts(expected, verdict)) {
+            r->got = g_strdup(verdict);
+        } else if (stop && !r->other) {
+            r->other_seed = c->first_seed + i;
+            r->other = g_strdup(verdict);
+            stop = want_pass;
         } else {
-            wk_outcome_clear(out);
+            stop = false;
+        }
+        wk_outcome_clear(&out);
+        if (stop) {
+            r->used = i + 1;
+            break;
         }
     }
     cli_crash_guard_disarm();
     g_free(rr.argv);
-    return failed;
 }
 
+/* The reproducer and violation block of the run of seed (deterministic:
+ * the search's run again). */
+static void report_seed(const check_t *c, const char *set, sim_options_t *o, uint64_t seed)
+{
+    wk_outcome_t out = { 0 };
+    run_seed(c->scn, o, seed, &out);
+    cli_report_found(c->scn, set, c->out_dir, strategy_name(c->scn), seed,
+                     c->scn->check_pct_depth, o, &out, false);
+    wk_outcome_clear(&out);
+}
+
+/* Prints the verdict line of one expectation, and where to search next
+ * when a violation it names did not show. */
+static void print_result(const check_t *c, const char *mutant, sim_memory_model_t model,
+                         const char *expected, bool ok, const search_t *r)
+{
+    const char *got = r->got ? r->got : r->other ? r->other : "pass";
+    printf("%-4s %-28s %-3s expected %-20s got %-20s after %" PRIu64
+           " run%s (%s seeds %" PRIu64 "..%" PRIu64 ")\n",
+           ok ? "ok" : "FAIL", mutant ? mutant : "fixed", sim_memory_model_name(model),
+           expected, got, r->used, r->used == 1 ? "" : "s", strategy_name(c->scn),
+           c->first_seed, c->first_seed + r->used - 1);
+    if (r->got && r->other) {
+        printf("     (seed %" PRIu64
+               " gave %s first, which the expectation does not name)\n",
+               r->other_seed, r->other);
+    }
+    if (!ok && !r->got && strcmp(expected, "pass") != 0) {
+        printf("  no run of %" PRIu64 " gave %s; search again with: %s run %s%s%s "
+               "--memory-model %s --strategy %s --seed %" PRIu64 " --runs %" PRIu64 "%s\n",
+               r->used, expected, cli_prog, c->scn_arg, mutant ? " --mutant " : "",
+               mutant ? mutant : "", sim_memory_model_name(model), strategy_name(c->scn),
+               c->first_seed, r->used,
+               c->scn->check_strategy == SCN_STRATEGY_PCT ? " --pct-depth N" : "");
+    }
+}
+
+/* One expectation: mutant (NULL = the fixed code) on the target under
+ * model gives what "expected" names within runs. */
 /* --crash-rerun MODEL:SEED: the schedule whose crash the guard reported,
  * in a child process, recorded as a reproducer. */
 static int check_rerun(const scn_t *scn, const char *target, const char *mutant,
@@ -127,48 +199,54 @@ out:
     return rc;
 }
 
-/* One expectation: mutant (NULL = the fixed code) on the target under
- * model gives "expected" within runs. */
 static int check_one(const check_t *c, const char *mutant, sim_memory_model_t model,
                      const char *expected, uint64_t runs)
 {
-    const scn_t *scn = c->scn;
     char *names[] = { (char *)mutant, NULL };
-    char *set = cli_select_target(c->target, mutant ? names : NULL, scn);
+    char *set = cli_select_target(c->target, mutant ? names : NULL, c->scn);
     if (!set) {
         return EXIT_USAGE;
     }
-    uint64_t used = 0, seed = 0;
     sim_options_t o;
-    wk_outcome_t out = { 0 };
-    bool failed = first_failure(scn, mutant, model, runs, &o, &out, &seed, &used);
-    const char *got = failed ? wk_outcome_verdict(&out) : "pass";
-    bool ok = strcmp(got, expected) == 0;
-    const char *strategy = scn->check_strategy == SCN_STRATEGY_PCT ? "pct" : "random";
-    printf("%-4s %-28s %-3s expected %-20s got %-20s after %" PRIu64
-           " run%s (%s seeds 1..%" PRIu64 ")\n",
-           ok ? "ok" : "FAIL", mutant ? mutant : "fixed", sim_memory_model_name(model),
-           expected, got, used, used == 1 ? "" : "s", strategy, used);
-    if (!ok && failed) {
-        /* An unexpected verdict: everything needed to look at it. */
-        cli_report_found(scn, set, c->out_dir, strategy, seed, scn->check_pct_depth, &o,
-                         &out, false);
-    } else if (!ok) {
-        printf("  no run of %" PRIu64 " gave %s; search again with: %s run %s%s%s "
-               "--memory-model %s --strategy %s --seed 1 --runs %" PRIu64 "%s\n",
-               used, expected, cli_prog, c->scn_arg, mutant ? " --mutant " : "",
-               mutant ? mutant : "", sim_memory_model_name(model), strategy, used,
-               scn->check_strategy == SCN_STRATEGY_PCT ? " --pct-depth N" : "");
+    search_t r;
+    search(c, mutant, model, expected, runs, &o, &r);
+    bool ok = strcmp(expected, "pass") == 0 ? r.other == NULL : r.got != NULL;
+    print_result(c, mutant, model, expected, ok, &r);
+    if (!ok && r.other) {
+        /* A violation where none was expected, or only violations the
+         * expectation does not name: everything needed to look at it. */
+        report_seed(c, set, &o, r.other_seed);
     }
-    wk_outcome_clear(&out);
+    g_free(r.got);
+    g_free(r.other);
     g_free(set);
     return ok ? 0 : EXIT_VIOLATION;
 }
 
-/* `wakesim check SCENARIO --target qemu --mutant NAME` in a child process.
- * A mutation without a twin binary (mutate.py has no site for it in QEMU)
- * is reported and skipped. */
-static int check_mutant_in_child(const char *scenario, const char *mutant)
+/* A mutant the file does not name, for information only: its first
+ * violation within c->unnamed runs, if any. */
+static void explore_unnamed(const check_t *c, const char *mutant)
+{
+    char *names[] = { (char *)mutant, NULL };
+    char *set = cli_select_target(c->target, names, c->scn);
+    if (!set) {
+        return;
+    }
+    sim_options_t o;
+    search_t r;
+    search(c, mutant, c->scn->memory_model, "found", c->unnamed, &o, &r);
+    printf("info %-28s %-3s not named: %s after %" PRIu64 " run%s\n", mutant,
+           sim_memory_model_name(c->scn->memory_model), r.got ? r.got : "no violation",
+           r.used, r.used == 1 ? "" : "s");
+    g_free(r.got);
+    g_free(r.other);
+    g_free(set);
+}
+
+/* `wakesim check SCENARIO --target qemu --mutant NAME` in a child process,
+ * with the parent's --seed and --budget.  A mutation without a twin binary
+ * (mutate.py has no site for it in QEMU) is reported and skipped. */
+static int check_mutant_in_child(const check_t *c, const char *mutant)
 {
     char *dir = cli_self_dir();
     char *twin = g_strdup_printf("%s/wakesim-qemu-%s", dir, mutant);
@@ -178,8 +256,21 @@ static int check_mutant_in_child(const char *scenario, const char *mutant)
         g_free(twin);
         return 0;
     }
-    char *args[] = { twin,   "check",    (char *)scenario, "--target",
-                     "qemu", "--mutant", (char *)mutant,   NULL };
+    char seed[32], budget[32];
+    snprintf(seed, sizeof seed, "%" PRIu64, c->first_seed);
+    snprintf(budget, sizeof budget, "%" PRIu64, c->budget);
+    char *args[] = { twin,
+                     "check",
+                     (char *)c->scn_arg,
+                     "--target",
+                     "qemu",
+                     "--mutant",
+                     (char *)mutant,
+                     "--seed",
+                     seed,
+                     c->budget ? "--budget" : NULL,
+                     budget,
+                     NULL };
     int status = 0;
     GError *err = NULL;
     fflush(stdout);
@@ -194,37 +285,34 @@ static int check_mutant_in_child(const char *scenario, const char *mutant)
     return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_USAGE;
 }
 
-/* One mutant of the catalogue: its expectation, and for one that needs a
- * weaker memory model, that sequential consistency does not show it. */
-static int check_mutant(const check_t *c, const char *name)
+/* One mutant the file names: its expectation within its budget, and for
+ * one that needs a weaker memory model, that sequential consistency does
+ * not show it (under sc the fences it drops are no-ops, so it is the fixed
+ * code there: the fixed code's budget). */
+static int check_named(const check_t *c, const char *name)
 {
     const char *expected = scn_expected(c->scn, name);
     sim_memory_model_t model = scn_expected_model(c->scn, name);
     if (c->target && strcmp(c->target, "qemu") == 0) {
         /* Each QEMU mutation is its own binary: check it in a child, so
          * that cli_select_target() may re-execute the twin. */
-        return check_mutant_in_child(c->scn_arg, name);
+        return check_mutant_in_child(c, name);
     }
-    /* A mutant the file does not name is expected to pass: a short run
-     * notices a scenario that catches it at once (then the file should say
-     * so) without multiplying the CI time by the size of the catalogue.
-     * Named mutants get the whole budget. */
-    bool named = g_hash_table_contains(c->scn->expect, name);
-    uint64_t budget = named ? scn_expected_runs(c->scn, name)
-                            : MIN(c->scn->run_budget, WK_CHECK_UNNAMED_RUNS);
-    int rc = check_one(c, name, model, expected, budget);
+    int rc = check_one(c, name, model, expected,
+                       c->budget ? c->budget : scn_expected_runs(c->scn, name));
     if (model != SIM_MEMORY_SC && strcmp(expected, "pass") != 0 && rc != EXIT_USAGE &&
         g_hash_table_contains(c->scn->expect_model, name)) {
-        /* An expectation that says it needs a weaker model ("@tso"): the
-         * same budget finds nothing under sequential consistency. */
-        int r = check_one(c, name, SIM_MEMORY_SC, "pass", budget);
+        int r = check_one(c, name, SIM_MEMORY_SC, "pass",
+                          c->budget ? c->budget : c->scn->run_budget);
         rc = rc ? rc : r;
     }
     return rc;
 }
 
 /* Every expectation; the first failure's exit code, and a usage error
- * stops at once. */
+ * stops at once.  Mutants the file does not name are only listed (or run
+ * for information with --unnamed): whether a scenario happens to reach one
+ * is no property of the code. */
 static int check_all(const check_t *c, uint64_t runs)
 {
     printf("wakesim check: scenario %s (%s), target %s\n", c->scn->name, c->scn->path,
@@ -233,19 +321,70 @@ static int check_all(const check_t *c, uint64_t runs)
     int rc = 0;
     for (int model = 0; model < SIM_MEMORY_COUNT && rc != EXIT_USAGE; model++) {
         int r = check_one(c, NULL, (sim_memory_model_t)model, "pass",
-                          runs ? runs : c->scn->run_budget);
+                          runs        ? runs
+                          : c->budget ? c->budget
+                                      : c->scn->run_budget);
         rc = rc ? rc : r;
     }
+    GString *unnamed = g_string_new(NULL);
     for (int m = 0; m < AIO_MUTANT_COUNT && rc != EXIT_USAGE; m++) {
-        int r = check_mutant(c, aio_mutant_name(m));
-        rc = rc ? rc : r;
+        const char *name = aio_mutant_name(m);
+        if (g_hash_table_contains(c->scn->expect, name)) {
+            int r = check_named(c, name);
+            rc = rc ? rc : r;
+        } else if (c->unnamed && !c->target) {
+            explore_unnamed(c, name);
+        } else {
+            g_string_append_printf(unnamed, " %s", name);
+        }
     }
+    if (unnamed->len) {
+        printf("info not named in [expect], not checked:%s\n", unnamed->str);
+    }
+    g_string_free(unnamed, TRUE);
     return rc;
+}
+
+/* --mutant NAME: that mutant's expectation alone (no run under sc), or for
+ * a mutant the file does not name, a note (and --unnamed's runs). */
+static int check_only(const check_t *c, const char *name)
+{
+    if (aio_mutant_lookup(name) < 0 || g_hash_table_contains(c->scn->expect, name)) {
+        /* An unknown name: cli_select_target() says which are known. */
+        return check_one(c, name, scn_expected_model(c->scn, name),
+                         scn_expected(c->scn, name),
+                         c->budget ? c->budget : scn_expected_runs(c->scn, name));
+    }
+    if (c->unnamed) {
+        explore_unnamed(c, name);
+    } else {
+        printf("info %s is not named in the [expect] of %s: not checked\n", name,
+               c->scn->name);
+    }
+    return 0;
+}
+
+static int parse_counts(const char *runs_s, const char *seed_s, const char *budget_s,
+                        const char *unnamed_s, uint64_t *runs, check_t *c)
+{
+    if ((runs_s && cli_parse_u64("--runs", runs_s, runs) < 0) ||
+        (seed_s && cli_parse_u64("--seed", seed_s, &c->first_seed) < 0) ||
+        (budget_s && cli_parse_u64("--budget", budget_s, &c->budget) < 0) ||
+        (unnamed_s && cli_parse_u64("--unnamed", unnamed_s, &c->unnamed) < 0)) {
+        return -1;
+    }
+    if (c->first_seed == 0 || c->first_seed > UINT64_MAX / 2) {
+        fprintf(stderr, "%s check: --seed must be in 1..%" PRIu64 "\n", cli_prog,
+                UINT64_MAX / 2);
+        return -1;
+    }
+    return 0;
 }
 
 int cmd_check(int argc, char **argv)
 {
     char *runs_s = NULL, *out_dir = NULL, *target = NULL, *only = NULL, *rerun = NULL;
+    char *seed_s = NULL, *budget_s = NULL, *unnamed_s = NULL;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s,
           "Runs for the fixed code (default: the scenario's budget)", "N" },
@@ -254,19 +393,30 @@ int cmd_check(int argc, char **argv)
         { "target", 't', 0, G_OPTION_ARG_STRING, &target,
           "Event loop: loop (default) or qemu", "T" },
         { "mutant", 'm', 0, G_OPTION_ARG_STRING, &only, "Check only this mutant", "NAME" },
+        { "seed", 's', 0, G_OPTION_ARG_STRING, &seed_s,
+          "First seed of every search (default 1)", "S" },
+        { "budget", 'b', 0, G_OPTION_ARG_STRING, &budget_s,
+          "Runs for every expectation instead of the file's budgets (tools/bench-detect "
+          "measures with it)",
+          "N" },
+        { "unnamed", 'u', 0, G_OPTION_ARG_STRING, &unnamed_s,
+          "Also run each mutant the file does not name N runs, for information", "N" },
         { "crash-rerun", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &rerun,
           "(internal) record a crash's schedule", "MODEL:SEED" },
         { NULL }
     };
     GOptionContext *oc = cli_option_context(
         "SCENARIO - check a scenario's expectations",
-        "The fixed code must pass every run; each mutant must give its expected verdict "
-        "within the scenario's run budget ([expect] runs, or the expectation's own: "
-        "'MUTANT = INVARIANT[@MODEL][, runs N]').",
+        "The fixed code must pass every run; each mutant the [expect] names must give what "
+        "its line names within the scenario's run budget ([expect] runs, or the "
+        "expectation's own): 'MUTANT = OUTCOME[@MODEL][, runs N]', OUTCOME being 'found' "
+        "(any violation), invariants separated by '|' (one of them) or 'pass'.  The "
+        "verdict found is printed either way.",
         entries);
     int rc = EXIT_USAGE;
     uint64_t runs = 0;
     scn_t *scn = NULL;
+    check_t c = { .first_seed = 1 };
 
     if (cli_parse_options(oc, &argc, &argv) < 0) {
         goto out;
@@ -275,22 +425,26 @@ int cmd_check(int argc, char **argv)
         fprintf(stderr, "%s check: expected one SCENARIO (see --help)\n", cli_prog);
         goto out;
     }
-    if ((runs_s && cli_parse_u64("--runs", runs_s, &runs) < 0) ||
+    if (parse_counts(runs_s, seed_s, budget_s, unnamed_s, &runs, &c) < 0 ||
         cli_prepare_out_dir(out_dir ? out_dir : ".") < 0 ||
         !(scn = cli_load_scenario(argv[1]))) {
         goto out;
     }
-    check_t c = { scn, argv[1], target, out_dir ? out_dir : "." };
+    c.scn = scn;
+    c.scn_arg = argv[1];
+    c.target = target;
+    c.out_dir = out_dir ? out_dir : ".";
     if (rerun) {
         rc = check_rerun(scn, target, only, rerun, c.out_dir);
         goto out;
     }
-    rc = only ? check_one(&c, only, scn_expected_model(scn, only), scn_expected(scn, only),
-                          scn_expected_runs(scn, only))
-              : check_all(&c, runs);
+    rc = only ? check_only(&c, only) : check_all(&c, runs);
 out:
     scn_free(scn);
     g_free(runs_s);
+    g_free(seed_s);
+    g_free(budget_s);
+    g_free(unnamed_s);
     g_free(out_dir);
     g_free(target);
     g_free(only);

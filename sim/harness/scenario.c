@@ -381,46 +381,98 @@ static bool cut_model(char *v, const char *key, const line_index_t *ix, int *mod
     return true;
 }
 
+/* Whether name is one of the n strings of list. */
+static bool listed(gchar **list, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(list[i], name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* What an expectation says must happen, normalised into *out (g_free):
+ * "pass", "found" (any violation) or one or more invariants joined by
+ * " | " (a violation of one of them). */
+static bool parse_outcome(const char *v, const char *key, const line_index_t *ix,
+                          char **out, GError **err)
+{
+    int line = line_of(ix, "expect", key);
+    if (strcmp(v, "pass") == 0 || strcmp(v, "found") == 0) {
+        *out = g_strdup(v);
+        return true;
+    }
+    gchar **alts = g_strsplit(v, "|", -1);
+    size_t n = g_strv_length(alts);
+    const char *why = NULL;
+    size_t i;
+    for (i = 0; i < n && !why; i++) {
+        const char *a = g_strstrip(alts[i]);
+        if (*a == '\0') {
+            why = "is an empty alternative";
+        } else if (strcmp(a, "pass") == 0 || strcmp(a, "found") == 0) {
+            why = "stands alone: 'pass' and 'found' are not invariants";
+        } else if (!wk_invariant_known(a)) {
+            why = "is not 'pass', 'found' or an invariant";
+        } else if (listed(alts, i, a)) {
+            why = "is listed twice";
+        }
+    }
+    if (why) {
+        fail_at(err, ix->path, line,
+                "bad expectation '%s' for %s: '%s' %s (an expectation is 'pass', 'found' "
+                "or invariants separated by '|': %s)",
+                v, key, alts[i - 1], why, wk_invariant_list());
+    } else {
+        *out = g_strjoinv(" | ", alts);
+    }
+    g_strfreev(alts);
+    return why == NULL;
+}
+
+/* One [expect] line for a mutant (or "fixed"): outcome[@model][, runs N]. */
+static bool load_expectation(scn_t *s, GKeyFile *kf, const line_index_t *ix,
+                             const char *key, GError **err)
+{
+    char *v = g_strstrip(g_key_file_get_string(kf, "expect", key, NULL));
+    uint64_t own_runs = 0;
+    int model = -1;
+    char *outcome = NULL;
+    bool ok = cut_own_budget(v, key, ix, &own_runs, err) &&
+              cut_model(v, key, ix, &model, err) &&
+              parse_outcome(v, key, ix, &outcome, err);
+    g_free(v);
+    if (ok && strcmp(key, "fixed") == 0 && strcmp(outcome, "pass") != 0) {
+        fail_at(err, ix->path, line_of(ix, "expect", key),
+                "the fixed code must be expected to pass");
+        ok = false;
+    }
+    if (!ok) {
+        g_free(outcome);
+        return false;
+    }
+    g_hash_table_insert(s->expect, g_strdup(key), outcome);
+    if (model >= 0) {
+        g_hash_table_insert(s->expect_model, g_strdup(key), GINT_TO_POINTER(model + 1));
+    }
+    if (own_runs) {
+        uint64_t *n = g_new(uint64_t, 1);
+        *n = own_runs;
+        g_hash_table_insert(s->expect_runs, g_strdup(key), n);
+    }
+    return true;
+}
+
 static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GError **err)
 {
     gchar **keys = g_key_file_get_keys(kf, "expect", NULL, NULL);
     bool ok = true;
     for (gchar **k = keys; k && *k && ok; k++) {
-        if (strcmp(*k, "runs") == 0 || strcmp(*k, "strategy") == 0 ||
-            strcmp(*k, "pct-depth") == 0) {
-            continue;
+        if (strcmp(*k, "runs") != 0 && strcmp(*k, "strategy") != 0 &&
+            strcmp(*k, "pct-depth") != 0) {
+            ok = load_expectation(s, kf, ix, *k, err);
         }
-        char *v = g_strstrip(g_key_file_get_string(kf, "expect", *k, NULL));
-        uint64_t own_runs = 0;
-        int model = -1;
-        if (!cut_own_budget(v, *k, ix, &own_runs, err) ||
-            !cut_model(v, *k, ix, &model, err)) {
-            ok = false;
-            g_free(v);
-            break;
-        }
-        if (strcmp(v, "pass") != 0 && !wk_invariant_known(v)) {
-            fail_at(err, ix->path, line_of(ix, "expect", *k),
-                    "bad expectation '%s' for %s: 'pass' or an invariant (%s)", v, *k,
-                    wk_invariant_list());
-            ok = false;
-        } else if (strcmp(*k, "fixed") == 0 && strcmp(v, "pass") != 0) {
-            fail_at(err, ix->path, line_of(ix, "expect", *k),
-                    "the fixed code must be expected to pass");
-            ok = false;
-        } else {
-            g_hash_table_insert(s->expect, g_strdup(*k), g_strdup(v));
-            if (model >= 0) {
-                g_hash_table_insert(s->expect_model, g_strdup(*k),
-                                    GINT_TO_POINTER(model + 1));
-            }
-            if (own_runs) {
-                uint64_t *n = g_new(uint64_t, 1);
-                *n = own_runs;
-                g_hash_table_insert(s->expect_runs, g_strdup(*k), n);
-            }
-        }
-        g_free(v);
     }
     g_strfreev(keys);
     return ok;
@@ -638,6 +690,20 @@ const char *scn_expected(const scn_t *s, const char *mutant)
 {
     const char *v = mutant && *mutant ? g_hash_table_lookup(s->expect, mutant) : NULL;
     return v ? v : "pass";
+}
+
+bool scn_outcome_accepts(const char *want, const char *verdict)
+{
+    if (strcmp(want, "pass") == 0 || strcmp(verdict, "pass") == 0) {
+        return strcmp(want, verdict) == 0;
+    }
+    if (strcmp(want, "found") == 0) {
+        return true;
+    }
+    gchar **alts = g_strsplit(want, " | ", -1);
+    bool in = listed(alts, g_strv_length(alts), verdict);
+    g_strfreev(alts);
+    return in;
 }
 
 const char *scn_submit_name(scn_submit_t v)

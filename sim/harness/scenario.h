@@ -73,18 +73,19 @@ typedef struct {
     unsigned run_budget; /* runs within which an expected mutant must show */
     int check_strategy;  /* how `wakesim check` searches: SCN_STRATEGY_* */
     unsigned check_pct_depth;
-    /* Expected outcome per mutant: invariant name, or "pass".  Keys and
-     * values owned by the table. */
+    /* Expected outcome per mutant, normalised: "pass", "found" (any
+     * violation) or invariant names joined by " | " (one of them).  Keys
+     * and values owned by the table. */
     GHashTable *expect;
     /* [faults]: injected fault rates (all 0 without the group).  With
      * uring-init, backend stays AIO_BACKEND_AUTO (the fallback runs). */
     sim_faults_t faults;
     /* The memory model runs use unless told otherwise ([machine]
      * memory-model, a sim_memory_model_t), and per mutant the model its
-     * expectation needs ("deadlock@tso"): mutant -> GINT_TO_POINTER(model+1). */
+     * expectation needs ("found@tso"): mutant -> GINT_TO_POINTER(model+1). */
     int memory_model;
     GHashTable *expect_model;
-    /* Per mutant, a budget of its own ("deadlock@arm, runs 60000"):
+    /* Per mutant, a budget of its own ("found@arm, runs 60000"):
      * mutant -> uint64_t *.  Others use run_budget. */
     GHashTable *expect_runs;
 
@@ -101,9 +102,14 @@ scn_t *scn_load_file(const char *path, GError **err);
 scn_t *scn_load_text(const char *text, const char *path, GError **err);
 void scn_free(scn_t *s);
 
-/* Expected outcome for a mutant name ("" = the fixed code): an invariant
- * name or "pass".  Mutants the file does not list are expected to pass. */
+/* Expected outcome for a mutant name ("" or NULL = the fixed code), as
+ * printed: "pass", "found" or "a | b".  "pass" for a mutant the file does
+ * not list (`wakesim check` does not check those). */
 const char *scn_expected(const scn_t *s, const char *mutant);
+/* Whether a run's verdict ("pass" or an invariant) is one that an
+ * expectation (as scn_expected() gives it) names: "pass" only for "pass",
+ * any violation for "found", one of the listed invariants otherwise. */
+bool scn_outcome_accepts(const char *expected, const char *verdict);
 /* The memory model under which that expectation is checked: the one named
  * after '@' in the expectation, else the scenario's. */
 sim_memory_model_t scn_expected_model(const scn_t *s, const char *mutant);

@@ -168,7 +168,8 @@ weak_memory_deadlock tso notify-skips-full-fence sc
 # after aio_poll()'s raise of notify_me matters there and only there.
 weak_memory_deadlock arm poll-skips-full-fence tso
 # 5b. An expectation's own budget ("..., runs N") replaces [expect] runs
-# for that mutant, and for its run under sc when it names a model.
+# for that mutant (its run under sc, when it names a model, takes the fixed
+# code's budget).
 own_budget_scn="$work/own-budget.scn"
 cat "$src/scenarios/bh-back-to-back.scn" > "$own_budget_scn"
 printf 'accept-skips-fence = deadlock@tso, runs 7\n' >> "$own_budget_scn"
@@ -184,6 +185,42 @@ sed 's/^missing-notify-add-sqe *=.*/missing-notify-add-sqe = handoff-latency/' \
   "$src/scenarios/ahci-mmio-inline-submit.scn" > "$work/wrong-expect.scn"
 expect_exit 1 "reproducer:   $work/wakesim-ahci-mmio-inline-submit-missing-notify-add-sqe-random1.trace" \
   "$wakesim" check "$work/wrong-expect.scn" --runs 5 --out "$work"
+
+# 8. What an expectation names, in kind.  The seed mutant on the seed
+# scenario gives sqe-submit-latency on every run.
+seed_scn() {  # NAME EXPECTATION: the seed scenario with the seed mutant's line replaced
+  sed "s/^missing-notify-add-sqe *=.*/missing-notify-add-sqe = $2/" \
+    "$src/scenarios/ahci-mmio-inline-submit.scn" > "$work/$1.scn"
+  echo "$work/$1.scn"
+}
+# 'found' accepts any violation and prints which.
+expect_exit 0 "expected found                got sqe-submit-latency   after 1 run" \
+  "$wakesim" check "$(seed_scn found found)" -m missing-notify-add-sqe
+# A set accepts any of its invariants.
+expect_exit 0 "got sqe-submit-latency" \
+  "$wakesim" check "$(seed_scn set 'deadlock | sqe-submit-latency@sc, runs 2')" -m missing-notify-add-sqe
+# A set without the violation the runs give: the search goes on through the
+# whole budget, then fails with the first violation's reproducer.
+expect_exit 1 "no run of 3 gave deadlock | livelock" \
+  "$wakesim" check "$(seed_scn other 'deadlock | livelock, runs 3')" -m missing-notify-add-sqe -o "$work"
+expect_exit 1 "reproducer:   $work/wakesim-ahci-mmio-inline-submit-missing-notify-add-sqe-random1.trace" \
+  "$wakesim" check "$work/other.scn" -m missing-notify-add-sqe -o "$work"
+# A named mutant the file expects to pass fails the check when it is found.
+expect_exit 1 "FAIL missing-notify-add-sqe       sc  expected pass                 got sqe-submit-latency" \
+  "$wakesim" check "$(seed_scn pass pass)" --runs 2 -o "$work"
+# A mutant the file does not name is not checked, only listed (or run for
+# information with --unnamed, which never fails the check).
+expect_exit 0 "info not named in [expect], not checked: gsource-check-skips-cq" \
+  "$wakesim" check ahci-mmio-inline-submit --runs 2
+expect_exit 0 "bh-schedule-no-notify is not named in the [expect] of ahci-mmio-inline-submit" \
+  "$wakesim" check ahci-mmio-inline-submit -m bh-schedule-no-notify
+expect_exit 0 "info bh-schedule-no-notify        sc  not named: no violation after 2 runs" \
+  "$wakesim" check ahci-mmio-inline-submit -m bh-schedule-no-notify --unnamed 2
+# --seed moves every search; --budget replaces every budget.
+expect_exit 0 "after 2 runs (random seeds 7..8)" \
+  "$wakesim" check ahci-sync-io -m missing-notify-add-sqe --seed 7 --budget 2
+expect_exit 2 "--seed must be in 1.." "$wakesim" check ahci-sync-io --seed 0
+expect_exit 2 "--budget must be a non-negative integer" "$wakesim" check ahci-sync-io --budget x
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s); wakesim=$wakesim work dir kept: $work"
