@@ -99,7 +99,38 @@ endif()
 # The OSS-Fuzz build script, run directly (no Docker here), then every
 # fuzzer it produced for a few hundred inputs.  Skips (77) without clang's
 # libFuzzer.  Builds in its own directory: independent of this build's flags.
+# Its fuzzers stay in ossfuzz_out for the fuzz.flags tests (fixture ossfuzz).
+set(ossfuzz_out ${CMAKE_CURRENT_BINARY_DIR}/ossfuzz-out)
 add_test(NAME corpus.ossfuzz-build
-         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/ossfuzz-smoke.sh ${PROJECT_SOURCE_DIR})
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/ossfuzz-smoke.sh ${PROJECT_SOURCE_DIR}
+                 ${ossfuzz_out})
 set_tests_properties(corpus.ossfuzz-build PROPERTIES LABELS "corpus;fuzz" TIMEOUT 600
-                     SKIP_RETURN_CODE 77)
+                     SKIP_RETURN_CODE 77 FIXTURES_SETUP ossfuzz)
+
+# Every OSS-Fuzz fuzzer under a libFuzzer -timeout, as continuous fuzzing
+# runs it (the alarm lands on simulated threads: sim/seam/signal.c), and
+# fuzz_api with OSS-Fuzz's own flags: exit 0, no artifact (fuzz/README.md).
+# About 3 min on 2 cores, so in the plain build only: the sanitizer build
+# runs the same ASan fuzzers, built by the same script, again.
+if(NOT WAKESIM_SANITIZE)
+  set(ossfuzz_flag_runs "")
+  foreach(h IN LISTS WAKESIM_FUZZ_HARNESSES)
+    list(APPEND ossfuzz_flag_runs "${h}|${h}|-timeout=2 -max_total_time=20")
+  endforeach()
+  list(APPEND ossfuzz_flag_runs
+       "ossfuzz.api|api|-timeout=25 -rss_limit_mb=2560 -max_len=2048 -max_total_time=60")
+  foreach(run IN LISTS ossfuzz_flag_runs)
+    string(REPLACE "|" ";" run "${run}")
+    list(GET run 0 name)
+    list(GET run 1 h)
+    list(GET run 2 flags)
+    separate_arguments(flags UNIX_COMMAND "${flags}")
+    add_test(NAME fuzz.flags.${name}
+             COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz-flags.sh ${ossfuzz_out} ${h}
+                     ${flags})
+    # COST: the longest run first, so -j2 does not end on it alone.
+    string(REGEX MATCH "max_total_time=([0-9]+)" _ "${flags}")
+    set_tests_properties(fuzz.flags.${name} PROPERTIES LABELS fuzz TIMEOUT 150
+                         COST ${CMAKE_MATCH_1} FIXTURES_REQUIRED ossfuzz SKIP_RETURN_CODE 77)
+  endforeach()
+endif()

@@ -1,10 +1,14 @@
 #!/bin/bash
-# ossfuzz-smoke.sh REPO
+# ossfuzz-smoke.sh REPO [OUTDIR]
 # Runs fuzz/ossfuzz.sh as OSS-Fuzz would (ASan + libFuzzer, no Docker),
 # checks what it wrote to $OUT, then runs every fuzzer for 300 inputs on
 # the fixed code with -error_exitcode=1.  Exit 77 without clang/libFuzzer.
+# With OUTDIR, $OUT is OUTDIR (emptied first) and stays for other tests
+# (fuzz-flags.sh); without, a temporary directory.
 set -u
 repo=$1
+keep=${2:-}
+[ -z "$keep" ] || rm -rf "$keep"
 command -v clang >/dev/null && command -v clang++ >/dev/null \
     || { echo "skip: no clang/clang++"; exit 77; }
 tmp=$(mktemp -d)
@@ -16,7 +20,7 @@ clang -fsanitize=fuzzer "$tmp/t.c" -o "$tmp/t" 2>/dev/null \
 export CC=clang CXX=clang++ \
     CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,fuzzer-no-link" \
     CXXFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,fuzzer-no-link" \
-    LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=$tmp/out WORK=$tmp/work SRC=$(dirname "$repo")
+    LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=${keep:-$tmp/out} WORK=$tmp/work SRC=$(dirname "$repo")
 mkdir -p "$OUT" "$WORK"
 t0=$(date +%s)
 bash "$repo/fuzz/ossfuzz.sh" || { echo "FAIL: ossfuzz.sh failed"; exit 1; }

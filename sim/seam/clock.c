@@ -7,7 +7,11 @@
  * definition here is the one it calls.  That definition covers the whole
  * process: it answers with virtual time only on a simulated thread (never on
  * the host, so libFuzzer, the sanitizers and the CLI's own timing keep real
- * time) and forwards everything else to the C library.  Every clock reads
+ * time; nor in a signal handler, signal.c, so libFuzzer's -timeout alarm
+ * measures real time wherever it lands) and forwards everything else to the
+ * C library.  time() and gettimeofday() are not replaced: glibc answers
+ * them from the vDSO without calling clock_gettime, so they are real time
+ * everywhere, and no simulated program here calls them.  Every clock reads
  * the same virtual time (clock_base_ns + time since the start): a run must
  * not depend on the real date.  loop/ does not need this: it reads time
  * through os_clock_ns().

@@ -8,7 +8,7 @@
  * honest: a call acts on the simulated kernel only when it comes from a
  * simulated thread of the world running on this OS thread; every other call
  * (libFuzzer, the sanitizers, the host's scheduler loop, other OS threads,
- * code before or after a run) goes to the next definition in the lookup
+ * signal handlers, code before or after a run) goes to the next definition in the lookup
  * order, normally the C library's.
  *
  * Invariants:
@@ -30,16 +30,21 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
-/* The world whose simulated thread is calling, or NULL: forward. */
+/* Host signal handlers running on this OS thread (signal.c). */
+extern _Thread_local unsigned sim_libc_signal_depth;
+
+/* The world whose simulated thread is calling, or NULL: forward.  A signal
+ * handler is the host's even on a simulated thread's stack (signal.c). */
 static inline sim_world_t *sim_libc_world(void)
 {
     sim_world_t *w = sim__current_world;
-    return w && w->current ? w : NULL;
+    return w && w->current && !sim_libc_signal_depth ? w : NULL;
 }
 
 /* Was the call made by a sanitizer runtime (ASan, LSan, UBSan...)?  Its
@@ -75,7 +80,7 @@ void *sim_libc_resolve(const char *name, const char *version);
     X(read) X(write) X(close) X(fcntl) X(poll) X(ppoll) X(eventfd) \
     X(epoll_create) X(epoll_create1) X(epoll_ctl) X(epoll_wait) X(epoll_pwait) \
     X(syscall) X(clock_gettime) X(nanosleep) X(clock_nanosleep) X(usleep) \
-    X(sleep) X(sched_yield) \
+    X(sleep) X(sched_yield) X(sigaction) \
     X(pthread_key_create) X(pthread_key_delete) X(pthread_getspecific) \
     X(pthread_setspecific) X(pthread_create) X(pthread_join) X(pthread_detach) \
     X(pthread_self) X(pthread_exit) X(pthread_setname_np) \

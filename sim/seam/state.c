@@ -112,6 +112,7 @@ void sim_libc_futex_link(void);
 void sim_libc_clock_link(void);
 void sim_libc_thread_link(void);
 void sim_libc_mutex_link(void);
+void sim_libc_signal_link(void);
 
 void sim_libc_link(void)
 {
@@ -123,6 +124,7 @@ void sim_libc_link(void)
     sim_libc_clock_link();
     sim_libc_thread_link();
     sim_libc_mutex_link();
+    sim_libc_signal_link();
 }
 
 static void libc_world_free(sim_world_t *w);
