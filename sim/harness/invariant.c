@@ -5,7 +5,7 @@
 static const char *const invariants[] = {
     WK_INV_SQE_SUBMIT, WK_INV_CQE_REAP, WK_INV_HANDOFF, WK_INV_DEADLOCK,
     WK_INV_DEADLINE,   WK_INV_DATA,     WK_INV_HYGIENE, WK_INV_TIMER_EARLY,
-    WK_INV_CONTRACT,   WK_INV_LIVELOCK, WK_INV_WAKE,
+    WK_INV_CONTRACT,   WK_INV_LIVELOCK, WK_INV_WAKE,    WK_INV_BUSY_LOOP,
 };
 
 bool wk_invariant_known(const char *name)
@@ -23,5 +23,5 @@ const char *wk_invariant_list(void)
     return WK_INV_SQE_SUBMIT ", " WK_INV_CQE_REAP ", " WK_INV_HANDOFF ", " WK_INV_DEADLOCK
                              ", " WK_INV_DEADLINE ", " WK_INV_DATA ", " WK_INV_HYGIENE
                              ", " WK_INV_TIMER_EARLY ", " WK_INV_CONTRACT
-                             ", " WK_INV_LIVELOCK ", " WK_INV_WAKE;
+                             ", " WK_INV_LIVELOCK ", " WK_INV_WAKE ", " WK_INV_BUSY_LOOP;
 }

@@ -21,6 +21,9 @@
 #define WK_INV_TIMER_EARLY "timer-early" /* a timer fired before its deadline */
 #define WK_INV_CONTRACT "api-contract"   /* a call the contract forbids succeeded */
 #define WK_INV_WAKE "wake-latency"       /* a woken thread acted within its bound */
+/* A thread's loop went round busy_n times within a short window without
+ * doing anything (monitor-busy.c). */
+#define WK_INV_BUSY_LOOP "busy-loop"
 
 bool wk_invariant_known(const char *name);
 /* "a, b, c" for messages. */
