@@ -453,7 +453,7 @@ static bool load_busy_loop(scn_t *s, GKeyFile *kf, const line_index_t *ix, GErro
     } else {
         fail_at(err, ix->path, line_of(ix, "bounds", "busy-loop"),
                 "bad value '%s' for busy-loop: 'N in T' (N waits in 2..%d, T a duration "
-                "up to 3600s, e.g. 200 in 1ms) or 'off'",
+                "up to 3600s, e.g. 50 in 1ms) or 'off'",
                 v, SCN_MAX_BUSY_WAITS);
     }
     g_strfreev(parts);
