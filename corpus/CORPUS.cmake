@@ -11,7 +11,7 @@ set(WAKESIM_CORPUS_FILES
   regressions/bh-schedule-no-notify/api/handoff-latency/crash-ebc531fde0353d16fc8707f0b2609d32342887ce
   regressions/bh-schedule-no-notify/schedule_bh_cross_thread/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/bh-schedule-no-notify/swarm/deadlock/crash-adc83b19e793491b1c6ea0fd8b46cd9f32e592fc
-  regressions/cq-overflow-not-flushed/schedule_ahci_cq_overflow/livelock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
+  regressions/cq-overflow-not-flushed/schedule_ahci_cq_overflow/busy-loop/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/current-context-ignores-bql/api/api-contract/crash-83eb9c0471819e1eb4d22f18b42fa0e481701d1f
   regressions/fd-handler-set-no-notify/api/handoff-latency/crash-b0c9055100327ed751db300eb0fd882aa1b6cf79
   regressions/gsource-prepare-no-submit/api/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709

@@ -34,6 +34,7 @@
 #define GEN_READS 3
 #define GEN_CHUNK 4096u
 #define GEN_READS_PER_ACTOR 4096u /* device space per actor, in chunks */
+#define GEN_NOTIFIERS 8           /* eventfds of the loops, at most */
 
 enum { CTX_MAIN = WK_LOOP_MAIN, CTX_IO = WK_LOOP_IO, CTX_N = WK_LOOP_N };
 static const char *const ctx_names[CTX_N] = { "main", "iothread" };
@@ -87,6 +88,7 @@ typedef struct {
 typedef struct {
     actor_t *a;
     bool busy;
+    int ctx;
     wk_handoff_t ho;
 } gen_oneshot_t;
 
@@ -146,6 +148,16 @@ struct gen {
 
     wk_loops_t loops; /* main-loop, iothread: their contexts in loops.ctx[CTX_*] */
 
+    /* What may make a blocking aio_poll return without progress (the poll
+     * contract, poll_blocking_checked): operations on each context, bumped
+     * before and after each; writes to the eventfds that are not the
+     * actors' (the loops' notifiers), and which of those are still
+     * undrained, from the event stream. */
+    uint64_t ctx_ops[CTX_N];
+    uint64_t notifier_signals;
+    int64_t notifier_pending[GEN_NOTIFIERS]; /* fds written and not drained; -1 */
+    uint64_t timeout_expiries; /* CQEs of io_uring TIMEOUTs that expired, reaped */
+
     unsigned nactors;
     actor_t actors[GEN_MAX_ACTORS];
 };
@@ -204,6 +216,7 @@ static void oneshot_cb(void *opaque)
 static void timer_cb(void *opaque)
 {
     gen_timer_t *r = opaque;
+    wk_monitor_progress(&r->a->g->mon);
     wk_timer_watch_fired(&r->watch, r->a->g->ops->clock_ns(), &r->a->g->mon, r->a->g->w);
 }
 
@@ -408,6 +421,7 @@ static void op_bh_oneshot(actor_t *a, int ctx)
         gen_oneshot_t *o = &a->oneshot[i];
         if (!o->busy) {
             o->busy = true;
+            o->ctx = ctx;
             wk_handoff_start(&o->ho);
             a->g->ops->bh_schedule_oneshot(a->g->loops.ctx[ctx], oneshot_cb, o);
             return;
@@ -424,7 +438,56 @@ static void op_read_iothread(actor_t *a)
     }
 }
 
-/* Under the BQL: the current context is the main one. */
+/* ---- the aio_poll contract (docs/workloads.md) ---- */
+
+/* What could excuse a blocking aio_poll that made no progress, as counts:
+ * a notify (any operation on the context, any eventfd written) or a
+ * signal (an injected ppoll EINTR: QEMU's fdmon-poll returns on it). */
+typedef struct {
+    uint64_t ops, notifier_signals, eintr;
+    uint64_t timeout_expiries;
+    bool notifier_pending; /* a loop's eventfd written and not yet drained */
+} poll_excuses_t;
+
+static poll_excuses_t poll_excuses(const gen_t *g, int ctx)
+{
+    poll_excuses_t e = { g->ctx_ops[ctx], g->notifier_signals,
+                         sim_world_faults_injected(g->w, SIM_FAULT_PPOLL_EINTR),
+                         g->timeout_expiries, false };
+    for (unsigned i = 0; i < GEN_NOTIFIERS; i++) {
+        e.notifier_pending |= g->notifier_pending[i] >= 0;
+    }
+    return e;
+}
+
+/* aio_poll(ctx, true) returned progress.  prev was taken when the
+ * previous call of the same wait began (a notify that call did not accept
+ * may end this one), start when this one began (a notifier still readable
+ * may end it).  A TIMEOUT that expired during the call excuses it too: a
+ * wait that ends on a CQE already posted leaves its TIMEOUT armed (its
+ * count only counts later CQEs), and that stale TIMEOUT may end the next
+ * wait, in QEMU's fdmon-io_uring as in loop/.  With the BQL held
+ * throughout, nobody else runs the main context's work meanwhile. */
+static void poll_blocking_checked(actor_t *a, bool progress, const poll_excuses_t *prev,
+                                  const poll_excuses_t *start)
+{
+    gen_t *g = a->g;
+    poll_excuses_t now = poll_excuses(g, CTX_MAIN);
+    if (!progress && now.ops == prev->ops &&
+        now.notifier_signals == prev->notifier_signals && now.eintr == prev->eintr &&
+        !start->notifier_pending && now.timeout_expiries == start->timeout_expiries) {
+        wk_monitor_violation(&g->mon, g->w, WK_INV_CONTRACT,
+                             "%s (BQL held): aio_poll(main, blocking) returned no progress "
+                             "with no notify since its previous call (no operation on the "
+                             "context, no loop's eventfd written or left readable, no "
+                             "signal, no io_uring TIMEOUT expired)",
+                             a->name);
+    }
+}
+
+/* Under the BQL: the current context is the main one.  A synchronous read
+ * polls until its completion ran; every call after the first (which the
+ * submit's own notify may end) is held to the blocking contract. */
 static void op_read_main(actor_t *a, bool sync)
 {
     gen_t *g = a->g;
@@ -432,8 +495,14 @@ static void op_read_main(actor_t *a, bool sync)
     gen_read_t *r = read_slot(a, CTX_MAIN);
     if (r) {
         read_submit(r);
-        while (sync && !r->done) {
-            g->ops->poll(g->loops.ctx[CTX_MAIN], true);
+        poll_excuses_t prev = { 0 };
+        for (unsigned call = 0; sync && !r->done; call++) {
+            poll_excuses_t start = poll_excuses(g, CTX_MAIN);
+            bool progress = g->ops->poll(g->loops.ctx[CTX_MAIN], true);
+            if (call > 0) {
+                poll_blocking_checked(a, progress, &prev, &start);
+            }
+            prev = start;
         }
     }
     g->ops->bql_unlock();
@@ -460,12 +529,39 @@ static void op_read_no_context(actor_t *a)
     }
 }
 
+/* A BH of the actor's own on the main context, scheduled and not yet run
+ * (its hand-off is open), or NULL. */
+static const wk_handoff_t *own_bh_pending_on_main(const actor_t *a)
+{
+    if (a->bh[CTX_MAIN] && a->bhrec[CTX_MAIN].ho.since_ns >= 0) {
+        return &a->bhrec[CTX_MAIN].ho;
+    }
+    for (unsigned i = 0; i < GEN_ONESHOTS; i++) {
+        const gen_oneshot_t *o = &a->oneshot[i];
+        if (o->busy && o->ctx == CTX_MAIN && o->ho.since_ns >= 0) {
+            return &o->ho;
+        }
+    }
+    return NULL;
+}
+
+/* With the BQL held, only this call can run the main context's BHs: one
+ * of the actor's own still pending when it takes the BQL is work ready,
+ * which aio_poll(main, false) must run and report as progress. */
 static void op_poll_nonblocking(actor_t *a)
 {
-    const wk_target_ops_t *ops = a->g->ops;
-    ops->bql_lock();
-    ops->poll(a->g->loops.ctx[CTX_MAIN], false);
-    ops->bql_unlock();
+    gen_t *g = a->g;
+    g->ops->bql_lock();
+    const wk_handoff_t *ready = own_bh_pending_on_main(a);
+    bool progress = g->ops->poll(g->loops.ctx[CTX_MAIN], false);
+    if (ready && (!progress || ready->since_ns >= 0)) {
+        wk_monitor_violation(&g->mon, g->w, WK_INV_CONTRACT,
+                             "%s (BQL held): aio_poll(main, non-blocking) with %s ready "
+                             "returned %s and %s it",
+                             a->name, ready->what, progress ? "progress" : "no progress",
+                             ready->since_ns >= 0 ? "did not run" : "ran");
+    }
+    g->ops->bql_unlock();
 }
 
 /* The operations this actor may do in this run: the contract (who may call
@@ -523,6 +619,10 @@ static void run_op(actor_t *a, gen_op_t op)
     bool hold = a->vcpu && g->feat[FEAT_BQL_HOLD] && op < OP_READ_IOTHREAD &&
                 op != OP_THINK && sim_choose(2) == 0;
     int ctx = op < OP_READ_IOTHREAD ? pick_ctx(g) : CTX_MAIN;
+    /* The poll contract's notifies: an operation on a context counts from
+     * its start to its end. */
+    int touched = op == OP_READ_IOTHREAD ? CTX_IO : ctx;
+    g->ctx_ops[touched]++;
     if (hold) {
         g->ops->bql_lock();
     }
@@ -581,6 +681,7 @@ static void run_op(actor_t *a, gen_op_t op)
     if (hold) {
         g->ops->bql_unlock();
     }
+    g->ctx_ops[touched]++;
 }
 
 static void *actor_main(void *arg)
@@ -835,7 +936,28 @@ static void *gen_main(void *arg)
     return NULL;
 }
 
-/* Readable edges of the actors' fds, from the simulated eventfd itself. */
+/* The loops' eventfds (any that is not an actor's): written, drained. */
+static void notifier_event(gen_t *g, const sim_event_t *ev)
+{
+    int free_slot = -1;
+    for (int i = 0; i < GEN_NOTIFIERS; i++) {
+        if (g->notifier_pending[i] == ev->object) {
+            if (ev->kind == SIM_EV_EVENTFD_DRAIN) {
+                g->notifier_pending[i] = -1;
+            }
+            return;
+        }
+        if (g->notifier_pending[i] < 0 && free_slot < 0) {
+            free_slot = i;
+        }
+    }
+    if (ev->kind == SIM_EV_EVENTFD_SIGNAL && free_slot >= 0) {
+        g->notifier_pending[free_slot] = ev->object;
+    }
+}
+
+/* Readable edges of the actors' fds, from the simulated eventfd itself;
+ * the others are the loops'. */
 static void gen_fd_event(gen_t *g, const sim_event_t *ev)
 {
     for (unsigned i = 0; i < g->nactors; i++) {
@@ -852,6 +974,8 @@ static void gen_fd_event(gen_t *g, const sim_event_t *ev)
             }
         }
     }
+    g->notifier_signals += ev->kind == SIM_EV_EVENTFD_SIGNAL;
+    notifier_event(g, ev);
 }
 
 static void gen_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
@@ -860,6 +984,8 @@ static void gen_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
     wk_monitor_on_event(w, ev, &g->mon);
     if (ev->kind == SIM_EV_EVENTFD_SIGNAL || ev->kind == SIM_EV_EVENTFD_DRAIN) {
         gen_fd_event(g, ev);
+    } else if (ev->kind == SIM_EV_CQE_REAP && ev->value == -ETIME) {
+        g->timeout_expiries++;
     }
     if (g->user_on_event) {
         g->user_on_event(w, ev, g->user_opaque);
@@ -889,8 +1015,12 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
 
     g->scn = scn;
     g->ops = wk_target_selected();
+    for (unsigned i = 0; i < GEN_NOTIFIERS; i++) {
+        g->notifier_pending[i] = -1;
+    }
     wk_monitor_init(&g->mon, scn->bound_sqe_submit_ns, scn->bound_cqe_reap_ns,
                     scn->bound_handoff_ns);
+    wk_monitor_set_busy_loop(&g->mon, scn->busy_loop_n, scn->busy_loop_window_ns);
     g->user_on_event = o->on_event;
     g->user_opaque = o->event_opaque;
     opts.on_event = gen_on_event;

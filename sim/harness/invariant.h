@@ -24,6 +24,9 @@
 /* A fatal signal or a sanitizer's error on a simulated thread (the code
  * under test crashed): cli/crash.h. */
 #define WK_INV_CRASH "crash"
+/* A thread's loop went round busy_n times within a short window without
+ * doing anything (monitor-busy.c). */
+#define WK_INV_BUSY_LOOP "busy-loop"
 
 bool wk_invariant_known(const char *name);
 /* "a, b, c" for messages. */

@@ -533,6 +533,7 @@ void wk_machine_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     m->ops = wk_target_selected();
     wk_monitor_init(&m->mon, scn->bound_sqe_submit_ns, scn->bound_cqe_reap_ns,
                     scn->bound_handoff_ns);
+    wk_monitor_set_busy_loop(&m->mon, scn->busy_loop_n, scn->busy_loop_window_ns);
     m->user_on_event = o->on_event;
     m->user_opaque = o->event_opaque;
     opts.on_event = machine_on_event;

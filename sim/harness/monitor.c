@@ -32,6 +32,9 @@ void wk_monitor_init(wk_monitor_t *m, int64_t sqe_ns, int64_t cqe_ns, int64_t ha
 void wk_monitor_destroy(wk_monitor_t *m)
 {
     wk_monitor_pending_destroy(m);
+    if (m->busy) {
+        g_array_free(m->busy, TRUE);
+    }
     g_free(m->invariant);
     g_free(m->message);
     g_free(m->states_at_start);
@@ -117,6 +120,11 @@ void wk_monitor_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
             sim_thread_id(ev->thread) == m->main_loop_tid) {
             m->main_loop_sleeping = ev->kind == SIM_EV_PPOLL_ENTER;
         }
+        wk_monitor_busy_on_event(m, w, ev);
+        break;
+    case SIM_EV_URING_ENTER:
+    case SIM_EV_EVENTFD_DRAIN:
+        wk_monitor_busy_on_event(m, w, ev);
         break;
     case SIM_EV_SQE_QUEUED:
         if (m->main_loop_sleeping) {
@@ -128,8 +136,11 @@ void wk_monitor_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
         wk_monitor_on_sqe(m, w, ev);
         break;
     case SIM_EV_CQE_POST:
+        wk_monitor_on_cqe(m, w, ev);
+        break;
     case SIM_EV_CQE_REAP:
         wk_monitor_on_cqe(m, w, ev);
+        wk_monitor_busy_on_event(m, w, ev);
         break;
     case SIM_EV_MONITOR:
         wk_monitor_on_annotation(m, w, ev);
@@ -173,6 +184,7 @@ void wk_monitor_handoff_ran(wk_monitor_t *m, sim_world_t *w, const char *what,
 {
     int64_t now = sim_world_now_ns(w);
     int64_t latency = now - start_ns;
+    wk_monitor_progress(m);
     if (bound_ns > 0 && latency > bound_ns) {
         wk_monitor_late(m, w, WK_INV_HANDOFF, start_ns,
                         "%s handed over at %.3f ms, ran at %.3f ms on %s: "

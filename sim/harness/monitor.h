@@ -33,6 +33,11 @@ typedef struct wk_monitor_s {
     int64_t bound_cqe_reap_ns;
     int64_t bound_handoff_ns; /* the drivers' own hand-offs (BH, fd, timer) */
     int64_t bound_wake_ns;    /* woken -> acting; 0 (off) unless set */
+    /* busy-loop: busy_n waits of one thread without progress within
+     * busy_window_ns (monitor-busy.c); off while busy_n == 0. */
+    unsigned busy_n;
+    int64_t busy_window_ns;
+    GArray *busy; /* per thread id: its current run of idle waits */
     /* Open items, FIFO per key: SQEs by ring, CQEs by (ring, user_data),
      * annotated hand-offs by (name, key). */
     GArray *pending; /* open items, oldest first (monitor-checks.c) */
@@ -104,5 +109,18 @@ void wk_monitor_on_wake(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
 /* End of run: the oldest hand-off still open past its bound, then the
  * oldest SQE never submitted past the SQE bound. */
 void wk_monitor_check_left_open(wk_monitor_t *m, sim_world_t *w);
+
+/* monitor-busy.c: the busy-loop check.  A wait is an iteration of the
+ * thread's loop: a ppoll() (any timeout) or an io_uring_enter() that waits
+ * (wait_nr > 0).  Progress is work done by that thread: a CQE reaped other
+ * than a timeout's expiry or a cancellation (res -ETIME, -ECANCELED), an
+ * eventfd drained of a count, or a callback of the workload run
+ * (wk_monitor_progress).  busy_n waits in a row without progress within a
+ * window of busy_window_ns (opened at the first of them) are a busy loop. */
+void wk_monitor_set_busy_loop(wk_monitor_t *m, unsigned n, int64_t window_ns);
+void wk_monitor_busy_on_event(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
+/* The calling thread ran a callback of the workload (BH, timer, fd handler,
+ * completion): progress for the busy-loop check. */
+void wk_monitor_progress(wk_monitor_t *m);
 
 #endif

@@ -43,6 +43,8 @@ static const char *const workload_names[] = { "batches", "generated", NULL };
 #define MS(n) ((uint64_t)(n)*1000000)
 /* The largest run budget, of the file ([expect] runs) or of one expectation. */
 #define SCN_MAX_RUNS 100000000
+/* The largest N of [bounds] busy-loop. */
+#define SCN_MAX_BUSY_WAITS 1000000
 
 static const field_t fields[] = {
     { "scenario", "name", FIELD_STRING, OFF(name), true },
@@ -127,6 +129,9 @@ static bool key_is_known(const char *group, const char *key)
 {
     if (strcmp(group, "faults") == 0) {
         return sim_fault_lookup(key) >= 0;
+    }
+    if (strcmp(group, "bounds") == 0 && strcmp(key, "busy-loop") == 0) {
+        return true; /* load_busy_loop */
     }
     if (strcmp(group, "expect") == 0 && strcmp(key, "runs") != 0 &&
         strcmp(key, "strategy") != 0 && strcmp(key, "pct-depth") != 0) {
@@ -478,6 +483,36 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
     return ok;
 }
 
+/* [bounds] busy-loop = "N in T" (N waits, T a duration) or "off". */
+static bool load_busy_loop(scn_t *s, GKeyFile *kf, const line_index_t *ix, GError **err)
+{
+    char *v = g_key_file_get_string(kf, "bounds", "busy-loop", NULL);
+    if (!v) {
+        return true;
+    }
+    g_strstrip(v);
+    char **parts = g_strsplit(v, " in ", 2);
+    uint64_t n = 0, window = 0;
+    bool ok = strcmp(v, "off") == 0;
+    if (ok) {
+        s->busy_loop_n = 0;
+    } else if (parts[0] && parts[1] && parse_uint(g_strstrip(parts[0]), &n) &&
+               parse_duration(g_strstrip(parts[1]), &window) && n >= 2 &&
+               n <= SCN_MAX_BUSY_WAITS && window >= 1 && window <= MS(3600000)) {
+        s->busy_loop_n = (unsigned)n;
+        s->busy_loop_window_ns = (int64_t)window;
+        ok = true;
+    } else {
+        fail_at(err, ix->path, line_of(ix, "bounds", "busy-loop"),
+                "bad value '%s' for busy-loop: 'N in T' (N waits in 2..%d, T a duration "
+                "up to 3600s, e.g. 50 in 1ms) or 'off'",
+                v, SCN_MAX_BUSY_WAITS);
+    }
+    g_strfreev(parts);
+    g_free(v);
+    return ok;
+}
+
 /* [faults]: NAME = RATE, RATE being "N%" or "N/1000" (an integer ratio:
  * no floating point in anything that decides). */
 static bool load_faults(scn_t *s, GKeyFile *kf, const line_index_t *ix, GError **err)
@@ -520,6 +555,8 @@ static void set_defaults(scn_t *s)
     s->bound_cqe_reap_ns = 10000000;
     s->bound_handoff_ns = 10000000;
     s->deadline_ns = 60000000000;
+    s->busy_loop_n = SCN_BUSY_LOOP_N;
+    s->busy_loop_window_ns = SCN_BUSY_LOOP_WINDOW_NS;
     s->run_budget = 100;
     s->check_strategy = SCN_STRATEGY_RANDOM;
     s->check_pct_depth = 3;
@@ -638,6 +675,7 @@ scn_t *scn_load_text(const char *text, const char *path, GError **err)
     for (size_t i = 0; ok && i < G_N_ELEMENTS(fields); i++) {
         ok = set_field(s, kf, &fields[i], &ix, err);
     }
+    ok = ok && load_busy_loop(s, kf, &ix, err);
     ok = ok && load_expectations(s, kf, &ix, err) && load_faults(s, kf, &ix, err) &&
          check_consistency(s, &ix, err);
 

@@ -27,6 +27,10 @@ typedef enum {
 
 typedef enum { SCN_STRATEGY_RANDOM, SCN_STRATEGY_PCT } scn_strategy_t;
 
+/* [bounds] busy-loop's default (docs/invariants.md: how it was chosen). */
+#define SCN_BUSY_LOOP_N 50
+#define SCN_BUSY_LOOP_WINDOW_NS 1000000
+
 /* What the machine's threads do. */
 typedef enum {
     SCN_WORKLOAD_BATCHES,   /* vCPUs hand batches of reads over by the submit path */
@@ -69,6 +73,10 @@ typedef struct {
     int64_t bound_cqe_reap_ns;
     int64_t bound_handoff_ns; /* BH run / fd dispatch / timer fire after hand-off */
     int64_t deadline_ns;      /* whole workload */
+    /* [bounds] busy-loop = N in T: N waits of one thread without progress
+     * within T is a busy loop (monitor-busy.c); "off" sets N to 0. */
+    unsigned busy_loop_n;
+    int64_t busy_loop_window_ns;
 
     unsigned run_budget; /* runs within which an expected mutant must show */
     int check_strategy;  /* how `wakesim check` searches: SCN_STRATEGY_* */
