@@ -603,6 +603,9 @@ static bool check_targets(scn_t *s, const line_index_t *ix, GError **err)
 bool scn_applies_to(const scn_t *s, const char *target)
 {
     char **names = g_strsplit(s->targets, ",", -1);
+    for (char **n = names; *n; n++) {
+        g_strstrip(*n);
+    }
     bool found = g_strv_contains((const gchar *const *)names, target);
     g_strfreev(names);
     return found;
@@ -622,7 +625,7 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
         if (s->backend == AIO_BACKEND_AUTO) {
             s->backend = AIO_BACKEND_IO_URING;
         }
-        return true;
+        return check_targets(s, ix, err);
     }
     bool mmio = s->submit == SCN_SUBMIT_MMIO_INLINE || s->submit == SCN_SUBMIT_MMIO_SYNC;
     if (mmio && s->target != SCN_TARGET_MAIN) {

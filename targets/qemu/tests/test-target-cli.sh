@@ -32,7 +32,9 @@ if "$wakesim" list | grep -q "^targets: loop, qemu"; then
   # operation is refused up front: sim.target-ops.
   expect 0 "target qemu, workload generated" "${gen[@]}" --runs 200 --seed 1
   expect 1 "VIOLATION of sqe-submit-latency" "${gen[@]}" --mutant missing-notify-add-sqe \
-    --runs 2000 --seed 1
+    --runs 2000 --seed 1 --out "$tmp/gen"
+  # Its reproducer (a generated scenario listing both targets) replays on QEMU.
+  expect 1 "replay matches the recording" "$wakesim" replay "$(ls "$tmp"/gen/*.trace | head -1)"
 else
   expect 2 "built without the qemu target" "$wakesim" run ahci-mmio-inline-submit --target qemu
   expect 2 "built without the qemu target" "${gen[@]}"
