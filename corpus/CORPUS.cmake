@@ -28,6 +28,7 @@ set(WAKESIM_CORPUS_FILES
   regressions/timer-mod-no-notify/api/handoff-latency/crash-3ce2da0c39e2a883580674693436a446ef08e92b
   regressions/timer-mod-no-notify/schedule_idle_timers/handoff-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/timer-mod-no-notify/swarm/workload-deadline/crash-85e53271e14006f0265921d02d4d736cdc580b0b
+  schedule_ahci_enter_faults/fixed-ppoll-eintr-storm
   schedule_ahci_mmio_inline_submit/seed-alternate-64
   schedule_ahci_mmio_inline_submit/seed-round-robin-64
   schedule_ahci_mmio_inline_submit/seed-switch-late-48

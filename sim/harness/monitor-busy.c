@@ -116,6 +116,17 @@ void wk_monitor_busy_on_event(wk_monitor_t *m, sim_world_t *w, const sim_event_t
             busy_of(m, ev->thread)->progress = true;
         }
         break;
+    case SIM_EV_FAULT: {
+        /* An injected fault (EINTR, EAGAIN, EBUSY...) ended the thread's
+         * call, not the loop: its wait is not an idle iteration.  Retrying
+         * is the contract, so a run of faults must never add up to a busy
+         * loop, while the waits between them still count. */
+        busy_t *b = busy_of(m, ev->thread);
+        if (b->waits > 0) {
+            b->waits--;
+        }
+        break;
+    }
     default:
         break;
     }

@@ -124,6 +124,7 @@ void wk_monitor_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
         break;
     case SIM_EV_URING_ENTER:
     case SIM_EV_EVENTFD_DRAIN:
+    case SIM_EV_FAULT:
         wk_monitor_busy_on_event(m, w, ev);
         break;
     case SIM_EV_SQE_QUEUED:
