@@ -23,6 +23,16 @@
 void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 const char *__asan_get_report_description(void) __attribute__((weak));
 
+/* UBSan's runtime (gcc: a library of its own, whose death callback is not
+ * the one ASan's __sanitizer_set_death_callback sets) exits quietly after
+ * its report; aborting instead makes its error a SIGABRT the crash catcher
+ * reports like any other.  Read by UBSan only; UBSAN_OPTIONS still wins. */
+const char *__ubsan_default_options(void);
+const char *__ubsan_default_options(void)
+{
+    return "abort_on_error=1:print_stacktrace=1";
+}
+
 enum { MODE_OFF, MODE_GUARD, MODE_CHILD };
 enum { REC_CRASH = 1, REC_ENDED = 2 };
 #define REC_MAGIC 0x77636b31u /* "wck1" */

@@ -8,6 +8,9 @@
 # ("replay matches"); a build that does not crash says the replay differs.
 set -u
 crashy=$1 wakesim=$2 prog=$3
+# The signal the verdict names: SIGSEGV, or SIGABRT in a sanitized build,
+# where UBSan reports the null store first and aborts (cli/crash.c).
+sig=${4:-SIGSEGV}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -32,14 +35,14 @@ expect() {
 # wakesim run: the crash of run 1 (seed 2) is caught in the process, which
 # re-runs that schedule in a child to record it.
 expect 1 "$crashy" run ahci-mmio-inline-submit --seed 1 --runs 50 --out "$work" -- \
-  "VIOLATION in run 1 (seed 2): crash: SIGSEGV on simulated thread main-loop" \
+  "VIOLATION in run 1 (seed 2): crash: $sig on simulated thread main-loop" \
   "==wakesim== VIOLATION of crash" \
-  "message:      crash: SIGSEGV on simulated thread main-loop" \
+  "message:      crash: $sig on simulated thread main-loop" \
   "seed:         random seed 2" "found by: " "1 run, 1 violation"
 trace=$work/wakesim-ahci-mmio-inline-submit-fixed-random2.trace
 [ -f "$trace" ] || fail "no reproducer $trace"
 grep -qx "verdict=crash" "$trace" || fail "$trace does not record verdict crash"
-expect 1 "$crashy" replay "$trace" -- "VIOLATION: crash: SIGSEGV on simulated thread main-loop" \
+expect 1 "$crashy" replay "$trace" -- "VIOLATION: crash: $sig on simulated thread main-loop" \
   "replay matches the recording: verdict crash"
 # The same decisions on code that does not crash: a divergence, not a pass.
 expect 3 "$wakesim" replay "$trace" -- "replay differs from the recording: verdict replay-error"
@@ -52,16 +55,16 @@ expect 1 "$crashy" replay "$pct" -- "replay matches the recording: verdict crash
 # wakesim check: the fixed code's crash at seed 2, recorded the same way.
 rm -f "$work"/*.trace
 expect 1 "$crashy" check ahci-mmio-inline-submit --runs 30 --out "$work" -- \
-  "VIOLATION in fixed sc seed 2: crash: SIGSEGV on simulated thread main-loop" \
+  "VIOLATION in fixed sc seed 2: crash: $sig on simulated thread main-loop" \
   "==wakesim== VIOLATION of crash" "seed:         random seed 2"
 expect 1 "$crashy" replay "$trace" -- "replay matches the recording: verdict crash"
 
 # A user program through libwakesim-main.
 (cd "$work" && expect 1 "$prog" --runs 20 -- \
-  "VIOLATION (seed 2) crash: SIGSEGV on simulated thread pthread-2" "reproducer: ")
+  "VIOLATION (seed 2) crash: $sig on simulated thread pthread-2" "reproducer: ")
 ptrace=$work/$(basename "$prog")-random2.trace
 expect 1 "$wakesim" replay "$ptrace" -- \
-  "crash: SIGSEGV on simulated thread pthread-2" "identical"
+  "crash: $sig on simulated thread pthread-2" "identical"
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all crash checks passed"
