@@ -21,7 +21,9 @@ endfunction()
 
 foreach(f IN LISTS corpus_found)
   string(MAKE_C_IDENTIFIER "${f}" fid)
-  if(f MATCHES "^regressions/([^/]+)/([^/]+)/([^/]+)/([^/]+)$")
+  if(f MATCHES "^regressions/.*\\.trace$")
+    continue() # a regression input's keyed reproducer: its .mutant test
+  elseif(f MATCHES "^regressions/([^/]+)/([^/]+)/([^/]+)/([^/]+)$")
     set(mutant ${CMAKE_MATCH_1})
     set(h ${CMAKE_MATCH_2})
     set(inv ${CMAKE_MATCH_3})
@@ -34,9 +36,20 @@ foreach(f IN LISTS corpus_found)
     endif()
     add_test(NAME ${t}.fixed COMMAND fuzz_replay_${h} ${corpus_dir}/${f})
     set_tests_properties(${t}.fixed PROPERTIES LABELS corpus ENVIRONMENT "WAKESIM_MUTANTS=")
-    add_test(NAME ${t}.mutant COMMAND fuzz_replay_${h} --expect ${inv} ${corpus_dir}/${f})
-    set_tests_properties(${t}.mutant PROPERTIES LABELS corpus
-                         ENVIRONMENT "WAKESIM_MUTANTS=${mutant};WAKESIM_TRACE_DIR=")
+    if(EXISTS ${corpus_dir}/${f}.trace AND TARGET wakesim)
+      # The input's schedule as keyed decisions (written by its harness):
+      # the regression gate of regressions/ (regr-replay.sh), which
+      # survives scheduling points added to loop/; the raw bytes are
+      # positional, and a stale one is no bug.
+      add_test(NAME ${t}.mutant
+               COMMAND bash ${PROJECT_SOURCE_DIR}/sim/harness/tests/regr-replay.sh
+                       $<TARGET_FILE:wakesim> ${corpus_dir}/${f}.trace)
+      set_tests_properties(${t}.mutant PROPERTIES LABELS corpus)
+    else()
+      add_test(NAME ${t}.mutant COMMAND fuzz_replay_${h} --expect ${inv} ${corpus_dir}/${f})
+      set_tests_properties(${t}.mutant PROPERTIES LABELS corpus
+                           ENVIRONMENT "WAKESIM_MUTANTS=${mutant};WAKESIM_TRACE_DIR=")
+    endif()
   elseif(NOT f MATCHES "^regressions/" AND f MATCHES "^([^/]+)/([^/]+)$")
     set(h ${CMAKE_MATCH_1})
     set(t corpus.seed.${h}.${CMAKE_MATCH_2})
