@@ -110,10 +110,7 @@ static void replay_options(const replay_args_t *a, replay_t *r, sim_options_t *o
     o->ns_per_step = r->t.ns_per_step;
     o->memory_model = r->t.memory_model;
     o->log_enabled = true;
-    o->decide.kind = SIM_DECIDE_REPLAY;
-    o->decide.replay = r->t.values;
-    o->decide.replay_bounds = r->t.bounds;
-    o->decide.replay_len = r->t.n_decisions;
+    sim_decide_replay(&o->decide, r->t.values, r->t.bounds, r->t.n_decisions);
     if (a->keyed) {
         o->decide.kind = SIM_DECIDE_KEYED;
         o->decide.keyed = r->kd.items;

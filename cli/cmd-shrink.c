@@ -28,10 +28,7 @@ static int replay_start(shrink_t *s)
     o.ns_per_step = s->t.ns_per_step;
     o.memory_model = s->t.memory_model;
     o.log_enabled = false;
-    o.decide.kind = SIM_DECIDE_REPLAY;
-    o.decide.replay = s->t.values;
-    o.decide.replay_bounds = s->t.bounds;
-    o.decide.replay_len = s->t.n_decisions;
+    sim_decide_replay(&o.decide, s->t.values, s->t.bounds, s->t.n_decisions);
     wk_machine_run(s->scn, &o, &s->start);
     if (s->start.result == SIM_RESULT_REPLAY_ERROR) {
         fprintf(stderr, "%s: %s: replay diverged: %s\n", cli_prog, s->path,

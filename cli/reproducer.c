@@ -20,10 +20,7 @@ void cli_rerun_logged(const scn_t *scn, const sim_options_t *base,
 {
     sim_options_t o = *base;
     o.log_enabled = true;
-    o.decide.kind = SIM_DECIDE_REPLAY;
-    o.decide.replay = found->decisions;
-    o.decide.replay_bounds = found->bounds;
-    o.decide.replay_len = found->n_decisions;
+    sim_decide_replay(&o.decide, found->decisions, found->bounds, found->n_decisions);
     wk_machine_run(scn, &o, out);
 }
 
@@ -213,10 +210,7 @@ int cli_report_crash(const scn_t *scn, const char *mutants, const char *dir,
     }
     sim_options_t lo = *o;
     lo.log_enabled = true;
-    lo.decide.kind = SIM_DECIDE_REPLAY;
-    lo.decide.replay = found->values;
-    lo.decide.replay_bounds = found->bounds;
-    lo.decide.replay_len = found->n;
+    sim_decide_replay(&lo.decide, found->values, found->bounds, found->n);
     cli_crash_t lk;
     bool again = cli_run_in_child(scn, &lo, &lk);
     wk_outcome_t out, logged;

@@ -144,10 +144,7 @@ static void report(const scn_t *scn, const wk_outcome_t *found, const uint8_t *i
     sim_options_t o;
     base_options(&o, scn);
     o.log_enabled = true;
-    o.decide.kind = SIM_DECIDE_REPLAY;
-    o.decide.replay = found->decisions;
-    o.decide.replay_bounds = found->bounds;
-    o.decide.replay_len = found->n_decisions;
+    sim_decide_replay(&o.decide, found->decisions, found->bounds, found->n_decisions);
     wk_outcome_t logged;
     wk_machine_run(scn, &o, &logged);
 

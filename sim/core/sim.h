@@ -141,6 +141,17 @@ typedef struct {
     size_t keyed_len;
 } sim_decide_opts_t;
 
+/* Replays a recorded decision sequence (values and, optionally, each
+ * decision's bound); the arrays are not copied. */
+static inline void sim_decide_replay(sim_decide_opts_t *d, const uint32_t *values,
+                                     const uint32_t *bounds, size_t n)
+{
+    d->kind = SIM_DECIDE_REPLAY;
+    d->replay = values;
+    d->replay_bounds = bounds;
+    d->replay_len = n;
+}
+
 /* PCT's probability bound of finding a bug of depth d: 1 / (n * k^(d-1)).
  * Stores the ratio as *num / *den (den saturates at UINT64_MAX).  */
 void sim_pct_bound(uint64_t n, unsigned k, unsigned d, uint64_t *num, uint64_t *den);
