@@ -262,7 +262,7 @@ static int replay_scenario(const replay_args_t *a, replay_t *r)
         r->path, r->t.scenario_name, r->t.target, *r->mutants ? r->mutants : "none",
         sim_memory_model_name(r->t.memory_model), r->t.strategy, r->t.seed,
         r->t.n_decisions, a->keyed ? " (replaying the keyed ones)" : "");
-    if (strcmp(r->t.verdict, WK_INV_CRASH) == 0) {
+    if (cli_crash_verdict(r->t.verdict)) {
         return replay_crash(a, r, &o);
     }
     char *label = g_strdup_printf("the replay of %s", r->path);

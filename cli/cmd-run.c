@@ -279,9 +279,8 @@ static int rerun_crash(const scn_t *scn, const char *mutants, const run_args_t *
                "wakesim itself\n",
                a->strategy, seed, k.what[0] ? k.what : "no verdict");
     }
-    printf("%" PRIu64 " runs before it without a violation, then 1 run, 1 violation (a "
-           "crash)\n",
-           c->crash_run);
+    printf("%" PRIu64 " runs before it without a violation, then 1 run, 1 violation (%s)\n",
+           c->crash_run, k.heap ? "a heap error" : "a crash");
     cli_crash_clear(&k);
     return rc;
 }

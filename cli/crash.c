@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <glib.h>
 #include "crash.h"
+#include "heap-check.h"
+#include "invariant.h"
 #include "sim.h"
 
 /* Weak: present only in a sanitized build. */
@@ -52,6 +54,8 @@ typedef struct {
     int64_t end_ns;
     uint64_t log_hash;
     uint64_t n, log_len;
+    int32_t heap; /* he holds a heap error (heap-check.h) */
+    sim_heap_error_t he;
 } record_t;
 
 static struct {
@@ -186,11 +190,80 @@ static void put_crash(line_t *l, int signo, const char *thread, const char *what
     put(l, thread);
 }
 
+/* "heap-error: double-free on simulated thread vcpu0 at step 812: ..."
+ * (docs/invariants.md): what, where, which block; no address. */
+static void put_block(line_t *l, const sim_heap_error_t *e)
+{
+    put(l, "; the block: ");
+    put_u(l, e->size);
+    put(l, " bytes, allocated at step ");
+    put_u(l, e->alloc_step);
+    put(l, " on ");
+    put(l, e->alloc_thread);
+    put(l, ", freed at step ");
+    put_u(l, e->free_step);
+    put(l, " on ");
+    put(l, e->free_thread);
+}
+
+static void put_heap_what(line_t *l, const sim_heap_error_t *e)
+{
+    switch (e->kind) {
+    case SIM_HEAP_USE_AFTER_FREE:
+        put(l, "a pointer read from a freed block was followed (offset ");
+        put(l, e->offset < 0 ? "-" : "+");
+        put_u(l, e->offset < 0 ? (uint64_t)-e->offset : (uint64_t)e->offset);
+        put(l, e->known ? " from it)" : " from it; the block has left the quarantine)");
+        break;
+    case SIM_HEAP_WRITE_AFTER_FREE:
+        put(l, "byte ");
+        put_u(l, (uint64_t)e->offset);
+        put(l, " of a freed block was written after its free");
+        break;
+    case SIM_HEAP_DOUBLE_FREE:
+        put(l, e->op);
+        put(l, "() of a block already freed");
+        break;
+    case SIM_HEAP_INVALID_FREE:
+        put(l, e->libc ? "the C library's allocator aborted in " : "");
+        put(l, e->op);
+        put(l, e->libc ? "() (a pointer it did not allocate, a block freed twice, or its "
+                         "metadata overwritten)"
+                       : "() of a misaligned pointer (malloc never returns one)");
+        break;
+    default:
+        put(l, "the C library's allocator aborted in ");
+        put(l, e->op);
+        put(l, "() (its metadata overwritten: a write out of a block's bounds)");
+    }
+}
+
+static void put_heap(line_t *l, const sim_heap_error_t *e)
+{
+    put(l, "heap-error: ");
+    put(l, sim_heap_kind_name(e->kind));
+    put(l, e->thread[0] ? " on simulated thread " : " found at the end of the run");
+    put(l, e->thread);
+    put(l, " at step ");
+    put_u(l, e->step);
+    put(l, ": ");
+    put_heap_what(l, e);
+    if (e->known) {
+        put_block(l, e);
+    }
+}
+
 /* ---- the handlers ---- */
 
-static void send_record(int signo, sim_world_t *w, sim_thread_t *t)
+static void send_record(int signo, sim_world_t *w, sim_thread_t *t,
+                        const sim_heap_error_t *he)
 {
-    record_t r = { .magic = REC_MAGIC, .kind = REC_CRASH, .signo = signo, .host = !t };
+    record_t r = { .magic = REC_MAGIC, .kind = REC_CRASH, .signo = signo };
+    r.host = !t && !he;
+    r.heap = he != NULL;
+    if (he) {
+        r.he = *he;
+    }
     const uint32_t *v = NULL, *b = NULL;
     size_t log_len = 0;
     const char *log = "";
@@ -212,10 +285,11 @@ static void send_record(int signo, sim_world_t *w, sim_thread_t *t)
 }
 
 /* The guard: what is known, then a clean image (or an exit). */
-static void guard_report(int signo, sim_world_t *w, sim_thread_t *t)
+static void guard_report(int signo, sim_world_t *w, sim_thread_t *t,
+                         const sim_heap_error_t *he)
 {
     line_t l = { .len = 0 };
-    if (!t) {
+    if (!t && !he) {
         put(&l, "wakesim itself crashed: ");
         put(&l, cli_crash_signal_name(signo));
         put(&l, w ? " in the simulator's host loop (no simulated thread running)"
@@ -230,7 +304,11 @@ static void guard_report(int signo, sim_world_t *w, sim_thread_t *t)
     put(&l, " in ");
     put(&l, g.label);
     put(&l, ": ");
-    put_crash(&l, signo, sim_thread_name(t), sanitizer_what(signo));
+    if (he) {
+        put_heap(&l, he);
+    } else {
+        put_crash(&l, signo, sim_thread_name(t), sanitizer_what(signo));
+    }
     put(&l, "\n");
     put(&l, g.after_line);
     emit(1, &l);
@@ -247,14 +325,19 @@ static void guard_report(int signo, sim_world_t *w, sim_thread_t *t)
     }
 }
 
-static void caught(int signo)
+/* A heap error is one only within a run: its record needs the world's
+ * decisions (one found by the end-of-run check has no simulated thread). */
+static void caught(int signo, const void *addr)
 {
     sim_world_t *w = sim_world_current();
     sim_thread_t *t = w ? sim_thread_self() : NULL;
+    static sim_heap_error_t he_buf;
+    const sim_heap_error_t *he =
+        w && signo && sim_heap_error_take(signo, addr, &he_buf) ? &he_buf : NULL;
     if (g.mode == MODE_CHILD) {
-        send_record(signo, w, t);
+        send_record(signo, w, t, he);
     } else if (g.mode == MODE_GUARD) {
-        guard_report(signo, w, t);
+        guard_report(signo, w, t, he);
     }
 }
 
@@ -273,7 +356,7 @@ static void on_fatal(int signo, siginfo_t *si, void *uc)
 {
     (void)uc;
     if (!atomic_exchange(&fired, 1)) {
-        caught(signo);
+        caught(signo, si->si_addr);
     }
     restore();
     if (si->si_code <= 0) {
@@ -285,7 +368,7 @@ static void on_fatal(int signo, siginfo_t *si, void *uc)
 static void on_death(void)
 {
     if (g.mode != MODE_OFF && !atomic_exchange(&fired, 1)) {
-        caught(0);
+        caught(0, NULL);
     }
 }
 
@@ -383,6 +466,8 @@ static bool parse_record(const GByteArray *a, cli_crash_t *c)
     const guint8 *p = a->data + sizeof(r);
     c->crashed = r.kind == REC_CRASH;
     c->host = r.host;
+    c->heap = r.heap != 0;
+    c->heap_error = r.he;
     c->signo = r.signo;
     memcpy(c->thread, r.thread, sizeof(c->thread));
     memcpy(c->what, r.what, sizeof(c->what));
@@ -447,6 +532,20 @@ void cli_crash_clear(cli_crash_t *c)
 char *cli_crash_message(const cli_crash_t *c)
 {
     line_t l = { .len = 0 };
-    put_crash(&l, c->signo, c->thread[0] ? c->thread : "?", c->what);
+    if (c->heap) {
+        put_heap(&l, &c->heap_error);
+    } else {
+        put_crash(&l, c->signo, c->thread[0] ? c->thread : "?", c->what);
+    }
     return g_strndup(l.buf, l.len);
+}
+
+const char *cli_crash_invariant(const cli_crash_t *c)
+{
+    return c->heap ? WK_INV_HEAP : WK_INV_CRASH;
+}
+
+bool cli_crash_verdict(const char *verdict)
+{
+    return strcmp(verdict, WK_INV_CRASH) == 0 || strcmp(verdict, WK_INV_HEAP) == 0;
 }

@@ -25,11 +25,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include "heap-check.h"
 
 /* What a child process left: a crash record, or how it ended. */
 typedef struct {
-    bool crashed;    /* a crash record came back */
-    bool host;       /* it was not on a simulated thread: wakesim itself */
+    bool crashed; /* a crash record came back */
+    bool host;    /* it was not on a simulated thread: wakesim itself */
+    bool heap;    /* a heap error (heap_error), not just a signal */
+    sim_heap_error_t heap_error;
     int signo;       /* the fatal signal; 0: a sanitizer ended the process */
     int wait_status; /* waitpid()'s */
     char thread[32]; /* the simulated thread it happened on */
@@ -53,10 +56,16 @@ typedef const char *cli_crash_fn_t(void *arg);
 bool cli_crash_fork(cli_crash_fn_t *fn, void *arg, cli_crash_t *c);
 void cli_crash_clear(cli_crash_t *c);
 
-/* "crash: SIGSEGV on simulated thread vcpu0" (g_free it). */
+/* "crash: SIGSEGV on simulated thread vcpu0", or for a heap error
+ * "heap-error: use-after-free on simulated thread ..." (g_free it). */
 char *cli_crash_message(const cli_crash_t *c);
 /* "SIGSEGV"; "signal N" for one without a name here. */
 const char *cli_crash_signal_name(int signo);
+/* The invariant the record is a verdict of: "heap-error" or "crash". */
+const char *cli_crash_invariant(const cli_crash_t *c);
+/* Is a reproducer of this verdict replayed in a child process ("crash",
+ * "heap-error": both end the process the run was in)? */
+bool cli_crash_verdict(const char *verdict);
 
 /* The in-process guard.  reexec: the arguments to execv("/proc/self/exe")
  * with after reporting a crash on a simulated thread (kept, not copied;

@@ -176,7 +176,7 @@ void cli_crash_outcome(const cli_crash_t *k, sim_memory_model_t model, wk_outcom
 {
     memset(out, 0, sizeof(*out));
     out->result = SIM_RESULT_VIOLATION;
-    out->invariant = g_strdup(WK_INV_CRASH);
+    out->invariant = g_strdup(cli_crash_invariant(k));
     out->message = cli_crash_message(k);
     out->steps = k->steps;
     out->end_ns = k->end_ns;

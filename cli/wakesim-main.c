@@ -357,7 +357,7 @@ static const char *explore_child(void *arg)
 }
 
 /* A crash of run seed (what its child sent back): the reproducer, whose
- * verdict is "crash".  Returns the exit code. */
+ * verdict is "crash" or "heap-error".  Returns the exit code. */
 static int report_crash(const opts_t *o, uint64_t seed, const cli_crash_t *k)
 {
     if (k->host) {
@@ -368,7 +368,7 @@ static int report_crash(const opts_t *o, uint64_t seed, const cli_crash_t *k)
     }
     char *msg = cli_crash_message(k);
     outcome_t r = { .result = SIM_RESULT_VIOLATION,
-                    .invariant = "crash",
+                    .invariant = cli_crash_invariant(k),
                     .message = msg,
                     .hash = k->log_hash,
                     .steps = k->steps,
@@ -486,7 +486,7 @@ static void replay_crash(const opts_t *o, const sim_decide_opts_t *d, bool log,
         fputs(k.log, stdout);
     }
     *r = (outcome_t){ .result = crashed ? SIM_RESULT_VIOLATION : SIM_RESULT_OK,
-                      .invariant = crashed ? strdup("crash") : NULL,
+                      .invariant = crashed ? strdup(cli_crash_invariant(&k)) : NULL,
                       .message = crashed ? cli_crash_message(&k) : strdup(""),
                       .hash = k.log_hash,
                       .steps = k.steps,
@@ -513,7 +513,7 @@ static int replay(opts_t *o)
                             .replay_bounds = t.bounds,
                             .replay_len = t.n_decisions };
     outcome_t r;
-    if (strcmp(t.verdict, "crash") == 0) {
+    if (cli_crash_verdict(t.verdict)) {
         replay_crash(&ro, &d, o->log, &r);
     } else {
         char *label = g_strdup_printf("the replay of %s", o->replay);
@@ -529,7 +529,7 @@ static int replay(opts_t *o)
     }
     bool same = r.invariant && strcmp(r.invariant, t.verdict) == 0 &&
                 r.hash == t.log_hash &&
-                (strcmp(t.verdict, "crash") != 0 || strcmp(r.message, t.message) == 0);
+                (!cli_crash_verdict(t.verdict) || strcmp(r.message, t.message) == 0);
     printf("replay of %s (seed %" PRIu64 "): %s; log hash %016" PRIx64
            " (recorded %016" PRIx64 ") %s\n",
            o->replay, t.seed, r.invariant ? r.message : "no violation", r.hash, t.log_hash,

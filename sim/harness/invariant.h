@@ -24,6 +24,9 @@
 /* A fatal signal or a sanitizer's error on a simulated thread (the code
  * under test crashed): cli/crash.h. */
 #define WK_INV_CRASH "crash"
+/* A use after free, double free or invalid free on a simulated thread,
+ * found by the seam's heap check (sim/seam/heap-check.h): cli/crash.h. */
+#define WK_INV_HEAP "heap-error"
 /* A thread's loop went round busy_n times within a short window without
  * doing anything (monitor-busy.c). */
 #define WK_INV_BUSY_LOOP "busy-loop"

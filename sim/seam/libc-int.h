@@ -27,6 +27,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -80,7 +81,7 @@ void *sim_libc_resolve(const char *name, const char *version);
     X(read) X(write) X(close) X(fcntl) X(poll) X(ppoll) X(eventfd) \
     X(epoll_create) X(epoll_create1) X(epoll_ctl) X(epoll_wait) X(epoll_pwait) \
     X(syscall) X(clock_gettime) X(nanosleep) X(clock_nanosleep) X(usleep) \
-    X(sleep) X(sched_yield) X(sigaction) \
+    X(sleep) X(sched_yield) X(sigaction) X(malloc_usable_size) \
     X(pthread_key_create) X(pthread_key_delete) X(pthread_getspecific) \
     X(pthread_setspecific) X(pthread_create) X(pthread_join) X(pthread_detach) \
     X(pthread_self) X(pthread_exit) X(pthread_setname_np) \

@@ -113,6 +113,7 @@ void sim_libc_clock_link(void);
 void sim_libc_thread_link(void);
 void sim_libc_mutex_link(void);
 void sim_libc_signal_link(void);
+void sim_libc_heap_link(void);
 
 void sim_libc_link(void)
 {
@@ -125,6 +126,7 @@ void sim_libc_link(void)
     sim_libc_thread_link();
     sim_libc_mutex_link();
     sim_libc_signal_link();
+    sim_libc_heap_link();
 }
 
 static void libc_world_free(sim_world_t *w);
