@@ -16,6 +16,7 @@
  *   SQE + CQE     aio_add_sqe() with a CqeHandler (block/io_uring.c's way)
  *   BQL           bql_lock()/bql_unlock() (main-loop-glue.c)
  *   current ctx   qemu_get_current_aio_context()
+ *   polling       aio_context_set_poll_params() (an iothread's poll-max-ns...)
  *
  * Not mapped (NULL in the table): check_leftovers (optional).
  *
@@ -213,6 +214,20 @@ static bool tq_context_has_sqe(wk_ctx_t *wctx)
     return ((AioContext *)wctx)->fdmon_ops->add_sqe != NULL;
 }
 
+/* QEMU's IOThread does this at start-up with its poll-max-ns, poll-grow
+ * and poll-shrink properties (iothread.c: iothread_init). */
+static void tq_context_set_poll_params(wk_ctx_t *wctx, int64_t max_ns, int64_t grow,
+                                       int64_t shrink)
+{
+    Error *local_err = NULL;
+    aio_context_set_poll_params((AioContext *)wctx, max_ns, grow, shrink, &local_err);
+    if (local_err) {
+        fprintf(stderr, "wakesim qemu target: aio_context_set_poll_params: %s\n",
+                wk_qemu_error_message(local_err));
+        error_free(local_err);
+    }
+}
+
 static wk_ctx_t *tq_current_context(void)
 {
     return (wk_ctx_t *)qemu_get_current_aio_context();
@@ -381,6 +396,7 @@ const wk_target_ops_t wk_target_qemu = {
     .context_new = tq_context_new,
     .context_free = tq_context_free,
     .context_has_sqe = tq_context_has_sqe,
+    .context_set_poll_params = tq_context_set_poll_params,
     .current_context = tq_current_context,
     .thread_context_set = tq_thread_context_set,
     .main_context_clear = tq_main_context_clear,
