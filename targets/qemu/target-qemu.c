@@ -50,6 +50,7 @@ typedef struct qemu_read {
     void *buf;
     size_t len;
     uint64_t offset;
+    size_t total_read; /* before a resubmitted short read */
     wk_done_t *done;
     void *opaque;
     struct qemu_read *prev, *next; /* in flight, freed at run end if cut short */
@@ -74,15 +75,35 @@ static void read_unlink(qemu_read_t *r)
 static void read_prep_sqe(struct io_uring_sqe *sqe, void *opaque)
 {
     qemu_read_t *r = opaque;
-    io_uring_prep_read(sqe, r->fd, r->buf, (unsigned)r->len, r->offset);
+    io_uring_prep_read(sqe, r->fd, (char *)r->buf + r->total_read,
+                       (unsigned)(r->len - r->total_read), r->offset + r->total_read);
 }
 
+/* As block/io_uring.c's luring_cqe_handler(): -EINTR and -EAGAIN are
+ * submitted again, a short read has its rest submitted
+ * (luring_resubmit_short_read), a read that ends early at 0 is padded with
+ * zeroes; each resubmission is QEMU's aio_add_sqe() from the CQE handler. */
 static void read_cqe(CqeHandler *h)
 {
     qemu_read_t *r = container_of(h, qemu_read_t, cqe_handler);
+    ssize_t res = h->cqe.res;
+    if (res == -EINTR || res == -EAGAIN) {
+        aio_add_sqe(read_prep_sqe, r, &r->cqe_handler);
+        return;
+    }
+    if (res >= 0 && r->total_read + (size_t)res < r->len) {
+        if (res > 0) {
+            r->total_read += (size_t)res;
+            aio_add_sqe(read_prep_sqe, r, &r->cqe_handler);
+            return;
+        }
+        memset((char *)r->buf + r->total_read, 0, r->len - r->total_read);
+    }
+    if (res >= 0) {
+        res = (ssize_t)r->len;
+    }
     wk_done_t *done = r->done;
     void *opaque = r->opaque;
-    ssize_t res = h->cqe.res;
     read_unlink(r);
     g_free(r);
     done(opaque, res);
