@@ -27,6 +27,7 @@ const char *aio_backend_name(aio_backend_t backend)
 static void aio_notifier_read(void *opaque)
 {
     aio_context_t *ctx = opaque;
+    ctx->poll_notified = true;
     os_eventfd_drain(ctx->notifier_fd);
 }
 

@@ -146,6 +146,13 @@ struct aio_context {
     aio_handler_t **pollfd_handlers;
     unsigned pollfds_cap;
 
+    /* Adaptive polling (aio-poll-mode.c), home thread only: the window
+     * (poll_ns), its parameters, and whether the notifier fired during the
+     * current aio_poll() (its poll handler or its fd), which is when the
+     * window is adjusted. */
+    int64_t poll_ns, poll_max_ns, poll_grow, poll_shrink;
+    bool poll_notified;
+
     uintptr_t home_thread;        /* set by aio_thread_context_set() */
     struct aio_blk_req *blk_reqs; /* under list_lock: block I/O in flight */
 #ifdef WAKESIM_EXTRA_BH_EVENT
@@ -192,6 +199,13 @@ void aio_blk_free_all(aio_context_t *ctx);
 
 /* aio-poll.c */
 int64_t aio_compute_timeout_ns(aio_context_t *ctx, bool blocking);
+
+/* aio-poll-mode.c: busy-polls up to the window (less if *timeout_ns is
+ * shorter) until the notifier's poll handler sees "notified" (*timeout_ns
+ * becomes 0) or the ring needs the kernel; *timeout_ns loses the time
+ * spent.  Then, with the time aio_poll() took to get an event: */
+void aio_poll_mode_try(aio_context_t *ctx, int64_t *timeout_ns);
+void aio_poll_mode_adjust(aio_context_t *ctx, int64_t block_ns);
 
 /* fdmon-io_uring.c helpers used by aio-sqe.c */
 struct io_uring_sqe *aio_uring_get_sqe(aio_context_t *ctx);

@@ -123,6 +123,12 @@ static const struct {
                                                  "queues SQEs on a ring it may not touch "
                                                  "(QEMU 5f50be9b58: the main context is "
                                                  "only current under the BQL)" },
+    [AIO_MUTANT_POLL_IGNORES_NOTIFY] = { "poll-ignores-notify",
+                                         "busy polling sees the notification (its "
+                                         "timeout drops to 0) but polls on to the end of "
+                                         "its window, so work handed over meanwhile waits "
+                                         "up to poll-max-ns (QEMU 993ed89f35 made polling "
+                                         "leave as soon as aio_notify() is seen)" },
 };
 
 const char *aio_mutant_name(aio_mutant_t m)

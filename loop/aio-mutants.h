@@ -30,6 +30,7 @@ typedef enum {
     AIO_MUTANT_GSOURCE_PREPARE_NO_SUBMIT, /* the GSource prepare does not submit queued SQEs */
     AIO_MUTANT_HANDLER_ADD_DURING_WALK_LOST, /* a foreign handler change during a walk is dropped */
     AIO_MUTANT_CURRENT_CONTEXT_IGNORES_BQL, /* any thread gets the main context as current */
+    AIO_MUTANT_POLL_IGNORES_NOTIFY, /* busy polling runs its whole window after a notify */
     AIO_MUTANT_COUNT
 } aio_mutant_t;
 

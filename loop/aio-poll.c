@@ -28,10 +28,16 @@ static bool aio_dispatch(aio_context_t *ctx)
 bool aio_poll(aio_context_t *ctx, bool blocking)
 {
     bool raised_notify_me = false;
+    int64_t start = 0;
 
     aio_handlers_walk_begin(ctx);
 
+    if (ctx->poll_max_ns) {
+        start = os_clock_ns();
+        ctx->poll_notified = false;
+    }
     int64_t timeout_ns = aio_compute_timeout_ns(ctx, blocking);
+    aio_poll_mode_try(ctx, &timeout_ns);
     if (timeout_ns != 0) {
         /* From here until it is lowered, producers must kick the eventfd.
          * The fence pairs with the one in aio_notify(); re-reading
@@ -55,8 +61,14 @@ bool aio_poll(aio_context_t *ctx, bool blocking)
         aio_atomic_fetch_sub(&ctx->notify_me, 2);
     }
     aio_notify_accept(ctx);
+    int64_t block_ns = ctx->poll_max_ns ? os_clock_ns() - start : 0;
 
     bool progress = aio_dispatch(ctx);
+    /* As QEMU adjusts a poll handler's window when it was ready: the
+     * notifier fired, by its poll handler or its fd. */
+    if (ctx->poll_max_ns && ctx->poll_notified) {
+        aio_poll_mode_adjust(ctx, block_ns);
+    }
     aio_handlers_walk_end(ctx);
 
     /* A BQL holder polling the main context may have taken a notification

@@ -72,6 +72,13 @@ bool aio_timer_pending(aio_timer_t *timer);
 /* One iteration; blocks for work if "blocking".  Returns whether progress was
  * made (a BH, handler, timer or CQE callback ran).  Nestable from callbacks. */
 bool aio_poll(aio_context_t *ctx, bool blocking);
+/* Adaptive polling (QEMU's IOThread poll-max-ns, poll-grow, poll-shrink):
+ * before it sleeps, aio_poll() busy-polls for notifications for a window
+ * that starts at 4 us, grows by "grow" (0: 2) while events come within
+ * max_ns, and shrinks by "shrink" (0: to 0) when they do not.  max_ns 0
+ * (the default) never polls.  Call on the context's home thread. */
+void aio_context_set_poll_params(aio_context_t *ctx, int64_t max_ns, int64_t grow,
+                                 int64_t shrink);
 
 /* The context as a GSource: attach it to a GMainContext to drive it. */
 GSource *aio_context_gsource(aio_context_t *ctx);

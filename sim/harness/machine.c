@@ -494,6 +494,9 @@ static const wk_target_op_t needed_ops[] = {
 
 const char *wk_machine_missing_op(const scn_t *scn, const wk_target_ops_t *ops)
 {
+    if (scn_polls(scn) && !ops->context_set_poll_params) {
+        return "context_set_poll_params";
+    }
     if (scn->workload == SCN_WORKLOAD_GENERATED) {
         return wk_genload_missing_op(ops);
     }

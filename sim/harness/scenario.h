@@ -55,6 +55,12 @@ typedef struct {
     int64_t main_timer_ns; /* the main loop's idle periodic timer; 0 = none */
 
     unsigned vcpus;
+    /* The iothread context's adaptive polling, QEMU's IOThread properties
+     * passed to aio_context_set_poll_params(): the longest busy-poll window
+     * (ns; 0, the default here, never polls), the factor it grows by (0:
+     * QEMU's 2) and the divisor it shrinks by (0: back to 0).  QEMU's
+     * iothreads default to 32768, 0, 0; its main context does not poll. */
+    unsigned poll_max_ns, poll_grow, poll_shrink;
     scn_submit_t submit;
     scn_target_t target;
 
@@ -124,6 +130,13 @@ sim_memory_model_t scn_expected_model(const scn_t *s, const char *mutant);
 /* The run budget of that expectation: its own ("..., runs N"), else the
  * [expect] runs. */
 uint64_t scn_expected_runs(const scn_t *s, const char *mutant);
+
+/* Whether the scenario sets a polling parameter other than 0 (all 0 is
+ * what a new context has): the target then needs context_set_poll_params. */
+static inline bool scn_polls(const scn_t *s)
+{
+    return s->poll_max_ns || s->poll_grow || s->poll_shrink;
+}
 
 /* Whether the scenario lists target (a wk_target_ops_t name). */
 bool scn_applies_to(const scn_t *s, const char *target);

@@ -62,6 +62,11 @@ typedef struct wk_target_ops {
     void (*check_leftovers)(wk_ctx_t *ctx, struct wk_monitor_s *mon, struct sim_world *w,
                             const char *owner);
     bool (*context_has_sqe)(wk_ctx_t *ctx);
+    /* Optional (needed by a scenario that sets poll-max-ns, poll-grow or
+     * poll-shrink): the context's adaptive-polling parameters, QEMU's
+     * aio_context_set_poll_params(); called on its home thread. */
+    void (*context_set_poll_params)(wk_ctx_t *ctx, int64_t max_ns, int64_t grow,
+                                    int64_t shrink);
     /* The current-context rule: the calling thread's home context, else the
      * main context for a BQL holder, else NULL. */
     wk_ctx_t *(*current_context)(void);

@@ -175,6 +175,11 @@ static void *iothread_main(void *arg)
     }
     l->ctx[WK_LOOP_IO] = ctx;
     l->ops->thread_context_set(ctx);
+    if (scn_polls(l->scn)) {
+        /* As QEMU's iothread_init() does, before the loop starts. */
+        l->ops->context_set_poll_params(ctx, l->scn->poll_max_ns, l->scn->poll_grow,
+                                        l->scn->poll_shrink);
+    }
     call_hook(l, l->hooks.attach, WK_LOOP_IO);
     l->ops->set_fd_handler(ctx, l->stop_fd[WK_LOOP_IO], stop_read, &l->stop[WK_LOOP_IO]);
     signal_ready(l, WK_LOOP_IO);

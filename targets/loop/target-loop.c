@@ -50,6 +50,12 @@ static void loop_name_context_objects(bool main_ctx)
     }
 }
 
+static void loop_context_set_poll_params(wk_ctx_t *ctx, int64_t max_ns, int64_t grow,
+                                         int64_t shrink)
+{
+    aio_context_set_poll_params((aio_context_t *)ctx, max_ns, grow, shrink);
+}
+
 static bool loop_context_has_sqe(wk_ctx_t *ctx)
 {
     return aio_context_has_sqe((aio_context_t *)ctx);
@@ -165,6 +171,7 @@ const wk_target_ops_t wk_target_loop = {
     .name_context_objects = loop_name_context_objects,
     .check_leftovers = loop_check_leftovers,
     .context_has_sqe = loop_context_has_sqe,
+    .context_set_poll_params = loop_context_set_poll_params,
     .current_context = loop_current_context,
     .thread_context_set = loop_thread_context_set,
     .main_context_clear = loop_main_context_clear,

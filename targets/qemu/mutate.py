@@ -45,6 +45,16 @@ MUTATIONS = {
     "poll-skips-notified-recheck": (
         "util/aio-posix.c", "aio_poll", "if (qatomic_read(&ctx->notified)) {", "if (0) {",
         "aio_poll raises notify_me and sleeps without re-reading notified"),
+    "poll-ignores-notify": (
+        "util/aio-posix.c", "run_poll_handlers",
+        "max_ns = qemu_soonest_timeout(*timeout, max_ns);", "",
+        "busy polling polls on to the end of its window after the notifier's poll "
+        "handler saw aio_notify() (before QEMU 993ed89f35)"),
+    "poll-counts-notifier-progress": (
+        "util/aio-posix.c", "run_poll_handlers_once",
+        "if (node->opaque != &ctx->notifier) {", "if (1) {",
+        "busy polling counts the notifier's poll handler as progress, so aio_poll() "
+        "reports progress for a bare aio_notify() (before QEMU 70232b5253)"),
 }
 
 

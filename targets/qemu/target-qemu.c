@@ -16,6 +16,7 @@
  *   SQE + CQE     aio_add_sqe() with a CqeHandler (block/io_uring.c's way)
  *   BQL           bql_lock()/bql_unlock() (main-loop-glue.c)
  *   current ctx   qemu_get_current_aio_context()
+ *   polling       aio_context_set_poll_params() (an iothread's poll-max-ns...)
  *
  * Not mapped (NULL in the table): check_leftovers (optional).
  *
@@ -49,6 +50,7 @@ typedef struct qemu_read {
     void *buf;
     size_t len;
     uint64_t offset;
+    size_t total_read; /* before a resubmitted short read */
     wk_done_t *done;
     void *opaque;
     struct qemu_read *prev, *next; /* in flight, freed at run end if cut short */
@@ -73,15 +75,35 @@ static void read_unlink(qemu_read_t *r)
 static void read_prep_sqe(struct io_uring_sqe *sqe, void *opaque)
 {
     qemu_read_t *r = opaque;
-    io_uring_prep_read(sqe, r->fd, r->buf, (unsigned)r->len, r->offset);
+    io_uring_prep_read(sqe, r->fd, (char *)r->buf + r->total_read,
+                       (unsigned)(r->len - r->total_read), r->offset + r->total_read);
 }
 
+/* As block/io_uring.c's luring_cqe_handler(): -EINTR and -EAGAIN are
+ * submitted again, a short read has its rest submitted
+ * (luring_resubmit_short_read), a read that ends early at 0 is padded with
+ * zeroes; each resubmission is QEMU's aio_add_sqe() from the CQE handler. */
 static void read_cqe(CqeHandler *h)
 {
     qemu_read_t *r = container_of(h, qemu_read_t, cqe_handler);
+    ssize_t res = h->cqe.res;
+    if (res == -EINTR || res == -EAGAIN) {
+        aio_add_sqe(read_prep_sqe, r, &r->cqe_handler);
+        return;
+    }
+    if (res >= 0 && r->total_read + (size_t)res < r->len) {
+        if (res > 0) {
+            r->total_read += (size_t)res;
+            aio_add_sqe(read_prep_sqe, r, &r->cqe_handler);
+            return;
+        }
+        memset((char *)r->buf + r->total_read, 0, r->len - r->total_read);
+    }
+    if (res >= 0) {
+        res = (ssize_t)r->len;
+    }
     wk_done_t *done = r->done;
     void *opaque = r->opaque;
-    ssize_t res = h->cqe.res;
     read_unlink(r);
     g_free(r);
     done(opaque, res);
@@ -211,6 +233,20 @@ static void tq_context_free(wk_ctx_t *wctx)
 static bool tq_context_has_sqe(wk_ctx_t *wctx)
 {
     return ((AioContext *)wctx)->fdmon_ops->add_sqe != NULL;
+}
+
+/* QEMU's IOThread does this at start-up with its poll-max-ns, poll-grow
+ * and poll-shrink properties (iothread.c: iothread_init). */
+static void tq_context_set_poll_params(wk_ctx_t *wctx, int64_t max_ns, int64_t grow,
+                                       int64_t shrink)
+{
+    Error *local_err = NULL;
+    aio_context_set_poll_params((AioContext *)wctx, max_ns, grow, shrink, &local_err);
+    if (local_err) {
+        fprintf(stderr, "wakesim qemu target: aio_context_set_poll_params: %s\n",
+                wk_qemu_error_message(local_err));
+        error_free(local_err);
+    }
 }
 
 static wk_ctx_t *tq_current_context(void)
@@ -381,6 +417,7 @@ const wk_target_ops_t wk_target_qemu = {
     .context_new = tq_context_new,
     .context_free = tq_context_free,
     .context_has_sqe = tq_context_has_sqe,
+    .context_set_poll_params = tq_context_set_poll_params,
     .current_context = tq_current_context,
     .thread_context_set = tq_thread_context_set,
     .main_context_clear = tq_main_context_clear,

@@ -27,12 +27,18 @@ add_test(NAME qemu.seed
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-seed.sh ${qemu_wakesim})
 # Every scenario that lists the qemu target: fixed code and the QEMU twins.
 foreach(name ahci-mmio-inline-submit idle-timers virtio-ioeventfd ahci-sync-io
-             bh-cross-thread iothread-submit)
+             bh-cross-thread iothread-submit iothread-polling
+             iothread-polling-long ahci-retry-faults iothread-retry-faults)
   add_test(NAME qemu.check.${name}
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/run-if-built.sh ${qemu_wakesim}
                    check ${PROJECT_SOURCE_DIR}/scenarios/${name}.scn --target qemu)
   list(APPEND qemu_tests qemu.check.${name})
 endforeach()
+# QEMU's adaptive polling is reached (its trace points in the event log).
+add_test(NAME qemu.polling
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-polling.sh ${qemu_wakesim}
+                 ${PROJECT_SOURCE_DIR}/scenarios)
+list(APPEND qemu_tests qemu.polling)
 # qemu-fetch.sh's choices against a fake apt, offline: the pinned version,
 # the newest when it is gone, 77 only without network, 1 when apt works but
 # the fetch fails (and qemu-build.sh passes that on).

@@ -12,6 +12,7 @@
 #define aio_add_sqe wkqemu_aio_add_sqe
 #define aio_bh_poll wkqemu_aio_bh_poll
 #define aio_context_new wkqemu_aio_context_new
+#define aio_context_set_poll_params wkqemu_aio_context_set_poll_params
 #define aio_notify wkqemu_aio_notify
 #define aio_notify_accept wkqemu_aio_notify_accept
 #define aio_poll wkqemu_aio_poll
