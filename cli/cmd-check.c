@@ -256,9 +256,11 @@ static int check_mutant_in_child(const check_t *c, const char *mutant)
         g_free(twin);
         return 0;
     }
-    char seed[32], budget[32];
+    char seed[32], budget[32], unnamed[32];
     snprintf(seed, sizeof seed, "%" PRIu64, c->first_seed);
     snprintf(budget, sizeof budget, "%" PRIu64, c->budget);
+    snprintf(unnamed, sizeof unnamed, "%" PRIu64, c->unnamed);
+    /* The optional pairs last: a NULL ends the list where they start. */
     char *args[] = { twin,
                      "check",
                      (char *)c->scn_arg,
@@ -268,8 +270,12 @@ static int check_mutant_in_child(const check_t *c, const char *mutant)
                      (char *)mutant,
                      "--seed",
                      seed,
-                     c->budget ? "--budget" : NULL,
-                     budget,
+                     c->budget    ? "--budget"
+                     : c->unnamed ? "--unnamed"
+                                  : NULL,
+                     c->budget ? budget : unnamed,
+                     c->budget && c->unnamed ? "--unnamed" : NULL,
+                     unnamed,
                      NULL };
     int status = 0;
     GError *err = NULL;
@@ -309,6 +315,53 @@ static int check_named(const check_t *c, const char *name)
     return rc;
 }
 
+/* g_ptr_array_sort() hands the comparator pointers to the elements. */
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The QEMU mutations this build has: its twin binaries beside this one
+ * (wakesim-qemu-<mutation>), sorted; NULL-terminated (g_strfreev). */
+static char **qemu_twins(void)
+{
+    char *dir = cli_self_dir();
+    GDir *d = g_dir_open(dir, 0, NULL);
+    GPtrArray *names = g_ptr_array_new();
+    const char *f;
+    while (d && (f = g_dir_read_name(d))) {
+        if (g_str_has_prefix(f, "wakesim-qemu-") && f[13]) {
+            g_ptr_array_add(names, g_strdup(f + 13));
+        }
+    }
+    if (d) {
+        g_dir_close(d);
+    }
+    g_free(dir);
+    g_ptr_array_sort(names, compare_names);
+    g_ptr_array_add(names, NULL);
+    return (char **)g_ptr_array_free(names, FALSE);
+}
+
+/* The qemu target: each QEMU mutation this build has that the file does
+ * not name (those without a loop/ twin cannot be named) is listed, or with
+ * --unnamed run for information in its twin. */
+static void qemu_unnamed(const check_t *c, GString *unnamed)
+{
+    char **twins = qemu_twins();
+    for (char **m = twins; *m; m++) {
+        if (g_hash_table_contains(c->scn->expect, *m)) {
+            continue;
+        }
+        if (c->unnamed) {
+            check_mutant_in_child(c, *m);
+        } else {
+            g_string_append_printf(unnamed, " %s", *m);
+        }
+    }
+    g_strfreev(twins);
+}
+
 /* Every expectation; the first failure's exit code, and a usage error
  * stops at once.  Mutants the file does not name are only listed (or run
  * for information with --unnamed): whether a scenario happens to reach one
@@ -327,16 +380,20 @@ static int check_all(const check_t *c, uint64_t runs)
         rc = rc ? rc : r;
     }
     GString *unnamed = g_string_new(NULL);
+    bool qemu = c->target && strcmp(c->target, "qemu") == 0;
     for (int m = 0; m < AIO_MUTANT_COUNT && rc != EXIT_USAGE; m++) {
         const char *name = aio_mutant_name(m);
         if (g_hash_table_contains(c->scn->expect, name)) {
             int r = check_named(c, name);
             rc = rc ? rc : r;
-        } else if (c->unnamed && !c->target) {
+        } else if (c->unnamed && !qemu) {
             explore_unnamed(c, name);
-        } else {
+        } else if (!qemu) {
             g_string_append_printf(unnamed, " %s", name);
         }
+    }
+    if (qemu && rc != EXIT_USAGE) {
+        qemu_unnamed(c, unnamed);
     }
     if (unnamed->len) {
         printf("info not named in [expect], not checked:%s\n", unnamed->str);
@@ -349,7 +406,11 @@ static int check_all(const check_t *c, uint64_t runs)
  * a mutant the file does not name, a note (and --unnamed's runs). */
 static int check_only(const check_t *c, const char *name)
 {
-    if (aio_mutant_lookup(name) < 0 || g_hash_table_contains(c->scn->expect, name)) {
+    /* On qemu a name loop/ does not know is a QEMU mutation (this process
+     * is its twin, or cli_select_target() says there is none). */
+    bool qemu = c->target && strcmp(c->target, "qemu") == 0;
+    if ((aio_mutant_lookup(name) < 0 && !qemu) ||
+        g_hash_table_contains(c->scn->expect, name)) {
         /* An unknown name: cli_select_target() says which are known. */
         return check_one(c, name, scn_expected_model(c->scn, name),
                          scn_expected(c->scn, name),

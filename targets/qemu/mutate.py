@@ -15,6 +15,7 @@ moved on and the mutation needs a look, rather than silently testing the
 unmodified code.
 """
 import argparse
+import collections
 import os
 import re
 import sys
@@ -27,34 +28,179 @@ FILES = [
     "util/event_notifier-posix.c", "util/aio-posix.h", "util/trace.h",
 ]
 
-# name: (file, function, statement as written, replacement, what it re-introduces)
+# A mutation: the file it edits, its edits, what it re-introduces and the
+# upstream commit whose fix it undoes (None for the seed's own mutations).
+# An edit is (function, statement as written, replacement): the statement is
+# matched as whole lines inside that function's body, whitespace between
+# tokens being free (so a statement over two lines is written on one), and
+# must occur there exactly once.  The statement "^" inserts the replacement
+# before the function instead (a helper the edit calls).  A replacement over
+# several lines is indented like the statement it replaces.
+M = collections.namedtuple("M", "file edits what commit")
+
 MUTATIONS = {
-    "missing-notify-add-sqe": (
-        "util/aio-posix.c", "aio_add_sqe", "aio_notify(ctx);", "",
-        "aio_add_sqe() does not aio_notify(): QEMU 10.2 before the fix, the seed"),
-    "bh-schedule-no-notify": (
-        "util/async.c", "aio_bh_enqueue", "aio_notify(ctx);", "",
-        "scheduling a BH does not wake the context"),
-    "timer-mod-no-notify": (
-        "util/qemu-timer.c", "timerlist_rearm", "timerlist_notify(timer_list);", "",
-        "arming a new earliest timer does not wake the context"),
-    "gsource-check-skips-cq": (
-        "util/fdmon-io_uring.c", "fdmon_io_uring_gsource_check",
-        "return io_uring_cq_ready(&ctx->fdmon_io_uring);", "return false;",
-        "the GSource check trusts only the ring fd's revents"),
-    "poll-skips-notified-recheck": (
-        "util/aio-posix.c", "aio_poll", "if (qatomic_read(&ctx->notified)) {", "if (0) {",
-        "aio_poll raises notify_me and sleeps without re-reading notified"),
-    "poll-ignores-notify": (
-        "util/aio-posix.c", "run_poll_handlers",
-        "max_ns = qemu_soonest_timeout(*timeout, max_ns);", "",
+    "missing-notify-add-sqe": M(
+        "util/aio-posix.c", [("aio_add_sqe", "aio_notify(ctx);", "")],
+        "aio_add_sqe() does not aio_notify(): QEMU 10.2 before the fix, the seed",
+        "2ae361ef1d"),
+    "bh-schedule-no-notify": M(
+        "util/async.c", [("aio_bh_enqueue", "aio_notify(ctx);", "")],
+        "scheduling a BH does not wake the context", None),
+    "timer-mod-no-notify": M(
+        "util/qemu-timer.c",
+        [("timerlist_rearm", "timerlist_notify(timer_list);", "")],
+        "arming a new earliest timer does not wake the context", None),
+    "gsource-check-skips-cq": M(
+        "util/fdmon-io_uring.c",
+        [("fdmon_io_uring_gsource_check",
+          "return io_uring_cq_ready(&ctx->fdmon_io_uring);", "return false;")],
+        "the GSource check trusts only the ring fd's revents", "2ae361ef1d"),
+    "poll-skips-notified-recheck": M(
+        "util/aio-posix.c",
+        [("aio_poll", "if (qatomic_read(&ctx->notified)) {", "if (0) {")],
+        "aio_poll raises notify_me and sleeps without re-reading notified",
+        "601829f88e"),
+    # C-02 (21a03d17f2) has no mutation: clearing notified after dispatch
+    # instead of before loses nothing in 10.2.2, where the next aio_poll
+    # re-reads every producer's state (BHs and timers in
+    # aio_compute_timeout(), SQEs and handler changes in the wait's own
+    # io_uring_enter) and notified only covers the window between that and
+    # raising notify_me; 20,000 generated runs under arm and 2,000 of each
+    # hand-written scenario (random and PCT) passed with it.  The eventfd
+    # half of C-02 (drained by whichever thread dispatches the notifier) is
+    # 10.2.2's own code: docs/qemu.md, the candidate bug.
+    # C-03, first half: a schedule that finds the BH still queued skipped
+    # the notify (as if queued meant "the loop will see it").
+    "bh-pending-skips-notify": M(
+        "util/async.c",
+        [("aio_bh_enqueue", "aio_notify(ctx);",
+          "if (!(old_flags & BH_PENDING)) {\n    aio_notify(ctx);\n}")],
+        "scheduling a BH that is still queued does not notify", "924fe1293c"),
+    # C-03, second half: the flags were cleared after the callback ran, so
+    # a schedule racing with the callback was wiped out.
+    "bh-flags-cleared-after-run": M(
+        "util/async.c",
+        [("aio_bh_dequeue",
+          "*flags = qatomic_fetch_and(&bh->flags, "
+          "~(BH_PENDING | BH_SCHEDULED | BH_IDLE));",
+          "*flags = qatomic_read(&bh->flags);"),
+         ("aio_bh_poll", "if (flags & (BH_DELETED | BH_ONESHOT)) {",
+          "qatomic_and(&bh->flags, ~(BH_PENDING | BH_SCHEDULED | BH_IDLE));\n"
+          "if (flags & (BH_DELETED | BH_ONESHOT)) {")],
+        "aio_bh_poll clears a BH's PENDING and SCHEDULED after its callback "
+        "instead of when dequeuing it", "e8d3b1a25f"),
+    # C-05: the explicit full fences that replaced C11 RMW ordering.
+    "notify-skips-full-fence": M(
+        "util/async.c", [("aio_notify", "smp_mb();", "")],
+        "aio_notify stores notified and loads notify_me with no full fence "
+        "between", "5710a3e09f"),
+    "poll-skips-full-fence": M(
+        "util/aio-posix.c", [("aio_poll", "smp_mb();", "")],
+        "aio_poll raises notify_me and reads notified with no full fence between",
+        "5710a3e09f"),
+    "prepare-skips-full-fence": M(
+        "util/async.c", [("aio_ctx_prepare", "smp_mb();", "")],
+        "the GSource prepare raises notify_me and computes its timeout with no "
+        "full fence between", "5710a3e09f"),
+    # C-01: a loop asleep under glib that producers think is awake.
+    "gsource-prepare-skips-notify-me": M(
+        "util/async.c",
+        [("aio_ctx_prepare",
+          "qatomic_set(&ctx->notify_me, qatomic_read(&ctx->notify_me) | 1);", "")],
+        "the GSource prepare does not raise bit 0 of notify_me", "eabc977973"),
+    # C-07: a handler change another thread makes, with no kick.
+    "fd-handler-set-no-notify": M(
+        "util/aio-posix.c", [("aio_set_fd_handler", "aio_notify(ctx);", "")],
+        "aio_set_fd_handler() changes the handler set without aio_notify()",
+        "321d1dba8b"),
+    # C-11: polling trusted the CQ alone; queued re-arms and handler changes
+    # were never submitted.
+    "need-wait-ignores-sq": M(
+        "util/fdmon-io_uring.c",
+        [("fdmon_io_uring_need_wait",
+          "if (io_uring_sq_ready(&ctx->fdmon_io_uring)) {", "if (0) {"),
+         ("fdmon_io_uring_need_wait",
+          "if (!QSLIST_EMPTY_RCU(&ctx->submit_list)) {", "if (0) {")],
+        "need_wait() looks only at the CQ, not at queued SQEs or handler "
+        "changes", "ae60ab7eb2"),
+    # C-12: the GSource path never handed changes to the kernel.
+    "gsource-prepare-no-submit": M(
+        "util/fdmon-io_uring.c",
+        [("fdmon_io_uring_gsource_prepare", "fill_sq_ring(ctx);", ""),
+         ("fdmon_io_uring_gsource_prepare",
+          "if (io_uring_sq_ready(&ctx->fdmon_io_uring)) {", "if (0) {")],
+        "the io_uring GSource prepare neither fills nor submits the SQ ring",
+        "ba607ca8bf"),
+    # C-13: completions reaped together are run from a list on the stack,
+    # which a nested aio_poll cannot reach.
+    "cqe-ready-list-on-stack": M(
+        "util/fdmon-io_uring.c",
+        [("fdmon_io_uring_dispatch",
+          "CqeHandlerSimpleQ *ready_list = &ctx->cqe_handler_ready_list;",
+          "CqeHandlerSimpleQ local_ready = QSIMPLEQ_HEAD_INITIALIZER(local_ready);\n"
+          "CqeHandlerSimpleQ *ready_list = &local_ready;\n"
+          "QSIMPLEQ_CONCAT(ready_list, &ctx->cqe_handler_ready_list);")],
+        "CQE handlers reaped together run from a list local to dispatch, out "
+        "of a nested aio_poll's reach", "3c80ca158c"),
+    # C-14: the TIMEOUT SQE's timespec lived in a helper's frame, dead by
+    # the time io_uring_enter() read it.
+    "timeout-ts-dead-stack": M(
+        "util/fdmon-io_uring.c",
+        [("fdmon_io_uring_wait", "^",
+          "static void __attribute__((noinline))\n"
+          "wakesim_prep_timeout(struct io_uring_sqe *sqe, int64_t timeout)\n"
+          "{\n"
+          "    struct __kernel_timespec ts = {\n"
+          "        .tv_sec = timeout / NANOSECONDS_PER_SECOND,\n"
+          "        .tv_nsec = timeout % NANOSECONDS_PER_SECOND,\n"
+          "    };\n"
+          "    io_uring_prep_timeout(sqe, &ts, 1, 0);\n"
+          "}\n"),
+         ("fdmon_io_uring_wait", "io_uring_prep_timeout(sqe, &ts, 1, 0);",
+          "wakesim_prep_timeout(sqe, timeout);")],
+        "the TIMEOUT SQE points at a timespec in a returned helper's frame",
+        "c31a445749"),
+    # C-15: a signal during a submit-and-wait that submitted SQEs returns
+    # their count, not -EINTR; the loop retried only on -EINTR.
+    "wait-returns-on-signal": M(
+        "util/fdmon-io_uring.c",
+        [("fdmon_io_uring_wait",
+          "} while (ret == -EINTR || (ret >= 0 && wait_nr > "
+          "io_uring_cq_ready(&ctx->fdmon_io_uring)));",
+          "} while (ret == -EINTR);")],
+        "a blocking wait interrupted after submitting returns with no CQE",
+        "5f8741fca5"),
+    # C-16: a handler whose removal is still queued is freed when its
+    # POLL_ADD completes, leaving it on submit_list.
+    "cqe-frees-pending-handler": M(
+        "util/fdmon-io_uring.c",
+        [("process_cqe_aio_handler", "if (flags & FDMON_IO_URING_PENDING) {",
+          "if (0) {")],
+        "a handler being removed is freed when its POLL_ADD completes even "
+        "though it is still on submit_list", "dbf70f0a03"),
+    # 5f50be9b58: the main context is current only under the BQL.
+    "current-context-ignores-bql": M(
+        "util/async.c",
+        [("qemu_get_current_aio_context", "if (bql_locked()) {", "if (1) {")],
+        "the main context is current for a thread without the BQL",
+        "5f50be9b58"),
+    # 87ec6f55af: liburing leaves user_data as the slot's last user set it.
+    "sqe-user-data-not-cleared": M(
+        "util/fdmon-io_uring.c",
+        [("fdmon_io_uring_wait", "io_uring_sqe_set_data(sqe, NULL);", ""),
+         ("add_poll_remove_sqe", "io_uring_sqe_set_data(sqe, NULL);", "")],
+        "TIMEOUT and POLL_REMOVE SQEs keep the user_data a reused slot had",
+        "87ec6f55af"),
+    "poll-ignores-notify": M(
+        "util/aio-posix.c",
+        [("run_poll_handlers", "max_ns = qemu_soonest_timeout(*timeout, max_ns);", "")],
         "busy polling polls on to the end of its window after the notifier's poll "
-        "handler saw aio_notify() (before QEMU 993ed89f35)"),
-    "poll-counts-notifier-progress": (
-        "util/aio-posix.c", "run_poll_handlers_once",
-        "if (node->opaque != &ctx->notifier) {", "if (1) {",
+        "handler saw aio_notify()", "993ed89f35"),
+    "poll-counts-notifier-progress": M(
+        "util/aio-posix.c",
+        [("run_poll_handlers_once", "if (node->opaque != &ctx->notifier) {", "if (1) {")],
         "busy polling counts the notifier's poll handler as progress, so aio_poll() "
-        "reports progress for a bare aio_notify() (before QEMU 70232b5253)"),
+        "reports progress for a bare aio_notify()", "70232b5253"),
 }
 
 
@@ -71,22 +217,43 @@ def function_body(lines, func):
     return None
 
 
-def apply(text, path, name):
-    file, func, stmt, repl, _ = MUTATIONS[name]
+def statement_pattern(stmt):
+    """The statement as whole lines, any whitespace between its tokens."""
+    tokens = [re.escape(t) for t in stmt.split()]
+    return re.compile(r"(?m)^([ \t]*)" + r"\s+".join(tokens) + r"[ \t]*$")
+
+
+def apply_edit(text, path, name, func, stmt, repl):
+    """text with one edit made; exits naming the function when it does not
+    apply exactly once."""
     lines = text.split("\n")
     rng = function_body(lines, func)
     if rng is None:
         sys.exit(f"mutate.py: {name}: function {func}() not found in {path}")
-    hits = [k for k in range(*rng) if lines[k].strip() == stmt]
+    if stmt == "^":
+        lines[rng[0]:rng[0]] = [f"/* wakesim mutation {name}: added */"] + \
+            repl.rstrip("\n").split("\n")
+        return "\n".join(lines)
+    before = "\n".join(lines[:rng[0]]) + "\n"
+    body = "\n".join(lines[rng[0]:rng[1]])
+    after = "\n" + "\n".join(lines[rng[1]:])
+    hits = list(statement_pattern(stmt).finditer(body))
     if len(hits) != 1:
         sys.exit(f"mutate.py: {name}: expected the statement '{stmt}' once in "
                  f"{func}() of {path}, found {len(hits)}: this QEMU version "
                  f"needs the mutation updated")
-    k = hits[0]
-    indent = lines[k][: len(lines[k]) - len(lines[k].lstrip())]
-    lines[k] = indent + repl + (" " if repl else "") + \
-        f"/* wakesim mutation {name}: was '{stmt}' */"
-    return "\n".join(lines), k
+    m = hits[0]
+    indent = m.group(1)
+    note = f"/* wakesim mutation {name}: was '{' '.join(stmt.split())}' */"
+    new = [indent + line for line in repl.split("\n")] if repl else [indent]
+    new[-1] += (" " if repl else "") + note
+    return before + body[:m.start()] + "\n".join(new) + body[m.end():] + after
+
+
+def apply(text, path, name):
+    for func, stmt, repl in MUTATIONS[name].edits:
+        text = apply_edit(text, path, name, func, stmt, repl)
+    return text
 
 
 def main():
@@ -98,23 +265,25 @@ def main():
     a = ap.parse_args()
     if a.list:
         for name, m in MUTATIONS.items():
-            print(f"{name}\t{m[0]}:{m[1]}()\t{m[4]}")
+            funcs = ",".join(dict.fromkeys(f for f, _, _ in m.edits))
+            fix = f" (fixed upstream by {m.commit})" if m.commit else ""
+            print(f"{name}\t{m.file}:{funcs}()\t{m.what}{fix}")
         return
     if not (a.tree and a.out and a.mutation):
         ap.error("--tree, --out and --mutation are required")
     if a.mutation not in MUTATIONS:
         sys.exit(f"mutate.py: unknown mutation '{a.mutation}'; known: "
                  + ", ".join(MUTATIONS))
-    target = MUTATIONS[a.mutation][0]
+    target = MUTATIONS[a.mutation].file
     os.makedirs(os.path.join(a.out, "util"), exist_ok=True)
     for rel in FILES:
         src = os.path.join(a.tree, rel)
         with open(src, encoding="utf-8") as f:
             text = f.read()
         if rel == target:
-            text, line = apply(text, src, a.mutation)
-            print(f"mutate.py: {a.mutation}: {rel}:{line + 1} in "
-                  f"{MUTATIONS[a.mutation][1]}()")
+            text = apply(text, src, a.mutation)
+            print(f"mutate.py: {a.mutation}: {rel}, "
+                  f"{len(MUTATIONS[a.mutation].edits)} edit(s)")
         dst = os.path.join(a.out, rel)
         with open(dst, "w", encoding="utf-8") as f:
             f.write(text)

@@ -25,10 +25,13 @@ endif()
 # (sqe-submit-latency of ~499 ms, a reproducer that replays byte for byte).
 add_test(NAME qemu.seed
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-seed.sh ${qemu_wakesim})
-# Every scenario that lists the qemu target: fixed code and the QEMU twins.
+# Every scenario that lists the qemu target: fixed code and the QEMU twins
+# of the mutants its [expect] names.  The generated machines' checks are
+# those of sim.check.<name> on loop/ (same files, same budgets).
 foreach(name ahci-mmio-inline-submit idle-timers virtio-ioeventfd ahci-sync-io
              bh-cross-thread iothread-submit iothread-polling
-             iothread-polling-long ahci-retry-faults iothread-retry-faults)
+             iothread-polling-long ahci-retry-faults iothread-retry-faults
+             generated generated-eintr generated-long)
   add_test(NAME qemu.check.${name}
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/run-if-built.sh ${qemu_wakesim}
                    check ${PROJECT_SOURCE_DIR}/scenarios/${name}.scn --target qemu)
