@@ -25,6 +25,7 @@ FILES = [
     "util/async.c", "util/aio-posix.c", "util/fdmon-io_uring.c",
     "util/fdmon-poll.c", "util/qemu-timer.c", "util/lockcnt.c",
     "util/event_notifier-posix.c", "util/aio-posix.h", "util/trace.h",
+    "util/thread-pool.c", "util/aio-wait.c", "util/aiocb.c",
 ]
 
 # name: (file, function, statement as written, replacement, what it re-introduces)

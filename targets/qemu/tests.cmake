@@ -33,6 +33,12 @@ foreach(name ahci-mmio-inline-submit idle-timers virtio-ioeventfd ahci-sync-io
                    check ${PROJECT_SOURCE_DIR}/scenarios/${name}.scn --target qemu)
   list(APPEND qemu_tests qemu.check.${name})
 endforeach()
+# QEMU's wider surface (thread pool, AIO_WAIT_WHILE) under the generated
+# workload: fixed code clean from a fixed seed, every new path reached.
+add_test(NAME qemu.surface
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-surface.sh ${qemu_wakesim}
+                 ${CMAKE_CURRENT_LIST_DIR}/scenarios/generated-qemu.scn)
+list(APPEND qemu_tests qemu.surface)
 # qemu-fetch.sh's choices against a fake apt, offline: the pinned version,
 # the newest when it is gone, 77 only without network, 1 when apt works but
 # the fetch fails (and qemu-build.sh passes that on).
