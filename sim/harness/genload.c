@@ -23,6 +23,7 @@
 #include <string.h>
 #include "aio-os.h"
 #include "genload.h"
+#include "genload-qemu.h"
 #include "handoff.h"
 #include "hygiene.h"
 #include "invariant.h"
@@ -73,6 +74,7 @@ typedef enum {
     OP_READ_SYNC,        /* BQL holder: read, then aio_poll(main) until done */
     OP_POLL_NONBLOCKING, /* BQL holder: aio_poll(main, false) */
     OP_READ_NO_CONTEXT,  /* no context, no BQL: add_sqe must refuse (-EPERM) */
+    OP_SURFACE,          /* [workload] surface = qemu: one of genload-qemu.c's */
     OP_COUNT
 } gen_op_t;
 
@@ -160,6 +162,7 @@ struct gen {
 
     unsigned nactors;
     actor_t actors[GEN_MAX_ACTORS];
+    wk_gensurf_t *surf; /* surface = qemu: the thread pool, AIO_WAIT_WHILE */
 };
 
 #define NS_PER_MS 1000000.0
@@ -608,6 +611,10 @@ static unsigned allowed_ops(actor_t *a, gen_op_t *ops)
         }
         ops[n++] = OP_POLL_NONBLOCKING;
     }
+    if (g->surf) {
+        ops[n++] = OP_SURFACE;
+        ops[n++] = OP_SURFACE;
+    }
     return n;
 }
 
@@ -675,6 +682,9 @@ static void run_op(actor_t *a, gen_op_t op)
     case OP_READ_NO_CONTEXT:
         op_read_no_context(a);
         break;
+    case OP_SURFACE:
+        wk_gensurf_op(g->surf, (unsigned)a->index);
+        break;
     default:
         break;
     }
@@ -695,6 +705,9 @@ static void *actor_main(void *arg)
             think(a->g);
         }
         reads_collect(a, false);
+    }
+    if (a->g->surf) {
+        wk_gensurf_collect(a->g->surf, (unsigned)a->index);
     }
     reads_collect(a, true);
     return NULL;
@@ -901,6 +914,26 @@ static void run_actors(gen_t *g)
     wk_threads_run_all(g->w, g->nactors, names, actor_main, args);
 }
 
+/* surface = qemu: the actors' operations on QEMU's wider surface. */
+static bool surface_init(gen_t *g)
+{
+    const char *missing = wk_gensurf_missing_op(g->ops);
+    if (missing) {
+        wk_monitor_violation(&g->mon, g->w, WK_INV_HYGIENE,
+                             "surface = qemu needs the target op %s, which %s lacks",
+                             missing, g->ops->name);
+        return false;
+    }
+    const char *names[GEN_MAX_ACTORS];
+    bool vcpu[GEN_MAX_ACTORS];
+    for (unsigned i = 0; i < g->nactors; i++) {
+        names[i] = g->actors[i].name;
+        vcpu[i] = g->actors[i].vcpu;
+    }
+    g->surf = wk_gensurf_new(g->ops, g->w, &g->mon, g->loops.ctx, g->nactors, names, vcpu);
+    return true;
+}
+
 static void *gen_main(void *arg)
 {
     gen_t *g = arg;
@@ -918,6 +951,9 @@ static void *gen_main(void *arg)
         return NULL;
     }
     actors_init(g);
+    if (s->gen_surface == SCN_SURFACE_QEMU && !surface_init(g)) {
+        return NULL;
+    }
     run_actors(g);
     int64_t done_at = sim_now_ns();
 
@@ -925,8 +961,14 @@ static void *gen_main(void *arg)
     sim_sleep_ns(timer_delay_ns[G_N_ELEMENTS(timer_delay_ns) - 1] +
                  2 * g->mon.bound_handoff_ns);
     check_stale(g);
+    if (g->surf) {
+        wk_gensurf_check_stale(g->surf);
+    }
     actors_cleanup(g);
     wk_loops_stop(&g->loops);
+    if (g->surf) {
+        wk_gensurf_after_stop(g->surf);
+    }
     wk_hygiene_check_threads(&g->mon, g->w);
     if (done_at > s->deadline_ns) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_DEADLINE,
@@ -1038,5 +1080,8 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     out->memory_model = opts.memory_model;
     sim_world_free(g->w);
     wk_monitor_destroy(&g->mon);
+    if (g->surf) {
+        wk_gensurf_free(g->surf);
+    }
     g_free(g);
 }

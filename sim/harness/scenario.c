@@ -38,6 +38,8 @@ static const char *const strategy_names[] = { "random", "pct", NULL };
 /* Index = sim_memory_model_t. */
 static const char *const memory_model_names[] = { "sc", "tso", "pso", "arm", NULL };
 static const char *const workload_names[] = { "batches", "generated", NULL };
+/* Index = scn_surface_t. */
+static const char *const surface_names[] = { "loop", "qemu", NULL };
 
 #define OFF(m) offsetof(scn_t, m)
 #define MS(n) ((uint64_t)(n)*1000000)
@@ -83,6 +85,7 @@ static const field_t fields[] = {
       .names = memory_model_names },
     { "workload", "kind", FIELD_ENUM, OFF(workload), false, .names = workload_names },
     { "workload", "ops", FIELD_UINT, OFF(gen_ops), false, 1, 100000 },
+    { "workload", "surface", FIELD_ENUM, OFF(gen_surface), false, .names = surface_names },
     { "scenario", "targets", FIELD_STRING, OFF(targets), false },
 };
 
@@ -586,6 +589,11 @@ static bool check_targets(scn_t *s, const line_index_t *ix, GError **err)
         if (strcmp(*n, "loop") != 0 && strcmp(*n, "qemu") != 0) {
             fail_at(err, ix->path, line, "bad target '%s' in targets (loop, qemu)", *n);
             ok = false;
+        } else if (strcmp(*n, "loop") == 0 && s->gen_surface == SCN_SURFACE_QEMU) {
+            fail_at(err, ix->path, line,
+                    "surface = qemu calls QEMU's thread pool and AIO_WAIT_WHILE, which "
+                    "target loop lacks: list only qemu");
+            ok = false;
         } else if (strcmp(*n, "qemu") == 0 &&
                    (s->backend != AIO_BACKEND_IO_URING || s->ring_entries != 128)) {
             fail_at(err, ix->path, line,
@@ -629,6 +637,11 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
             s->backend = AIO_BACKEND_IO_URING;
         }
         return check_targets(s, ix, err);
+    }
+    if (s->gen_surface != SCN_SURFACE_LOOP) {
+        fail_at(err, ix->path, line_of(ix, "workload", "surface"),
+                "surface is a choice of the generated workload (kind = generated)");
+        return false;
     }
     bool mmio = s->submit == SCN_SUBMIT_MMIO_INLINE || s->submit == SCN_SUBMIT_MMIO_SYNC;
     if (mmio && s->target != SCN_TARGET_MAIN) {

@@ -32,6 +32,8 @@ typedef enum { SCN_STRATEGY_RANDOM, SCN_STRATEGY_PCT } scn_strategy_t;
 #define SCN_BUSY_LOOP_WINDOW_NS 1000000
 
 /* What the machine's threads do. */
+typedef enum { SCN_SURFACE_LOOP, SCN_SURFACE_QEMU } scn_surface_t;
+
 typedef enum {
     SCN_WORKLOAD_BATCHES,   /* vCPUs hand batches of reads over by the submit path */
     SCN_WORKLOAD_GENERATED, /* programs of API operations drawn from the decision
@@ -105,6 +107,10 @@ typedef struct {
 
     scn_workload_t workload; /* [workload] kind */
     unsigned gen_ops;        /* generated: operations per program */
+    /* generated: [workload] surface, the API the programs call: the event
+     * loop's (both targets), or also QEMU's thread pool and AIO_WAIT_WHILE
+     * (the qemu target's optional ops; genload-qemu.c). */
+    scn_surface_t gen_surface;
     /* [scenario] targets: the event loops the scenario applies to, comma
      * separated ("loop", "qemu"); default "loop". */
     char *targets;

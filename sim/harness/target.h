@@ -29,6 +29,8 @@ typedef struct wk_timer wk_timer_t;
 typedef struct wk_bh wk_bh_t;
 typedef void wk_cb_t(void *opaque);
 typedef void wk_done_t(void *opaque, ssize_t ret);
+typedef int wk_pool_fn_t(void *arg);
+typedef void wk_pool_done_t(void *opaque, int ret);
 
 typedef struct wk_target_ops {
     const char *name; /* "loop", "qemu": what scenarios list */
@@ -110,6 +112,23 @@ typedef struct wk_target_ops {
 
     void (*bql_lock)(void);
     void (*bql_unlock)(void);
+
+    /* ---- QEMU's wider surface: optional, NULL in loop/ (a workload that
+     * needs them lists them, and is refused elsewhere) ---- */
+    /* thread_pool_submit_aio() on the calling thread's current context (an
+     * iothread's own, or main for a BQL holder): fn(arg) runs on one of the
+     * context's pool workers, done(opaque, fn's result) later from the
+     * pool's completion BH on the context's home thread (or a BQL holder
+     * polling main).  -EPERM without a current context. */
+    int (*pool_submit)(wk_pool_fn_t *fn, void *arg, wk_pool_done_t *done, void *opaque);
+    /* AIO_WAIT_WHILE(ctx, !*flag): ctx's home thread, or a BQL holder with
+     * ctx the main context or NULL.  *flag is read atomically. */
+    void (*wait_while_unset)(wk_ctx_t *ctx, int *flag);
+    /* *flag = 1 (an atomic store), then aio_wait_kick(): any thread. */
+    void (*set_and_kick)(int *flag);
+    /* aio_wait_bh_oneshot(ctx, cb, opaque): cb runs on ctx's home thread
+     * while the caller, a BQL holder, waits with AIO_WAIT_WHILE. */
+    void (*wait_bh_oneshot)(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque);
 } wk_target_ops_t;
 
 /* One operation of the table, by name, for a workload's list of the

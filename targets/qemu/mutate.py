@@ -26,6 +26,7 @@ FILES = [
     "util/async.c", "util/aio-posix.c", "util/fdmon-io_uring.c",
     "util/fdmon-poll.c", "util/qemu-timer.c", "util/lockcnt.c",
     "util/event_notifier-posix.c", "util/aio-posix.h", "util/trace.h",
+    "util/thread-pool.c", "util/aio-wait.c", "util/aiocb.c",
 ]
 
 # A mutation: the file it edits, its edits, what it re-introduces and the

@@ -12,7 +12,6 @@
 #include "qemu/main-loop.h"
 #include "block/aio.h"
 #include "block/graph-lock.h"
-#include "block/thread-pool.h"
 #include "exec/replay-core.h"
 #include "system/cpu-timers.h"
 #include "system/replay.h"
@@ -69,29 +68,6 @@ void register_aiocontext(AioContext *ctx)
 void unregister_aiocontext(AioContext *ctx)
 {
     (void)ctx;
-}
-
-/* The worker-thread pool (aio_get_thread_pool): not used by any scenario.
- * Freeing is reached with the pool QEMU never created (NULL). */
-ThreadPoolAio *thread_pool_new_aio(struct AioContext *ctx)
-{
-    (void)ctx;
-    not_modelled("thread_pool_new_aio");
-}
-
-void thread_pool_free_aio(ThreadPoolAio *pool)
-{
-    if (pool) {
-        not_modelled("thread_pool_free_aio");
-    }
-}
-
-void thread_pool_update_params(ThreadPoolAio *pool, struct AioContext *ctx)
-{
-    (void)ctx;
-    if (pool) {
-        not_modelled("thread_pool_update_params");
-    }
 }
 
 /* Record/replay of the guest: off. */

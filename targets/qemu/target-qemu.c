@@ -33,6 +33,7 @@
 #include "util/aio-posix.h" /* AioHandler: cleanup after a cut-short run */
 
 #include "main-loop-glue.h"
+#include "target-qemu-wide.h"
 #include "sim.h"
 #include "wakesim-qemu-identity.h"
 #include "target.h"
@@ -216,6 +217,9 @@ static void tq_context_free(wk_ctx_t *wctx)
                 aio_set_fd_handler(ctx, node->pfd.fd, NULL, NULL, NULL, NULL, NULL);
             }
         }
+    }
+    if (!sim_thread_self()) {
+        wk_qemu_pool_abandon(ctx);
     }
     if (g_source_get_context(&ctx->source)) {
         g_source_destroy(&ctx->source);
@@ -440,4 +444,5 @@ const wk_target_ops_t wk_target_qemu = {
     .blk_read = tq_blk_read,
     .bql_lock = tq_bql_lock_op,
     .bql_unlock = tq_bql_unlock_op,
+    WK_QEMU_WIDE_OPS,
 };

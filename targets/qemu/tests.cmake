@@ -42,6 +42,12 @@ add_test(NAME qemu.polling
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-polling.sh ${qemu_wakesim}
                  ${PROJECT_SOURCE_DIR}/scenarios)
 list(APPEND qemu_tests qemu.polling)
+# QEMU's wider surface (thread pool, AIO_WAIT_WHILE) under the generated
+# workload: fixed code clean from a fixed seed, every new path reached.
+add_test(NAME qemu.surface
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-surface.sh ${qemu_wakesim}
+                 ${CMAKE_CURRENT_LIST_DIR}/scenarios/generated-qemu.scn)
+list(APPEND qemu_tests qemu.surface)
 # qemu-fetch.sh's choices against a fake apt, offline: the pinned version,
 # the newest when it is gone, 77 only without network, 1 when apt works but
 # the fetch fails (and qemu-build.sh passes that on).

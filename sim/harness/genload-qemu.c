@@ -1,0 +1,471 @@
+/*
+ * genload-qemu.c - the generated workload on QEMU's wider surface (see
+ * genload-qemu.h and the contract table of docs/workloads.md).
+ *
+ * Who may call what (QEMU's rules):
+ *   thread pool   submitted from a context's home thread: a vCPU under the
+ *                 BQL submits to the main context; anyone reaches the
+ *                 iothread's pool through a one-shot BH run there.  The
+ *                 completion callback runs on that home thread (or a BQL
+ *                 holder polling main) and may itself aio_poll() its
+ *                 context, as synchronous block-layer code does.
+ *   AIO_WAIT_WHILE  a vCPU under the BQL, or the main loop thread (in a
+ *                 one-shot BH any actor schedules on main), on the main
+ *                 context or NULL; the flag is set and kicked by a pool
+ *                 worker.
+ *   aio_wait_bh_oneshot  the same threads, its BH on the iothread.
+ *
+ * Hand-offs, each bounded by [bounds] handoff: submit (or the BH that
+ * submits) -> completion callback; flag set + kick -> AIO_WAIT_WHILE
+ * returned; aio_wait_bh_oneshot called -> its BH ran -> the call returned.
+ * One writer besides the serving thread per record, as in handoff.h.
+ */
+#include <string.h>
+#include <glib.h>
+#include "aio-os.h"
+#include "genload-qemu.h"
+#include "handoff.h"
+#include "invariant.h"
+
+#define SURF_MAX_ACTORS 8
+#define SURF_JOBS 4
+enum { SURF_MAIN, SURF_IO };
+enum { SF_POOL, SF_POOL_NESTED, SF_WAIT_KICK, SF_WAIT_BH, SF_COUNT };
+static const char *const surf_ctx_names[] = { "main", "iothread" };
+
+typedef struct surf_actor surf_actor_t;
+
+/* Two jobs whose completions each wait, with a nested aio_poll, until the
+ * other's ran: the first to complete polls until the second has. */
+typedef struct {
+    int completed;
+} surf_pair_t;
+
+typedef struct {
+    surf_actor_t *a;
+    bool busy, done;
+    int ctx;
+    int expect, ret;
+    int64_t work_ns;
+    bool kick;            /* the worker sets flag and kicks */
+    int flag;             /* AIO_WAIT_WHILE's condition */
+    wk_handoff_t kick_ho; /* set + kick -> AIO_WAIT_WHILE returned */
+    surf_pair_t *pair;    /* nested completion when non-NULL */
+    wk_handoff_t ho;      /* submit (or the BH that submits) -> completion */
+} surf_job_t;
+
+struct surf_actor {
+    wk_gensurf_t *s;
+    unsigned index;
+    bool vcpu;
+    char name[16];
+    os_mutex_t lock;
+    sim_cond_t cond;
+    surf_job_t jobs[SURF_JOBS];
+    surf_pair_t pair[SURF_JOBS / 2];
+    wk_handoff_t bh_ho, bh_ret_ho; /* aio_wait_bh_oneshot: BH ran; returned */
+    /* A wait handed to the main loop thread (one at a time). */
+    bool ml_busy;
+    surf_job_t *ml_job; /* AIO_WAIT_WHILE for this job's flag; NULL: BH */
+    wk_ctx_t *ml_wait_ctx;
+    wk_handoff_t ml_ho; /* the BH that runs it -> ran */
+};
+
+struct wk_gensurf {
+    const wk_target_ops_t *ops;
+    sim_world_t *w;
+    wk_monitor_t *mon;
+    wk_ctx_t *ctx[2];
+    bool feat[SF_COUNT];
+    unsigned nactors;
+    surf_actor_t actors[SURF_MAX_ACTORS];
+};
+
+/* Work times: from nothing up to 1 ms, well inside the hand-off bound. */
+static const int64_t work_ns[] = { 0, 0, 2000, 50000, 1000000 };
+
+/* ---- the pool's side: the worker runs the job, the home thread its
+ * completion ---- */
+
+static int job_fn(void *arg)
+{
+    surf_job_t *j = arg;
+    if (j->work_ns) {
+        sim_sleep_ns(j->work_ns);
+    } else {
+        sim_yield();
+    }
+    if (j->kick) {
+        wk_handoff_start(&j->kick_ho);
+        j->a->s->ops->set_and_kick(&j->flag);
+    }
+    return j->expect;
+}
+
+static void job_done(void *opaque, int ret)
+{
+    surf_job_t *j = opaque;
+    surf_actor_t *a = j->a;
+    wk_gensurf_t *s = a->s;
+    wk_handoff_done(&j->ho, s->mon, s->w);
+    wk_monitor_progress(s->mon);
+    sim_monitor_event(s->w, j->pair ? "pool-completion nested" : "pool-completion",
+                      a->index, ret);
+    j->ret = ret;
+    if (ret != j->expect) {
+        wk_monitor_violation(s->mon, s->w, WK_INV_DATA,
+                             "%s: thread-pool job on %s completed with %d, its function "
+                             "returned %d",
+                             a->name, surf_ctx_names[j->ctx], ret, j->expect);
+    }
+    if (j->pair && ++j->pair->completed == 1) {
+        while (j->pair->completed < 2) {
+            s->ops->poll(s->ctx[j->ctx], true);
+        }
+    }
+    os_mutex_lock(&a->lock);
+    j->done = true;
+    sim_cond_broadcast(&a->cond);
+    os_mutex_unlock(&a->lock);
+}
+
+/* On the job's context's home thread, or a vCPU under the BQL for main. */
+static void job_submit_here(surf_job_t *j)
+{
+    wk_gensurf_t *s = j->a->s;
+    int ret = s->ops->pool_submit(job_fn, j, job_done, j);
+    if (ret < 0) {
+        wk_monitor_violation(s->mon, s->w, WK_INV_CONTRACT,
+                             "%s: thread_pool_submit_aio on %s refused: %s", j->a->name,
+                             surf_ctx_names[j->ctx], g_strerror(-ret));
+        wk_handoff_cancel(&j->ho);
+        j->done = true;
+    }
+}
+
+static void job_submit_bh(void *opaque)
+{
+    job_submit_here(opaque);
+}
+
+static void pair_submit_bh(void *opaque)
+{
+    surf_job_t *first = opaque;
+    job_submit_here(first);
+    job_submit_here(first + 1);
+}
+
+/* ---- slots ---- */
+
+static surf_job_t *job_slot(surf_actor_t *a, int ctx, unsigned from, unsigned step)
+{
+    for (unsigned k = from; k < SURF_JOBS; k += step) {
+        surf_job_t *j = &a->jobs[k];
+        if (j->busy && j->done) {
+            j->busy = false; /* completed: its record is closed */
+        }
+        if (!j->busy && (step == 1 || (!a->jobs[k + 1].busy || a->jobs[k + 1].done))) {
+            j->busy = true;
+            j->done = false;
+            j->ctx = ctx;
+            j->expect = (int)(a->index * 1000 + k);
+            j->ret = -1;
+            j->work_ns = work_ns[sim_choose(G_N_ELEMENTS(work_ns))];
+            j->kick = false;
+            j->pair = NULL;
+            return j;
+        }
+    }
+    return NULL;
+}
+
+/* ---- the operations ---- */
+
+static void op_pool(surf_actor_t *a, int ctx)
+{
+    wk_gensurf_t *s = a->s;
+    surf_job_t *j = job_slot(a, ctx, 0, 1);
+    if (!j) {
+        return;
+    }
+    wk_handoff_start(&j->ho);
+    if (ctx == SURF_MAIN) {
+        s->ops->bql_lock();
+        job_submit_here(j);
+        s->ops->bql_unlock();
+    } else {
+        s->ops->bh_schedule_oneshot(s->ctx[SURF_IO], job_submit_bh, j);
+    }
+}
+
+/* Two jobs submitted together (slots 2k and 2k+1), completions nested. */
+static void op_pool_nested(surf_actor_t *a, int ctx)
+{
+    wk_gensurf_t *s = a->s;
+    surf_job_t *first = job_slot(a, ctx, 0, 2);
+    if (!first) {
+        return;
+    }
+    surf_job_t *second = first + 1;
+    second->busy = true;
+    second->done = false;
+    second->ctx = ctx;
+    second->expect = first->expect + 1;
+    second->ret = -1;
+    second->work_ns = work_ns[sim_choose(G_N_ELEMENTS(work_ns))];
+    second->kick = false;
+    surf_pair_t *pair = &a->pair[(first - a->jobs) / 2];
+    pair->completed = 0;
+    first->pair = second->pair = pair;
+    wk_handoff_start(&first->ho);
+    wk_handoff_start(&second->ho);
+    if (ctx == SURF_MAIN) {
+        s->ops->bql_lock();
+        job_submit_here(first);
+        job_submit_here(second);
+        s->ops->bql_unlock();
+    } else {
+        s->ops->bh_schedule_oneshot(s->ctx[SURF_IO], pair_submit_bh, first);
+    }
+}
+
+/* Under the BQL on the main context (a vCPU, or the main loop thread in
+ * a BH): waits for a flag that a pool worker sets and kicks (the job's
+ * completion comes later, through the pool's BH). */
+static void wait_kick_body(surf_actor_t *a, surf_job_t *j, wk_ctx_t *wait_ctx)
+{
+    wk_gensurf_t *s = a->s;
+    j->flag = 0;
+    j->kick = true;
+    wk_handoff_start(&j->ho);
+    job_submit_here(j);
+    if (!j->done) { /* not refused */
+        s->ops->wait_while_unset(wait_ctx, &j->flag);
+        wk_handoff_done(&j->kick_ho, s->mon, s->w);
+        sim_monitor_event(s->w, "aio-wait-while returned", a->index, j->expect);
+    }
+}
+
+static void wait_bh_cb(void *opaque)
+{
+    surf_actor_t *a = opaque;
+    wk_handoff_done(&a->bh_ho, a->s->mon, a->s->w);
+    wk_handoff_start(&a->bh_ret_ho);
+}
+
+/* Under the BQL on the main context: aio_wait_bh_oneshot on the iothread. */
+static void wait_bh_body(surf_actor_t *a)
+{
+    wk_gensurf_t *s = a->s;
+    wk_handoff_start(&a->bh_ho);
+    s->ops->wait_bh_oneshot(s->ctx[SURF_IO], wait_bh_cb, a);
+    wk_handoff_done(&a->bh_ret_ho, s->mon, s->w);
+    sim_monitor_event(s->w, "aio-wait-bh-oneshot returned", a->index, 0);
+}
+
+/* The main loop thread's turn: a one-shot BH on main runs the wait, as
+ * QEMU's monitor commands and drains do from the main loop. */
+static void ml_wait_cb(void *opaque)
+{
+    surf_actor_t *a = opaque;
+    wk_gensurf_t *s = a->s;
+    wk_handoff_done(&a->ml_ho, s->mon, s->w);
+    if (a->ml_job) {
+        wait_kick_body(a, a->ml_job, a->ml_wait_ctx);
+    } else {
+        wait_bh_body(a);
+    }
+    os_mutex_lock(&a->lock);
+    a->ml_busy = false;
+    sim_cond_broadcast(&a->cond);
+    os_mutex_unlock(&a->lock);
+}
+
+/* One of the two waits, by this vCPU under the BQL or by the main loop
+ * thread (any actor may hand it one).  job: AIO_WAIT_WHILE for it; NULL:
+ * aio_wait_bh_oneshot. */
+static void op_wait(surf_actor_t *a, surf_job_t *job)
+{
+    wk_gensurf_t *s = a->s;
+    wk_ctx_t *wait_ctx = sim_choose(2) ? s->ctx[SURF_MAIN] : NULL;
+    if (!a->vcpu || sim_choose(2)) {
+        if (a->ml_busy) {
+            if (job) {
+                job->busy = false;
+            }
+            return;
+        }
+        a->ml_busy = true;
+        a->ml_job = job;
+        a->ml_wait_ctx = wait_ctx;
+        wk_handoff_start(&a->ml_ho);
+        s->ops->bh_schedule_oneshot(s->ctx[SURF_MAIN], ml_wait_cb, a);
+        return;
+    }
+    s->ops->bql_lock();
+    if (job) {
+        wait_kick_body(a, job, wait_ctx);
+    } else {
+        wait_bh_body(a);
+    }
+    s->ops->bql_unlock();
+}
+
+/* The contexts this actor may reach the pool on: main under the BQL (a
+ * vCPU), the iothread's through a BH (anyone). */
+static int pick_pool_ctx(surf_actor_t *a)
+{
+    bool io = a->s->ctx[SURF_IO] != NULL;
+    if (a->vcpu && io) {
+        return (int)sim_choose(2);
+    }
+    return a->vcpu ? SURF_MAIN : io ? SURF_IO : -1;
+}
+
+void wk_gensurf_op(wk_gensurf_t *s, unsigned i)
+{
+    surf_actor_t *a = &s->actors[i];
+    int ops[SF_COUNT], n = 0;
+    bool pool = a->vcpu || s->ctx[SURF_IO];
+    if (s->feat[SF_POOL] && pool) {
+        ops[n++] = SF_POOL;
+    }
+    if (s->feat[SF_POOL_NESTED] && pool) {
+        ops[n++] = SF_POOL_NESTED;
+    }
+    if (s->feat[SF_WAIT_KICK]) {
+        ops[n++] = SF_WAIT_KICK;
+    }
+    if (s->feat[SF_WAIT_BH] && s->ctx[SURF_IO]) {
+        ops[n++] = SF_WAIT_BH;
+    }
+    if (!n) {
+        sim_yield();
+        return;
+    }
+    switch (ops[sim_choose((uint32_t)n)]) {
+    case SF_POOL:
+        op_pool(a, pick_pool_ctx(a));
+        break;
+    case SF_POOL_NESTED:
+        op_pool_nested(a, pick_pool_ctx(a));
+        break;
+    case SF_WAIT_KICK: {
+        surf_job_t *j = job_slot(a, SURF_MAIN, 0, 1);
+        if (j) {
+            op_wait(a, j);
+        }
+        break;
+    }
+    default:
+        op_wait(a, NULL);
+        break;
+    }
+}
+
+/* ---- run life cycle ---- */
+
+static void actor_init(wk_gensurf_t *s, surf_actor_t *a, unsigned i, const char *name,
+                       bool vcpu)
+{
+    char what[48];
+    a->s = s;
+    a->index = i;
+    a->vcpu = vcpu;
+    g_strlcpy(a->name, name, sizeof(a->name));
+    os_mutex_init(&a->lock);
+    sim_cond_init(&a->cond);
+    for (unsigned k = 0; k < SURF_JOBS; k++) {
+        a->jobs[k].a = a;
+        g_snprintf(what, sizeof(what), "pool job %u of %s", k, name);
+        wk_handoff_init(&a->jobs[k].ho, what);
+        g_snprintf(what, sizeof(what), "set+kick %u -> AIO_WAIT_WHILE of %s", k, name);
+        wk_handoff_init(&a->jobs[k].kick_ho, what);
+    }
+    g_snprintf(what, sizeof(what), "aio_wait_bh_oneshot BH of %s", name);
+    wk_handoff_init(&a->bh_ho, what);
+    g_snprintf(what, sizeof(what), "aio_wait_bh_oneshot return of %s", name);
+    wk_handoff_init(&a->bh_ret_ho, what);
+    g_snprintf(what, sizeof(what), "main-loop wait BH of %s", name);
+    wk_handoff_init(&a->ml_ho, what);
+}
+
+wk_gensurf_t *wk_gensurf_new(const wk_target_ops_t *ops, sim_world_t *w, wk_monitor_t *mon,
+                             wk_ctx_t *const ctx[2], unsigned nactors,
+                             const char *const names[], const bool vcpu[])
+{
+    wk_gensurf_t *s = g_new0(wk_gensurf_t, 1);
+    s->ops = ops;
+    s->w = w;
+    s->mon = mon;
+    s->ctx[SURF_MAIN] = ctx[SURF_MAIN];
+    s->ctx[SURF_IO] = ctx[SURF_IO];
+    s->nactors = MIN(nactors, SURF_MAX_ACTORS);
+    char line[32] = "surface features ";
+    size_t len = strlen(line);
+    for (int f = 0; f < SF_COUNT; f++) {
+        s->feat[f] = sim_choose(4) != 3;
+        line[len++] = s->feat[f] ? '1' : '0';
+    }
+    line[len] = '\0';
+    sim_monitor_event(w, line, 0, 0);
+    for (unsigned i = 0; i < s->nactors; i++) {
+        actor_init(s, &s->actors[i], i, names[i], vcpu[i]);
+    }
+    return s;
+}
+
+void wk_gensurf_collect(wk_gensurf_t *s, unsigned i)
+{
+    surf_actor_t *a = &s->actors[i];
+    os_mutex_lock(&a->lock);
+    for (unsigned k = 0; k < SURF_JOBS; k++) {
+        while (a->jobs[k].busy && !a->jobs[k].done) {
+            sim_cond_wait(&a->cond, (struct os_mutex *)&a->lock);
+        }
+    }
+    while (a->ml_busy) {
+        sim_cond_wait(&a->cond, (struct os_mutex *)&a->lock);
+    }
+    os_mutex_unlock(&a->lock);
+}
+
+void wk_gensurf_check_stale(wk_gensurf_t *s)
+{
+    for (unsigned i = 0; i < s->nactors; i++) {
+        surf_actor_t *a = &s->actors[i];
+        for (unsigned k = 0; k < SURF_JOBS; k++) {
+            wk_handoff_check_stale(&a->jobs[k].ho, s->mon, s->w);
+            wk_handoff_check_stale(&a->jobs[k].kick_ho, s->mon, s->w);
+        }
+        wk_handoff_check_stale(&a->bh_ho, s->mon, s->w);
+        wk_handoff_check_stale(&a->bh_ret_ho, s->mon, s->w);
+        wk_handoff_check_stale(&a->ml_ho, s->mon, s->w);
+    }
+}
+
+/* A freed pool's workers have said they stopped, under the pool's lock,
+ * and return right after: a few scheduling points let them. */
+void wk_gensurf_after_stop(wk_gensurf_t *s)
+{
+    for (int k = 0; k < 64 && sim_world_live_threads(s->w) > 1; k++) {
+        sim_yield();
+    }
+}
+
+void wk_gensurf_free(wk_gensurf_t *s)
+{
+    g_free(s);
+}
+
+static const wk_target_op_t needed_ops[] = {
+    WK_TARGET_OP(pool_submit),
+    WK_TARGET_OP(wait_while_unset),
+    WK_TARGET_OP(set_and_kick),
+    WK_TARGET_OP(wait_bh_oneshot),
+};
+
+const char *wk_gensurf_missing_op(const wk_target_ops_t *ops)
+{
+    return wk_target_first_missing(ops, needed_ops, G_N_ELEMENTS(needed_ops));
+}
