@@ -69,6 +69,22 @@ else
   expect 2 "$tmp/ex/taskloop-sim-nonotify" --runs nope
 fi
 
+# find_package(wakesim) asks for liburing only with COMPONENTS uring: with a
+# pkg-config that knows no liburing the example still configures, and a
+# project asking for the component fails to.
+printf '#!/bin/sh\nfor a; do case "$a" in liburing*) exit 1;; esac; done\nexec pkg-config "$@"\n' \
+  > "$tmp/pkg-config-nouring"
+chmod +x "$tmp/pkg-config-nouring"
+expect 0 cmake -S "$src/examples/taskloop" -B "$tmp/ex-nouring" -DCMAKE_C_COMPILER="$cc" \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix" -DPKG_CONFIG_EXECUTABLE="$tmp/pkg-config-nouring"
+mkdir -p "$tmp/uring-user"
+printf 'cmake_minimum_required(VERSION 3.20)\nproject(u C)\nfind_package(wakesim REQUIRED COMPONENTS uring)\n' \
+  > "$tmp/uring-user/CMakeLists.txt"
+expect 1 cmake -S "$tmp/uring-user" -B "$tmp/uring-user/b1" -DCMAKE_C_COMPILER="$cc" \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix" -DPKG_CONFIG_EXECUTABLE="$tmp/pkg-config-nouring"
+expect 0 cmake -S "$tmp/uring-user" -B "$tmp/uring-user/b2" -DCMAKE_C_COMPILER="$cc" \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix"
+
 # pkg-config: the same program, built by hand.
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 pc() { pkg-config "$@" wakesim; }
