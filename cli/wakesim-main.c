@@ -9,18 +9,21 @@
  *   PROGRAM [options] [-- program arguments]
  *     --seed N          first seed (default 1); run i uses seed+i
  *     --runs N          schedules to try (default 100)
- *     --pct D           PCT with depth D instead of a random walk
+ *     --strategy random|pct, --pct-depth D (default 3)
+ *                       a random walk (default) or PCT; --pct D is both
+ *     --memory-model sc|tso|pso|arm  (default sc; sim-memory.h)
  *     --sqe-bound-ms X, --cqe-bound-ms X, --wake-bound-ms X
  *                       monitor bounds (default 10 ms, 10 ms, off)
  *     --deadline-ms X   virtual-time budget of one run (default 10000)
- *     --out DIR         where reproducers go (default .)
+ *     --out DIR         where reproducers go (default .; created)
  *     --replay FILE     re-run a reproducer; --log prints its event log
  *   Exit codes are the wakesim command's (cli.h): 0 every run passed, 1 a
  *   violation (reproducer written, or replayed identically), 2 bad usage or
  *   input, 3 a replay that differs.
  *
  * Reproducers are wakesim traces (trace-format.h) that record the program's
- * absolute path, its arguments and the bounds: `wakesim replay FILE` runs
+ * absolute path, its arguments, the bounds, the strategy and the memory
+ * model: `wakesim replay FILE` runs
  * PROGRAM --replay FILE.  The older "wakesim-program-repro 1" files still
  * replay here (program-repro.h), with the arguments given after --.
  *
@@ -85,7 +88,7 @@ static bool parse_ms(const char *s, int64_t *ns)
 
 /* The options as given (GOption fills strings; they are checked after). */
 typedef struct {
-    char *seed, *runs, *pct, *out, *replay;
+    char *seed, *runs, *pct, *strategy, *depth, *model, *out, *replay;
     char *ms[4]; /* --sqe-bound-ms, --cqe-bound-ms, --wake-bound-ms, --deadline-ms */
     gboolean log;
 } option_text_t;
@@ -93,22 +96,55 @@ typedef struct {
 static const char *const ms_names[4] = { "--sqe-bound-ms", "--cqe-bound-ms",
                                          "--wake-bound-ms", "--deadline-ms" };
 
+/* --strategy, --pct-depth (--pct D: both at once) and --memory-model into
+ * o; -1 after printing why. */
+static int check_search(const option_text_t *a, opts_t *o)
+{
+    uint64_t n = 3;
+    const char *depth = a->pct ? a->pct : a->depth;
+    if (depth && cli_parse_u64(a->pct ? "--pct" : "--pct-depth", depth, &n) < 0)
+        return -1;
+    bool pct = a->pct != NULL;
+    if (a->strategy && strcmp(a->strategy, "pct") == 0) {
+        pct = true;
+    } else if (a->strategy && (strcmp(a->strategy, "random") != 0 || a->pct)) {
+        fprintf(stderr, "%s: --strategy must be random or pct%s, not '%s'\n", cli_prog,
+                a->pct ? " (--pct D means pct)" : "", a->strategy);
+        return -1;
+    }
+    if (pct && (n < 1 || n > 16)) {
+        fprintf(stderr, "%s: the PCT depth must be in 1..16\n", cli_prog);
+        return -1;
+    }
+    if (!pct && a->depth) {
+        fprintf(stderr, "%s: --pct-depth goes with --strategy pct\n", cli_prog);
+        return -1;
+    }
+    o->pct = pct ? (unsigned)n : 0;
+    int model = a->model ? sim_memory_model_parse(a->model) : (int)o->memory_model;
+    if (model < 0) {
+        fprintf(stderr, "%s: --memory-model must be sc, tso, pso or arm, not '%s'\n",
+                cli_prog, a->model);
+        return -1;
+    }
+    o->memory_model = (sim_memory_model_t)model;
+    return 0;
+}
+
 /* Checks and converts the option text into o; -1 after printing why. */
 static int check_options(const option_text_t *a, opts_t *o)
 {
-    uint64_t n;
     int64_t *ms[4] = { &o->b.sqe_submit_ns, &o->b.cqe_reap_ns, &o->b.wake_ns,
                        &o->b.deadline_ns };
     if ((a->seed && cli_parse_u64("--seed", a->seed, &o->seed) < 0) ||
         (a->runs && cli_parse_u64("--runs", a->runs, &o->runs) < 0) ||
-        (a->pct && cli_parse_u64("--pct", a->pct, &n) < 0)) {
+        check_search(a, o) < 0) {
         return -1;
     }
-    if (o->runs == 0 || (a->pct && (n < 1 || n > 16))) {
-        fprintf(stderr, "%s: --runs must be >= 1 and --pct in 1..16\n", cli_prog);
+    if (o->runs == 0) {
+        fprintf(stderr, "%s: --runs must be >= 1\n", cli_prog);
         return -1;
     }
-    o->pct = a->pct ? (unsigned)n : 0;
     for (int i = 0; i < 4; i++) {
         if (a->ms[i] && (!parse_ms(a->ms[i], ms[i]) || (i == 3 && *ms[i] == 0))) {
             fprintf(stderr, "%s: bad value for %s: '%s' (milliseconds%s)\n", cli_prog,
@@ -119,7 +155,8 @@ static int check_options(const option_text_t *a, opts_t *o)
     o->out = a->out ? a->out : o->out;
     /* Created before any run, as wakesim run does: a reproducer that
      * cannot be written is a lost finding. */
-    if (g_mkdir_with_parents(o->out, 0777) < 0 || access(o->out, W_OK | X_OK) < 0) {
+    if (!a->replay &&
+        (g_mkdir_with_parents(o->out, 0777) < 0 || access(o->out, W_OK | X_OK) < 0)) {
         fprintf(stderr, "%s: --out %s: cannot write reproducers there: %s\n", o->prog,
                 o->out, g_strerror(errno));
         return -1;
@@ -136,8 +173,13 @@ static GOptionContext *runner_options(option_text_t *a)
           "First seed (default 1); run i uses seed+i", "N" },
         { "runs", 'n', 0, G_OPTION_ARG_STRING, NULL, "Schedules to try (default 100)",
           "N" },
-        { "pct", 0, 0, G_OPTION_ARG_STRING, NULL,
-          "PCT with depth D instead of a random walk", "D" },
+        { "strategy", 0, 0, G_OPTION_ARG_STRING, NULL,
+          "random (default): a random walk; pct: PCT", "random|pct" },
+        { "pct-depth", 0, 0, G_OPTION_ARG_STRING, NULL, "PCT's depth (default 3, 1..16)",
+          "D" },
+        { "pct", 0, 0, G_OPTION_ARG_STRING, NULL, "--strategy pct --pct-depth D", "D" },
+        { "memory-model", 'm', 0, G_OPTION_ARG_STRING, NULL,
+          "sc (default), tso, pso or arm: how shared memory behaves", "MODEL" },
         { "sqe-bound-ms", 0, 0, G_OPTION_ARG_STRING, NULL,
           "Bound of an SQE's submission (default 10)", "X" },
         { "cqe-bound-ms", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -154,8 +196,9 @@ static GOptionContext *runner_options(option_text_t *a)
           NULL },
         { NULL }
     };
-    void *args[] = { &a->seed,  &a->runs,  &a->pct, &a->ms[0],  &a->ms[1],
-                     &a->ms[2], &a->ms[3], &a->out, &a->replay, &a->log };
+    void *args[] = { &a->seed,  &a->runs,   &a->strategy, &a->depth, &a->pct,
+                     &a->model, &a->ms[0],  &a->ms[1],    &a->ms[2], &a->ms[3],
+                     &a->out,   &a->replay, &a->log };
     for (size_t i = 0; i < G_N_ELEMENTS(args); i++) {
         entries[i].arg_data = args[i];
     }
@@ -309,8 +352,10 @@ static bool write_repro(const opts_t *o, uint64_t seed, const outcome_t *r, char
                      .bounds = g_memdup2(r->bounds, r->n * sizeof(uint32_t)),
                      .n_decisions = r->n,
                      .keyed = g_strdup("") };
-    char *name =
-        g_strdup_printf("%s-%s%" PRIu64 ".trace", base_name(o->prog), strategy, seed);
+    bool sc = o->memory_model == SIM_MEMORY_SC;
+    char *name = g_strdup_printf("%s-%s%s%s%" PRIu64 ".trace", base_name(o->prog),
+                                 sc ? "" : sim_memory_model_name(o->memory_model),
+                                 sc ? "" : "-", strategy, seed);
     *path = g_build_filename(o->out, name, NULL);
     GError *err = NULL;
     bool ok = wk_trace_save(&t, *path, &err);
@@ -323,9 +368,48 @@ static bool write_repro(const opts_t *o, uint64_t seed, const outcome_t *r, char
     return ok;
 }
 
+/* The object a monitor message names ("handoff-latency: hand-off task key
+ * 0 ..." -> "hand-off"), or "run" for verdicts about the whole run: what
+ * wakesim's violation block shows (sim/harness/report.c). */
+static char *message_object(const char *inv, const char *msg)
+{
+    const char *colon = strstr(msg, ": ");
+    if (!colon || strcmp(inv, "deadlock") == 0 || strcmp(inv, "workload-deadline") == 0 ||
+        strcmp(inv, "livelock") == 0 || strcmp(inv, "exit-status") == 0)
+        return g_strdup("run");
+    return g_strndup(colon + 2, strcspn(colon + 2, " :;"));
+}
+
+/* The violation block, in the shape `wakesim run` prints it (report.h),
+ * the program and its arguments in place of the scenario. */
+static void print_violation(const opts_t *o, uint64_t run, uint64_t seed,
+                            const outcome_t *r, const char *path)
+{
+    char *object = message_object(r->invariant, r->message);
+    char *args = g_strjoinv(" ", o->uargv + 1);
+    printf("VIOLATION in run %" PRIu64 " (seed %" PRIu64 "): %s\n", run, seed, r->message);
+    printf("==wakesim== VIOLATION of %s\n", r->invariant);
+    printf("  object:       %s\n", object);
+    printf("  times:        run ended at %.3f ms virtual, %" PRIu64 " steps\n",
+           r->end_ns / 1e6, r->steps);
+    printf("  message:      %s\n", r->message);
+    printf("  program:      %s%s%s, memory model %s\n", o->prog, *args ? " -- " : "", args,
+           sim_memory_model_name(o->memory_model));
+    if (o->pct)
+        printf("  seed:         pct seed %" PRIu64 " depth %u\n", seed, o->pct);
+    else
+        printf("  seed:         random seed %" PRIu64 "\n", seed);
+    if (path)
+        printf("  replay:       %s --replay %s --log\n", o->prog, path);
+    printf("  reproducer:   %s\n", path ? path : "(none written)");
+    fflush(stdout);
+    g_free(object);
+    g_free(args);
+}
+
 /* One schedule in a child process: exits 0 when it passes, else writes the
  * reproducer and exits EXIT_VIOLATION (EXIT_USAGE when it cannot). */
-static _Noreturn void explore_one(const opts_t *o, uint64_t seed)
+static _Noreturn void explore_one(const opts_t *o, uint64_t run, uint64_t seed)
 {
     sim_decide_opts_t d = { .kind = o->pct ? SIM_DECIDE_PCT : SIM_DECIDE_SEED,
                             .seed = seed,
@@ -334,31 +418,31 @@ static _Noreturn void explore_one(const opts_t *o, uint64_t seed)
                             .pct_threads = 4 };
     outcome_t r;
     run_world(o, &d, false, &r);
+    /* _exit() skips stdio's flush: what the program printed would be lost
+     * whenever stdout is a pipe or a file. */
+    fflush(stdout);
     if (!r.invariant)
         _exit(0);
     char *path = NULL;
-    printf("VIOLATION (seed %" PRIu64 ") %s\n", seed, r.message);
-    if (!write_repro(o, seed, &r, &path))
-        _exit(EXIT_USAGE);
-    printf("reproducer: %s\nreplay: %s --replay %s --log\n", path, o->prog, path);
-    fflush(stdout);
-    _exit(EXIT_VIOLATION);
+    bool saved = write_repro(o, seed, &r, &path);
+    print_violation(o, run, seed, &r, saved ? path : NULL);
+    _exit(saved ? EXIT_VIOLATION : EXIT_USAGE);
 }
 
 typedef struct {
     const opts_t *o;
-    uint64_t seed;
+    uint64_t run, seed;
 } explore_arg_t;
 
 static const char *explore_child(void *arg)
 {
     const explore_arg_t *e = arg;
-    explore_one(e->o, e->seed);
+    explore_one(e->o, e->run, e->seed);
 }
 
 /* A crash of run seed (what its child sent back): the reproducer, whose
  * verdict is "crash" or "heap-error".  Returns the exit code. */
-static int report_crash(const opts_t *o, uint64_t seed, const cli_crash_t *k)
+static int report_crash(const opts_t *o, uint64_t run, uint64_t seed, const cli_crash_t *k)
 {
     if (k->host) {
         printf("wakesim itself crashed: %s with no simulated thread running, in seed "
@@ -377,30 +461,27 @@ static int report_crash(const opts_t *o, uint64_t seed, const cli_crash_t *k)
                     .bounds = k->bounds,
                     .n = k->n };
     char *path = NULL;
-    printf("VIOLATION (seed %" PRIu64 ") %s\n", seed, msg);
-    int rc = EXIT_USAGE;
-    if (write_repro(o, seed, &r, &path)) {
-        printf("reproducer: %s\nreplay: %s --replay %s --log\n", path, o->prog, path);
-        rc = EXIT_VIOLATION;
-    }
+    bool saved = write_repro(o, seed, &r, &path);
+    print_violation(o, run, seed, &r, saved ? path : NULL);
     g_free(path);
     g_free(msg);
-    return rc;
+    return saved ? EXIT_VIOLATION : EXIT_USAGE;
 }
 
 static int explore(opts_t *o)
 {
-    printf("%s: %" PRIu64 " schedules from seed %" PRIu64 " (%s), bounds: sqe %.3f ms, "
-           "cqe %.3f ms, wake %.3f ms, deadline %.3f ms\n",
+    printf("%s: %" PRIu64 " schedules from seed %" PRIu64 " (%s, memory model %s), "
+           "bounds: sqe %.3f ms, cqe %.3f ms, wake %.3f ms, deadline %.3f ms\n",
            base_name(o->prog), o->runs, o->seed, o->pct ? "pct" : "random",
-           o->b.sqe_submit_ns / 1e6, o->b.cqe_reap_ns / 1e6, o->b.wake_ns / 1e6,
-           o->b.deadline_ns / 1e6);
+           sim_memory_model_name(o->memory_model), o->b.sqe_submit_ns / 1e6,
+           o->b.cqe_reap_ns / 1e6, o->b.wake_ns / 1e6, o->b.deadline_ns / 1e6);
+    gint64 t0 = g_get_monotonic_time();
     for (uint64_t i = 0; i < o->runs; i++) {
-        explore_arg_t e = { o, o->seed + i };
+        explore_arg_t e = { o, i, o->seed + i };
         cli_crash_t k;
         bool crashed = cli_crash_fork(explore_child, &e, &k);
         int st = k.wait_status;
-        int rc = crashed         ? report_crash(o, e.seed, &k)
+        int rc = crashed         ? report_crash(o, i, e.seed, &k)
                  : st < 0        ? EXIT_USAGE
                  : WIFEXITED(st) ? WEXITSTATUS(st)
                                  : EXIT_VIOLATION;
@@ -409,7 +490,9 @@ static int explore(opts_t *o)
             return rc;
         }
     }
-    printf("%s: all %" PRIu64 " schedules passed\n", base_name(o->prog), o->runs);
+    double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+    printf("%s: all %" PRIu64 " schedules passed, %.3f s, %.0f runs/s\n",
+           base_name(o->prog), o->runs, secs, secs > 0 ? o->runs / secs : 0.0);
     return 0;
 }
 

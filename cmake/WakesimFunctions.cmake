@@ -9,7 +9,9 @@
 # INSTRUMENT_ATOMICS every atomic access and fence of the sources is a
 # scheduling point too (ThreadSanitizer's hooks, wakesim::tsan runtime).
 # liburing's headers are used, never its library: an io_uring entry point
-# the simulator lacks is a link error, not a trip to the real kernel.
+# the simulator lacks is a link error, not a trip to the real kernel (a
+# program using liburing: find_package(wakesim COMPONENTS uring) and link
+# wakesim::uring for the headers).
 function(wakesim_add_simulated_executable name)
   cmake_parse_arguments(ARG "INSTRUMENT_ATOMICS" "" "SOURCES" ${ARGN})
   if(NOT ARG_SOURCES)

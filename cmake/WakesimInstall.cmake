@@ -1,7 +1,7 @@
 # `cmake --install`: the simulator library (libwakesim.a, with the libc
 # seam), the TSan-hook runtime (libwakesim-tsan.a), the driver
-# (libwakesim-main.a), the public headers (wakesim/sim.h, handoff.h,
-# monitor.h), the wakesim CLI with its built-in scenarios (found relative
+# (libwakesim-main.a), the public headers (wakesim/sim.h, sim-memory.h,
+# handoff.h, monitor.h: each compiles alone, CTest install.example), the wakesim CLI with its built-in scenarios (found relative
 # to the installed binary: <prefix>/share/wakesim/scenarios), a CMake
 # package (find_package(wakesim)) and a pkg-config file (wakesim.pc).
 include(GNUInstallDirs)
@@ -12,6 +12,7 @@ set(WAKESIM_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/wakesim)
 install(TARGETS wakesim_sim wakesim_tsan wakesim_main EXPORT wakesimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/sim/core/sim.h
+              ${PROJECT_SOURCE_DIR}/sim/core/sim-memory.h
               ${PROJECT_SOURCE_DIR}/include/wakesim/handoff.h
               ${PROJECT_SOURCE_DIR}/include/wakesim/monitor.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/wakesim)

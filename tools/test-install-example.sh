@@ -21,6 +21,19 @@ expect() {   # expected-exit-code command...
 
 run cmake --install "$build" --prefix "$tmp/prefix" > "$tmp/install.log" ||
   { cat "$tmp/install.log"; echo "FAIL: install"; exit 1; }
+# Every installed header compiles alone, from the prefix only, as C11 and
+# as the first include of a translation unit.
+nh=0
+for h in "$tmp"/prefix/include/wakesim/*.h; do
+  name=wakesim/$(basename "$h")
+  printf '#include <%s>\nint wakesim_header_check;\n' "$name" > "$tmp/hdr.c"
+  "$cc" -std=c11 -Wall -Wextra -Werror -pedantic -fsyntax-only -I"$tmp/prefix/include" \
+    "$tmp/hdr.c" > "$tmp/hdr.log" 2>&1 || { cat "$tmp/hdr.log"; fail "$name does not compile alone"; }
+  nh=$((nh + 1))
+done
+[ "$nh" -ge 4 ] || fail "only $nh installed headers (sim.h, sim-memory.h, handoff.h, monitor.h)"
+echo "installed headers compiled alone: $nh"
+
 run cmake -S "$src/examples/taskloop" -B "$tmp/ex" -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_PREFIX_PATH="$tmp/prefix" > "$tmp/configure.log" ||
   { cat "$tmp/configure.log"; echo "FAIL: configure the example"; exit 1; }
@@ -29,9 +42,14 @@ run cmake --build "$tmp/ex" -j2 > "$tmp/build.log" ||
 
 expect 0 "$tmp/ex/taskloop"                                  # the real program
 expect 0 "$tmp/ex/taskloop-sim" --runs 100
+# The runner's --help, and the program's own output through a pipe (each
+# run's child flushes stdout before _exit).
+expect 0 "$tmp/ex/taskloop-sim" --help
+grep -q -- "--memory-model" "$tmp/last.out" || fail "--help does not list --memory-model"
+"$tmp/ex/taskloop-sim" --runs 3 | grep -q "tasks ran" || fail "the program's stdout was lost in a pipe"
+expect 0 "$tmp/ex/taskloop-sim" --runs 20 --memory-model tso
 expect 0 "$tmp/ex/taskloop-sim-atomics" --runs 20          # INSTRUMENT_ATOMICS
-mkdir -p "$tmp/out"
-expect 1 "$tmp/ex/taskloop-sim-nonotify" --runs 100 --out "$tmp/out"
+expect 1 "$tmp/ex/taskloop-sim-nonotify" --runs 100 --out "$tmp/out"   # created
 grep -q "handoff-latency" "$tmp/last.out" || fail "no handoff-latency verdict without the notify"
 repro=$(ls "$tmp"/out/*.trace 2>/dev/null | head -1)
 if [ -z "$repro" ]; then
@@ -50,6 +68,22 @@ else
   expect 2 "$tmp/ex/taskloop-sim-nonotify" --replay "$tmp/truncated.repro"
   expect 2 "$tmp/ex/taskloop-sim-nonotify" --runs nope
 fi
+
+# find_package(wakesim) asks for liburing only with COMPONENTS uring: with a
+# pkg-config that knows no liburing the example still configures, and a
+# project asking for the component fails to.
+printf '#!/bin/sh\nfor a; do case "$a" in liburing*) exit 1;; esac; done\nexec pkg-config "$@"\n' \
+  > "$tmp/pkg-config-nouring"
+chmod +x "$tmp/pkg-config-nouring"
+expect 0 cmake -S "$src/examples/taskloop" -B "$tmp/ex-nouring" -DCMAKE_C_COMPILER="$cc" \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix" -DPKG_CONFIG_EXECUTABLE="$tmp/pkg-config-nouring"
+mkdir -p "$tmp/uring-user"
+printf 'cmake_minimum_required(VERSION 3.20)\nproject(u C)\nfind_package(wakesim REQUIRED COMPONENTS uring)\n' \
+  > "$tmp/uring-user/CMakeLists.txt"
+expect 1 cmake -S "$tmp/uring-user" -B "$tmp/uring-user/b1" -DCMAKE_C_COMPILER="$cc" \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix" -DPKG_CONFIG_EXECUTABLE="$tmp/pkg-config-nouring"
+expect 0 cmake -S "$tmp/uring-user" -B "$tmp/uring-user/b2" -DCMAKE_C_COMPILER="$cc" \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix"
 
 # pkg-config: the same program, built by hand.
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"

@@ -80,6 +80,27 @@ expect_exit 2 "wakesim replay" "$prog" --replay "$scn_trace"
 ls "$work"/new/dir/*.trace > /dev/null 2>&1 || { echo "FAIL: --out did not create $work/new/dir"; failures=$((failures + 1)); }
 expect_exit 2 "cannot write reproducers there" "$prog" --out /proc/self/nope --runs 5
 
+# The search options of wakesim run: a weak memory model and PCT are
+# recorded in the reproducer (and its name), and its replay uses them.
+expect_exit 1 "==wakesim== VIOLATION of handoff-latency" "$prog" --runs 50 \
+  --memory-model pso --strategy pct --pct-depth 2 --out "$work/weak"
+grep -qF "  seed:         pct seed" "$work/out" || fail "no PCT seed line in the violation block"
+weak=$(ls "$work"/weak/*-pso-pct*.trace 2>/dev/null | head -1)
+if [ -z "$weak" ]; then
+  fail "no pso/pct reproducer in $work/weak"
+else
+  grep -q "^memory-model=pso$" "$weak" && grep -q "^strategy=pct$" "$weak" ||
+    fail "the reproducer does not record the model and strategy"
+  expect_exit 1 "identical" "$prog" --replay "$weak"
+  expect_exit 1 "identical" "$wakesim" replay "$weak"
+fi
+expect_exit 2 "--memory-model must be" "$prog" --memory-model weak
+expect_exit 2 "--strategy must be" "$prog" --strategy exhaustive
+expect_exit 2 "--pct-depth goes with --strategy pct" "$prog" --pct-depth 2
+# What the program printed reaches a pipe (each run's child flushes stdout
+# before _exit).
+"$prog" --runs 1 --out "$work" | grep -q "tasks ran" || fail "the program's stdout was lost in a pipe"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1

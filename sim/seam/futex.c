@@ -1,16 +1,10 @@
 /*
- * futex.c - syscall(SYS_futex, ...) on simulated threads: glib's GMutex,
- * GCond and GRecMutex (and any lock built on futexes) block simulated
- * threads instead of the OS thread that runs them all.
- *
- * syscall() is variadic and its callers pass only the arguments their
- * system call takes, so the arguments are decoded by system call number and
- * futex operation, never read six at a time (that reads past what the
- * caller passed, which ASan reports).  Other system calls, and every call
- * that is not from a simulated thread, go to the C library with the
- * arguments their number takes; numbers the seam does not know are
- * forwarded with six arguments by an uninstrumented helper, as the C
- * library's own syscall() reads them.
+ * futex.c - syscall(SYS_futex, ...) on simulated threads (syscall.c
+ * dispatches it here): glib's GMutex, GCond and GRecMutex (and any lock
+ * built on futexes) block simulated threads instead of the OS thread that
+ * runs them all.  The arguments are decoded by futex operation, never read
+ * six at a time (that reads past what the caller passed, which ASan
+ * reports).
  *
  * Simulated futex: WAIT checks the word and blocks with no scheduling point
  * in between (the atomicity the kernel gives), WAKE wakes the longest
@@ -22,25 +16,13 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <stdarg.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 void sim_libc_futex_link(void)
 {
 }
 
-typedef long syscall_fn_t(long, ...);
-
-__attribute__((no_sanitize("address"))) static long forward6(long nr, va_list ap)
-{
-    long a[6];
-    for (int i = 0; i < 6; i++)
-        a[i] = va_arg(ap, long);
-    return SIM_LIBC_REAL(syscall)(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-}
-
-static int futex_wait(sim_world_t *w, uint32_t *uaddr, uint32_t val,
-                      const struct timespec *ts, bool absolute, uint32_t bitset)
+int sim_libc_futex_wait(sim_world_t *w, uint32_t *uaddr, uint32_t val,
+                        const struct timespec *ts, bool absolute, uint32_t bitset)
 {
     sim_libc_obj_t *o = sim_libc_obj(w, uaddr, SIM_LIBC_OBJ_FUTEX);
     SIM_SCHED_POINT_HERE();
@@ -68,7 +50,7 @@ static sim_thread_t *oldest_waiter(sim_world_t *w, const uint32_t *uaddr, uint32
     return oldest;
 }
 
-static int futex_wake(sim_world_t *w, uint32_t *uaddr, int n, uint32_t bitset)
+int sim_libc_futex_wake(sim_world_t *w, uint32_t *uaddr, int n, uint32_t bitset)
 {
     if (bitset == 0)
         return -EINVAL;
@@ -98,7 +80,7 @@ static int futex_wake(sim_world_t *w, uint32_t *uaddr, int n, uint32_t bitset)
     return woken;
 }
 
-static long sim_futex(sim_world_t *w, va_list ap)
+long sim_libc_futex(sim_world_t *w, va_list ap)
 {
     uint32_t *uaddr = va_arg(ap, uint32_t *);
     int op = va_arg(ap, int);
@@ -107,43 +89,26 @@ static long sim_futex(sim_world_t *w, va_list ap)
     switch (cmd) {
     case FUTEX_WAIT: {
         const struct timespec *ts = va_arg(ap, const struct timespec *);
-        return futex_wait(w, uaddr, val, ts, false, FUTEX_BITSET_MATCH_ANY);
+        return sim_libc_futex_wait(w, uaddr, val, ts, false, FUTEX_BITSET_MATCH_ANY);
     }
     case FUTEX_WAIT_BITSET: {
         const struct timespec *ts = va_arg(ap, const struct timespec *);
         (void)va_arg(ap, uint32_t *);
         uint32_t bitset = va_arg(ap, uint32_t);
-        return futex_wait(w, uaddr, val, ts, true, bitset);
+        return sim_libc_futex_wait(w, uaddr, val, ts, true, bitset);
     }
     case FUTEX_WAKE:
-        return futex_wake(w, uaddr, val > INT_MAX ? INT_MAX : (int)val,
-                          FUTEX_BITSET_MATCH_ANY);
+        return sim_libc_futex_wake(w, uaddr, val > INT_MAX ? INT_MAX : (int)val,
+                                   FUTEX_BITSET_MATCH_ANY);
     case FUTEX_WAKE_BITSET: {
         (void)va_arg(ap, void *);
         (void)va_arg(ap, uint32_t *);
         uint32_t bitset = va_arg(ap, uint32_t);
-        return futex_wake(w, uaddr, val > INT_MAX ? INT_MAX : (int)val, bitset);
+        return sim_libc_futex_wake(w, uaddr, val > INT_MAX ? INT_MAX : (int)val, bitset);
     }
     default:
         /* Requeue, PI and wake-op futexes are not simulated: fail loudly
          * rather than reach the real kernel with a simulated word. */
         return -ENOSYS;
     }
-}
-
-long syscall(long nr, ...)
-{
-    va_list ap;
-    va_start(ap, nr);
-    sim_world_t *w = SIM_LIBC_GATE();
-    long r;
-    if (w && nr == SYS_futex) {
-        r = sim_libc_ret(sim_futex(w, ap));
-    } else if (nr == SYS_gettid || nr == SYS_getpid || nr == SYS_sched_yield) {
-        r = SIM_LIBC_REAL(syscall)(nr);
-    } else {
-        r = forward6(nr, ap);
-    }
-    va_end(ap);
-    return r;
 }

@@ -31,7 +31,9 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -82,6 +84,7 @@ void *sim_libc_resolve(const char *name, const char *version);
     X(epoll_create) X(epoll_create1) X(epoll_ctl) X(epoll_wait) X(epoll_pwait) \
     X(syscall) X(clock_gettime) X(nanosleep) X(clock_nanosleep) X(usleep) \
     X(sleep) X(sched_yield) X(sigaction) X(malloc_usable_size) \
+    X(sem_wait) X(sem_trywait) X(sem_timedwait) X(sem_post) \
     X(pthread_key_create) X(pthread_key_delete) X(pthread_getspecific) \
     X(pthread_setspecific) X(pthread_create) X(pthread_join) X(pthread_detach) \
     X(pthread_self) X(pthread_exit) X(pthread_setname_np) \
@@ -124,6 +127,16 @@ static inline long sim_libc_ret(long r)
     }
     return r;
 }
+
+/* syscall(SYS_futex, ...) on a simulated thread, its arguments after the
+ * number in ap; -errno on failure (futex.c). */
+long sim_libc_futex(sim_world_t *w, va_list ap);
+/* FUTEX_WAIT(_BITSET) and FUTEX_WAKE(_BITSET) on a simulated thread (the
+ * word is the program's; semaphores use them too, sem.c): 0 or -errno,
+ * the number woken. */
+int sim_libc_futex_wait(sim_world_t *w, uint32_t *uaddr, uint32_t val,
+                        const struct timespec *ts, bool absolute, uint32_t bitset);
+int sim_libc_futex_wake(sim_world_t *w, uint32_t *uaddr, int n, uint32_t bitset);
 
 /* ---- per-world state (state.c) ---- */
 

@@ -109,6 +109,8 @@ void sim_libc_eventfd_link(void);
 void sim_libc_poll_link(void);
 void sim_libc_epoll_link(void);
 void sim_libc_futex_link(void);
+void sim_libc_syscall_link(void);
+void sim_libc_sem_link(void);
 void sim_libc_clock_link(void);
 void sim_libc_thread_link(void);
 void sim_libc_mutex_link(void);
@@ -122,6 +124,8 @@ void sim_libc_link(void)
     sim_libc_poll_link();
     sim_libc_epoll_link();
     sim_libc_futex_link();
+    sim_libc_syscall_link();
+    sim_libc_sem_link();
     sim_libc_clock_link();
     sim_libc_thread_link();
     sim_libc_mutex_link();

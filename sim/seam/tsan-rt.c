@@ -200,3 +200,20 @@ void __tsan_vptr_read(void **vptr);
 void __tsan_vptr_read(void **vptr)
 {
 }
+
+/* ThreadSanitizer's system-call hooks, which code that detects TSan calls
+ * around raw system calls so that the TSan runtime sees them: libuv wraps
+ * syscall(SYS_close) in __sanitizer_syscall_pre_close/post_close (macros of
+ * <sanitizer/linux_syscall_hooks.h> for these functions).  The call itself
+ * reaches the seam (syscall.c); the hooks have nothing to record. */
+void __sanitizer_syscall_pre_impl_close(long fd);
+void __sanitizer_syscall_pre_impl_close(long fd)
+{
+    (void)fd;
+}
+void __sanitizer_syscall_post_impl_close(long res, long fd);
+void __sanitizer_syscall_post_impl_close(long res, long fd)
+{
+    (void)res;
+    (void)fd;
+}

@@ -44,3 +44,20 @@ void foreign_fence(void)
 {
     smp_mb();
 }
+
+/* What libuv's uv__close_nocancel does in a TSan build: the raw close
+ * between ThreadSanitizer's system-call hooks (the macros of
+ * <sanitizer/linux_syscall_hooks.h>, which gcc does not ship, expand to
+ * these calls). */
+#include <sys/syscall.h>
+#include <unistd.h>
+void __sanitizer_syscall_pre_impl_close(long fd);
+void __sanitizer_syscall_post_impl_close(long res, long fd);
+int foreign_raw_close(int fd);
+int foreign_raw_close(int fd)
+{
+    __sanitizer_syscall_pre_impl_close((long)fd);
+    long rc = syscall(SYS_close, fd);
+    __sanitizer_syscall_post_impl_close(rc, (long)fd);
+    return (int)rc;
+}

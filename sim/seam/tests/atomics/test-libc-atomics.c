@@ -6,13 +6,17 @@
  * works on the host outside a run. */
 #include "sim-test.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 void foreign_racy_increment(uint32_t *p);
 void foreign_cas_increment(uint64_t *p);
 void foreign_c11_increment(_Atomic uint16_t *p);
 void foreign_fence(void);
+int foreign_raw_close(int fd);
 
 enum { THREADS = 3, ROUNDS = 5 };
 
@@ -39,6 +43,19 @@ static void *scenario(void *arg)
         t[i] = sim_thread_create(w, "worker", worker, NULL);
     for (int i = 0; i < THREADS; i++)
         sim_thread_join(t[i]);
+    return NULL;
+}
+
+/* libuv's close in a TSan build: the hooks link (wakesim_tsan has them) and
+ * the raw close reaches the simulated fd. */
+static void *raw_close(void *arg)
+{
+    int fd = eventfd(0, 0);
+    ASSERT_GE(fd, SIM_FD_BASE);
+    ASSERT_EQ(foreign_raw_close(fd), 0);
+    uint64_t v = 1;
+    ASSERT_EQ(write(fd, &v, sizeof(v)), -1);
+    ASSERT_EQ(errno, EBADF);
     return NULL;
 }
 
@@ -106,6 +123,13 @@ int main(void)
             TEST_FAIL_("100 fences took %llu scheduling points", (unsigned long long)steps);
     }
 #endif
+    {
+        sim_options_t o;
+        sim_options_init(&o);
+        sim_world_t *w = sim_world_new(&o);
+        ASSERT_EQ(sim_world_run(w, raw_close, NULL), SIM_RESULT_OK);
+        sim_world_free(w);
+    }
     printf("instrumented atomics: %d seeds; the load/store increment lost updates in %d, "
            "CAS and fetch_add never\n",
            runs, lost);
