@@ -8,7 +8,9 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
@@ -65,10 +67,16 @@ static void atomic_min(uint64_t *p, uint64_t v)
 
 /* Worker w of jobs: indices w, w+jobs, ... until one is past the lowest
  * terminal index found by anyone.  Never returns. */
-static void worker(shared_t *sh, unsigned w, unsigned jobs, uint64_t n,
+static void worker(shared_t *sh, pid_t parent, unsigned w, unsigned jobs, uint64_t n,
                    unsigned terminal_mask, cli_jobs_fn_t *fn, void *arg)
 {
     slot_t *s = &sh->w[w];
+    /* A parent killed (timeout(1), a CI limit) takes its workers along:
+     * they would otherwise go on to the last index. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) {
+        _exit(0);
+    }
     int null = open("/dev/null", O_WRONLY);
     if (null >= 0) { /* the parent prints; a crash here is re-run there */
         dup2(null, 1);
@@ -152,11 +160,11 @@ int cli_jobs_search(unsigned jobs, uint64_t n, unsigned terminal_mask, cli_jobs_
     fflush(stdout);
     fflush(stderr);
     unsigned started = 0;
-    pid_t pids[1024];
+    pid_t pids[1024], self = getpid();
     for (; started < jobs; started++) {
         pid_t p = fork();
         if (p == 0) {
-            worker(sh, started, jobs, n, terminal_mask, fn, arg);
+            worker(sh, self, started, jobs, n, terminal_mask, fn, arg);
         }
         if (p < 0) {
             fprintf(stderr, "%s: --jobs: fork: %s\n", cli_prog, strerror(errno));
