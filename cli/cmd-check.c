@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include "commands.h"
+#include "jobs.h"
 
 /* What every expectation of one check shares. */
 typedef struct {
@@ -21,6 +22,8 @@ typedef struct {
     uint64_t first_seed; /* runs use seeds first_seed, first_seed + 1, ... */
     uint64_t budget;     /* every expectation's runs; 0: the file's budgets */
     uint64_t unnamed;    /* runs of each mutant the file does not name; 0: none */
+    unsigned jobs;       /* worker processes per search (jobs.h) */
+    const char *jobs_s;  /* as given, for the QEMU twins; NULL: default */
 } check_t;
 
 /* The command that re-runs one schedule of this check after a crash: the
@@ -66,15 +69,100 @@ static void run_seed(const scn_t *scn, sim_options_t *o, uint64_t seed, wk_outco
     wk_machine_run(scn, o, out);
 }
 
+/* What run i of a search gave: 0 nothing, 1 a violation the expectation
+ * names (not for "pass"), 2 another violation. */
+enum { RUN_OK, RUN_NAMED, RUN_OTHER };
+
+typedef struct {
+    const check_t *c;
+    const char *expected;
+    bool want_pass;
+    sim_options_t *o;
+} job_t;
+
+static int classify(void *arg, uint64_t i)
+{
+    job_t *j = arg;
+    wk_outcome_t out = { 0 };
+    run_seed(j->c->scn, j->o, j->c->first_seed + i, &out);
+    int k = out.result == SIM_RESULT_OK ? RUN_OK
+            : !j->want_pass && scn_outcome_accepts(j->expected, wk_outcome_verdict(&out))
+                ? RUN_NAMED
+                : RUN_OTHER;
+    wk_outcome_clear(&out);
+    return k;
+}
+
+/* Runs i = from .. to-1 until one gives a violation that "expected"
+ * names.  Violations it does not name are noted (the first) and the search
+ * goes on, except for "pass", which the first violation refutes.  The
+ * guard is armed (a crash re-executes this command to record it). */
+static void search_range(const check_t *c, const char *mutant, sim_memory_model_t model,
+                         const char *expected, rerun_cmd_t *rr, sim_options_t *o,
+                         uint64_t from, uint64_t to, search_t *r)
+{
+    bool want_pass = strcmp(expected, "pass") == 0;
+    for (uint64_t i = from; i < to; i++) {
+        wk_outcome_t out = { 0 };
+        uint64_t seed = c->first_seed + i;
+        g_snprintf(rr->spec, sizeof(rr->spec), "%s:%" PRIu64, sim_memory_model_name(model),
+                   seed);
+        g_snprintf(rr->label, sizeof(rr->label), "%s %s seed %" PRIu64,
+                   mutant ? mutant : "fixed", sim_memory_model_name(model), seed);
+        cli_crash_guard_run(rr->label);
+        run_seed(c->scn, o, seed, &out);
+        const char *verdict = wk_outcome_verdict(&out);
+        bool stop = out.result != SIM_RESULT_OK;
+        if (stop && !want_pass && scn_outcome_accepts(expected, verdict)) {
+            r->got = g_strdup(verdict);
+        } else if (stop && !r->other) {
+            r->other_seed = seed;
+            r->other = g_strdup(verdict);
+            stop = want_pass;
+        } else {
+            stop = false;
+        }
+        wk_outcome_clear(&out);
+        if (stop) {
+            r->used = i + 1;
+            break;
+        }
+    }
+}
+
+/* --jobs N: the workers find the runs that matter (the first violation
+ * not named, the run that ends the search); this process runs them again
+ * as one job would. */
+static void search_parallel(const check_t *c, const char *mutant, sim_memory_model_t model,
+                            const char *expected, rerun_cmd_t *rr, sim_options_t *o,
+                            uint64_t runs, search_t *r)
+{
+    job_t j = { c, expected, strcmp(expected, "pass") == 0, o };
+    unsigned terminal = 1u << RUN_NAMED | (j.want_pass ? 1u << RUN_OTHER : 0);
+    cli_jobs_result_t jr;
+    if (cli_jobs_search(c->jobs, runs, terminal, classify, &j, &jr) < 0) {
+        exit(EXIT_USAGE);
+    }
+    uint64_t other = jr.first[RUN_OTHER];
+    if (other != CLI_JOBS_NONE && other != jr.stop) {
+        search_range(c, mutant, model, expected, rr, o, other, other + 1, r);
+    }
+    if (jr.stop != CLI_JOBS_NONE) {
+        search_range(c, mutant, model, expected, rr, o, jr.stop, jr.stop + 1, r);
+        if (!r->got && !(j.want_pass && r->other)) {
+            printf("     (seed %" PRIu64 " died in a worker process but passed when run "
+                   "again here)\n",
+                   c->first_seed + jr.stop);
+        }
+    }
+}
+
 /* Runs up to "runs" seeds under memory model "model" until one gives a
- * violation that "expected" names.  Violations it does not name are noted
- * (the first) and the search goes on, except for "pass", which the first
- * violation refutes. */
+ * violation that "expected" names (search_range). */
 static void search(const check_t *c, const char *mutant, sim_memory_model_t model,
                    const char *expected, uint64_t runs, sim_options_t *o, search_t *r)
 {
     const scn_t *scn = c->scn;
-    bool want_pass = strcmp(expected, "pass") == 0;
     rerun_cmd_t rr;
     rerun_cmd_init(&rr, mutant);
     fflush(stdout);
@@ -88,31 +176,10 @@ static void search(const check_t *c, const char *mutant, sim_memory_model_t mode
         cli_pct_setup(scn, o, scn->check_pct_depth);
     }
     *r = (search_t){ .used = runs };
-    for (uint64_t i = 0; i < runs; i++) {
-        wk_outcome_t out = { 0 };
-        uint64_t seed = c->first_seed + i;
-        g_snprintf(rr.spec, sizeof(rr.spec), "%s:%" PRIu64, sim_memory_model_name(model),
-                   seed);
-        g_snprintf(rr.label, sizeof(rr.label), "%s %s seed %" PRIu64,
-                   mutant ? mutant : "fixed", sim_memory_model_name(model), seed);
-        cli_crash_guard_run(rr.label);
-        run_seed(scn, o, seed, &out);
-        const char *verdict = wk_outcome_verdict(&out);
-        bool stop = out.result != SIM_RESULT_OK;
-        if (stop && !want_pass && scn_outcome_accepts(expected, verdict)) {
-            r->got = g_strdup(verdict);
-        } else if (stop && !r->other) {
-            r->other_seed = c->first_seed + i;
-            r->other = g_strdup(verdict);
-            stop = want_pass;
-        } else {
-            stop = false;
-        }
-        wk_outcome_clear(&out);
-        if (stop) {
-            r->used = i + 1;
-            break;
-        }
+    if (c->jobs > 1 && runs > 1) {
+        search_parallel(c, mutant, model, expected, &rr, o, runs, r);
+    } else {
+        search_range(c, mutant, model, expected, &rr, o, 0, runs, r);
     }
     cli_crash_guard_disarm();
     g_free(rr.argv);
@@ -260,28 +327,33 @@ static int check_mutant_in_child(const check_t *c, const char *mutant)
     snprintf(seed, sizeof seed, "%" PRIu64, c->first_seed);
     snprintf(budget, sizeof budget, "%" PRIu64, c->budget);
     snprintf(unnamed, sizeof unnamed, "%" PRIu64, c->unnamed);
-    /* The optional pairs last: a NULL ends the list where they start. */
-    char *args[] = { twin,
-                     "check",
-                     (char *)c->scn_arg,
-                     "--target",
-                     "qemu",
-                     "--mutant",
-                     (char *)mutant,
-                     "--seed",
-                     seed,
-                     c->budget    ? "--budget"
-                     : c->unnamed ? "--unnamed"
-                                  : NULL,
-                     c->budget ? budget : unnamed,
-                     c->budget && c->unnamed ? "--unnamed" : NULL,
-                     unnamed,
-                     NULL };
+    GPtrArray *args = g_ptr_array_new();
+    const char *fixed[] = { twin,       "check", c->scn_arg, "--target", "qemu",
+                            "--mutant", mutant,  "--seed",   seed };
+    for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++) {
+        g_ptr_array_add(args, (char *)fixed[i]);
+    }
+    if (c->budget) {
+        g_ptr_array_add(args, "--budget");
+        g_ptr_array_add(args, budget);
+    }
+    if (c->unnamed) {
+        g_ptr_array_add(args, "--unnamed");
+        g_ptr_array_add(args, unnamed);
+    }
+    if (c->jobs_s) {
+        g_ptr_array_add(args, "--jobs");
+        g_ptr_array_add(args, (char *)c->jobs_s);
+    }
+    g_ptr_array_add(args, NULL);
     int status = 0;
     GError *err = NULL;
     fflush(stdout);
-    if (!g_spawn_sync(NULL, args, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
-                      NULL, &status, &err)) {
+    gboolean spawned =
+        g_spawn_sync(NULL, (char **)args->pdata, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL,
+                     NULL, NULL, NULL, &status, &err);
+    g_ptr_array_free(args, TRUE);
+    if (!spawned) {
         fprintf(stderr, "%s: cannot run %s: %s\n", cli_prog, twin, err->message);
         g_error_free(err);
         g_free(twin);
@@ -445,7 +517,7 @@ static int parse_counts(const char *runs_s, const char *seed_s, const char *budg
 int cmd_check(int argc, char **argv)
 {
     char *runs_s = NULL, *out_dir = NULL, *target = NULL, *only = NULL, *rerun = NULL;
-    char *seed_s = NULL, *budget_s = NULL, *unnamed_s = NULL;
+    char *seed_s = NULL, *budget_s = NULL, *unnamed_s = NULL, *jobs_s = NULL;
     GOptionEntry entries[] = {
         { "runs", 'n', 0, G_OPTION_ARG_STRING, &runs_s,
           "Runs for the fixed code (default: the scenario's budget)", "N" },
@@ -462,6 +534,10 @@ int cmd_check(int argc, char **argv)
           "N" },
         { "unnamed", 'u', 0, G_OPTION_ARG_STRING, &unnamed_s,
           "Also run each mutant the file does not name N runs, for information", "N" },
+        { "jobs", 'j', 0, G_OPTION_ARG_STRING, &jobs_s,
+          "Worker processes per search (default: the cores); the verdicts are the same "
+          "for any N",
+          "N" },
         { "crash-rerun", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &rerun,
           "(internal) record a crash's schedule", "MODEL:SEED" },
         { NULL }
@@ -487,6 +563,7 @@ int cmd_check(int argc, char **argv)
         goto out;
     }
     if (parse_counts(runs_s, seed_s, budget_s, unnamed_s, &runs, &c) < 0 ||
+        cli_jobs_parse(jobs_s, 2, &c.jobs) < 0 ||
         cli_prepare_out_dir(out_dir ? out_dir : ".") < 0 ||
         !(scn = cli_load_scenario(argv[1]))) {
         goto out;
@@ -495,6 +572,7 @@ int cmd_check(int argc, char **argv)
     c.scn_arg = argv[1];
     c.target = target;
     c.out_dir = out_dir ? out_dir : ".";
+    c.jobs_s = jobs_s;
     if (rerun) {
         rc = check_rerun(scn, target, only, rerun, c.out_dir);
         goto out;
@@ -506,6 +584,7 @@ out:
     g_free(seed_s);
     g_free(budget_s);
     g_free(unnamed_s);
+    g_free(jobs_s);
     g_free(out_dir);
     g_free(target);
     g_free(only);

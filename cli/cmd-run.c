@@ -7,6 +7,7 @@
 #include <string.h>
 #include "commands.h"
 #include "crash.h"
+#include "jobs.h"
 #include "target.h"
 
 /* The options as given; defaults are filled in after parsing (GOption
@@ -21,6 +22,7 @@ typedef struct {
     char *memory_model;
     char *workload;
     char *crash_rerun_s; /* hidden: re-run run I of a crash (crash.h) */
+    char *jobs_s;
     gboolean log;
 } run_args_t;
 
@@ -30,6 +32,7 @@ typedef struct {
     bool random_seed; /* no --seed with many runs, or --seed random */
     bool crash_rerun; /* only run crash_run, in a child process */
     uint64_t crash_run;
+    unsigned jobs;    /* worker processes (jobs.h); 1: this one */
     int memory_model; /* -1: the scenario's */
     GBytes *file_bytes;
     uint8_t gen[4096]; /* --strategy bytes without a file: from the seed */
@@ -96,6 +99,9 @@ static int parse_counts(const run_args_t *a, run_config_t *c)
         return -1;
     }
     c->crash_rerun = a->crash_rerun_s != NULL;
+    if (cli_jobs_parse(a->jobs_s, c->runs, &c->jobs) < 0) {
+        return -1;
+    }
     if (c->runs == 0 || c->depth == 0 || c->depth > 64) {
         fprintf(stderr, "%s run: --runs must be >= 1 and --pct-depth in 1..64\n", cli_prog);
         return -1;
@@ -199,25 +205,25 @@ static void rerun_cmd_at(rerun_cmd_t *r, uint64_t i, uint64_t seed)
     cli_crash_guard_run(r->label);
 }
 
-/* Runs seed, seed+1, ... until a violation (reported) or --runs.  A crash
- * is reported by the guard, which re-executes this command with
- * --crash-rerun (rerun_crash). */
-static int run_schedules(const scn_t *scn, const char *mutants, const run_args_t *a,
-                         run_config_t *c, sim_options_t *o)
+/* Runs i = from .. to-1 (seeds seed+i) until a violation (reported);
+ * *rc is its exit code.  A crash is reported by the guard, which
+ * re-executes this command with --crash-rerun (rerun_crash).  Returns
+ * the number of runs made. */
+static uint64_t run_range(const scn_t *scn, const char *mutants, const run_args_t *a,
+                          run_config_t *c, sim_options_t *o, uint64_t from, uint64_t to,
+                          int *rc)
 {
-    int rc = 0;
-    gint64 t0 = g_get_monotonic_time();
     uint64_t done = 0;
     rerun_cmd_t rr;
     rerun_cmd_init(&rr, c->seed);
     fflush(stdout); /* the guard writes to the fd */
     cli_crash_guard_arm(rr.argv, EXIT_VIOLATION, "VIOLATION",
                         "re-running that schedule in a child process to record it\n");
-    for (uint64_t i = 0; i < c->runs; i++, done++) {
+    for (uint64_t i = from; i < to; i++, done++) {
         wk_outcome_t out;
         uint64_t run_seed = c->seed + i;
         if (strategy_setup(a, c, o, run_seed) < 0) {
-            rc = EXIT_USAGE;
+            *rc = EXIT_USAGE;
             break;
         }
         rerun_cmd_at(&rr, i, run_seed);
@@ -226,8 +232,8 @@ static int run_schedules(const scn_t *scn, const char *mutants, const run_args_t
             cli_crash_guard_disarm();
             printf("VIOLATION in run %u (seed %" PRIu64 "): %s\n", (unsigned)i, run_seed,
                    out.message);
-            rc = cli_report_found(scn, mutants, a->out_dir, a->strategy, run_seed,
-                                  (unsigned)c->depth, o, &out, a->log);
+            *rc = cli_report_found(scn, mutants, a->out_dir, a->strategy, run_seed,
+                                   (unsigned)c->depth, o, &out, a->log);
             wk_outcome_clear(&out);
             done++;
             break;
@@ -242,6 +248,68 @@ static int run_schedules(const scn_t *scn, const char *mutants, const run_args_t
     }
     cli_crash_guard_disarm();
     g_free(rr.argv);
+    return done;
+}
+
+/* What a worker of --jobs needs to classify run i: 1 a violation. */
+typedef struct {
+    const scn_t *scn;
+    const run_args_t *a;
+    run_config_t *c;
+    sim_options_t *o;
+} run_job_t;
+
+static int run_job(void *arg, uint64_t i)
+{
+    run_job_t *j = arg;
+    wk_outcome_t out;
+    if (strategy_setup(j->a, j->c, j->o, j->c->seed + i) < 0) {
+        return 1;
+    }
+    wk_machine_run(j->scn, j->o, &out);
+    int v = out.result != SIM_RESULT_OK;
+    wk_outcome_clear(&out);
+    return v;
+}
+
+/* --jobs N: the workers find the first violating run; this process runs
+ * it again to report it exactly as one job would (and the last run, for
+ * --log).  Returns the runs one job would have made. */
+static uint64_t run_parallel(const scn_t *scn, const char *mutants, const run_args_t *a,
+                             run_config_t *c, sim_options_t *o, int *rc)
+{
+    run_job_t j = { scn, a, c, o };
+    cli_jobs_result_t r;
+    if (cli_jobs_search(c->jobs, c->runs, 1u << 1, run_job, &j, &r) < 0) {
+        *rc = EXIT_USAGE;
+        return 0;
+    }
+    if (r.stop == CLI_JOBS_NONE) {
+        if (a->log) {
+            run_range(scn, mutants, a, c, o, c->runs - 1, c->runs, rc);
+        }
+        return c->runs;
+    }
+    run_range(scn, mutants, a, c, o, r.stop, r.stop + 1, rc);
+    if (*rc == 0) {
+        printf("run %" PRIu64 " (seed %" PRIu64
+               ") died in a worker process but passed when "
+               "run again here: it depends on what earlier runs left in that process\n",
+               r.stop, c->seed + r.stop);
+        *rc = EXIT_VIOLATION;
+    }
+    return r.stop + 1;
+}
+
+/* All the runs, in this process or (--jobs) in workers; the summary
+ * line counts what one job would have run. */
+static int run_schedules(const scn_t *scn, const char *mutants, const run_args_t *a,
+                         run_config_t *c, sim_options_t *o)
+{
+    int rc = 0;
+    gint64 t0 = g_get_monotonic_time();
+    uint64_t done = c->jobs > 1 ? run_parallel(scn, mutants, a, c, o, &rc)
+                                : run_range(scn, mutants, a, c, o, 0, c->runs, &rc);
     double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
     printf("%" PRIu64 " run%s, %s, %.3f s, %.0f runs/s\n", done, done == 1 ? "" : "s",
            rc == 0 ? "no violation" : "1 violation", secs, secs > 0 ? done / secs : 0.0);
@@ -358,6 +426,7 @@ static void run_args_clear(run_args_t *a)
     g_free(a->memory_model);
     g_free(a->workload);
     g_free(a->crash_rerun_s);
+    g_free(a->jobs_s);
 }
 
 int cmd_run(int argc, char **argv)
@@ -386,6 +455,10 @@ int cmd_run(int argc, char **argv)
           "Print the event log of the reported run", NULL },
         { "memory-model", 0, 0, G_OPTION_ARG_STRING, &a.memory_model,
           "sc, tso, pso or arm (default: the scenario's, else sc)", "M" },
+        { "jobs", 'j', 0, G_OPTION_ARG_STRING, &a.jobs_s,
+          "Worker processes (default: the cores, 1 for a single run); the output is "
+          "the same for any N",
+          "N" },
         { "crash-rerun", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &a.crash_rerun_s,
           "(internal) re-run run I after a crash", "I" },
         { "workload", 'w', 0, G_OPTION_ARG_STRING, &a.workload,

@@ -5,11 +5,15 @@
  *      the seed bug (about 25 s of virtual time).
  * Usage: bench-sim [--runs N] [--scenario FILE] [--workload FILE]
  *                  [--memory-model sc|tso|pso|arm]   (default: sc)
+ *                  [--jobs N]  (runs/s over N worker processes; default
+ *                              the cores: --jobs 1 to compare builds)
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <glib.h>
+#include "jobs.h"
 #include "machine.h"
 #include "scenario.h"
 #include "targets.h"
@@ -29,10 +33,52 @@ static scn_t *load(const char *path)
     return s;
 }
 
+/* One run of the seed scenario, seed i + 1: 1 for a violation (none is
+ * expected on the fixed code). */
+typedef struct {
+    const scn_t *seed;
+    sim_options_t *o;
+} bench_job_t;
+
+static int bench_job(void *arg, uint64_t i)
+{
+    bench_job_t *j = arg;
+    wk_outcome_t out;
+    j->o->decide.seed = i + 1;
+    wk_machine_run(j->seed, j->o, &out);
+    int v = out.result != SIM_RESULT_OK;
+    wk_outcome_clear(&out);
+    return v;
+}
+
+/* --jobs N: the same runs in N worker processes (cli/jobs.h). */
+static int bench_runs_parallel(const scn_t *seed, sim_options_t *o, gint runs,
+                               unsigned jobs)
+{
+    bench_job_t j = { seed, o };
+    cli_jobs_result_t r;
+    gint64 t0 = g_get_monotonic_time();
+    if (cli_jobs_search(jobs, (uint64_t)runs, 1u << 1, bench_job, &j, &r) < 0) {
+        return 1;
+    }
+    double secs = (double)(g_get_monotonic_time() - t0) / 1e6;
+    if (r.stop != CLI_JOBS_NONE) {
+        fprintf(stderr, "bench-sim: unexpected violation (seed %" PRIu64 ")\n", r.stop + 1);
+        return 1;
+    }
+    printf("seed scenario %-28s %-3s %8d runs  %7.3f s  %8.0f runs/s  (%u jobs)\n",
+           seed->name, sim_memory_model_name(o->memory_model), runs, secs, runs / secs,
+           jobs);
+    return 0;
+}
+
 /* Runs/s of the seed scenario on the fixed code, seeds 1..runs. */
-static int bench_runs(const scn_t *seed, sim_options_t *o, gint runs)
+static int bench_runs(const scn_t *seed, sim_options_t *o, gint runs, unsigned jobs)
 {
     aio_mutants_clear();
+    if (jobs > 1) {
+        return bench_runs_parallel(seed, o, runs, jobs);
+    }
     uint64_t steps = 0;
     gint64 t0 = g_get_monotonic_time();
     for (gint i = 0; i < runs; i++) {
@@ -76,7 +122,7 @@ int main(int argc, char **argv)
 {
     wk_target_select(&wk_target_loop);
     gint runs = 20000;
-    gchar *scenario = NULL, *workload = NULL, *model_name = NULL;
+    gchar *scenario = NULL, *workload = NULL, *model_name = NULL, *jobs_s = NULL;
     GOptionEntry entries[] = { { "runs", 'n', 0, G_OPTION_ARG_INT, &runs,
                                  "Runs of the seed scenario (default 20000)", "N" },
                                { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &scenario,
@@ -85,6 +131,9 @@ int main(int argc, char **argv)
                                  "Scenario for the full workload", "FILE" },
                                { "memory-model", 0, 0, G_OPTION_ARG_STRING, &model_name,
                                  "sc (default), tso or pso", "M" },
+                               { "jobs", 'j', 0, G_OPTION_ARG_STRING, &jobs_s,
+                                 "Worker processes for the runs (default: the cores)",
+                                 "N" },
                                { NULL } };
     GOptionContext *oc = g_option_context_new("- simulator benchmark");
     GError *err = NULL;
@@ -109,7 +158,11 @@ int main(int argc, char **argv)
     o.decide.kind = SIM_DECIDE_SEED;
     o.memory_model = (sim_memory_model_t)model;
 
-    if (bench_runs(seed, &o, runs) != 0) {
+    unsigned jobs;
+    if (cli_jobs_parse(jobs_s, (uint64_t)runs, &jobs) < 0) {
+        return 2;
+    }
+    if (bench_runs(seed, &o, runs, jobs) != 0) {
         return 1;
     }
     bench_full(full, &o, "mutant missing-notify-add-sqe:", true);
@@ -120,6 +173,7 @@ int main(int argc, char **argv)
     g_free(scenario);
     g_free(workload);
     g_free(model_name);
+    g_free(jobs_s);
     g_option_context_free(oc);
     return 0;
 }
