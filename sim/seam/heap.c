@@ -322,6 +322,8 @@ static void libc_free(void *p, const char *op)
 
 static void quarantine_end_of_run(void *arg);
 
+/* The run's quarantine, opened at its first free.  One left by a run that
+ * never reached its end-of-run callbacks is dropped (its blocks leak). */
 static void quarantine_open(sim_world_t *w)
 {
     if (q.w == w && q.gen == w->gen) {
@@ -374,7 +376,8 @@ static void quarantine_put(sim_world_t *w, hdr_t *h, const void *site)
     h->free_site = site;
     h->tag = TAG_FREED ^ (uintptr_t)p;
     quarantine_open(w);
-    if (!q.ring) {
+    if (!q.ring) { /* no memory for the ring: no quarantine */
+        h->tag = 0;
         libc_free(h, "free");
         return;
     }
