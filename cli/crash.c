@@ -242,7 +242,12 @@ static void put_heap(line_t *l, const sim_heap_error_t *e)
 {
     put(l, "heap-error: ");
     put(l, sim_heap_kind_name(e->kind));
-    put(l, e->thread[0] ? " on simulated thread " : " found at the end of the run");
+    /* A write after free is found after the fact: the thread is the one
+     * whose free made the block leave the quarantine, not the writer. */
+    bool found = e->kind == SIM_HEAP_WRITE_AFTER_FREE;
+    put(l, !e->thread[0] ? " found at the end of the run"
+           : found       ? " found on simulated thread "
+                         : " on simulated thread ");
     put(l, e->thread);
     put(l, " at step ");
     put_u(l, e->step);

@@ -75,5 +75,9 @@ int __wrap_aio_blk_read(int fd, void *buf, size_t len, uint64_t offset, aio_blk_
     c->cb = cb;
     c->opaque = opaque;
     c->seq = offset;
-    return __real_aio_blk_read(fd, buf, len, offset, heapy_done, c);
+    int ret = __real_aio_blk_read(fd, buf, len, offset, heapy_done, c);
+    if (ret < 0) {
+        free(c); /* refused (no context): no completion */
+    }
+    return ret;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test-heap-error.sh HEAPY_WAKESIM WAKESIM [sanitized] - a heap error in the
+# test-heap-error.sh HEAPY_WAKESIM WAKESIM HEAP_PROGRAM [sanitized] - a heap error in the
 # code under test is a verdict of its own, "heap-error" (sim/seam/heap.c,
 # docs/invariants.md).  HEAPY_WAKESIM is wakesim whose loop target makes the
 # error WAKESIM_TEST_HEAP names in its completion callbacks (heap-wrap.c).
@@ -7,10 +7,12 @@
 # thread, step, the block's allocation and free), the reproducer records
 # verdict heap-error and replays to the same message; the same decisions on
 # code without the error diverge; with no error planted every run passes.
-# In a sanitized build (third argument 1) ASan owns malloc and the heap
+# HEAP_PROGRAM is a user program (libwakesim-main) whose worker frees a job
+# main may still run: the runner's verdict and its replay.
+# In a sanitized build (fourth argument 1) ASan owns malloc and the heap
 # check is compiled out: the use after free is ASan's crash verdict.
 set -u
-heapy=$1 wakesim=$2 sanitized=${3:-0}
+heapy=$1 wakesim=$2 prog=$(realpath "$3") sanitized=${4:-0}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -63,6 +65,20 @@ of a freed block was written after its free; $block"
 of a misaligned pointer (malloc never returns one)"
   heap wild "heap-error: invalid-free on simulated thread main-loop at step 163: the C \
 library's allocator aborted in free() (a pointer it did not allocate"
+  # wakesim check: the same verdict through its guard.
+  rm -f "$work"/*.trace
+  export WAKESIM_TEST_HEAP=uaf
+  expect 1 "$heapy" check ahci-mmio-inline-submit --runs 5 --out "$work" -- \
+    "VIOLATION in fixed sc seed 1: heap-error: use-after-free on simulated thread main-loop" \
+    "==wakesim== VIOLATION of heap-error"
+  expect 1 "$heapy" replay "$trace" -- "replay matches the recording: verdict heap-error"
+  unset WAKESIM_TEST_HEAP
+  # A user program through libwakesim-main.
+  msg="heap-error: use-after-free on simulated thread main at step 2: a pointer read from a \
+freed block was followed (offset +0 from it); the block: 16 bytes, allocated at step 0 on \
+main, freed at step 1 on pthread-1"
+  (cd "$work" && expect 1 "$prog" --runs 20 -- "VIOLATION (seed 1) $msg" "reproducer: ")
+  expect 1 "$wakesim" replay "$work/$(basename "$prog")-random1.trace" -- "$msg" "identical"
 fi
 # Nothing planted: no verdict (the check is silent on correct code).
 unset WAKESIM_TEST_HEAP

@@ -182,18 +182,19 @@ static void poison(hdr_t *h, uint64_t slot)
 /* The first byte written since the fill, or -1. */
 static int64_t poison_broken(const hdr_t *h, uint64_t slot)
 {
-    uint64_t word = poison_word(slot);
+    uint64_t word = poison_word(slot), v;
     const unsigned char *p = (const unsigned char *)(h + 1);
+    size_t n = poisoned_len(h), i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&v, p + i, 8);
+        if (v != word) {
+            break;
+        }
+    }
     const unsigned char *wb = (const unsigned char *)&word;
-    size_t n = poisoned_len(h);
-    for (size_t i = 0; i < n; i += 8) {
-        size_t len = n - i < 8 ? n - i : 8;
-        if (memcmp(p + i, wb, len) != 0) {
-            size_t j = 0;
-            while (p[i + j] == wb[j]) {
-                j++;
-            }
-            return (int64_t)(i + j);
+    for (; i < n; i++) { /* from a word boundary: the word's bytes in order */
+        if (p[i] != wb[i % 8]) {
+            return (int64_t)i;
         }
     }
     return -1;
@@ -321,6 +322,8 @@ static void libc_free(void *p, const char *op)
 
 static void quarantine_end_of_run(void *arg);
 
+/* The run's quarantine, opened at its first free.  One left by a run that
+ * never reached its end-of-run callbacks is dropped (its blocks leak). */
 static void quarantine_open(sim_world_t *w)
 {
     if (q.w == w && q.gen == w->gen) {
@@ -373,7 +376,8 @@ static void quarantine_put(sim_world_t *w, hdr_t *h, const void *site)
     h->free_site = site;
     h->tag = TAG_FREED ^ (uintptr_t)p;
     quarantine_open(w);
-    if (!q.ring) {
+    if (!q.ring) { /* no memory for the ring: no quarantine */
+        h->tag = 0;
         libc_free(h, "free");
         return;
     }
