@@ -27,7 +27,9 @@
  *       READ EIO/EAGAIN/short (1) | eventfd saturation (1) | io_uring denied (1:
  *       backend auto, where the submit path allows ppoll) | rate (2: 1%, 3%,
  *       10%, 25%)
- *   b4: memory model (2: sc, tso, pso, tso) | spare (6)
+ *   b4: memory model (2: sc, tso, pso, tso) | iothread polling: poll-max-ns
+ *       (2: 0, 8192, 32768 = QEMU's iothread default, 262144) | poll-shrink
+ *       (1: 0, 2) | spare (3)
  * Inputs without the extended bit read exactly as before it existed (it was
  * spare), sequentially consistent and without faults.
  */
@@ -95,6 +97,12 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
                                                 "memory-model = pso\n",
                                                 "memory-model = tso\n" };
     const char *memory = extended ? memory_lines[b4 & 3] : "";
+    /* Only an iothread polls (QEMU's main context does not). */
+    unsigned poll_max =
+        extended && iothread ? (unsigned[]){ 0, 8192, 32768, 262144 }[(b4 >> 2) & 3] : 0;
+    char *polling = poll_max ? g_strdup_printf("poll-max-ns = %u\npoll-shrink = %u\n",
+                                               poll_max, (b4 >> 4) & 1 ? 2u : 0u)
+                             : g_strdup("");
     bool denied = faults && ((b3 >> 5) & 1) && submit != 0 && !ppoll;
     unsigned lmin = (b1 >> 2) & 3;
     unsigned lmin_us = (unsigned[]){ 0, 20, 50, 200 }[lmin];
@@ -110,7 +118,7 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
                         "ring-entries = %s\n"
                         "main-loop-timer = %s\n"
                         "vcpus = %u\n"
-                        "%s"
+                        "%s%s"
                         "[device]\n"
                         "submit = %s\n"
                         "target = %s\n"
@@ -132,11 +140,12 @@ static char *swarm_text(const uint8_t shape[WK_SWARM_SHAPE_BYTES])
                         ppoll    ? "ppoll"
                         : denied ? "auto"
                                  : "io_uring",
-                        ring_entries[b1 & 3], timer ? "499ms" : "0", vcpus, memory,
+                        ring_entries[b1 & 3], timer ? "499ms" : "0", vcpus, memory, polling,
                         submit_names[submit], iothread ? "iothread" : "main", lat_min[lmin],
                         lmax_us, 1 + ((b1 >> 6) & 3), 1 + (b2 & 7), think[(b2 >> 3) & 3],
                         think[(b2 >> 5) & 3], jitter ? "50us" : "0us", fault_lines);
     g_free(fault_lines);
+    g_free(polling);
     return text;
 }
 
