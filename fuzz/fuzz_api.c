@@ -13,6 +13,9 @@
  * Shape byte (bit fields, low bits first):
  *   vcpus-1 (2) | ppoll back end (1) | idle timer 499 ms (1) | ring entries (2) |
  *   arm memory model (1) | spare (1)
+ * With WAKESIM_TARGET=qemu (QEMU's own event loop, docs/qemu.md) the back
+ * end is always io_uring with QEMU's fixed 128-entry ring: the ppoll and
+ * ring bits then choose nothing.
  * The memory-model bit was spare before and clear in every input of
  * corpus/; arm is the weakest model (it allows every reordering tso and pso
  * do, and a read-modify-write's write waiting in the store buffer), so one
@@ -31,32 +34,35 @@ static const char *const ring_entries[] = { "128", "32", "8", "4" };
 /* The scenario text for a shape (g_free): a reproducer embeds it. */
 static char *api_text(uint8_t b)
 {
-    return g_strdup_printf("[scenario]\n"
-                           "name = api-%02x\n"
-                           "description = fuzz_api shape %02x\n"
-                           "[machine]\n"
-                           "backend = %s\n"
-                           "ring-entries = %s\n"
-                           "main-loop-timer = %s\n"
-                           "vcpus = %u\n"
-                           "%s"
-                           "[device]\n"
-                           "submit = bh\n"
-                           "latency-min = 0us\n"
-                           "latency-max = 200us\n"
-                           "[workload]\n"
-                           "kind = generated\n"
-                           "ops = 24\n"
-                           "batches = 1\n"
-                           "batch-size = 1\n"
-                           "[bounds]\n"
-                           "sqe-submit = 10ms\n"
-                           "cqe-reap = 10ms\n"
-                           "handoff = 10ms\n"
-                           "deadline = 10s\n",
-                           b, b, (b >> 2) & 1 ? "ppoll" : "io_uring",
-                           ring_entries[(b >> 4) & 3], (b >> 3) & 1 ? "499ms" : "0",
-                           1 + (b & 3), (b >> 6) & 1 ? "memory-model = arm\n" : "");
+    bool qemu = strcmp(wkf_target(), "qemu") == 0;
+    return g_strdup_printf(
+        "[scenario]\n"
+        "name = api-%02x\n"
+        "description = fuzz_api shape %02x\n"
+        "%s"
+        "[machine]\n"
+        "backend = %s\n"
+        "ring-entries = %s\n"
+        "main-loop-timer = %s\n"
+        "vcpus = %u\n"
+        "%s"
+        "[device]\n"
+        "submit = bh\n"
+        "latency-min = 0us\n"
+        "latency-max = 200us\n"
+        "[workload]\n"
+        "kind = generated\n"
+        "ops = 24\n"
+        "batches = 1\n"
+        "batch-size = 1\n"
+        "[bounds]\n"
+        "sqe-submit = 10ms\n"
+        "cqe-reap = 10ms\n"
+        "handoff = 10ms\n"
+        "deadline = 10s\n",
+        b, b, qemu ? "targets = qemu\n" : "", (b >> 2) & 1 && !qemu ? "ppoll" : "io_uring",
+        ring_entries[qemu ? 0 : (b >> 4) & 3], (b >> 3) & 1 ? "499ms" : "0", 1 + (b & 3),
+        (b >> 6) & 1 ? "memory-model = arm\n" : "");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -65,13 +65,104 @@ const char *wkf_harness(void)
     return harness_name ? harness_name : "?";
 }
 
-void wkf_init(const char *harness)
+const char *wkf_target(void)
 {
-    if (harness_name) {
-        return;
+    return wk_target_selected()->name;
+}
+
+/* WAKESIM_TARGET: loop (the default) or qemu, which only binaries linked
+ * with a QEMU tree's event loop have (fuzz/CMakeLists.txt). */
+static const wk_target_ops_t *env_target(const char *harness)
+{
+    const char *t = getenv("WAKESIM_TARGET");
+    if (!t || !*t || strcmp(t, "loop") == 0) {
+        return &wk_target_loop;
     }
-    harness_name = g_strdup(harness);
-    wk_target_select(&wk_target_loop);
+    if (strcmp(t, "qemu") != 0) {
+        fprintf(stderr, "%s: WAKESIM_TARGET must be loop or qemu, got '%s'\n", harness, t);
+        exit(2);
+    }
+    const wk_target_ops_t *q = wk_target_find("qemu");
+    if (!q) {
+        fprintf(stderr,
+                "%s: this harness is built without the qemu target (only fuzz_api and "
+                "fuzz_swarm of a clang build configured with a QEMU tree have it: "
+                "fuzz/README.md)\n",
+                harness);
+        exit(2);
+    }
+    return q;
+}
+
+/* argv of this process, from the kernel (g_strfreev). */
+static char **own_argv(void)
+{
+    gchar *text = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents("/proc/self/cmdline", &text, &len, NULL) || len == 0) {
+        g_free(text);
+        return NULL;
+    }
+    GPtrArray *args = g_ptr_array_new();
+    for (gsize i = 0; i < len; i += strlen(text + i) + 1) {
+        g_ptr_array_add(args, g_strdup(text + i));
+    }
+    g_ptr_array_add(args, NULL);
+    g_free(text);
+    return (char **)g_ptr_array_free(args, FALSE);
+}
+
+/* A QEMU mutation is a build of its own: this harness built with
+ * "mutation" ("" the unmodified QEMU) is <harness binary>-qemu-<mutation>
+ * beside this one.  Re-executes it with the same arguments; returns only
+ * to say why it could not. */
+static void exec_qemu_twin(const char *harness, const char *mutation)
+{
+    char *exe = g_file_read_link("/proc/self/exe", NULL);
+    char *base = exe ? g_strdup(exe) : NULL;
+    char *cut =
+        base ? strstr(strrchr(base, '/') ? strrchr(base, '/') : base, "-qemu-") : NULL;
+    if (cut) {
+        *cut = '\0';
+    }
+    char *twin = base && *mutation ? g_strdup_printf("%s-qemu-%s", base, mutation)
+                                   : g_strdup(base ? base : "?");
+    char **argv = own_argv();
+    if (argv && g_file_test(twin, G_FILE_TEST_IS_EXECUTABLE)) {
+        fflush(stderr);
+        execv(twin, argv);
+    }
+    fprintf(stderr,
+            "%s: no QEMU build of this harness with mutation '%s' (%s): build them with "
+            "`cmake --build DIR --target wakesim_qemu_fuzz` in a clang build configured "
+            "with a QEMU tree\n",
+            harness, mutation, twin);
+    g_strfreev(argv);
+    g_free(twin);
+    g_free(base);
+    g_free(exe);
+}
+
+/* The qemu target: WAKESIM_MUTANTS names at most one build-time mutation,
+ * which must be this binary's (else its twin runs instead). */
+static char *qemu_mutation(const char *harness, const wk_target_ops_t *q)
+{
+    const char *want = getenv("WAKESIM_MUTANTS");
+    want = want ? want : "";
+    if (strchr(want, ',')) {
+        fprintf(stderr, "%s: the qemu target takes one mutation at a time\n", harness);
+        exit(2);
+    }
+    if (strcmp(q->build_mutation, want) != 0) {
+        exec_qemu_twin(harness, want);
+        exit(2);
+    }
+    return g_strdup(want);
+}
+
+/* loop/: WAKESIM_MUTANTS switches mutants on at run time. */
+static char *loop_mutants(const char *harness)
+{
     aio_mutants_clear();
     if (aio_mutants_from_env() < 0) {
         fprintf(stderr, "%s: bad WAKESIM_MUTANTS (see `wakesim list` for the names)\n",
@@ -84,11 +175,23 @@ void wkf_init(const char *harness)
             g_string_append_printf(list, "%s%s", list->len ? "," : "", aio_mutant_name(m));
         }
     }
-    mutant_list = g_string_free(list, FALSE);
+    return g_string_free(list, FALSE);
+}
+
+void wkf_init(const char *harness)
+{
+    if (harness_name) {
+        return;
+    }
+    harness_name = g_strdup(harness);
+    const wk_target_ops_t *t = env_target(harness);
+    wk_target_select(t);
+    aio_mutants_clear();
+    mutant_list = t == &wk_target_loop ? loop_mutants(harness) : qemu_mutation(harness, t);
     if (!wkf_replay_mode) {
         atexit(print_internal_runs);
-        fprintf(stderr, "wakesim fuzz harness %s: mutants: %s%s\n", harness,
-                *mutant_list ? mutant_list : "none (fixed code)",
+        fprintf(stderr, "wakesim fuzz harness %s: target %s, mutants: %s%s\n", harness,
+                t->name, *mutant_list ? mutant_list : "none (fixed code)",
 #ifdef WAKESIM_EXTRA_COUNTERS
                 ", wakeup-protocol extra counters on"
 #else
@@ -149,7 +252,14 @@ static void report(const scn_t *scn, const wk_outcome_t *found, const uint8_t *i
     wk_machine_run(scn, &o, &logged);
 
     char *path = write_trace(scn, &logged, sha1);
-    char *env = *mut ? g_strdup_printf("WAKESIM_MUTANTS=%s ", mut) : g_strdup("");
+    GString *envs = g_string_new(NULL);
+    if (strcmp(wkf_target(), "loop") != 0) {
+        g_string_append_printf(envs, "WAKESIM_TARGET=%s ", wkf_target());
+    }
+    if (*mut) {
+        g_string_append_printf(envs, "WAKESIM_MUTANTS=%s ", mut);
+    }
+    char *env = g_string_free(envs, FALSE);
     /* The same block as wakesim run / check / replay print. */
     char *seed = g_strdup_printf(
         "fuzzer input sha1 %s (%zu bytes, harness %s; %s vcpus=%u "
@@ -186,6 +296,11 @@ static void report(const scn_t *scn, const wk_outcome_t *found, const uint8_t *i
 
 void wkf_run(const scn_t *scn, const uint8_t *input, size_t size, size_t skip)
 {
+    if (!scn_applies_to(scn, wkf_target())) {
+        fprintf(stderr, "%s: scenario %s does not apply to target %s (its targets: %s)\n",
+                wkf_harness(), scn->name, wkf_target(), scn->targets);
+        exit(2);
+    }
     sim_options_t o;
     base_options(&o, scn);
     o.decide.kind = SIM_DECIDE_BYTES;

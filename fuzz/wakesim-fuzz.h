@@ -31,6 +31,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * Idempotent. */
 void wkf_init(const char *harness);
 
+/* The target the runs drive, from WAKESIM_TARGET: "loop" (the default) or
+ * "qemu" (QEMU's own event loop, in binaries linked with it; a QEMU
+ * mutation named in WAKESIM_MUTANTS runs in its twin binary, which
+ * wkf_init re-executes).  Valid after wkf_init. */
+const char *wkf_target(void);
+
 /* Runs scn once, every scheduling choice taken from input[skip..size) (then
  * the default policy), with the event log off; input[0..size) is the whole
  * fuzzer input (named in reports by its SHA-1, as libFuzzer names crashes).  On a violation: under a

@@ -70,3 +70,9 @@ add_test(NAME sim.target-cli
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-target-cli.sh $<TARGET_FILE:wakesim>
                  ${PROJECT_SOURCE_DIR})
 set_tests_properties(sim.target-cli PROPERTIES LABELS sim TIMEOUT 120)
+
+# A driver asked for a target it cannot serve says why and exits 2.
+add_test(NAME sim.target-refused
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-target-refused.sh ${PROJECT_SOURCE_DIR}
+                 $<TARGET_FILE:wakesim> $<TARGET_FILE:fuzz_replay_api>)
+set_tests_properties(sim.target-refused PROPERTIES LABELS sim TIMEOUT 120)
