@@ -231,14 +231,19 @@ static void op_pool_nested(surf_actor_t *a, int ctx)
 
 /* Under the BQL on the main context (a vCPU, or the main loop thread in
  * a BH): waits for a flag that a pool worker sets and kicks (the job's
- * completion comes later, through the pool's BH). */
+ * completion comes later, through the pool's BH on main or, for a job on
+ * the iothread's pool submitted by a BH there, on the iothread). */
 static void wait_kick_body(surf_actor_t *a, surf_job_t *j, wk_ctx_t *wait_ctx)
 {
     wk_gensurf_t *s = a->s;
     j->flag = 0;
     j->kick = true;
     wk_handoff_start(&j->ho);
-    job_submit_here(j);
+    if (j->ctx == SURF_IO) {
+        s->ops->bh_schedule_oneshot(s->ctx[SURF_IO], job_submit_bh, j);
+    } else {
+        job_submit_here(j);
+    }
     if (!j->done) { /* not refused */
         s->ops->wait_while_unset(wait_ctx, &j->flag);
         wk_handoff_done(&j->kick_ho, s->mon, s->w);
@@ -351,7 +356,10 @@ void wk_gensurf_op(wk_gensurf_t *s, unsigned i)
         op_pool_nested(a, pick_pool_ctx(a));
         break;
     case SF_WAIT_KICK: {
-        surf_job_t *j = job_slot(a, SURF_MAIN, 0, 1);
+        /* On the iothread's pool, only the kick can end the wait: the
+         * completion BH runs there, not on main. */
+        int ctx = s->ctx[SURF_IO] && sim_choose(2) ? SURF_IO : SURF_MAIN;
+        surf_job_t *j = job_slot(a, ctx, 0, 1);
         if (j) {
             op_wait(a, j);
         }
