@@ -46,6 +46,28 @@ MUTATIONS = {
     "poll-skips-notified-recheck": (
         "util/aio-posix.c", "aio_poll", "if (qatomic_read(&ctx->notified)) {", "if (0) {",
         "aio_poll raises notify_me and sleeps without re-reading notified"),
+    # QEMU's wider surface (thread pool, aio-wait): catalogue entries, each
+    # named by the commit that fixed it.
+    "thread-pool-completion-not-rescheduled": (
+        "util/thread-pool.c", "thread_pool_completion_bh",
+        "qemu_bh_schedule(pool->completion_bh);", "",
+        "C-13 (fixed by 3c80ca158c): the completion BH is not re-scheduled before a "
+        "callback, so a nested aio_poll() in it never sees a request that completed "
+        "at the same time"),
+    "aio-wait-bh-no-kick": (
+        "util/aio-wait.c", "aio_wait_bh", "aio_wait_kick();", "",
+        "C-09 (fixed by 4720cbeea1): the waited-on state is set without "
+        "aio_wait_kick(), so AIO_WAIT_WHILE sleeps on with its condition false"),
+    "aio-wait-bh-kick-before-done": (
+        "util/aio-wait.c", "aio_wait_bh", "data->cb(data->opaque);",
+        "data->cb(data->opaque); aio_wait_kick(); qatomic_set(&data->done, true); return;",
+        "C-09 (fixed by 65181d6381): aio_wait_kick() before the waited-on state "
+        "changes (as the drained_end_counter's atomic decrement did), so "
+        "AIO_WAIT_WHILE may re-check too early and sleep on"),
+    "aio-wait-kick-no-barrier": (
+        "util/aio-wait.c", "aio_wait_kick", "smp_mb();", "",
+        "C-10 (fixed by 7455ff1aa0): aio_wait_kick() reads num_waiters without "
+        "a barrier after the caller's store (store buffering with AIO_WAIT_WHILE)"),
 }
 
 
