@@ -26,6 +26,8 @@ FILES = [
     "util/fdmon-poll.c", "util/qemu-timer.c", "util/lockcnt.c",
     "util/event_notifier-posix.c", "util/aio-posix.h", "util/trace.h",
     "util/thread-pool.c", "util/aio-wait.c", "util/aiocb.c",
+    "util/qemu-coroutine.c", "util/qemu-coroutine-lock.c",
+    "util/qemu-coroutine-sleep.c", "util/coroutine-ucontext.c",
 ]
 
 # name: (file, function, statement as written, replacement, what it re-introduces)
