@@ -30,7 +30,9 @@
 #define SURF_MAX_ACTORS 8
 #define SURF_JOBS 4
 enum { SURF_MAIN, SURF_IO };
-enum { SF_POOL, SF_POOL_NESTED, SF_WAIT_KICK, SF_WAIT_BH, SF_COUNT };
+enum { SF_POOL, SF_POOL_NESTED, SF_WAIT_KICK, SF_WAIT_BH, SF_COROUTINE, SF_COUNT };
+/* What a coroutine does before it takes the shared CoMutex. */
+enum { CO_WAKE, CO_RESCHEDULE, CO_POOL, CO_KINDS };
 static const char *const surf_ctx_names[] = { "main", "iothread" };
 
 typedef struct surf_actor surf_actor_t;
@@ -69,6 +71,15 @@ struct surf_actor {
     surf_job_t *ml_job; /* AIO_WAIT_WHILE for this job's flag; NULL: BH */
     wk_ctx_t *ml_wait_ctx;
     wk_handoff_t ml_ho; /* the BH that runs it -> ran */
+    /* One coroutine at a time. */
+    bool co_busy;
+    int co_ctx, co_kind;
+    bool co_sleep; /* qemu_co_sleep_ns while holding the CoMutex */
+    wk_co_t *co;
+    wk_handoff_t co_enter_ho; /* aio_co_enter -> running */
+    wk_handoff_t co_wake_ho;  /* aio_co_wake from the other context -> running */
+    wk_handoff_t co_move_ho;  /* aio_co_reschedule_self -> running there */
+    wk_handoff_t co_pool_ho;  /* thread_pool_submit_co -> resumed */
 };
 
 struct wk_gensurf {
@@ -77,6 +88,7 @@ struct wk_gensurf {
     wk_monitor_t *mon;
     wk_ctx_t *ctx[2];
     bool feat[SF_COUNT];
+    wk_co_mutex_t *comutex; /* shared by every actor's coroutines */
     unsigned nactors;
     surf_actor_t actors[SURF_MAX_ACTORS];
 };
@@ -231,14 +243,19 @@ static void op_pool_nested(surf_actor_t *a, int ctx)
 
 /* Under the BQL on the main context (a vCPU, or the main loop thread in
  * a BH): waits for a flag that a pool worker sets and kicks (the job's
- * completion comes later, through the pool's BH). */
+ * completion comes later, through the pool's BH on main or, for a job on
+ * the iothread's pool submitted by a BH there, on the iothread). */
 static void wait_kick_body(surf_actor_t *a, surf_job_t *j, wk_ctx_t *wait_ctx)
 {
     wk_gensurf_t *s = a->s;
     j->flag = 0;
     j->kick = true;
     wk_handoff_start(&j->ho);
-    job_submit_here(j);
+    if (j->ctx == SURF_IO) {
+        s->ops->bh_schedule_oneshot(s->ctx[SURF_IO], job_submit_bh, j);
+    } else {
+        job_submit_here(j);
+    }
     if (!j->done) { /* not refused */
         s->ops->wait_while_unset(wait_ctx, &j->flag);
         wk_handoff_done(&j->kick_ho, s->mon, s->w);
@@ -311,6 +328,88 @@ static void op_wait(surf_actor_t *a, surf_job_t *job)
     s->ops->bql_unlock();
 }
 
+/* ---- coroutines ---- */
+
+static void co_wake_bh(void *opaque)
+{
+    surf_actor_t *a = opaque;
+    wk_handoff_start(&a->co_wake_ho);
+    a->s->ops->co_wake(a->co);
+}
+
+static int co_job_fn(void *arg)
+{
+    surf_actor_t *a = arg;
+    sim_sleep_ns(work_ns[3]);
+    return (int)a->index;
+}
+
+/* Before the CoMutex: yield until a BH on the other context wakes us,
+ * move to the other context, or wait for a pool job in the coroutine. */
+static void co_first_part(surf_actor_t *a)
+{
+    wk_gensurf_t *s = a->s;
+    int other = s->ctx[SURF_IO] ? 1 - a->co_ctx : a->co_ctx;
+    if (a->co_kind == CO_WAKE) {
+        a->co = s->ops->co_self();
+        s->ops->bh_schedule_oneshot(s->ctx[other], co_wake_bh, a);
+        s->ops->co_yield ();
+        wk_handoff_done(&a->co_wake_ho, s->mon, s->w);
+        sim_monitor_event(s->w, "coroutine woken", a->index, other);
+    } else if (a->co_kind == CO_RESCHEDULE) {
+        wk_handoff_start(&a->co_move_ho);
+        s->ops->co_reschedule_self(s->ctx[other]);
+        wk_handoff_done(&a->co_move_ho, s->mon, s->w);
+        sim_monitor_event(s->w, "coroutine moved", a->index, other);
+    } else {
+        wk_handoff_start(&a->co_pool_ho);
+        int ret = s->ops->co_pool_submit(co_job_fn, a);
+        wk_handoff_done(&a->co_pool_ho, s->mon, s->w);
+        if (ret != (int)a->index) {
+            wk_monitor_violation(s->mon, s->w, WK_INV_DATA,
+                                 "%s: thread_pool_submit_co returned %d, its function %u",
+                                 a->name, ret, a->index);
+        }
+        sim_monitor_event(s->w, "coroutine pool job", a->index, ret);
+    }
+}
+
+static void co_body(void *opaque)
+{
+    surf_actor_t *a = opaque;
+    wk_gensurf_t *s = a->s;
+    wk_handoff_done(&a->co_enter_ho, s->mon, s->w);
+    co_first_part(a);
+    sim_monitor_event(s->w, "coroutine locks", a->index, 0);
+    s->ops->co_mutex_lock(s->comutex);
+    if (a->co_sleep) {
+        s->ops->co_sleep_ns(work_ns[2]);
+    }
+    s->ops->co_mutex_unlock(s->comutex);
+    sim_monitor_event(s->w, "coroutine done", a->index, 0);
+    os_mutex_lock(&a->lock);
+    a->co_busy = false;
+    sim_cond_broadcast(&a->cond);
+    os_mutex_unlock(&a->lock);
+}
+
+/* Any actor, holding nothing: aio_co_enter on a context not its own, so
+ * QEMU schedules the coroutine there (co_schedule_bh). */
+static void op_coroutine(surf_actor_t *a)
+{
+    wk_gensurf_t *s = a->s;
+    if (a->co_busy) {
+        return;
+    }
+    a->co_busy = true;
+    a->co_ctx = s->ctx[SURF_IO] ? (int)sim_choose(2) : SURF_MAIN;
+    a->co_kind = (int)sim_choose(CO_KINDS);
+    a->co_sleep = sim_choose(2) == 0;
+    wk_handoff_start(&a->co_enter_ho);
+    sim_monitor_event(s->w, "coroutine start", a->index, a->co_ctx * 10 + a->co_kind);
+    s->ops->co_start(s->ctx[a->co_ctx], co_body, a);
+}
+
 /* The contexts this actor may reach the pool on: main under the BQL (a
  * vCPU), the iothread's through a BH (anyone). */
 static int pick_pool_ctx(surf_actor_t *a)
@@ -339,6 +438,9 @@ void wk_gensurf_op(wk_gensurf_t *s, unsigned i)
     if (s->feat[SF_WAIT_BH] && s->ctx[SURF_IO]) {
         ops[n++] = SF_WAIT_BH;
     }
+    if (s->feat[SF_COROUTINE]) {
+        ops[n++] = SF_COROUTINE;
+    }
     if (!n) {
         sim_yield();
         return;
@@ -351,14 +453,20 @@ void wk_gensurf_op(wk_gensurf_t *s, unsigned i)
         op_pool_nested(a, pick_pool_ctx(a));
         break;
     case SF_WAIT_KICK: {
-        surf_job_t *j = job_slot(a, SURF_MAIN, 0, 1);
+        /* On the iothread's pool, only the kick can end the wait: the
+         * completion BH runs there, not on main. */
+        int ctx = s->ctx[SURF_IO] && sim_choose(2) ? SURF_IO : SURF_MAIN;
+        surf_job_t *j = job_slot(a, ctx, 0, 1);
         if (j) {
             op_wait(a, j);
         }
         break;
     }
-    default:
+    case SF_WAIT_BH:
         op_wait(a, NULL);
+        break;
+    default:
+        op_coroutine(a);
         break;
     }
 }
@@ -388,6 +496,14 @@ static void actor_init(wk_gensurf_t *s, surf_actor_t *a, unsigned i, const char 
     wk_handoff_init(&a->bh_ret_ho, what);
     g_snprintf(what, sizeof(what), "main-loop wait BH of %s", name);
     wk_handoff_init(&a->ml_ho, what);
+    g_snprintf(what, sizeof(what), "aio_co_enter of %s's coroutine", name);
+    wk_handoff_init(&a->co_enter_ho, what);
+    g_snprintf(what, sizeof(what), "aio_co_wake of %s's coroutine", name);
+    wk_handoff_init(&a->co_wake_ho, what);
+    g_snprintf(what, sizeof(what), "aio_co_reschedule_self of %s's", name);
+    wk_handoff_init(&a->co_move_ho, what);
+    g_snprintf(what, sizeof(what), "thread_pool_submit_co of %s's", name);
+    wk_handoff_init(&a->co_pool_ho, what);
 }
 
 wk_gensurf_t *wk_gensurf_new(const wk_target_ops_t *ops, sim_world_t *w, wk_monitor_t *mon,
@@ -412,6 +528,7 @@ wk_gensurf_t *wk_gensurf_new(const wk_target_ops_t *ops, sim_world_t *w, wk_moni
     for (unsigned i = 0; i < s->nactors; i++) {
         actor_init(s, &s->actors[i], i, names[i], vcpu[i]);
     }
+    s->comutex = ops->co_mutex_new();
     return s;
 }
 
@@ -424,7 +541,7 @@ void wk_gensurf_collect(wk_gensurf_t *s, unsigned i)
             sim_cond_wait(&a->cond, (struct os_mutex *)&a->lock);
         }
     }
-    while (a->ml_busy) {
+    while (a->ml_busy || a->co_busy) {
         sim_cond_wait(&a->cond, (struct os_mutex *)&a->lock);
     }
     os_mutex_unlock(&a->lock);
@@ -441,6 +558,10 @@ void wk_gensurf_check_stale(wk_gensurf_t *s)
         wk_handoff_check_stale(&a->bh_ho, s->mon, s->w);
         wk_handoff_check_stale(&a->bh_ret_ho, s->mon, s->w);
         wk_handoff_check_stale(&a->ml_ho, s->mon, s->w);
+        wk_handoff_check_stale(&a->co_enter_ho, s->mon, s->w);
+        wk_handoff_check_stale(&a->co_wake_ho, s->mon, s->w);
+        wk_handoff_check_stale(&a->co_move_ho, s->mon, s->w);
+        wk_handoff_check_stale(&a->co_pool_ho, s->mon, s->w);
     }
 }
 
@@ -455,14 +576,21 @@ void wk_gensurf_after_stop(wk_gensurf_t *s)
 
 void wk_gensurf_free(wk_gensurf_t *s)
 {
+    if (s->comutex) {
+        s->ops->co_mutex_free(s->comutex);
+    }
     g_free(s);
 }
 
 static const wk_target_op_t needed_ops[] = {
-    WK_TARGET_OP(pool_submit),
-    WK_TARGET_OP(wait_while_unset),
-    WK_TARGET_OP(set_and_kick),
-    WK_TARGET_OP(wait_bh_oneshot),
+    WK_TARGET_OP(pool_submit),        WK_TARGET_OP(wait_while_unset),
+    WK_TARGET_OP(set_and_kick),       WK_TARGET_OP(wait_bh_oneshot),
+    WK_TARGET_OP(co_start),           WK_TARGET_OP(co_self),
+    WK_TARGET_OP(co_yield ),          WK_TARGET_OP(co_wake),
+    WK_TARGET_OP(co_reschedule_self), WK_TARGET_OP(co_pool_submit),
+    WK_TARGET_OP(co_sleep_ns),        WK_TARGET_OP(co_mutex_new),
+    WK_TARGET_OP(co_mutex_free),      WK_TARGET_OP(co_mutex_lock),
+    WK_TARGET_OP(co_mutex_unlock),
 };
 
 const char *wk_gensurf_missing_op(const wk_target_ops_t *ops)

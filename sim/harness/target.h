@@ -27,6 +27,8 @@ typedef struct wk_ctx wk_ctx_t;
 typedef struct wk_main_loop wk_main_loop_t;
 typedef struct wk_timer wk_timer_t;
 typedef struct wk_bh wk_bh_t;
+typedef struct wk_co wk_co_t;
+typedef struct wk_co_mutex wk_co_mutex_t;
 typedef void wk_cb_t(void *opaque);
 typedef void wk_done_t(void *opaque, ssize_t ret);
 typedef int wk_pool_fn_t(void *arg);
@@ -129,6 +131,27 @@ typedef struct wk_target_ops {
     /* aio_wait_bh_oneshot(ctx, cb, opaque): cb runs on ctx's home thread
      * while the caller, a BQL holder, waits with AIO_WAIT_WHILE. */
     void (*wait_bh_oneshot)(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque);
+    /* Coroutines (QEMU's coroutine core).  co_start: qemu_coroutine_create
+     * + aio_co_enter(ctx): fn(opaque) runs as a coroutine on ctx's home
+     * thread (at once when that is the caller), from any thread.  The rest
+     * but co_wake are called inside a coroutine: co_self, co_yield
+     * (qemu_coroutine_yield), co_reschedule_self (aio_co_reschedule_self:
+     * continue on ctx's home thread), co_pool_submit (thread_pool_submit_co
+     * on the current context; fn's result), co_sleep_ns (qemu_co_sleep_ns,
+     * realtime clock), CoMutex lock and unlock.  co_wake (aio_co_wake): any
+     * thread, for a coroutine that yielded, or will before its context's
+     * home thread polls again. */
+    void (*co_start)(wk_ctx_t *ctx, wk_cb_t *fn, void *opaque);
+    wk_co_t *(*co_self)(void);
+    void (*co_yield )(void);
+    void (*co_wake)(wk_co_t *co);
+    void (*co_reschedule_self)(wk_ctx_t *ctx);
+    int (*co_pool_submit)(wk_pool_fn_t *fn, void *arg);
+    void (*co_sleep_ns)(int64_t ns);
+    wk_co_mutex_t *(*co_mutex_new)(void);
+    void (*co_mutex_free)(wk_co_mutex_t *m);
+    void (*co_mutex_lock)(wk_co_mutex_t *m);
+    void (*co_mutex_unlock)(wk_co_mutex_t *m);
 } wk_target_ops_t;
 
 /* One operation of the table, by name, for a workload's list of the

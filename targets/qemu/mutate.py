@@ -27,6 +27,8 @@ FILES = [
     "util/fdmon-poll.c", "util/qemu-timer.c", "util/lockcnt.c",
     "util/event_notifier-posix.c", "util/aio-posix.h", "util/trace.h",
     "util/thread-pool.c", "util/aio-wait.c", "util/aiocb.c",
+    "util/qemu-coroutine.c", "util/qemu-coroutine-lock.c",
+    "util/qemu-coroutine-sleep.c", "util/coroutine-ucontext.c",
 ]
 
 # A mutation: the file it edits, its edits, what it re-introduces and the
@@ -202,6 +204,29 @@ MUTATIONS = {
         [("run_poll_handlers_once", "if (node->opaque != &ctx->notifier) {", "if (1) {")],
         "busy polling counts the notifier's poll handler as progress, so aio_poll() "
         "reports progress for a bare aio_notify()", "70232b5253"),
+    # QEMU's wider surface (thread pool, aio-wait): catalogue entries, each
+    # named by the commit that fixed it.
+    "thread-pool-completion-not-rescheduled": M(
+        "util/thread-pool.c",
+        [("thread_pool_completion_bh", "qemu_bh_schedule(pool->completion_bh);", "")],
+        "C-13: the completion BH is not re-scheduled before a callback, so a nested "
+        "aio_poll() in it never sees a request that completed at the same time",
+        "3c80ca158c"),
+    "aio-wait-bh-no-kick": M(
+        "util/aio-wait.c", [("aio_wait_bh", "aio_wait_kick();", "")],
+        "C-09: the waited-on state is set without aio_wait_kick(), so "
+        "AIO_WAIT_WHILE sleeps on with its condition false", "4720cbeea1"),
+    "aio-wait-bh-kick-before-done": M(
+        "util/aio-wait.c",
+        [("aio_wait_bh", "data->cb(data->opaque);",
+          "data->cb(data->opaque);\naio_wait_kick();\nqatomic_set(&data->done, true);\nreturn;")],
+        "C-09: aio_wait_kick() before the waited-on state changes (as the "
+        "drained_end_counter's atomic decrement did), so AIO_WAIT_WHILE may "
+        "re-check too early and sleep on", "65181d6381"),
+    "aio-wait-kick-no-barrier": M(
+        "util/aio-wait.c", [("aio_wait_kick", "smp_mb();", "")],
+        "C-10: aio_wait_kick() reads num_waiters without a barrier after the "
+        "caller's store (store buffering with AIO_WAIT_WHILE)", "7455ff1aa0"),
 }
 
 

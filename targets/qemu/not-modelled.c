@@ -23,31 +23,6 @@ static G_NORETURN void not_modelled(const char *what)
     abort();
 }
 
-/* Coroutines (aio_co_schedule/aio_co_wake/aio_co_enter): wakesim's machine
- * drives the loop with bottom halves, fd handlers, timers and CQE handlers
- * only.  Nothing runs in a coroutine, so the question has a true answer. */
-bool qemu_in_coroutine(void)
-{
-    return false;
-}
-
-Coroutine *qemu_coroutine_self(void)
-{
-    not_modelled("qemu_coroutine_self");
-}
-
-void coroutine_fn qemu_coroutine_yield(void)
-{
-    not_modelled("qemu_coroutine_yield");
-}
-
-void qemu_aio_coroutine_enter(AioContext *ctx, Coroutine *co)
-{
-    (void)ctx;
-    (void)co;
-    not_modelled("qemu_aio_coroutine_enter");
-}
-
 /* defer_call() batches work done by CQE handlers until the dispatch loop
  * ends; with nobody calling defer_call(), begin/end have nothing to flush. */
 void defer_call_begin(void)

@@ -18,6 +18,7 @@
 #include "block/aio.h"
 #include "block/aio-wait.h"
 #include "block/thread-pool.h"
+#include "qemu/coroutine.h"
 
 #include "target-qemu-wide.h"
 #include "target.h"
@@ -28,15 +29,21 @@
  * the idle-worker wakeup is exercised. */
 #define WK_POOL_MAX_THREADS 4
 
+/* Before a context's pool is created (aio_get_thread_pool, on first use). */
+static void pool_limit(AioContext *ctx)
+{
+    if (!ctx->thread_pool) {
+        aio_context_set_thread_pool_params(ctx, 0, WK_POOL_MAX_THREADS, &error_abort);
+    }
+}
+
 int wk_qemu_pool_submit(wk_pool_fn_t *fn, void *arg, wk_pool_done_t *done, void *opaque)
 {
     AioContext *ctx = qemu_get_current_aio_context();
     if (!ctx) {
         return -EPERM; /* QEMU would dereference NULL: a caller's bug */
     }
-    if (!ctx->thread_pool) {
-        aio_context_set_thread_pool_params(ctx, 0, WK_POOL_MAX_THREADS, &error_abort);
-    }
+    pool_limit(ctx);
     thread_pool_submit_aio(fn, arg, done, opaque);
     return 0;
 }
@@ -55,6 +62,67 @@ void wk_qemu_set_and_kick(int *flag)
 void wk_qemu_wait_bh_oneshot(wk_ctx_t *wctx, wk_cb_t *cb, void *opaque)
 {
     aio_wait_bh_oneshot((AioContext *)wctx, cb, opaque);
+}
+
+/* ---- coroutines: QEMU's coroutine core, coroutine-ucontext back end ---- */
+
+void wk_qemu_co_start(wk_ctx_t *wctx, wk_cb_t *fn, void *opaque)
+{
+    Coroutine *co = qemu_coroutine_create(fn, opaque);
+    aio_co_enter((AioContext *)wctx, co);
+}
+
+wk_co_t *wk_qemu_co_self(void)
+{
+    return (wk_co_t *)qemu_coroutine_self();
+}
+
+void wk_qemu_co_yield(void)
+{
+    qemu_coroutine_yield();
+}
+
+void wk_qemu_co_wake(wk_co_t *co)
+{
+    aio_co_wake((Coroutine *)co);
+}
+
+void wk_qemu_co_reschedule_self(wk_ctx_t *wctx)
+{
+    aio_co_reschedule_self((AioContext *)wctx);
+}
+
+int wk_qemu_co_pool_submit(wk_pool_fn_t *fn, void *arg)
+{
+    pool_limit(qemu_get_current_aio_context());
+    return thread_pool_submit_co(fn, arg);
+}
+
+void wk_qemu_co_sleep_ns(int64_t ns)
+{
+    qemu_co_sleep_ns(QEMU_CLOCK_REALTIME, ns);
+}
+
+wk_co_mutex_t *wk_qemu_co_mutex_new(void)
+{
+    CoMutex *m = g_new0(CoMutex, 1);
+    qemu_co_mutex_init(m);
+    return (wk_co_mutex_t *)m;
+}
+
+void wk_qemu_co_mutex_free(wk_co_mutex_t *m)
+{
+    g_free(m);
+}
+
+void wk_qemu_co_mutex_lock(wk_co_mutex_t *m)
+{
+    qemu_co_mutex_lock((CoMutex *)m);
+}
+
+void wk_qemu_co_mutex_unlock(wk_co_mutex_t *m)
+{
+    qemu_co_mutex_unlock((CoMutex *)m);
 }
 
 /* Pools of contexts a cut-short run left behind: their workers were

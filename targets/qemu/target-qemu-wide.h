@@ -13,12 +13,29 @@ int wk_qemu_pool_submit(wk_pool_fn_t *fn, void *arg, wk_pool_done_t *done, void 
 void wk_qemu_wait_while_unset(wk_ctx_t *ctx, int *flag);
 void wk_qemu_set_and_kick(int *flag);
 void wk_qemu_wait_bh_oneshot(wk_ctx_t *ctx, wk_cb_t *cb, void *opaque);
+void wk_qemu_co_start(wk_ctx_t *ctx, wk_cb_t *fn, void *opaque);
+wk_co_t *wk_qemu_co_self(void);
+void wk_qemu_co_yield(void);
+void wk_qemu_co_wake(wk_co_t *co);
+void wk_qemu_co_reschedule_self(wk_ctx_t *ctx);
+int wk_qemu_co_pool_submit(wk_pool_fn_t *fn, void *arg);
+void wk_qemu_co_sleep_ns(int64_t ns);
+wk_co_mutex_t *wk_qemu_co_mutex_new(void);
+void wk_qemu_co_mutex_free(wk_co_mutex_t *m);
+void wk_qemu_co_mutex_lock(wk_co_mutex_t *m);
+void wk_qemu_co_mutex_unlock(wk_co_mutex_t *m);
 /* On the host after a cut-short run, before ctx is finalised: its pool's
  * workers are gone, so the pool is detached and kept instead of freed. */
 void wk_qemu_pool_abandon(struct AioContext *ctx);
 
 #define WK_QEMU_WIDE_OPS                                                                   \
     .pool_submit = wk_qemu_pool_submit, .wait_while_unset = wk_qemu_wait_while_unset,      \
-    .set_and_kick = wk_qemu_set_and_kick, .wait_bh_oneshot = wk_qemu_wait_bh_oneshot
+    .set_and_kick = wk_qemu_set_and_kick, .wait_bh_oneshot = wk_qemu_wait_bh_oneshot,      \
+    .co_start = wk_qemu_co_start, .co_self = wk_qemu_co_self,                              \
+    .co_yield = wk_qemu_co_yield, .co_wake = wk_qemu_co_wake,                              \
+    .co_reschedule_self = wk_qemu_co_reschedule_self,                                      \
+    .co_pool_submit = wk_qemu_co_pool_submit, .co_sleep_ns = wk_qemu_co_sleep_ns,          \
+    .co_mutex_new = wk_qemu_co_mutex_new, .co_mutex_free = wk_qemu_co_mutex_free,          \
+    .co_mutex_lock = wk_qemu_co_mutex_lock, .co_mutex_unlock = wk_qemu_co_mutex_unlock
 
 #endif

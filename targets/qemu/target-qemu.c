@@ -224,7 +224,8 @@ static void tq_context_free(wk_ctx_t *wctx)
     if (g_source_get_context(&ctx->source)) {
         g_source_destroy(&ctx->source);
     }
-    if (!sim_thread_self() && !QSLIST_EMPTY(&ctx->bh_list)) {
+    if (!sim_thread_self() &&
+        (!QSLIST_EMPTY(&ctx->bh_list) || !QSLIST_EMPTY(&ctx->scheduled_coroutines))) {
         if (!abandoned_contexts) {
             abandoned_contexts = g_ptr_array_new();
         }
