@@ -273,6 +273,9 @@ static void run_world(const opts_t *o, const sim_decide_opts_t *decide, bool pri
     so.decide = *decide;
     so.ns_per_step = o->ns_per_step;
     so.memory_model = o->memory_model;
+    /* Kernel-sized fd numbers: programs size tables by fd (libuv's watcher
+     * array); each run is a process of its own, so the numbers are free. */
+    so.fd_base = SIM_FD_BASE_LOW;
     so.log_stream = print_log ? stdout : NULL;
     wakesim_monitor_attach(m, &so);
     sim_world_t *w = sim_world_new(&so);

@@ -25,4 +25,7 @@ function(wakesim_add_simulated_executable name)
     target_link_libraries(${name} PRIVATE wakesim::tsan)
   endif()
   target_link_libraries(${name} PRIVATE wakesim::main wakesim::sim)
+  # Every run is a forked child of the runner: bind every symbol once, in
+  # the parent, rather than lazily again in each child.
+  target_link_options(${name} PRIVATE -Wl,-z,now)
 endfunction()

@@ -53,3 +53,6 @@ if(TARGET wakesim)
                    ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR} ${CMAKE_C_COMPILER})
   set_tests_properties(install.example PROPERTIES LABELS "install;sim" TIMEOUT 300)
 endif()
+
+# The libuv target's tests (label libuv) build against this installation.
+include(${PROJECT_SOURCE_DIR}/targets/libuv/tests.cmake)

@@ -66,8 +66,16 @@ extern "C" {
 typedef struct sim_world sim_world_t;
 typedef struct sim_thread sim_thread_t;
 
-/* Simulated fds start here, far above any real fd of the process. */
+/* Simulated fds start here by default, far above any real fd of the
+ * process (the kernel's largest fs.nr_open), so no number is ever both. */
 #define SIM_FD_BASE (1 << 20)
+/* The low numbering (sim_options_t.fd_base): simulated fds from 64 up, as
+ * small as a kernel's, for code that sizes tables by fd number (libuv's
+ * watcher array is fd-indexed: 16 MiB per run from 2^20).  Each number is
+ * reserved in the real kernel while the world lives (sim/kernel/fd.c), so
+ * real fds opened during the run never take one; a real fd already open at
+ * a number the run needs ends the run with the violation fd-collision. */
+#define SIM_FD_BASE_LOW 64
 
 /* ------------------------------------------------------------------------
  * Decision sources
@@ -264,6 +272,7 @@ typedef struct {
     int uring_init_error;            /* if < 0, os_uring_init fails with it */
     sim_faults_t faults;             /* injected faults (all off by default) */
     sim_memory_model_t memory_model; /* sc (default), tso, pso: sim-memory.h */
+    int fd_base; /* first simulated fd: 0 = SIM_FD_BASE, or SIM_FD_BASE_LOW */
 } sim_options_t;
 
 /* Defaults: SEED 0, max_steps 1000000, max_time_ns 60 s, ns_per_step 100,

@@ -282,3 +282,34 @@ void wk_monitor_check_left_open(wk_monitor_t *m, sim_world_t *w)
                         now / NS_PER_MS, m->bound_sqe_submit_ns / NS_PER_MS);
     }
 }
+
+static gint older_entry(gconstpointer a, gconstpointer b)
+{
+    const open_entry_t *x = *(const open_entry_t *const *)a;
+    const open_entry_t *y = *(const open_entry_t *const *)b;
+    return older(&x->key, &x->item, &y->key, &y->item)   ? -1
+           : older(&y->key, &y->item, &x->key, &x->item) ? 1
+                                                         : 0;
+}
+
+char *wk_monitor_open_handoffs(wk_monitor_t *m)
+{
+    GPtrArray *open = g_ptr_array_new();
+    for (guint i = 0; i < m->pending->len; i++) {
+        open_entry_t *e = &g_array_index(m->pending, open_entry_t, i);
+        if (e->key.kind == OPEN_HANDOFF) {
+            g_ptr_array_add(open, e);
+        }
+    }
+    g_ptr_array_sort(open, older_entry);
+    GString *s = g_string_new("");
+    for (guint i = 0; i < open->len; i++) {
+        const open_entry_t *e = g_ptr_array_index(open, i);
+        char *what = annotation_what(e->key.name, e->key.object, e->item.by);
+        g_string_append_printf(s, "%s%s at %.3f ms (bound %.3f ms)", i ? "; " : "", what,
+                               e->item.at / NS_PER_MS, e->item.bound / NS_PER_MS);
+        g_free(what);
+    }
+    g_ptr_array_free(open, TRUE);
+    return g_string_free(s, FALSE);
+}

@@ -172,9 +172,18 @@ void wk_monitor_finish(wk_monitor_t *m, sim_world_t *w)
     const char *invariant = wk_invariant_of_result(r);
     if (invariant) {
         /* A violation seen first stays the verdict: the deadlock or the
-         * limit is its consequence. */
-        wk_monitor_violation(m, w, invariant, "%s (run ended at %.3f ms)",
-                             sim_world_message(w), sim_world_now_ns(w) / NS_PER_MS);
+         * limit is its consequence.  A wakeup lost behind a periodic timer
+         * only shows here: name what was handed over and never picked up,
+         * and where every thread was at the end. */
+        int64_t now = sim_world_now_ns(w);
+        char *open = wk_monitor_open_handoffs(m);
+        char *states = wk_history_states_at(&m->history, now);
+        wk_monitor_violation(m, w, invariant,
+                             "%s (run ended at %.3f ms)%s%s; threads at the end:%s",
+                             sim_world_message(w), now / NS_PER_MS,
+                             *open ? "; open hand-offs: " : "", open, states);
+        g_free(open);
+        g_free(states);
     } else if (r == SIM_RESULT_OK && !m->invariant) {
         wk_monitor_check_left_open(m, w);
     }

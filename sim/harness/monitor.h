@@ -109,6 +109,9 @@ void wk_monitor_on_wake(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
 /* End of run: the oldest hand-off still open past its bound, then the
  * oldest SQE never submitted past the SQE bound. */
 void wk_monitor_check_left_open(wk_monitor_t *m, sim_world_t *w);
+/* Every hand-off still open, oldest first ("hand-off <name> key <k> (begun
+ * by <thread>) at <t> ms (bound <b> ms)", "; " between), or "". */
+char *wk_monitor_open_handoffs(wk_monitor_t *m);
 
 /* monitor-busy.c: the busy-loop check.  A wait is an iteration of the
  * thread's loop: a ppoll() (any timeout) or an io_uring_enter() that waits

@@ -1,11 +1,14 @@
 /*
  * fd.c - the simulated file table.
  *
- * Simulated fds are SIM_FD_BASE + index and are never reused within a run,
- * so a stale fd is EBADF rather than someone else's file.  A closed file's
- * object stays on the world's list until the world is freed: pending kernel
- * work (POLL_ADD, timers) may still point at it, as the kernel's own file
- * references would.
+ * Simulated fds are base + index (base: sim_options_t.fd_base, SIM_FD_BASE
+ * by default) and are never reused within a run, so a stale fd is EBADF
+ * rather than someone else's file.  A closed file's object stays on the
+ * world's list until the world is freed: pending kernel work (POLL_ADD,
+ * timers) may still point at it, as the kernel's own file references
+ * would.  Below SIM_FD_BASE a number is also a possible real fd: each
+ * number handed out stays reserved in the real kernel until the world is
+ * freed (sim_fd_reserver_t), closed or not, so the two never meet.
  */
 #include "kernel.h"
 
@@ -14,11 +17,19 @@
 
 static void kernel_free(sim_world_t *w);
 
+static const sim_fd_reserver_t *reserver;
+
+void sim_fd_set_reserver(const sim_fd_reserver_t *r)
+{
+    reserver = r;
+}
+
 sim_kernel_t *sim_kernel_create(sim_world_t *w)
 {
     sim_kernel_t *k = calloc(1, sizeof(*k));
     if (!k)
         sim_fatal("out of memory (kernel state)");
+    k->base = w->opt.fd_base > 0 ? w->opt.fd_base : SIM_FD_BASE;
     w->kernel = k;
     sim_world_on_free(w, SIM_LAYER_KERNEL, kernel_free);
     return k;
@@ -30,26 +41,46 @@ int sim_fd_install(sim_world_t *w, sim_file_t *f, sim_file_kind_t kind,
     sim_kernel_t *k = sim_kernel(w);
     sim_grow((void **)&k->fds, &k->cap_fds, (size_t)k->n_fds + 1, sizeof(*k->fds));
     f->kind = kind;
-    f->fd = SIM_FD_BASE + k->n_fds;
+    f->fd = k->base + k->n_fds;
     f->closed = false;
     f->ops = ops;
     f->next_all = k->all_files;
     k->all_files = f;
     k->fds[k->n_fds++] = f;
+    f->fd_reserved = f->fd < SIM_FD_BASE && reserver && reserver->reserve(f->fd);
+    if (f->fd < SIM_FD_BASE && reserver && !f->fd_reserved) {
+        /* Only a process that opened this many real fds before the run
+         * gets here: its fds and the run's numbering cannot both stand. */
+        sim_violation(w,
+                      "fd-collision: simulated fd %d is already a real fd of this process "
+                      "(opened before the run); the low numbering starts at %d",
+                      f->fd, k->base);
+    }
     return f->fd;
+}
+
+bool sim_fd_is_sim(sim_world_t *w, int fd)
+{
+    if (fd >= SIM_FD_BASE)
+        return true;
+    if (!w || !w->kernel)
+        return false;
+    sim_kernel_t *k = sim_kernel(w);
+    return fd >= k->base && fd - k->base < k->n_fds;
 }
 
 sim_file_t *sim_fd_lookup(sim_world_t *w, int fd)
 {
-    if (!w || fd < SIM_FD_BASE)
+    if (!w || !w->kernel)
         return NULL;
     sim_kernel_t *k = sim_kernel(w);
-    return fd - SIM_FD_BASE < k->n_fds ? k->fds[fd - SIM_FD_BASE] : NULL;
+    return fd >= k->base && fd - k->base < k->n_fds ? k->fds[fd - k->base] : NULL;
 }
 
 void sim_fd_forget(sim_world_t *w, int fd)
 {
-    sim_kernel(w)->fds[fd - SIM_FD_BASE] = NULL;
+    sim_kernel_t *k = sim_kernel(w);
+    k->fds[fd - k->base] = NULL;
 }
 
 int sim_fd_close(sim_world_t *w, int fd)
@@ -145,6 +176,9 @@ static void files_free(sim_kernel_t *k)
 static void kernel_free(sim_world_t *w)
 {
     sim_kernel_t *k = w->kernel;
+    for (sim_file_t *f = k->all_files; f; f = f->next_all)
+        if (f->fd_reserved)
+            reserver->release(f->fd);
     files_free(k);
     sim_reqs_free(w);
     free(k);

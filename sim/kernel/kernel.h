@@ -58,6 +58,7 @@ struct sim_file {
     sim_file_t *next_all; /* every file of the world, freed at the end */
     const sim_file_ops_t *ops;
     int status_flags;                /* O_NONBLOCK (libc seam: read/write block?) */
+    bool fd_reserved;                /* its number is held in the real kernel */
     struct sim_file_watch *watchers; /* files whose readiness follows this
                                         one's (epoll instances watching it) */
 };
@@ -74,6 +75,22 @@ void sim_file_unwatch(sim_file_t *f, sim_file_t *watcher);
 int sim_fd_install(sim_world_t *w, sim_file_t *f, sim_file_kind_t kind,
                    const sim_file_ops_t *ops);
 sim_file_t *sim_fd_lookup(sim_world_t *w, int fd);
+/* Is fd a number of this world's simulated kernel (open or closed: numbers
+ * are never reused within a run)?  Every other fd is the process's own, for
+ * the C library.  Any fd >= SIM_FD_BASE is simulated; below it, the numbers
+ * a low fd_base world has handed out (sim_options_t.fd_base). */
+bool sim_fd_is_sim(sim_world_t *w, int fd);
+/* What keeps a low fd_base world's numbers out of the real kernel: the libc
+ * seam reserves each number in the process (a placeholder dup'ed there)
+ * when a simulated file takes it, until the world is freed.  reserve()
+ * returns false when the number is already a real fd.  Process-wide, set
+ * once before any run (sim/seam/fd-reserve.c); without it (a program that
+ * does not link the seam) nothing is reserved. */
+typedef struct {
+    bool (*reserve)(int fd);
+    void (*release)(int fd);
+} sim_fd_reserver_t;
+void sim_fd_set_reserver(const sim_fd_reserver_t *r);
 /* Closes fd (its object stays until the world is freed): 0, -EBADF, or
  * the kind's refusal (sim_file_ops_t.release). */
 int sim_fd_close(sim_world_t *w, int fd);
@@ -227,7 +244,8 @@ int sim_uring_get_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr, unsi
 
 /* ---- the kernel's per-world state (fd.c) ---- */
 typedef struct sim_kernel {
-    sim_file_t **fds; /* index fd - SIM_FD_BASE; NULL once closed */
+    sim_file_t **fds; /* index fd - base; NULL once closed */
+    int base;         /* the first simulated fd (sim_options_t.fd_base) */
     int n_fds;
     size_t cap_fds;
     sim_file_t *all_files; /* every file of the world, freed at the end */

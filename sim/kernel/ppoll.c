@@ -22,7 +22,7 @@ static int poll_scan(sim_world_t *w, struct pollfd *fds, nfds_t nfds)
         fds[i].revents = 0;
         if (fds[i].fd < 0)
             continue;
-        if (fds[i].fd < SIM_FD_BASE)
+        if (!sim_fd_is_sim(w, fds[i].fd))
             continue; /* a real fd: never ready here */
         sim_file_t *f = sim_fd_lookup(w, fds[i].fd);
         unsigned m = f ? sim_file_poll_mask(w, f) : POLLNVAL;
@@ -42,7 +42,7 @@ static void describe_ppoll(const sim_thread_t *t, char *buf, size_t size)
     int first_sim = -1;
     unsigned long real = 0;
     for (unsigned long i = 0; i < (unsigned long)t->wait_arg; i++) {
-        if (fds[i].fd < SIM_FD_BASE)
+        if (!sim_fd_is_sim(t->w, fds[i].fd))
             real++;
         else if (first_sim < 0)
             first_sim = fds[i].fd;

@@ -44,7 +44,7 @@ static sim_epoll_t *epoll_of(sim_world_t *w, int fd)
 static unsigned target_mask(sim_world_t *w, const epoll_entry_t *e, bool *gone)
 {
     *gone = false;
-    if (e->fd < SIM_FD_BASE)
+    if (!sim_fd_is_sim(w, e->fd))
         return 0;
     sim_file_t *f = sim_fd_lookup(w, e->fd);
     if (!f) {
@@ -146,8 +146,9 @@ int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
     sim_epoll_t *ep = epoll_of(w, epfd);
     if (!ep)
         return (int)sim_libc_ret(sim_fd_lookup(w, epfd) ? -EINVAL : -EBADF);
-    sim_file_t *target = fd >= SIM_FD_BASE ? sim_fd_lookup(w, fd) : NULL;
-    if (fd >= SIM_FD_BASE && !target)
+    bool simulated = sim_fd_is_sim(w, fd);
+    sim_file_t *target = simulated ? sim_fd_lookup(w, fd) : NULL;
+    if (simulated && !target)
         return (int)sim_libc_ret(-EBADF);
     if (fd == epfd)
         return (int)sim_libc_ret(-EINVAL);

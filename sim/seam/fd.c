@@ -1,7 +1,8 @@
 /*
  * fd.c - read, write, close and fcntl on simulated fds.
  *
- * Simulated fds are >= SIM_FD_BASE; any other fd, even on a simulated
+ * Simulated fds are the numbers the world's kernel hands out
+ * (sim_fd_is_sim: >= SIM_FD_BASE, or from a low fd_base); any other fd, even on a simulated
  * thread, is the process's own and goes to the C library (a blocking read
  * of a real fd then blocks the whole process: every simulated thread runs on
  * one OS thread).  Each operation is a scheduling point before it acts (the
@@ -50,7 +51,7 @@ static ssize_t file_io(sim_world_t *w, int fd, void *buf, size_t len, bool write
 ssize_t read(int fd, void *buf, size_t len)
 {
     sim_world_t *w = SIM_LIBC_GATE();
-    if (!w || fd < SIM_FD_BASE)
+    if (!w || !sim_fd_is_sim(w, fd))
         return SIM_LIBC_REAL(read)(fd, buf, len);
     return file_io(w, fd, buf, len, false);
 }
@@ -58,7 +59,7 @@ ssize_t read(int fd, void *buf, size_t len)
 ssize_t write(int fd, const void *buf, size_t len)
 {
     sim_world_t *w = SIM_LIBC_GATE();
-    if (!w || fd < SIM_FD_BASE)
+    if (!w || !sim_fd_is_sim(w, fd))
         return SIM_LIBC_REAL(write)(fd, buf, len);
     return file_io(w, fd, (void *)buf, len, true);
 }
@@ -66,7 +67,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 int close(int fd)
 {
     sim_world_t *w = SIM_LIBC_GATE();
-    if (!w || fd < SIM_FD_BASE)
+    if (!w || !sim_fd_is_sim(w, fd))
         return SIM_LIBC_REAL(close)(fd);
     sim_file_t *f = sim_fd_lookup(w, fd);
     int r = sim_fd_close(w, fd);
@@ -97,7 +98,7 @@ int fcntl(int fd, int cmd, ...)
     else if (!no_arg)
         parg = va_arg(ap, void *); /* locks, owner_ex, rw hints: pointers */
     va_end(ap);
-    if (!w || fd < SIM_FD_BASE) {
+    if (!w || !sim_fd_is_sim(w, fd)) {
         if (has_int_arg)
             return SIM_LIBC_REAL(fcntl)(fd, cmd, (int)arg);
         if (no_arg)

@@ -70,9 +70,20 @@ __attribute__((no_sanitize("address"))) static bool runtime_by_dladdr(const void
                  strstr(n, "__ubsan") || strstr(n, "__interceptor"));
 }
 
+/* Whether the process has a sanitizer runtime at all: every one carries
+ * sanitizer_common's interface (a weak reference binds to it whether the
+ * runtime is a shared library or linked into the executable).  Without
+ * one no caller is a runtime, and no dladdr is needed: a forked run (the
+ * runner's one process per run) would redo every lookup. */
+void __sanitizer_set_report_path(const char *path) __attribute__((weak));
+void __asan_init(void) __attribute__((weak));
+void __ubsan_handle_builtin_unreachable(void *data) __attribute__((weak));
+
 __attribute__((no_sanitize("address"))) bool
 sim_libc_caller_is_runtime(const void *ret_addr)
 {
+    if (!__sanitizer_set_report_path && !__asan_init && !__ubsan_handle_builtin_unreachable)
+        return false;
     uintptr_t a = (uintptr_t)ret_addr;
     size_t slot = (a ^ (a >> 9)) & (CALLER_CACHE - 1);
     uintptr_t e = __atomic_load_n(&caller_cache[slot], __ATOMIC_RELAXED);
@@ -111,6 +122,7 @@ void sim_libc_epoll_link(void);
 void sim_libc_futex_link(void);
 void sim_libc_syscall_link(void);
 void sim_libc_sem_link(void);
+void sim_libc_fd_reserve_link(void);
 void sim_libc_clock_link(void);
 void sim_libc_thread_link(void);
 void sim_libc_mutex_link(void);
@@ -126,6 +138,7 @@ void sim_libc_link(void)
     sim_libc_futex_link();
     sim_libc_syscall_link();
     sim_libc_sem_link();
+    sim_libc_fd_reserve_link();
     sim_libc_clock_link();
     sim_libc_thread_link();
     sim_libc_mutex_link();

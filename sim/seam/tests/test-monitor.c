@@ -55,6 +55,16 @@ static void *handoff_open(void *arg)
     return NULL;
 }
 
+/* A wakeup lost behind a periodic timer: the hand-off never ends, the loop
+ * keeps waking every 100 ms until the deadline. */
+static void *handoff_behind_timer(void *arg)
+{
+    wakesim_handoff_begin("job", 3, 5 * MS);
+    for (;;)
+        usleep(100000);
+    return NULL;
+}
+
 static void *writer(void *arg)
 {
     usleep(1000); /* the reader blocks first */
@@ -168,6 +178,9 @@ int main(void)
                            .deadline_ns = 1000 * MS };
     expect("deadlock", deadlock, b, "deadlock");
     expect("deadline", too_slow, b, "workload-deadline");
+    expect_detail("lost behind timer", handoff_behind_timer, b, "workload-deadline",
+                  "open hand-offs: hand-off job key 3 (begun by main) at 0.000 ms (bound "
+                  "5.000 ms); threads at the end: main: sleep");
     expect("handoff late", handoff_late, b, "handoff-latency");
     expect("handoff open", handoff_open, b, "handoff-latency");
     expect("sqe late", sqe_late, b, "sqe-submit-latency");
