@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "crash.h"
 #include "jobs.h"
+#include "run-exhaustive.h"
 #include "target.h"
 
 /* The options as given; defaults are filled in after parsing (GOption
@@ -23,6 +24,8 @@ typedef struct {
     char *workload;
     char *crash_rerun_s; /* hidden: re-run run I of a crash (crash.h) */
     char *jobs_s;
+    char *preemptions_s, *max_schedules_s; /* --strategy exhaustive */
+    gboolean no_reduction, end_states;
     gboolean log;
 } run_args_t;
 
@@ -32,7 +35,9 @@ typedef struct {
     bool random_seed; /* no --seed with many runs, or --seed random */
     bool crash_rerun; /* only run crash_run, in a child process */
     uint64_t crash_run;
-    unsigned jobs;    /* worker processes (jobs.h); 1: this one */
+    unsigned jobs; /* worker processes (jobs.h); 1: this one */
+    bool exhaustive;
+    cli_exhaustive_t x;
     int memory_model; /* -1: the scenario's */
     GBytes *file_bytes;
     uint8_t gen[4096]; /* --strategy bytes without a file: from the seed */
@@ -106,6 +111,45 @@ static int parse_counts(const run_args_t *a, run_config_t *c)
         fprintf(stderr, "%s run: --runs must be >= 1 and --pct-depth in 1..64\n", cli_prog);
         return -1;
     }
+    return 0;
+}
+
+/* --strategy exhaustive: its options, and the ones it cannot take. */
+static int parse_exhaustive(const run_args_t *a, run_config_t *c)
+{
+    uint64_t k = 2, budget = 1000000;
+    const char *bad =
+        a->runs_s                                  ? "--runs (it runs every schedule once)"
+        : a->seed_s                                ? "--seed (it draws nothing)"
+        : a->bytes_file                            ? "--bytes-file"
+        : a->depth_s                               ? "--pct-depth"
+        : a->crash_rerun_s                         ? "--crash-rerun"
+        : a->jobs_s && strcmp(a->jobs_s, "1") != 0 ? "--jobs (the search is sequential)"
+        : a->workload && strcmp(a->workload, "generated") == 0 && !a->max_schedules_s
+            ? "--workload generated without --max-schedules (its schedules "
+              "are far too many: use random or pct, or give a budget)"
+            : NULL;
+    if (bad) {
+        fprintf(stderr, "%s run: --strategy exhaustive does not take %s\n", cli_prog, bad);
+        return -1;
+    }
+    if ((a->preemptions_s && cli_parse_u64("--preemptions", a->preemptions_s, &k) < 0) ||
+        (a->max_schedules_s &&
+         cli_parse_u64("--max-schedules", a->max_schedules_s, &budget) < 0)) {
+        return -1;
+    }
+    if (k > 16) {
+        fprintf(stderr, "%s run: --preemptions must be in 0..16\n", cli_prog);
+        return -1;
+    }
+    c->exhaustive = true;
+    c->x = (cli_exhaustive_t){ .eo = { .bound = (unsigned)k,
+                                       .reduce = !a->no_reduction,
+                                       .budget = budget,
+                                       .end_states = a->end_states,
+                                       .stop_at_first = true },
+                               .out_dir = a->out_dir,
+                               .log = a->log };
     return 0;
 }
 
@@ -396,6 +440,15 @@ static int run_scenario(const char *arg, const run_args_t *a, run_config_t *c)
     o.log_enabled = false;
     o.memory_model = c->memory_model >= 0 ? (sim_memory_model_t)c->memory_model
                                           : (sim_memory_model_t)scn->memory_model;
+    if (c->exhaustive) {
+        printf("wakesim run: scenario %s (%s), target %s, mutants: %s, memory model %s, "
+               "strategy exhaustive, preemptions <= %u, reduction %s\n",
+               scn->name, scn->path, wk_target_selected()->name,
+               *mutants ? mutants : "none", sim_memory_model_name(o.memory_model),
+               c->x.eo.bound, c->x.eo.reduce ? "sleep sets" : "off");
+        rc = cli_run_exhaustive(scn, mutants, &o, &c->x);
+        goto out;
+    }
     if (strategy_setup(a, c, &o, c->seed) < 0) {
         goto out;
     }
@@ -427,6 +480,8 @@ static void run_args_clear(run_args_t *a)
     g_free(a->workload);
     g_free(a->crash_rerun_s);
     g_free(a->jobs_s);
+    g_free(a->preemptions_s);
+    g_free(a->max_schedules_s);
 }
 
 int cmd_run(int argc, char **argv)
@@ -438,7 +493,9 @@ int cmd_run(int argc, char **argv)
         { "target", 't', 0, G_OPTION_ARG_STRING, &a.target,
           "Event loop: loop (default) or qemu", "T" },
         { "strategy", 's', 0, G_OPTION_ARG_STRING, &a.strategy,
-          "random (default), pct or bytes", "S" },
+          "random (default), pct, bytes or exhaustive (every schedule with at most "
+          "--preemptions K)",
+          "S" },
         { "seed", 0, 0, G_OPTION_ARG_STRING, &a.seed_s,
           "First seed, or 'random' (the default with --runs > 1; 1 "
           "for a single run); run i uses seed+i",
@@ -459,6 +516,14 @@ int cmd_run(int argc, char **argv)
           "Worker processes (default: the cores, 1 for a single run); the output is "
           "the same for any N",
           "N" },
+        { "preemptions", 'k', 0, G_OPTION_ARG_STRING, &a.preemptions_s,
+          "exhaustive: the bound K (default 2)", "K" },
+        { "max-schedules", 0, 0, G_OPTION_ARG_STRING, &a.max_schedules_s,
+          "exhaustive: stop after N schedules (default 1000000)", "N" },
+        { "no-reduction", 0, 0, G_OPTION_ARG_NONE, &a.no_reduction,
+          "exhaustive: run equivalent schedules too (no sleep sets)", NULL },
+        { "end-states", 0, 0, G_OPTION_ARG_NONE, &a.end_states,
+          "exhaustive: count distinct end states (logs every run)", NULL },
         { "crash-rerun", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &a.crash_rerun_s,
           "(internal) re-run run I after a crash", "I" },
         { "workload", 'w', 0, G_OPTION_ARG_STRING, &a.workload,
@@ -481,6 +546,17 @@ int cmd_run(int argc, char **argv)
     a.out_dir = a.out_dir ? a.out_dir : g_strdup(".");
     if (argc != 2) {
         fprintf(stderr, "%s run: expected one SCENARIO (see --help)\n", cli_prog);
+        goto out;
+    }
+    if (strcmp(a.strategy, "exhaustive") == 0 && parse_exhaustive(&a, &c) < 0) {
+        goto out;
+    }
+    if (!c.exhaustive &&
+        (a.preemptions_s || a.max_schedules_s || a.no_reduction || a.end_states)) {
+        fprintf(stderr,
+                "%s run: --preemptions, --max-schedules, --no-reduction and --end-states "
+                "are for --strategy exhaustive\n",
+                cli_prog);
         goto out;
     }
     if (parse_counts(&a, &c) == 0 && parse_inputs(&a, &c) == 0 &&

@@ -111,6 +111,18 @@ static sim_thread_t *runnable_at(sim_world_t *w, uint32_t idx)
     sim_fatal("runnable index out of range");
 }
 
+/* The ids of the runnable threads, bit i for id i (below 64). */
+static uint64_t runnable_ids(sim_world_t *w)
+{
+    uint64_t m = 0;
+    for (int i = 0; i < w->n_threads; i++) {
+        sim_thread_t *t = w->threads[i];
+        if (t->state == SIM_T_RUNNABLE && t->id >= 0 && t->id < 64)
+            m |= 1ull << t->id;
+    }
+    return m;
+}
+
 /* Default policy: stay on the current thread, else the lowest id. */
 static uint32_t default_pick(sim_world_t *w)
 {
@@ -287,6 +299,8 @@ sim_thread_t *sim_decide_thread(sim_world_t *w)
     info.current_runnable = cur >= 0;
     sim_thread_t *next = runnable_at(w, v);
     info.chosen = next->id;
+    if (d->o.on_thread_pick)
+        d->o.on_thread_pick(d->o.on_thread_pick_arg, d->n, runnable_ids(w));
     record(w, v, n, info);
     d->key_thread_ord++;
     return next;

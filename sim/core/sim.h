@@ -147,6 +147,12 @@ typedef struct {
     size_t replay_len;
     const sim_keyed_decision_t *keyed; /* KEYED: not copied */
     size_t keyed_len;
+    /* Any kind: called at each thread decision (index: its position among
+     * all decisions) with the ids of the threads it chose among (bit i: id
+     * i; ids of 64 and above are left out), for a search that branches on
+     * them (sim/harness/explore.c).  NULL: not called, no cost. */
+    void (*on_thread_pick)(void *arg, size_t index, uint64_t runnable);
+    void *on_thread_pick_arg;
 } sim_decide_opts_t;
 
 /* Replays a recorded decision sequence (values and, optionally, each
