@@ -95,6 +95,15 @@ static int shrink_file(shrink_t *s, uint64_t budget, const char *out_path)
         !(s->scn = cli_reproducer_scenario(s->path, &s->t, &s->mutants))) {
         return EXIT_USAGE;
     }
+    if (cli_crash_verdict(s->t.verdict)) {
+        /* Each candidate is replayed in this process: a crash would end it. */
+        fprintf(
+            stderr,
+            "%s shrink: %s records a %s, which ends the process it happens in: shrinking "
+            "it is not supported (`wakesim replay %s` replays it)\n",
+            cli_prog, s->path, s->t.verdict, s->path);
+        return EXIT_USAGE;
+    }
     if ((rc = replay_start(s)) != 0) {
         return rc;
     }

@@ -72,6 +72,9 @@ library's allocator aborted in free() (a pointer it did not allocate"
     "VIOLATION in fixed sc seed 1: heap-error: use-after-free on simulated thread main-loop" \
     "==wakesim== VIOLATION of heap-error"
   expect 1 "$heapy" replay "$trace" -- "replay matches the recording: verdict heap-error"
+  # shrink replays candidates in its own process: refused, not a crash.
+  expect 2 "$heapy" shrink "$trace" -- "records a heap-error, which ends the process it \
+happens in: shrinking it is not supported"
   unset WAKESIM_TEST_HEAP
   # A user program through libwakesim-main.
   msg="heap-error: use-after-free on simulated thread main at step 2: a pointer read from a \
