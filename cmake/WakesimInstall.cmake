@@ -14,6 +14,7 @@ install(TARGETS wakesim_sim wakesim_tsan wakesim_main EXPORT wakesimTargets
 install(FILES ${PROJECT_SOURCE_DIR}/sim/core/sim.h
               ${PROJECT_SOURCE_DIR}/sim/core/sim-memory.h
               ${PROJECT_SOURCE_DIR}/include/wakesim/handoff.h
+              ${PROJECT_SOURCE_DIR}/include/wakesim/sync-barrier.h
               ${PROJECT_SOURCE_DIR}/include/wakesim/monitor.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/wakesim)
 if(TARGET wakesim)

@@ -217,3 +217,11 @@ void __sanitizer_syscall_post_impl_close(long res, long fd)
     (void)res;
     (void)fd;
 }
+
+/* wakesim/sync-barrier.h: the full barrier around a legacy __sync builtin,
+ * a seq_cst fence under the run's memory model (a scheduling point). */
+void wakesim_sync_fence(void);
+void wakesim_sync_fence(void)
+{
+    sim_atomic_fence(__ATOMIC_SEQ_CST);
+}
