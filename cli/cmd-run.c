@@ -7,6 +7,7 @@
 #include <string.h>
 #include "commands.h"
 #include "crash.h"
+#include "genload.h"
 #include "target.h"
 
 /* The options as given; defaults are filled in after parsing (GOption
@@ -22,6 +23,7 @@ typedef struct {
     char *workload;
     char *crash_rerun_s; /* hidden: re-run run I of a crash (crash.h) */
     gboolean log;
+    gboolean coverage;
 } run_args_t;
 
 /* The options checked and converted. */
@@ -324,6 +326,14 @@ static int run_scenario(const char *arg, const run_args_t *a, run_config_t *c)
     if (wk_machine_check_target(cli_prog, scn) != 0) {
         goto out;
     }
+    if (a->coverage && scn->workload != SCN_WORKLOAD_GENERATED) {
+        fprintf(
+            stderr,
+            "%s run: --coverage maps the generated workload: use --workload generated\n",
+            cli_prog);
+        goto out;
+    }
+    wk_genload_coverage_enable(a->coverage);
     sim_options_t o;
     sim_options_init(&o);
     o.log_enabled = false;
@@ -340,6 +350,9 @@ static int run_scenario(const char *arg, const run_args_t *a, run_config_t *c)
     }
     rc = c->crash_rerun ? rerun_crash(scn, mutants, a, c, &o)
                         : run_schedules(scn, mutants, a, c, &o);
+    if (a->coverage) {
+        wk_genload_coverage_print(stdout);
+    }
 out:
     scn_free(scn);
     g_free(mutants);
@@ -387,6 +400,10 @@ int cmd_run(int argc, char **argv)
           "Print the event log of the reported run", NULL },
         { "memory-model", 0, 0, G_OPTION_ARG_STRING, &a.memory_model,
           "sc, tso, pso or arm (default: the scenario's, else sc)", "M" },
+        { "coverage", 0, 0, G_OPTION_ARG_NONE, &a.coverage,
+          "Generated workload: print which operation was called from which kind of thread "
+          "in which phase of the target loop, with counts",
+          NULL },
         { "crash-rerun", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &a.crash_rerun_s,
           "(internal) re-run run I after a crash", "I" },
         { "workload", 'w', 0, G_OPTION_ARG_STRING, &a.workload,

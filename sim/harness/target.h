@@ -105,6 +105,13 @@ typedef struct wk_target_ops {
 
     void (*bql_lock)(void);
     void (*bql_unlock)(void);
+
+    /* ---- the generated workload's coverage map (genload-cov.c) ---- */
+    /* Optional: whether ctx's loop announced that it is about to wait
+     * (QEMU's notify_me set, by the GSource's prepare or a blocking
+     * aio_poll), read plainly: no scheduling point, no memory-model
+     * access. */
+    bool (*loop_prepared)(wk_ctx_t *ctx);
 } wk_target_ops_t;
 
 /* One operation of the table, by name, for a workload's list of the

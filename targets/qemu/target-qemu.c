@@ -213,6 +213,13 @@ static bool tq_context_has_sqe(wk_ctx_t *wctx)
     return ((AioContext *)wctx)->fdmon_ops->add_sqe != NULL;
 }
 
+/* notify_me read plainly, not with qatomic_read(): not a scheduling point
+ * or a memory-model access, so the coverage map does not change the run. */
+static bool tq_loop_prepared(wk_ctx_t *wctx)
+{
+    return *(volatile uint32_t *)&((AioContext *)wctx)->notify_me != 0;
+}
+
 static wk_ctx_t *tq_current_context(void)
 {
     return (wk_ctx_t *)qemu_get_current_aio_context();
@@ -403,4 +410,5 @@ const wk_target_ops_t wk_target_qemu = {
     .blk_read = tq_blk_read,
     .bql_lock = tq_bql_lock_op,
     .bql_unlock = tq_bql_unlock_op,
+    .loop_prepared = tq_loop_prepared,
 };
