@@ -67,6 +67,8 @@ if [ "$WAKESIM_FUZZ_COUNTERS" = 1 ]; then
 fi
 harnesses=()
 for scn in "$repo"/scenarios/*.scn; do
+    # schedule-fuzzing = no: no harness (fuzz/CMakeLists.txt does the same).
+    grep -qE '^schedule-fuzzing *= *no' "$scn" && continue
     base=$(basename "$scn" .scn)
     harnesses+=("schedule_${base//-/_}")
 done

@@ -114,6 +114,10 @@ typedef struct {
     /* [scenario] targets: the event loops the scenario applies to, comma
      * separated ("loop", "qemu"); default "loop". */
     char *targets;
+    /* "no": no schedule fuzz harness is built for the scenario (read by
+     * fuzz/CMakeLists.txt and fuzz/ossfuzz.sh; the reason is written next
+     * to the key in the scenario). */
+    int no_schedule_fuzzing;
 } scn_t;
 
 /* Loads and validates; NULL with *err set ("FILE:LINE: message"). */
