@@ -217,3 +217,11 @@ void __sanitizer_syscall_post_impl_close(long res, long fd)
     (void)res;
     (void)fd;
 }
+
+/* The full barrier after a __sync_* RMW (include/wakesim/tsan-sync.h,
+ * force-included into instrumented code). */
+void __wakesim_sync_barrier(void);
+void __wakesim_sync_barrier(void)
+{
+    sim_mem_sync_barrier();
+}
