@@ -11,6 +11,7 @@
  * waits in the buffer) and forbidden with every __sync form (full
  * barrier: wakesim/tsan-sync.h); under sc, tso and pso never. */
 #include "sim-test.h"
+#include "litmus-walk.h"
 
 enum { WL_ATOMIC_ADD, WL_SYNC_ADD, WL_SYNC_CAS, WL_SYNC_ADD_FETCH, WL_HOW_COUNT };
 static const char *const how_name[WL_HOW_COUNT] = { "__atomic_fetch_add",
@@ -61,38 +62,18 @@ static void *litmus_main(void *a)
     return NULL;
 }
 
+static void note_outcome(void *ctx)
+{
+    bool(*seen)[2] = ctx;
+    ASSERT(r0 < 2 && r1 < 2);
+    seen[r0][r1] = true;
+}
+
 /* Runs every decision sequence under m: seen[r0][r1] for each outcome. */
 static void explore(sim_memory_model_t m, bool seen[2][2])
 {
-    static uint8_t bytes[256];
-    memset(bytes, 0, sizeof(bytes));
     memset(seen, 0, 4 * sizeof(bool));
-    for (uint64_t runs = 1;; runs++) {
-        sim_options_t o;
-        sim_options_init(&o);
-        o.log_enabled = false;
-        o.memory_model = m;
-        o.decide.kind = SIM_DECIDE_BYTES;
-        o.decide.bytes = bytes;
-        o.decide.bytes_len = sizeof(bytes);
-        sim_world_t *w = sim_world_new(&o);
-        ASSERT(w);
-        ASSERT_EQ(sim_world_run(w, litmus_main, NULL), SIM_RESULT_OK);
-        ASSERT(r0 < 2 && r1 < 2);
-        seen[r0][r1] = true;
-        const uint32_t *v, *b;
-        size_t n = sim_world_decisions(w, &v, &b), i = n;
-        ASSERT_LE(n, sizeof(bytes));
-        while (i > 0 && v[i - 1] + 1 >= b[i - 1])
-            i--;
-        sim_world_free(w);
-        if (i == 0)
-            break;
-        ASSERT_LE(b[i - 1], 256); /* one byte per decision */
-        bytes[i - 1] = (uint8_t)(v[i - 1] + 1);
-        memset(bytes + i, 0, sizeof(bytes) - i);
-        ASSERT_LT(runs, 1000000);
-    }
+    litmus_walk(m, litmus_main, NULL, note_outcome, seen);
 }
 
 int main(void)
