@@ -9,6 +9,7 @@
 #include "crash.h"
 #include "jobs.h"
 #include "run-exhaustive.h"
+#include "genload.h"
 #include "target.h"
 
 /* The options as given; defaults are filled in after parsing (GOption
@@ -27,6 +28,7 @@ typedef struct {
     char *preemptions_s, *max_schedules_s; /* --strategy exhaustive */
     gboolean no_reduction, end_states;
     gboolean log;
+    gboolean coverage;
 } run_args_t;
 
 /* The options checked and converted. */
@@ -435,6 +437,14 @@ static int run_scenario(const char *arg, const run_args_t *a, run_config_t *c)
     if (wk_machine_check_target(cli_prog, scn) != 0) {
         goto out;
     }
+    if (a->coverage && scn->workload != SCN_WORKLOAD_GENERATED) {
+        fprintf(
+            stderr,
+            "%s run: --coverage maps the generated workload: use --workload generated\n",
+            cli_prog);
+        goto out;
+    }
+    wk_genload_coverage_enable(a->coverage);
     sim_options_t o;
     sim_options_init(&o);
     o.log_enabled = false;
@@ -460,6 +470,9 @@ static int run_scenario(const char *arg, const run_args_t *a, run_config_t *c)
     }
     rc = c->crash_rerun ? rerun_crash(scn, mutants, a, c, &o)
                         : run_schedules(scn, mutants, a, c, &o);
+    if (a->coverage) {
+        wk_genload_coverage_print(stdout);
+    }
 out:
     scn_free(scn);
     g_free(mutants);
@@ -524,6 +537,10 @@ int cmd_run(int argc, char **argv)
           "exhaustive: run equivalent schedules too (no sleep sets)", NULL },
         { "end-states", 0, 0, G_OPTION_ARG_NONE, &a.end_states,
           "exhaustive: count distinct end states (logs every run)", NULL },
+        { "coverage", 0, 0, G_OPTION_ARG_NONE, &a.coverage,
+          "Generated workload: print which operation was called from which kind of thread "
+          "in which phase of the target loop, with counts",
+          NULL },
         { "crash-rerun", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &a.crash_rerun_s,
           "(internal) re-run run I after a crash", "I" },
         { "workload", 'w', 0, G_OPTION_ARG_STRING, &a.workload,

@@ -638,7 +638,13 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     int rc = o.replay ? replay(&o) : explore(&o);
     g_free(o.uargv);
-    return rc;
+    /* Not through exit(): the program's destructors and atexit handlers
+     * (libuv's uv_library_shutdown joins its pool's threads) belong to
+     * its simulated run, whose threads died with the world; run on the
+     * host they would join what is not a thread. */
+    fflush(stdout);
+    fflush(stderr);
+    _exit(rc);
 }
 
 /* A run that ends early (a violation stops it; every thread still alive is

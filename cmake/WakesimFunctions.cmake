@@ -7,7 +7,9 @@
 # --replay FILE; cli/wakesim-main.c).  WAKESIM_SIMULATED is
 # defined, so wakesim/handoff.h annotations are live.  With
 # INSTRUMENT_ATOMICS every atomic access and fence of the sources is a
-# scheduling point too (ThreadSanitizer's hooks, wakesim::tsan runtime).
+# scheduling point too (ThreadSanitizer's hooks, wakesim::tsan runtime), and
+# the legacy __sync_* builtins are full barriers under the weak memory models,
+# as GCC documents them (wakesim/tsan-sync.h, force-included).
 # liburing's headers are used, never its library: an io_uring entry point
 # the simulator lacks is a link error, not a trip to the real kernel (a
 # program using liburing: find_package(wakesim COMPONENTS uring) and link

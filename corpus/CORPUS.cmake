@@ -8,8 +8,8 @@ set(WAKESIM_CORPUS_FILES
   api/seed-small-ring-timer-64
   regressions/bh-flags-cleared-after-run/api/handoff-latency/crash-08a778992fb23ac779469171b7463939942ccdef
   regressions/bh-flags-cleared-after-run/api/handoff-latency/crash-08a778992fb23ac779469171b7463939942ccdef.trace
-  regressions/bh-pending-skips-notify/api/handoff-latency/crash-5c5014a86935bade573ff1adeb98cc88ffd31f74
-  regressions/bh-pending-skips-notify/api/handoff-latency/crash-5c5014a86935bade573ff1adeb98cc88ffd31f74.trace
+  regressions/bh-pending-skips-notify/api/handoff-latency/crash-f9dbe17b7d6fd9c0ee1d732c56c57d4d295cbce3
+  regressions/bh-pending-skips-notify/api/handoff-latency/crash-f9dbe17b7d6fd9c0ee1d732c56c57d4d295cbce3.trace
   regressions/bh-schedule-no-notify/api/handoff-latency/crash-ebc531fde0353d16fc8707f0b2609d32342887ce
   regressions/bh-schedule-no-notify/api/handoff-latency/crash-ebc531fde0353d16fc8707f0b2609d32342887ce.trace
   regressions/bh-schedule-no-notify/schedule_bh_cross_thread/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
@@ -20,16 +20,16 @@ set(WAKESIM_CORPUS_FILES
   regressions/cq-overflow-not-flushed/schedule_ahci_cq_overflow/busy-loop/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709.trace
   regressions/current-context-ignores-bql/api/api-contract/crash-83eb9c0471819e1eb4d22f18b42fa0e481701d1f
   regressions/current-context-ignores-bql/api/api-contract/crash-83eb9c0471819e1eb4d22f18b42fa0e481701d1f.trace
-  regressions/fd-handler-set-no-notify/api/handoff-latency/crash-b0c9055100327ed751db300eb0fd882aa1b6cf79
-  regressions/fd-handler-set-no-notify/api/handoff-latency/crash-b0c9055100327ed751db300eb0fd882aa1b6cf79.trace
+  regressions/fd-handler-set-no-notify/api/handoff-latency/crash-a23421144cd58b3541c49230676a6252b833f443
+  regressions/fd-handler-set-no-notify/api/handoff-latency/crash-a23421144cd58b3541c49230676a6252b833f443.trace
   regressions/gsource-prepare-no-submit/api/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/gsource-prepare-no-submit/api/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709.trace
-  regressions/gsource-prepare-skips-notify-me/api/handoff-latency/crash-43538559b90a49abecf0853091dc5141dc78befa
-  regressions/gsource-prepare-skips-notify-me/api/handoff-latency/crash-43538559b90a49abecf0853091dc5141dc78befa.trace
-  regressions/handler-add-during-walk-lost/api/handoff-latency/crash-00e730b409cfee3fd7385103e9e7d0c1f0247b27
-  regressions/handler-add-during-walk-lost/api/handoff-latency/crash-00e730b409cfee3fd7385103e9e7d0c1f0247b27.trace
-  regressions/missing-notify-add-sqe/api/sqe-submit-latency/crash-d98651a1c3216304dd30888476af72c7860ed93a
-  regressions/missing-notify-add-sqe/api/sqe-submit-latency/crash-d98651a1c3216304dd30888476af72c7860ed93a.trace
+  regressions/gsource-prepare-skips-notify-me/api/handoff-latency/crash-87ac8a80da14e85f5586817511f0c6eab45a42ae
+  regressions/gsource-prepare-skips-notify-me/api/handoff-latency/crash-87ac8a80da14e85f5586817511f0c6eab45a42ae.trace
+  regressions/handler-add-during-walk-lost/api/handoff-latency/crash-337ac694e0df019adeea7602de8cf9e96e3377cc
+  regressions/handler-add-during-walk-lost/api/handoff-latency/crash-337ac694e0df019adeea7602de8cf9e96e3377cc.trace
+  regressions/missing-notify-add-sqe/api/sqe-submit-latency/crash-6540115721cb4973b1445effa35a1c337583c2be
+  regressions/missing-notify-add-sqe/api/sqe-submit-latency/crash-6540115721cb4973b1445effa35a1c337583c2be.trace
   regressions/missing-notify-add-sqe/schedule_ahci_mmio_inline_submit/sqe-submit-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/missing-notify-add-sqe/schedule_ahci_mmio_inline_submit/sqe-submit-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709.trace
   regressions/missing-notify-add-sqe/swarm/deadlock/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
@@ -38,14 +38,14 @@ set(WAKESIM_CORPUS_FILES
   regressions/notify-skips-full-fence/schedule_bh_back_to_back/deadlock/crash-f460def5629804a62b7b85048a645bf9b037688a.trace
   regressions/notify-skips-full-fence/swarm/deadlock/crash-6717a2a85f57cdde3a6bf7a4c3d1264875e7eea5
   regressions/notify-skips-full-fence/swarm/deadlock/crash-6717a2a85f57cdde3a6bf7a4c3d1264875e7eea5.trace
-  regressions/poll-skips-notified-recheck/api/handoff-latency/crash-b4158c0d4f9963a15ca418df7934fa48a795cb23
-  regressions/poll-skips-notified-recheck/api/handoff-latency/crash-b4158c0d4f9963a15ca418df7934fa48a795cb23.trace
+  regressions/poll-skips-notified-recheck/api/handoff-latency/crash-16e67a2d7b853117ac35d86120d40616e6e80aa3
+  regressions/poll-skips-notified-recheck/api/handoff-latency/crash-16e67a2d7b853117ac35d86120d40616e6e80aa3.trace
   regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-6cfcebfa7f3566d2c4c5b92e97732ea5dbcbad84
   regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-6cfcebfa7f3566d2c4c5b92e97732ea5dbcbad84.trace
   regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-e634b666b86b9a031b2a18d9fd04ed45d167f46e
   regressions/poll-skips-notified-recheck/schedule_bh_cross_thread/deadlock/crash-e634b666b86b9a031b2a18d9fd04ed45d167f46e.trace
-  regressions/timer-mod-no-notify/api/handoff-latency/crash-3ce2da0c39e2a883580674693436a446ef08e92b
-  regressions/timer-mod-no-notify/api/handoff-latency/crash-3ce2da0c39e2a883580674693436a446ef08e92b.trace
+  regressions/timer-mod-no-notify/api/handoff-latency/crash-853cd94d2c8b0ad3399e401cd0c0a48f146d2d0d
+  regressions/timer-mod-no-notify/api/handoff-latency/crash-853cd94d2c8b0ad3399e401cd0c0a48f146d2d0d.trace
   regressions/timer-mod-no-notify/schedule_idle_timers/handoff-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709
   regressions/timer-mod-no-notify/schedule_idle_timers/handoff-latency/crash-da39a3ee5e6b4b0d3255bfef95601890afd80709.trace
   regressions/timer-mod-no-notify/swarm/workload-deadline/crash-85e53271e14006f0265921d02d4d736cdc580b0b

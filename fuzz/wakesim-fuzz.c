@@ -18,6 +18,7 @@
 #include "targets.h"
 #include "wakesim-fuzz.h"
 #ifdef WAKESIM_EXTRA_COUNTERS
+#include "genload.h"
 #include "wakeup-counters.h"
 #endif
 
@@ -311,6 +312,7 @@ void wkf_run(const scn_t *scn, const uint8_t *input, size_t size, size_t skip)
     wk_counters_begin(&cs);
     o.on_event = wk_counters_on_event;
     o.event_opaque = &cs;
+    wk_genload_coverage_hook = wk_counters_cov_hit;
 #endif
     wk_outcome_t out;
     wk_machine_run(scn, &o, &out);

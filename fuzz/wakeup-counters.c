@@ -86,3 +86,16 @@ void wk_counters_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
     s->prev_kind = ev->kind;
     s->prev_thread = tid;
 }
+
+/* The generated workload's coverage map (genload-cov.c), a counter per
+ * cell: libFuzzer keeps an input that reaches a new (operation, calling
+ * thread, loop phase) cell, or a new hit-count bucket of one. */
+__attribute__((section("__libfuzzer_extra_counters"),
+               used)) static uint8_t wk_cov_counters[WK_COV_COUNTERS];
+
+void wk_counters_cov_hit(unsigned cell)
+{
+    if (cell < WK_COV_COUNTERS && wk_cov_counters[cell] != 255) {
+        wk_cov_counters[cell]++;
+    }
+}

@@ -38,4 +38,9 @@ void wk_counters_begin(wk_counters_state_t *s);
  * opaque is the wk_counters_state_t. */
 void wk_counters_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque);
 
+/* wk_genload_coverage_hook: bumps the counter of a cell of the generated
+ * workload's coverage map (at most WK_COV_COUNTERS cells). */
+#define WK_COV_COUNTERS 512
+void wk_counters_cov_hit(unsigned cell);
+
 #endif

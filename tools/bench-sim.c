@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <glib.h>
 #include "jobs.h"
 #include "machine.h"
@@ -31,6 +32,29 @@ static scn_t *load(const char *path)
         exit(2);
     }
     return s;
+}
+
+/* CPU seconds used so far by this process and its reaped children (the
+ * --jobs workers): runs per CPU-second compare builds on a shared machine,
+ * where wall-clock runs/s measure the share the scheduler gave. */
+static double cpu_seconds(void)
+{
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    double s = 0;
+    const struct rusage *u[] = { &self, &kids };
+    for (int i = 0; i < 2; i++) {
+        s += (double)u[i]->ru_utime.tv_sec + u[i]->ru_utime.tv_usec / 1e6 +
+             (double)u[i]->ru_stime.tv_sec + u[i]->ru_stime.tv_usec / 1e6;
+    }
+    return s;
+}
+
+static void print_cpu(gint runs, double cpu0)
+{
+    double cpu = cpu_seconds() - cpu0;
+    printf("  cpu %.3f s, %.0f runs per CPU-second\n", cpu, cpu > 0 ? runs / cpu : 0.0);
 }
 
 /* One run of the seed scenario, seed i + 1: 1 for a violation (none is
@@ -58,6 +82,7 @@ static int bench_runs_parallel(const scn_t *seed, sim_options_t *o, gint runs,
     bench_job_t j = { seed, o };
     cli_jobs_result_t r;
     gint64 t0 = g_get_monotonic_time();
+    double cpu0 = cpu_seconds();
     if (cli_jobs_search(jobs, (uint64_t)runs, 1u << 1, bench_job, &j, &r) < 0) {
         return 1;
     }
@@ -69,6 +94,7 @@ static int bench_runs_parallel(const scn_t *seed, sim_options_t *o, gint runs,
     printf("seed scenario %-28s %-3s %8d runs  %7.3f s  %8.0f runs/s  (%u jobs)\n",
            seed->name, sim_memory_model_name(o->memory_model), runs, secs, runs / secs,
            jobs);
+    print_cpu(runs, cpu0);
     return 0;
 }
 
@@ -81,6 +107,7 @@ static int bench_runs(const scn_t *seed, sim_options_t *o, gint runs, unsigned j
     }
     uint64_t steps = 0;
     gint64 t0 = g_get_monotonic_time();
+    double cpu0 = cpu_seconds();
     for (gint i = 0; i < runs; i++) {
         wk_outcome_t out;
         o->decide.seed = (uint64_t)i + 1;
@@ -98,6 +125,7 @@ static int bench_runs(const scn_t *seed, sim_options_t *o, gint runs, unsigned j
            "%5.1f M steps/s\n",
            seed->name, sim_memory_model_name(o->memory_model), runs, secs, runs / secs,
            (double)steps / runs, steps / secs / 1e6);
+    print_cpu(runs, cpu0);
     return 0;
 }
 

@@ -438,7 +438,7 @@ void wk_gensurf_op(wk_gensurf_t *s, unsigned i)
     if (s->feat[SF_WAIT_BH] && s->ctx[SURF_IO]) {
         ops[n++] = SF_WAIT_BH;
     }
-    if (s->feat[SF_COROUTINE]) {
+    if (s->feat[SF_COROUTINE] && s->comutex) {
         ops[n++] = SF_COROUTINE;
     }
     if (!n) {
@@ -528,7 +528,11 @@ wk_gensurf_t *wk_gensurf_new(const wk_target_ops_t *ops, sim_world_t *w, wk_moni
     for (unsigned i = 0; i < s->nactors; i++) {
         actor_init(s, &s->actors[i], i, names[i], vcpu[i]);
     }
-    s->comutex = ops->co_mutex_new();
+    if (ops->co_start) {
+        s->comutex = ops->co_mutex_new();
+    } else {
+        sim_monitor_event(w, "surface without coroutines", 0, 0);
+    }
     return s;
 }
 
@@ -583,8 +587,14 @@ void wk_gensurf_free(wk_gensurf_t *s)
 }
 
 static const wk_target_op_t needed_ops[] = {
-    WK_TARGET_OP(pool_submit),        WK_TARGET_OP(wait_while_unset),
-    WK_TARGET_OP(set_and_kick),       WK_TARGET_OP(wait_bh_oneshot),
+    WK_TARGET_OP(pool_submit),
+    WK_TARGET_OP(wait_while_unset),
+    WK_TARGET_OP(set_and_kick),
+    WK_TARGET_OP(wait_bh_oneshot),
+};
+/* Optional (the QEMU target's sanitizer build has no coroutines): all of
+ * them or none. */
+static const wk_target_op_t co_ops[] = {
     WK_TARGET_OP(co_start),           WK_TARGET_OP(co_self),
     WK_TARGET_OP(co_yield ),          WK_TARGET_OP(co_wake),
     WK_TARGET_OP(co_reschedule_self), WK_TARGET_OP(co_pool_submit),
@@ -595,5 +605,10 @@ static const wk_target_op_t needed_ops[] = {
 
 const char *wk_gensurf_missing_op(const wk_target_ops_t *ops)
 {
-    return wk_target_first_missing(ops, needed_ops, G_N_ELEMENTS(needed_ops));
+    const char *missing =
+        wk_target_first_missing(ops, needed_ops, G_N_ELEMENTS(needed_ops));
+    if (!missing && ops->co_start) {
+        missing = wk_target_first_missing(ops, co_ops, G_N_ELEMENTS(co_ops));
+    }
+    return missing;
 }

@@ -21,40 +21,11 @@
  */
 #include <inttypes.h>
 #include <string.h>
-#include "aio-os.h"
-#include "genload.h"
-#include "genload-qemu.h"
-#include "handoff.h"
+#include "genload-int.h"
 #include "hygiene.h"
 #include "invariant.h"
-#include "monitor.h"
-#include "threads.h"
 
-#define GEN_MAX_ACTORS 8
-#define GEN_ONESHOTS 3
-#define GEN_READS 3
-#define GEN_CHUNK 4096u
-#define GEN_READS_PER_ACTOR 4096u /* device space per actor, in chunks */
-#define GEN_NOTIFIERS 8           /* eventfds of the loops, at most */
-
-enum { CTX_MAIN = WK_LOOP_MAIN, CTX_IO = WK_LOOP_IO, CTX_N = WK_LOOP_N };
-static const char *const ctx_names[CTX_N] = { "main", "iothread" };
-
-/* Swarm switches: each run turns a random subset on (value 0 = on, so an
- * empty fuzzer input enables everything). */
-enum {
-    FEAT_BH,
-    FEAT_ONESHOT,
-    FEAT_TIMER,
-    FEAT_FD,
-    FEAT_SQE,
-    FEAT_SYNC_POLL,
-    FEAT_IOTHREAD,
-    FEAT_WORKERS,
-    FEAT_BQL_HOLD,
-    FEAT_PAUSES,
-    FEAT_COUNT
-};
+const char *const gen_ctx_names[CTX_N] = { "main", "iothread" };
 
 /* The operations of a program (docs/workloads.md has the contract). */
 typedef enum {
@@ -66,6 +37,8 @@ typedef enum {
     OP_BH_RESCHEDULE, /* schedule, cancel, think, schedule again */
     OP_TIMER_MOD,
     OP_TIMER_DEL,
+    OP_TIMER_MOVE,    /* far ahead, then earlier, later, deleted, re-armed */
+    OP_TIMER_CLUSTER, /* several due close together, out of arming order */
     OP_FD_SIGNAL,
     OP_FD_SET,
     OP_FD_REMOVE,
@@ -78,163 +51,58 @@ typedef enum {
     OP_COUNT
 } gen_op_t;
 
-typedef struct gen gen_t;
-typedef struct actor actor_t;
-
-typedef struct {
-    actor_t *a;
-    int ctx;
-    wk_handoff_t ho;
-} gen_bh_t;
-
-typedef struct {
-    actor_t *a;
-    bool busy;
-    int ctx;
-    wk_handoff_t ho;
-} gen_oneshot_t;
-
-typedef struct {
-    actor_t *a;
-    wk_timer_t *timer;
-    wk_timer_watch_t watch;
-} gen_timer_t;
-
-typedef struct {
-    actor_t *a;
-    int ctx;
-    int fd;
-    int handler;      /* 0 none, 1 or 2: which callback is set */
-    int64_t added_at; /* sim time the handler was (re)added */
-    bool readable;    /* from the eventfd's own events */
-    int64_t readable_since;
-} gen_fd_t;
-
-typedef struct {
-    actor_t *a;
-    bool busy, done;
-    int ctx;
-    uint64_t offset;
-    ssize_t ret;
-    char buf[GEN_CHUNK];
-    wk_handoff_t ho; /* iothread path: the BH that submits */
-} gen_read_t;
-
-struct actor {
-    gen_t *g;
-    int index;
-    bool vcpu;
-    char name[16];
-    os_mutex_t lock;
-    sim_cond_t cond;
-    wk_bh_t *bh[CTX_N];
-    gen_bh_t bhrec[CTX_N];
-    gen_oneshot_t oneshot[GEN_ONESHOTS];
-    gen_timer_t timer[CTX_N];
-    gen_fd_t fd[CTX_N];
-    gen_read_t reads[GEN_READS];
-    unsigned reads_issued;
-};
-
-struct gen {
-    sim_faults_t faults; /* the run's injected faults */
-    const scn_t *scn;
-    const wk_target_ops_t *ops; /* the event loop under test */
-    sim_world_t *w;
-    wk_monitor_t mon;
-    sim_event_fn_t *user_on_event;
-    void *user_opaque;
-    bool feat[FEAT_COUNT];
-    int devfd;
-    char expected[GEN_CHUNK];
-
-    wk_loops_t loops; /* main-loop, iothread: their contexts in loops.ctx[CTX_*] */
-
-    /* What may make a blocking aio_poll return without progress (the poll
-     * contract, poll_blocking_checked): operations on each context, bumped
-     * before and after each; writes to the eventfds that are not the
-     * actors' (the loops' notifiers), and which of those are still
-     * undrained, from the event stream. */
-    uint64_t ctx_ops[CTX_N];
-    uint64_t notifier_signals;
-    int64_t notifier_pending[GEN_NOTIFIERS]; /* fds written and not drained; -1 */
-    uint64_t timeout_expiries; /* CQEs of io_uring TIMEOUTs that expired, reaped */
-
-    unsigned nactors;
-    actor_t actors[GEN_MAX_ACTORS];
-    wk_gensurf_t *surf; /* surface = qemu: the thread pool, AIO_WAIT_WHILE */
-};
-
-#define NS_PER_MS 1000000.0
-
-/* ---- think times: from zero up, so other threads act inside the short
- * window between a loop's prepare and its poll as well as while it sleeps */
-
-static const int64_t think_ns[] = { 0, 0, 0, 0, 1000, 5000, 20000, 100000, 1000000 };
-
-/* With the pauses feature, one think in four is a pause of half to three
- * times the hand-off bound.  Without pauses, the next operation of some
- * actor usually wakes a loop within the bound anyway, and a lost wakeup
- * before it goes unseen; a pause gives the monitor time to see it. */
-static const int pause_per_mille_of_bound[] = { 500, 1200, 3000 };
-
-static void think_short(void)
-{
-    int64_t ns = think_ns[sim_choose(G_N_ELEMENTS(think_ns))];
-    if (ns) {
-        sim_sleep_ns(ns);
-    } else {
-        sim_yield();
-    }
-}
-
-/* Between operations, holding nothing, so a pause delays nobody else. */
-static void think(const gen_t *g)
-{
-    if (g->feat[FEAT_PAUSES] && sim_choose(4) == 0) {
-        int k =
-            pause_per_mille_of_bound[sim_choose(G_N_ELEMENTS(pause_per_mille_of_bound))];
-        sim_sleep_ns(g->mon.bound_handoff_ns / 1000 * k);
-    } else {
-        think_short();
-    }
-}
-
 /* ---- callbacks, run on a context's home thread (or a BQL holder polling
  * the main context) ---- */
 
 static void bh_cb(void *opaque)
 {
     gen_bh_t *r = opaque;
+    r->a->g->in_cb[r->ctx]++;
     wk_handoff_done(&r->ho, &r->a->g->mon, r->a->g->w);
+    gen_nest_step(r->a->g, r->ctx);
+    r->a->g->in_cb[r->ctx]--;
 }
 
 static void oneshot_cb(void *opaque)
 {
     gen_oneshot_t *r = opaque;
-    wk_handoff_done(&r->ho, &r->a->g->mon, r->a->g->w);
+    int ctx = r->ctx;
+    gen_t *g = r->a->g;
+    g->in_cb[ctx]++;
+    wk_handoff_done(&r->ho, &g->mon, g->w);
     r->busy = false;
+    gen_nest_step(g, ctx);
+    g->in_cb[ctx]--;
 }
 
 static void timer_cb(void *opaque)
 {
     gen_timer_t *r = opaque;
-    wk_monitor_progress(&r->a->g->mon);
-    wk_timer_watch_fired(&r->watch, r->a->g->ops->clock_ns(), &r->a->g->mon, r->a->g->w);
+    gen_t *g = r->a->g;
+    int64_t clock = g->ops->clock_ns();
+    g->in_cb[r->ctx]++;
+    wk_monitor_progress(&g->mon);
+    wk_timer_watch_fired(&r->watch, clock, &g->mon, g->w);
+    gen_timer_fired(r, clock);
+    gen_nest_step(g, r->ctx);
+    g->in_cb[r->ctx]--;
 }
 
 static void fd_served(gen_fd_t *r)
 {
     gen_t *g = r->a->g;
+    g->in_cb[r->ctx]++;
     if (r->readable) {
         wk_handoff_t ho;
         char what[48];
-        g_snprintf(what, sizeof(what), "fd of %s@%s", r->a->name, ctx_names[r->ctx]);
+        g_snprintf(what, sizeof(what), "fd of %s@%s", r->a->name, gen_ctx_names[r->ctx]);
         wk_handoff_init(&ho, what);
         wk_handoff_start_at(&ho, MAX(r->readable_since, r->added_at));
         wk_handoff_done(&ho, &g->mon, g->w);
     }
     os_eventfd_drain(r->fd);
+    gen_nest_step(g, r->ctx);
+    g->in_cb[r->ctx]--;
 }
 
 static void fd_cb_a(void *opaque)
@@ -247,40 +115,68 @@ static void fd_cb_b(void *opaque)
     fd_served(opaque);
 }
 
+/* The CQE handler's completion (or a refused submit's).  A read submitted
+ * with a sibling waits for it first, as a device model waiting for the
+ * other half of a request does (genload-nest.c). */
 static void read_done(void *opaque, ssize_t ret)
 {
     gen_read_t *r = opaque;
     actor_t *a = r->a;
+    gen_t *g = a->g;
+    int ctx = r->ctx;
+    gen_read_t *sibling = r->sibling;
+    g->in_cb[ctx]++;
+    if (sibling) {
+        gen_nest_wait_sibling(r);
+    }
     os_mutex_lock(&a->lock);
     r->ret = ret;
     r->done = true;
+    if (sibling) {
+        sibling->held = false;
+        r->sibling = NULL;
+    }
     sim_cond_broadcast(&a->cond);
     os_mutex_unlock(&a->lock);
+    if (r->self_check) {
+        gen_read_check(r);
+    }
+    gen_nest_step(g, ctx);
+    g->in_cb[ctx]--;
 }
 
-static void read_submit(gen_read_t *r)
+void gen_read_submit(gen_read_t *r)
 {
     gen_t *g = r->a->g;
-    int ret = g->ops->blk_read(g->devfd, r->buf, GEN_CHUNK, r->offset, read_done, r);
+    gen_cov(g, COV_BLK_READ, r->ctx);
+    int ret =
+        g->ops->blk_read(g->devfd[r->band], r->buf, GEN_CHUNK, r->offset, read_done, r);
     if (ret < 0) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_DATA,
                              "%s: aio_blk_read on %s failed: %s", r->a->name,
-                             ctx_names[r->ctx], g_strerror(-ret));
+                             gen_ctx_names[r->ctx], g_strerror(-ret));
         read_done(r, ret);
     }
 }
 
-/* The iothread path: a one-shot BH submits on the iothread's own ring. */
+/* The iothread path: a one-shot BH submits on the iothread's own ring
+ * (the sibling first: the read waits for it). */
 static void read_bh_cb(void *opaque)
 {
     gen_read_t *r = opaque;
+    r->a->g->in_cb[CTX_IO]++;
     wk_handoff_done(&r->ho, &r->a->g->mon, r->a->g->w);
-    read_submit(r);
+    if (r->sibling) {
+        gen_read_submit(r->sibling);
+    }
+    gen_read_submit(r);
+    r->a->g->in_cb[CTX_IO]--;
 }
 
 /* ---- reads: slots, data check ---- */
 
-static gen_read_t *read_slot(actor_t *a, int ctx)
+/* A free read slot, on a device of a latency decade of the run. */
+gen_read_t *gen_read_slot(actor_t *a, int ctx)
 {
     for (unsigned i = 0; i < GEN_READS; i++) {
         gen_read_t *r = &a->reads[i];
@@ -289,6 +185,10 @@ static gen_read_t *read_slot(actor_t *a, int ctx)
             r->done = false;
             r->ctx = ctx;
             r->ret = -1;
+            r->sibling = NULL;
+            r->held = false;
+            r->self_check = false;
+            r->band = (int)gen_read_band(a->g);
             r->offset = ((uint64_t)a->index * GEN_READS_PER_ACTOR +
                          a->reads_issued++ % GEN_READS_PER_ACTOR) *
                         GEN_CHUNK;
@@ -298,7 +198,7 @@ static gen_read_t *read_slot(actor_t *a, int ctx)
     return NULL;
 }
 
-static void read_check(gen_read_t *r)
+void gen_read_check(gen_read_t *r)
 {
     gen_t *g = r->a->g;
     if (r->ret == -EIO && wk_faults_fail_reads(&g->faults)) {
@@ -308,7 +208,7 @@ static void read_check(gen_read_t *r)
                              "%s: read at %" PRIu64 " returned %zd", r->a->name, r->offset,
                              r->ret);
     } else {
-        sim_blkdev_expected(g->w, g->devfd, r->offset, g->expected, GEN_CHUNK);
+        sim_blkdev_expected(g->w, g->devfd[r->band], r->offset, g->expected, GEN_CHUNK);
         if (memcmp(g->expected, r->buf, GEN_CHUNK) != 0) {
             wk_monitor_violation(&g->mon, g->w, WK_INV_DATA,
                                  "%s: read at %" PRIu64 " returned wrong bytes", r->a->name,
@@ -330,39 +230,38 @@ static void reads_collect(actor_t *a, bool wait)
     }
     os_mutex_unlock(&a->lock);
     for (unsigned i = 0; i < GEN_READS; i++) {
-        if (a->reads[i].busy && a->reads[i].done) {
-            read_check(&a->reads[i]);
+        if (a->reads[i].busy && a->reads[i].done && !a->reads[i].held) {
+            gen_read_check(&a->reads[i]);
         }
     }
 }
 
 /* ---- the operations ---- */
 
-static int pick_ctx(gen_t *g)
+/* The BQL, and whether the actor holds it (coverage map). */
+static void gen_bql(actor_t *a, bool lock)
+{
+    if (lock) {
+        a->g->ops->bql_lock();
+    } else {
+        a->g->ops->bql_unlock();
+    }
+    a->bql = lock;
+}
+
+int gen_pick_ctx(gen_t *g)
 {
     return g->loops.ctx[CTX_IO] ? (int)sim_choose(CTX_N) : CTX_MAIN;
 }
 
-static const int64_t timer_delay_ns[] = { 0, 20000, 200000, 1000000, 3000000 };
-
+/* Now, or a log-uniform delay up to the run's span. */
 static void op_timer_mod(actor_t *a, int ctx)
 {
-    const wk_target_ops_t *ops = a->g->ops;
-    gen_timer_t *t = &a->timer[ctx];
-    int64_t deadline =
-        ops->clock_ns() + timer_delay_ns[sim_choose(G_N_ELEMENTS(timer_delay_ns))];
-    wk_timer_watch_arm(&t->watch, deadline);
-    ops->timer_mod_ns(t->timer, deadline);
+    int64_t delay = sim_choose(5) == 0 ? 0 : gen_delay(a->g);
+    gen_timer_mod(a, ctx, 0, delay);
 }
 
-static void op_timer_del(actor_t *a, int ctx)
-{
-    gen_timer_t *t = &a->timer[ctx];
-    wk_timer_watch_disarm(&t->watch);
-    a->g->ops->timer_del(t->timer);
-}
-
-static void op_fd_set(actor_t *a, int ctx)
+void gen_fd_set(actor_t *a, int ctx)
 {
     gen_t *g = a->g;
     gen_fd_t *f = &a->fd[ctx];
@@ -371,24 +270,28 @@ static void op_fd_set(actor_t *a, int ctx)
         f->added_at = sim_now_ns();
     }
     f->handler = which;
+    gen_cov(g, COV_FD_SET, ctx);
     g->ops->set_fd_handler(g->loops.ctx[ctx], f->fd, which == 1 ? fd_cb_a : fd_cb_b, f);
 }
 
-static void op_fd_remove(actor_t *a, int ctx)
+void gen_fd_remove(actor_t *a, int ctx)
 {
     gen_fd_t *f = &a->fd[ctx];
+    gen_cov(a->g, COV_FD_REMOVE, ctx);
     a->g->ops->set_fd_handler(a->g->loops.ctx[ctx], f->fd, NULL, NULL);
     f->handler = 0;
 }
 
-static void op_bh_schedule(actor_t *a, int ctx)
+void gen_bh_schedule(actor_t *a, int ctx)
 {
     wk_handoff_start(&a->bhrec[ctx].ho);
+    gen_cov(a->g, COV_BH_SCHEDULE, ctx);
     a->g->ops->bh_schedule(a->bh[ctx]);
 }
 
-static void op_bh_cancel(actor_t *a, int ctx)
+void gen_bh_cancel(actor_t *a, int ctx)
 {
+    gen_cov(a->g, COV_BH_CANCEL, ctx);
     a->g->ops->bh_cancel(a->bh[ctx]);
     wk_handoff_cancel(&a->bhrec[ctx].ho);
 }
@@ -398,13 +301,13 @@ static void op_bh_cancel(actor_t *a, int ctx)
  * schedule. */
 static void op_bh_reschedule(actor_t *a, int ctx)
 {
-    op_bh_schedule(a, ctx);
-    op_bh_cancel(a, ctx);
-    think_short(); /* maybe under the BQL: never a pause here */
-    op_bh_schedule(a, ctx);
+    gen_bh_schedule(a, ctx);
+    gen_bh_cancel(a, ctx);
+    gen_think_short(); /* maybe under the BQL: never a pause here */
+    gen_bh_schedule(a, ctx);
 }
 
-static void op_bh_delete_renew(actor_t *a, int ctx)
+void gen_bh_delete_renew(actor_t *a, int ctx)
 {
     wk_handoff_cancel(&a->bhrec[ctx].ho);
     /* The delete hands the BH to the context (freed by its home thread or
@@ -414,11 +317,13 @@ static void op_bh_delete_renew(actor_t *a, int ctx)
     const wk_target_ops_t *ops = a->g->ops;
     wk_bh_t *old = a->bh[ctx];
     a->bh[ctx] = NULL;
+    gen_cov(a->g, COV_BH_DELETE, ctx);
     ops->bh_delete(old);
+    gen_cov(a->g, COV_BH_NEW, ctx);
     a->bh[ctx] = ops->bh_new(a->g->loops.ctx[ctx], bh_cb, &a->bhrec[ctx]);
 }
 
-static void op_bh_oneshot(actor_t *a, int ctx)
+void gen_bh_oneshot(actor_t *a, int ctx)
 {
     for (unsigned i = 0; i < GEN_ONESHOTS; i++) {
         gen_oneshot_t *o = &a->oneshot[i];
@@ -426,17 +331,43 @@ static void op_bh_oneshot(actor_t *a, int ctx)
             o->busy = true;
             o->ctx = ctx;
             wk_handoff_start(&o->ho);
+            gen_cov(a->g, COV_ONESHOT, ctx);
             a->g->ops->bh_schedule_oneshot(a->g->loops.ctx[ctx], oneshot_cb, o);
             return;
         }
     }
 }
 
+/* Two reads from the scenario's device, the first to complete waiting for
+ * the other in its CQE handler (nest feature), or NULL. */
+static gen_read_t *read_pair(actor_t *a, int ctx)
+{
+    if (!a->g->feat[FEAT_NEST] || sim_choose(2) != 0) {
+        return NULL;
+    }
+    gen_read_t *r = gen_read_slot(a, ctx);
+    gen_read_t *s = r ? gen_read_slot(a, ctx) : NULL;
+    if (!s) {
+        if (r) {
+            r->busy = false;
+        }
+        return NULL;
+    }
+    r->band = s->band = 0; /* a wait in a callback: see gen_nest_wait_sibling */
+    r->sibling = s;
+    s->held = true;
+    return r;
+}
+
 static void op_read_iothread(actor_t *a)
 {
-    gen_read_t *r = read_slot(a, CTX_IO);
+    gen_read_t *r = read_pair(a, CTX_IO);
+    if (!r) {
+        r = gen_read_slot(a, CTX_IO);
+    }
     if (r) {
         wk_handoff_start(&r->ho);
+        gen_cov(a->g, COV_ONESHOT, CTX_IO);
         a->g->ops->bh_schedule_oneshot(a->g->loops.ctx[CTX_IO], read_bh_cb, r);
     }
 }
@@ -494,13 +425,26 @@ static void poll_blocking_checked(actor_t *a, bool progress, const poll_excuses_
 static void op_read_main(actor_t *a, bool sync)
 {
     gen_t *g = a->g;
-    g->ops->bql_lock();
-    gen_read_t *r = read_slot(a, CTX_MAIN);
+    gen_bql(a, true);
+    gen_read_t *r = sync ? NULL : read_pair(a, CTX_MAIN);
     if (r) {
-        read_submit(r);
+        gen_read_submit(r->sibling);
+    } else {
+        r = gen_read_slot(a, CTX_MAIN);
+    }
+    if (r) {
+        if (sync) {
+            /* The scenario's own latency: on loop/, a BQL holder's
+             * aio_poll(main, true) hands a wakeup on to glib while the main
+             * loop waits for the BQL, and returns at once; a synchronous
+             * read of a second would spin for a second. */
+            r->band = 0;
+        }
+        gen_read_submit(r);
         poll_excuses_t prev = { 0 };
         for (unsigned call = 0; sync && !r->done; call++) {
             poll_excuses_t start = poll_excuses(g, CTX_MAIN);
+            gen_cov(g, COV_POLL_BLOCKING, CTX_MAIN);
             bool progress = g->ops->poll(g->loops.ctx[CTX_MAIN], true);
             if (call > 0) {
                 poll_blocking_checked(a, progress, &prev, &start);
@@ -508,7 +452,7 @@ static void op_read_main(actor_t *a, bool sync)
             prev = start;
         }
     }
-    g->ops->bql_unlock();
+    gen_bql(a, false);
 }
 
 /* The contract's negative case: a thread with no context of its own and
@@ -516,11 +460,13 @@ static void op_read_main(actor_t *a, bool sync)
 static void op_read_no_context(actor_t *a)
 {
     gen_t *g = a->g;
-    gen_read_t *r = read_slot(a, CTX_MAIN);
+    gen_read_t *r = gen_read_slot(a, CTX_MAIN);
     if (!r) {
         return;
     }
-    int ret = g->ops->blk_read(g->devfd, r->buf, GEN_CHUNK, r->offset, read_done, r);
+    gen_cov(g, COV_BLK_READ, CTX_MAIN);
+    int ret =
+        g->ops->blk_read(g->devfd[r->band], r->buf, GEN_CHUNK, r->offset, read_done, r);
     if (ret != -EPERM) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_CONTRACT,
                              "%s (no context, no BQL): aio_blk_read returned %d, expected "
@@ -554,8 +500,9 @@ static const wk_handoff_t *own_bh_pending_on_main(const actor_t *a)
 static void op_poll_nonblocking(actor_t *a)
 {
     gen_t *g = a->g;
-    g->ops->bql_lock();
+    gen_bql(a, true);
     const wk_handoff_t *ready = own_bh_pending_on_main(a);
+    gen_cov(g, COV_POLL_NB, CTX_MAIN);
     bool progress = g->ops->poll(g->loops.ctx[CTX_MAIN], false);
     if (ready && (!progress || ready->since_ns >= 0)) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_CONTRACT,
@@ -564,7 +511,7 @@ static void op_poll_nonblocking(actor_t *a)
                              a->name, ready->what, progress ? "progress" : "no progress",
                              ready->since_ns >= 0 ? "did not run" : "ran");
     }
-    g->ops->bql_unlock();
+    gen_bql(a, false);
 }
 
 /* The operations this actor may do in this run: the contract (who may call
@@ -572,7 +519,6 @@ static void op_poll_nonblocking(actor_t *a)
 static unsigned allowed_ops(actor_t *a, gen_op_t *ops)
 {
     gen_t *g = a->g;
-    bool uring = g->scn->backend == AIO_BACKEND_IO_URING;
     unsigned n = 0;
     ops[n++] = OP_THINK;
     if (g->feat[FEAT_BH]) {
@@ -589,6 +535,8 @@ static unsigned allowed_ops(actor_t *a, gen_op_t *ops)
         ops[n++] = OP_TIMER_MOD;
         ops[n++] = OP_TIMER_MOD;
         ops[n++] = OP_TIMER_DEL;
+        ops[n++] = OP_TIMER_MOVE;
+        ops[n++] = OP_TIMER_CLUSTER;
     }
     if (g->feat[FEAT_FD]) {
         ops[n++] = OP_FD_SIGNAL;
@@ -596,17 +544,17 @@ static unsigned allowed_ops(actor_t *a, gen_op_t *ops)
         ops[n++] = OP_FD_SET;
         ops[n++] = OP_FD_REMOVE;
     }
-    if (g->feat[FEAT_SQE] && uring && g->loops.ctx[CTX_IO]) {
+    if (g->feat[FEAT_SQE] && g->ring[CTX_IO]) {
         ops[n++] = OP_READ_IOTHREAD;
     }
-    if (a->vcpu && g->feat[FEAT_SQE] && uring) {
+    if (a->vcpu && g->feat[FEAT_SQE] && g->ring[CTX_MAIN]) {
         ops[n++] = OP_READ_MAIN;
     }
-    if (!a->vcpu && g->feat[FEAT_SQE]) {
+    if (g->feat[FEAT_SQE]) {
         ops[n++] = OP_READ_NO_CONTEXT;
     }
     if (a->vcpu && g->feat[FEAT_SYNC_POLL]) {
-        if (uring) {
+        if (g->ring[CTX_MAIN]) {
             ops[n++] = OP_READ_SYNC;
         }
         ops[n++] = OP_POLL_NONBLOCKING;
@@ -618,36 +566,24 @@ static unsigned allowed_ops(actor_t *a, gen_op_t *ops)
     return n;
 }
 
-static void run_op(actor_t *a, gen_op_t op)
+/* An operation on context ctx (or a think). */
+static void run_ctx_op(actor_t *a, gen_op_t op, int ctx)
 {
-    gen_t *g = a->g;
-    /* A vCPU may do the context operations while holding the BQL, as device
-     * emulation does; the BQL-only operations take it themselves. */
-    bool hold = a->vcpu && g->feat[FEAT_BQL_HOLD] && op < OP_READ_IOTHREAD &&
-                op != OP_THINK && sim_choose(2) == 0;
-    int ctx = op < OP_READ_IOTHREAD ? pick_ctx(g) : CTX_MAIN;
-    /* The poll contract's notifies: an operation on a context counts from
-     * its start to its end. */
-    int touched = op == OP_READ_IOTHREAD ? CTX_IO : ctx;
-    g->ctx_ops[touched]++;
-    if (hold) {
-        g->ops->bql_lock();
-    }
     switch (op) {
     case OP_THINK:
-        think(g);
+        gen_think(a);
         break;
     case OP_BH_SCHEDULE:
-        op_bh_schedule(a, ctx);
+        gen_bh_schedule(a, ctx);
         break;
     case OP_BH_CANCEL:
-        op_bh_cancel(a, ctx);
+        gen_bh_cancel(a, ctx);
         break;
     case OP_BH_DELETE_RENEW:
-        op_bh_delete_renew(a, ctx);
+        gen_bh_delete_renew(a, ctx);
         break;
     case OP_BH_ONESHOT:
-        op_bh_oneshot(a, ctx);
+        gen_bh_oneshot(a, ctx);
         break;
     case OP_BH_RESCHEDULE:
         op_bh_reschedule(a, ctx);
@@ -656,17 +592,31 @@ static void run_op(actor_t *a, gen_op_t op)
         op_timer_mod(a, ctx);
         break;
     case OP_TIMER_DEL:
-        op_timer_del(a, ctx);
+        gen_timer_del(a, ctx, 0);
+        break;
+    case OP_TIMER_MOVE:
+        gen_timer_move(a, ctx);
+        break;
+    case OP_TIMER_CLUSTER:
+        gen_timer_cluster(a, ctx);
         break;
     case OP_FD_SIGNAL:
+        gen_cov(a->g, COV_FD_SIGNAL, ctx);
         os_eventfd_signal(a->fd[ctx].fd);
         break;
     case OP_FD_SET:
-        op_fd_set(a, ctx);
+        gen_fd_set(a, ctx);
         break;
-    case OP_FD_REMOVE:
-        op_fd_remove(a, ctx);
+    default:
+        gen_fd_remove(a, ctx);
         break;
+    }
+}
+
+/* The reads and polls, which choose their context (and the BQL) themselves. */
+static void run_io_op(actor_t *a, gen_op_t op)
+{
+    switch (op) {
     case OP_READ_IOTHREAD:
         op_read_iothread(a);
         break;
@@ -679,17 +629,37 @@ static void run_op(actor_t *a, gen_op_t op)
     case OP_POLL_NONBLOCKING:
         op_poll_nonblocking(a);
         break;
-    case OP_READ_NO_CONTEXT:
-        op_read_no_context(a);
-        break;
     case OP_SURFACE:
-        wk_gensurf_op(g->surf, (unsigned)a->index);
+        wk_gensurf_op(a->g->surf, (unsigned)a->index);
         break;
     default:
+        op_read_no_context(a);
         break;
     }
+}
+
+static void run_op(actor_t *a, gen_op_t op)
+{
+    gen_t *g = a->g;
+    /* A vCPU may do the context operations while holding the BQL, as device
+     * emulation does; the BQL-only operations take it themselves. */
+    bool hold = a->vcpu && g->feat[FEAT_BQL_HOLD] && op < OP_READ_IOTHREAD &&
+                op != OP_THINK && sim_choose(2) == 0;
+    int ctx = op < OP_READ_IOTHREAD ? gen_pick_ctx(g) : CTX_MAIN;
+    /* The poll contract's notifies: an operation on a context counts from
+     * its start to its end. */
+    int touched = op == OP_READ_IOTHREAD ? CTX_IO : ctx;
+    g->ctx_ops[touched]++;
     if (hold) {
-        g->ops->bql_unlock();
+        gen_bql(a, true);
+    }
+    if (op < OP_READ_IOTHREAD) {
+        run_ctx_op(a, op, ctx);
+    } else {
+        run_io_op(a, op);
+    }
+    if (hold) {
+        gen_bql(a, false);
     }
     g->ctx_ops[touched]++;
 }
@@ -697,12 +667,13 @@ static void run_op(actor_t *a, gen_op_t op)
 static void *actor_main(void *arg)
 {
     actor_t *a = arg;
+    a->thread = sim_thread_self();
     gen_op_t ops[32];
     unsigned n = allowed_ops(a, ops);
     for (unsigned i = 0; i < a->g->scn->gen_ops; i++) {
         run_op(a, ops[sim_choose(n)]);
         if (sim_choose(2) == 0) {
-            think(a->g);
+            gen_think(a);
         }
         reads_collect(a, false);
     }
@@ -719,9 +690,11 @@ static void *actor_main(void *arg)
  * cannot be firing), after the hygiene check saw them disarmed. */
 static void free_timers_of(gen_t *g, int ctx)
 {
-    for (unsigned i = 0; i < g->nactors; i++) {
-        g->ops->timer_free(g->actors[i].timer[ctx].timer);
-        g->actors[i].timer[ctx].timer = NULL;
+    for (unsigned i = 0; i < g->nall; i++) {
+        for (unsigned k = 0; k < GEN_TIMERS; k++) {
+            g->ops->timer_free(g->actors[i].timer[ctx][k].timer);
+            g->actors[i].timer[ctx][k].timer = NULL;
+        }
     }
 }
 
@@ -736,7 +709,9 @@ static void loop_checked(void *opaque, int which, wk_ctx_t *ctx)
 static void actor_name(gen_t *g, actor_t *a)
 {
     unsigned i = (unsigned)a->index;
-    if (a->vcpu) {
+    if (a->kit >= 0) {
+        g_snprintf(a->name, sizeof(a->name), "cb-%s", gen_ctx_names[a->kit]);
+    } else if (a->vcpu) {
         g_snprintf(a->name, sizeof(a->name), "vcpu%u", i);
     } else {
         g_snprintf(a->name, sizeof(a->name), "worker%u", i - g->scn->vcpus);
@@ -767,35 +742,61 @@ static void actor_init_on(actor_t *a, int c)
     char what[48];
     a->bhrec[c].a = a;
     a->bhrec[c].ctx = c;
-    g_snprintf(what, sizeof(what), "BH of %s@%s", a->name, ctx_names[c]);
+    g_snprintf(what, sizeof(what), "BH of %s@%s", a->name, gen_ctx_names[c]);
     wk_handoff_init(&a->bhrec[c].ho, what);
     a->bh[c] = g->ops->bh_new(ctx, bh_cb, &a->bhrec[c]);
-    a->timer[c].a = a;
-    g_snprintf(what, sizeof(what), "timer of %s@%s", a->name, ctx_names[c]);
-    wk_timer_watch_init(&a->timer[c].watch, what);
-    a->timer[c].timer = g->ops->timer_new(ctx, timer_cb, &a->timer[c]);
+    for (unsigned k = 0; k < GEN_TIMERS; k++) {
+        gen_timer_t *t = &a->timer[c][k];
+        t->a = a;
+        t->ctx = c;
+        gen_timer_init(t);
+        if (k) {
+            g_snprintf(what, sizeof(what), "timer %u of %s@%s", k, a->name,
+                       gen_ctx_names[c]);
+        } else {
+            g_snprintf(what, sizeof(what), "timer of %s@%s", a->name, gen_ctx_names[c]);
+        }
+        wk_timer_watch_init(&t->watch, what);
+        t->timer = g->ops->timer_new(ctx, timer_cb, t);
+    }
     a->fd[c].a = a;
     a->fd[c].ctx = c;
     a->fd[c].fd = os_eventfd_new();
 }
 
+static void actor_init(gen_t *g, unsigned i, int kit)
+{
+    actor_t *a = &g->actors[i];
+    a->g = g;
+    a->index = (int)i;
+    a->kit = kit;
+    a->vcpu = kit < 0 && i < g->scn->vcpus;
+    a->think_ns = MIN(2000000000, g->scn->deadline_ns / 8);
+    actor_name(g, a);
+    os_mutex_init(&a->lock);
+    sim_cond_init(&a->cond);
+    actor_init_slots(a);
+    for (int c = 0; c < CTX_N; c++) {
+        if (g->loops.ctx[c]) {
+            actor_init_on(a, c);
+        }
+    }
+}
+
+/* The programs' actors, then (nest feature) a callback actor per context. */
 static void actors_init(gen_t *g)
 {
     unsigned workers = g->feat[FEAT_WORKERS] ? 1 + sim_choose(2) : 0;
     g->nactors = MIN(g->scn->vcpus + workers, GEN_MAX_ACTORS);
+    g->nall = g->nactors;
     for (unsigned i = 0; i < g->nactors; i++) {
-        actor_t *a = &g->actors[i];
-        a->g = g;
-        a->index = (int)i;
-        a->vcpu = i < g->scn->vcpus;
-        actor_name(g, a);
-        os_mutex_init(&a->lock);
-        sim_cond_init(&a->cond);
-        actor_init_slots(a);
-        for (int c = 0; c < CTX_N; c++) {
-            if (g->loops.ctx[c]) {
-                actor_init_on(a, c);
-            }
+        actor_init(g, i, -1);
+    }
+    gen_nest_init(g);
+    for (int c = 0; c < CTX_N && g->feat[FEAT_NEST]; c++) {
+        if (g->loops.ctx[c]) {
+            actor_init(g, g->nall, c);
+            g->kit[c].a = &g->actors[g->nall++];
         }
     }
 }
@@ -807,7 +808,7 @@ static void check_stale_fd(gen_t *g, actor_t *a, int c, int64_t now)
     int64_t since = MAX(f->readable_since, f->added_at);
     if (f->handler && f->readable) {
         char what[48];
-        g_snprintf(what, sizeof(what), "fd of %s@%s", a->name, ctx_names[c]);
+        g_snprintf(what, sizeof(what), "fd of %s@%s", a->name, gen_ctx_names[c]);
         wk_monitor_handoff_open(&g->mon, g->w, what, since, g->mon.bound_handoff_ns, now);
     }
 }
@@ -817,7 +818,7 @@ static void check_stale(gen_t *g)
 {
     int64_t clock = g->ops->clock_ns();
     int64_t now = sim_now_ns();
-    for (unsigned i = 0; i < g->nactors; i++) {
+    for (unsigned i = 0; i < g->nall; i++) {
         actor_t *a = &g->actors[i];
         for (unsigned k = 0; k < GEN_ONESHOTS; k++) {
             wk_handoff_check_stale(&a->oneshot[k].ho, &g->mon, g->w);
@@ -830,7 +831,9 @@ static void check_stale(gen_t *g)
                 continue;
             }
             wk_handoff_check_stale(&a->bhrec[c].ho, &g->mon, g->w);
-            wk_timer_watch_check_stale(&a->timer[c].watch, clock, &g->mon, g->w);
+            for (unsigned k = 0; k < GEN_TIMERS; k++) {
+                wk_timer_watch_check_stale(&a->timer[c][k].watch, clock, &g->mon, g->w);
+            }
             check_stale_fd(g, a, c, now);
         }
     }
@@ -840,18 +843,20 @@ static void check_stale(gen_t *g)
  * before stopping its loops: what is still left then is a leak. */
 static void actors_cleanup(gen_t *g)
 {
-    for (unsigned i = 0; i < g->nactors; i++) {
+    for (unsigned i = 0; i < g->nall; i++) {
         actor_t *a = &g->actors[i];
         for (int c = 0; c < CTX_N; c++) {
             if (!g->loops.ctx[c]) {
                 continue;
             }
             if (a->fd[c].handler) {
-                op_fd_remove(a, c);
+                gen_fd_remove(a, c);
             }
-            g->ops->timer_del(a->timer[c].timer);
+            for (unsigned k = 0; k < GEN_TIMERS; k++) {
+                g->ops->timer_del(a->timer[c][k].timer);
+            }
             wk_bh_t *bh = a->bh[c];
-            a->bh[c] = NULL; /* before the scheduling point: see op_bh_delete_renew */
+            a->bh[c] = NULL; /* before the scheduling point: see gen_bh_delete_renew */
             g->ops->bh_delete(bh);
         }
     }
@@ -868,7 +873,7 @@ static void gen_cleanup(void *arg)
         }
     }
     wk_loops_free_contexts(&g->loops);
-    for (unsigned i = 0; i < g->nactors; i++) {
+    for (unsigned i = 0; i < g->nall; i++) {
         /* Reusable BHs are their owner's: with the contexts gone nobody
          * else holds them (a queued one was unlinked by the free). */
         for (int c = 0; c < CTX_N; c++) {
@@ -878,7 +883,7 @@ static void gen_cleanup(void *arg)
             g->actors[i].bh[c] = NULL;
         }
     }
-    for (unsigned i = 0; i < g->nactors; i++) {
+    for (unsigned i = 0; i < g->nall; i++) {
         for (int c = 0; c < CTX_N; c++) {
             if (g->actors[i].fd[c].fd > 0) {
                 os_fd_close(g->actors[i].fd[c].fd);
@@ -888,18 +893,39 @@ static void gen_cleanup(void *arg)
     wk_loops_close(&g->loops);
 }
 
+/* Per context, the scenario's fd-monitor back end or (one time in four)
+ * the other of ppoll and io_uring; a scenario that lets the kernel choose
+ * (uring-init faults) keeps its choice.  A target may have a fixed one:
+ * what each context got is what gen_main reads back (g->ring). */
+static void draw_backends(gen_t *g)
+{
+    aio_backend_t own = g->scn->backend;
+    for (int c = 0; c < CTX_N; c++) {
+        bool other = sim_choose(4) == 3;
+        if (other && own != AIO_BACKEND_AUTO) {
+            g->loops.backend[c] =
+                own == AIO_BACKEND_IO_URING ? AIO_BACKEND_POLL : AIO_BACKEND_IO_URING;
+        }
+    }
+}
+
 /* Each run draws its features, and says which in the event log. */
 static void draw_features(gen_t *g)
 {
     for (int f = 0; f < FEAT_COUNT; f++) {
         g->feat[f] = sim_choose(4) != 3;
     }
+    gen_time_draw(g);
+    draw_backends(g);
     char line[128];
     int len = g_snprintf(line, sizeof(line), "features");
     for (int f = 0; f < FEAT_COUNT; f++) {
         len += g_snprintf(line + len, sizeof(line) - (size_t)len, "%c",
                           g->feat[f] ? '1' : '0');
     }
+    g_snprintf(line + len, sizeof(line) - (size_t)len, " span %.3f ms backends %d %d",
+               gen_time_longest(g) / 2 / NS_PER_MS, g->loops.backend[CTX_MAIN],
+               g->loops.backend[CTX_IO]);
     sim_monitor_event(g->w, line, 0, 0);
 }
 
@@ -942,24 +968,25 @@ static void *gen_main(void *arg)
     wk_loops_begin(&g->loops);
     sim_defer(g->w, gen_cleanup, g);
     draw_features(g);
-    g->devfd =
-        sim_blkdev_create(g->w, (uint64_t)GEN_MAX_ACTORS * GEN_READS_PER_ACTOR * GEN_CHUNK,
-                          s->latency_min_ns, s->latency_max_ns);
+    gen_devices_create(g);
     wk_loops_open_stop_fds(&g->loops);
     if (!wk_loops_start(&g->loops,
                         g->feat[FEAT_IOTHREAD] || s->target == SCN_TARGET_IOTHREAD)) {
         return NULL;
+    }
+    for (int c = 0; c < CTX_N; c++) {
+        g->ring[c] = g->loops.ctx[c] && g->ops->context_has_sqe(g->loops.ctx[c]);
     }
     actors_init(g);
     if (s->gen_surface == SCN_SURFACE_QEMU && !surface_init(g)) {
         return NULL;
     }
     run_actors(g);
+    gen_nest_stop(g);
     int64_t done_at = sim_now_ns();
 
-    /* Quiet period: the longest timer delay plus twice the bound. */
-    sim_sleep_ns(timer_delay_ns[G_N_ELEMENTS(timer_delay_ns) - 1] +
-                 2 * g->mon.bound_handoff_ns);
+    /* Quiet period: the longest delay plus twice the bound. */
+    sim_sleep_ns(gen_time_longest(g) + 2 * g->mon.bound_handoff_ns);
     check_stale(g);
     if (g->surf) {
         wk_gensurf_check_stale(g->surf);
@@ -1002,7 +1029,7 @@ static void notifier_event(gen_t *g, const sim_event_t *ev)
  * the others are the loops'. */
 static void gen_fd_event(gen_t *g, const sim_event_t *ev)
 {
-    for (unsigned i = 0; i < g->nactors; i++) {
+    for (unsigned i = 0; i < g->nall; i++) {
         for (int c = 0; c < CTX_N; c++) {
             gen_fd_t *f = &g->actors[i].fd[c];
             if (f->a && f->fd == ev->object) {
@@ -1024,6 +1051,7 @@ static void gen_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
 {
     gen_t *g = opaque;
     wk_monitor_on_event(w, ev, &g->mon);
+    gen_cov_event(g, ev);
     if (ev->kind == SIM_EV_EVENTFD_SIGNAL || ev->kind == SIM_EV_EVENTFD_DRAIN) {
         gen_fd_event(g, ev);
     } else if (ev->kind == SIM_EV_CQE_REAP && ev->value == -ETIME) {
@@ -1041,6 +1069,7 @@ static const wk_target_op_t needed_ops[] = {
     WK_TARGET_OP(bh_schedule),         WK_TARGET_OP(bh_cancel),
     WK_TARGET_OP(bh_delete),           WK_TARGET_OP(bh_free_after_context),
     WK_TARGET_OP(timer_del),           WK_TARGET_OP(blk_read),
+    WK_TARGET_OP(context_has_sqe),
 };
 
 const char *wk_genload_missing_op(const wk_target_ops_t *ops)

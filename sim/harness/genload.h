@@ -9,6 +9,7 @@
 #ifndef WAKESIM_GENLOAD_H
 #define WAKESIM_GENLOAD_H
 
+#include <stdio.h>
 #include "machine.h"
 #include "scenario.h"
 #include "target.h"
@@ -20,5 +21,15 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
 /* The first target operation the generated workload needs that ops lacks,
  * or NULL. */
 const char *wk_genload_missing_op(const wk_target_ops_t *ops);
+
+/* The coverage map (genload-cov.c): counts of (operation, calling thread,
+ * phase of the target context's loop) over every generated run while
+ * enabled; print writes the table and how many cells were hit. */
+void wk_genload_coverage_enable(bool on);
+void wk_genload_coverage_print(FILE *f);
+unsigned wk_genload_coverage_cells(void);
+/* Optional, called with each cell's index (< wk_genload_coverage_cells())
+ * as it is hit, enabled or not: the fuzz harnesses' extra counters. */
+extern void (*wk_genload_coverage_hook)(unsigned cell);
 
 #endif

@@ -623,6 +623,24 @@ bool scn_applies_to(const scn_t *s, const char *target)
 }
 
 /* Cross-field rules, reported at the line of the key that breaks them. */
+
+/* The polling keys set the iothread's context: a machine without one (the
+ * batches workload serving the main loop) would silently ignore them. */
+static bool check_polling(const scn_t *s, const line_index_t *ix, GError **err)
+{
+    if (!scn_polls(s) || s->workload == SCN_WORKLOAD_GENERATED ||
+        s->target == SCN_TARGET_IOTHREAD) {
+        return true;
+    }
+    const char *key = s->poll_max_ns ? "poll-max-ns"
+                      : s->poll_grow ? "poll-grow"
+                                     : "poll-shrink";
+    fail_at(err, ix->path, line_of(ix, "machine", key),
+            "%s sets the iothread's polling, but [device] target = main runs no iothread",
+            key);
+    return false;
+}
+
 static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
 {
     if (s->latency_min_ns > s->latency_max_ns) {
@@ -669,7 +687,7 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
     if (s->backend == AIO_BACKEND_AUTO && !s->faults.permille[SIM_FAULT_URING_INIT]) {
         s->backend = AIO_BACKEND_IO_URING; /* the simulated kernel always has it */
     }
-    return check_targets(s, ix, err);
+    return check_polling(s, ix, err) && check_targets(s, ix, err);
 }
 
 scn_t *scn_load_text(const char *text, const char *path, GError **err)

@@ -152,6 +152,12 @@ typedef struct wk_target_ops {
     void (*co_mutex_free)(wk_co_mutex_t *m);
     void (*co_mutex_lock)(wk_co_mutex_t *m);
     void (*co_mutex_unlock)(wk_co_mutex_t *m);
+    /* ---- the generated workload's coverage map (genload-cov.c) ---- */
+    /* Optional: whether ctx's loop announced that it is about to wait
+     * (QEMU's notify_me set, by the GSource's prepare or a blocking
+     * aio_poll), read plainly: no scheduling point, no memory-model
+     * access. */
+    bool (*loop_prepared)(wk_ctx_t *ctx);
 } wk_target_ops_t;
 
 /* One operation of the table, by name, for a workload's list of the

@@ -26,6 +26,7 @@ void wk_loops_init(wk_loops_t *l, const wk_target_ops_t *ops, const scn_t *scn,
     l->mon = mon;
     for (int i = 0; i < WK_LOOP_N; i++) {
         l->stop_fd[i] = -1;
+        l->backend[i] = (int)scn->backend;
     }
 }
 
@@ -78,7 +79,7 @@ static wk_ctx_t *context_new_or_fail(wk_loops_t *l, int which)
     if (l->name_objects && l->ops->name_context_objects) {
         l->ops->name_context_objects(which == WK_LOOP_MAIN);
     }
-    wk_ctx_t *ctx = l->ops->context_new((int)l->scn->backend, l->scn->ring_entries, &err);
+    wk_ctx_t *ctx = l->ops->context_new(l->backend[which], l->scn->ring_entries, &err);
     sim_name_forget_pending(); /* the ppoll back end has no ring */
     if (!ctx) {
         wk_monitor_violation(l->mon, l->w, WK_INV_HYGIENE, "aio_context_new failed: %s",

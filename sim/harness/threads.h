@@ -55,6 +55,9 @@ typedef struct wk_loops {
     int stop_fd[WK_LOOP_N]; /* -1 until opened */
     bool stop[WK_LOOP_N];   /* set by the stop fd's handler, on the loop's thread */
     wk_ctx_t *ctx[WK_LOOP_N];
+    /* The back end each context is created with (aio_backend_t values):
+     * the scenario's unless the workload draws its own before the start. */
+    int backend[WK_LOOP_N];
     sim_thread_t *thread[WK_LOOP_N];
     wk_main_loop_t *ml;
     wk_timer_t *idle_timer;

@@ -28,14 +28,23 @@ void wk_qemu_co_mutex_unlock(wk_co_mutex_t *m);
  * workers are gone, so the pool is detached and kept instead of freed. */
 void wk_qemu_pool_abandon(struct AioContext *ctx);
 
-#define WK_QEMU_WIDE_OPS                                                                   \
-    .pool_submit = wk_qemu_pool_submit, .wait_while_unset = wk_qemu_wait_while_unset,      \
-    .set_and_kick = wk_qemu_set_and_kick, .wait_bh_oneshot = wk_qemu_wait_bh_oneshot,      \
+/* The coroutine ops are left out (NULL) in sanitizer builds: see
+ * targets/qemu/CMakeLists.txt. */
+#ifdef WAKESIM_QEMU_NO_COROUTINES
+#define WK_QEMU_CO_OPS .co_start = NULL
+#else
+#define WK_QEMU_CO_OPS                                                                     \
     .co_start = wk_qemu_co_start, .co_self = wk_qemu_co_self,                              \
     .co_yield = wk_qemu_co_yield, .co_wake = wk_qemu_co_wake,                              \
     .co_reschedule_self = wk_qemu_co_reschedule_self,                                      \
     .co_pool_submit = wk_qemu_co_pool_submit, .co_sleep_ns = wk_qemu_co_sleep_ns,          \
     .co_mutex_new = wk_qemu_co_mutex_new, .co_mutex_free = wk_qemu_co_mutex_free,          \
     .co_mutex_lock = wk_qemu_co_mutex_lock, .co_mutex_unlock = wk_qemu_co_mutex_unlock
+#endif
+
+#define WK_QEMU_WIDE_OPS                                                                   \
+    .pool_submit = wk_qemu_pool_submit, .wait_while_unset = wk_qemu_wait_while_unset,      \
+    .set_and_kick = wk_qemu_set_and_kick, .wait_bh_oneshot = wk_qemu_wait_bh_oneshot,      \
+    WK_QEMU_CO_OPS
 
 #endif

@@ -254,6 +254,13 @@ static void tq_context_set_poll_params(wk_ctx_t *wctx, int64_t max_ns, int64_t g
     }
 }
 
+/* notify_me read plainly, not with qatomic_read(): not a scheduling point
+ * or a memory-model access, so the coverage map does not change the run. */
+static bool tq_loop_prepared(wk_ctx_t *wctx)
+{
+    return *(volatile uint32_t *)&((AioContext *)wctx)->notify_me != 0;
+}
+
 static wk_ctx_t *tq_current_context(void)
 {
     return (wk_ctx_t *)qemu_get_current_aio_context();
@@ -446,4 +453,5 @@ const wk_target_ops_t wk_target_qemu = {
     .bql_lock = tq_bql_lock_op,
     .bql_unlock = tq_bql_unlock_op,
     WK_QEMU_WIDE_OPS,
+    .loop_prepared = tq_loop_prepared,
 };

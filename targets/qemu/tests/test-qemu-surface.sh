@@ -42,10 +42,15 @@ for seed in $(seq 1 12); do
   last="$wakesim run $scn --target qemu --runs 1 --seed $seed --log"
   "$wakesim" run "$scn" --target qemu --runs 1 --seed "$seed" --log >>"$work/logs" 2>&1
 done
-for what in "thread-start id=[0-9]* name=qemu-worker0" "monitor pool-completion obj" \
-            "monitor pool-completion nested" "monitor aio-wait-while returned" \
-            "monitor aio-wait-bh-oneshot returned" "monitor coroutine woken" \
-            "monitor coroutine moved" "monitor coroutine pool job" "monitor coroutine done"; do
+paths=("thread-start id=[0-9]* name=qemu-worker0" "monitor pool-completion obj"
+       "monitor pool-completion nested" "monitor aio-wait-while returned"
+       "monitor aio-wait-bh-oneshot returned")
+# A sanitizer build leaves coroutines out (targets/qemu/CMakeLists.txt).
+if ! grep -q "monitor surface without coroutines" "$work/logs"; then
+  paths+=("monitor coroutine woken" "monitor coroutine moved" "monitor coroutine pool job"
+          "monitor coroutine done")
+fi
+for what in "${paths[@]}"; do
   grep -q "$what" "$work/logs" || fail "no logged run of seeds 1 to 12 has '$what'"
 done
 for mut in thread-pool-completion-not-rescheduled aio-wait-bh-no-kick; do
