@@ -6,8 +6,22 @@
 #   __tsan_readN/__tsan_writeN: those are not scheduling points, they only
 #   commit the thread's own buffered store to the same location under a
 #   weak memory model (see sim/seam/tsan-rt.c).
+#   And -include wakesim/tsan-sync.h: under these hooks __sync_* and
+#   seq_cst __atomic_* read-modify-writes are the same call, and the header
+#   gives the __sync_* ones their documented full barrier.
 # ThreadSanitizer instrumentation cannot be combined with AddressSanitizer
 # in one translation unit: build instrumented sources without ASan.
+# The header, found once when this file is included: in the source tree
+# (cmake/../include), or under the installed package's prefix
+# (PACKAGE_PREFIX_DIR, set by wakesimConfig.cmake before it includes this).
+set(WAKESIM_TSAN_SYNC_H ${CMAKE_CURRENT_LIST_DIR}/../include/wakesim/tsan-sync.h)
+if(NOT EXISTS ${WAKESIM_TSAN_SYNC_H} AND DEFINED PACKAGE_PREFIX_DIR)
+  set(WAKESIM_TSAN_SYNC_H ${PACKAGE_PREFIX_DIR}/include/wakesim/tsan-sync.h)
+endif()
+if(NOT EXISTS ${WAKESIM_TSAN_SYNC_H})
+  message(FATAL_ERROR "wakesim: wakesim/tsan-sync.h not found (${WAKESIM_TSAN_SYNC_H})")
+endif()
+
 function(wakesim_atomics_compile_options out)
   if(CMAKE_C_COMPILER_ID MATCHES "Clang")
     set(opts -fsanitize=thread "SHELL:-mllvm -tsan-instrument-func-entry-exit=0"
@@ -17,5 +31,6 @@ function(wakesim_atomics_compile_options out)
   else()
     message(FATAL_ERROR "wakesim: atomics instrumentation needs clang or gcc")
   endif()
+  list(APPEND opts "SHELL:-include ${WAKESIM_TSAN_SYNC_H}")
   set(${out} ${opts} PARENT_SCOPE)
 endfunction()

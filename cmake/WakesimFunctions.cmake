@@ -1,5 +1,4 @@
-# wakesim_add_simulated_executable(<name> SOURCES <src>... [INSTRUMENT_ATOMICS]
-#                                  [SYNC_FULL_BARRIER])
+# wakesim_add_simulated_executable(<name> SOURCES <src>... [INSTRUMENT_ATOMICS])
 #
 # Builds an ordinary program (its own main(), plain libc, pthreads, epoll,
 # eventfd, liburing, glib) against the simulator: the program's main is
@@ -8,16 +7,15 @@
 # --replay FILE; cli/wakesim-main.c).  WAKESIM_SIMULATED is
 # defined, so wakesim/handoff.h annotations are live.  With
 # INSTRUMENT_ATOMICS every atomic access and fence of the sources is a
-# scheduling point too (ThreadSanitizer's hooks, wakesim::tsan runtime);
-# with SYNC_FULL_BARRIER too, the legacy __sync_* builtins are full barriers
-# under the weak memory models, as GCC documents them (wakesim/sync-barrier.h,
-# force-included), rather than the seq_cst RMWs clang makes of them.
+# scheduling point too (ThreadSanitizer's hooks, wakesim::tsan runtime), and
+# the legacy __sync_* builtins are full barriers under the weak memory models,
+# as GCC documents them (wakesim/tsan-sync.h, force-included).
 # liburing's headers are used, never its library: an io_uring entry point
 # the simulator lacks is a link error, not a trip to the real kernel (a
 # program using liburing: find_package(wakesim COMPONENTS uring) and link
 # wakesim::uring for the headers).
 function(wakesim_add_simulated_executable name)
-  cmake_parse_arguments(ARG "INSTRUMENT_ATOMICS;SYNC_FULL_BARRIER" "" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "INSTRUMENT_ATOMICS" "" "SOURCES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "wakesim_add_simulated_executable(${name}): no SOURCES")
   endif()
@@ -27,9 +25,6 @@ function(wakesim_add_simulated_executable name)
     wakesim_atomics_compile_options(opts)
     target_compile_options(${name} PRIVATE ${opts})
     target_link_libraries(${name} PRIVATE wakesim::tsan)
-    if(ARG_SYNC_FULL_BARRIER)
-      target_compile_options(${name} PRIVATE "SHELL:-include wakesim/sync-barrier.h")
-    endif()
   endif()
   target_link_libraries(${name} PRIVATE wakesim::main wakesim::sim)
   # Every run is a forked child of the runner: bind every symbol once, in

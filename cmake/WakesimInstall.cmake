@@ -14,8 +14,8 @@ install(TARGETS wakesim_sim wakesim_tsan wakesim_main EXPORT wakesimTargets
 install(FILES ${PROJECT_SOURCE_DIR}/sim/core/sim.h
               ${PROJECT_SOURCE_DIR}/sim/core/sim-memory.h
               ${PROJECT_SOURCE_DIR}/include/wakesim/handoff.h
-              ${PROJECT_SOURCE_DIR}/include/wakesim/sync-barrier.h
               ${PROJECT_SOURCE_DIR}/include/wakesim/monitor.h
+              ${PROJECT_SOURCE_DIR}/include/wakesim/tsan-sync.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/wakesim)
 if(TARGET wakesim)
   install(TARGETS wakesim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

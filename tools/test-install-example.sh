@@ -31,7 +31,7 @@ for h in "$tmp"/prefix/include/wakesim/*.h; do
     "$tmp/hdr.c" > "$tmp/hdr.log" 2>&1 || { cat "$tmp/hdr.log"; fail "$name does not compile alone"; }
   nh=$((nh + 1))
 done
-[ "$nh" -ge 5 ] || fail "only $nh installed headers (sim.h, sim-memory.h, handoff.h, monitor.h, sync-barrier.h)"
+[ "$nh" -ge 5 ] || fail "only $nh installed headers (sim.h, sim-memory.h, handoff.h, monitor.h, tsan-sync.h)"
 echo "installed headers compiled alone: $nh"
 
 run cmake -S "$src/examples/taskloop" -B "$tmp/ex" -DCMAKE_C_COMPILER="$cc" \
@@ -85,19 +85,19 @@ expect 1 cmake -S "$tmp/uring-user" -B "$tmp/uring-user/b1" -DCMAKE_C_COMPILER="
 expect 0 cmake -S "$tmp/uring-user" -B "$tmp/uring-user/b2" -DCMAKE_C_COMPILER="$cc" \
   -DCMAKE_PREFIX_PATH="$tmp/prefix"
 
-# SYNC_FULL_BARRIER: a program using __sync builtins builds against the
-# installed wakesim/sync-barrier.h and runs.
+# INSTRUMENT_ATOMICS: a program using __sync builtins builds against the
+# installed wakesim/tsan-sync.h (force-included) and runs.
 mkdir -p "$tmp/sync-user"
 printf 'static int n;\nint main(void) { __sync_fetch_and_add(&n, 1); __sync_synchronize();\n  return __sync_val_compare_and_swap(&n, 1, 2) == 1 ? 0 : 1; }\n' \
   > "$tmp/sync-user/sync.c"
-printf 'cmake_minimum_required(VERSION 3.20)\nproject(s C)\nfind_package(wakesim REQUIRED)\nwakesim_add_simulated_executable(sync-sim SOURCES sync.c INSTRUMENT_ATOMICS SYNC_FULL_BARRIER)\n' \
+printf 'cmake_minimum_required(VERSION 3.20)\nproject(s C)\nfind_package(wakesim REQUIRED)\nwakesim_add_simulated_executable(sync-sim SOURCES sync.c INSTRUMENT_ATOMICS)\n' \
   > "$tmp/sync-user/CMakeLists.txt"
 if cmake -S "$tmp/sync-user" -B "$tmp/sync-user/b" -DCMAKE_C_COMPILER="$cc" \
      -DCMAKE_PREFIX_PATH="$tmp/prefix" > "$tmp/sync.log" 2>&1 &&
    cmake --build "$tmp/sync-user/b" >> "$tmp/sync.log" 2>&1; then
   expect 0 "$tmp/sync-user/b/sync-sim" --runs 3 --memory-model arm
 else
-  cat "$tmp/sync.log"; fail "SYNC_FULL_BARRIER program did not build"
+  cat "$tmp/sync.log"; fail "INSTRUMENT_ATOMICS __sync program did not build"
 fi
 
 # pkg-config: the same program, built by hand.

@@ -229,3 +229,11 @@ void sim_mem_fence_at(const sim_site_t *site, int order)
     else if (order == __ATOMIC_RELEASE)
         sim_memory_write_barrier(w, t); /* only pso reorders across it */
 }
+
+void sim_mem_sync_barrier(void)
+{
+    sim_world_t *w = sim__current_world;
+    sim_thread_t *t = weak_thread(w);
+    if (t)
+        sim_memory_drain(w, t);
+}

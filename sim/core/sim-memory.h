@@ -104,6 +104,14 @@ void sim_mem_retire(const void *p);
  * calls it (sim/seam/tsan-rt.c). */
 void sim_mem_plain(const volatile void *p, size_t n);
 
+/* A full barrier right after a __sync_* read-modify-write of foreign code
+ * (GCC documents those builtins as full barriers; see
+ * include/wakesim/tsan-sync.h): the calling simulated thread's buffered
+ * stores, the RMW's own write among them, commit.  Not a scheduling point
+ * (the RMW's hook was one).  Only arm changes: under tso and pso the RMW
+ * has drained the buffer already, under sc there is none. */
+void sim_mem_sync_barrier(void);
+
 /* The same accesses at a named site (the seam passes its call site). */
 uint64_t sim_mem_load_at(const sim_site_t *site, const volatile void *p, unsigned size,
                          int order);

@@ -218,10 +218,10 @@ void __sanitizer_syscall_post_impl_close(long res, long fd)
     (void)fd;
 }
 
-/* wakesim/sync-barrier.h: the full barrier around a legacy __sync builtin,
- * a seq_cst fence under the run's memory model (a scheduling point). */
-void wakesim_sync_fence(void);
-void wakesim_sync_fence(void)
+/* The full barrier after a __sync_* RMW (include/wakesim/tsan-sync.h,
+ * force-included into instrumented code). */
+void __wakesim_sync_barrier(void);
+void __wakesim_sync_barrier(void)
 {
-    sim_atomic_fence(__ATOMIC_SEQ_CST);
+    sim_mem_sync_barrier();
 }

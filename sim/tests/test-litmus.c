@@ -33,6 +33,7 @@
  */
 #include "sim-test.h"
 #include "aio-atomic.h"
+#include "litmus-walk.h"
 
 /* Shared litmus state.  Reset by each run's main thread; the registers are
  * written by their own thread and read by main after joining. */
@@ -210,9 +211,6 @@ static unsigned outcome(int n_regs)
     return o;
 }
 
-#define MAX_DECISIONS 256
-#define MAX_RUNS 2000000
-
 typedef struct {
     uint64_t runs;
     bool seen[1 << 16];
@@ -232,53 +230,25 @@ static void print_outcomes(const litmus_t *l, sim_memory_model_t m, const char *
     printf("\n");
 }
 
+/* The outcome of the run just ended, for litmus_walk. */
+static explored_t *walk_ex;
+static int walk_regs;
+static void note_outcome(void *ctx)
+{
+    (void)ctx;
+    walk_ex->seen[outcome(walk_regs)] = true;
+}
+
 /* Runs every decision sequence of l under model m; seen[] gets each final
  * register outcome. */
 static void explore(const litmus_t *l, sim_memory_model_t m, bool with_fence, int n_regs,
                     explored_t *ex)
 {
-    static uint8_t bytes[MAX_DECISIONS];
     memset(ex, 0, sizeof(*ex));
-    memset(bytes, 0, sizeof(bytes));
     fenced = with_fence;
-    for (;;) {
-        sim_options_t o;
-        sim_options_init(&o);
-        o.log_enabled = false;
-        o.memory_model = m;
-        o.decide.kind = SIM_DECIDE_BYTES;
-        o.decide.bytes = bytes;
-        o.decide.bytes_len = sizeof(bytes);
-        sim_world_t *w = sim_world_new(&o);
-        ASSERT(w);
-        sim_result_t r = sim_world_run(w, litmus_main, (void *)l);
-        if (r != SIM_RESULT_OK)
-            TEST_FAIL_("%s under %s: run %" PRIu64 " ended %s: %s", l->name,
-                       sim_memory_model_name(m), ex->runs, sim_result_name(r),
-                       sim_world_message(w));
-        ex->seen[outcome(n_regs)] = true;
-        ex->runs++;
-        const uint32_t *v, *b;
-        size_t n = sim_world_decisions(w, &v, &b);
-        ASSERT_LE(n, MAX_DECISIONS);
-        for (size_t i = 0; i < n; i++) {
-            ASSERT_LE(b[i], 256);      /* one byte per decision */
-            ASSERT_EQ(v[i], bytes[i]); /* bytes are the decisions, as given */
-        }
-        /* The next sequence: bump the last decision that has an untried
-         * alternative, zero everything after it. */
-        size_t i = n;
-        while (i > 0 && v[i - 1] + 1 >= b[i - 1])
-            i--;
-        if (i == 0) {
-            sim_world_free(w);
-            break;
-        }
-        bytes[i - 1] = (uint8_t)(v[i - 1] + 1);
-        memset(bytes + i, 0, sizeof(bytes) - i);
-        sim_world_free(w);
-        ASSERT_LT(ex->runs, MAX_RUNS);
-    }
+    walk_ex = ex;
+    walk_regs = n_regs;
+    ex->runs = litmus_walk(m, litmus_main, (void *)l, note_outcome, NULL);
     print_outcomes(l, m, with_fence ? "fenced" : "unfenced", n_regs, ex);
 }
 
