@@ -187,7 +187,12 @@ void gen_nest_step(gen_t *g, int ctx)
 
 /* A CQE handler waiting for its sibling, reaped in the same batch or
  * later, with aio_poll(ctx, true) on its own context.  Not inside a step
- * (one nested poll at a time per context). */
+ * (one nested poll at a time per context).  On a target whose blocking
+ * poll sleeps before it runs handlers already reaped (QEMU 10.2.2,
+ * docs/qemu.md), a sibling reaped in the same batch would never be run:
+ * a non-blocking poll first runs it, unless the scenario asks for the
+ * blocking wait alone (sibling-wait = blocking, the finding's
+ * reproducer). */
 void gen_nest_wait_sibling(gen_read_t *r)
 {
     gen_t *g = r->a->g;
@@ -197,6 +202,10 @@ void gen_nest_wait_sibling(gen_read_t *r)
         return;
     }
     k->depth++;
+    if (g->ops->blocking_poll_skips_reaped_cqes &&
+        g->scn->gen_sibling_wait == SCN_SIBLING_WAIT_AUTO && !s->done) {
+        nested_poll(g, r->ctx, false);
+    }
     while (!s->done) {
         nested_poll(g, r->ctx, true);
     }

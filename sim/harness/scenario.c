@@ -41,6 +41,7 @@ static const char *const workload_names[] = { "batches", "generated", NULL };
 /* Index = scn_surface_t. */
 static const char *const surface_names[] = { "loop", "qemu", NULL };
 static const char *const yes_no_names[] = { "yes", "no", NULL };
+static const char *const sibling_wait_names[] = { "auto", "blocking", NULL };
 
 #define OFF(m) offsetof(scn_t, m)
 #define MS(n) ((uint64_t)(n)*1000000)
@@ -87,6 +88,8 @@ static const field_t fields[] = {
     { "workload", "kind", FIELD_ENUM, OFF(workload), false, .names = workload_names },
     { "workload", "ops", FIELD_UINT, OFF(gen_ops), false, 1, 100000 },
     { "workload", "surface", FIELD_ENUM, OFF(gen_surface), false, .names = surface_names },
+    { "workload", "sibling-wait", FIELD_ENUM, OFF(gen_sibling_wait), false,
+      .names = sibling_wait_names },
     { "scenario", "targets", FIELD_STRING, OFF(targets), false },
     { "scenario", "schedule-fuzzing", FIELD_ENUM, OFF(no_schedule_fuzzing), false,
       .names = yes_no_names },

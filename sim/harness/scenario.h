@@ -34,6 +34,13 @@ typedef enum { SCN_STRATEGY_RANDOM, SCN_STRATEGY_PCT } scn_strategy_t;
 /* What the machine's threads do. */
 typedef enum { SCN_SURFACE_LOOP, SCN_SURFACE_QEMU } scn_surface_t;
 
+/* [workload] sibling-wait: how a CQE handler waits for its read's sibling
+ * (genload-nest.c).  auto: aio_poll(ctx, true), but a first
+ * aio_poll(ctx, false) on a target whose blocking poll ignores handlers of
+ * CQEs already reaped (wk_target_ops_t.blocking_poll_skips_reaped_cqes);
+ * blocking: aio_poll(ctx, true) only, everywhere. */
+typedef enum { SCN_SIBLING_WAIT_AUTO, SCN_SIBLING_WAIT_BLOCKING } scn_sibling_wait_t;
+
 typedef enum {
     SCN_WORKLOAD_BATCHES,   /* vCPUs hand batches of reads over by the submit path */
     SCN_WORKLOAD_GENERATED, /* programs of API operations drawn from the decision
@@ -111,6 +118,7 @@ typedef struct {
      * loop's (both targets), or also QEMU's thread pool and AIO_WAIT_WHILE
      * (the qemu target's optional ops; genload-qemu.c). */
     scn_surface_t gen_surface;
+    scn_sibling_wait_t gen_sibling_wait; /* generated: [workload] sibling-wait */
     /* [scenario] targets: the event loops the scenario applies to, comma
      * separated ("loop", "qemu"); default "loop". */
     char *targets;

@@ -87,6 +87,12 @@ typedef struct wk_target_ops {
     /* aio_poll(ctx, blocking) from the context's home thread or a BQL
      * holder on the main context. */
     bool (*poll)(wk_ctx_t *ctx, bool blocking);
+    /* Whether poll(ctx, true) from a CQE handler may block although the
+     * handlers of CQEs reaped in the same batch have not run yet (QEMU
+     * 10.2.2: aio_poll's timeout ignores ctx->cqe_handler_ready_list, which
+     * only the dispatch after the wait runs; docs/qemu.md).  A caller
+     * waiting for such a sibling polls with blocking false first. */
+    bool blocking_poll_skips_reaped_cqes;
 
     /* io_read NULL removes fd's handler. */
     void (*set_fd_handler)(wk_ctx_t *ctx, int fd, wk_cb_t *io_read, void *opaque);

@@ -437,6 +437,7 @@ const wk_target_ops_t wk_target_qemu = {
     .main_loop_wait = tq_main_loop_wait,
     .main_loop_free = tq_main_loop_free,
     .poll = tq_poll,
+    .blocking_poll_skips_reaped_cqes = true,
     .set_fd_handler = tq_set_fd_handler,
     .bh_schedule_oneshot = tq_bh_schedule,
     .bh_new = tq_bh_new,
