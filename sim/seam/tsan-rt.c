@@ -205,14 +205,16 @@ void __tsan_vptr_read(void **vptr)
  * around raw system calls so that the TSan runtime sees them: libuv wraps
  * syscall(SYS_close) in __sanitizer_syscall_pre_close/post_close (macros of
  * <sanitizer/linux_syscall_hooks.h> for these functions).  The call itself
- * reaches the seam (syscall.c); the hooks have nothing to record. */
+ * reaches the seam (syscall.c); the hooks have nothing to record.  Weak:
+ * a program that also links a sanitizer runtime (ASan defines every such
+ * hook) keeps the runtime's. */
 void __sanitizer_syscall_pre_impl_close(long fd);
-void __sanitizer_syscall_pre_impl_close(long fd)
+__attribute__((weak)) void __sanitizer_syscall_pre_impl_close(long fd)
 {
     (void)fd;
 }
 void __sanitizer_syscall_post_impl_close(long res, long fd);
-void __sanitizer_syscall_post_impl_close(long res, long fd)
+__attribute__((weak)) void __sanitizer_syscall_post_impl_close(long res, long fd)
 {
     (void)res;
     (void)fd;

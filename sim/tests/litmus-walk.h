@@ -46,11 +46,13 @@ static inline uint64_t litmus_walk(sim_memory_model_t m, sim_thread_fn_t *fn, vo
         size_t i = n;
         while (i > 0 && v[i - 1] + 1 >= b[i - 1])
             i--;
-        sim_world_free(w);
+        if (i > 0) {
+            bytes[i - 1] = (uint8_t)(v[i - 1] + 1);
+            memset(bytes + i, 0, sizeof(bytes) - i);
+        }
+        sim_world_free(w); /* v and b live in the world: used above */
         if (i == 0)
             return runs;
-        bytes[i - 1] = (uint8_t)(v[i - 1] + 1);
-        memset(bytes + i, 0, sizeof(bytes) - i);
         ASSERT_LT(runs, LITMUS_MAX_RUNS);
     }
 }
