@@ -54,14 +54,18 @@ int sim_libc_futex_wake(sim_world_t *w, uint32_t *uaddr, int n, uint32_t bitset)
 {
     if (bitset == 0)
         return -EINVAL;
-    /* The caller's buffered stores commit first, waiter or not: Linux's
-     * futex_wake orders the waker's earlier store to the word before its
-     * look for waiters (a full barrier), so a waiter that checks the word
-     * after this wake sees that store.  Without this, an unlock whose
-     * write was still buffered (arm: an RMW's write) woke nobody, and the
-     * next waiter compared the word with the stale locked value and slept
-     * for good.  No scheduling point: nothing changes under sc. */
-    sim_mem_retire(uaddr);
+    /* The caller's buffered stores to the word commit first, waiter or
+     * not: Linux's futex_wake orders the waker's earlier store to the word
+     * before its look for waiters (a full barrier), so a waiter that checks
+     * the word after this wake sees that store.  Without this, an unlock
+     * whose write was still buffered (arm: an RMW's write) woke nobody, and
+     * the next waiter compared the word with the stale locked value and
+     * slept for good.  Only the word's stores (and, per the model, those
+     * that must commit before them), not the whole buffer: glib's one-time
+     * initialisations wake futexes at moments that depend on what the
+     * process did before the run (a replay process differs), and a whole
+     * drain there changed the run.  No scheduling point: sc is unchanged. */
+    sim_mem_plain(uaddr, sizeof *uaddr);
     /* A wake that finds no waiter does nothing, in the kernel and here: no
      * scheduling point, no event.  glib signals condition variables on its
      * one-time initialisations, whose timing depends on what the process
