@@ -335,7 +335,9 @@ static void walk(search_t *s, const wk_outcome_t *out, const node_t *nd)
 {
     sleeper_t *z = g_new(sleeper_t, nd->n_sleep + 1);
     size_t nz = nd->n_sleep;
-    memcpy(z, nd->sleep, nz * sizeof(*z));
+    if (nz) {
+        memcpy(z, nd->sleep, nz * sizeof(*z)); /* nd->sleep is NULL when empty */
+    }
     memset(s->pending, 0, sizeof(s->pending));
     for (size_t j = 0; j < out->n_decisions; j++) {
         const sim_decision_info_t *in = &out->info[j];
