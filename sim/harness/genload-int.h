@@ -202,6 +202,8 @@ struct gen {
      * thread in its wait (from the events). */
     unsigned in_cb[CTX_N];
     unsigned nested[CTX_N];
+    /* The workload's callbacks run on each context, ever (gen_poll). */
+    uint64_t cb_runs[CTX_N];
     bool in_wait[CTX_N];
 
     unsigned nactors; /* program actors: actors[0..nactors) */
@@ -242,6 +244,7 @@ void gen_read_submit(gen_read_t *r);
 void gen_read_check(gen_read_t *r);
 
 /* genload-cov.c: op (COV_*) on ctx is about to be called */
+bool gen_poll(gen_t *g, int ctx, bool blocking);
 void gen_cov(const gen_t *g, int op, int ctx);
 void gen_cov_event(gen_t *g, const sim_event_t *ev);
 

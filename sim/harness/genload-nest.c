@@ -56,7 +56,7 @@ static void nested_poll(gen_t *g, int ctx, bool blocking)
 {
     gen_cov(g, blocking ? COV_POLL_BLOCKING : COV_POLL_NB, ctx);
     g->nested[ctx]++;
-    g->ops->poll(g->loops.ctx[ctx], blocking);
+    gen_poll(g, ctx, blocking);
     g->nested[ctx]--;
 }
 

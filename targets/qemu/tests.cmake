@@ -31,7 +31,7 @@ add_test(NAME qemu.seed
 foreach(name ahci-mmio-inline-submit idle-timers virtio-ioeventfd ahci-sync-io
              bh-cross-thread iothread-submit iothread-polling
              iothread-polling-long ahci-retry-faults iothread-retry-faults
-             generated generated-eintr generated-long)
+             generated generated-eintr generated-long generated-polling)
   add_test(NAME qemu.check.${name}
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/run-if-built.sh ${qemu_wakesim}
                    check ${PROJECT_SOURCE_DIR}/scenarios/${name}.scn --target qemu)
