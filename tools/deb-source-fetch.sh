@@ -1,11 +1,13 @@
 #!/bin/sh
 # deb-source-fetch.sh PACKAGE VERSION SUITE NAME FILE... - unpack Debian's
 # source package PACKAGE=VERSION from SUITE into
-# ${XDG_CACHE_HOME:-$HOME/.cache}/wakesim/NAME once, and print the tree's
-# path on stdout (the last line; progress goes to stderr).  FILE... are
-# paths the tree must have (a tree without them is not usable).  When the
-# suite no longer offers VERSION, the newest source it offers is taken
-# (said on stderr).  Used by tools/libuv-fetch.sh.
+# ${XDG_CACHE_HOME:-$HOME/.cache}/wakesim/NAME-UPSTREAM once (UPSTREAM: the
+# version without epoch and Debian revision, 1:10.2.2+ds-1 -> 10.2.2), and
+# print the tree's path on stdout (the last line; progress goes to stderr).
+# FILE... are paths the tree must have (a tree without them is not usable).
+# When the suite no longer offers VERSION, the newest source it offers is
+# taken (said on stderr; a tree already unpacked from it is reused).  Used
+# by tools/qemu-fetch.sh and tools/libuv-fetch.sh.
 #
 # The machine's apt configuration is never changed: a private deb-src list
 # reuses the system entry's URIs and Signed-By keyring, and its index lives
@@ -29,10 +31,25 @@ check_tree() {
     done
 }
 
+upstream_of() {
+    u=${1#*:}
+    u=${u%%+*}
+    echo "${u%%-*}"
+}
 cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/wakesim
-tree=$cache/$name
-if [ "$(cut -d' ' -f1 "$tree/.wakesim-unpacked" 2>/dev/null)" = "$pkg=$want" ] &&
-   check_tree "$tree" "$@"; then
+# cached_tree V FILE...: a usable tree unpacked from PACKAGE=V before: its
+# path, or nothing.
+cached_tree() {
+    v=$1
+    shift
+    t=$cache/$name-$(upstream_of "$v")
+    if [ "$(cut -d' ' -f1 "$t/.wakesim-unpacked" 2>/dev/null)" = "$pkg=$v" ] &&
+       check_tree "$t" "$@"; then
+        echo "$t"
+    fi
+}
+tree=$(cached_tree "$want" "$@")
+if [ -n "$tree" ]; then
     echo "$tree"
     exit 0
 fi
@@ -95,8 +112,14 @@ if ! echo "$versions" | grep -qxF "$want"; then
             version=$v
         fi
     done
-    echo "$me: $pkg=$want is gone from $suite (it offers: $(echo $versions)); taking $pkg=$version" >&2
+    echo "$me: $pkg=$want is gone from $suite (it offers: $(echo $versions)); taking the newest, $pkg=$version" >&2
+    tree=$(cached_tree "$version" "$@")
+    if [ -n "$tree" ]; then
+        echo "$tree"
+        exit 0
+    fi
 fi
+tree=$cache/$name-$(upstream_of "$version")
 
 echo "$me: apt-get source --download-only $pkg=$version" >&2
 (cd "$work/dl" && apt_private source --download-only "$pkg=$version") >"$work/source.log" 2>&1 || {

@@ -23,4 +23,4 @@ fi
 version=${LIBUV_DEB_VERSION:-1.44.2-1+deb12u1}
 # shellcheck disable=SC2086
 exec "$(dirname "$0")/deb-source-fetch.sh" libuv1 "$version" "${LIBUV_DEB_SUITE:-bookworm}" \
-    "libuv-${version%-*}" $files
+    libuv $files
