@@ -16,7 +16,9 @@
  *                       monitor bounds (default 10 ms, 10 ms, off)
  *     --deadline-ms X   virtual-time budget of one run (default 10000)
  *     --out DIR         where reproducers go (default .; created)
- *     --replay FILE     re-run a reproducer; --log prints its event log
+ *     --replay FILE     re-run a reproducer
+ *     --log             print the event log: of the replay, else of every run
+ *                       (a passing run's too: --seed S --runs 1 --log)
  *   Exit codes are the wakesim command's (cli.h): 0 every run passed, 1 a
  *   violation (reproducer written, or replayed identically), 2 bad usage or
  *   input, 3 a replay that differs.
@@ -192,7 +194,7 @@ static GOptionContext *runner_options(option_text_t *a)
           "Directory for reproducers (default .)", "DIR" },
         { "replay", 0, 0, G_OPTION_ARG_FILENAME, NULL,
           "Replay a reproducer (also: wakesim replay FILE)", "FILE" },
-        { "log", 'l', 0, G_OPTION_ARG_NONE, NULL, "With --replay: print the event log",
+        { "log", 'l', 0, G_OPTION_ARG_NONE, NULL, "Print the event log (of the replay, else of every run)",
           NULL },
         { NULL }
     };
@@ -420,7 +422,7 @@ static _Noreturn void explore_one(const opts_t *o, uint64_t run, uint64_t seed)
                             .pct_steps = 10000,
                             .pct_threads = 4 };
     outcome_t r;
-    run_world(o, &d, false, &r);
+    run_world(o, &d, o->log, &r);
     /* _exit() skips stdio's flush: what the program printed would be lost
      * whenever stdout is a pipe or a file. */
     fflush(stdout);

@@ -49,6 +49,15 @@ tail -n +2 "$work/out" > "$work/by-wakesim.txt"
 cmp -s "$work/by-program.txt" "$work/by-wakesim.txt" ||
   fail "wakesim replay and the program's own replay differ"
 
+# --log without --replay prints each run's log: the recorded seed's run
+# logs what its replay logs (the event lines, "<ns> <thread> <event>").
+seed=$(sed -n 's/^seed=//p' "$trace")
+expect_exit 1 "handoff-latency" "$prog" --seed "$seed" --runs 1 --log --out "$work/again"
+grep -E '^[0-9]+ ' "$work/out" > "$work/run-log.txt"
+grep -E '^[0-9]+ ' "$work/by-program.txt" > "$work/replay-log.txt"
+[ -s "$work/run-log.txt" ] && cmp -s "$work/run-log.txt" "$work/replay-log.txt" ||
+  fail "--seed $seed --runs 1 --log does not print the event log its replay prints"
+
 # What only a scenario's replay does, and a program that is not there.
 expect_exit 2 "only --log goes with it" "$wakesim" replay "$trace" --keyed
 sed 's|^program=.*|program=/nonexistent/taskloop|' "$trace" > "$work/moved.trace"

@@ -152,9 +152,25 @@ static void format_ring_event(sim_world_t *w, const sim_event_t *ev)
     }
 }
 
+/* The event's name.  A poll other than ppoll (epoll_wait) is logged with
+ * the ppoll kinds, which the monitors treat alike, under its own name. */
+static void put_kind(sim_world_t *w, const sim_event_t *ev)
+{
+    bool poll = ev->kind == SIM_EV_PPOLL_ENTER || ev->kind == SIM_EV_PPOLL_RETURN;
+    if (!poll || !ev->text) {
+        put_str(w, kind_names[ev->kind]);
+        return;
+    }
+    put_str(w, ev->text);
+    if (ev->kind == SIM_EV_PPOLL_RETURN)
+        put_str(w, "-return");
+    else
+        put_kv(w, " epfd=", ev->value2);
+}
+
 static void format_body(sim_world_t *w, const sim_event_t *ev)
 {
-    put_str(w, kind_names[ev->kind]);
+    put_kind(w, ev);
     switch (ev->kind) {
     case SIM_EV_THREAD_START:
     case SIM_EV_THREAD_EXIT:

@@ -185,7 +185,8 @@ typedef enum {
     SIM_EV_THREAD_WAKE,    /* object = thread id, value = 0 or -ETIMEDOUT */
     SIM_EV_EVENTFD_SIGNAL, /* object = fd, value = counter after */
     SIM_EV_EVENTFD_DRAIN,  /* object = fd, value = value read */
-    SIM_EV_PPOLL_ENTER,    /* object = nfds, value = timeout ns */
+    SIM_EV_PPOLL_ENTER,    /* object = nfds, value = timeout ns; text = NULL, or the
+                            * call that is not ppoll ("epoll_wait", value2 = epfd) */
     SIM_EV_PPOLL_RETURN,   /* value = ready count */
     SIM_EV_MUTEX_LOCK,     /* object = mutex id */
     SIM_EV_MUTEX_UNLOCK,   /* object = mutex id */

@@ -201,7 +201,7 @@ static int epoll_wait_ns(sim_world_t *w, int epfd, struct epoll_event *events,
         return (int)sim_libc_ret(sim_fd_lookup(w, epfd) ? -EINVAL : -EBADF);
     if (maxevents <= 0 || !events)
         return (int)sim_libc_ret(-EINVAL);
-    sim_emit(w, SIM_EV_PPOLL_ENTER, (int64_t)ep->n, 0, timeout_ns, 0, NULL);
+    sim_emit(w, SIM_EV_PPOLL_ENTER, (int64_t)ep->n, 0, timeout_ns, epfd, "epoll_wait");
     int64_t deadline = timeout_ns < 0 ? -1 : w->now + timeout_ns;
     int n;
     for (;;) {
@@ -214,7 +214,7 @@ static int epoll_wait_ns(sim_world_t *w, int epfd, struct epoll_event *events,
         if (!epoll_of(w, epfd))
             break; /* closed while waiting */
     }
-    sim_emit(w, SIM_EV_PPOLL_RETURN, (int64_t)ep->n, 0, n, 0, NULL);
+    sim_emit(w, SIM_EV_PPOLL_RETURN, (int64_t)ep->n, 0, n, 0, "epoll_wait");
     return n;
 }
 
