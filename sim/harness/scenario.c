@@ -656,8 +656,9 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
     }
     if (s->workload == SCN_WORKLOAD_GENERATED) {
         /* The generator picks paths per operation; submit and target do
-         * not constrain it. */
-        if (s->backend == AIO_BACKEND_AUTO) {
+         * not constrain it.  With uring-init faults the kernel chooses:
+         * auto stays, so each context falls back to ppoll when refused. */
+        if (s->backend == AIO_BACKEND_AUTO && !s->faults.permille[SIM_FAULT_URING_INIT]) {
             s->backend = AIO_BACKEND_IO_URING;
         }
         return check_targets(s, ix, err);
