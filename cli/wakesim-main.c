@@ -194,8 +194,8 @@ static GOptionContext *runner_options(option_text_t *a)
           "Directory for reproducers (default .)", "DIR" },
         { "replay", 0, 0, G_OPTION_ARG_FILENAME, NULL,
           "Replay a reproducer (also: wakesim replay FILE)", "FILE" },
-        { "log", 'l', 0, G_OPTION_ARG_NONE, NULL, "Print the event log (of the replay, else of every run)",
-          NULL },
+        { "log", 'l', 0, G_OPTION_ARG_NONE, NULL,
+          "Print the event log (of the replay, else of every run)", NULL },
         { NULL }
     };
     void *args[] = { &a->seed,  &a->runs,   &a->strategy, &a->depth, &a->pct,

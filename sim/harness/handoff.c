@@ -76,8 +76,8 @@ void wk_timer_watch_fired(wk_timer_watch_t *t, int64_t clock_ns, wk_monitor_t *m
     if (clock_ns < t->earliest_ns) {
         wk_monitor_violation(
             mon, w, WK_INV_TIMER_EARLY,
-            "%s fired at %.3f ms on %s, before every deadline set for it (earliest "
-            "%.3f ms)",
+            "%s fired at %.3f ms on %s, before every deadline it may serve (the earliest: "
+            "%.3f ms; a replaced deadline counts only if it was due before the change)",
             t->what, clock_ns / NS_PER_MS, sim_thread_name(sim_thread_self()),
             t->earliest_ns == INT64_MAX ? -1.0 : t->earliest_ns / NS_PER_MS);
     }
