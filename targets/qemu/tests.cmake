@@ -32,9 +32,13 @@ foreach(name ahci-mmio-inline-submit idle-timers virtio-ioeventfd ahci-sync-io
              bh-cross-thread iothread-submit iothread-polling
              iothread-polling-long ahci-retry-faults iothread-retry-faults
              generated generated-eintr generated-long generated-polling)
+  set(fixed_runs "")
+  if(name MATCHES "^generated")
+    set(fixed_runs ${wakesim_sanitizer_fixed_runs}) # the top CMakeLists.txt
+  endif()
   add_test(NAME qemu.check.${name}
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/run-if-built.sh ${qemu_wakesim}
-                   check ${PROJECT_SOURCE_DIR}/scenarios/${name}.scn --target qemu)
+                   check ${PROJECT_SOURCE_DIR}/scenarios/${name}.scn --target qemu ${fixed_runs})
   list(APPEND qemu_tests qemu.check.${name})
 endforeach()
 # The CQE handler's sibling wait: QEMU 10.2.2's blocking aio_poll sleeps
