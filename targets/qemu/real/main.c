@@ -1,0 +1,73 @@
+/*
+ * main.c - qemu-real: real-thread reproducers of the candidate bugs in
+ * QEMU 10.2.2's util/ event loop (docs/qemu.md, the finding sections).
+ *
+ *   qemu-real REPRO [--iterations N] [--watchdog-ms MS] [--nudge NAME] [-v]
+ */
+#include "qemu/osdep.h"
+
+#include "qemu-real.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(const real_opts_t *o);
+    const char *default_nudge;
+} repros[] = {
+    { "rearm", repro_rearm, "forced" },
+};
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: qemu-real REPRO [--iterations N] [--watchdog-ms MS] "
+                    "[--nudge NAME] [-v]\nREPRO:");
+    for (size_t i = 0; i < G_N_ELEMENTS(repros); i++) {
+        fprintf(stderr, " %s", repros[i].name);
+    }
+    fprintf(stderr, "\n");
+    return 2;
+}
+
+static bool parse_int(const char *s, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v <= 0 || v > 100000000) {
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        return usage();
+    }
+    real_opts_t o = { .iterations = 100, .watchdog_ms = 1000 };
+    for (int i = 2; i < argc; i++) {
+        bool has_arg = i + 1 < argc;
+        if (strcmp(argv[i], "-v") == 0) {
+            o.verbose = true;
+        } else if (strcmp(argv[i], "--iterations") == 0 && has_arg) {
+            if (!parse_int(argv[++i], &o.iterations)) {
+                return usage();
+            }
+        } else if (strcmp(argv[i], "--watchdog-ms") == 0 && has_arg) {
+            if (!parse_int(argv[++i], &o.watchdog_ms)) {
+                return usage();
+            }
+        } else if (strcmp(argv[i], "--nudge") == 0 && has_arg) {
+            o.nudge = argv[++i];
+        } else {
+            return usage();
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(repros); i++) {
+        if (strcmp(argv[1], repros[i].name) == 0) {
+            o.nudge = o.nudge ? o.nudge : repros[i].default_nudge;
+            setvbuf(stdout, NULL, _IOLBF, 0);
+            return repros[i].fn(&o);
+        }
+    }
+    return usage();
+}
