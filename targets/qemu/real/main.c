@@ -5,16 +5,27 @@
  *   qemu-real REPRO [--iterations N] [--watchdog-ms MS] [--nudge NAME] [-v]
  */
 #include "qemu/osdep.h"
+#include "qemu/timer.h"
 
 #include "qemu-real.h"
 
 static const struct {
     const char *name;
     int (*fn)(const real_opts_t *o);
-    const char *default_nudge;
+    const char *nudges; /* the first is the default */
 } repros[] = {
-    { "rearm", repro_rearm, "forced" },
+    { "rearm", repro_rearm, "forced none yield sleep" },
+    { "eagain", repro_eagain, "memcg none" },
+    { "timer", repro_timer, "forced none" },
+    { "sibling", repro_sibling, "forced none" },
 };
+
+/* Whether name is one of the space-separated words of list. */
+static bool nudge_known(const char *list, const char *name)
+{
+    g_auto(GStrv) words = g_strsplit(list, " ", -1);
+    return g_strv_contains((const gchar *const *)words, name);
+}
 
 static int usage(void)
 {
@@ -64,8 +75,16 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < G_N_ELEMENTS(repros); i++) {
         if (strcmp(argv[1], repros[i].name) == 0) {
-            o.nudge = o.nudge ? o.nudge : repros[i].default_nudge;
+            g_autofree char *first =
+                g_strndup(repros[i].nudges, strcspn(repros[i].nudges, " "));
+            o.nudge = o.nudge ? o.nudge : first;
+            if (!nudge_known(repros[i].nudges, o.nudge)) {
+                fprintf(stderr, "qemu-real %s: --nudge is one of: %s\n", repros[i].name,
+                        repros[i].nudges);
+                return 2;
+            }
             setvbuf(stdout, NULL, _IOLBF, 0);
+            qemu_init_clocks(NULL); /* as QEMU's qemu_init_main_loop() does */
             return repros[i].fn(&o);
         }
     }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 typedef struct AioContext AioContext;
 
@@ -45,6 +46,15 @@ typedef real_outcome_t real_iter_fn(const real_opts_t *o, int iter, void *state)
 /* Runs fn iterations times; prints the summary line; exit status. */
 int real_run(const char *name, const real_opts_t *o, real_iter_fn *fn, void *state);
 
+/* ---- a memory cgroup at its limit (memcg.c) ---- */
+/* NULL, or why the group cannot be had. */
+const char *real_memcg_create(void);
+bool real_memcg_confine(pid_t tid, long long headroom);
+void real_memcg_remove(void);
+
 int repro_rearm(const real_opts_t *o);
+int repro_eagain(const real_opts_t *o);
+int repro_timer(const real_opts_t *o);
+int repro_sibling(const real_opts_t *o);
 
 #endif
