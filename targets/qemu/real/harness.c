@@ -4,6 +4,7 @@
  * figures docs/qemu.md quotes, and the command line.
  */
 #include "qemu/osdep.h"
+#include <sys/wait.h>
 
 #include "qemu-real.h"
 
@@ -31,6 +32,23 @@ bool real_wait_flag(const volatile bool *flag, int64_t timeout_ms)
         real_sleep_us(50);
     }
     return true;
+}
+
+/* Waits for the child, killing it after watchdog_ms: its wait status, or
+ * -1 when the watchdog killed it. */
+int real_reap_child(pid_t pid, int watchdog_ms)
+{
+    int64_t end = real_now_ns() + (int64_t)watchdog_ms * 1000000;
+    int status;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (real_now_ns() > end) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+        real_sleep_us(1000);
+    }
+    return status;
 }
 
 int real_run(const char *name, const real_opts_t *o, real_iter_fn *fn, void *state)

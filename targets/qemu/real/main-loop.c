@@ -20,6 +20,7 @@ static struct {
     GMainContext *gctx;
     AioContext *ctx;
     pthread_t thread;
+    pid_t tid;
     volatile bool ready, stop;
     real_before_poll_fn *hook;
     void *hook_opaque;
@@ -58,6 +59,7 @@ static void main_loop_iteration(void)
 static void *main_loop_thread(void *arg)
 {
     (void)arg;
+    ml.tid = (pid_t)syscall(SYS_gettid);
     ml.gctx = g_main_context_new();
     g_main_context_acquire(ml.gctx);
     ml.ctx = aio_context_new(&error_fatal);
@@ -98,4 +100,9 @@ void real_main_loop_stop(void)
     __atomic_store_n(&ml.stop, true, __ATOMIC_RELEASE);
     real_main_loop_kick();
     pthread_join(ml.thread, NULL);
+}
+
+pid_t real_main_loop_tid(void)
+{
+    return ml.tid;
 }

@@ -18,6 +18,7 @@ static const struct {
     { "eagain", repro_eagain, "memcg none" },
     { "timer", repro_timer, "forced none" },
     { "sibling", repro_sibling, "forced none" },
+    { "refused", repro_refused, "memcg" },
 };
 
 /* Whether name is one of the space-separated words of list. */

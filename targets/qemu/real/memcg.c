@@ -66,6 +66,12 @@ bool real_memcg_confine(pid_t tid, long long headroom)
     return usage >= 0 && memcg_write("memory.limit_in_bytes", usage + headroom);
 }
 
+/* Memory freed elsewhere: the group's limit goes. */
+bool real_memcg_lift(void)
+{
+    return memcg_write("memory.limit_in_bytes", -1);
+}
+
 void real_memcg_remove(void)
 {
     if (group[0]) {

@@ -30,6 +30,7 @@ void real_main_loop_set_hook(real_before_poll_fn *fn, void *opaque);
 /* Wake the main loop through glib's own wakeup fd (not QEMU's notifier). */
 void real_main_loop_kick(void);
 void real_main_loop_stop(void);
+pid_t real_main_loop_tid(void);
 
 /* ---- the runner (harness.c) ---- */
 typedef enum { REAL_OK, REAL_BUG, REAL_SKIP } real_outcome_t;
@@ -43,6 +44,10 @@ typedef struct {
 
 typedef real_outcome_t real_iter_fn(const real_opts_t *o, int iter, void *state);
 
+/* Waits for a child process, killing it after watchdog_ms: its wait
+ * status, or -1 when the watchdog killed it. */
+int real_reap_child(pid_t pid, int watchdog_ms);
+
 /* Runs fn iterations times; prints the summary line; exit status. */
 int real_run(const char *name, const real_opts_t *o, real_iter_fn *fn, void *state);
 
@@ -50,11 +55,13 @@ int real_run(const char *name, const real_opts_t *o, real_iter_fn *fn, void *sta
 /* NULL, or why the group cannot be had. */
 const char *real_memcg_create(void);
 bool real_memcg_confine(pid_t tid, long long headroom);
+bool real_memcg_lift(void);
 void real_memcg_remove(void);
 
 int repro_rearm(const real_opts_t *o);
 int repro_eagain(const real_opts_t *o);
 int repro_timer(const real_opts_t *o);
 int repro_sibling(const real_opts_t *o);
+int repro_refused(const real_opts_t *o);
 
 #endif

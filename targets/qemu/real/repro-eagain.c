@@ -20,7 +20,6 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "block/aio.h"
-#include <sys/wait.h>
 
 #include "qemu-real.h"
 
@@ -76,28 +75,15 @@ static G_NORETURN void child_main(bool confine)
     _exit(0);
 }
 
-/* Waits for the child, killing it after watchdog_ms: its wait status, or
- * -1 when the watchdog killed it. */
-static int reap(pid_t pid, int watchdog_ms)
-{
-    int64_t end = real_now_ns() + (int64_t)watchdog_ms * 1000000;
-    int status;
-    while (waitpid(pid, &status, WNOHANG) == 0) {
-        if (real_now_ns() > end) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return -1;
-        }
-        real_sleep_us(1000);
-    }
-    return status;
-}
-
 static real_outcome_t eagain_iter(const real_opts_t *o, int iter, void *state)
 {
     (void)state;
     int errp[2];
     if (pipe(errp) != 0) {
+        return REAL_SKIP;
+    }
+    bool confine = strcmp(o->nudge, "none") != 0;
+    if (confine && real_memcg_create()) {
         return REAL_SKIP;
     }
     pid_t pid = fork();
@@ -106,10 +92,13 @@ static real_outcome_t eagain_iter(const real_opts_t *o, int iter, void *state)
         /* The pipe's buffer page is allocated now, outside the group, so
          * that the iothread's assertion message can still be written. */
         fputs(CHILD_MARK, stderr);
-        child_main(strcmp(o->nudge, "none") != 0);
+        child_main(confine);
     }
     close(errp[1]);
-    int status = reap(pid, o->watchdog_ms);
+    int status = real_reap_child(pid, o->watchdog_ms);
+    if (confine) {
+        real_memcg_remove(); /* a fresh group each time: no slab left over */
+    }
     char err[512] = "";
     ssize_t n = read(errp[0], err, sizeof(err) - 1);
     err[n > 0 ? n : 0] = '\0';
@@ -134,12 +123,11 @@ int repro_eagain(const real_opts_t *o)
 {
     if (strcmp(o->nudge, "none") != 0) {
         const char *why = real_memcg_create();
+        real_memcg_remove();
         if (why) {
             printf("eagain: SKIP: no memory cgroup to confine the iothread in: %s\n", why);
             return 77;
         }
     }
-    int rc = real_run("eagain", o, eagain_iter, NULL);
-    real_memcg_remove();
-    return rc;
+    return real_run("eagain", o, eagain_iter, NULL);
 }
