@@ -7,7 +7,7 @@ bin=$1
 [ -x "$bin" ] || { echo "qemu.real-smoke: SKIP: no $bin (needs a QEMU tree)" >&2; exit 77; }
 fail=0
 for repro in rearm timer sibling eagain; do
-    out=$("$bin" "$repro" --nudge none --iterations 3 --watchdog-ms 1000) || {
+    out=$("$bin" "$repro" --nudge none --iterations 3 --watchdog-ms 300) || {
         echo "FAIL: qemu-real $repro exited $?"; fail=1; continue; }
     echo "$out"
     echo "$out" | grep -q "^$repro: nudge=none iterations=3 occurred=[0-3] " || {
