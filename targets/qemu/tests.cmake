@@ -87,3 +87,6 @@ add_test(NAME sim.target-refused
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-target-refused.sh ${PROJECT_SOURCE_DIR}
                  $<TARGET_FILE:wakesim> $<TARGET_FILE:fuzz_replay_api>)
 set_tests_properties(sim.target-refused PROPERTIES LABELS sim TIMEOUT 120)
+
+# The real-thread reproducers of the findings build and run (not a bug check).
+include(${CMAKE_CURRENT_LIST_DIR}/real/tests.cmake)
