@@ -53,6 +53,12 @@ add_test(NAME qemu.polling
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-polling.sh ${qemu_wakesim}
                  ${PROJECT_SOURCE_DIR}/scenarios)
 list(APPEND qemu_tests qemu.polling)
+# The QEMU-only mutations no [expect] can name, found by the generated
+# workload from fixed seeds (about 1 s).
+add_test(NAME qemu.unnamed-mutations
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-unnamed.sh ${qemu_wakesim}
+                 ${PROJECT_SOURCE_DIR}/scenarios)
+list(APPEND qemu_tests qemu.unnamed-mutations)
 # QEMU's wider surface (thread pool, AIO_WAIT_WHILE) under the generated
 # workload: fixed code clean from a fixed seed, every new path reached.
 add_test(NAME qemu.surface
