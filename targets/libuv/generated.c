@@ -24,8 +24,9 @@
  * its handle's callback, 10 ms; work queued with an idle worker -> work_cb
  * starts, 10 ms; work_cb ends (or uv_cancel succeeds) -> after_work, 10 ms;
  * timer armed -> its callback, its due time + 10 ms; eventfd write -> poll
- * callback, 10 ms; uv_stop -> uv_run returns, 10 ms; idle/prepare start ->
- * first callback, 10 ms.  End of run: every send seen, every work
+ * callback, 10 ms; uv_stop -> uv_run returns, 2 ms; idle/prepare start ->
+ * first callback, and one idle callback to the next, 2 ms; an idle callback
+ * in uv_run(ONCE) -> uv_run returns, 2 ms; uv_close -> its callback, 2 ms.  End of run: every send seen, every work
  * completed, uv_run's result equals uv_loop_alive, the loop ends and
  * closes.  A libuv rule broken on the way (a callback of a stopped or
  * closed handle, a cancelled work that ran) fails the run (exit 1). */
@@ -49,6 +50,9 @@
 
 #define MS 1000000LL
 #define BOUND_NS (10 * MS)
+/* What the loop does without blocking (uv_stop -> uv_run returns, idle or
+ * prepare start -> its callback): only other threads' steps come between. */
+#define NOW_NS (2 * MS)
 
 enum {
     ASYNCS = 3,
@@ -88,6 +92,8 @@ static uv_prepare_t prepare_h;
 static bool prepare_open;
 static uv_check_t check_h;
 static bool stop_open;
+static uv_run_mode run_mode; /* of the uv_run running */
+static bool once_open;
 
 /* Work and one-shot handles. */
 typedef struct {
@@ -118,6 +124,33 @@ static void fail(const char *fmt, ...)
 }
 
 static void maybe_ops(unsigned most);
+
+/* ---- closing: the close callback comes without the loop blocking ---- */
+
+/* Hand-off keys of the handles' closes. */
+enum {
+    CLOSE_ASYNC = 0,
+    CLOSE_TIMER = 3,
+    CLOSE_ONESHOT = 7,
+    CLOSE_IDLE = 9,
+    CLOSE_PREPARE,
+    CLOSE_CHECK,
+    CLOSE_POLL
+};
+
+static void on_closed(uv_handle_t *h)
+{
+    wakesim_handoff_end("close", (int64_t)(intptr_t)h->data);
+}
+
+/* uv_close, whose callback is due in the loop's next iteration at the
+ * latest (uv_close's docs): the loop must not block before it. */
+static void close_tracked(void *h, int64_t key, uv_close_cb cb)
+{
+    ((uv_handle_t *)h)->data = (void *)(intptr_t)key;
+    wakesim_handoff_begin("close", key, NOW_NS);
+    uv_close(h, cb ? cb : on_closed);
+}
 
 /* ---- senders: uv_async_send from other threads ---- */
 
@@ -201,7 +234,7 @@ static void async_close_now(int a)
 {
     draining[a] = false;
     async_closed[a] = true;
-    uv_close((uv_handle_t *)&asyncs[a], NULL);
+    close_tracked(&asyncs[a], CLOSE_ASYNC + a, NULL);
 }
 
 /* Closes the gates of handle a, then closes it once every send made
@@ -242,6 +275,7 @@ static void on_async(uv_async_t *h)
 static void on_oneshot_closed(uv_handle_t *h)
 {
     int j = (int)((uv_async_t *)h - oneshot);
+    on_closed(h);
     /* Freed: a sender still inside uv_async_send would now see garbage. */
     memset(h, 0xa5, sizeof(uv_async_t));
     oneshot_busy[j] = false;
@@ -254,7 +288,7 @@ static void on_oneshot(uv_async_t *h)
         fail("one-shot %d: callback of a free slot", j);
     wakesim_handoff_end("oneshot", j);
     oneshots_fired++;
-    uv_close((uv_handle_t *)h, on_oneshot_closed);
+    close_tracked(h, CLOSE_ONESHOT + j, on_oneshot_closed);
     maybe_ops(1);
 }
 
@@ -374,6 +408,7 @@ static void on_timer(uv_timer_t *t)
 static void on_timer_closed(uv_handle_t *h)
 {
     int i = (int)((uv_timer_t *)h - timers);
+    on_closed(h);
     timer_closing[i] = false;
     timer_started[i] = false;
     if (!winding)
@@ -384,7 +419,7 @@ static void timer_close(int i)
 {
     if (timer_closing[i])
         return;
-    uv_close((uv_handle_t *)&timers[i], on_timer_closed);
+    close_tracked(&timers[i], CLOSE_TIMER + i, on_timer_closed);
     timer_closing[i] = true;
     timer_track(i);
 }
@@ -422,9 +457,20 @@ static void on_idle(uv_idle_t *h)
         wakesim_handoff_end("idle", 0);
         idle_open = false;
     }
+    if (run_mode == UV_RUN_ONCE && !once_open) {
+        /* A callback ran: uv_run(ONCE) returns without blocking, even when
+         * the idle handle stops itself (libuv's test idle_check). */
+        wakesim_handoff_begin("uv_run-once", 0, NOW_NS);
+        once_open = true;
+    }
     if (--idle_left <= 0) {
         idle_left = 0;
         uv_idle_stop(h);
+    } else {
+        /* An active idle handle makes the loop poll without blocking: the
+         * next iteration, and this callback, come at once (libuv's docs). */
+        wakesim_handoff_begin("idle", 0, NOW_NS);
+        idle_open = true;
     }
 }
 
@@ -448,7 +494,7 @@ static void op_idle(void)
     if (uv_is_active((uv_handle_t *)&idle_h))
         return;
     idle_left = 1 + (int)draw(3);
-    wakesim_handoff_begin("idle", 0, BOUND_NS);
+    wakesim_handoff_begin("idle", 0, NOW_NS);
     idle_open = true;
     uv_idle_start(&idle_h, on_idle);
 }
@@ -462,7 +508,7 @@ static void op_prepare(void)
         prepare_open = false;
         return;
     }
-    wakesim_handoff_begin("prepare", 0, BOUND_NS);
+    wakesim_handoff_begin("prepare", 0, NOW_NS);
     prepare_open = true;
     uv_prepare_start(&prepare_h, on_prepare);
 }
@@ -479,7 +525,7 @@ static void op_stop(void)
 {
     if (stop_open)
         return;
-    wakesim_handoff_begin("uv_stop", 0, BOUND_NS);
+    wakesim_handoff_begin("uv_stop", 0, NOW_NS);
     stop_open = true;
     uv_stop(&loop);
 }
@@ -520,10 +566,10 @@ static void wind_down(void)
     if (prepare_open)
         wakesim_handoff_end("prepare", 0);
     idle_open = prepare_open = false;
-    uv_close((uv_handle_t *)&idle_h, NULL);
-    uv_close((uv_handle_t *)&prepare_h, NULL);
-    uv_close((uv_handle_t *)&check_h, NULL);
-    uv_close((uv_handle_t *)&poll_h, NULL);
+    close_tracked(&idle_h, CLOSE_IDLE, NULL);
+    close_tracked(&prepare_h, CLOSE_PREPARE, NULL);
+    close_tracked(&check_h, CLOSE_CHECK, NULL);
+    close_tracked(&poll_h, CLOSE_POLL, NULL);
     for (int a = 0; a < ASYNCS; a++)
         async_drain(a);
 }
@@ -607,7 +653,8 @@ static int setup(void)
     uv_idle_init(&loop, &idle_h);
     uv_prepare_init(&loop, &prepare_h);
     uv_check_init(&loop, &check_h);
-    uv_timer_start(&timers[TICK], on_timer, 2, 2 + draw(6));
+    static const uint64_t tick_ms[] = { 2, 5, 15, 25 }; /* the slower, the quieter */
+    uv_timer_start(&timers[TICK], on_timer, 2, tick_ms[draw(4)]);
     timer_track(TICK);
     return 0;
 }
@@ -622,7 +669,12 @@ static void run_loop(void)
         uv_run_mode mode = modes[draw(nowaits < 3 ? 3 : 2)];
         nowaits = mode == UV_RUN_NOWAIT ? nowaits + 1 : 0;
         bool stopping = stop_open;
+        run_mode = mode;
         int r = uv_run(&loop, mode);
+        if (once_open) {
+            wakesim_handoff_end("uv_run-once", 0);
+            once_open = false;
+        }
         if (stop_open) {
             wakesim_handoff_end("uv_stop", 0);
             stop_open = false;
