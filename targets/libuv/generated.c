@@ -24,12 +24,14 @@
  * its handle's callback, 10 ms; work queued with an idle worker -> work_cb
  * starts, 10 ms; work_cb ends (or uv_cancel succeeds) -> after_work, 10 ms;
  * timer armed -> its callback, its due time + 10 ms; eventfd write -> poll
- * callback, 10 ms; uv_stop -> uv_run returns, 2 ms; idle/prepare start ->
- * first callback, and one idle callback to the next, 2 ms; an idle callback
- * in uv_run(ONCE) -> uv_run returns, 2 ms; uv_close -> its callback, 2 ms.  End of run: every send seen, every work
- * completed, uv_run's result equals uv_loop_alive, the loop ends and
- * closes.  A libuv rule broken on the way (a callback of a stopped or
- * closed handle, a cancelled work that ran) fails the run (exit 1). */
+ * callback, 10 ms; and 2 ms for what the loop owes without blocking:
+ * uv_stop -> uv_run returns; idle/prepare start -> first callback; one
+ * idle callback -> the next; an idle callback in uv_run(ONCE) -> uv_run
+ * returns; uv_close -> its close callback.  End of run: every send seen,
+ * every work completed, uv_run's result equals uv_loop_alive, the loop
+ * ends and closes.  A libuv rule broken on the way (a callback of a
+ * stopped or closed handle, a cancelled work that ran) fails the run
+ * (exit 1).  docs/libuv.md has the table. */
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -50,8 +52,8 @@
 
 #define MS 1000000LL
 #define BOUND_NS (10 * MS)
-/* What the loop does without blocking (uv_stop -> uv_run returns, idle or
- * prepare start -> its callback): only other threads' steps come between. */
+/* What the loop does without blocking (see above): only other threads'
+ * steps come between. */
 #define NOW_NS (2 * MS)
 
 enum {
