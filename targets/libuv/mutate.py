@@ -60,6 +60,27 @@ MUTATIONS = {
   uv_mutex_unlock(&mutex);
 """),
     ]),
+    # 1fe609ea0 "unix,win: fix UV_RUN_ONCE + uv_idle_stop loop hang" (2022,
+    # in 1.44.2): uv_run(ONCE) decided whether it may sleep after the idle
+    # callbacks ran, so an idle handle that stopped itself in its callback
+    # left ONCE blocking in the poll although a callback had run.  The
+    # pre-fix rule (sleep unless pending callbacks ran) is restored.
+    "run-once-idle-sleeps": ("src/unix/core.c", "1fe609ea05ab", [
+        ("""    can_sleep =
+        QUEUE_EMPTY(&loop->pending_queue) && QUEUE_EMPTY(&loop->idle_handles);
+""", """    can_sleep = QUEUE_EMPTY(&loop->pending_queue);
+"""),
+    ]),
+    # b2e13b9f0 (2016) reverted a35308306 "unix,win: simplify calculating
+    # polling timeout", which had dropped the closing-handles test from the
+    # poll timeout: a handle closed before the poll (in a timer, idle or
+    # prepare callback) had its close callback wait for the next event.
+    "poll-timeout-ignores-closing": ("src/unix/core.c", "b2e13b9f006b", [
+        ("""      QUEUE_EMPTY(&loop->idle_handles) &&
+      loop->closing_handles == NULL)
+""", """      QUEUE_EMPTY(&loop->idle_handles))
+"""),
+    ]),
 }
 
 

@@ -14,7 +14,7 @@ add_test(NAME libuv.build
          COMMAND sh ${PROJECT_SOURCE_DIR}/tools/libuv-build.sh ${libuv_dir} ${CMAKE_BINARY_DIR})
 set_tests_properties(libuv.build PROPERTIES LABELS libuv FIXTURES_SETUP libuv_target
                      SKIP_RETURN_CODE 77 TIMEOUT 900)
-foreach(mode fixed mutants)
+foreach(mode fixed mutants generated)
   add_test(NAME libuv.${mode}
            COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-libuv.sh ${libuv_dir}/build ${mode})
   set_tests_properties(libuv.${mode} PROPERTIES LABELS libuv FIXTURES_REQUIRED libuv_target
