@@ -426,6 +426,15 @@ void sim_decide_step(sim_world_t *w)
             w->current->pct_prio = d->o.pct_depth - 1 - i;
 }
 
+void sim_decide_yielded(sim_world_t *w)
+{
+    if (w->dec.o.kind != SIM_DECIDE_PCT || !w->current)
+        return;
+    /* 0 is below every initial priority (>= d) and ties at worst with the
+     * lowest change-point priority; pct_pick breaks ties by thread order. */
+    w->current->pct_prio = 0;
+}
+
 static int pct_init(sim_decider_t *d)
 {
     if (d->o.pct_depth < 1)

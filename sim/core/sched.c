@@ -159,6 +159,14 @@ void sim_yield(void)
     sim_sched_point_at(&yield);
 }
 
+void sim_yield_to_others(void)
+{
+    sim_world_t *w = sim__current_world;
+    if (w)
+        sim_decide_yielded(w);
+    sim_yield();
+}
+
 /* ---- blocking ---- */
 
 static void block_timeout(sim_world_t *w, void *obj, uint64_t gen)

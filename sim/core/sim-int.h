@@ -163,6 +163,8 @@ uint32_t sim_decide_commit(sim_world_t *w, uint32_t n);
 void sim_decide_thread_created(sim_world_t *w, sim_thread_t *t);
 /* Called at each scheduling point (PCT change points). */
 void sim_decide_step(sim_world_t *w);
+/* The current thread yielded to the others (PCT: it drops below them). */
+void sim_decide_yielded(sim_world_t *w);
 
 /* ---- virtual time (clock.c) ---- */
 typedef void sim_timer_fn_t(sim_world_t *w, void *obj, uint64_t arg);

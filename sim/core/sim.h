@@ -413,7 +413,12 @@ int sim_thread_id(const sim_thread_t *t); /* 1 = main */
  * by itself a deadlock.  Typical: the main-loop thread. */
 void sim_thread_set_daemon(sim_thread_t *t, bool daemon);
 
-void sim_yield(void);          /* a bare scheduling point */
+void sim_yield(void); /* a bare scheduling point */
+/* A program's sched_yield(): a scheduling point after which, under PCT, the
+ * caller ranks below every other thread.  A spin-wait that yields until a
+ * lower-priority thread acts (libuv's uv__async_spin) would otherwise never
+ * let it run, a starvation no kernel scheduler allows (a false livelock). */
+void sim_yield_to_others(void);
 void sim_sleep_ns(int64_t ns); /* blocks for ns of virtual time */
 int64_t sim_now_ns(void);      /* virtual time since the start */
 

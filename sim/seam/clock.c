@@ -128,6 +128,6 @@ int sched_yield(void)
     sim_world_t *w = SIM_LIBC_GATE();
     if (!w)
         return SIM_LIBC_REAL(sched_yield)();
-    sim_yield();
+    sim_yield_to_others();
     return 0;
 }

@@ -93,6 +93,13 @@ generated() {
     echo "$p $m: exit $rc, $(tail -1 "$work/out")"
     [ "$rc" -eq 0 ] || { fail "$p under $m"; grep -m3 "VIOLATION\|FAIL" "$work/out"; }
   done
+  # PCT at depth 5: uv__async_spin yields until a lower-priority pool
+  # worker finishes its send; the yield lowers the spinner (sched_yield,
+  # sim_yield_to_others), else a false livelock at run 252.
+  "$build/$p" --runs 400 --strategy pct --pct-depth 5 --out "$work" > "$work/out" 2>&1
+  rc=$?
+  echo "$p pct-5: exit $rc, $(tail -1 "$work/out")"
+  [ "$rc" -eq 0 ] || { fail "$p under PCT depth 5"; grep -m3 "VIOLATION\|FAIL" "$work/out"; }
   find_mutant $p--async-pending-plain-clear arm 1
   for m in threadpool-signal-only-when-empty run-once-idle-sleeps poll-timeout-ignores-closing; do
     find_mutant $p--$m sc 1
