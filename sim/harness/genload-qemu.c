@@ -54,6 +54,8 @@ typedef struct {
 typedef struct {
     surf_actor_t *a;
     bool busy, done;
+    bool refused; /* thread_pool_submit_aio refused it: nothing will run */
+    bool direct;  /* no job: the actor sets the flag and kicks itself */
     int ctx;
     int expect, ret;
     int64_t work_ns;
@@ -194,6 +196,7 @@ static void job_submit_here(surf_job_t *j)
                              "%s: thread_pool_submit_aio on %s refused: %s", j->a->name,
                              surf_ctx_names[j->ctx], g_strerror(-ret));
         wk_handoff_cancel(&j->ho);
+        j->refused = true;
         j->done = true;
     }
 }
@@ -227,6 +230,8 @@ static surf_job_t *job_slot(surf_actor_t *a, int ctx, unsigned from, unsigned st
             j->ret = -1;
             j->work_ns = work_ns[sim_choose(G_N_ELEMENTS(work_ns))];
             j->kick = false;
+            j->refused = false;
+            j->direct = false;
             j->pair = NULL;
             return j;
         }
@@ -269,6 +274,8 @@ static void op_pool_nested(surf_actor_t *a, int ctx)
     second->ret = -1;
     second->work_ns = work_ns[sim_choose(G_N_ELEMENTS(work_ns))];
     second->kick = false;
+    second->refused = false;
+    second->direct = false;
     surf_pair_t *pair = &a->pair[(first - a->jobs) / 2];
     pair->completed = 0;
     first->pair = second->pair = pair;
@@ -284,6 +291,19 @@ static void op_pool_nested(surf_actor_t *a, int ctx)
     }
 }
 
+/* AIO_WAIT_WHILE(ctx, !*flag), then closes ho (set + kick -> returned).
+ * Bounded from when both the kick was made and the wait began: a kick made
+ * before this thread got here is late through no fault of the wakeup. */
+static void wait_for_kick(wk_gensurf_t *s, wk_ctx_t *ctx, int *flag, wk_handoff_t *ho)
+{
+    int64_t waiting_since = sim_now_ns();
+    s->ops->wait_while_unset(ctx, flag);
+    if (ho->since_ns >= 0 && ho->since_ns < waiting_since) {
+        ho->since_ns = waiting_since;
+    }
+    wk_handoff_done(ho, s->mon, s->w);
+}
+
 /* Under the BQL on the main context (a vCPU, or the main loop thread in
  * a BH): waits for a flag that a pool worker sets and kicks (the job's
  * completion comes later, through the pool's BH on main or, for a job on
@@ -291,6 +311,12 @@ static void op_pool_nested(surf_actor_t *a, int ctx)
 static void wait_kick_body(surf_actor_t *a, surf_job_t *j, wk_ctx_t *wait_ctx)
 {
     wk_gensurf_t *s = a->s;
+    if (j->direct) {
+        wait_for_kick(s, wait_ctx, &j->flag, &j->kick_ho);
+        sim_monitor_event(s->w, "aio-wait-while returned", a->index, j->expect);
+        j->done = true;
+        return;
+    }
     j->flag = 0;
     j->kick = true;
     wk_handoff_start(&j->ho);
@@ -299,9 +325,10 @@ static void wait_kick_body(surf_actor_t *a, surf_job_t *j, wk_ctx_t *wait_ctx)
     } else {
         job_submit_here(j);
     }
-    if (!j->done) { /* not refused */
-        s->ops->wait_while_unset(wait_ctx, &j->flag);
-        wk_handoff_done(&j->kick_ho, s->mon, s->w);
+    /* Not j->done: the job may have completed already (on the iothread's
+     * pool), and its kick must still end this wait at once. */
+    if (!j->refused) {
+        wait_for_kick(s, wait_ctx, &j->flag, &j->kick_ho);
         sim_monitor_event(s->w, "aio-wait-while returned", a->index, j->expect);
     }
 }
@@ -369,6 +396,30 @@ static void op_wait(surf_actor_t *a, surf_job_t *job)
         wait_bh_body(a);
     }
     s->ops->bql_unlock();
+}
+
+/* AIO_WAIT_WHILE in the main loop thread for a flag this actor sets and
+ * kicks itself (any thread may: aio_wait_kick), after 0 to 47 scheduling
+ * points, so the kick lands anywhere on the waiter's way into the wait. */
+static void op_wait_direct(surf_actor_t *a)
+{
+    wk_gensurf_t *s = a->s;
+    surf_job_t *j = a->ml_busy ? NULL : job_slot(a, SURF_MAIN, 0, 1);
+    if (!j) {
+        return;
+    }
+    j->direct = true;
+    j->flag = 0;
+    a->ml_busy = true;
+    a->ml_job = j;
+    a->ml_wait_ctx = sim_choose(2) ? s->ctx[SURF_MAIN] : NULL;
+    wk_handoff_start(&a->ml_ho);
+    s->ops->bh_schedule_oneshot(s->ctx[SURF_MAIN], ml_wait_cb, a);
+    for (uint32_t k = sim_choose(48); k; k--) {
+        sim_yield();
+    }
+    wk_handoff_start(&j->kick_ho);
+    s->ops->set_and_kick(&j->flag);
 }
 
 /* ---- coroutines ---- */
@@ -558,8 +609,7 @@ static void iot_del_cb(void *opaque)
     surf_iot_t *t = &a->iot;
     wk_handoff_done(&t->del_ho, s->mon, s->w);
     if (t->job_queued) {
-        s->ops->wait_while_unset(s->ctx[SURF_MAIN], &t->job_flag);
-        wk_handoff_done(&t->drain_ho, s->mon, s->w);
+        wait_for_kick(s, s->ctx[SURF_MAIN], &t->job_flag, &t->drain_ho);
     }
     wk_handoff_start(&t->stop_ho);
     s->ops->iothread_stop(t->it);
@@ -671,6 +721,10 @@ void wk_gensurf_op(wk_gensurf_t *s, unsigned i)
     case SF_WAIT_KICK: {
         /* On the iothread's pool, only the kick can end the wait: the
          * completion BH runs there, not on main. */
+        if (sim_choose(3) == 0) {
+            op_wait_direct(a);
+            break;
+        }
         int ctx = s->ctx[SURF_IO] && sim_choose(2) ? SURF_IO : SURF_MAIN;
         surf_job_t *j = job_slot(a, ctx, 0, 1);
         if (j) {
@@ -846,11 +900,13 @@ void wk_gensurf_check_stale(wk_gensurf_t *s)
 }
 
 /* A freed pool's workers have said they stopped, under the pool's lock,
- * and return right after: a few scheduling points let them. */
+ * and return right after: a few scheduling points let them.  Sleeping, not
+ * yielding: under PCT a yield leaves main the highest-priority runnable
+ * thread, and an exiting worker of low priority would never run. */
 void wk_gensurf_after_stop(wk_gensurf_t *s)
 {
     for (int k = 0; k < 64 && sim_world_live_threads(s->w) > 1; k++) {
-        sim_yield();
+        sim_sleep_ns(1000);
     }
 }
 
