@@ -18,10 +18,11 @@ typedef struct wk_gensurf wk_gensurf_t;
 
 /* The run's state, after the loops started (ctx[0] main, ctx[1] iothread
  * or NULL); draws the run's surface features (decisions).  names[i] is
- * actor i's, vcpu[i] whether it may take the BQL. */
+ * actor i's, vcpu[i] whether it may take the BQL; bql_polls whether a
+ * vCPU may also wait under it (AIO_WAIT_WHILE polls the main context). */
 wk_gensurf_t *wk_gensurf_new(const wk_target_ops_t *ops, sim_world_t *w, wk_monitor_t *mon,
                              wk_ctx_t *const ctx[2], unsigned nactors,
-                             const char *const names[], const bool vcpu[]);
+                             const char *const names[], const bool vcpu[], bool bql_polls);
 /* One operation of actor i, chosen here (think if none applies). */
 void wk_gensurf_op(wk_gensurf_t *s, unsigned i);
 /* End of actor i's program: waits until its submitted work completed. */

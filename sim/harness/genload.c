@@ -609,7 +609,7 @@ static unsigned allowed_ops(actor_t *a, gen_op_t *ops)
     if (g->feat[FEAT_SQE]) {
         ops[n++] = OP_READ_NO_CONTEXT;
     }
-    if (a->vcpu && g->feat[FEAT_SYNC_POLL]) {
+    if (a->vcpu && g->feat[FEAT_SYNC_POLL] && !g->scn->gen_no_bql_polls) {
         if (g->ring[CTX_MAIN]) {
             ops[n++] = OP_READ_SYNC;
         }
@@ -1012,7 +1012,8 @@ static bool surface_init(gen_t *g)
         names[i] = g->actors[i].name;
         vcpu[i] = g->actors[i].vcpu;
     }
-    g->surf = wk_gensurf_new(g->ops, g->w, &g->mon, g->loops.ctx, g->nactors, names, vcpu);
+    g->surf = wk_gensurf_new(g->ops, g->w, &g->mon, g->loops.ctx, g->nactors, names, vcpu,
+                             !g->scn->gen_no_bql_polls);
     return true;
 }
 

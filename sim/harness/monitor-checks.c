@@ -159,9 +159,24 @@ static char *annotation_what(const char *name, int64_t key, const char *by)
 /* wakesim_handoff_begin/_end (monitor-handoff.c) log the monitor events
  * "handoff-begin:<name>" / "handoff-end:<name>", key as object, bound as
  * value; any other monitor event is not an annotation. */
+/* "ring-discard" (object = ring fd): the ring is being destroyed with
+ * SQEs queued and not submitted, which its owner dropped on purpose (a
+ * QEMU context finalised after its thread's last aio_poll). */
+static void discard_ring_sqes(wk_monitor_t *m, int64_t ring_fd)
+{
+    open_key_t key = { .kind = OPEN_SQE, .object = ring_fd };
+    open_item_t it;
+    while (open_pop(m, &key, &it)) {
+    }
+}
+
 void wk_monitor_on_annotation(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
 {
     const char *text = ev->text ? ev->text : "";
+    if (strcmp(text, "ring-discard") == 0) {
+        discard_ring_sqes(m, ev->object);
+        return;
+    }
     bool begin = g_str_has_prefix(text, "handoff-begin:");
     if (!begin && !g_str_has_prefix(text, "handoff-end:")) {
         return;

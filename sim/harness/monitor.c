@@ -178,12 +178,15 @@ void wk_monitor_finish(wk_monitor_t *m, sim_world_t *w)
         int64_t now = sim_world_now_ns(w);
         char *open = wk_monitor_open_handoffs(m);
         char *states = wk_history_states_at(&m->history, now);
-        wk_monitor_violation(m, w, invariant,
-                             "%s (run ended at %.3f ms)%s%s; threads at the end:%s",
-                             sim_world_message(w), now / NS_PER_MS,
-                             *open ? "; open hand-offs: " : "", open, states);
+        char *susp =
+            m->describe_suspended ? m->describe_suspended(m->describe_opaque) : NULL;
+        wk_monitor_violation(
+            m, w, invariant, "%s (run ended at %.3f ms)%s%s; threads at the end:%s%s%s",
+            sim_world_message(w), now / NS_PER_MS, *open ? "; open hand-offs: " : "", open,
+            states, susp ? " suspended coroutines: " : "", susp ? susp : "");
         g_free(open);
         g_free(states);
+        g_free(susp);
     } else if (r == SIM_RESULT_OK && !m->invariant) {
         wk_monitor_check_left_open(m, w);
     }

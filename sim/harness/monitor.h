@@ -58,6 +58,11 @@ typedef struct wk_monitor_s {
     int main_loop_tid;
     bool main_loop_sleeping;
     unsigned sqes_queued_while_main_loop_slept;
+    /* Optional: what is suspended besides threads (coroutines: whose, on
+     * which context, waiting for what), for a deadlock or limit verdict: a
+     * g_malloc'd text, or NULL when nothing is. */
+    char *(*describe_suspended)(void *opaque);
+    void *describe_opaque;
 } wk_monitor_t;
 
 void wk_monitor_init(wk_monitor_t *m, int64_t sqe_ns, int64_t cqe_ns, int64_t handoff_ns);

@@ -90,6 +90,8 @@ static const field_t fields[] = {
     { "workload", "surface", FIELD_ENUM, OFF(gen_surface), false, .names = surface_names },
     { "workload", "sibling-wait", FIELD_ENUM, OFF(gen_sibling_wait), false,
       .names = sibling_wait_names },
+    { "workload", "bql-polls", FIELD_ENUM, OFF(gen_no_bql_polls), false,
+      .names = yes_no_names },
     { "scenario", "targets", FIELD_STRING, OFF(targets), false },
     { "scenario", "schedule-fuzzing", FIELD_ENUM, OFF(no_schedule_fuzzing), false,
       .names = yes_no_names },
@@ -666,6 +668,11 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
     if (s->gen_surface != SCN_SURFACE_LOOP) {
         fail_at(err, ix->path, line_of(ix, "workload", "surface"),
                 "surface is a choice of the generated workload (kind = generated)");
+        return false;
+    }
+    if (s->gen_no_bql_polls) {
+        fail_at(err, ix->path, line_of(ix, "workload", "bql-polls"),
+                "bql-polls is a choice of the generated workload (kind = generated)");
         return false;
     }
     bool mmio = s->submit == SCN_SUBMIT_MMIO_INLINE || s->submit == SCN_SUBMIT_MMIO_SYNC;

@@ -119,6 +119,10 @@ typedef struct {
      * (the qemu target's optional ops; genload-qemu.c). */
     scn_surface_t gen_surface;
     scn_sibling_wait_t gen_sibling_wait; /* generated: [workload] sibling-wait */
+    /* generated: [workload] bql-polls = no: no BQL holder polls the main
+     * context (no synchronous reads or aio_poll by vCPUs; their waits go to
+     * the main loop thread) */
+    int gen_no_bql_polls;
     /* [scenario] targets: the event loops the scenario applies to, comma
      * separated ("loop", "qemu"); default "loop". */
     char *targets;

@@ -29,6 +29,7 @@ typedef struct wk_timer wk_timer_t;
 typedef struct wk_bh wk_bh_t;
 typedef struct wk_co wk_co_t;
 typedef struct wk_co_mutex wk_co_mutex_t;
+typedef struct wk_iothread wk_iothread_t;
 typedef void wk_cb_t(void *opaque);
 typedef void wk_done_t(void *opaque, ssize_t ret);
 typedef int wk_pool_fn_t(void *arg);
@@ -158,6 +159,22 @@ typedef struct wk_target_ops {
     void (*co_mutex_free)(wk_co_mutex_t *m);
     void (*co_mutex_lock)(wk_co_mutex_t *m);
     void (*co_mutex_unlock)(wk_co_mutex_t *m);
+    /* QEMU's IOThread object (iothread.c), from the main loop thread as
+     * object-add/object-del do: iothread_new starts one (its thread runs
+     * iothread_run until its stop BH ran) and returns once it runs, NULL if
+     * its context cannot be created; iothread_ctx is its AioContext;
+     * iothread_gcontext asks for its GMainContext, after which it also runs
+     * a glib loop (iothread_get_g_main_context); iothread_stop is
+     * iothread_stop() (the stop BH, then the join); iothread_free
+     * finalises it.  iothread_abandon: on the host after a cut-short run,
+     * keeps one whose thread was unwound, unfinalised. */
+    wk_iothread_t *(*iothread_new)(const char *id, int64_t poll_max_ns, int64_t grow,
+                                   int64_t shrink);
+    wk_ctx_t *(*iothread_ctx)(wk_iothread_t *it);
+    void (*iothread_gcontext)(wk_iothread_t *it);
+    void (*iothread_stop)(wk_iothread_t *it);
+    void (*iothread_free)(wk_iothread_t *it);
+    void (*iothread_abandon)(wk_iothread_t *it);
     /* ---- the generated workload's coverage map (genload-cov.c) ---- */
     /* Optional: whether ctx's loop announced that it is about to wait
      * (QEMU's notify_me set, by the GSource's prepare or a blocking

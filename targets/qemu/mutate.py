@@ -28,7 +28,7 @@ FILES = [
     "util/event_notifier-posix.c", "util/aio-posix.h", "util/trace.h",
     "util/thread-pool.c", "util/aio-wait.c", "util/aiocb.c",
     "util/qemu-coroutine.c", "util/qemu-coroutine-lock.c",
-    "util/qemu-coroutine-sleep.c", "util/coroutine-ucontext.c",
+    "util/qemu-coroutine-sleep.c", "util/coroutine-ucontext.c", "iothread.c",
 ]
 
 # A mutation: the file it edits, its edits, what it re-introduces and the
@@ -227,6 +227,21 @@ MUTATIONS = {
         "util/aio-wait.c", [("aio_wait_kick", "smp_mb();", "")],
         "C-10: aio_wait_kick() reads num_waiters without a barrier after the "
         "caller's store (store buffering with AIO_WAIT_WHILE)", "7455ff1aa0"),
+    # C-04: iothread_stop() before its fix, in 10.2.2's names: clear the
+    # loop's flag from the stopping thread, aio_notify(), quit the glib loop
+    # (stopping was already set).  aio_poll() re-reads notified since
+    # 601829f88e, so the plain loop sees the flag; g_main_loop_run()
+    # resets is_running, so a quit that lands between iothread_run()'s
+    # check of running and its g_main_loop_run() is lost.
+    "iothread-stop-without-bh": M(
+        "iothread.c",
+        [("iothread_stop",
+          "aio_bh_schedule_oneshot(iothread->ctx, iothread_stop_bh, iothread);",
+          "iothread->running = false;\naio_notify(iothread->ctx);\n"
+          "if (iothread->main_loop) {\n    g_main_loop_quit(iothread->main_loop);\n}")],
+        "C-04: iothread_stop() clears the loop's flag and calls aio_notify() and "
+        "g_main_loop_quit() from the stopping thread instead of scheduling a BH "
+        "in the iothread", "2362a28ea1"),
 }
 
 

@@ -2,8 +2,9 @@
  * target-qemu-wide.c - the QEMU target's ops for QEMU's wider wakeup
  * surface (target.h, "QEMU's wider surface"): the AioContext thread pool
  * (util/thread-pool.c) and AIO_WAIT_WHILE / aio_wait_kick /
- * aio_wait_bh_oneshot (include/block/aio-wait.h, util/aio-wait.c), all
- * compiled unmodified from the QEMU tree.  The calls are made as QEMU's
+ * aio_wait_bh_oneshot (include/block/aio-wait.h, util/aio-wait.c), the
+ * coroutine core and the IOThread object (iothread.c), all compiled
+ * unmodified from the QEMU tree.  The calls are made as QEMU's
  * block layer makes them; who may make each is the contract table of
  * docs/workloads.md.
  *
@@ -19,9 +20,12 @@
 #include "block/aio-wait.h"
 #include "block/thread-pool.h"
 #include "qemu/coroutine.h"
+#include "system/iothread.h"
 
+#include "iothread-qom.h"
 #include "target-qemu-wide.h"
 #include "target.h"
+#include "sim.h"
 
 /* Workers per context's pool (QEMU's thread-pool-max, default 64): each
  * worker is a simulated thread with a thread-local slot (coroutine-tls.h),
@@ -123,6 +127,66 @@ void wk_qemu_co_mutex_lock(wk_co_mutex_t *m)
 void wk_qemu_co_mutex_unlock(wk_co_mutex_t *m)
 {
     qemu_co_mutex_unlock((CoMutex *)m);
+}
+
+/* ---- IOThread objects (iothread.c; QOM stand-ins in iothread-qom.c) ---- */
+
+const char *wk_qemu_error_message(const Error *err);
+
+wk_iothread_t *wk_qemu_iothread_new(const char *id, int64_t poll_max_ns, int64_t grow,
+                                    int64_t shrink)
+{
+    Error *err = NULL;
+    IOThread *it =
+        wk_qemu_iothread_create(id, poll_max_ns, grow, shrink, WK_POOL_MAX_THREADS, &err);
+    if (!it) {
+        fprintf(stderr, "wakesim qemu target: iothread %s: %s\n", id,
+                wk_qemu_error_message(err));
+        error_free(err);
+    }
+    return (wk_iothread_t *)it;
+}
+
+wk_ctx_t *wk_qemu_iothread_ctx(wk_iothread_t *it)
+{
+    return (wk_ctx_t *)iothread_get_aio_context((IOThread *)it);
+}
+
+void wk_qemu_iothread_gcontext(wk_iothread_t *it)
+{
+    iothread_get_g_main_context((IOThread *)it);
+}
+
+void wk_qemu_iothread_stop(wk_iothread_t *it)
+{
+    iothread_stop((IOThread *)it);
+}
+
+/* Its thread exited after the stop BH; finalising the context destroys the
+ * ring with whatever its last aio_poll queued and did not submit (a
+ * notifier POLL_ADD re-arm, typically), as in QEMU: the monitor is told,
+ * so it does not wait for their submission. */
+void wk_qemu_iothread_free(wk_iothread_t *it)
+{
+    AioContext *ctx = iothread_get_aio_context((IOThread *)it);
+    if (ctx && ctx->fdmon_ops->add_sqe && io_uring_sq_ready(&ctx->fdmon_io_uring)) {
+        sim_monitor_event(sim_world_current(), "ring-discard", ctx->fdmon_io_uring.ring_fd,
+                          io_uring_sq_ready(&ctx->fdmon_io_uring));
+    }
+    wk_qemu_iothread_destroy((IOThread *)it);
+}
+
+/* Its thread and pool workers were unwound with the run: finalising it
+ * would join them.  Kept reachable until the process ends. */
+static GPtrArray *abandoned_iothreads;
+
+void wk_qemu_iothread_abandon(wk_iothread_t *it)
+{
+    wk_qemu_pool_abandon(iothread_get_aio_context((IOThread *)it));
+    if (!abandoned_iothreads) {
+        abandoned_iothreads = g_ptr_array_new();
+    }
+    g_ptr_array_add(abandoned_iothreads, it);
 }
 
 /* Pools of contexts a cut-short run left behind: their workers were

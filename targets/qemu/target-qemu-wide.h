@@ -24,6 +24,13 @@ wk_co_mutex_t *wk_qemu_co_mutex_new(void);
 void wk_qemu_co_mutex_free(wk_co_mutex_t *m);
 void wk_qemu_co_mutex_lock(wk_co_mutex_t *m);
 void wk_qemu_co_mutex_unlock(wk_co_mutex_t *m);
+wk_iothread_t *wk_qemu_iothread_new(const char *id, int64_t poll_max_ns, int64_t grow,
+                                    int64_t shrink);
+wk_ctx_t *wk_qemu_iothread_ctx(wk_iothread_t *it);
+void wk_qemu_iothread_gcontext(wk_iothread_t *it);
+void wk_qemu_iothread_stop(wk_iothread_t *it);
+void wk_qemu_iothread_free(wk_iothread_t *it);
+void wk_qemu_iothread_abandon(wk_iothread_t *it);
 /* On the host after a cut-short run, before ctx is finalised: its pool's
  * workers are gone, so the pool is detached and kept instead of freed. */
 void wk_qemu_pool_abandon(struct AioContext *ctx);
@@ -45,6 +52,9 @@ void wk_qemu_pool_abandon(struct AioContext *ctx);
 #define WK_QEMU_WIDE_OPS                                                                   \
     .pool_submit = wk_qemu_pool_submit, .wait_while_unset = wk_qemu_wait_while_unset,      \
     .set_and_kick = wk_qemu_set_and_kick, .wait_bh_oneshot = wk_qemu_wait_bh_oneshot,      \
-    WK_QEMU_CO_OPS
+    .iothread_new = wk_qemu_iothread_new, .iothread_ctx = wk_qemu_iothread_ctx,            \
+    .iothread_gcontext = wk_qemu_iothread_gcontext,                                        \
+    .iothread_stop = wk_qemu_iothread_stop, .iothread_free = wk_qemu_iothread_free,        \
+    .iothread_abandon = wk_qemu_iothread_abandon, WK_QEMU_CO_OPS
 
 #endif

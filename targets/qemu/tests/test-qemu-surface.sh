@@ -14,8 +14,15 @@
 #     code are found within 20 runs from seed 2000 (the fixed code passes
 #     500 there): C-13 (thread-pool-completion-not-rescheduled: a nested
 #     aio_poll in a completion waits forever, deadlock) and C-09
-#     (aio-wait-bh-no-kick: aio_wait_bh_oneshot's waiter sleeps on).
+#     (aio-wait-bh-no-kick: aio_wait_bh_oneshot's waiter sleeps on);
+#  4. IOThread objects (iothread.c) started and stopped during the run:
+#     the logged runs reach them; on generated-qemu-main-loop-waits (no BQL
+#     holder polls main) C-04 (iothread-stop-without-bh) is found from two
+#     seeds where the fixed code passes: as a BH queued before the stop that
+#     never ran (seed 158393, run 18) and as the main loop joined forever on
+#     an iothread whose glib loop missed the quit (seed 47527, run 84).
 set -uo pipefail
+with_coroutines=0
 wakesim=$1
 scn=$2
 if [ ! -x "$wakesim" ]; then
@@ -47,8 +54,12 @@ paths=("thread-start id=[0-9]* name=qemu-worker0" "monitor pool-completion obj"
        "monitor aio-wait-bh-oneshot returned")
 # A sanitizer build leaves coroutines out (targets/qemu/CMakeLists.txt).
 if ! grep -q "monitor surface without coroutines" "$work/logs"; then
+  # Without coroutines the programs draw other operations: the seeds below
+  # are those of a build with them.
   paths+=("monitor coroutine woken" "monitor coroutine moved" "monitor coroutine pool job"
-          "monitor coroutine done")
+          "monitor coroutine done" "monitor iothread started obj=[0-9]* val=1"
+          "monitor iothread BH ran" "monitor iothread pool-completion" "monitor iothread stopped")
+  with_coroutines=1
 fi
 for what in "${paths[@]}"; do
   grep -q "$what" "$work/logs" || fail "no logged run of seeds 1 to 12 has '$what'"
@@ -60,5 +71,16 @@ for mut in thread-pool-completion-not-rescheduled aio-wait-bh-no-kick; do
   run 1 "$wakesim" run "$scn" --target qemu --mutant "$mut" --runs 20 --seed 2000 --out "$work"
   grep -Eq "^==wakesim== VIOLATION of (deadlock|handoff-latency)" "$work/out" ||
     fail "$mut: expected a deadlock or handoff-latency"
+done
+waits=$(dirname "$scn")/generated-qemu-main-loop-waits.scn
+cases=()
+[ "$with_coroutines" -eq 1 ] && cases=("158393 30 handoff-latency" "47527 100 deadlock")
+for case in "${cases[@]}"; do
+  read -r seed runs verdict <<<"$case"
+  run 0 "$wakesim" run "$waits" --target qemu --runs "$runs" --seed "$seed"
+  run 1 "$wakesim" run "$waits" --target qemu --mutant iothread-stop-without-bh --runs "$runs" \
+    --seed "$seed" --out "$work"
+  grep -Eq "^==wakesim== VIOLATION of $verdict" "$work/out" ||
+    fail "iothread-stop-without-bh from seed $seed: expected $verdict"
 done
 echo "PASS"
