@@ -29,6 +29,7 @@ FILES = [
     "util/thread-pool.c", "util/aio-wait.c", "util/aiocb.c",
     "util/qemu-coroutine.c", "util/qemu-coroutine-lock.c",
     "util/qemu-coroutine-sleep.c", "util/coroutine-ucontext.c",
+    "util/notify.c", "util/main-loop.c",
 ]
 
 # A mutation: the file it edits, its edits, what it re-introduces and the
@@ -227,6 +228,13 @@ MUTATIONS = {
         "util/aio-wait.c", [("aio_wait_kick", "smp_mb();", "")],
         "C-10: aio_wait_kick() reads num_waiters without a barrier after the "
         "caller's store (store buffering with AIO_WAIT_WHILE)", "7455ff1aa0"),
+    "main-loop-ignores-glib-timeout": M(
+        "util/main-loop.c",
+        [("glib_pollfds_fill",
+          "*cur_timeout = qemu_soonest_timeout(timeout_ns, *cur_timeout);", "")],
+        "main_loop_wait() polls with the main-loop timers' deadline alone, "
+        "dropping the timeout glib's prepare computed (the AioContext's "
+        "timers, a scheduled BH)", None),
 }
 
 
