@@ -1,17 +1,22 @@
 /*
- * main-loop-glue.c - the pieces of QEMU's main-loop.c and cpus.c that the
- * event loop calls back into: the big QEMU lock (BQL), the main AioContext
- * and qemu_notify_event().  Ours, because QEMU's main-loop.c brings in the
- * whole system emulator.
+ * main-loop-glue.c - what QEMU's util/main-loop.c (compiled, see
+ * main-loop-qemu.c) calls that lives elsewhere in QEMU: the big QEMU lock
+ * (system/cpus.c), the timer notify callback (system/cpus.c), the signal fd
+ * (util/compatfd.c), the record/replay lock (replay/), and the QOM and
+ * module registration its main-loop object type needs (qom/, util/module.c).
  *
  * The BQL is a simulated mutex plus its holder, so bql_locked() answers for
  * the calling simulated thread (QEMU keeps a thread-local flag; thread-locals
- * are shared by all fibers here).  The main context is set by the QEMU
- * target for the length of one run and cleared after it.
+ * are shared by all fibers here).
  */
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
+#include "qemu/module.h"
+#include "qom/object.h"
+#include "system/cpu-timers.h"
+#include "system/replay.h"
 #include "block/aio.h"
+#include <sys/eventfd.h>
 
 #include "aio-os.h"
 #include "sim.h"
@@ -19,37 +24,11 @@
 
 static os_mutex_t bql;
 static sim_thread_t *bql_holder;
-static AioContext *main_aio_context;
-
-void wk_qemu_main_context_set(AioContext *ctx)
-{
-    main_aio_context = ctx;
-}
 
 void wk_qemu_bql_reset(void)
 {
     os_mutex_init(&bql);
     bql_holder = NULL;
-}
-
-AioContext *qemu_get_aio_context(void)
-{
-    return main_aio_context;
-}
-
-/* iohandler_ctx (QEMU's second main-thread context for legacy handlers) is
- * not created; no context compares equal to NULL. */
-AioContext *iohandler_get_aio_context(void)
-{
-    return NULL;
-}
-
-/* QEMU: wake the main loop so it re-reads its timers and handlers. */
-void qemu_notify_event(void)
-{
-    if (main_aio_context) {
-        aio_notify(main_aio_context);
-    }
 }
 
 void bql_lock_impl(const char *file, int line)
@@ -71,4 +50,89 @@ void bql_unlock(void)
 bool bql_locked(void)
 {
     return sim_thread_self() && bql_holder == sim_thread_self();
+}
+
+/* system/cpus.c without icount: any clock's new deadline wakes the main
+ * loop. */
+void qemu_timer_notify_cb(void *opaque, QEMUClockType type)
+{
+    (void)opaque;
+    (void)type;
+    qemu_notify_event();
+}
+
+/* util/compatfd.c: a signalfd for the signals main-loop.c blocks (SIGIO,
+ * SIGALRM, SIGBUS).  The simulated kernel delivers no signal, so a real
+ * signalfd would never become readable either: an eventfd nobody writes
+ * is the same fd to the loop (polled, never ready). */
+static int run_signalfd = -1;
+
+int qemu_signalfd(const sigset_t *mask)
+{
+    (void)mask;
+    assert(run_signalfd < 0);
+    run_signalfd = eventfd(0, EFD_CLOEXEC);
+    return run_signalfd;
+}
+
+int wk_qemu_signalfd_take(void)
+{
+    int fd = run_signalfd;
+    run_signalfd = -1;
+    return fd;
+}
+
+/* util/oslib-posix.c: sigfd_handler() runs a handler for a signal read from
+ * the signal fd, which never has one (above). */
+void sigaction_invoke(struct sigaction *action, struct qemu_signalfd_siginfo *info)
+{
+    (void)action;
+    (void)info;
+    fprintf(stderr, "wakesim qemu target: sigaction_invoke: no signal is delivered\n");
+    abort();
+}
+
+/* replay/: record/replay of the guest is off (replay_mode is NONE), where
+ * QEMU's own lock is a no-op too. */
+void replay_mutex_lock(void)
+{
+}
+
+void replay_mutex_unlock(void)
+{
+}
+
+/* util/module.c: main-loop.c's type_init() registers its QOM type at
+ * program start; module_call_init(MODULE_INIT_QOM) is never run, so the
+ * "main-loop" object (which only sets the main context's aio-max-batch and
+ * thread-pool sizes from the command line) is never created. */
+void register_module_init(void (*fn)(void), module_init_type type)
+{
+    (void)fn;
+    (void)type;
+}
+
+static G_NORETURN void no_qom(const char *what)
+{
+    fprintf(stderr, "wakesim qemu target: %s: QOM is not modelled (no main-loop object)\n",
+            what);
+    abort();
+}
+
+Type type_register_static(const TypeInfo *info)
+{
+    (void)info;
+    no_qom("type_register_static");
+}
+
+Object *object_dynamic_cast_assert(Object *obj, const char *typename, const char *file,
+                                   int line, const char *func)
+{
+    no_qom("object_dynamic_cast_assert");
+}
+
+ObjectClass *object_class_dynamic_cast_assert(ObjectClass *klass, const char *typename,
+                                              const char *file, int line, const char *func)
+{
+    no_qom("object_class_dynamic_cast_assert");
 }

@@ -29,6 +29,7 @@ FILES = [
     "util/thread-pool.c", "util/aio-wait.c", "util/aiocb.c",
     "util/qemu-coroutine.c", "util/qemu-coroutine-lock.c",
     "util/qemu-coroutine-sleep.c", "util/coroutine-ucontext.c", "iothread.c",
+    "util/notify.c", "util/main-loop.c",
 ]
 
 # A mutation: the file it edits, its edits, what it re-introduces and the
@@ -242,6 +243,13 @@ MUTATIONS = {
         "C-04: iothread_stop() clears the loop's flag and calls aio_notify() and "
         "g_main_loop_quit() from the stopping thread instead of scheduling a BH "
         "in the iothread", "2362a28ea1"),
+    "main-loop-ignores-glib-timeout": M(
+        "util/main-loop.c",
+        [("glib_pollfds_fill",
+          "*cur_timeout = qemu_soonest_timeout(timeout_ns, *cur_timeout);", "")],
+        "main_loop_wait() polls with the main-loop timers' deadline alone, "
+        "dropping the timeout glib's prepare computed (the AioContext's "
+        "timers, a scheduled BH)", None),
 }
 
 

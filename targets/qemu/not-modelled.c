@@ -1,13 +1,13 @@
 /*
- * not-modelled.c - stubs for what QEMU's event-loop files reference but a
- * wakesim machine never uses.  Each says why it is safe; the ones that must
- * never run abort with a message naming themselves, so a scenario that
- * reaches them fails loudly instead of silently doing nothing.
+ * not-modelled.c - stand-ins for what QEMU's event-loop files reference
+ * from the rest of QEMU, each saying why it cannot change a wakeup.
  */
 #include "qemu/osdep.h"
 #include "qemu/coroutine-core.h"
 #include "qemu/coroutine-tls.h"
 #include "qemu/rcu.h"
+#include "qemu/error-report.h"
+#include "qapi/error.h"
 #include "qemu/defer-call.h"
 #include "qemu/main-loop.h"
 #include "block/aio.h"
@@ -15,13 +15,6 @@
 #include "exec/replay-core.h"
 #include "system/cpu-timers.h"
 #include "system/replay.h"
-
-static G_NORETURN void not_modelled(const char *what)
-{
-    fprintf(stderr, "wakesim qemu target: %s is not modelled (no scenario uses it)\n",
-            what);
-    abort();
-}
 
 /* defer_call() batches work done by CQE handlers until the dispatch loop
  * ends; with nobody calling defer_call(), begin/end have nothing to flush. */
@@ -75,13 +68,30 @@ void cpus_set_virtual_clock(int64_t new_time)
 /* qemu-timer-common.c: whether CLOCK_MONOTONIC works (it does, virtually). */
 int use_rt_clock = 1;
 
-/* Only the pipe fallback of EventNotifier (no eventfd) calls this. */
+/* util/oslib-posix.c: main-loop.c makes its signal fd non-blocking.  The
+ * flag is set with fcntl, which the seam answers for simulated fds. */
 bool qemu_set_blocking(int fd, bool block, Error **errp)
 {
-    (void)fd;
-    (void)block;
-    (void)errp;
-    not_modelled("qemu_set_blocking (EventNotifier over a pipe)");
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 ||
+        fcntl(fd, F_SETFL, block ? flags & ~O_NONBLOCK : flags | O_NONBLOCK) < 0) {
+        error_setg_errno(errp, errno, "Can't set file descriptor %d %s", fd,
+                         block ? "blocking" : "non-blocking");
+        return false;
+    }
+    return true;
+}
+
+/* util/error-report.c: only main-loop.c's signal fd handler reports, after
+ * a short read from the fd; the fd is never readable (main-loop-glue.c). */
+void error_report(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("wakesim qemu target: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
 }
 
 /* rcu.h: the reader state of a thread (per simulated thread, see our

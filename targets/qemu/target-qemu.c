@@ -5,10 +5,11 @@
  *
  * The calls are QEMU's API as QEMU's device models use it:
  *   context       aio_context_new() / g_source_destroy + aio_context_unref()
- *   glib          aio_get_g_source() attached to a GMainContext that polls
- *                 through the simulator (sim_g_poll_func); one iteration is
- *                 QEMU's os_host_main_loop_wait(): prepare, query, BQL
- *                 released around qemu_poll_ns(), check, dispatch
+ *   main loop     QEMU's util/main-loop.c (main-loop-qemu.c): the run's first
+ *                 context is qemu_init_main_loop()'s main AioContext, one
+ *                 iteration is main_loop_wait(false) (glib prepare/query,
+ *                 BQL released around qemu_poll_ns(), check, dispatch, the
+ *                 main-loop timers)
  *   BH            aio_bh_schedule_oneshot(); aio_bh_new(), qemu_bh_schedule(),
  *                 qemu_bh_cancel(), qemu_bh_delete()
  *   timer         aio_timer_new(QEMU_CLOCK_REALTIME, SCALE_NS), timer_mod_ns(),
@@ -142,15 +143,9 @@ static int tq_blk_read(int fd, void *buf, size_t len, uint64_t offset, wk_done_t
 
 /* ---- run life cycle ---- */
 
-/* QEMU's clocks are process-wide and initialised once, as in QEMU's main();
- * their timer lists hold no timers between runs.  At load time, on the host:
- * done inside the first run, its atomics would be scheduling points that
- * later runs do not have, and the first run of a process would differ from
- * the replay of the same decisions in another. */
-__attribute__((constructor)) static void tq_init_clocks(void)
-{
-    qemu_init_clocks(NULL);
-}
+/* QEMU's clocks are initialised by qemu_init_main_loop() inside every run,
+ * and their main-loop timer lists freed at its end (main-loop-qemu.c), so
+ * every run, the first of a process included, makes the same calls. */
 
 static void tq_run_begin(void)
 {
@@ -165,10 +160,11 @@ static void tq_run_end(void)
         read_unlink(r);
         g_free(r);
     }
-    wk_qemu_main_context_set(NULL);
 }
 
 /* ---- contexts ---- */
+
+static void tq_context_release(AioContext *ctx);
 
 static wk_ctx_t *tq_context_new(int backend, unsigned ring_entries, int *err)
 {
@@ -177,7 +173,19 @@ static wk_ctx_t *tq_context_new(int backend, unsigned ring_entries, int *err)
     (void)backend;
     (void)ring_entries;
     Error *local_err = NULL;
-    AioContext *ctx = aio_context_new(&local_err);
+    AioContext *ctx;
+    if (!qemu_get_aio_context()) {
+        /* The run's first context is the main loop's (threads.c creates it
+         * before any other, on the main-loop thread; tq_main_loop_new
+         * checks): QEMU's qemu_init_main_loop() creates it. */
+        ctx = wk_qemu_main_loop_init(&local_err);
+        if (!ctx) {
+            wk_qemu_main_loop_end(true, tq_context_release);
+            wk_qemu_main_loop_gcontext_free();
+        }
+    } else {
+        ctx = aio_context_new(&local_err);
+    }
     if (!ctx) {
         fprintf(stderr, "wakesim qemu target: aio_context_new: %s\n",
                 wk_qemu_error_message(local_err));
@@ -197,6 +205,16 @@ static GPtrArray *abandoned_contexts;
 static void tq_context_free(wk_ctx_t *wctx)
 {
     AioContext *ctx = (AioContext *)wctx;
+    if (ctx == qemu_get_aio_context()) {
+        wk_qemu_main_loop_end(QSLIST_EMPTY(&ctx->bh_list), tq_context_release);
+    }
+    tq_context_release(ctx);
+}
+
+/* Frees a context: on its home thread, or on the host after a cut-short
+ * run (then what its dead threads held is dropped first). */
+static void tq_context_release(AioContext *ctx)
+{
     if (!sim_thread_self()) {
         /* After a run was cut short, on the host: the threads that were
          * inside the loop are gone with their stack frames.  Drop what
@@ -276,68 +294,32 @@ static void tq_thread_context_set(wk_ctx_t *ctx)
     }
 }
 
+/* The main context was forgotten when it was freed (tq_context_free). */
 static void tq_main_context_clear(void)
 {
-    wk_qemu_main_context_set(NULL);
+    assert(!qemu_get_aio_context());
 }
 
-/* ---- the main loop: QEMU's os_host_main_loop_wait() shape ---- */
+/* ---- the main loop: QEMU's main_loop_wait() (main-loop-qemu.c) ---- */
 
-typedef struct {
-    GMainContext *gctx;
-    GPollFD *gfds;
-    gint cap;
-} qemu_main_loop_t;
-
+/* The handle is the run's GMainContext, where qemu_init_main_loop()
+ * attached the main and iohandler contexts' GSources. */
 static wk_main_loop_t *tq_main_loop_new(wk_ctx_t *wctx)
 {
-    AioContext *ctx = (AioContext *)wctx;
-    qemu_main_loop_t *ml = g_new0(qemu_main_loop_t, 1);
-    ml->gctx = g_main_context_new();
-    g_main_context_set_poll_func(ml->gctx, (GPollFunc)sim_g_poll_func);
-    GSource *src = aio_get_g_source(ctx);
-    g_source_attach(src, ml->gctx);
-    g_source_unref(src);
-    wk_qemu_main_context_set(ctx);
-    return (wk_main_loop_t *)ml;
+    assert((AioContext *)wctx == qemu_get_aio_context());
+    return (wk_main_loop_t *)wk_qemu_main_loop_gcontext();
 }
 
 static void tq_main_loop_free(wk_main_loop_t *wml)
 {
-    qemu_main_loop_t *ml = (qemu_main_loop_t *)wml;
-    if (!ml) {
-        return;
-    }
-    g_main_context_unref(ml->gctx);
-    g_free(ml->gfds);
-    g_free(ml);
+    (void)wml;
+    wk_qemu_main_loop_gcontext_free();
 }
 
 static void tq_main_loop_wait(wk_main_loop_t *wml)
 {
-    qemu_main_loop_t *ml = (qemu_main_loop_t *)wml;
-    gint max_priority, timeout_ms, n;
-
-    g_main_context_acquire(ml->gctx);
-    g_main_context_prepare(ml->gctx, &max_priority);
-    while ((n = g_main_context_query(ml->gctx, max_priority, &timeout_ms, ml->gfds,
-                                     ml->cap)) > ml->cap) {
-        ml->cap = n;
-        ml->gfds = g_renew(GPollFD, ml->gfds, ml->cap);
-    }
-    bql_unlock();
-    int ret = qemu_poll_ns(ml->gfds, (guint)n,
-                           timeout_ms < 0 ? -1 : (int64_t)timeout_ms * SCALE_MS);
-    bql_lock();
-    if (ret <= 0) {
-        for (gint i = 0; i < n; i++) {
-            ml->gfds[i].revents = 0;
-        }
-    }
-    if (g_main_context_check(ml->gctx, max_priority, ml->gfds, n)) {
-        g_main_context_dispatch(ml->gctx);
-    }
-    g_main_context_release(ml->gctx);
+    (void)wml;
+    main_loop_wait(false);
 }
 
 static bool tq_poll(wk_ctx_t *ctx, bool blocking)
