@@ -54,14 +54,26 @@ __attribute__((constructor)) static void glib_default_context_early(void)
 
 /* ---- registration: iothread.c's type_init constructor ---- */
 
-static void (*qom_module_init)(void);
+/* The QOM type_init constructors of the compiled files: iothread.c's and
+ * util/main-loop.c's.  Only the IOThread type is kept: the "main-loop"
+ * object (which only sets the main context's aio-max-batch and thread-pool
+ * sizes from the command line) is never created. */
+enum { QOM_INITS_MAX = 4 };
+static void (*qom_module_inits[QOM_INITS_MAX])(void);
+static unsigned qom_module_n;
 static const TypeInfo *iothread_type;
 
 void register_module_init(void (*fn)(void), module_init_type type)
 {
-    if (type == MODULE_INIT_QOM) {
-        qom_module_init = fn;
+    if (type != MODULE_INIT_QOM) {
+        return;
     }
+    if (qom_module_n == QOM_INITS_MAX) {
+        fprintf(stderr, "wakesim qemu target: more than %d QOM type_init constructors\n",
+                QOM_INITS_MAX);
+        abort();
+    }
+    qom_module_inits[qom_module_n++] = fn;
 }
 
 Type type_register_static(const TypeInfo *info)
@@ -70,6 +82,13 @@ Type type_register_static(const TypeInfo *info)
         iothread_type = info;
     }
     return NULL;
+}
+
+static void qom_module_init(void)
+{
+    for (unsigned i = 0; i < qom_module_n; i++) {
+        qom_module_inits[i]();
+    }
 }
 
 /* Casts: every object and class here is what its caller says it is. */
@@ -115,7 +134,7 @@ const char *object_get_canonical_path_component(const Object *obj)
 IOThread *wk_qemu_iothread_create(const char *id, int64_t poll_max_ns, int64_t poll_grow,
                                   int64_t poll_shrink, int64_t pool_max, Error **errp)
 {
-    if (!iothread_type && qom_module_init) {
+    if (!iothread_type) {
         qom_module_init();
     }
     if (!iothread_type) {

@@ -102,37 +102,4 @@ void replay_mutex_unlock(void)
 {
 }
 
-/* util/module.c: main-loop.c's type_init() registers its QOM type at
- * program start; module_call_init(MODULE_INIT_QOM) is never run, so the
- * "main-loop" object (which only sets the main context's aio-max-batch and
- * thread-pool sizes from the command line) is never created. */
-void register_module_init(void (*fn)(void), module_init_type type)
-{
-    (void)fn;
-    (void)type;
-}
-
-static G_NORETURN void no_qom(const char *what)
-{
-    fprintf(stderr, "wakesim qemu target: %s: QOM is not modelled (no main-loop object)\n",
-            what);
-    abort();
-}
-
-Type type_register_static(const TypeInfo *info)
-{
-    (void)info;
-    no_qom("type_register_static");
-}
-
-Object *object_dynamic_cast_assert(Object *obj, const char *typename, const char *file,
-                                   int line, const char *func)
-{
-    no_qom("object_dynamic_cast_assert");
-}
-
-ObjectClass *object_class_dynamic_cast_assert(ObjectClass *klass, const char *typename,
-                                              const char *file, int line, const char *func)
-{
-    no_qom("object_class_dynamic_cast_assert");
-}
+/* QOM registration (main-loop.c's type_init) is iothread-qom.c's. */

@@ -17,10 +17,10 @@
 #     (aio-wait-bh-no-kick: aio_wait_bh_oneshot's waiter sleeps on);
 #  4. IOThread objects (iothread.c) started and stopped during the run:
 #     the logged runs reach them; on generated-qemu-main-loop-waits (no BQL
-#     holder polls main) C-04 (iothread-stop-without-bh) is found from two
-#     seeds where the fixed code passes: as a BH queued before the stop that
-#     never ran (seed 158393, run 18) and as the main loop joined forever on
-#     an iothread whose glib loop missed the quit (seed 47527, run 84).
+#     holder polls main) C-04 (iothread-stop-without-bh) is found at two
+#     seeds where the fixed code passes, as a deadlock (seeds 158698 and
+#     53753: where random searches from 158393 and 47527 first found it, at
+#     runs 305 and 6,226; QEMU's main loop moved the earlier seeds).
 set -uo pipefail
 with_coroutines=0
 wakesim=$1
@@ -74,7 +74,7 @@ for mut in thread-pool-completion-not-rescheduled aio-wait-bh-no-kick; do
 done
 waits=$(dirname "$scn")/generated-qemu-main-loop-waits.scn
 cases=()
-[ "$with_coroutines" -eq 1 ] && cases=("158393 30 handoff-latency" "47527 100 deadlock")
+[ "$with_coroutines" -eq 1 ] && cases=("158698 1 deadlock" "53753 1 deadlock")
 for case in "${cases[@]}"; do
   read -r seed runs verdict <<<"$case"
   run 0 "$wakesim" run "$waits" --target qemu --runs "$runs" --seed "$seed"
