@@ -22,7 +22,12 @@ if(NOT EXISTS ${WAKESIM_TSAN_SYNC_H})
   message(FATAL_ERROR "wakesim: wakesim/tsan-sync.h not found (${WAKESIM_TSAN_SYNC_H})")
 endif()
 
+# wakesim_atomics_compile_options(<out-var> PLAIN_STORES): the same, and
+# the executable these units are linked into buffers plain stores under
+# tso, pso and arm (docs/memory-model.md "Plain stores"; opt-in, one
+# setting per executable: any such unit turns it on).
 function(wakesim_atomics_compile_options out)
+  cmake_parse_arguments(ARG "PLAIN_STORES" "" "" ${ARGN})
   if(CMAKE_C_COMPILER_ID MATCHES "Clang")
     set(opts -fsanitize=thread "SHELL:-mllvm -tsan-instrument-func-entry-exit=0"
              "SHELL:-mllvm -tsan-instrument-memintrinsics=0")
@@ -32,5 +37,8 @@ function(wakesim_atomics_compile_options out)
     message(FATAL_ERROR "wakesim: atomics instrumentation needs clang or gcc")
   endif()
   list(APPEND opts "SHELL:-include ${WAKESIM_TSAN_SYNC_H}")
+  if(ARG_PLAIN_STORES)
+    list(APPEND opts -DWAKESIM_PLAIN_STORES=1)
+  endif()
   set(${out} ${opts} PARENT_SCOPE)
 endfunction()

@@ -104,6 +104,19 @@ void sim_mem_retire(const void *p);
  * calls it (sim/seam/tsan-rt.c). */
 void sim_mem_plain(const volatile void *p, size_t n);
 
+/* A plain store of [p, p+n) by the calling simulated thread is about to
+ * happen (ThreadSanitizer's __tsan_writeN hook runs before the store, with
+ * the address only).  Under tso, pso and arm the store is buffered like a
+ * relaxed store: the bytes it overwrites are kept, and at the thread's next
+ * hook or scheduling point (before any other thread runs) the new bytes
+ * move into its store buffer and memory gets the old ones back.  Stores of
+ * 16 bytes or to the thread's own stack or errno are not buffered (they
+ * commit the thread's own overlapping stores first, like sim_mem_plain).
+ * Not a scheduling point; a no-op under sc.  Opt-in: the TSan-hook runtime
+ * calls it only in executables built with PLAIN_STORES (sim/seam/tsan-rt.c,
+ * docs/memory-model.md). */
+void sim_mem_plain_store(volatile void *p, size_t n);
+
 /* A full barrier right after a __sync_* read-modify-write of foreign code
  * (GCC documents those builtins as full barriers; see
  * include/wakesim/tsan-sync.h): the calling simulated thread's buffered

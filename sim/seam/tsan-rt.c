@@ -23,12 +23,21 @@
  * hook commits it first (sim_mem_plain): no decision is taken, and under
  * sc the hook returns at once.
  *
+ * In an executable built with PLAIN_STORES (a unit compiled with
+ * WAKESIM_PLAIN_STORES defines the marker below: wakesim/tsan-sync.h), the
+ * write hooks also buffer the plain store itself under tso, pso and arm
+ * (sim_mem_plain_store), and free and realloc, wrapped at link time (an
+ * interface link option of wakesim_tsan), commit the thread's buffered
+ * stores first.  docs/memory-model.md "Plain stores".
+ *
  * 128-bit atomics are not provided: code using them fails to link.
  */
 #include "atomic-model.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 typedef uint8_t a8;
 typedef uint16_t a16;
@@ -143,6 +152,44 @@ void __tsan_atomic_signal_fence(int mo)
 }
 
 /* ---- plain-access hooks (see the file comment) ---- */
+
+/* Defined (weak, value 1) by every unit compiled with WAKESIM_PLAIN_STORES;
+ * absent otherwise. */
+extern const int wakesim_plain_stores_marker __attribute__((weak));
+void __real_free(void *p);
+void __wrap_free(void *p);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+void wakesim_tsan_plain_stores(int on);
+
+/* -1 until the first plain store asks; then whether plain stores are
+ * buffered.  Per executable, so a reproducer replays in the program that
+ * recorded it with the same setting. */
+static int plain_mode = -1;
+
+void wakesim_tsan_plain_stores(int on)
+{
+    /* A buffered store must commit before free() reuses its memory: with
+     * the wrap, this file's reference to free is __wrap_free (the volatile
+     * keeps the compiler from folding the comparison). */
+    void (*volatile freer)(void *) = free;
+    if (on && freer != __wrap_free) {
+        fprintf(stderr, "wakesim: PLAIN_STORES needs free and realloc wrapped "
+                        "(-Wl,--wrap=free -Wl,--wrap=realloc: interface link options of "
+                        "wakesim_tsan)\n");
+        abort();
+    }
+    plain_mode = on != 0;
+}
+
+static int plain_stores(void)
+{
+    if (__builtin_expect(plain_mode < 0, 0))
+        wakesim_tsan_plain_stores(&wakesim_plain_stores_marker &&
+                                  wakesim_plain_stores_marker);
+    return plain_mode;
+}
+
 /* A plain access of the thread's own buffered location: sim_mem_plain
  * commits the buffered store first, so the plain read sees it and a plain
  * write is not overwritten by it later (same-thread coherence). */
@@ -152,24 +199,52 @@ void __tsan_atomic_signal_fence(int mo)
     {                                                                                      \
         sim_mem_plain(addr, size);                                                         \
     }
+/* A plain store: buffered (PLAIN_STORES), else as any plain access. */
+#define TSAN_PLAIN_STORE(name, size)                                                       \
+    void name(void *addr);                                                                 \
+    void name(void *addr)                                                                  \
+    {                                                                                      \
+        if (plain_stores())                                                                \
+            sim_mem_plain_store(addr, size);                                               \
+        else                                                                               \
+            sim_mem_plain(addr, size);                                                     \
+    }
 TSAN_PLAIN_ACCESS(__tsan_read1, 1)
 TSAN_PLAIN_ACCESS(__tsan_read2, 2)
 TSAN_PLAIN_ACCESS(__tsan_read4, 4)
 TSAN_PLAIN_ACCESS(__tsan_read8, 8)
 TSAN_PLAIN_ACCESS(__tsan_read16, 16)
-TSAN_PLAIN_ACCESS(__tsan_write1, 1)
-TSAN_PLAIN_ACCESS(__tsan_write2, 2)
-TSAN_PLAIN_ACCESS(__tsan_write4, 4)
-TSAN_PLAIN_ACCESS(__tsan_write8, 8)
-TSAN_PLAIN_ACCESS(__tsan_write16, 16)
+TSAN_PLAIN_STORE(__tsan_write1, 1)
+TSAN_PLAIN_STORE(__tsan_write2, 2)
+TSAN_PLAIN_STORE(__tsan_write4, 4)
+TSAN_PLAIN_STORE(__tsan_write8, 8)
+TSAN_PLAIN_STORE(__tsan_write16, 16)
 TSAN_PLAIN_ACCESS(__tsan_unaligned_read2, 2)
 TSAN_PLAIN_ACCESS(__tsan_unaligned_read4, 4)
 TSAN_PLAIN_ACCESS(__tsan_unaligned_read8, 8)
 TSAN_PLAIN_ACCESS(__tsan_unaligned_read16, 16)
-TSAN_PLAIN_ACCESS(__tsan_unaligned_write2, 2)
-TSAN_PLAIN_ACCESS(__tsan_unaligned_write4, 4)
-TSAN_PLAIN_ACCESS(__tsan_unaligned_write8, 8)
-TSAN_PLAIN_ACCESS(__tsan_unaligned_write16, 16)
+TSAN_PLAIN_STORE(__tsan_unaligned_write2, 2)
+TSAN_PLAIN_STORE(__tsan_unaligned_write4, 4)
+TSAN_PLAIN_STORE(__tsan_unaligned_write8, 8)
+TSAN_PLAIN_STORE(__tsan_unaligned_write16, 16)
+
+/* The allocator writes into a block it frees or moves (tcache pointers, the
+ * copy): the thread's buffered stores to it, plain ones above all, commit
+ * first (coherence).  Only when plain stores are buffered: other
+ * executables' runs keep their decisions. */
+void __wrap_free(void *p)
+{
+    if (plain_mode > 0)
+        sim_mem_retire(p);
+    __real_free(p);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+    if (plain_mode > 0)
+        sim_mem_retire(p);
+    return __real_realloc(p, n);
+}
 
 #define TSAN_PLAIN(name)                                                                   \
     void name(void *addr);                                                                 \
