@@ -28,7 +28,7 @@
  * write hooks also buffer the plain store itself under tso, pso and arm
  * (sim_mem_plain_store), and free and realloc, wrapped at link time (an
  * interface link option of wakesim_tsan), commit the thread's buffered
- * stores first.  docs/memory-model.md "Plain stores".
+ * stores first; so do memcpy, memmove and memset for their ranges.  docs/memory-model.md "Plain stores".
  *
  * 128-bit atomics are not provided: code using them fails to link.
  */
@@ -161,6 +161,12 @@ void __wrap_free(void *p);
 void *__real_realloc(void *p, size_t n);
 void *__wrap_realloc(void *p, size_t n);
 void wakesim_tsan_plain_stores(int on);
+void *__real_memcpy(void *d, const void *s, size_t n);
+void *__wrap_memcpy(void *d, const void *s, size_t n);
+void *__real_memmove(void *d, const void *s, size_t n);
+void *__wrap_memmove(void *d, const void *s, size_t n);
+void *__real_memset(void *d, int c, size_t n);
+void *__wrap_memset(void *d, int c, size_t n);
 
 /* -1 until the first plain store asks; then whether plain stores are
  * buffered.  Per executable, so a reproducer replays in the program that
@@ -244,6 +250,43 @@ void *__wrap_realloc(void *p, size_t n)
     if (plain_mode > 0)
         sim_mem_retire(p);
     return __real_realloc(p, n);
+}
+
+/* Memory intrinsics: PLAIN_STORES units are compiled without
+ * -tsan-instrument-memintrinsics=0, so clang calls memcpy, memmove and
+ * memset for struct copies and clears instead of inlining moves the hooks
+ * would not see.  The thread's own buffered stores to both ranges commit
+ * first, as for any plain access.  The simulator's own calls land here
+ * too: the guard keeps the model's calls from re-entering it. */
+static _Thread_local int in_intrinsic;
+
+static void intrinsic_access(const void *d, const void *s, size_t n)
+{
+    if (plain_mode <= 0 || in_intrinsic)
+        return;
+    in_intrinsic = 1;
+    if (s)
+        sim_mem_plain(s, n);
+    sim_mem_plain(d, n);
+    in_intrinsic = 0;
+}
+
+void *__wrap_memcpy(void *d, const void *s, size_t n)
+{
+    intrinsic_access(d, s, n);
+    return __real_memcpy(d, s, n);
+}
+
+void *__wrap_memmove(void *d, const void *s, size_t n)
+{
+    intrinsic_access(d, s, n);
+    return __real_memmove(d, s, n);
+}
+
+void *__wrap_memset(void *d, int c, size_t n)
+{
+    intrinsic_access(d, NULL, n);
+    return __real_memset(d, c, n);
 }
 
 #define TSAN_PLAIN(name)                                                                   \
