@@ -26,6 +26,7 @@
 #ifndef WAKESIM_SIM_MEMORY_H
 #define WAKESIM_SIM_MEMORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -116,6 +117,15 @@ void sim_mem_plain(const volatile void *p, size_t n);
  * calls it only in executables built with PLAIN_STORES (sim/seam/tsan-rt.c,
  * docs/memory-model.md). */
 void sim_mem_plain_store(volatile void *p, size_t n);
+
+/* Whether this process buffers plain stores (the hook runtime says so
+ * once, from the executable's PLAIN_STORES marker).  With it on, the libc
+ * seam's free and realloc, which every free of the process reaches (glib's
+ * own too), call sim_mem_retire_plain: the thread's buffered stores commit
+ * before the allocator writes into the block or copies it.  Off, they do
+ * nothing, so other executables keep their decisions. */
+void sim_mem_plain_stores_set(bool on);
+void sim_mem_retire_plain(const void *p);
 
 /* A full barrier right after a __sync_* read-modify-write of foreign code
  * (GCC documents those builtins as full barriers; see

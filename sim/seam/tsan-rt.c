@@ -26,9 +26,10 @@
  * In an executable built with PLAIN_STORES (a unit compiled with
  * WAKESIM_PLAIN_STORES defines the marker below: wakesim/tsan-sync.h), the
  * write hooks also buffer the plain store itself under tso, pso and arm
- * (sim_mem_plain_store), and free and realloc, wrapped at link time (an
- * interface link option of wakesim_tsan), commit the thread's buffered
- * stores first; so do memcpy, memmove and memset for their ranges.  docs/memory-model.md "Plain stores".
+ * (sim_mem_plain_store); memcpy, memmove and memset, wrapped at link time
+ * (interface link options of wakesim_tsan), commit the thread's buffered
+ * stores to their ranges first, and the libc seam's free and realloc its
+ * whole buffer (sim_mem_retire_plain).  docs/memory-model.md "Plain stores".
  *
  * 128-bit atomics are not provided: code using them fails to link.
  */
@@ -38,6 +39,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef uint8_t a8;
 typedef uint16_t a16;
@@ -156,10 +158,6 @@ void __tsan_atomic_signal_fence(int mo)
 /* Defined (weak, value 1) by every unit compiled with WAKESIM_PLAIN_STORES;
  * absent otherwise. */
 extern const int wakesim_plain_stores_marker __attribute__((weak));
-void __real_free(void *p);
-void __wrap_free(void *p);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_realloc(void *p, size_t n);
 void wakesim_tsan_plain_stores(int on);
 void *__real_memcpy(void *d, const void *s, size_t n);
 void *__wrap_memcpy(void *d, const void *s, size_t n);
@@ -175,17 +173,17 @@ static int plain_mode = -1;
 
 void wakesim_tsan_plain_stores(int on)
 {
-    /* A buffered store must commit before free() reuses its memory: with
-     * the wrap, this file's reference to free is __wrap_free (the volatile
-     * keeps the compiler from folding the comparison). */
-    void (*volatile freer)(void *) = free;
-    if (on && freer != __wrap_free) {
-        fprintf(stderr, "wakesim: PLAIN_STORES needs free and realloc wrapped "
-                        "(-Wl,--wrap=free -Wl,--wrap=realloc: interface link options of "
-                        "wakesim_tsan)\n");
+    /* Struct copies must commit the thread's buffered stores first: with
+     * the wrap, this file's reference to memcpy is __wrap_memcpy (the
+     * volatile keeps the compiler from folding the comparison). */
+    void *(*volatile copier)(void *, const void *, size_t) = memcpy;
+    if (on && copier != __wrap_memcpy) {
+        fprintf(stderr, "wakesim: PLAIN_STORES needs memcpy, memmove and memset wrapped "
+                        "(-Wl,--wrap=...: interface link options of wakesim_tsan)\n");
         abort();
     }
     plain_mode = on != 0;
+    sim_mem_plain_stores_set(plain_mode);
 }
 
 static int plain_stores(void)
@@ -233,24 +231,6 @@ TSAN_PLAIN_STORE(__tsan_unaligned_write2, 2)
 TSAN_PLAIN_STORE(__tsan_unaligned_write4, 4)
 TSAN_PLAIN_STORE(__tsan_unaligned_write8, 8)
 TSAN_PLAIN_STORE(__tsan_unaligned_write16, 16)
-
-/* The allocator writes into a block it frees or moves (tcache pointers, the
- * copy): the thread's buffered stores to it, plain ones above all, commit
- * first (coherence).  Only when plain stores are buffered: other
- * executables' runs keep their decisions. */
-void __wrap_free(void *p)
-{
-    if (plain_mode > 0)
-        sim_mem_retire(p);
-    __real_free(p);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-    if (plain_mode > 0)
-        sim_mem_retire(p);
-    return __real_realloc(p, n);
-}
 
 /* Memory intrinsics: PLAIN_STORES units are compiled without
  * -tsan-instrument-memintrinsics=0, so clang calls memcpy, memmove and
