@@ -232,6 +232,29 @@ TSAN_PLAIN_STORE(__tsan_unaligned_write4, 4)
 TSAN_PLAIN_STORE(__tsan_unaligned_write8, 8)
 TSAN_PLAIN_STORE(__tsan_unaligned_write16, 16)
 
+/* Under a sanitizer the libc seam leaves the heap to the sanitizer's
+ * allocator, so its free and realloc cannot commit the buffer
+ * (sim_mem_retire_plain): the program's own calls are wrapped at link time
+ * too (with the seam's heap on, the seam's commit finds nothing left). */
+void __real_free(void *p);
+void __wrap_free(void *p);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+
+void __wrap_free(void *p)
+{
+    if (p)
+        sim_mem_retire_plain(p);
+    __real_free(p);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+    if (p)
+        sim_mem_retire_plain(p);
+    return __real_realloc(p, n);
+}
+
 /* Memory intrinsics: PLAIN_STORES units are compiled without
  * -tsan-instrument-memintrinsics=0, so clang calls memcpy, memmove and
  * memset for struct copies and clears instead of inlining moves the hooks
