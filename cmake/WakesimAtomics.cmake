@@ -22,15 +22,33 @@ if(NOT EXISTS ${WAKESIM_TSAN_SYNC_H})
   message(FATAL_ERROR "wakesim: wakesim/tsan-sync.h not found (${WAKESIM_TSAN_SYNC_H})")
 endif()
 
+# wakesim_atomics_compile_options(<out-var> PLAIN_STORES): the same, and
+# the executable these units are linked into buffers plain stores under
+# tso, pso and arm (docs/memory-model.md "Plain stores"; opt-in, one
+# setting per executable: any such unit turns it on).
 function(wakesim_atomics_compile_options out)
+  cmake_parse_arguments(ARG "PLAIN_STORES" "" "" ${ARGN})
   if(CMAKE_C_COMPILER_ID MATCHES "Clang")
-    set(opts -fsanitize=thread "SHELL:-mllvm -tsan-instrument-func-entry-exit=0"
-             "SHELL:-mllvm -tsan-instrument-memintrinsics=0")
+    set(opts -fsanitize=thread "SHELL:-mllvm -tsan-instrument-func-entry-exit=0")
+    # With PLAIN_STORES, struct copies and clears become calls of memcpy and
+    # memset, which the hook runtime wraps (sim/seam/tsan-rt.c).
+    if(NOT ARG_PLAIN_STORES)
+      list(APPEND opts "SHELL:-mllvm -tsan-instrument-memintrinsics=0")
+    endif()
   elseif(CMAKE_C_COMPILER_ID STREQUAL "GNU")
     set(opts -fsanitize=thread "SHELL:--param tsan-instrument-func-entry-exit=0")
   else()
     message(FATAL_ERROR "wakesim: atomics instrumentation needs clang or gcc")
   endif()
   list(APPEND opts "SHELL:-include ${WAKESIM_TSAN_SYNC_H}")
+  if(ARG_PLAIN_STORES)
+    list(APPEND opts -DWAKESIM_PLAIN_STORES=1)
+    # clang drops the read hook of a read followed by a write to the same
+    # address in one block (x = x + 1); the read must commit the thread's
+    # own buffered store first, so keep it (gcc keeps it anyway).
+    if(CMAKE_C_COMPILER_ID MATCHES "Clang")
+      list(APPEND opts "SHELL:-mllvm -tsan-instrument-read-before-write=1")
+    endif()
+  endif()
   set(${out} ${opts} PARENT_SCOPE)
 endfunction()

@@ -55,4 +55,12 @@ void __wakesim_sync_barrier(void);
 #define __sync_val_compare_and_swap(...)                                                   \
     WAKESIM_SYNC_FULL_(__sync_val_compare_and_swap(__VA_ARGS__))
 
+/* wakesim_atomics_compile_options(... PLAIN_STORES): the executable asks
+ * the hook runtime to buffer plain stores under tso, pso and arm (weak, so
+ * that every unit may define it; libwakesim-tsan.a reads it). */
+#ifdef WAKESIM_PLAIN_STORES
+__attribute__((weak)) extern const int wakesim_plain_stores_marker;
+__attribute__((weak)) const int wakesim_plain_stores_marker = 1;
+#endif
+
 #endif

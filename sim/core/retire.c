@@ -48,6 +48,20 @@ void sim_mem_retire(const void *p)
         sim_memory_drain(sim__current_world, t);
 }
 
+/* Plain stores are buffered in this process (sim_mem_plain_stores_set). */
+static bool plain_stores_on;
+
+void sim_mem_plain_stores_set(bool on)
+{
+    plain_stores_on = on;
+}
+
+void sim_mem_retire_plain(const void *p)
+{
+    if (plain_stores_on)
+        sim_mem_retire(p);
+}
+
 void sim_mem_plain(const volatile void *p, size_t n)
 {
     sim_thread_t *t = buffering_thread();

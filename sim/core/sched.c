@@ -60,6 +60,8 @@ static void thread_die(sim_world_t *w, sim_thread_t *t)
  * run is ending, in which case t is unwound here. */
 static void to_host(sim_world_t *w, sim_thread_t *t)
 {
+    if (t->plain_addr)
+        sim_memory_settle(w, t); /* nobody else may see it unbuffered */
     sim_fiber_switch(&t->fiber, &w->host);
     if (t->killed)
         thread_die(w, t);
@@ -103,6 +105,8 @@ static void step(sim_world_t *w)
  * another thread could observe it now (at least two runnable threads). */
 static void sched_point(sim_world_t *w, sim_thread_t *t, const sim_site_t *site)
 {
+    if (t->plain_addr)
+        sim_memory_settle(w, t); /* before timers, the kernel, other threads */
     step(w);
     park_if_stopping(w, t);
     if (w->n_runnable <= 1)
@@ -251,6 +255,8 @@ int sim_wake_all(sim_world_t *w, sim_wait_kind_t kind, const void *obj)
 static void thread_finish(sim_world_t *w, sim_thread_t *t, void *ret)
 {
     t->ret = ret;
+    if (t->plain_addr)
+        sim_memory_settle(w, t);
     if (sim_memory_thread_pending(w, t)) {
         /* Exit is a system call: others may run before it, then it drains.
          * (Only with stores buffered, so that sc runs take no extra point.) */

@@ -80,6 +80,13 @@ struct sim_thread {
      * seam accesses go straight to memory, as under sc, because glib frees
      * the memory right after finalizers that may store to it. */
     unsigned mem_unbuffered;
+    /* A plain store of instrumented code whose hook has run (plainstore.c)
+     * and which is not settled yet: its new bytes are in memory, the bytes
+     * it overwrote in plain_old.  Only the running thread has one: it is
+     * settled before any other thread or the host runs. */
+    volatile void *plain_addr;
+    uint64_t plain_old;
+    uint8_t plain_size;
     sim_wait_kind_t wait;
     const void *wait_obj;                /* mutex, cond, ring, thread, pollfd array... */
     uint64_t wait_arg;                   /* kind-specific (uring: wait_nr; ppoll: nfds) */
@@ -279,6 +286,9 @@ void sim_memory_claim(sim_world_t *w, sim_thread_t *t, const volatile void *p,
  * entry of t (a plain access is about to touch them). */
 void sim_memory_commit_own(sim_world_t *w, sim_thread_t *t, const volatile void *p,
                            size_t n);
+/* t's pending plain store, if any, enters its buffer: memory gets the
+ * bytes it overwrote back (plainstore.c). */
+void sim_memory_settle(sim_world_t *w, sim_thread_t *t);
 /* pso: stores after this commit after every store before it. */
 void sim_memory_write_barrier(sim_world_t *w, sim_thread_t *t);
 /* True if any buffer holds a store; if t's does. */

@@ -26,6 +26,7 @@
 #ifndef WAKESIM_SIM_MEMORY_H
 #define WAKESIM_SIM_MEMORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -103,6 +104,28 @@ void sim_mem_retire(const void *p);
  * Not a scheduling point; a no-op under sc.  Instrumented foreign code
  * calls it (sim/seam/tsan-rt.c). */
 void sim_mem_plain(const volatile void *p, size_t n);
+
+/* A plain store of [p, p+n) by the calling simulated thread is about to
+ * happen (ThreadSanitizer's __tsan_writeN hook runs before the store, with
+ * the address only).  Under tso, pso and arm the store is buffered like a
+ * relaxed store: the bytes it overwrites are kept, and at the thread's next
+ * hook or scheduling point (before any other thread runs) the new bytes
+ * move into its store buffer and memory gets the old ones back.  Stores of
+ * 16 bytes or to the thread's own stack or errno are not buffered (they
+ * commit the thread's own overlapping stores first, like sim_mem_plain).
+ * Not a scheduling point; a no-op under sc.  Opt-in: the TSan-hook runtime
+ * calls it only in executables built with PLAIN_STORES (sim/seam/tsan-rt.c,
+ * docs/memory-model.md). */
+void sim_mem_plain_store(volatile void *p, size_t n);
+
+/* Whether this process buffers plain stores (the hook runtime says so
+ * once, from the executable's PLAIN_STORES marker).  With it on, the libc
+ * seam's free and realloc, which every free of the process reaches (glib's
+ * own too), call sim_mem_retire_plain: the thread's buffered stores commit
+ * before the allocator writes into the block or copies it.  Off, they do
+ * nothing, so other executables keep their decisions. */
+void sim_mem_plain_stores_set(bool on);
+void sim_mem_retire_plain(const void *p);
 
 /* A full barrier right after a __sync_* read-modify-write of foreign code
  * (GCC documents those builtins as full barriers; see

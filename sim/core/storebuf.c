@@ -22,6 +22,8 @@
  *    the decisions of the sequentially consistent model.
  *  - Every buffer is empty when its thread blocks or exits and at the end of
  *    a run (drained in program order, which TSO always allows).
+ *  - Entries come from seam stores, RMW writes (arm) and settled plain
+ *    stores of instrumented code (plainstore.c); all are alike here.
  */
 #include "sim-int.h"
 
@@ -117,6 +119,8 @@ static void commit_at(sim_memory_t *mem, sim_storebuf_t *b, unsigned i)
 void sim_memory_drain(sim_world_t *w, sim_thread_t *t)
 {
     sim_memory_t *mem = w->mem;
+    if (mem)
+        sim_memory_settle(w, t); /* its pending plain store drains too */
     if (!mem || !mem->pending || (size_t)t->id > mem->n_bufs)
         return;
     sim_storebuf_t *b = &mem->bufs[t->id - 1];
@@ -214,6 +218,7 @@ void sim_memory_commit_own(sim_world_t *w, sim_thread_t *t, const volatile void 
                            size_t n)
 {
     sim_memory_t *mem = w->mem;
+    sim_memory_settle(w, t);
     if (!mem->pending || (size_t)t->id > mem->n_bufs)
         return;
     commit_through(mem, &mem->bufs[t->id - 1], p, n, false);

@@ -418,7 +418,8 @@ static void free_at(void *p, const void *site)
         h ? release_outside(h) : __libc_free(p);
         return;
     }
-    in_libc_op = "free"; /* reading p[-1] of a wild pointer may fault */
+    sim_mem_retire_plain(p); /* buffered plain stores to it land first */
+    in_libc_op = "free";     /* reading p[-1] of a wild pointer may fault */
     hdr_t *h = ours(p);
     in_libc_op = NULL;
     h ? quarantine_put(w, h, site) : foreign_free(p, "free");
@@ -459,6 +460,8 @@ static void *realloc_at(void *p, size_t n, const void *site)
     if (!p) {
         return w ? block_new(w, n, false, site) : __libc_malloc(n);
     }
+    if (w)
+        sim_mem_retire_plain(p); /* the copy reads committed memory */
     in_libc_op = w ? "realloc" : NULL;
     hdr_t *h = ours(p);
     in_libc_op = NULL;

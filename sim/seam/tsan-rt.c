@@ -23,12 +23,23 @@
  * hook commits it first (sim_mem_plain): no decision is taken, and under
  * sc the hook returns at once.
  *
+ * In an executable built with PLAIN_STORES (a unit compiled with
+ * WAKESIM_PLAIN_STORES defines the marker below: wakesim/tsan-sync.h), the
+ * write hooks also buffer the plain store itself under tso, pso and arm
+ * (sim_mem_plain_store); memcpy, memmove and memset, wrapped at link time
+ * (interface link options of wakesim_tsan), commit the thread's buffered
+ * stores to their ranges first, and the libc seam's free and realloc its
+ * whole buffer (sim_mem_retire_plain).  docs/memory-model.md "Plain stores".
+ *
  * 128-bit atomics are not provided: code using them fails to link.
  */
 #include "atomic-model.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 typedef uint8_t a8;
 typedef uint16_t a16;
@@ -143,6 +154,46 @@ void __tsan_atomic_signal_fence(int mo)
 }
 
 /* ---- plain-access hooks (see the file comment) ---- */
+
+/* Defined (weak, value 1) by every unit compiled with WAKESIM_PLAIN_STORES;
+ * absent otherwise. */
+extern const int wakesim_plain_stores_marker __attribute__((weak));
+void wakesim_tsan_plain_stores(int on);
+void *__real_memcpy(void *d, const void *s, size_t n);
+void *__wrap_memcpy(void *d, const void *s, size_t n);
+void *__real_memmove(void *d, const void *s, size_t n);
+void *__wrap_memmove(void *d, const void *s, size_t n);
+void *__real_memset(void *d, int c, size_t n);
+void *__wrap_memset(void *d, int c, size_t n);
+
+/* -1 until the first plain store asks; then whether plain stores are
+ * buffered.  Per executable, so a reproducer replays in the program that
+ * recorded it with the same setting. */
+static int plain_mode = -1;
+
+void wakesim_tsan_plain_stores(int on)
+{
+    /* Struct copies must commit the thread's buffered stores first: with
+     * the wrap, this file's reference to memcpy is __wrap_memcpy (the
+     * volatile keeps the compiler from folding the comparison). */
+    void *(*volatile copier)(void *, const void *, size_t) = memcpy;
+    if (on && copier != __wrap_memcpy) {
+        fprintf(stderr, "wakesim: PLAIN_STORES needs memcpy, memmove and memset wrapped "
+                        "(-Wl,--wrap=...: interface link options of wakesim_tsan)\n");
+        abort();
+    }
+    plain_mode = on != 0;
+    sim_mem_plain_stores_set(plain_mode);
+}
+
+static int plain_stores(void)
+{
+    if (__builtin_expect(plain_mode < 0, 0))
+        wakesim_tsan_plain_stores(&wakesim_plain_stores_marker &&
+                                  wakesim_plain_stores_marker);
+    return plain_mode;
+}
+
 /* A plain access of the thread's own buffered location: sim_mem_plain
  * commits the buffered store first, so the plain read sees it and a plain
  * write is not overwritten by it later (same-thread coherence). */
@@ -152,24 +203,94 @@ void __tsan_atomic_signal_fence(int mo)
     {                                                                                      \
         sim_mem_plain(addr, size);                                                         \
     }
+/* A plain store: buffered (PLAIN_STORES), else as any plain access. */
+#define TSAN_PLAIN_STORE(name, size)                                                       \
+    void name(void *addr);                                                                 \
+    void name(void *addr)                                                                  \
+    {                                                                                      \
+        if (plain_stores())                                                                \
+            sim_mem_plain_store(addr, size);                                               \
+        else                                                                               \
+            sim_mem_plain(addr, size);                                                     \
+    }
 TSAN_PLAIN_ACCESS(__tsan_read1, 1)
 TSAN_PLAIN_ACCESS(__tsan_read2, 2)
 TSAN_PLAIN_ACCESS(__tsan_read4, 4)
 TSAN_PLAIN_ACCESS(__tsan_read8, 8)
 TSAN_PLAIN_ACCESS(__tsan_read16, 16)
-TSAN_PLAIN_ACCESS(__tsan_write1, 1)
-TSAN_PLAIN_ACCESS(__tsan_write2, 2)
-TSAN_PLAIN_ACCESS(__tsan_write4, 4)
-TSAN_PLAIN_ACCESS(__tsan_write8, 8)
-TSAN_PLAIN_ACCESS(__tsan_write16, 16)
+TSAN_PLAIN_STORE(__tsan_write1, 1)
+TSAN_PLAIN_STORE(__tsan_write2, 2)
+TSAN_PLAIN_STORE(__tsan_write4, 4)
+TSAN_PLAIN_STORE(__tsan_write8, 8)
+TSAN_PLAIN_STORE(__tsan_write16, 16)
 TSAN_PLAIN_ACCESS(__tsan_unaligned_read2, 2)
 TSAN_PLAIN_ACCESS(__tsan_unaligned_read4, 4)
 TSAN_PLAIN_ACCESS(__tsan_unaligned_read8, 8)
 TSAN_PLAIN_ACCESS(__tsan_unaligned_read16, 16)
-TSAN_PLAIN_ACCESS(__tsan_unaligned_write2, 2)
-TSAN_PLAIN_ACCESS(__tsan_unaligned_write4, 4)
-TSAN_PLAIN_ACCESS(__tsan_unaligned_write8, 8)
-TSAN_PLAIN_ACCESS(__tsan_unaligned_write16, 16)
+TSAN_PLAIN_STORE(__tsan_unaligned_write2, 2)
+TSAN_PLAIN_STORE(__tsan_unaligned_write4, 4)
+TSAN_PLAIN_STORE(__tsan_unaligned_write8, 8)
+TSAN_PLAIN_STORE(__tsan_unaligned_write16, 16)
+
+/* Under a sanitizer the libc seam leaves the heap to the sanitizer's
+ * allocator, so its free and realloc cannot commit the buffer
+ * (sim_mem_retire_plain): the program's own calls are wrapped at link time
+ * too (with the seam's heap on, the seam's commit finds nothing left). */
+void __real_free(void *p);
+void __wrap_free(void *p);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+
+void __wrap_free(void *p)
+{
+    if (p)
+        sim_mem_retire_plain(p);
+    __real_free(p);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+    if (p)
+        sim_mem_retire_plain(p);
+    return __real_realloc(p, n);
+}
+
+/* Memory intrinsics: PLAIN_STORES units are compiled without
+ * -tsan-instrument-memintrinsics=0, so clang calls memcpy, memmove and
+ * memset for struct copies and clears instead of inlining moves the hooks
+ * would not see.  The thread's own buffered stores to both ranges commit
+ * first, as for any plain access.  The simulator's own calls land here
+ * too: the guard keeps the model's calls from re-entering it. */
+static _Thread_local int in_intrinsic;
+
+static void intrinsic_access(const void *d, const void *s, size_t n)
+{
+    if (plain_mode <= 0 || in_intrinsic)
+        return;
+    in_intrinsic = 1;
+    if (s)
+        sim_mem_plain(s, n);
+    sim_mem_plain(d, n);
+    in_intrinsic = 0;
+}
+
+void *__wrap_memcpy(void *d, const void *s, size_t n)
+{
+    intrinsic_access(d, s, n);
+    return __real_memcpy(d, s, n);
+}
+
+void *__wrap_memmove(void *d, const void *s, size_t n)
+{
+    intrinsic_access(d, s, n);
+    return __real_memmove(d, s, n);
+}
+
+void *__wrap_memset(void *d, int c, size_t n)
+{
+    intrinsic_access(d, NULL, n);
+    return __real_memset(d, c, n);
+}
 
 #define TSAN_PLAIN(name)                                                                   \
     void name(void *addr);                                                                 \

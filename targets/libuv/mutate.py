@@ -14,9 +14,9 @@ MUTATIONS = {
     # data from the callback: the send is lost.  The sender of that time
     # (before 37042a5 added the busy state) set 0 -> 1 and wrote the
     # eventfd, and closing a handle did not wait for a sender (37042a5's
-    # spin needs its busy state).  The plain accesses are written as
-    # relaxed atomics (what ACCESS_ONCE compiles to), so the simulator sees
-    # them.
+    # spin needs its busy state).  The check and the clear are plain, as
+    # upstream had them: the libuv target buffers plain stores
+    # (PLAIN_STORES), so the clear can wait in the loop's store buffer.
     "async-pending-plain-clear": ("src/unix/async.c", "4ed237278cbb", [
         ("""  /* Tell the other thread we're busy with the handle. */
   if (cmpxchgi(&handle->pending, 0, 1) != 0)
@@ -37,9 +37,9 @@ MUTATIONS = {
 """),
         ("""    if (0 == uv__async_spin(h))
       continue;  /* Not pending. */
-""", """    if (__atomic_load_n(&h->pending, __ATOMIC_RELAXED) == 0)
+""", """    if (h->pending == 0)
       continue;
-    __atomic_store_n(&h->pending, 0, __ATOMIC_RELAXED);
+    h->pending = 0;
 """),
     ]),
     # da42780 "threadpool: fix thread starvation bug" (2015) fixed 0f1bdb6
