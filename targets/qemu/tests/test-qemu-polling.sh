@@ -14,13 +14,8 @@
 set -uo pipefail
 wakesim=$1
 scn=$2
-if [ ! -x "$wakesim" ]; then
-  echo "SKIP: $wakesim not built (see the qemu.build test: no QEMU source or no clang)"
-  exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib.sh"
+qemu_test_init "$wakesim"
 logs() {   # scenario, first seed, last seed -> $work/log
   : >"$work/log"
   for s in $(seq "$2" "$3"); do

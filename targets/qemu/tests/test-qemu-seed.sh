@@ -7,21 +7,9 @@
 #     through wakesim and through the mutation's own twin binary).
 set -uo pipefail
 wakesim=$1
-if [ ! -x "$wakesim" ]; then
-  echo "SKIP: $wakesim not built (see the qemu.build test: no QEMU source or no clang)"
-  exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; echo "reproduce with: $last"; exit 1; }
-run() {   # expected-exit, command...
-  local want=$1; shift
-  last="$*"
-  "$@" >"$work/out" 2>&1
-  local rc=$?
-  cat "$work/out"
-  [ "$rc" -eq "$want" ] || fail "exit $rc, expected $want"
-}
+. "$(dirname "$0")/lib.sh"
+qemu_test_init "$wakesim"
+show() { cat "$1"; }
 
 run 0 "$wakesim" run ahci-mmio-inline-submit --target qemu --runs 10000
 grep -q "^10000 runs, no violation" "$work/out" || fail "expected 10000 runs without a violation"

@@ -28,21 +28,8 @@ set -uo pipefail
 with_coroutines=0
 wakesim=$1
 scn=$2
-if [ ! -x "$wakesim" ]; then
-  echo "SKIP: $wakesim not built (see the qemu.build test: no QEMU source or no clang)"
-  exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*"; echo "reproduce with: $last"; exit 1; }
-run() {   # expected-exit, command...
-  local want=$1; shift
-  last="$*"
-  "$@" >"$work/out" 2>&1
-  local rc=$?
-  tail -3 "$work/out"
-  [ "$rc" -eq "$want" ] || fail "exit $rc, expected $want"
-}
+. "$(dirname "$0")/lib.sh"
+qemu_test_init "$wakesim"
 
 waits=$(dirname "$scn")/generated-qemu-main-loop-waits.scn
 run 0 "$wakesim" run "$scn" --target qemu --runs 20 --seed 2000

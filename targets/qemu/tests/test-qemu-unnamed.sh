@@ -10,22 +10,9 @@
 set -uo pipefail
 wakesim=$1
 scn=$2
-if [ ! -x "$wakesim" ]; then
-  echo "SKIP: $wakesim not built (see the qemu.build test: no QEMU source or no clang)"
-  exit 77
-fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-last=""
-fail() { echo "FAIL: $*"; echo "reproduce with: $last"; exit 1; }
-run() {   # expected-exit, command...
-  local want=$1; shift
-  last="$*"
-  "$@" >"$work/out" 2>&1
-  local rc=$?
-  grep -E "^VIOLATION in run|runs/s$" "$work/out" | cut -c1-200
-  [ "$rc" -eq "$want" ] || fail "exit $rc, expected $want"
-}
+. "$(dirname "$0")/lib.sh"
+qemu_test_init "$wakesim"
+show() { grep -E "^VIOLATION in run|runs/s$" "$1" | cut -c1-200; }
 
 # mutation, scenario, first seed, runs, invariant
 while read -r mut s seed runs inv; do
