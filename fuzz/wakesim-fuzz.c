@@ -260,6 +260,10 @@ static void report(const scn_t *scn, const wk_outcome_t *found, const uint8_t *i
     if (*mut) {
         g_string_append_printf(envs, "WAKESIM_MUTANTS=%s ", mut);
     }
+    const char *bql_polls = getenv("WAKESIM_BQL_POLLS"); /* fuzz_api.c */
+    if (bql_polls && *bql_polls) {
+        g_string_append_printf(envs, "WAKESIM_BQL_POLLS=%s ", bql_polls);
+    }
     char *env = g_string_free(envs, FALSE);
     /* The same block as wakesim run / check / replay print. */
     char *seed = g_strdup_printf(

@@ -59,6 +59,15 @@ add_test(NAME qemu.unnamed-mutations
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-unnamed.sh ${qemu_wakesim}
                  ${PROJECT_SOURCE_DIR}/scenarios)
 list(APPEND qemu_tests qemu.unnamed-mutations)
+# fuzz_api on QEMU's own loop: builds it and its seed-mutation twin in the
+# QEMU build, fixed code clean over 300 inputs, the mutation found and its
+# trace replayed (plain build only: the ASan build would compile the fuzzer's
+# instrumented copy of the simulator a second time).
+if(NOT WAKESIM_SANITIZE)
+  add_test(NAME qemu.fuzz-api
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-fuzz.sh ${qemu_wakesim})
+  list(APPEND qemu_tests qemu.fuzz-api)
+endif()
 # QEMU's wider surface (thread pool, AIO_WAIT_WHILE) under the generated
 # workload: fixed code clean from a fixed seed, every new path reached.
 add_test(NAME qemu.surface
