@@ -6,6 +6,8 @@
  *                   clusters
  *   genload-nest.c  callbacks that act: the callback actors, whose steps run
  *                   inside BH, timer, fd and CQE callbacks, nested aio_poll()
+ * (and, for the qemu target's optional ops, genload-qemu.c and
+ * genload-mainloop.c, which keep their own state)
  * Not part of genload.h's interface.
  */
 #ifndef WAKESIM_GENLOAD_INT_H
@@ -14,6 +16,7 @@
 #include "aio-os.h"
 #include "genload.h"
 #include "genload-qemu.h"
+#include "genload-mainloop.h"
 #include "handoff.h"
 #include "monitor.h"
 #include "threads.h"
@@ -219,6 +222,7 @@ struct gen {
     actor_t actors[GEN_ALL];
     gen_kit_t kit[CTX_N];
     wk_gensurf_t *surf; /* surface = qemu: the thread pool, AIO_WAIT_WHILE */
+    wk_genml_t *mloop;  /* main-loop-ops = yes: main-loop timers, qemu_notify_event */
 };
 
 #define NS_PER_MS 1000000.0

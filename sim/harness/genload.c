@@ -48,6 +48,7 @@ typedef enum {
     OP_POLL_NONBLOCKING, /* BQL holder: aio_poll(main, false) */
     OP_READ_NO_CONTEXT,  /* no context, no BQL: add_sqe must refuse (-EPERM) */
     OP_SURFACE,          /* [workload] surface = qemu: one of genload-qemu.c's */
+    OP_MAIN_LOOP,        /* [workload] main-loop-ops: one of genload-mainloop.c's */
     OP_COUNT
 } gen_op_t;
 
@@ -413,7 +414,8 @@ static void gen_io_event(gen_t *g, const sim_event_t *ev)
  * handler, so a notify racing with the end of the window is reported as
  * progress; a notify from before the call is not excused.  On QEMU's wider
  * surface its own BHs (thread pool, coroutine wake-ups) are handlers too,
- * so the check is off there. */
+ * so the check is off there, and so is it on the main context with
+ * main-loop-ops (qemu_notify_event's BH is one). */
 bool gen_poll(gen_t *g, int ctx, bool blocking)
 {
     uint64_t runs = g->cb_runs[ctx], ops = g->ctx_ops[ctx];
@@ -421,7 +423,8 @@ bool gen_poll(gen_t *g, int ctx, bool blocking)
     uint64_t *reaps = &g->io_reaps[reap_slot(sim_thread_self())], reaps0 = *reaps;
     bool progress = g->ops->poll(g->loops.ctx[ctx], blocking);
     if (progress && runs == g->cb_runs[ctx] && ops == g->ctx_ops[ctx] &&
-        signals == g->notifier_signals && reaps0 == *reaps && !g->surf) {
+        signals == g->notifier_signals && reaps0 == *reaps && !g->surf &&
+        !(g->mloop && ctx == CTX_MAIN)) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_CONTRACT,
                              "aio_poll(%s, %s) reported progress but ran no callback, "
                              "with no notify during the call",
@@ -619,6 +622,11 @@ static unsigned allowed_ops(actor_t *a, gen_op_t *ops)
         ops[n++] = OP_SURFACE;
         ops[n++] = OP_SURFACE;
     }
+    if (g->mloop) {
+        for (int k = 0; k < 4; k++) {
+            ops[n++] = OP_MAIN_LOOP;
+        }
+    }
     return n;
 }
 
@@ -688,6 +696,9 @@ static void run_io_op(actor_t *a, gen_op_t op)
     case OP_SURFACE:
         wk_gensurf_op(a->g->surf, (unsigned)a->index);
         break;
+    case OP_MAIN_LOOP:
+        wk_genml_op(a->g->mloop, (unsigned)a->index, gen_delay(a->g));
+        break;
     default:
         op_read_no_context(a);
         break;
@@ -756,8 +767,19 @@ static void free_timers_of(gen_t *g, int ctx)
 
 static void loop_checked(void *opaque, int which, wk_ctx_t *ctx)
 {
+    gen_t *g = opaque;
     (void)ctx;
-    free_timers_of(opaque, which);
+    free_timers_of(g, which);
+    if (which == CTX_MAIN) {
+        wk_genml_free_timers(g->mloop);
+    }
+}
+
+/* Before each main_loop_wait(): main-loop-ops' event flags. */
+static void loop_iterate(void *opaque)
+{
+    gen_t *g = opaque;
+    wk_genml_iterate(g->mloop);
 }
 
 /* ---- main ---- */
@@ -928,6 +950,9 @@ static void gen_cleanup(void *arg)
             free_timers_of(g, c);
         }
     }
+    if (g->loops.ctx[CTX_MAIN]) {
+        wk_genml_free_timers(g->mloop);
+    }
     wk_loops_free_contexts(&g->loops);
     for (unsigned i = 0; i < g->nall; i++) {
         /* Reusable BHs are their owner's: with the contexts gone nobody
@@ -996,24 +1021,46 @@ static void run_actors(gen_t *g)
     wk_threads_run_all(g->w, g->nactors, names, actor_main, args);
 }
 
-/* surface = qemu: the actors' operations on QEMU's wider surface. */
-static bool surface_init(gen_t *g)
+/* The program actors' names and roles, for the optional operation sets;
+ * false (a hygiene violation) when the target lacks an op the set needs
+ * (missing, the first of them; key, the scenario line asking for it). */
+static bool actor_roles(gen_t *g, const char *missing, const char *key, const char *names[],
+                        bool vcpu[])
 {
-    const char *missing = wk_gensurf_missing_op(g->ops);
     if (missing) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_HYGIENE,
-                             "surface = qemu needs the target op %s, which %s lacks",
-                             missing, g->ops->name);
+                             "%s needs the target op %s, which %s lacks", key, missing,
+                             g->ops->name);
         return false;
     }
-    const char *names[GEN_MAX_ACTORS];
-    bool vcpu[GEN_MAX_ACTORS];
     for (unsigned i = 0; i < g->nactors; i++) {
         names[i] = g->actors[i].name;
         vcpu[i] = g->actors[i].vcpu;
     }
-    g->surf = wk_gensurf_new(g->ops, g->w, &g->mon, g->loops.ctx, g->nactors, names, vcpu,
-                             !g->scn->gen_no_bql_polls);
+    return true;
+}
+
+/* surface = qemu: the actors' operations on QEMU's wider surface;
+ * main-loop-ops = yes: their main-loop timers and events. */
+static bool optional_ops_init(gen_t *g)
+{
+    const char *names[GEN_MAX_ACTORS];
+    bool vcpu[GEN_MAX_ACTORS];
+    const scn_t *s = g->scn;
+    if (s->gen_surface == SCN_SURFACE_QEMU) {
+        if (!actor_roles(g, wk_gensurf_missing_op(g->ops), "surface = qemu", names, vcpu)) {
+            return false;
+        }
+        g->surf = wk_gensurf_new(g->ops, g->w, &g->mon, g->loops.ctx, g->nactors, names,
+                                 vcpu, !s->gen_no_bql_polls);
+    }
+    if (s->gen_main_loop_ops) {
+        if (!actor_roles(g, wk_genml_missing_op(g->ops), "main-loop-ops = yes", names,
+                         vcpu)) {
+            return false;
+        }
+        g->mloop = wk_genml_new(g->ops, g->w, &g->mon, g->nactors, names, vcpu);
+    }
     return true;
 }
 
@@ -1035,7 +1082,7 @@ static void *gen_main(void *arg)
         g->ring[c] = g->loops.ctx[c] && g->ops->context_has_sqe(g->loops.ctx[c]);
     }
     actors_init(g);
-    if (s->gen_surface == SCN_SURFACE_QEMU && !surface_init(g)) {
+    if (!optional_ops_init(g)) {
         return NULL;
     }
     run_actors(g);
@@ -1047,6 +1094,10 @@ static void *gen_main(void *arg)
     check_stale(g);
     if (g->surf) {
         wk_gensurf_check_stale(g->surf);
+    }
+    if (g->mloop) {
+        wk_genml_check_stale(g->mloop);
+        wk_genml_cleanup(g->mloop);
     }
     actors_cleanup(g);
     wk_loops_stop(&g->loops);
@@ -1163,6 +1214,9 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     g->w = sim_world_new(&opts);
     wk_loops_init(&g->loops, g->ops, scn, g->w, &g->mon);
     g->loops.hooks.checked = loop_checked;
+    if (scn->gen_main_loop_ops) {
+        g->loops.hooks.iterate = loop_iterate;
+    }
     g->loops.opaque = g;
     sim_result_t r = sim_world_run(g->w, gen_main, g);
     wk_monitor_finish(&g->mon, g->w);
@@ -1172,6 +1226,9 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     wk_monitor_destroy(&g->mon);
     if (g->surf) {
         wk_gensurf_free(g->surf);
+    }
+    if (g->mloop) {
+        wk_genml_free(g->mloop);
     }
     g_hash_table_destroy(g->io_inflight);
     g_free(g);

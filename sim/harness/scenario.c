@@ -41,6 +41,7 @@ static const char *const workload_names[] = { "batches", "generated", NULL };
 /* Index = scn_surface_t. */
 static const char *const surface_names[] = { "loop", "qemu", NULL };
 static const char *const yes_no_names[] = { "yes", "no", NULL };
+static const char *const no_yes_names[] = { "no", "yes", NULL };
 static const char *const sibling_wait_names[] = { "auto", "blocking", NULL };
 
 #define OFF(m) offsetof(scn_t, m)
@@ -92,6 +93,8 @@ static const field_t fields[] = {
       .names = sibling_wait_names },
     { "workload", "bql-polls", FIELD_ENUM, OFF(gen_no_bql_polls), false,
       .names = yes_no_names },
+    { "workload", "main-loop-ops", FIELD_ENUM, OFF(gen_main_loop_ops), false,
+      .names = no_yes_names },
     { "scenario", "targets", FIELD_STRING, OFF(targets), false },
     { "scenario", "schedule-fuzzing", FIELD_ENUM, OFF(no_schedule_fuzzing), false,
       .names = yes_no_names },
@@ -597,6 +600,11 @@ static bool check_targets(scn_t *s, const line_index_t *ix, GError **err)
         if (strcmp(*n, "loop") != 0 && strcmp(*n, "qemu") != 0) {
             fail_at(err, ix->path, line, "bad target '%s' in targets (loop, qemu)", *n);
             ok = false;
+        } else if (strcmp(*n, "loop") == 0 && s->gen_main_loop_ops) {
+            fail_at(err, ix->path, line,
+                    "main-loop-ops = yes calls QEMU's main-loop timers and "
+                    "qemu_notify_event(), which target loop lacks: list only qemu");
+            ok = false;
         } else if (strcmp(*n, "loop") == 0 && s->gen_surface == SCN_SURFACE_QEMU) {
             fail_at(err, ix->path, line,
                     "surface = qemu calls QEMU's thread pool and AIO_WAIT_WHILE, which "
@@ -673,6 +681,11 @@ static bool check_consistency(scn_t *s, const line_index_t *ix, GError **err)
     if (s->gen_no_bql_polls) {
         fail_at(err, ix->path, line_of(ix, "workload", "bql-polls"),
                 "bql-polls is a choice of the generated workload (kind = generated)");
+        return false;
+    }
+    if (s->gen_main_loop_ops) {
+        fail_at(err, ix->path, line_of(ix, "workload", "main-loop-ops"),
+                "main-loop-ops is a choice of the generated workload (kind = generated)");
         return false;
     }
     bool mmio = s->submit == SCN_SUBMIT_MMIO_INLINE || s->submit == SCN_SUBMIT_MMIO_SYNC;

@@ -123,6 +123,10 @@ typedef struct {
      * context (no synchronous reads or aio_poll by vCPUs; their waits go to
      * the main loop thread) */
     int gen_no_bql_polls;
+    /* generated: [workload] main-loop-ops = yes: the programs also arm
+     * timers on QEMU's main-loop clocks and raise events with
+     * qemu_notify_event() (the qemu target's ml_* ops; genload-mainloop.c) */
+    int gen_main_loop_ops;
     /* [scenario] targets: the event loops the scenario applies to, comma
      * separated ("loop", "qemu"); default "loop". */
     char *targets;

@@ -175,6 +175,19 @@ typedef struct wk_target_ops {
     void (*iothread_stop)(wk_iothread_t *it);
     void (*iothread_free)(wk_iothread_t *it);
     void (*iothread_abandon)(wk_iothread_t *it);
+    /* ---- QEMU's main loop (util/main-loop.c): optional, NULL in loop/ ----
+     * ml_timer_new: a timer on the main loop's own clocks (main_loop_tlg,
+     * QEMU's timer_new_ns() as device models arm it): clock 0
+     * QEMU_CLOCK_REALTIME, 1 QEMU_CLOCK_VIRTUAL.  timer_mod_ns, timer_del
+     * and timer_free above take it, from any thread (free: where it cannot
+     * be firing); cb runs on the main loop thread, BQL held, when
+     * main_loop_wait() runs the main-loop timers.  ml_clock_ns reads that
+     * clock.  notify_event: qemu_notify_event(), any thread (a signal
+     * handler's or a vCPU's request for the main loop to look at its
+     * flags: the next main_loop_wait() must not block). */
+    wk_timer_t *(*ml_timer_new)(int clock, wk_cb_t *cb, void *opaque);
+    int64_t (*ml_clock_ns)(int clock);
+    void (*notify_event)(void);
     /* ---- the generated workload's coverage map (genload-cov.c) ---- */
     /* Optional: whether ctx's loop announced that it is about to wait
      * (QEMU's notify_me set, by the GSource's prepare or a blocking

@@ -156,6 +156,9 @@ static void *main_loop_main(void *arg)
     signal_ready(l, WK_LOOP_MAIN);
     while (!l->stop[WK_LOOP_MAIN]) {
         wk_stop_if_livelocked(l->mon, l->w);
+        if (l->hooks.iterate) {
+            l->hooks.iterate(l->opaque);
+        }
         l->ops->main_loop_wait(l->ml);
     }
     loop_teardown(l, WK_LOOP_MAIN);

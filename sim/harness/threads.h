@@ -34,6 +34,9 @@ typedef struct wk_loop_hooks {
     void (*detach)(void *opaque, int which, wk_ctx_t *ctx);
     /* After the hygiene check, before the context is freed. */
     void (*checked)(void *opaque, int which, wk_ctx_t *ctx);
+    /* Main loop only: before each iteration, on its thread with the BQL
+     * held (where vl.c's main_loop_should_exit() looks at its flags). */
+    void (*iterate)(void *opaque);
 } wk_loop_hooks_t;
 
 typedef struct wk_loops {

@@ -48,8 +48,10 @@ bool replay_checkpoint(ReplayCheckpoint checkpoint)
 }
 
 /* The guest's virtual clocks (QEMU_CLOCK_VIRTUAL*) come from the vCPU
- * accelerator.  The machine only arms QEMU_CLOCK_REALTIME timers; reading
- * the others gives the host monotonic clock (virtual under the simulator). */
+ * accelerator.  Here they read the host monotonic clock (virtual under the
+ * simulator): a guest that runs for the whole run, without icount or a VM
+ * stop, whose virtual clock advances with real time (the generated
+ * workload's main-loop timers on QEMU_CLOCK_VIRTUAL rely on this). */
 int64_t cpu_get_clock(void)
 {
     return get_clock();

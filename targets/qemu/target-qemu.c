@@ -13,7 +13,9 @@
  *   BH            aio_bh_schedule_oneshot(); aio_bh_new(), qemu_bh_schedule(),
  *                 qemu_bh_cancel(), qemu_bh_delete()
  *   timer         aio_timer_new(QEMU_CLOCK_REALTIME, SCALE_NS), timer_mod_ns(),
- *                 timer_del()
+ *                 timer_del(); on the main loop's clocks timer_new_ns()
+ *                 (QEMU_CLOCK_REALTIME, QEMU_CLOCK_VIRTUAL: main_loop_tlg)
+ *   notify        qemu_notify_event()
  *   SQE + CQE     aio_add_sqe() with a CqeHandler (block/io_uring.c's way)
  *   BQL           bql_lock()/bql_unlock() (main-loop-glue.c)
  *   current ctx   qemu_get_current_aio_context()
@@ -397,6 +399,34 @@ static void tq_timer_free_op(wk_timer_t *t)
     timer_free((QEMUTimer *)t);
 }
 
+/* Main-loop clocks, by the index target.h gives them. */
+static const QEMUClockType ml_clocks[] = { QEMU_CLOCK_REALTIME, QEMU_CLOCK_VIRTUAL };
+
+/* QEMU starts its virtual clock disabled (qemu_clock_init) and enables it
+ * when the guest starts running (resume_all_vcpus); a disabled clock's
+ * timers never fire.  Enabled here, with the first virtual timer of a run
+ * (qemu_clock_enable does nothing when it already is), so a run that arms
+ * none keeps the steps it had. */
+static wk_timer_t *tq_ml_timer_new(int clock, wk_cb_t *cb, void *opaque)
+{
+    assert(clock >= 0 && clock < (int)G_N_ELEMENTS(ml_clocks));
+    if (ml_clocks[clock] == QEMU_CLOCK_VIRTUAL) {
+        qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
+    }
+    return (wk_timer_t *)timer_new_ns(ml_clocks[clock], cb, opaque);
+}
+
+static int64_t tq_ml_clock_ns(int clock)
+{
+    assert(clock >= 0 && clock < (int)G_N_ELEMENTS(ml_clocks));
+    return qemu_clock_get_ns(ml_clocks[clock]);
+}
+
+static void tq_notify_event(void)
+{
+    qemu_notify_event();
+}
+
 static int64_t tq_clock_now_ns(void)
 {
     return qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
@@ -446,5 +476,8 @@ const wk_target_ops_t wk_target_qemu = {
     .bql_lock = tq_bql_lock_op,
     .bql_unlock = tq_bql_unlock_op,
     WK_QEMU_WIDE_OPS,
+    .ml_timer_new = tq_ml_timer_new,
+    .ml_clock_ns = tq_ml_clock_ns,
+    .notify_event = tq_notify_event,
     .loop_prepared = tq_loop_prepared,
 };

@@ -74,6 +74,18 @@ add_test(NAME qemu.surface
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-surface.sh ${qemu_wakesim}
                  ${CMAKE_CURRENT_LIST_DIR}/scenarios/generated-qemu.scn)
 list(APPEND qemu_tests qemu.surface)
+# QEMU's main loop itself under the generated workload: main-loop clock
+# timers and qemu_notify_event() reached, C-06 found at fixed seeds, the
+# fixed code clean (about 1.5 s).
+add_test(NAME qemu.main-loop
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-main-loop.sh ${qemu_wakesim}
+                 ${CMAKE_CURRENT_LIST_DIR}/scenarios/generated-qemu-main-loop.scn)
+list(APPEND qemu_tests qemu.main-loop)
+# Every recorded finding replays to its verdict with this build (under 1 s).
+add_test(NAME qemu.findings
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tests/test-qemu-findings.sh ${qemu_wakesim}
+                 ${CMAKE_CURRENT_LIST_DIR}/findings)
+list(APPEND qemu_tests qemu.findings)
 # qemu-fetch.sh's choices against a fake apt, offline: the pinned version,
 # the newest when it is gone, 77 only without network, 1 when apt works but
 # the fetch fails (and qemu-build.sh passes that on).
