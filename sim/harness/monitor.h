@@ -116,7 +116,9 @@ void wk_monitor_on_annotation(wk_monitor_t *m, sim_world_t *w, const sim_event_t
 void wk_monitor_on_wake(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
 /* Block I/O CQEs (of READ, READV, WRITE and WRITEV SQEs) reaped so far by
  * thread t (NULL: by no thread): a driver's mark, compared after an
- * operation, says whether t reaped any meanwhile. */
+ * operation, says whether t reaped any meanwhile.  A reap counts at t's
+ * first scheduling point after its CQ-head store, even while that store is
+ * still in t's store buffer (sim/kernel/uring.c, reaper_view_of_head). */
 uint64_t wk_monitor_io_reaps(const wk_monitor_t *m, const sim_thread_t *t);
 /* End of run: the oldest hand-off still open past its bound, then the
  * oldest SQE never submitted past the SQE bound. */
