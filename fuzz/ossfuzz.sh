@@ -57,8 +57,9 @@ for f in $(pkg-config --static --libs glib-2.0); do
 done
 
 # 3. One fuzzer per harness: compile with $CC $CFLAGS, link with $CXX.
-incs=(-I"$repo/fuzz" -I"$build/fuzz/gen" -I"$repo/sim/harness" -I"$repo/targets" -I"$repo/sim/core" -I"$repo/loop"
-      $(pkg-config --cflags glib-2.0))
+incs=(-I"$repo/fuzz" -I"$build/fuzz/gen" -I"$repo/sim/harness" -I"$repo/targets" -I"$repo/sim/core" -I"$repo/loop")
+read -ra glib_cflags <<<"$(pkg-config --cflags glib-2.0)"
+incs+=("${glib_cflags[@]}")
 defs=(-std=gnu11 -D_GNU_SOURCE)
 extra=()
 if [ "$WAKESIM_FUZZ_COUNTERS" = 1 ]; then

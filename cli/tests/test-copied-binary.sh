@@ -5,10 +5,9 @@
 # names every SCENARIO_DIR/*.scn and `run`/`check` take them by name.
 set -u
 wakesim=$1 scn_dir=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tools/test-lib.sh
+. "$(dirname "$0")/../../tools/test-lib.sh"
+test_init
 mkdir "$work/bin"
 cp "$wakesim" "$work/bin/wakesim"
 cd "$work/bin" || exit 1

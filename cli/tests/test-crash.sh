@@ -11,10 +11,9 @@ crashy=$1 wakesim=$2 prog=$3
 # The signal the verdict names: SIGSEGV, or SIGABRT in a sanitized build,
 # where UBSan reports the null store first and aborts (cli/crash.c).
 sig=${4:-SIGSEGV}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tools/test-lib.sh
+. "$(dirname "$0")/../../tools/test-lib.sh"
+test_init
 
 # expect CODE CMD... (then the patterns to find in its output, after --)
 expect() {

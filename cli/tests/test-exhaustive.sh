@@ -10,10 +10,9 @@
 # 2 x 34,000 logged runs (about a minute in the plain build).
 set -u
 wakesim=$1 small=$2 quick=${3:-}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tools/test-lib.sh
+. "$(dirname "$0")/../../tools/test-lib.sh"
+test_init
 
 compare_k2() {
 "$wakesim" run "$small" --strategy exhaustive --preemptions 2 --end-states > "$work/red.txt" 2>&1

@@ -13,10 +13,9 @@
 # check is compiled out: the use after free is ASan's crash verdict.
 set -u
 heapy=$1 wakesim=$2 prog=$(realpath "$3") sanitized=${4:-0}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tools/test-lib.sh
+. "$(dirname "$0")/../../tools/test-lib.sh"
+test_init
 
 # expect CODE CMD... -- PATTERNS...
 expect() {

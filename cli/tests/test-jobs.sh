@@ -6,10 +6,9 @@
 # code, and a crash in a worker recorded as one job records it.
 set -u
 wakesim=$1 crashy=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tools/test-lib.sh
+. "$(dirname "$0")/../../tools/test-lib.sh"
+test_init
 
 # run_both NAME EXPECTED_RC BINARY ARGS...: runs with --jobs 1 and 2 into
 # $work/NAME-1, -2 (output in out.txt, reproducers beside it); compares

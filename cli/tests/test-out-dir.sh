@@ -4,10 +4,9 @@
 # reason) before any run, for run and check alike.
 set -u
 wakesim=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tools/test-lib.sh
+. "$(dirname "$0")/../../tools/test-lib.sh"
+test_init
 
 # The seed mutant is found in its first runs: a reproducer must be written.
 "$wakesim" run ahci-mmio-inline-submit -m missing-notify-add-sqe --seed 1 --runs 500 \

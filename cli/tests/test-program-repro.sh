@@ -7,24 +7,9 @@
 # to replay it; misuse is exit 2 with the reason; --help is exit 0.
 set -u
 wakesim=$1 prog=$2 to_v1=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect_exit CODE PATTERN CMD... : exit code and a substring of stdout+stderr
-expect_exit() {
-  local want=$1 pattern=$2; shift 2
-  local rc
-  "$@" > "$work/out" 2>&1; rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    fail "'$*' exited $rc, expected $want; output:"; head -5 "$work/out"
-  elif [ -n "$pattern" ] && ! grep -qF -- "$pattern" "$work/out"; then
-    fail "'$*' output lacks '$pattern'; output:"; head -5 "$work/out"
-  else
-    echo "ok: '$*' -> $rc"
-  fi
-}
+# shellcheck source=tools/test-lib.sh
+. "$(dirname "$0")/../../tools/test-lib.sh"
+test_init
 
 expect_exit 0 "--replay" "$prog" --help
 expect_exit 0 "usage:" "$wakesim" --help

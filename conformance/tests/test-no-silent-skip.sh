@@ -8,10 +8,9 @@
 set -u
 conformance=$1 corpus=$2
 fake=$(cd "$(dirname "$0")" && pwd)/fake-real.sh
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tools/test-lib.sh
+. "$(dirname "$0")/../../tools/test-lib.sh"
+test_init
 
 # expect CODE PATTERN CMD... : exit code and a substring of stdout+stderr
 expect() {

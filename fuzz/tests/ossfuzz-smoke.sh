@@ -9,18 +9,20 @@ set -u
 repo=$1
 keep=${2:-}
 [ -z "$keep" ] || rm -rf "$keep"
-command -v clang >/dev/null && command -v clang++ >/dev/null \
-    || { echo "skip: no clang/clang++"; exit 77; }
+if ! command -v clang >/dev/null || ! command -v clang++ >/dev/null; then
+    echo "skip: no clang/clang++"; exit 77
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }\n' >"$tmp/t.c"
 clang -fsanitize=fuzzer "$tmp/t.c" -o "$tmp/t" 2>/dev/null \
     || { echo "skip: clang cannot link -fsanitize=fuzzer (libclang-rt-dev missing?)"; exit 77; }
 
+SRC=$(dirname "$repo")
 export CC=clang CXX=clang++ \
     CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,fuzzer-no-link" \
     CXXFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,fuzzer-no-link" \
-    LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=${keep:-$tmp/out} WORK=$tmp/work SRC=$(dirname "$repo")
+    LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=${keep:-$tmp/out} WORK=$tmp/work SRC
 mkdir -p "$OUT" "$WORK"
 t0=$(date +%s)
 bash "$repo/fuzz/ossfuzz.sh" || { echo "FAIL: ossfuzz.sh failed"; exit 1; }
@@ -39,7 +41,7 @@ for f in "$OUT"/*_fuzzer; do
     fi
     mkdir -p "$tmp/run/$name/seeds"
     unzip -q -o "${f}_seed_corpus.zip" -d "$tmp/run/$name/seeds"
-    (cd "$tmp/run/$name" && WAKESIM_MUTANTS= WAKESIM_TRACE_DIR=$tmp/run/$name \
+    (cd "$tmp/run/$name" && WAKESIM_MUTANTS='' WAKESIM_TRACE_DIR=$tmp/run/$name \
         "$f" -error_exitcode=1 -runs=300 -seed=1 -artifact_prefix="$tmp/run/$name/" \
         seeds >log 2>&1)
     r=$?

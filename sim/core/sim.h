@@ -314,6 +314,10 @@ void sim_world_free(sim_world_t *w);
 
 /* The world whose run is active on this OS thread, else NULL. */
 sim_world_t *sim_world_current(void);
+/* A number unique to w among the worlds of this process (never 0): state a
+ * program keeps in static storage across runs (per-run counters,
+ * per-thread slots) compares it to notice a new run. */
+uint64_t sim_world_generation(const sim_world_t *w);
 
 sim_result_t sim_world_result(const sim_world_t *w);
 /* Violation / deadlock / replay error text ("" if none). */

@@ -222,6 +222,11 @@ sim_world_t *sim_world_current(void)
     return sim__current_world;
 }
 
+uint64_t sim_world_generation(const sim_world_t *w)
+{
+    return w->gen;
+}
+
 sim_result_t sim_world_result(const sim_world_t *w)
 {
     return w->result;

@@ -28,7 +28,6 @@
 #define GEN_READS 3
 #define GEN_TIMERS 4 /* per actor and context: 0 the plain one, 1.. a cluster */
 #define GEN_CHUNK 4096u
-#define GEN_REAP_THREADS 64u
 #define GEN_READS_PER_ACTOR 4096u /* device space per actor, in chunks */
 #define GEN_NOTIFIERS 8           /* eventfds of the loops, at most */
 #define GEN_DEV_BANDS 5           /* devices, one latency decade each */
@@ -200,13 +199,6 @@ struct gen {
     uint64_t notifier_signals;
     int64_t notifier_pending[GEN_NOTIFIERS]; /* fds written and not drained; -1 */
     uint64_t timeout_expiries; /* CQEs of io_uring TIMEOUTs that expired, reaped */
-    /* Block I/O completions reaped, per reaping thread (id, the last slot
-     * shared by ids beyond it): the loop's CQE handler ran for each, even
-     * when it only resubmitted a short or refused read and no callback of
-     * the workload's ran (gen_poll).  io_inflight: user_data of the READ,
-     * READV, WRITE and WRITEV SQEs submitted and not yet reaped. */
-    uint64_t io_reaps[GEN_REAP_THREADS];
-    GHashTable *io_inflight;
 
     /* Phase of each context's loop, for the coverage map: the workload's
      * callbacks on it running, aio_poll()s of it nested in them, its loop

@@ -381,27 +381,6 @@ static void op_read_iothread(actor_t *a)
 
 /* ---- the aio_poll contract (docs/workloads.md) ---- */
 
-static unsigned reap_slot(const sim_thread_t *t)
-{
-    unsigned id = t ? (unsigned)sim_thread_id(t) : 0;
-    return id < GEN_REAP_THREADS ? id : GEN_REAP_THREADS - 1;
-}
-
-/* A block I/O SQE submitted, or its CQE reaped (gen_t.io_reaps). */
-static void gen_io_event(gen_t *g, const sim_event_t *ev)
-{
-    gpointer ud = GSIZE_TO_POINTER(ev->user_data);
-    if (ev->kind == SIM_EV_SQE_SUBMIT) {
-        const char *op = ev->text ? ev->text : "";
-        if (!strcmp(op, "READ") || !strcmp(op, "READV") || !strcmp(op, "WRITE") ||
-            !strcmp(op, "WRITEV")) {
-            g_hash_table_add(g->io_inflight, ud);
-        }
-    } else if (g_hash_table_remove(g->io_inflight, ud)) {
-        g->io_reaps[reap_slot(ev->thread)]++;
-    }
-}
-
 /* Every aio_poll() the workload makes.  "true if progress was made" means a
  * handler was called (a no-op one counts; the notifier's own handler does
  * not, QEMU 70232b5253): progress with none of the workload's callbacks run
@@ -420,10 +399,11 @@ bool gen_poll(gen_t *g, int ctx, bool blocking)
 {
     uint64_t runs = g->cb_runs[ctx], ops = g->ctx_ops[ctx];
     uint64_t signals = g->notifier_signals;
-    uint64_t *reaps = &g->io_reaps[reap_slot(sim_thread_self())], reaps0 = *reaps;
+    uint64_t reaps = wk_monitor_io_reaps(&g->mon, sim_thread_self());
     bool progress = g->ops->poll(g->loops.ctx[ctx], blocking);
     if (progress && runs == g->cb_runs[ctx] && ops == g->ctx_ops[ctx] &&
-        signals == g->notifier_signals && reaps0 == *reaps && !g->surf &&
+        signals == g->notifier_signals &&
+        reaps == wk_monitor_io_reaps(&g->mon, sim_thread_self()) && !g->surf &&
         !(g->mloop && ctx == CTX_MAIN)) {
         wk_monitor_violation(&g->mon, g->w, WK_INV_CONTRACT,
                              "aio_poll(%s, %s) reported progress but ran no callback, "
@@ -1165,9 +1145,6 @@ static void gen_on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
     } else if (ev->kind == SIM_EV_CQE_REAP && ev->value == -ETIME) {
         g->timeout_expiries++;
     }
-    if (ev->kind == SIM_EV_SQE_SUBMIT || ev->kind == SIM_EV_CQE_REAP) {
-        gen_io_event(g, ev);
-    }
     if (g->user_on_event) {
         g->user_on_event(w, ev, g->user_opaque);
     }
@@ -1197,7 +1174,6 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
 
     g->scn = scn;
     g->ops = wk_target_selected();
-    g->io_inflight = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (unsigned i = 0; i < GEN_NOTIFIERS; i++) {
         g->notifier_pending[i] = -1;
     }
@@ -1230,6 +1206,5 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     if (g->mloop) {
         wk_genml_free(g->mloop);
     }
-    g_hash_table_destroy(g->io_inflight);
     g_free(g);
 }

@@ -6,7 +6,10 @@
  *
  * Open items wait in one array, in the order they were opened: SQEs keyed
  * by ring (submission takes a ring's SQEs in queue order), CQEs by (ring,
- * user_data), annotated hand-offs by (name, key).  Closing one takes the
+ * user_data), annotated hand-offs by (name, key), and block I/O (READ,
+ * READV, WRITE, WRITEV) from submission to its CQE's post by (ring,
+ * user_data), which marks that CQE as block I/O for the per-thread count of
+ * such CQEs reaped (wk_monitor_io_reaps).  Closing one takes the
  * oldest of its key.  Few are open at a time (at most what the rings and
  * the program hold), so a scan beats a hash table, and the array's memory
  * is reused from event to event: the monitor runs on every event of every
@@ -20,7 +23,7 @@
 
 #define NS_PER_MS 1000000.0
 
-typedef enum { OPEN_SQE, OPEN_CQE, OPEN_HANDOFF } open_kind_t;
+typedef enum { OPEN_SQE, OPEN_CQE, OPEN_HANDOFF, OPEN_IO } open_kind_t;
 
 typedef struct {
     open_kind_t kind;
@@ -33,6 +36,7 @@ typedef struct {
     int64_t at;    /* queued, posted, begun */
     int64_t bound; /* a hand-off's own bound */
     char by[32];   /* who began a hand-off */
+    bool block_io; /* a CQE of a block I/O SQE */
 } open_item_t;
 
 typedef struct {
@@ -56,6 +60,7 @@ void wk_monitor_pending_init(wk_monitor_t *m)
 {
     m->pending = g_array_new(FALSE, FALSE, sizeof(open_entry_t));
     m->woken = g_array_new(FALSE, FALSE, sizeof(woken_t));
+    m->io_reaps = g_array_new(FALSE, TRUE, sizeof(uint64_t));
 }
 
 void wk_monitor_pending_destroy(wk_monitor_t *m)
@@ -65,6 +70,7 @@ void wk_monitor_pending_destroy(wk_monitor_t *m)
     }
     g_array_free(m->pending, TRUE);
     g_array_free(m->woken, TRUE);
+    g_array_free(m->io_reaps, TRUE);
 }
 
 /* Opens an item of key at time at; the pointer is valid until the next
@@ -103,6 +109,12 @@ static const char *actor(const sim_event_t *ev)
     return ev->thread ? sim_thread_name(ev->thread) : "kernel";
 }
 
+static bool block_io_opcode(const char *name)
+{
+    return name && (!strcmp(name, "READ") || !strcmp(name, "READV") ||
+                    !strcmp(name, "WRITE") || !strcmp(name, "WRITEV"));
+}
+
 void wk_monitor_on_sqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
 {
     open_key_t key = { .kind = OPEN_SQE, .object = ev->object };
@@ -112,6 +124,11 @@ void wk_monitor_on_sqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
     }
     open_item_t queued;
     open_pop(m, &key, &queued);
+    if (block_io_opcode(ev->text)) {
+        open_key_t io = { .kind = OPEN_IO, .object = ev->object, .ud = ev->user_data };
+        open_push(m, &io, ev->time_ns);
+        m->io_open++;
+    }
     int64_t latency = ev->time_ns - ev->value2;
     m->sqes_submitted++;
     if (m->bound_sqe_submit_ns > 0 && latency > m->bound_sqe_submit_ns) {
@@ -126,16 +143,39 @@ void wk_monitor_on_sqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
     }
 }
 
+/* The count of block I/O CQEs reaped by t (the kernel's, NULL: slot 0). */
+static uint64_t *io_reaps_of(wk_monitor_t *m, const sim_thread_t *t)
+{
+    guint tid = t ? (guint)sim_thread_id(t) : 0;
+    if (tid >= m->io_reaps->len) {
+        g_array_set_size(m->io_reaps, tid + 1);
+    }
+    return &g_array_index(m->io_reaps, uint64_t, tid);
+}
+
+uint64_t wk_monitor_io_reaps(const wk_monitor_t *m, const sim_thread_t *t)
+{
+    guint tid = t ? (guint)sim_thread_id(t) : 0;
+    return tid < m->io_reaps->len ? g_array_index(m->io_reaps, uint64_t, tid) : 0;
+}
+
 void wk_monitor_on_cqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev)
 {
     open_key_t key = { .kind = OPEN_CQE, .object = ev->object, .ud = ev->user_data };
     if (ev->kind == SIM_EV_CQE_POST) {
-        open_push(m, &key, ev->time_ns);
+        open_key_t io = { .kind = OPEN_IO, .object = ev->object, .ud = ev->user_data };
+        open_item_t submitted;
+        bool block_io = m->io_open && open_pop(m, &io, &submitted);
+        m->io_open -= block_io;
+        open_push(m, &key, ev->time_ns)->block_io = block_io;
         return;
     }
     open_item_t posted;
     if (!open_pop(m, &key, &posted)) {
         return;
+    }
+    if (posted.block_io) {
+        (*io_reaps_of(m, ev->thread))++;
     }
     int64_t at = posted.at, latency = ev->time_ns - at;
     m->cqes_reaped++;

@@ -39,11 +39,14 @@ typedef struct wk_monitor_s {
     int64_t busy_window_ns;
     GArray *busy; /* per thread id: its current run of idle waits */
     /* Open items, FIFO per key: SQEs by ring, CQEs by (ring, user_data),
-     * annotated hand-offs by (name, key). */
-    GArray *pending; /* open items, oldest first (monitor-checks.c) */
-    GArray *woken;   /* woken threads that have not acted yet */
-    char *invariant; /* first violation's invariant */
-    char *message;   /* and its description */
+     * annotated hand-offs by (name, key), block I/O from submission to
+     * post by (ring, user_data). */
+    GArray *pending;  /* open items, oldest first (monitor-checks.c) */
+    GArray *woken;    /* woken threads that have not acted yet */
+    unsigned io_open; /* block I/O submitted, its CQE not posted yet */
+    GArray *io_reaps; /* per thread id: block I/O CQEs it reaped */
+    char *invariant;  /* first violation's invariant */
+    char *message;    /* and its description */
     /* A late hand-off's interval (queued/posted/handed at -> picked up),
      * -1 when the violation is not a late hand-off. */
     int64_t late_start_ns, late_end_ns;
@@ -111,6 +114,12 @@ void wk_monitor_on_sqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
 void wk_monitor_on_cqe(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
 void wk_monitor_on_annotation(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
 void wk_monitor_on_wake(wk_monitor_t *m, sim_world_t *w, const sim_event_t *ev);
+/* Block I/O CQEs (of READ, READV, WRITE and WRITEV SQEs) reaped so far by
+ * thread t (NULL: by no thread): a driver's mark, compared after an
+ * operation, says whether t reaped any meanwhile.  A reap counts at t's
+ * first scheduling point after its CQ-head store, even while that store is
+ * still in t's store buffer (sim/kernel/uring.c, reaper_view_of_head). */
+uint64_t wk_monitor_io_reaps(const wk_monitor_t *m, const sim_thread_t *t);
 /* End of run: the oldest hand-off still open past its bound, then the
  * oldest SQE never submitted past the SQE bound. */
 void wk_monitor_check_left_open(wk_monitor_t *m, sim_world_t *w);

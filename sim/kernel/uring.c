@@ -315,10 +315,29 @@ static bool by_clock_pop(sim_ring_t *r)
     return r->by_clock[r->by_clock_head++ & (r->by_clock_cap - 1)];
 }
 
+/* The CQ head as the calling thread sees it: its own newest buffered store
+ * of the head (tso, pso, arm: instrumented code's io_uring_cqe_seen is a
+ * release store, and stays in the reaper's buffer), else memory.  So a reap
+ * is reported at the reaper's first scheduling point after it, as the
+ * reaper's, in its program order.  Reading memory alone reported it when
+ * the store left the buffer: later than the reaper's own next operations
+ * (a driver that counts reaps during a call saw none), and, when a commit
+ * decision let it leave at another thread's point, as that thread's. */
+static unsigned reaper_view_of_head(sim_world_t *w, sim_ring_t *r)
+{
+    uint64_t bits;
+    if (w->mem && w->current && !w->kernel_acting &&
+        sim_memory_forward(w, w->current, &r->cq_khead, sizeof(r->cq_khead), &bits))
+        return (unsigned)bits;
+    return __atomic_load_n(&r->cq_khead, __ATOMIC_ACQUIRE);
+}
+
 static void observe_reaps(sim_world_t *w, sim_ring_t *r)
 {
-    unsigned head = __atomic_load_n(&r->cq_khead, __ATOMIC_ACQUIRE);
-    for (; r->seen_cq_head != head; r->seen_cq_head++) {
+    unsigned head = reaper_view_of_head(w, r);
+    /* A reap already reported from its reaper's view is ahead of memory
+     * (and of the other threads' views) until the store commits. */
+    for (; (int)(head - r->seen_cq_head) > 0; r->seen_cq_head++) {
         const struct io_uring_cqe *c = &r->cqes[r->seen_cq_head & (r->cq_entries - 1)];
         sim_emit(w, SIM_EV_CQE_REAP, r->file.fd, c->user_data, c->res, 0, NULL);
         if (by_clock_pop(r) && w->current && !w->kernel_acting)

@@ -3,8 +3,9 @@
  * (thread choices and store-buffer commits): a depth-first walk over
  * fuzzer bytes, one byte per decision, the bytes after the prefix 0.
  * Shared by the litmus tests (sim/tests/test-litmus.c,
- * sim/seam/tests/atomics/test-foreign-litmus.c).  Include after
- * sim-test.h.
+ * sim/seam/tests/atomics/test-foreign-litmus.c and test-plain-litmus.c),
+ * with the two-thread program the foreign-code tests walk (litmus_pair_t).
+ * Include after sim-test.h.
  */
 #ifndef WAKESIM_LITMUS_WALK_H
 #define WAKESIM_LITMUS_WALK_H
@@ -55,6 +56,48 @@ static inline uint64_t litmus_walk(sim_memory_model_t m, sim_thread_fn_t *fn, vo
             return runs;
         ASSERT_LT(runs, LITMUS_MAX_RUNS);
     }
+}
+
+/* A two-thread litmus program of foreign code: the run's main thread
+ * zeroes the shared cells (plain stores of uninstrumented code: memory at
+ * once, published to the threads by their creation), sets both registers
+ * to init, then starts first and second in that order and joins them; the
+ * threads write the registers.  After each run litmus_pair_note records
+ * the outcome in seen[r0 * n + r1] (both registers below n). */
+typedef struct {
+    sim_thread_fn_t *first, *second;
+    volatile unsigned *cells[2];
+    unsigned *r0, *r1;
+    unsigned init, n;
+    bool *seen;
+} litmus_pair_t;
+
+static inline void *litmus_pair_main(void *arg)
+{
+    const litmus_pair_t *p = arg;
+    sim_world_t *w = sim_world_current();
+    *p->cells[0] = *p->cells[1] = 0;
+    *p->r0 = *p->r1 = p->init;
+    sim_thread_t *t0 = sim_thread_create(w, "first", p->first, NULL);
+    sim_thread_t *t1 = sim_thread_create(w, "second", p->second, NULL);
+    sim_thread_join(t0);
+    sim_thread_join(t1);
+    return NULL;
+}
+
+static inline void litmus_pair_note(void *ctx)
+{
+    const litmus_pair_t *p = ctx;
+    ASSERT(*p->r0 < p->n && *p->r1 < p->n);
+    p->seen[*p->r0 * p->n + *p->r1] = true;
+}
+
+/* Walks every decision sequence of p under m (litmus_walk), seen[]
+ * cleared first; returns the number of runs. */
+static inline uint64_t litmus_pair_walk(sim_memory_model_t m, litmus_pair_t *p)
+{
+    memset(p->seen, 0, (size_t)p->n * p->n * sizeof(bool));
+    return litmus_walk(m, litmus_pair_main, p, litmus_pair_note, p);
 }
 
 #endif

@@ -1,8 +1,10 @@
 /* test-uring.c - the simulated io_uring driven by liburing's own inline
  * helpers: SQEs wait for submit, POLL_ADD (one-shot, level-triggered),
  * POLL_REMOVE, TIMEOUT by deadline and by count, TIMEOUT_REMOVE, NOP,
- * cross-thread waits, ppoll on the ring fd, CQ overflow, event hooks. */
+ * cross-thread waits, ppoll on the ring fd, CQ overflow, event hooks, a
+ * reap whose CQ-head store is still in the reaper's store buffer. */
 #include "sim-test.h"
+#include "sim-memory.h"
 #include "aio-os.h"
 
 static struct io_uring ring;
@@ -243,8 +245,66 @@ static void on_event(sim_world_t *w, const sim_event_t *ev, void *opaque)
     (void)w;
 }
 
+/* ---- a buffered reap (tso) ---- */
+
+static unsigned reap_head; /* the CQ head before the reap */
+static bool reap_reported; /* its cqe-reap event seen */
+static int ops_after_reap; /* the reaper's seam accesses since its store */
+
+/* io_uring_cqe_seen as instrumented code runs it (QEMU's, through the
+ * __tsan_atomic hooks): a release store of the head through the memory
+ * model, which leaves it in the reaper's buffer.  Its reap must be reported
+ * at the reaper's next scheduling point, by the reaper, while the store is
+ * still buffered: a driver counting the reaps its call made (genload's
+ * aio_poll contract) reads the count right after the call. */
+static void *buffered_reaper(void *arg)
+{
+    (void)arg;
+    ASSERT_EQ(os_uring_init(4, &ring, 0), 0);
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+    io_uring_prep_nop(sqe);
+    io_uring_sqe_set_data64(sqe, 50);
+    ASSERT_EQ(os_uring_submit(&ring), 1);
+    ASSERT_EQ(io_uring_cq_ready(&ring), 1);
+    reap_head = *ring.cq.khead;
+    static unsigned other;
+    sim_mem_store(ring.cq.khead, reap_head + 1, sizeof(unsigned), __ATOMIC_RELEASE);
+    (void)sim_mem_load(&other, sizeof(other), __ATOMIC_RELAXED); /* a point, no drain */
+    ops_after_reap++;
+    ASSERT(reap_reported);
+    os_uring_exit(&ring);
+    return NULL;
+}
+
+static void on_buffered_reap(sim_world_t *w, const sim_event_t *ev, void *opaque)
+{
+    (void)w;
+    (void)opaque;
+    if (ev->kind != SIM_EV_CQE_REAP)
+        return;
+    ASSERT_EQ(ev->user_data, 50);
+    ASSERT(ev->thread != NULL);
+    ASSERT_STR_EQ(sim_thread_name(ev->thread), "main");
+    ASSERT_EQ(ops_after_reap, 0);         /* at its first point after the store */
+    ASSERT_EQ(*ring.cq.khead, reap_head); /* memory: still in its buffer */
+    reap_reported = true;
+}
+
+static void test_buffered_reap(void)
+{
+    sim_options_t o = test_options(1);
+    o.memory_model = SIM_MEMORY_TSO;
+    o.on_event = on_buffered_reap;
+    sim_world_t *w = test_run(&o, buffered_reaper, NULL);
+    ASSERT_RESULT(w, SIM_RESULT_OK);
+    ASSERT(reap_reported);
+    sim_world_free(w);
+    memset(&ring, 0, sizeof(ring));
+}
+
 int main(void)
 {
+    test_buffered_reap();
     sim_options_t o = test_options(5);
     o.on_event = on_event;
     sim_world_t *w = test_run(&o, scenario, NULL);

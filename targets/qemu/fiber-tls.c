@@ -8,14 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "sim-int.h"
+#include "sim.h"
 #include "qemu/coroutine-tls.h"
 
 void *wk_fiber_tls_slot(void *slots, uint64_t *gens, size_t size)
 {
-    sim_world_t *w = sim__current_world;
-    int id = w && w->current ? sim_thread_id(w->current) : 0;
-    uint64_t gen = w ? w->gen : 0;
+    sim_world_t *w = sim_world_current();
+    sim_thread_t *self = w ? sim_thread_self() : NULL;
+    int id = self ? sim_thread_id(self) : 0;
+    uint64_t gen = w ? sim_world_generation(w) : 0;
     if (id < 0 || id >= WK_FIBER_TLS_SLOTS) {
         fprintf(stderr,
                 "wakesim qemu target: simulated thread id %d has no "

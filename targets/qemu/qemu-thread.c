@@ -18,7 +18,7 @@
 
 #include "aio-os.h"
 #include "qemu/futex.h"
-#include "sim-int.h" /* the world generation: per-run thread numbers */
+#include "sim.h"
 
 _Static_assert(sizeof(os_mutex_t) <= sizeof(pthread_mutex_t),
                "a simulated mutex must fit in QemuMutex's pthread_mutex_t");
@@ -193,8 +193,8 @@ void qemu_thread_create(QemuThread *thread, const char *name,
                 name);
         abort();
     }
-    if (gen != w->gen) {
-        gen = w->gen;
+    if (gen != sim_world_generation(w)) {
+        gen = sim_world_generation(w);
         created = 0;
     }
     char tname[32];

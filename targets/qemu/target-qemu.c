@@ -35,6 +35,7 @@
 #include "qemu/event_notifier.h"
 #include "util/aio-posix.h" /* AioHandler: cleanup after a cut-short run */
 
+#include "in-flight.h"
 #include "main-loop-glue.h"
 #include "target-qemu-wide.h"
 #include "sim.h"
@@ -57,38 +58,8 @@ typedef struct qemu_read {
     size_t total_read; /* before a resubmitted short read */
     wk_done_t *done;
     void *opaque;
-    struct qemu_read *prev, *next; /* in flight, freed at run end if cut short */
+    wk_in_flight_t in_flight; /* freed at run end if cut short (in-flight.c) */
 } qemu_read_t;
-
-/* Reads in flight in the current run (a run is single-threaded on the OS
- * level; run_end empties the list, so nothing carries over).  The harness's
- * bookkeeping, not code under test: the main loop's vCPUs and the iothreads
- * both link and unlink without a lock, which is safe only because neither
- * function has a scheduling point and their plain stores go straight to
- * memory, so both are left out of the TSan hooks (with the hooks, a build
- * that buffers plain stores, WAKESIM_QEMU_PLAIN_STORES, saw the race). */
-static qemu_read_t *reads_in_flight;
-
-__attribute__((no_sanitize("thread"))) static void read_link(qemu_read_t *r)
-{
-    r->next = reads_in_flight;
-    if (reads_in_flight) {
-        reads_in_flight->prev = r;
-    }
-    reads_in_flight = r;
-}
-
-__attribute__((no_sanitize("thread"))) static void read_unlink(qemu_read_t *r)
-{
-    if (r->prev) {
-        r->prev->next = r->next;
-    } else {
-        reads_in_flight = r->next;
-    }
-    if (r->next) {
-        r->next->prev = r->prev;
-    }
-}
 
 static void read_prep_sqe(struct io_uring_sqe *sqe, void *opaque)
 {
@@ -122,7 +93,7 @@ static void read_cqe(CqeHandler *h)
     }
     wk_done_t *done = r->done;
     void *opaque = r->opaque;
-    read_unlink(r);
+    wk_in_flight_remove(&r->in_flight);
     g_free(r);
     done(opaque, res);
 }
@@ -140,15 +111,17 @@ static int tq_blk_read(int fd, void *buf, size_t len, uint64_t offset, wk_done_t
     if (!ctx->fdmon_ops->add_sqe) {
         return -ENOTSUP;
     }
+    /* Field by field: a compound literal would store the links too, from
+     * instrumented code (in-flight.c). */
     qemu_read_t *r = g_new0(qemu_read_t, 1);
-    *r = (qemu_read_t){ .cqe_handler.cb = read_cqe,
-                        .fd = fd,
-                        .buf = buf,
-                        .len = len,
-                        .offset = offset,
-                        .done = done,
-                        .opaque = opaque };
-    read_link(r);
+    r->cqe_handler.cb = read_cqe;
+    r->fd = fd;
+    r->buf = buf;
+    r->len = len;
+    r->offset = offset;
+    r->done = done;
+    r->opaque = opaque;
+    wk_in_flight_add(&r->in_flight);
     aio_add_sqe(read_prep_sqe, r, &r->cqe_handler);
     return 0;
 }
@@ -162,15 +135,13 @@ static int tq_blk_read(int fd, void *buf, size_t len, uint64_t offset, wk_done_t
 static void tq_run_begin(void)
 {
     wk_qemu_bql_reset();
-    reads_in_flight = NULL;
+    wk_in_flight_reset();
 }
 
 static void tq_run_end(void)
 {
-    while (reads_in_flight) {
-        qemu_read_t *r = reads_in_flight;
-        read_unlink(r);
-        g_free(r);
+    for (wk_in_flight_t *n; (n = wk_in_flight_take());) {
+        g_free(container_of(n, qemu_read_t, in_flight));
     }
 }
 

@@ -6,25 +6,9 @@
 set -u
 wakesim=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect_exit CODE PATTERN CMD... : exit code and a substring of stdout+stderr
-expect_exit() {
-  local want=$1 pattern=$2; shift 2
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    fail "'$*' exited $rc, expected $want; output:"; echo "$out" | head -5
-  elif [ -n "$pattern" ] && ! grep -qF -- "$pattern" <<<"$out"; then
-    fail "'$*' output lacks '$pattern'; output:"; echo "$out" | head -5
-  else
-    echo "ok: '$*' -> $rc"
-  fi
-}
+# shellcheck source=tools/test-lib.sh
+. "$(dirname "$0")/../../../tools/test-lib.sh"
+test_init
 
 # 1. Bad scenario files: exit 2, FILE:LINE and the reason.
 for f in "$src"/sim/harness/tests/bad-scenarios/*.scn; do

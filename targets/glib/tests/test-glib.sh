@@ -8,10 +8,9 @@
 set -u
 fixed=$(realpath "$1")
 shift
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tools/test-lib.sh
+. "$(dirname "$0")/../../../tools/test-lib.sh"
+test_init
 
 for strategy in random pct; do
   (cd "$work" && "$fixed" --runs 200 --strategy $strategy --out "$work/fixed") \

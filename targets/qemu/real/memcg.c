@@ -78,3 +78,17 @@ void real_memcg_remove(void)
         rmdir(group);
     }
 }
+
+/* Whether a group can be made here at all: creates one and removes it.
+ * Without one, prints "<name>: SKIP: no memory cgroup to confine <whom>
+ * in: <why>" and returns false (the reproducer exits 77). */
+bool real_memcg_probe(const char *name, const char *whom)
+{
+    const char *why = real_memcg_create();
+    real_memcg_remove();
+    if (why) {
+        printf("%s: SKIP: no memory cgroup to confine %s in: %s\n", name, whom, why);
+        return false;
+    }
+    return true;
+}

@@ -57,6 +57,9 @@ const char *real_memcg_create(void);
 bool real_memcg_confine(pid_t tid, long long headroom);
 bool real_memcg_lift(void);
 void real_memcg_remove(void);
+/* Creates and removes a group; false, having printed the SKIP line, when
+ * none can be made (the caller returns 77). */
+bool real_memcg_probe(const char *name, const char *whom);
 
 int repro_rearm(const real_opts_t *o);
 int repro_eagain(const real_opts_t *o);

@@ -121,13 +121,8 @@ static real_outcome_t eagain_iter(const real_opts_t *o, int iter, void *state)
 
 int repro_eagain(const real_opts_t *o)
 {
-    if (strcmp(o->nudge, "none") != 0) {
-        const char *why = real_memcg_create();
-        real_memcg_remove();
-        if (why) {
-            printf("eagain: SKIP: no memory cgroup to confine the iothread in: %s\n", why);
-            return 77;
-        }
+    if (strcmp(o->nudge, "none") != 0 && !real_memcg_probe("eagain", "the iothread")) {
+        return 77;
     }
     return real_run("eagain", o, eagain_iter, NULL);
 }

@@ -118,10 +118,7 @@ static real_outcome_t refused_iter(const real_opts_t *o, int iter, void *state)
 
 int repro_refused(const real_opts_t *o)
 {
-    const char *why = real_memcg_create();
-    real_memcg_remove();
-    if (why) {
-        printf("refused: SKIP: no memory cgroup to confine the main loop in: %s\n", why);
+    if (!real_memcg_probe("refused", "the main loop")) {
         return 77;
     }
     return real_run("refused", o, refused_iter, NULL);

@@ -12,17 +12,10 @@ unsigned wl_x, wl_y;
 /* How the first thread's RMW is written (test-foreign-litmus.c). */
 enum { WL_ATOMIC_ADD, WL_SYNC_ADD, WL_SYNC_CAS, WL_SYNC_ADD_FETCH };
 
-void wl_reset(void);
 unsigned wl_sb_rmw_then_load(int how);
 unsigned wl_sb_store_fence_load(void);
 void wl_mp_rmw_then_store(int how);
 unsigned wl_mp_read(unsigned *r1);
-
-void wl_reset(void)
-{
-    __atomic_store_n(&wl_x, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&wl_y, 0, __ATOMIC_RELAXED);
-}
 
 static void rmw_x(int how)
 {

@@ -8,18 +8,11 @@
 
 volatile unsigned pl_x, pl_y;
 
-void pl_reset(void);
 unsigned pl_sb(volatile unsigned *mine, volatile unsigned *other);
 void pl_mp_write(int rel);
 unsigned pl_mp_read(unsigned *r1);
 unsigned pl_own_read(void);
 void pl_free_after_store(void);
-
-void pl_reset(void)
-{
-    pl_x = 0;
-    pl_y = 0;
-}
 
 /* SB: store mine, then load other. */
 unsigned pl_sb(volatile unsigned *mine, volatile unsigned *other)

@@ -19,7 +19,7 @@ static const char *const how_name[WL_HOW_COUNT] = { "__atomic_fetch_add",
                                                     "__sync_val_compare_and_swap",
                                                     "__sync_add_and_fetch" };
 
-void wl_reset(void);
+extern unsigned wl_x, wl_y;
 unsigned wl_sb_rmw_then_load(int how);
 unsigned wl_sb_store_fence_load(void);
 void wl_mp_rmw_then_store(int how);
@@ -49,31 +49,11 @@ static void *second(void *a)
     return NULL;
 }
 
-static void *litmus_main(void *a)
-{
-    (void)a;
-    sim_world_t *w = sim_world_current();
-    wl_reset();
-    r0 = r1 = 7;
-    sim_thread_t *t0 = sim_thread_create(w, "first", first, NULL);
-    sim_thread_t *t1 = sim_thread_create(w, "second", second, NULL);
-    sim_thread_join(t0);
-    sim_thread_join(t1);
-    return NULL;
-}
-
-static void note_outcome(void *ctx)
-{
-    bool(*seen)[2] = ctx;
-    ASSERT(r0 < 2 && r1 < 2);
-    seen[r0][r1] = true;
-}
-
 /* Runs every decision sequence under m: seen[r0][r1] for each outcome. */
 static void explore(sim_memory_model_t m, bool seen[2][2])
 {
-    memset(seen, 0, 4 * sizeof(bool));
-    litmus_walk(m, litmus_main, NULL, note_outcome, seen);
+    litmus_pair_t p = { first, second, { &wl_x, &wl_y }, &r0, &r1, 7, 2, &seen[0][0] };
+    litmus_pair_walk(m, &p);
 }
 
 int main(void)

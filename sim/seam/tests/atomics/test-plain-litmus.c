@@ -17,7 +17,6 @@
 #include "litmus-walk.h"
 
 extern volatile unsigned pl_x, pl_y;
-void pl_reset(void);
 unsigned pl_sb(volatile unsigned *mine, volatile unsigned *other);
 void pl_mp_write(int rel);
 unsigned pl_mp_read(unsigned *r1);
@@ -57,26 +56,6 @@ static void *second(void *a)
     return NULL;
 }
 
-static void *litmus_main(void *a)
-{
-    (void)a;
-    sim_world_t *w = sim_world_current();
-    pl_reset();
-    r0 = r1 = test == T_SB || test == T_MP || test == T_MP_REL ? 7 : 0;
-    sim_thread_t *t0 = sim_thread_create(w, "first", first, NULL);
-    sim_thread_t *t1 = sim_thread_create(w, "second", second, NULL);
-    sim_thread_join(t0);
-    sim_thread_join(t1);
-    return NULL;
-}
-
-static void note_outcome(void *ctx)
-{
-    bool(*seen)[3] = ctx;
-    ASSERT(r0 < 3 && r1 < 3);
-    seen[r0][r1] = true;
-}
-
 /* The weak outcome of each test: SB 0,0; MP 1,0; own: its read missed
  * its store (r0 != 2). */
 static bool weak_outcome(bool seen[3][3])
@@ -110,9 +89,10 @@ int main(void)
         for (int m = SIM_MEMORY_SC; m < SIM_MEMORY_COUNT; m++)
             for (test = 0; test < T_COUNT; test++) {
                 bool seen[3][3];
-                memset(seen, 0, sizeof(seen));
-                uint64_t runs = litmus_walk((sim_memory_model_t)m, litmus_main, NULL,
-                                            note_outcome, seen);
+                unsigned init = test == T_SB || test == T_MP || test == T_MP_REL ? 7 : 0;
+                litmus_pair_t p = { first, second, { &pl_x, &pl_y }, &r0, &r1,
+                                    init,  3,      &seen[0][0] };
+                uint64_t runs = litmus_pair_walk((sim_memory_model_t)m, &p);
                 bool weak = weak_outcome(seen);
                 printf("%-6s %-3s %-12s weak outcome %-9s (%" PRIu64 " runs)\n",
                        test_name[test], sim_memory_model_name((sim_memory_model_t)m),
