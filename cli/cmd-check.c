@@ -442,8 +442,12 @@ static void qemu_unnamed(const check_t *c, GString *unnamed)
  * is no property of the code. */
 static int check_all(const check_t *c, uint64_t runs)
 {
-    printf("wakesim check: scenario %s (%s), target %s\n", c->scn->name, c->scn->path,
+    printf("wakesim check: scenario %s (%s), target %s", c->scn->name, c->scn->path,
            c->target ? c->target : "loop");
+    if (c->scn->check_hold_stores) {
+        printf(", hold-stores %u", c->scn->check_hold_stores); /* [expect] */
+    }
+    printf("\n");
     /* The fixed code: no false alarm under any memory model. */
     int rc = 0;
     for (int model = 0; model < SIM_MEMORY_COUNT && rc != EXIT_USAGE; model++) {

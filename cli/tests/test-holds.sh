@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# test-holds.sh WAKESIM - wakesim run --hold-stores (store holds,
-# docs/memory-model.md "Holding stores"):
+# test-holds.sh WAKESIM SCENARIOS_DIR - wakesim run --hold-stores (store
+# holds, docs/memory-model.md "Holding stores") and [expect] hold-stores:
 #  - bad values and combinations exit 2 (bytes and exhaustive draw nothing
 #    to steer);
 #  - --hold-stores 0 is the plain search, run for run (its output is that
 #    of the same command without the option);
 #  - with holds a run is deterministic (the same command twice, the same
 #    output) and its reproducer replays as recorded (holds change draws,
-#    not what is recorded).
+#    not what is recorded);
+#  - wakesim check searches with the [expect]'s holds (its header says so,
+#    and the mutant is still found); a bad value exits 2.
 set -u
 wakesim=$1
+scns=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -48,5 +51,14 @@ grep -q "hold-stores 8, hold-points 64" "$work/a.txt" || fail "the header does n
 grep -q "replay matches the recording" "$work/replay.txt" ||
   fail "the reproducer of a run with holds does not replay: $(tail -3 "$work/replay.txt")"
 
+sed 's/^\[expect\]/[expect]\nhold-stores = 8/' "$scns/bh-back-to-back.scn" >"$work/held.scn"
+"$wakesim" check "$work/held.scn" --runs 20 --jobs 1 --out "$work" >"$work/check.txt" 2>&1
+[ $? -eq 0 ] || fail "check with [expect] hold-stores = 8: $(tail -3 "$work/check.txt")"
+grep -q "^wakesim check: .*, hold-stores 8$" "$work/check.txt" || fail "check: no holds in its header"
+grep -q "^ok   notify-skips-full-fence  *tso expected found" "$work/check.txt" ||
+  fail "check with holds: notify-skips-full-fence not found: $(cat "$work/check.txt")"
+sed 's/^\[expect\]/[expect]\nhold-stores = lots/' "$scns/bh-back-to-back.scn" >"$work/bad.scn"
+usage check "$work/bad.scn"
+
 [ $failures -eq 0 ] || exit 1
-echo "PASS: holds: usage errors exit 2, 0 is the plain search, runs with holds repeat and replay"
+echo "PASS: holds: usage errors exit 2, 0 is the plain search, runs with holds repeat and replay, check takes [expect] hold-stores"
