@@ -38,7 +38,7 @@ int cli_parse_holds(const char *stores_s, const char *points_s, unsigned *stores
     "store-buffering races that need a store to stay buffered long (default 0: off)"
 #define CLI_HOLD_POINTS_HELP                                                               \
     "with --hold-stores: how many scheduling points of other threads a held "              \
-    "store's thread waits (default 64)"
+    "store's thread waits (default 256)"
 GOptionContext *cli_option_context(const char *params, const char *summary,
                                    GOptionEntry *entries);
 /* Parses and removes the options; prints the error and returns -1 on bad

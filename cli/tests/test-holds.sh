@@ -46,7 +46,7 @@ for d in a b; do
 done
 [ "$(verdicts "$work/a.txt")" = "$(verdicts "$work/b.txt")" ] ||
   fail "holds: the same command gave $(verdicts "$work/a.txt") / $(verdicts "$work/b.txt")"
-grep -q "hold-stores 8, hold-points 64" "$work/a.txt" || fail "the header does not say holds are on"
+grep -q "hold-stores 8, hold-points 256" "$work/a.txt" || fail "the header does not say holds are on"
 "$wakesim" replay "$work"/a/*.trace >"$work/replay.txt" 2>&1
 grep -q "replay matches the recording" "$work/replay.txt" ||
   fail "the reproducer of a run with holds does not replay: $(tail -3 "$work/replay.txt")"

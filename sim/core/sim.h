@@ -166,7 +166,7 @@ typedef struct {
     void *on_thread_pick_arg;
 } sim_decide_opts_t;
 
-#define SIM_HOLD_POINTS_DEFAULT 64
+#define SIM_HOLD_POINTS_DEFAULT 256
 
 /* Replays a recorded decision sequence (values and, optionally, each
  * decision's bound); the arrays are not copied. */

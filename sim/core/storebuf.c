@@ -24,6 +24,9 @@
  *    a run (drained in program order, which TSO always allows).
  *  - Entries come from seam stores, RMW writes (arm) and settled plain
  *    stores of instrumented code (plainstore.c); all are alike here.
+ *  - A held entry (hold.c) differs only in the random commit draws, which
+ *    pass it over while its thread's hold lasts; b->n_held counts them.
+ *    Every drain and forced commit treats it like any other entry.
  */
 #include "sim-int.h"
 
