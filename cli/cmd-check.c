@@ -175,6 +175,7 @@ static void search(const check_t *c, const char *mutant, sim_memory_model_t mode
     if (scn->check_strategy == SCN_STRATEGY_PCT) {
         cli_pct_setup(scn, o, scn->check_pct_depth);
     }
+    o->decide.hold_stores = scn->check_hold_stores;
     *r = (search_t){ .used = runs };
     if (c->jobs > 1 && runs > 1) {
         search_parallel(c, mutant, model, expected, &rr, o, runs, r);
@@ -247,6 +248,7 @@ static int check_rerun(const scn_t *scn, const char *target, const char *mutant,
     if (scn->check_strategy == SCN_STRATEGY_PCT) {
         cli_pct_setup(scn, &o, scn->check_pct_depth);
     }
+    o.decide.hold_stores = scn->check_hold_stores;
     o.decide.kind =
         scn->check_strategy == SCN_STRATEGY_PCT ? SIM_DECIDE_PCT : SIM_DECIDE_SEED;
     o.decide.seed = seed;
@@ -440,8 +442,12 @@ static void qemu_unnamed(const check_t *c, GString *unnamed)
  * is no property of the code. */
 static int check_all(const check_t *c, uint64_t runs)
 {
-    printf("wakesim check: scenario %s (%s), target %s\n", c->scn->name, c->scn->path,
+    printf("wakesim check: scenario %s (%s), target %s", c->scn->name, c->scn->path,
            c->target ? c->target : "loop");
+    if (c->scn->check_hold_stores) {
+        printf(", hold-stores %u", c->scn->check_hold_stores); /* [expect] */
+    }
+    printf("\n");
     /* The fixed code: no false alarm under any memory model. */
     int rc = 0;
     for (int model = 0; model < SIM_MEMORY_COUNT && rc != EXIT_USAGE; model++) {

@@ -19,6 +19,7 @@ typedef struct {
     char *target;
     char *strategy;
     char *seed_s, *runs_s, *depth_s;
+    char *hold_s, *hold_points_s;
     char *out_dir;
     char *bytes_file;
     char *memory_model;
@@ -40,7 +41,8 @@ typedef struct {
     unsigned jobs; /* worker processes (jobs.h); 1: this one */
     bool exhaustive;
     cli_exhaustive_t x;
-    int memory_model; /* -1: the scenario's */
+    int memory_model;                  /* -1: the scenario's */
+    unsigned hold_stores, hold_points; /* sim_decide_opts_t's (0: off, default) */
     GBytes *file_bytes;
     uint8_t gen[4096]; /* --strategy bytes without a file: from the seed */
 } run_config_t;
@@ -125,6 +127,7 @@ static int parse_exhaustive(const run_args_t *a, run_config_t *c)
         : a->seed_s                                ? "--seed (it draws nothing)"
         : a->bytes_file                            ? "--bytes-file"
         : a->depth_s                               ? "--pct-depth"
+        : a->hold_s || a->hold_points_s            ? "--hold-stores (it draws nothing)"
         : a->crash_rerun_s                         ? "--crash-rerun"
         : a->jobs_s && strcmp(a->jobs_s, "1") != 0 ? "--jobs (the search is sequential)"
         : a->workload && strcmp(a->workload, "generated") == 0 && !a->max_schedules_s
@@ -180,6 +183,16 @@ static int parse_inputs(const run_args_t *a, run_config_t *c)
                 cli_prog, a->memory_model);
         return -1;
     }
+    if (cli_parse_holds(a->hold_s, a->hold_points_s, &c->hold_stores, &c->hold_points) <
+        0) {
+        return -1;
+    }
+    if (c->hold_stores && strcmp(a->strategy, "bytes") == 0) {
+        fprintf(stderr,
+                "%s run: --hold-stores steers the random and pct draws, not bytes\n",
+                cli_prog);
+        return -1;
+    }
     if (a->workload && strcmp(a->workload, "generated") != 0 &&
         strcmp(a->workload, "batches") != 0) {
         fprintf(stderr, "%s run: --workload must be generated or batches, got '%s'\n",
@@ -206,16 +219,29 @@ static scn_t *with_generated_workload(scn_t *scn)
     return gen;
 }
 
+/* ", hold-stores N[, hold-points L]" when holds are on, else "". */
+static const char *hold_text(const sim_options_t *o, char *buf, size_t size)
+{
+    buf[0] = 0;
+    if (o->decide.hold_stores) {
+        g_snprintf(buf, size, ", hold-stores %u, hold-points %u", o->decide.hold_stores,
+                   o->decide.hold_points ? o->decide.hold_points : SIM_HOLD_POINTS_DEFAULT);
+    }
+    return buf;
+}
+
 static void print_header(const scn_t *scn, const char *mutants, const run_args_t *a,
                          const run_config_t *c, const sim_options_t *o)
 {
+    char hold[64];
     printf(
         "wakesim run: scenario %s (%s), target %s, workload %s, mutants: %s, memory model "
-        "%s, strategy %s, seed %" PRIu64 "%s, runs %" PRIu64 "\n",
+        "%s, strategy %s%s, seed %" PRIu64 "%s, runs %" PRIu64 "\n",
         scn->name, scn->path, wk_target_selected()->name,
         scn->workload == SCN_WORKLOAD_GENERATED ? "generated" : "batches",
         *mutants ? mutants : "none", sim_memory_model_name(o->memory_model), a->strategy,
-        c->seed, c->random_seed ? " (random: repeat with --seed it)" : "", c->runs);
+        hold_text(o, hold, sizeof(hold)), c->seed,
+        c->random_seed ? " (random: repeat with --seed it)" : "", c->runs);
 }
 
 /* The command that re-runs run i of this one in a clean process after a
@@ -450,6 +476,8 @@ static int run_scenario(const char *arg, const run_args_t *a, run_config_t *c)
     o.log_enabled = false;
     o.memory_model = c->memory_model >= 0 ? (sim_memory_model_t)c->memory_model
                                           : (sim_memory_model_t)scn->memory_model;
+    o.decide.hold_stores = c->hold_stores;
+    o.decide.hold_points = c->hold_points;
     if (c->exhaustive) {
         printf("wakesim run: scenario %s (%s), target %s, mutants: %s, memory model %s, "
                "strategy exhaustive, preemptions <= %u, reduction %s\n",
@@ -487,6 +515,8 @@ static void run_args_clear(run_args_t *a)
     g_free(a->seed_s);
     g_free(a->runs_s);
     g_free(a->depth_s);
+    g_free(a->hold_s);
+    g_free(a->hold_points_s);
     g_free(a->out_dir);
     g_free(a->bytes_file);
     g_free(a->memory_model);
@@ -517,6 +547,9 @@ int cmd_run(int argc, char **argv)
           "N" },
         { "pct-depth", 'd', 0, G_OPTION_ARG_STRING, &a.depth_s, "PCT depth d (default 3)",
           "D" },
+        { "hold-stores", 0, 0, G_OPTION_ARG_STRING, &a.hold_s, CLI_HOLD_STORES_HELP, "N" },
+        { "hold-points", 0, 0, G_OPTION_ARG_STRING, &a.hold_points_s, CLI_HOLD_POINTS_HELP,
+          "L" },
         { "bytes-file", 0, 0, G_OPTION_ARG_FILENAME, &a.bytes_file,
           "Decision bytes for --strategy bytes", "FILE" },
         { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a.out_dir,

@@ -25,6 +25,30 @@ int cli_parse_u64(const char *what, const char *s, uint64_t *out)
     return 0;
 }
 
+int cli_parse_holds(const char *stores_s, const char *points_s, unsigned *stores,
+                    unsigned *points)
+{
+    uint64_t n = 0, l = 0;
+    if ((stores_s && cli_parse_u64("--hold-stores", stores_s, &n) < 0) ||
+        (points_s && cli_parse_u64("--hold-points", points_s, &l) < 0)) {
+        return -1;
+    }
+    if (n > 1000000 || (points_s && (l < 1 || l > 1000000))) {
+        fprintf(stderr,
+                "%s: --hold-stores must be in 0..1000000 and --hold-points in "
+                "1..1000000\n",
+                cli_prog);
+        return -1;
+    }
+    if (points_s && !n) {
+        fprintf(stderr, "%s: --hold-points goes with --hold-stores N (N >= 1)\n", cli_prog);
+        return -1;
+    }
+    *stores = (unsigned)n;
+    *points = (unsigned)l;
+    return 0;
+}
+
 GOptionContext *cli_option_context(const char *params, const char *summary,
                                    GOptionEntry *entries)
 {

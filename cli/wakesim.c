@@ -27,7 +27,7 @@ static void usage(FILE *f)
         "  run SCENARIO [--mutant NAME]... [--strategy random|pct|bytes] [--seed N]\n"
         "               [--runs N] [--pct-depth D] [--memory-model sc|tso|pso|arm] "
         "[--log]\n"
-        "               [--workload generated] [--target loop|qemu]\n"
+        "               [--workload generated] [--target loop|qemu] [--hold-stores N]\n"
         "                                                    run under many schedules\n"
         "  replay FILE [--log] [--chrome-trace OUT.json] [--timeline OUT.svg]\n"
         "                                                    replay a reproducer (of a\n"

@@ -61,6 +61,7 @@ def parse_scenario(path):
     default_runs = int(keys.pop("runs", "100"))
     strategy = keys.pop("strategy", "random")
     keys.pop("pct-depth", None)
+    keys.pop("hold-stores", None)
     keys.pop("fixed", None)
     expect = {}
     for mutant, v in keys.items():

@@ -270,7 +270,7 @@ sim_thread_t *sim_decide_thread(sim_world_t *w)
 {
     sim_decider_t *d = &w->dec;
     uint32_t n = (uint32_t)w->n_runnable, v = 0;
-    int64_t b;
+    int64_t b, h;
     key_advance(w, true);
     const sim_site_t *site = w->site;
     switch (d->o.kind) {
@@ -279,10 +279,12 @@ sim_thread_t *sim_decide_thread(sim_world_t *w)
         v = b < 0 ? default_pick(w) : (uint32_t)b;
         break;
     case SIM_DECIDE_SEED:
-        v = (uint32_t)sim_rng_below(d->rng, n);
+        h = sim_hold_pick(w, false);
+        v = h >= 0 ? (uint32_t)h : (uint32_t)sim_rng_below(d->rng, n);
         break;
     case SIM_DECIDE_PCT:
-        v = pct_pick(w);
+        h = sim_hold_pick(w, true);
+        v = h >= 0 ? (uint32_t)h : pct_pick(w);
         break;
     case SIM_DECIDE_REPLAY:
         v = replay_next(w, n);
@@ -360,7 +362,8 @@ static uint32_t decide_commit_replayed(sim_world_t *w, uint32_t n)
     return v;
 }
 
-uint32_t sim_decide_commit(sim_world_t *w, uint32_t n)
+uint32_t sim_decide_commit(sim_world_t *w, uint32_t n, uint32_t n_free,
+                           uint32_t (*free_value)(sim_world_t *w, uint32_t i))
 {
     sim_decider_t *d = &w->dec;
     if (n <= 1)
@@ -375,8 +378,12 @@ uint32_t sim_decide_commit(sim_world_t *w, uint32_t n)
      * a value was drawn. */
     key_advance(w, false);
     uint32_t v = 0;
-    if (sim_rng_below(d->rng, SIM_COMMIT_ODDS) == 0)
-        v = 1 + (uint32_t)sim_rng_below(d->rng, n - 1);
+    if (sim_rng_below(d->rng, SIM_COMMIT_ODDS) == 0) {
+        if (!free_value)
+            v = 1 + (uint32_t)sim_rng_below(d->rng, n - 1);
+        else if (n_free)
+            v = free_value(w, (uint32_t)sim_rng_below(d->rng, n_free));
+    }
     sim_decision_info_t info = key_info(w, false, w->site);
     info.commit = true;
     record(w, v, n, info);

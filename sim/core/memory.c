@@ -94,6 +94,8 @@ uint64_t sim_mem_load_at(const sim_site_t *site, const volatile void *p, unsigne
      * already carries the fence. */
     if (t && order == __ATOMIC_SEQ_CST && sim_memory_model(w) == SIM_MEMORY_ARM)
         sim_memory_drain(w, t);
+    if (t && t->hold_armed)
+        sim_hold_loaded(w, t); /* the read of a store-buffering pattern */
     if (t && sim_memory_forward(w, t, p, size, &bits))
         return bits;
     return sim_memory_read(p, size);
@@ -145,6 +147,8 @@ static uint64_t rmw_read(sim_world_t *w, sim_thread_t *t, volatile void *p, unsi
 {
     uint64_t bits;
     if (t) {
+        if (t->hold_armed)
+            sim_hold_loaded(w, t);
         sim_memory_claim(w, t, p, size, false);
         if (sim_memory_forward(w, t, p, size, &bits))
             return bits;

@@ -97,6 +97,7 @@ static void step(sim_world_t *w)
     for (unsigned i = 0; i < w->n_step_hooks; i++)
         w->step_hooks[i](w);
     sim_decide_step(w);
+    sim_hold_step(w);
 }
 
 /* The scheduling point itself.  Buffered stores (tso, pso, arm) are the other

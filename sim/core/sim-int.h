@@ -98,6 +98,11 @@ struct sim_thread {
     void *arg, *ret;
     void *home_ctx; /* os_thread_ctx_get/set */
     uint64_t pct_prio;
+    /* Store holds (hold.c): armed while the thread has a held store and
+     * has not loaded since; then passed over by the thread draws for
+     * hold_off more scheduling points of other threads. */
+    bool hold_armed;
+    uint32_t hold_off;
     uint64_t n_events; /* kernel-visible events it emitted: keys decisions */
     /* Program steps: its scenario-level choices (sim_choose()); clock
      * anchors since the last one (a kernel wake, a reap of a CQE the
@@ -162,12 +167,37 @@ sim_thread_t *sim_decide_thread(sim_world_t *w);
 /* A value in [0, n), recorded; site says what it is (keyed decisions). */
 uint32_t sim_decide_value(sim_world_t *w, uint32_t n, const sim_site_t *site);
 /* A store-buffer commit choice in [0, n): 0 = commit nothing.  Like
- * sim_decide_value, but the random strategies draw 0 more often. */
-uint32_t sim_decide_commit(sim_world_t *w, uint32_t n);
+ * sim_decide_value, but the random strategies draw 0 more often.  With
+ * free_value (store holds), they commit only the n_free candidates no
+ * hold keeps: free_value(w, i) is the value of the i-th. */
+uint32_t sim_decide_commit(sim_world_t *w, uint32_t n, uint32_t n_free,
+                           uint32_t (*free_value)(sim_world_t *w, uint32_t i));
 #ifndef SIM_COMMIT_ODDS
 #define SIM_COMMIT_ODDS 8
 #endif
 void sim_decide_thread_created(sim_world_t *w, sim_thread_t *t);
+
+/* ---- store holds (hold.c): docs/memory-model.md, "Holding stores" ---- */
+/* Whether w's random draws hold stores (hold_stores on, SEED or PCT, a
+ * weak model). */
+bool sim_hold_enabled(const sim_world_t *w);
+/* t buffers a store: whether to hold it (one draw; arms t). */
+bool sim_hold_draw(sim_world_t *w, sim_thread_t *t);
+/* t read shared memory: an armed t with a held store still buffered is
+ * passed over from its next scheduling point. */
+void sim_hold_loaded(sim_world_t *w, sim_thread_t *t);
+/* Whether t's held stores are kept from the random commit draws. */
+static inline bool sim_hold_active(const sim_thread_t *t)
+{
+    return t->hold_armed || t->hold_off > 0;
+}
+/* At each scheduling point: counts down the passed-over threads. */
+void sim_hold_step(sim_world_t *w);
+/* The thread draw of SEED (rng) or PCT (priority) passing over held-off
+ * threads; -1 when no thread is held off. */
+int64_t sim_hold_pick(sim_world_t *w, bool pct);
+/* How many entries of t's buffer are held. */
+unsigned sim_memory_thread_held(const sim_world_t *w, const sim_thread_t *t);
 /* Called at each scheduling point (PCT change points). */
 void sim_decide_step(sim_world_t *w);
 /* The current thread yielded to the others (PCT: it drops below them). */
@@ -363,7 +393,8 @@ struct sim_world {
     uint64_t timer_seq;
 
     sim_decider_t dec;
-    sim_memory_t *mem; /* store buffers; NULL under sc */
+    sim_memory_t *mem;   /* store buffers; NULL under sc */
+    unsigned n_hold_off; /* threads with hold_off > 0 (hold.c) */
 
     /* log (log.c) */
     char *log;

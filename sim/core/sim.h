@@ -147,6 +147,17 @@ typedef struct {
     size_t replay_len;
     const sim_keyed_decision_t *keyed; /* KEYED: not copied */
     size_t keyed_len;
+    /* SEED, PCT under tso/pso/arm: store holds, a steering of the random
+     * draws toward store-buffering races (docs/memory-model.md, "Holding
+     * stores").  0: off, every draw as before.  N: each store entering a
+     * buffer is held with probability 1/N: the random commit draws leave
+     * it buffered, and after its thread's next load the thread is passed
+     * over by the thread draws for hold_points scheduling points of other
+     * threads (while another can run), or until it drains.  Only draws
+     * change: the record, its replay and the event log are as for any
+     * other run. */
+    unsigned hold_stores;
+    unsigned hold_points; /* 0: SIM_HOLD_POINTS_DEFAULT */
     /* Any kind: called at each thread decision (index: its position among
      * all decisions) with the ids of the threads it chose among (bit i: id
      * i; ids of 64 and above are left out), for a search that branches on
@@ -154,6 +165,8 @@ typedef struct {
     void (*on_thread_pick)(void *arg, size_t index, uint64_t runnable);
     void *on_thread_pick_arg;
 } sim_decide_opts_t;
+
+#define SIM_HOLD_POINTS_DEFAULT 256
 
 /* Replays a recorded decision sequence (values and, optionally, each
  * decision's bound); the arrays are not copied. */

@@ -24,6 +24,9 @@
  *    a run (drained in program order, which TSO always allows).
  *  - Entries come from seam stores, RMW writes (arm) and settled plain
  *    stores of instrumented code (plainstore.c); all are alike here.
+ *  - A held entry (hold.c) differs only in the random commit draws, which
+ *    pass it over while its thread's hold lasts; b->n_held counts them.
+ *    Every drain and forced commit treats it like any other entry.
  */
 #include "sim-int.h"
 
@@ -39,13 +42,15 @@ typedef struct {
     uint64_t bits;
     uint32_t epoch; /* write-barrier epoch when stored (pso, arm) */
     uint8_t size;
-    bool rmw; /* the write half of a read-modify-write (arm) */
+    bool rmw;  /* the write half of a read-modify-write (arm) */
+    bool held; /* drawn to be held (hold.c) */
 } sim_sb_entry_t;
 
 typedef struct {
     sim_sb_entry_t e[SIM_STOREBUF_CAP];
     unsigned n;
-    uint32_t epoch; /* bumped by each write barrier */
+    unsigned n_held; /* entries with held set */
+    uint32_t epoch;  /* bumped by each write barrier */
 } sim_storebuf_t;
 
 struct sim_memory {
@@ -111,6 +116,7 @@ static sim_storebuf_t *buf_of(sim_memory_t *mem, const sim_thread_t *t)
 static void commit_at(sim_memory_t *mem, sim_storebuf_t *b, unsigned i)
 {
     sim_memory_write(b->e[i].addr, b->e[i].bits, b->e[i].size);
+    b->n_held -= b->e[i].held;
     memmove(&b->e[i], &b->e[i + 1], (b->n - i - 1) * sizeof(b->e[0]));
     b->n--;
     mem->pending--;
@@ -128,6 +134,7 @@ void sim_memory_drain(sim_world_t *w, sim_thread_t *t)
         sim_memory_write(b->e[i].addr, b->e[i].bits, b->e[i].size);
     mem->pending -= b->n;
     b->n = 0;
+    b->n_held = 0;
 }
 
 void sim_memory_drain_all(sim_world_t *w)
@@ -185,9 +192,14 @@ static void buffer_entry(sim_world_t *w, sim_thread_t *t, volatile void *p, uint
     sim_storebuf_t *b = buf_of(mem, t);
     if (b->n == SIM_STOREBUF_CAP)
         commit_at(mem, b, 0);
-    b->e[b->n++] = (sim_sb_entry_t){
-        .addr = p, .bits = bits, .epoch = b->epoch, .size = (uint8_t)size, .rmw = rmw
-    };
+    bool held = sim_hold_draw(w, t);
+    b->e[b->n++] = (sim_sb_entry_t){ .addr = p,
+                                     .bits = bits,
+                                     .epoch = b->epoch,
+                                     .size = (uint8_t)size,
+                                     .rmw = rmw,
+                                     .held = held };
+    b->n_held += held;
     mem->pending++;
 }
 
@@ -244,25 +256,47 @@ static bool may_commit(sim_memory_model_t m, const sim_storebuf_t *b, unsigned i
     return true;
 }
 
-/* Visits the entries that may commit, in (thread id, program order) order:
- * returns how many there are; with want >= 0, commits the want-th. */
-static unsigned commit_options(sim_world_t *w, long want)
+/* Whether a hold keeps e (of the thread with index ti) from the random
+ * commit draws (hold.c). */
+static bool kept(const sim_world_t *w, size_t ti, const sim_sb_entry_t *e)
+{
+    return e->held && (int)ti < w->n_threads && sim_hold_active(w->threads[ti]);
+}
+
+/* Visits the entries that may commit, in (thread id, program order)
+ * order, counting them all (returned) and, in *n_free, those no hold
+ * keeps.  With want >= 0, stops at the want-th of them (of the free ones
+ * if free_only), commits it if commit, and returns its position among
+ * them all. */
+static unsigned visit_options(sim_world_t *w, long want, bool free_only, bool commit,
+                              unsigned *n_free)
 {
     sim_memory_t *mem = w->mem;
-    unsigned k = 0;
+    unsigned k = 0, f = 0;
     for (size_t t = 0; t < mem->n_bufs; t++) {
         sim_storebuf_t *b = &mem->bufs[t];
         for (unsigned i = 0; i < b->n; i++) {
             if (!may_commit(mem->model, b, i))
                 continue;
-            if ((long)k == want) {
-                commit_at(mem, b, i);
-                return k + 1;
+            bool is_free = !free_only || !kept(w, t, &b->e[i]);
+            if (is_free && (long)(free_only ? f : k) == want) {
+                if (commit)
+                    commit_at(mem, b, i);
+                return k;
             }
+            f += is_free;
             k++;
         }
     }
+    if (n_free)
+        *n_free = f;
     return k;
+}
+
+/* Value 1 + the position of the i-th candidate no hold keeps. */
+static uint32_t free_value(sim_world_t *w, uint32_t i)
+{
+    return 1 + visit_options(w, (long)i, true, false, NULL);
 }
 
 bool sim_memory_pending(const sim_world_t *w)
@@ -278,10 +312,18 @@ bool sim_memory_thread_pending(const sim_world_t *w, const sim_thread_t *t)
 
 void sim_memory_commit_choice(sim_world_t *w)
 {
-    unsigned n = commit_options(w, -1);
+    bool holds = sim_hold_enabled(w);
+    unsigned n_free = 0, n = visit_options(w, -1, holds, false, &n_free);
     /* Value 0 keeps every buffer as it is (also what exhausted fuzzer bytes
-     * give), value k commits the k-th candidate. */
-    uint32_t v = sim_decide_commit(w, n + 1);
+     * give), value k commits the k-th candidate.  The random draws pick
+     * among the candidates no hold keeps. */
+    uint32_t v = sim_decide_commit(w, n + 1, n_free, holds ? free_value : NULL);
     if (v > 0)
-        commit_options(w, (long)v - 1);
+        visit_options(w, (long)v - 1, false, true, NULL);
+}
+
+unsigned sim_memory_thread_held(const sim_world_t *w, const sim_thread_t *t)
+{
+    const sim_memory_t *mem = w->mem;
+    return mem && (size_t)t->id <= mem->n_bufs ? mem->bufs[t->id - 1].n_held : 0;
 }

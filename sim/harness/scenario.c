@@ -84,6 +84,7 @@ static const field_t fields[] = {
     { "expect", "strategy", FIELD_ENUM, OFF(check_strategy), false,
       .names = strategy_names },
     { "expect", "pct-depth", FIELD_UINT, OFF(check_pct_depth), false, 1, 64 },
+    { "expect", "hold-stores", FIELD_UINT, OFF(check_hold_stores), false, 0, 1000000 },
     { "machine", "memory-model", FIELD_ENUM, OFF(memory_model), false,
       .names = memory_model_names },
     { "workload", "kind", FIELD_ENUM, OFF(workload), false, .names = workload_names },
@@ -151,7 +152,8 @@ static bool key_is_known(const char *group, const char *key)
         return true; /* load_busy_loop */
     }
     if (strcmp(group, "expect") == 0 && strcmp(key, "runs") != 0 &&
-        strcmp(key, "strategy") != 0 && strcmp(key, "pct-depth") != 0) {
+        strcmp(key, "strategy") != 0 && strcmp(key, "pct-depth") != 0 &&
+        strcmp(key, "hold-stores") != 0) {
         return strcmp(key, "fixed") == 0 || aio_mutant_lookup(key) >= 0;
     }
     for (size_t i = 0; i < G_N_ELEMENTS(fields); i++) {
@@ -492,7 +494,7 @@ static bool load_expectations(scn_t *s, GKeyFile *kf, const line_index_t *ix, GE
     bool ok = true;
     for (gchar **k = keys; k && *k && ok; k++) {
         if (strcmp(*k, "runs") != 0 && strcmp(*k, "strategy") != 0 &&
-            strcmp(*k, "pct-depth") != 0) {
+            strcmp(*k, "pct-depth") != 0 && strcmp(*k, "hold-stores") != 0) {
             ok = load_expectation(s, kf, ix, *k, err);
         }
     }

@@ -96,6 +96,7 @@ typedef struct {
     unsigned run_budget; /* runs within which an expected mutant must show */
     int check_strategy;  /* how `wakesim check` searches: SCN_STRATEGY_* */
     unsigned check_pct_depth;
+    unsigned check_hold_stores; /* [expect] hold-stores: store holds (sim.h), 0 off */
     /* Expected outcome per mutant, normalised: "pass", "found" (any
      * violation) or invariant names joined by " | " (one of them).  Keys
      * and values owned by the table. */
