@@ -14,10 +14,10 @@
  * ties.  The forced pick draws nothing and records nothing, so every
  * source (and its replay) forces the same picks at the same points.
  *
- * Invariant: w->fair_due <= ready_since + fair_ns of every runnable thread
- * not running (a thread made ready later is due later, and mark_ready
- * lowers fair_due when the set was empty), so scheduling points before it
- * need no scan.
+ * Invariant: while fair_armed, w->fair_due <= ready_since + fair_ns of
+ * every runnable thread that is not running or about to (a thread made
+ * ready later is due later, and sim_fair_ready arms fair_due when nothing
+ * was waiting), so scheduling points before fair_due need no scan.
  */
 #include "sim-int.h"
 
