@@ -4,8 +4,9 @@
  * Every simulated thread is a fiber.  The host (sim_world_run's stack) runs
  * the scheduler loop: it resumes one runnable thread, which runs until it
  * blocks, exits, or yields at a scheduling point in favour of another thread
- * (chosen there by the decision source and left in w->next).  Only one
- * decision is taken per switch, and none when a single thread is runnable.
+ * (chosen there by the decision source, or forced by the fairness bound of
+ * fair.c, and left in w->next).  Only one decision is taken per switch, and
+ * none when a single thread is runnable or the bound forces the pick.
  *
  * Ending a run: w->stopping is set (violation, limit, finish...).  A thread
  * that reaches a scheduling point or a block then parks in the host, and the
@@ -117,11 +118,15 @@ static void sched_point(sim_world_t *w, sim_thread_t *t, const sim_site_t *site)
         sim_memory_commit_choice(w);
         park_if_stopping(w, t); /* a replay may have failed */
     }
-    sim_thread_t *next = sim_decide_thread(w);
-    park_if_stopping(w, t); /* a replay may have failed */
+    sim_thread_t *next = sim_fair_starved(w);
+    if (!next) {
+        next = sim_decide_thread(w);
+        park_if_stopping(w, t); /* a replay may have failed */
+    }
     if (next == t)
         return;
     w->next = next;
+    sim_fair_ready(w, t);
     to_host(w, t);
     park_if_stopping(w, t);
 }
@@ -226,6 +231,7 @@ void sim_wake(sim_world_t *w, sim_thread_t *t, int res)
     t->wait_obj = NULL;
     t->wait_describe = NULL;
     t->wait_gen++;
+    sim_fair_ready(w, t);
     sim_emit(w, SIM_EV_THREAD_WAKE, t->id, 0, res, 0, t->name);
     if (w->kernel_acting || !w->current)
         sim_thread_clock_anchor(t); /* woken when the clock said so */
@@ -294,6 +300,7 @@ static sim_thread_t *thread_new(sim_world_t *w, const char *name, sim_thread_fn_
     t->state = SIM_T_RUNNABLE;
     w->n_runnable++;
     w->live_nondaemon++;
+    sim_fair_ready(w, t);
     sim_decide_thread_created(w, t);
     sim_emit(w, SIM_EV_THREAD_START, t->id, 0, 0, 0, t->name);
     return t;
@@ -531,7 +538,9 @@ sim_result_t sim_sched_run(sim_world_t *w, sim_thread_fn_t *entry, void *arg)
         w->next = NULL;
         if (!t || t->state != SIM_T_RUNNABLE) {
             w->site = host_pick_site(w->last_run);
-            t = w->n_runnable == 1 ? NULL : sim_decide_thread(w);
+            t = sim_fair_starved(w);
+            if (!t && w->n_runnable > 1)
+                t = sim_decide_thread(w);
         }
         if (!t) {
             for (int i = 0; i < w->n_threads && !t; i++)

@@ -103,7 +103,8 @@ struct sim_thread {
      * hold_off more scheduling points of other threads. */
     bool hold_armed;
     uint32_t hold_off;
-    uint64_t n_events; /* kernel-visible events it emitted: keys decisions */
+    int64_t ready_since; /* virtual time it last became ready to run (fair.c) */
+    uint64_t n_events;   /* kernel-visible events it emitted: keys decisions */
     /* Program steps: its scenario-level choices (sim_choose()); clock
      * anchors since the last one (a kernel wake, a reap of a CQE the
      * kernel posted: the clock decided when); n_events at the last of
@@ -202,6 +203,13 @@ unsigned sim_memory_thread_held(const sim_world_t *w, const sim_thread_t *t);
 void sim_decide_step(sim_world_t *w);
 /* The current thread yielded to the others (PCT: it drops below them). */
 void sim_decide_yielded(sim_world_t *w);
+
+/* ---- the fairness bound (fair.c) ---- */
+/* t became ready to run: woken, created, or switched out while runnable. */
+void sim_fair_ready(sim_world_t *w, sim_thread_t *t);
+/* The runnable thread (not the current one) that has waited opt.fair_ns
+ * since it became ready, the longest-waiting first; NULL if none has. */
+sim_thread_t *sim_fair_starved(sim_world_t *w);
 
 /* ---- virtual time (clock.c) ---- */
 typedef void sim_timer_fn_t(sim_world_t *w, void *obj, uint64_t arg);
@@ -386,6 +394,10 @@ struct sim_world {
     bool kernel_acting; /* events are the kernel's (timer expiry) */
     uint64_t steps;
     uint64_t wait_seq;
+    /* The fairness bound (fair.c): no runnable thread starves before
+     * fair_due; none can while !fair_armed. */
+    int64_t fair_due;
+    bool fair_armed;
 
     int64_t now;         /* virtual ns since the start */
     sim_timer_t *timers; /* binary min-heap on (when, seq) */

@@ -284,6 +284,7 @@ typedef struct {
     uint64_t max_steps;       /* scheduling points; 0 = unlimited */
     int64_t max_time_ns;      /* virtual time bound; <= 0 = unlimited */
     int64_t ns_per_step;      /* virtual cost of one scheduling point */
+    int64_t fair_ns;          /* fairness bound: a runnable thread runs within it */
     int64_t clock_base_ns;    /* os_clock_ns() at virtual time 0 */
     bool log_enabled;         /* build the text log (hooks run regardless) */
     FILE *log_stream;         /* also write each line here (NULL: no) */

@@ -74,13 +74,13 @@ void sim_options_print(FILE *f, const sim_options_t *o)
     fprintf(f,
             "sim: decide=%s seed=%llu bytes=%zu pct_depth=%u pct_steps=%llu "
             "pct_threads=%u replay=%zu max_steps=%llu max_time_ns=%lld "
-            "ns_per_step=%lld clock_base_ns=%lld log=%d uring_init_error=%d "
+            "ns_per_step=%lld fair_ns=%lld clock_base_ns=%lld log=%d uring_init_error=%d "
             "memory_model=%s\n",
             decide_name(d->kind), (unsigned long long)d->seed, d->bytes_len, d->pct_depth,
             (unsigned long long)d->pct_steps, d->pct_threads, d->replay_len,
             (unsigned long long)o->max_steps, (long long)o->max_time_ns,
-            (long long)o->ns_per_step, (long long)o->clock_base_ns, o->log_enabled,
-            o->uring_init_error, sim_memory_model_name(o->memory_model));
+            (long long)o->ns_per_step, (long long)o->fair_ns, (long long)o->clock_base_ns,
+            o->log_enabled, o->uring_init_error, sim_memory_model_name(o->memory_model));
     const sim_faults_t *ft = &o->faults;
     bool any = ft->countdown_n != 0;
     for (int k = 0; k < SIM_FAULT_COUNT; k++)

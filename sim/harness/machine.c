@@ -481,6 +481,7 @@ void wk_machine_apply_scenario(sim_options_t *opts, const scn_t *scn)
     if (opts->max_time_ns <= 0 || opts->max_time_ns > scn->deadline_ns * 2) {
         opts->max_time_ns = scn->deadline_ns * 2;
     }
+    opts->fair_ns = scn->fair_ns;
 }
 
 /* What the vCPUs and the devices call on the target, besides what the loop

@@ -151,6 +151,9 @@ static bool key_is_known(const char *group, const char *key)
     if (strcmp(group, "bounds") == 0 && strcmp(key, "busy-loop") == 0) {
         return true; /* load_busy_loop */
     }
+    if (strcmp(group, "machine") == 0 && strcmp(key, "fairness") == 0) {
+        return true; /* load_fairness */
+    }
     if (strcmp(group, "expect") == 0 && strcmp(key, "runs") != 0 &&
         strcmp(key, "strategy") != 0 && strcmp(key, "pct-depth") != 0 &&
         strcmp(key, "hold-stores") != 0) {
@@ -532,6 +535,44 @@ static bool load_busy_loop(scn_t *s, GKeyFile *kf, const line_index_t *ix, GErro
     return ok;
 }
 
+/* The smallest of the latency bounds a starved giver would be charged
+ * against. */
+static int64_t smallest_latency_bound(const scn_t *s)
+{
+    int64_t m = s->bound_handoff_ns;
+    m = s->bound_sqe_submit_ns < m ? s->bound_sqe_submit_ns : m;
+    return s->bound_cqe_reap_ns < m ? s->bound_cqe_reap_ns : m;
+}
+
+/* [machine] fairness = a duration shorter than every latency bound, or
+ * "off"; without it, the smallest bound / SCN_FAIRNESS_DIVISOR.  Loaded
+ * after [bounds]. */
+static bool load_fairness(scn_t *s, GKeyFile *kf, const line_index_t *ix, GError **err)
+{
+    int64_t smallest = smallest_latency_bound(s);
+    char *v = g_key_file_get_string(kf, "machine", "fairness", NULL);
+    if (!v) {
+        s->fair_ns = smallest / SCN_FAIRNESS_DIVISOR;
+        return true;
+    }
+    g_strstrip(v);
+    uint64_t ns = 0;
+    bool ok = strcmp(v, "off") == 0;
+    if (ok) {
+        s->fair_ns = 0;
+    } else if (parse_duration(v, &ns) && ns >= 1 && ns < (uint64_t)smallest) {
+        s->fair_ns = (int64_t)ns;
+        ok = true;
+    } else {
+        fail_at(err, ix->path, line_of(ix, "machine", "fairness"),
+                "bad value '%s' for fairness: a duration from 1ns to below the smallest "
+                "of [bounds] sqe-submit, cqe-reap and handoff (%lld ns here), or 'off'",
+                v, (long long)smallest);
+    }
+    g_free(v);
+    return ok;
+}
+
 /* [faults]: NAME = RATE, RATE being "N%" or "N/1000" (an integer ratio:
  * no floating point in anything that decides). */
 static bool load_faults(scn_t *s, GKeyFile *kf, const line_index_t *ix, GError **err)
@@ -741,7 +782,7 @@ scn_t *scn_load_text(const char *text, const char *path, GError **err)
     for (size_t i = 0; ok && i < G_N_ELEMENTS(fields); i++) {
         ok = set_field(s, kf, &fields[i], &ix, err);
     }
-    ok = ok && load_busy_loop(s, kf, &ix, err);
+    ok = ok && load_busy_loop(s, kf, &ix, err) && load_fairness(s, kf, &ix, err);
     ok = ok && load_expectations(s, kf, &ix, err) && load_faults(s, kf, &ix, err) &&
          check_consistency(s, &ix, err);
 

@@ -31,6 +31,10 @@ typedef enum { SCN_STRATEGY_RANDOM, SCN_STRATEGY_PCT } scn_strategy_t;
 #define SCN_BUSY_LOOP_N 50
 #define SCN_BUSY_LOOP_WINDOW_NS 1000000
 
+/* [machine] fairness's default: the smallest latency bound over this
+ * (docs/invariants.md, "The fairness bound": how it was chosen). */
+#define SCN_FAIRNESS_DIVISOR 20
+
 /* What the machine's threads do. */
 typedef enum { SCN_SURFACE_LOOP, SCN_SURFACE_QEMU } scn_surface_t;
 
@@ -92,6 +96,10 @@ typedef struct {
      * within T is a busy loop (monitor-busy.c); "off" sets N to 0. */
     unsigned busy_loop_n;
     int64_t busy_loop_window_ns;
+    /* [machine] fairness: a runnable thread runs within this much virtual
+     * time (sim_options_t.fair_ns); 0 = off ("off").  Default: the smallest
+     * of the three latency bounds / SCN_FAIRNESS_DIVISOR. */
+    int64_t fair_ns;
 
     unsigned run_budget; /* runs within which an expected mutant must show */
     int check_strategy;  /* how `wakesim check` searches: SCN_STRATEGY_* */

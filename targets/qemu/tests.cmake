@@ -41,6 +41,14 @@ foreach(name ahci-mmio-inline-submit idle-timers virtio-ioeventfd ahci-sync-io
                    check ${PROJECT_SOURCE_DIR}/scenarios/${name}.scn --target qemu ${fixed_runs})
   list(APPEND qemu_tests qemu.check.${name})
 endforeach()
+# The fairness bound on QEMU's polling iothread: a PCT schedule that fails
+# the fixed code with fairness = off passes with the default
+# (sim.fairness.starved-giver for loop/).
+add_test(NAME qemu.fairness.starved-giver
+         COMMAND bash ${PROJECT_SOURCE_DIR}/sim/harness/tests/test-starved-giver.sh
+                 ${qemu_wakesim} ${PROJECT_SOURCE_DIR}/scenarios/iothread-polling-long.scn
+                 qemu 1:492)
+list(APPEND qemu_tests qemu.fairness.starved-giver)
 # The CQE handler's sibling wait: QEMU 10.2.2's blocking aio_poll sleeps
 # over a sibling already reaped (the finding replays), the workload's wait
 # does not.
