@@ -1,8 +1,8 @@
 /*
  * bench-sim.c - simulator speed, with numbers to paste into an issue note:
  *   1. runs per second of the seed scenario on the fixed code (random walk),
- *   2. wall time to simulate the seed report's whole 128 MiB workload with
- *      the seed bug (about 25 s of virtual time).
+ *   2. wall and CPU time to simulate the seed report's whole 128 MiB
+ *      workload with the seed bug (about 32 s of virtual time), and without.
  * Usage: bench-sim [--runs N] [--scenario FILE] [--workload FILE]
  *                  [--memory-model sc|tso|pso|arm]   (default: sc)
  *                  [--jobs N]  (runs/s over N worker processes; default

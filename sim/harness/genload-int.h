@@ -183,7 +183,6 @@ struct gen {
     unsigned span; /* index of the longest delay of the run (genload-time.c) */
     int devfd[GEN_DEV_BANDS];
     unsigned dev_bands; /* devices of the run */
-    char expected[GEN_CHUNK];
 
     wk_loops_t loops; /* main-loop, iothread: their contexts in loops.ctx[CTX_*] */
     bool ring[CTX_N]; /* the context has an io_uring (SQEs possible) */

@@ -214,8 +214,7 @@ void gen_read_check(gen_read_t *r)
                              "%s: read at %" PRIu64 " returned %zd", r->a->name, r->offset,
                              r->ret);
     } else {
-        sim_blkdev_expected(g->w, g->devfd[r->band], r->offset, g->expected, GEN_CHUNK);
-        if (memcmp(g->expected, r->buf, GEN_CHUNK) != 0) {
+        if (sim_blkdev_verify(g->w, g->devfd[r->band], r->offset, r->buf, GEN_CHUNK) != 0) {
             wk_monitor_violation(&g->mon, g->w, WK_INV_DATA,
                                  "%s: read at %" PRIu64 " returned wrong bytes", r->a->name,
                                  r->offset);
