@@ -188,6 +188,10 @@ gen_read_t *gen_read_slot(actor_t *a, int ctx)
         gen_read_t *r = &a->reads[i];
         if (!r->busy) {
             r->busy = true;
+            if (!r->buf_used) { /* zeroed as gen_t's own array was */
+                memset(r->buf, 0, GEN_CHUNK);
+                r->buf_used = true;
+            }
             r->done = false;
             r->ctx = ctx;
             r->ret = -1;
@@ -784,6 +788,7 @@ static void actor_init_slots(actor_t *a)
     }
     for (unsigned k = 0; k < GEN_READS; k++) {
         a->reads[k].a = a;
+        a->reads[k].buf = a->g->read_bufs + ((size_t)a->index * GEN_READS + k) * GEN_CHUNK;
         g_snprintf(what, sizeof(what), "read BH %u of %s", k, a->name);
         wk_handoff_init(&a->reads[k].ho, what);
     }
@@ -1146,6 +1151,7 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     g->scn = scn;
     g->ops = wk_target_selected();
     g->io_inflight = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g->read_bufs = g_malloc((size_t)GEN_ALL * GEN_READS * GEN_CHUNK);
     for (unsigned i = 0; i < GEN_NOTIFIERS; i++) {
         g->notifier_pending[i] = -1;
     }
@@ -1173,5 +1179,6 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
         wk_gensurf_free(g->surf);
     }
     g_hash_table_destroy(g->io_inflight);
+    g_free(g->read_bufs);
     g_free(g);
 }
