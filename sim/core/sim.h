@@ -467,6 +467,10 @@ int sim_blkdev_create(sim_world_t *w, uint64_t size_bytes, int64_t lat_min_ns,
 /* Fills buf with what the device fd holds at [offset, offset+len)
  * (pattern overlaid with writes).  -EBADF if fd is not a block device. */
 int sim_blkdev_expected(sim_world_t *w, int fd, uint64_t offset, void *buf, size_t len);
+/* Compares buf with what the device fd holds at [offset, offset+len),
+ * without a copy: 0 when they are equal, 1 when they differ, -EBADF or
+ * -EINVAL as sim_blkdev_expected(). */
+int sim_blkdev_verify(sim_world_t *w, int fd, uint64_t offset, const void *buf, size_t len);
 /* The pattern byte of the device fd at offset (independent of writes). */
 uint8_t sim_blkdev_pattern(int fd, uint64_t offset);
 

@@ -189,6 +189,10 @@ gen_read_t *gen_read_slot(actor_t *a, int ctx)
         gen_read_t *r = &a->reads[i];
         if (!r->busy) {
             r->busy = true;
+            if (!r->buf_used) { /* zeroed as gen_t's own array was */
+                memset(r->buf, 0, GEN_CHUNK);
+                r->buf_used = true;
+            }
             r->done = false;
             r->ctx = ctx;
             r->ret = -1;
@@ -215,8 +219,7 @@ void gen_read_check(gen_read_t *r)
                              "%s: read at %" PRIu64 " returned %zd", r->a->name, r->offset,
                              r->ret);
     } else {
-        sim_blkdev_expected(g->w, g->devfd[r->band], r->offset, g->expected, GEN_CHUNK);
-        if (memcmp(g->expected, r->buf, GEN_CHUNK) != 0) {
+        if (sim_blkdev_verify(g->w, g->devfd[r->band], r->offset, r->buf, GEN_CHUNK) != 0) {
             wk_monitor_violation(&g->mon, g->w, WK_INV_DATA,
                                  "%s: read at %" PRIu64 " returned wrong bytes", r->a->name,
                                  r->offset);
@@ -787,6 +790,7 @@ static void actor_init_slots(actor_t *a)
     }
     for (unsigned k = 0; k < GEN_READS; k++) {
         a->reads[k].a = a;
+        a->reads[k].buf = a->g->read_bufs + ((size_t)a->index * GEN_READS + k) * GEN_CHUNK;
         g_snprintf(what, sizeof(what), "read BH %u of %s", k, a->name);
         wk_handoff_init(&a->reads[k].ho, what);
     }
@@ -1174,6 +1178,7 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
 
     g->scn = scn;
     g->ops = wk_target_selected();
+    g->read_bufs = g_malloc((size_t)GEN_ALL * GEN_READS * GEN_CHUNK);
     for (unsigned i = 0; i < GEN_NOTIFIERS; i++) {
         g->notifier_pending[i] = -1;
     }
@@ -1206,5 +1211,6 @@ void wk_genload_run(const scn_t *scn, const sim_options_t *o, wk_outcome_t *out)
     if (g->mloop) {
         wk_genml_free(g->mloop);
     }
+    g_free(g->read_bufs);
     g_free(g);
 }

@@ -56,7 +56,6 @@ typedef struct vcpu {
     int64_t handed_at_ns;
     int kick_fd;       /* ioeventfd path */
     wk_timer_t *timer; /* timer path */
-    char *expected;    /* scratch for data checks */
 } vcpu_t;
 
 struct machine {
@@ -210,8 +209,7 @@ static void check_data(vcpu_t *v, request_t *r)
                              v->name, r->offset, r->ret, len);
         return;
     }
-    sim_blkdev_expected(m->w, m->devfd, r->offset, v->expected, len);
-    if (memcmp(v->expected, r->buf, len) != 0) {
+    if (sim_blkdev_verify(m->w, m->devfd, r->offset, r->buf, len) != 0) {
         wk_monitor_violation(&m->mon, m->w, WK_INV_DATA,
                              "%s: read at offset %" G_GUINT64_FORMAT
                              " returned wrong bytes",
@@ -352,7 +350,6 @@ static void vcpus_init(machine_t *m)
             v->reqs[j].vcpu = v;
             v->reqs[j].buf = g_malloc(s->chunk_bytes);
         }
-        v->expected = g_malloc(s->chunk_bytes);
         if (s->submit == SCN_SUBMIT_IOEVENTFD) {
             strcpy(name + strlen(v->name), " ioeventfd");
             sim_name_next(SIM_OBJ_EVENTFD, name);
@@ -369,7 +366,6 @@ static void vcpus_free(machine_t *m)
             g_free(v->reqs[j].buf);
         }
         g_free(v->reqs);
-        g_free(v->expected);
     }
 }
 

@@ -61,6 +61,19 @@ static void *scenario(void *arg)
     ASSERT_EQ(sim_blkdev_expected(w, fd, 0, expect, sizeof(expect)), 0);
     ASSERT_EQ(memcmp(a, expect, 300), 0);
     ASSERT_EQ(memcmp(b, expect + 300, 400), 0);
+    /* verify compares in place, from an unaligned offset over three pages:
+     * page 0 is an overlay (written), 1 and 2 read as the pattern (each
+     * page's 8-byte tag, then the body) */
+    static uint8_t span[8192];
+    ASSERT_EQ(sim_blkdev_expected(w, fd, 3, span, sizeof(span)), 0);
+    ASSERT_EQ(sim_blkdev_verify(w, fd, 3, span, sizeof(span)), 0);
+    size_t flips[] = { 0, 4, 200, 4093, 4100, 4101, 5000, 8191 };
+    for (size_t k = 0; k < sizeof(flips) / sizeof(flips[0]); k++) {
+        span[flips[k]] ^= 0x40;
+        ASSERT_EQ(sim_blkdev_verify(w, fd, 3, span, sizeof(span)), 1);
+        span[flips[k]] ^= 0x40;
+    }
+    ASSERT_EQ(sim_blkdev_verify(w, fd, DEV_SIZE - 1, span, 2), -EINVAL);
     for (int i = 0; i < 700; i++) {
         uint8_t got = i < 300 ? a[i] : b[i - 300];
         uint8_t want =
