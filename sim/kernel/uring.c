@@ -348,12 +348,13 @@ static void observe_reaps(sim_world_t *w, sim_ring_t *r)
 /* Runs at every scheduling point: a ring whose user tail and CQ head are
  * where they were last seen is passed over with two loads (most steps
  * change neither, and the full observation was 6% of the seed scenario's
- * time). */
+ * time).  The head is the one observe_reaps reads, the running thread's
+ * view: under tso, pso and arm its reap may still sit in its store buffer. */
 void sim_uring_observe_all(sim_world_t *w)
 {
     for (sim_ring_t *r = sim_kernel(w)->rings; r; r = r->next_live) {
         if (r->user->sq.sqe_tail != r->seen_sqe_tail ||
-            __atomic_load_n(&r->cq_khead, __ATOMIC_ACQUIRE) != r->seen_cq_head)
+            reaper_view_of_head(w, r) != r->seen_cq_head)
             observe_ring(w, r);
     }
 }
