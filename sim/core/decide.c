@@ -130,6 +130,9 @@ static uint32_t default_pick(sim_world_t *w)
     return cur >= 0 ? (uint32_t)cur : 0;
 }
 
+/* The runnable index of the highest-priority thread, ties by thread order,
+ * passing over threads held off by a store hold (hold.c; sim_hold_pick has
+ * ended every hold first when only held-off threads can run). */
 static uint32_t pct_pick(sim_world_t *w)
 {
     uint32_t idx = 0, best = 0;
@@ -139,7 +142,7 @@ static uint32_t pct_pick(sim_world_t *w)
         sim_thread_t *t = w->threads[i];
         if (t->state != SIM_T_RUNNABLE)
             continue;
-        if (!have || t->pct_prio > best_prio) {
+        if (!t->hold_off && (!have || t->pct_prio > best_prio)) {
             best = idx;
             best_prio = t->pct_prio;
             have = true;

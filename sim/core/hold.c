@@ -76,29 +76,19 @@ static bool eligible(const sim_thread_t *t)
     return t->state == SIM_T_RUNNABLE && !t->hold_off;
 }
 
-/* The runnable index of the m-th eligible thread (SEED), or of the
- * eligible one with the highest priority (PCT, ties by thread order). */
-static uint32_t eligible_index(sim_world_t *w, bool pct, uint64_t m)
+/* The runnable index of the m-th eligible thread. */
+static uint32_t nth_eligible_index(sim_world_t *w, uint64_t m)
 {
-    uint32_t idx = 0, best = 0;
-    uint64_t best_prio = 0;
-    bool have = false;
+    uint32_t idx = 0;
     for (int i = 0; i < w->n_threads; i++) {
         sim_thread_t *t = w->threads[i];
         if (t->state != SIM_T_RUNNABLE)
             continue;
-        if (eligible(t)) {
-            if (!pct && m-- == 0)
-                return idx;
-            if (pct && (!have || t->pct_prio > best_prio)) {
-                best = idx;
-                best_prio = t->pct_prio;
-                have = true;
-            }
-        }
+        if (eligible(t) && m-- == 0)
+            break;
         idx++;
     }
-    return best;
+    return idx;
 }
 
 int64_t sim_hold_pick(sim_world_t *w, bool pct)
@@ -116,5 +106,7 @@ int64_t sim_hold_pick(sim_world_t *w, bool pct)
                 hold_end(w, w->threads[i]);
         return -1;
     }
-    return eligible_index(w, pct, pct ? 0 : sim_rng_below(w->dec.rng, n));
+    if (pct)
+        return -1; /* pct_pick passes held-off threads over itself */
+    return nth_eligible_index(w, sim_rng_below(w->dec.rng, n));
 }

@@ -194,8 +194,9 @@ static inline bool sim_hold_active(const sim_thread_t *t)
 }
 /* At each scheduling point: counts down the passed-over threads. */
 void sim_hold_step(sim_world_t *w);
-/* The thread draw of SEED (rng) or PCT (priority) passing over held-off
- * threads; -1 when no thread is held off. */
+/* The thread draw of SEED (rng) passing over held-off threads; -1 when no
+ * thread is held off, and always for PCT (pct_pick passes them over).  When
+ * only held-off threads can run, their holds end first (liveness). */
 int64_t sim_hold_pick(sim_world_t *w, bool pct);
 /* How many entries of t's buffer are held. */
 unsigned sim_memory_thread_held(const sim_world_t *w, const sim_thread_t *t);
